@@ -1,0 +1,47 @@
+using System.ComponentModel.DataAnnotations;
+using Chatterfy.Postbacks.Templates;
+
+namespace Chatterfy.Postbacks;
+
+/// <summary>Options of the Chatterfy postback SDK, bound from the <c>Postbacks</c> configuration section by convention.</summary>
+public sealed class ChatterfyPostbacksOptions
+{
+    /// <summary>The shortest click id length allowed by <see cref="ClickIdLength"/>.</summary>
+    public const int MinClickIdLength = 8;
+
+    /// <summary>The longest click id length allowed by <see cref="ClickIdLength"/>.</summary>
+    public const int MaxClickIdLength = 32;
+
+    /// <summary>The default receiver path prefix.</summary>
+    public const string DefaultReceiverPathPrefix = "/api/postbacks";
+
+    /// <summary>
+    /// Gets or sets the public base URL of the receiver as the networks reach it, e.g. <c>https://pb.example.com</c>
+    /// (scheme, host, optional port and path base; no query, no trailing slash needed).
+    /// </summary>
+    /// <value>Defaults to <see langword="null"/>: URL builders must then be given a base URL (the ASP.NET Core
+    /// package takes it from the management request).</value>
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>Gets or sets the path under which the receiver listens; postback URLs are <c>{PublicBaseUrl}{ReceiverPathPrefix}/{token}/…</c>.</summary>
+    /// <value>Defaults to <c>/api/postbacks</c>. Must start with <c>/</c>.</value>
+    [Required]
+    public string ReceiverPathPrefix { get; set; } = DefaultReceiverPathPrefix;
+
+    /// <summary>Gets or sets the length of click ids minted by <see cref="Clicks.RandomClickIdGenerator"/>.</summary>
+    /// <value>Defaults to 12 (71 bits). From 8 to 32.</value>
+    [Range(MinClickIdLength, MaxClickIdLength)]
+    public int ClickIdLength { get; set; } = 12;
+
+    /// <summary>
+    /// Gets or sets how long an identical deposit or custom event without a transaction id is treated as a retry of the
+    /// first one, measured from the first one's receive time. After it, an identical postback counts as new.
+    /// </summary>
+    /// <value>Defaults to 24 hours, the usual retry horizon of affiliate networks. From 1 minute to 30 days.</value>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    public TimeSpan DeduplicationWindow { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Gets or sets what link templates do with a macro no variable source knows.</summary>
+    /// <value>Defaults to <see cref="UnknownMacroBehavior.LeaveAsIs"/>: the macro stays in the output and is reported.</value>
+    public UnknownMacroBehavior UnknownMacros { get; set; } = UnknownMacroBehavior.LeaveAsIs;
+}

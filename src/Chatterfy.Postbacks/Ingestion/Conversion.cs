@@ -1,0 +1,37 @@
+using System.Net;
+
+namespace Chatterfy.Postbacks.Ingestion;
+
+/// <summary>A validated, normalized conversion parsed from a postback, before it is stored.</summary>
+public sealed record Conversion
+{
+    /// <summary>Gets the id of the postback set that received it.</summary>
+    public required string SetId { get; init; }
+
+    /// <summary>Gets the event.</summary>
+    public required PostbackEvent Event { get; init; }
+
+    /// <summary>Gets the tracker click id the network echoed back.</summary>
+    public required string ClickId { get; init; }
+
+    /// <summary>Gets the amount, exact, or <see langword="null"/> when none was sent (registrations).</summary>
+    public decimal? Amount { get; init; }
+
+    /// <summary>Gets the upper-case ISO 4217 currency of <see cref="Amount"/>, or <see langword="null"/> without an amount.</summary>
+    public string? Currency { get; init; }
+
+    /// <summary>Gets the network's transaction id, or <see langword="null"/>.</summary>
+    public string? TransactionId { get; init; }
+
+    /// <summary>Gets extra values sent as <c>fields.&lt;key&gt;</c> (and network extras such as Binomo's <c>user_id</c>), keyed without the prefix.</summary>
+    public IReadOnlyDictionary<string, string> Attributes { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Gets when the postback was received (UTC); a replay keeps the original time.</summary>
+    public required DateTimeOffset ReceivedAt { get; init; }
+
+    /// <summary>Gets the caller's address, when known.</summary>
+    public IPAddress? RemoteAddress { get; init; }
+
+    /// <summary>Gets the key under which the store de-duplicates this conversion.</summary>
+    public required IdempotencyKey IdempotencyKey { get; init; }
+}

@@ -1,0 +1,29 @@
+namespace Chatterfy.Postbacks.Ingestion;
+
+/// <summary>The stable codes of warnings attached to an accepted postback (and to its log entry).</summary>
+public static class PostbackWarningCodes
+{
+    /// <summary>An optional parameter held an unsubstituted macro and was treated as absent.</summary>
+    public const string MacroIgnored = "macro_ignored";
+
+    /// <summary>Two aliases of one field (e.g. <c>clickid</c> and <c>click_id</c>) carried different values; the first alias won.</summary>
+    public const string ParameterConflict = "parameter_conflict";
+
+    /// <summary>A network event flag contradicted the event in the URL path; the flag won.</summary>
+    public const string EventFlagOverridesPath = "event_flag_overrides_path";
+
+    /// <summary>The event parameter and a network flag named different events; the parameter won.</summary>
+    public const string EventConflict = "event_conflict";
+
+    /// <summary>An optional value was invalid and dropped, e.g. a malformed amount on a registration or a bad <c>fields.*</c> key.</summary>
+    public const string ParameterIgnored = "parameter_ignored";
+
+    /// <summary>No currency was sent with the amount, so the network's default currency was applied.</summary>
+    public const string DefaultCurrencyApplied = "default_currency_applied";
+
+    /// <summary>The click id is not known to the tracker; the conversion is stored as unattributed.</summary>
+    public const string ClickUnknown = "click_unknown";
+
+    /// <summary>The set is scoped to a campaign and the click belongs to another; the conversion is stored as unattributed.</summary>
+    public const string CampaignMismatch = "campaign_mismatch";
+}

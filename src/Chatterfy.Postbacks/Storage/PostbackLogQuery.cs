@@ -1,0 +1,21 @@
+namespace Chatterfy.Postbacks.Storage;
+
+/// <summary>Filters and paging for <see cref="PostbackStore.ListLogAsync"/>; entries come newest first.</summary>
+public sealed record PostbackLogQuery
+{
+    /// <summary>Gets the set to list, or <see langword="null"/> for all.</summary>
+    public string? SetId { get; init; }
+
+    /// <summary>Gets the outcome to list, or <see langword="null"/> for all.</summary>
+    public PostbackOutcome? Outcome { get; init; }
+
+    /// <summary>Gets the page size.</summary>
+    /// <value>Defaults to 50; from 1 to 1000.</value>
+    public int Limit { get; init; } = 50;
+
+    /// <summary>
+    /// Gets the paging cursor: only entries strictly older than the entry with this id are listed (ties in receive time
+    /// broken by id), or <see langword="null"/> for the newest.
+    /// </summary>
+    public string? BeforeId { get; init; }
+}
