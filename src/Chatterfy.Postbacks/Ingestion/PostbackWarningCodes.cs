@@ -18,8 +18,8 @@ public static class PostbackWarningCodes
     /// <summary>An optional value was invalid and dropped, e.g. a malformed amount on a registration or a bad <c>fields.*</c> key.</summary>
     public const string ParameterIgnored = "parameter_ignored";
 
-    /// <summary>No currency was sent with the amount, so the network's default currency was applied.</summary>
-    public const string DefaultCurrencyApplied = "default_currency_applied";
+    /// <summary>The query string had a second <c>?</c> (a network appended its query to a URL that already had one); it was read as <c>&amp;</c>.</summary>
+    public const string QueryRepaired = "query_repaired";
 
     /// <summary>The click id is not known to the tracker; the conversion is stored as unattributed.</summary>
     public const string ClickUnknown = "click_unknown";

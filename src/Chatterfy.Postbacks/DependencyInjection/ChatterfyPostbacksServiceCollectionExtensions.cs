@@ -1,0 +1,66 @@
+using Chatterfy.Postbacks;
+using Chatterfy.Postbacks.Clicks;
+using Chatterfy.Postbacks.Ingestion;
+using Chatterfy.Postbacks.Networks;
+using Chatterfy.Postbacks.Networks.Binomo;
+using Chatterfy.Postbacks.Networks.Custom;
+using Chatterfy.Postbacks.Networks.OneWin;
+using Chatterfy.Postbacks.PostbackSets;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the Chatterfy postback SDK.</summary>
+public static class ChatterfyPostbacksServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the postback SDK: the built-in networks (Binomo, 1Win, Custom), click ids, the parser, the ingestion pipeline
+    /// and postback set management. Safe to call more than once. Choose a store on the returned builder.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <returns>A builder for networks and storage.</returns>
+    public static IChatterfyPostbacksBuilder AddChatterfyPostbacks(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<ChatterfyPostbacksOptions>().ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChatterfyPostbacksOptions>, ChatterfyPostbacksOptionsValidator>());
+        services.TryAddSingleton<ChatterfyPostbacksMarker>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<AffiliateNetwork, BinomoNetwork>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<AffiliateNetwork, OneWinNetwork>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<AffiliateNetwork, CustomNetwork>());
+        services.TryAddSingleton<IAffiliateNetworkRegistry>(sp => new AffiliateNetworkRegistry(sp.GetServices<AffiliateNetwork>()));
+        services.TryAddSingleton<IClickIdGenerator, RandomClickIdGenerator>();
+        services.TryAddSingleton<ClickService>();
+        services.TryAddSingleton<PostbackParser>();
+        services.TryAddSingleton<PostbackIngestor>();
+        services.TryAddSingleton<PostbackSetService>();
+        return new ChatterfyPostbacksBuilder(services);
+    }
+
+    /// <summary>Adds the postback SDK and configures its options in code.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Configures the options.</param>
+    /// <returns>A builder for networks and storage.</returns>
+    public static IChatterfyPostbacksBuilder AddChatterfyPostbacks(this IServiceCollection services, Action<ChatterfyPostbacksOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        var builder = services.AddChatterfyPostbacks();
+        services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>Adds the postback SDK and binds its options to a configuration section (by convention <c>Postbacks</c>).</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The configuration section.</param>
+    /// <returns>A builder for networks and storage.</returns>
+    public static IChatterfyPostbacksBuilder AddChatterfyPostbacks(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var builder = services.AddChatterfyPostbacks();
+        services.AddOptions<ChatterfyPostbacksOptions>().Bind(configuration);
+        return builder;
+    }
+}

@@ -1,0 +1,181 @@
+using System.Text;
+using Chatterfy.Postbacks.PostbackSets;
+using Chatterfy.Postbacks.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Chatterfy.Postbacks.Ingestion;
+
+/// <summary>
+/// The ingestion pipeline for one request: find the set by token, parse and validate, attribute to the click, and store
+/// the conversion with its log entry (de-duplicated by the store). Rejected requests are logged and change nothing else.
+/// </summary>
+public sealed partial class PostbackIngestor
+{
+    private readonly PostbackStore _store;
+    private readonly PostbackParser _parser;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<PostbackIngestor> _logger;
+
+    /// <summary>Initializes a new instance of the <see cref="PostbackIngestor"/> class.</summary>
+    /// <param name="store">The store.</param>
+    /// <param name="parser">The parser.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="logger">The logger; <see langword="null"/> for none.</param>
+    public PostbackIngestor(PostbackStore store, PostbackParser parser, TimeProvider timeProvider, ILogger<PostbackIngestor>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(parser);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _store = store;
+        _parser = parser;
+        _timeProvider = timeProvider;
+        _logger = logger ?? NullLogger<PostbackIngestor>.Instance;
+    }
+
+    /// <summary>Processes one postback request addressed to the set with <paramref name="token"/>.</summary>
+    /// <param name="token">The token from the URL.</param>
+    /// <param name="request">The raw request.</param>
+    /// <param name="cancellationToken">Cancels the operation before the store commits.</param>
+    /// <returns>The outcome; acknowledge the network only when the returned task completed (the store has committed).</returns>
+    public async ValueTask<PostbackIngestionResult> IngestAsync(string token, PostbackRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        ArgumentNullException.ThrowIfNull(request);
+        var now = _timeProvider.GetUtcNow();
+
+        // Malformed tokens never reach the store: brute force and scanners cost a length check.
+        if (!PostbackSetToken.HasValidShape(token))
+        {
+            return PostbackIngestionResult.SetNotFound;
+        }
+
+        var set = await _store.FindSetByTokenAsync(token, now, cancellationToken).ConfigureAwait(false);
+        if (set is null || !set.Enabled)
+        {
+            return PostbackIngestionResult.SetNotFound;
+        }
+
+        return await IngestAsync(set, request, now, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Re-runs a logged request through ingestion with the set's current settings and the original receive time.</summary>
+    /// <param name="logEntry">The logged request.</param>
+    /// <param name="cancellationToken">Cancels the operation before the store commits.</param>
+    /// <returns>The new outcome; replaying an accepted request yields a duplicate.</returns>
+    public async ValueTask<PostbackIngestionResult> ReplayAsync(PostbackLogEntry logEntry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(logEntry);
+        var set = await _store.GetSetAsync(logEntry.SetId, cancellationToken).ConfigureAwait(false);
+        if (set is null || !set.Enabled)
+        {
+            return PostbackIngestionResult.SetNotFound;
+        }
+
+        return await IngestAsync(set, logEntry.Request, logEntry.ReceivedAt, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<PostbackIngestionResult> IngestAsync(PostbackSet set, PostbackRequest request, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        var logged = request with { Body = TruncateBody(request.Body) };
+        var parsed = _parser.Parse(set, request, receivedAt);
+        var logEntry = new PostbackLogEntry
+        {
+            Id = StoreIds.New(_timeProvider),
+            ReceivedAt = receivedAt,
+            SetId = set.Id,
+            Request = logged,
+            Outcome = PostbackOutcome.Rejected,
+        };
+
+        if (!parsed.IsValid)
+        {
+            logEntry = logEntry with { Code = parsed.Rejection.Code, Warnings = Codes(parsed.Warnings) };
+            await _store.AppendLogAsync(logEntry, cancellationToken).ConfigureAwait(false);
+            LogRejected(_logger, set.Id, parsed.Rejection.Code, parsed.Rejection.Message);
+            return new PostbackIngestionResult
+            {
+                Outcome = PostbackOutcome.Rejected,
+                SetId = set.Id,
+                Rejection = parsed.Rejection,
+                Warnings = parsed.Warnings,
+                LogEntryId = logEntry.Id,
+            };
+        }
+
+        var conversion = parsed.Conversion;
+        var warnings = new List<PostbackWarning>(parsed.Warnings);
+        var click = await _store.FindClickAsync(conversion.ClickId, cancellationToken).ConfigureAwait(false);
+        var attribution = ConversionAttribution.Credited;
+        if (click is null)
+        {
+            attribution = ConversionAttribution.Unattributed;
+            warnings.Add(new PostbackWarning(PostbackWarningCodes.ClickUnknown, $"The click id '{conversion.ClickId}' is not known to the tracker; the conversion is stored as unattributed.", "clickid"));
+        }
+        else if (set.CampaignId is not null && !string.Equals(set.CampaignId, click.CampaignId, StringComparison.Ordinal))
+        {
+            attribution = ConversionAttribution.Unattributed;
+            warnings.Add(new PostbackWarning(PostbackWarningCodes.CampaignMismatch, $"The set is scoped to campaign '{set.CampaignId}' but the click belongs to '{click.CampaignId}'; the conversion is stored as unattributed.", "clickid"));
+        }
+
+        var record = new ConversionRecord
+        {
+            Id = StoreIds.New(_timeProvider),
+            Conversion = conversion,
+            Attribution = attribution,
+            CampaignId = click?.CampaignId,
+        };
+        logEntry = logEntry with { Warnings = Codes(warnings) };
+
+        // Once the store is asked to commit, the outcome must not depend on the caller hanging up: a network that
+        // gave up retries and gets "duplicate", which is right only if this append completes.
+        var appended = await _store.AppendConversionAsync(record, logEntry, CancellationToken.None).ConfigureAwait(false);
+        var outcome = appended.IsDuplicate
+            ? PostbackOutcome.Duplicate
+            : attribution == ConversionAttribution.Credited ? PostbackOutcome.Accepted : PostbackOutcome.Unattributed;
+        LogStored(_logger, set.Id, conversion.Event.Name, outcome, appended.ConversionId);
+        return new PostbackIngestionResult
+        {
+            Outcome = outcome,
+            SetId = set.Id,
+            ConversionId = appended.ConversionId,
+            Conversion = conversion,
+            Warnings = warnings,
+            LogEntryId = logEntry.Id,
+        };
+    }
+
+    private static string? TruncateBody(string? body)
+    {
+        if (body is null || Encoding.UTF8.GetMaxByteCount(body.Length) <= PostbackRequest.MaxBodyBytes || Encoding.UTF8.GetByteCount(body) <= PostbackRequest.MaxBodyBytes)
+        {
+            return body;
+        }
+
+        // Cut by characters until the UTF-8 size fits; the log keeps what the receiver was allowed to read.
+        var length = Math.Min(body.Length, PostbackRequest.MaxBodyBytes);
+        while (Encoding.UTF8.GetByteCount(body.AsSpan(0, length)) > PostbackRequest.MaxBodyBytes)
+        {
+            length -= Math.Max(1, length / 16);
+        }
+
+        return body[..length];
+    }
+
+    private static string[] Codes(IReadOnlyList<PostbackWarning> warnings)
+    {
+        var codes = new string[warnings.Count];
+        for (var i = 0; i < codes.Length; i++)
+        {
+            codes[i] = warnings[i].Code;
+        }
+
+        return codes;
+    }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Postback for set {SetId} rejected with {Code}: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string setId, string code, string reason);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Debug, Message = "Postback for set {SetId} ({Event}) stored as {Outcome}, conversion {ConversionId}")]
+    private static partial void LogStored(ILogger logger, string setId, string @event, PostbackOutcome outcome, string conversionId);
+}

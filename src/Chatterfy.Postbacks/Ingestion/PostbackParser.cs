@@ -1,0 +1,459 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Chatterfy.Postbacks.Networks;
+using Chatterfy.Postbacks.PostbackSets;
+using Microsoft.Extensions.Options;
+
+namespace Chatterfy.Postbacks.Ingestion;
+
+/// <summary>
+/// Turns a raw postback request for a set into a validated, normalized <see cref="Conversion"/> or a precise
+/// <see cref="PostbackRejection"/>. Pure: it reads no store and writes nothing.
+/// </summary>
+/// <remarks>
+/// Parameters are read from the query string first, then the body. For a field with several aliases the first alias
+/// present wins (click id <c>clickid</c> | <c>click_id</c>; amount <c>amount</c> | <c>tracker.cost</c> | <c>payout</c> |
+/// <c>sum</c>; currency <c>currency</c> | <c>tracker.currency</c>; transaction id <c>tid</c> | <c>tracker.tid</c> |
+/// <c>transaction_id</c> | <c>txid</c>; event <c>tracker.event</c> | <c>event</c>), and a conflicting value of a later
+/// alias adds a warning. The event comes from the path, then the event parameter, then network flags.
+/// </remarks>
+public sealed class PostbackParser
+{
+    /// <summary>The longest transaction id accepted.</summary>
+    public const int MaxTransactionIdLength = 128;
+
+    /// <summary>The most <c>fields.*</c> attributes kept from one postback.</summary>
+    public const int MaxAttributes = 50;
+
+    /// <summary>The longest attribute value kept.</summary>
+    public const int MaxAttributeValueLength = 512;
+
+    private const string TrackerPostbackSegment = "tracker-postback";
+    private const int MaxClickIdLength = 64;
+
+    // Values that are a parameter's name rather than its value: a network sent the literal macro name.
+    private static readonly string[] ParameterNamesAsValues =
+    [
+        "sub1", "sub2", "sub3", "sub4", "sub5", "subid", "sub_id", "clickid", "click_id", "tid", "transaction_id",
+        "user_id", "null", "undefined", "none", "nil",
+    ];
+
+    private readonly IAffiliateNetworkRegistry _networks;
+    private readonly IOptionsMonitor<ChatterfyPostbacksOptions> _options;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Initializes a new instance of the <see cref="PostbackParser"/> class.</summary>
+    /// <param name="networks">The registered networks.</param>
+    /// <param name="options">The SDK options (de-duplication window).</param>
+    /// <param name="timeProvider">The clock that stamps the receive time.</param>
+    public PostbackParser(IAffiliateNetworkRegistry networks, IOptionsMonitor<ChatterfyPostbacksOptions> options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(networks);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _networks = networks;
+        _options = options;
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>Parses and validates a postback addressed to <paramref name="postbackSet"/>.</summary>
+    /// <param name="postbackSet">The set the request's token belongs to.</param>
+    /// <param name="request">The raw request.</param>
+    /// <param name="receivedAt">The receive time; <see langword="null"/> for now. A replay passes the original time.</param>
+    /// <returns>The conversion or the rejection, with warnings.</returns>
+    public PostbackParseResult Parse(PostbackSet postbackSet, PostbackRequest request, DateTimeOffset? receivedAt = null)
+    {
+        ArgumentNullException.ThrowIfNull(postbackSet);
+        ArgumentNullException.ThrowIfNull(request);
+        var profile = _networks.GetProfile(postbackSet);
+        var warnings = new List<PostbackWarning>();
+        var raw = new List<KeyValuePair<string, string>>();
+        if (PostbackParameterReader.Read(request, raw, warnings) is { } bodyRejection)
+        {
+            return PostbackParseResult.Rejected(bodyRejection, warnings);
+        }
+
+        var parameters = new PostbackParameters(raw);
+        var fields = new FieldValues();
+        var attributes = ReadFields(parameters, profile, fields, warnings);
+
+        // Click id: required, and the most common victim of unsubstituted macros.
+        var clickId = fields.Select(CanonicalField.ClickId, warnings, out var clickIdMacro);
+        if (clickId is null)
+        {
+            return clickIdMacro is null
+                ? Reject(PostbackRejectionCodes.ClickIdMissing, "The postback has no click id: send it as clickid (or click_id), e.g. clickid={sub1}.", "clickid")
+                : Reject(PostbackRejectionCodes.MacroNotSubstituted, $"The click id is '{clickIdMacro}', a macro the network did not replace. Check the macro name in the network's panel.", "clickid");
+        }
+
+        if (!IsValidClickId(clickId))
+        {
+            return Reject(PostbackRejectionCodes.ClickIdInvalid, $"The click id '{Truncate(clickId)}' is not a tracker click id: it must be 1 to {MaxClickIdLength} of A-Z a-z 0-9 . _ - and not a parameter name.", "clickid");
+        }
+
+        if (!TryResolveEvent(request, parameters, profile, fields, warnings, out var conversionEvent, out var eventRejection))
+        {
+            return PostbackParseResult.Rejected(eventRejection, warnings);
+        }
+
+        if (!TryReadAmount(conversionEvent, fields, warnings, out var amount, out var amountRejection))
+        {
+            return PostbackParseResult.Rejected(amountRejection, warnings);
+        }
+
+        var currency = fields.Select(CanonicalField.Currency, warnings, out _);
+        if (currency is not null && !IsCurrencyCode(currency))
+        {
+            return Reject(PostbackRejectionCodes.CurrencyInvalid, $"The currency '{Truncate(currency)}' is not an ISO 4217 code: send three letters, e.g. USD.", "currency");
+        }
+
+        currency = amount is null ? null : currency?.ToUpperInvariant() ?? profile.DefaultCurrency;
+
+        var transactionId = fields.Select(CanonicalField.TransactionId, warnings, out _);
+        if (transactionId is not null && (transactionId.Length > MaxTransactionIdLength || transactionId.Any(char.IsControl)))
+        {
+            return Reject(PostbackRejectionCodes.TransactionIdInvalid, $"The transaction id must be at most {MaxTransactionIdLength} characters without control characters.", "tid");
+        }
+
+        var at = receivedAt ?? _timeProvider.GetUtcNow();
+        var conversion = new Conversion
+        {
+            SetId = postbackSet.Id,
+            Event = conversionEvent,
+            ClickId = clickId,
+            Amount = amount,
+            Currency = currency,
+            TransactionId = transactionId,
+            Attributes = attributes,
+            ReceivedAt = at.ToUniversalTime(),
+            RemoteAddress = request.RemoteAddress,
+            IdempotencyKey = ComputeIdempotencyKey(postbackSet.Id, conversionEvent, clickId, amount, currency, transactionId, attributes),
+        };
+        return PostbackParseResult.Success(conversion, warnings);
+
+        PostbackParseResult Reject(string code, string message, string field) =>
+            PostbackParseResult.Rejected(new PostbackRejection(code, message, field), warnings);
+    }
+
+    /// <summary>Computes the de-duplication key of a conversion (see <see cref="IdempotencyKey"/>).</summary>
+    private IdempotencyKey ComputeIdempotencyKey(
+        string setId,
+        PostbackEvent conversionEvent,
+        string clickId,
+        decimal? amount,
+        string? currency,
+        string? transactionId,
+        IReadOnlyDictionary<string, string> attributes)
+    {
+        var prefix = setId + ":" + conversionEvent.Name + ":" + clickId;
+
+        // A retry that adds or changes a transaction id is still the same registration or first deposit.
+        if (conversionEvent.Kind is PostbackEventKind.Registration or PostbackEventKind.FirstDeposit)
+        {
+            return new IdempotencyKey(prefix, null);
+        }
+
+        if (transactionId is not null)
+        {
+            return new IdempotencyKey(prefix + (transactionId.Length <= 64 ? ":t:" + transactionId : ":th:" + Hash(transactionId)), null);
+        }
+
+        var canonical = new StringBuilder()
+            .Append(clickId).Append('\n')
+            .Append(conversionEvent.Name).Append('\n')
+            .Append(amount?.ToString("0.########", CultureInfo.InvariantCulture)).Append('\n')
+            .Append(currency).Append('\n');
+        foreach (var key in attributes.Keys.Order(StringComparer.Ordinal))
+        {
+            canonical.Append(key).Append('=').Append(attributes[key]).Append('\n');
+        }
+
+        return new IdempotencyKey(prefix + ":h:" + Hash(canonical.ToString()), _options.CurrentValue.DeduplicationWindow);
+    }
+
+    private static string Hash(string text)
+    {
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(text), digest);
+        return Base64Url.EncodeToString(digest[..18]);
+    }
+
+    private static Dictionary<string, string> ReadFields(PostbackParameters parameters, NetworkProfile profile, FieldValues fields, List<PostbackWarning> warnings)
+    {
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in parameters)
+        {
+            var canonicalName = name;
+            var field = CanonicalFields.Classify(name, out var rank);
+            if (field == CanonicalField.None)
+            {
+                if (!profile.TryMapParameter(name, out var mapped))
+                {
+                    continue;
+                }
+
+                canonicalName = mapped;
+                field = CanonicalFields.Classify(mapped, out rank);
+            }
+
+            if (field == CanonicalField.Attribute)
+            {
+                AddAttribute(attributes, canonicalName[CanonicalFields.AttributePrefix.Length..], value, warnings);
+            }
+            else if (field != CanonicalField.None)
+            {
+                fields.Offer(field, rank, value);
+            }
+        }
+
+        return attributes;
+    }
+
+    private static void AddAttribute(Dictionary<string, string> attributes, string key, string value, List<PostbackWarning> warnings)
+    {
+        // Duplicate parameters: the first value wins, as everywhere else.
+        if (value.Length == 0 || attributes.ContainsKey(key))
+        {
+            return;
+        }
+
+        var field = CanonicalFields.AttributePrefix + key;
+        if (!Networks.Custom.CustomNetwork.IsFieldKey(key))
+        {
+            warnings.Add(new PostbackWarning(PostbackWarningCodes.ParameterIgnored, $"The field key '{Truncate(key)}' was ignored: keys are 1 to 64 of A-Z a-z 0-9 _ - .", field));
+        }
+        else if (UnsubstitutedMacro.Matches(value))
+        {
+            warnings.Add(new PostbackWarning(PostbackWarningCodes.MacroIgnored, $"{field} was '{Truncate(value)}', a macro the network did not replace; it was ignored.", field));
+        }
+        else if (value.Length > MaxAttributeValueLength)
+        {
+            warnings.Add(new PostbackWarning(PostbackWarningCodes.ParameterIgnored, $"{field} was ignored: values are at most {MaxAttributeValueLength} characters.", field));
+        }
+        else if (attributes.Count >= MaxAttributes)
+        {
+            warnings.Add(new PostbackWarning(PostbackWarningCodes.ParameterIgnored, $"{field} was ignored: at most {MaxAttributes} fields are kept.", field));
+        }
+        else
+        {
+            attributes.Add(key, value);
+        }
+    }
+
+    private static bool TryResolveEvent(
+        PostbackRequest request,
+        PostbackParameters parameters,
+        NetworkProfile profile,
+        FieldValues fields,
+        List<PostbackWarning> warnings,
+        out PostbackEvent conversionEvent,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out PostbackRejection? rejection)
+    {
+        conversionEvent = default;
+        rejection = null;
+        PostbackEvent? fromPath = null;
+        var segment = request.EventSegment;
+        if (!string.IsNullOrEmpty(segment) && !segment.Equals(TrackerPostbackSegment, StringComparison.OrdinalIgnoreCase))
+        {
+            if (!PostbackEvent.TryParse(segment, out var pathEvent))
+            {
+                rejection = new PostbackRejection(PostbackRejectionCodes.EventUnknown, $"The URL path names the event '{Truncate(segment)}', which is not an event name: use registration, first-deposit, deposit or 1 to 32 of a-z 0-9 _ -.", "event");
+                return false;
+            }
+
+            fromPath = pathEvent;
+        }
+
+        var eventName = fields.Select(CanonicalField.Event, warnings, out _);
+        PostbackEvent? fromParameter = null;
+        if (eventName is not null)
+        {
+            if (PostbackEvent.TryParse(eventName, out var parameterEvent))
+            {
+                fromParameter = parameterEvent;
+            }
+            else if (fromPath is null)
+            {
+                rejection = new PostbackRejection(PostbackRejectionCodes.EventUnknown, $"The event '{Truncate(eventName)}' is not an event name: use registration, sale, resale or 1 to 32 of a-z 0-9 _ -.", "event");
+                return false;
+            }
+        }
+
+        var fromFlags = profile.DetectEventFromFlags(parameters);
+        if (fromPath is { } path)
+        {
+            conversionEvent = path;
+            if (fromFlags is { } flag && flag != path && profile.EventFlagsOverridePath)
+            {
+                conversionEvent = flag;
+                warnings.Add(new PostbackWarning(PostbackWarningCodes.EventFlagOverridesPath, $"The URL path says {path.Name} but the network's flag says {flag.Name}; the flag was used. Configure the set's bare URL in the network's single-URL field.", "event"));
+            }
+            else if (fromParameter is { } named && named != path)
+            {
+                warnings.Add(new PostbackWarning(PostbackWarningCodes.EventConflict, $"The URL path says {path.Name} but the event parameter says {named.Name}; the path was used.", "event"));
+            }
+
+            return true;
+        }
+
+        if (fromParameter is { } fromName)
+        {
+            conversionEvent = fromName;
+            if (fromFlags is { } flag && flag != fromName)
+            {
+                warnings.Add(new PostbackWarning(PostbackWarningCodes.EventConflict, $"The event parameter says {fromName.Name} but the network's flag says {flag.Name}; the parameter was used.", "event"));
+            }
+
+            return true;
+        }
+
+        if (fromFlags is { } flagged)
+        {
+            conversionEvent = flagged;
+            return true;
+        }
+
+        rejection = new PostbackRejection(PostbackRejectionCodes.EventUnknown, "The postback names no event: use the set's registration, first-deposit or deposit URL, or send tracker.event (or event).", "event");
+        return false;
+    }
+
+    private static bool TryReadAmount(
+        PostbackEvent conversionEvent,
+        FieldValues fields,
+        List<PostbackWarning> warnings,
+        out decimal? amount,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out PostbackRejection? rejection)
+    {
+        amount = null;
+        rejection = null;
+        var text = fields.Select(CanonicalField.Amount, warnings, out var macro);
+        if (text is null)
+        {
+            if (!conversionEvent.RequiresAmount)
+            {
+                return true;
+            }
+
+            rejection = macro is null
+                ? new PostbackRejection(PostbackRejectionCodes.AmountMissing, $"A {conversionEvent.Name} postback needs an amount: send amount (or tracker.cost, payout, sum).", "amount")
+                : new PostbackRejection(PostbackRejectionCodes.MacroNotSubstituted, $"The amount is '{macro}', a macro the network did not replace. Check the macro name in the network's panel.", "amount");
+            return false;
+        }
+
+        switch (AmountParser.Parse(text, out var value))
+        {
+            case AmountParseStatus.Ambiguous:
+                rejection = new PostbackRejection(PostbackRejectionCodes.AmountAmbiguous, $"The amount '{Truncate(text)}' is ambiguous: a lone ',' followed by three digits could be a thousands separator or a decimal point. Send 1234 or 1.234.", "amount");
+                return false;
+            case AmountParseStatus.Invalid:
+                rejection = new PostbackRejection(PostbackRejectionCodes.AmountInvalid, $"The amount '{Truncate(text)}' is not a number: send digits with an optional '.' or ',' decimal point, at most {AmountParser.MaxIntegerDigits} integer and {AmountParser.MaxDecimalDigits} decimal digits, no currency or exponent.", "amount");
+                return false;
+            default:
+                break;
+        }
+
+        if (value < 0 && conversionEvent.Kind != PostbackEventKind.Custom)
+        {
+            rejection = new PostbackRejection(PostbackRejectionCodes.AmountInvalid, $"The amount '{Truncate(text)}' is negative; only custom events (e.g. withdrawal) may carry negative amounts.", "amount");
+            return false;
+        }
+
+        amount = value;
+        return true;
+    }
+
+    private static bool IsValidClickId(string clickId)
+    {
+        if (clickId.Length > MaxClickIdLength)
+        {
+            return false;
+        }
+
+        foreach (var c in clickId)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
+            {
+                return false;
+            }
+        }
+
+        foreach (var name in ParameterNamesAsValues)
+        {
+            if (clickId.Equals(name, StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsCurrencyCode(string currency) =>
+        currency.Length == 3 && char.IsAsciiLetter(currency[0]) && char.IsAsciiLetter(currency[1]) && char.IsAsciiLetter(currency[2]);
+
+    // Echoing input into messages is useful, but never unbounded.
+    private static string Truncate(string value) => value.Length <= 64 ? value : string.Concat(value.AsSpan(0, 61), "...");
+
+    /// <summary>The first non-empty value of each alias of each canonical field.</summary>
+    private sealed class FieldValues
+    {
+        private readonly string?[] _values = new string?[(int)CanonicalField.Attribute * CanonicalFields.MaxAliases];
+
+        public void Offer(CanonicalField field, int rank, string value)
+        {
+            ref var slot = ref _values[((int)field * CanonicalFields.MaxAliases) + rank];
+            if (slot is null && value.Length > 0)
+            {
+                slot = value;
+            }
+        }
+
+        /// <summary>
+        /// Returns the first alias value that is not an unsubstituted macro; <paramref name="macro"/> is the first
+        /// macro seen when no real value exists. Macros and conflicting later aliases add warnings.
+        /// </summary>
+        public string? Select(CanonicalField field, List<PostbackWarning> warnings, out string? macro)
+        {
+            macro = null;
+            string? chosen = null;
+            var chosenRank = -1;
+            var offset = (int)field * CanonicalFields.MaxAliases;
+            for (var rank = 0; rank < CanonicalFields.MaxAliases; rank++)
+            {
+                var value = _values[offset + rank];
+                if (value is null)
+                {
+                    continue;
+                }
+
+                var alias = CanonicalFields.AliasName(field, rank);
+                if (UnsubstitutedMacro.Matches(value))
+                {
+                    macro ??= Truncate(value);
+                    warnings.Add(new PostbackWarning(PostbackWarningCodes.MacroIgnored, $"{alias} was '{Truncate(value)}', a macro the network did not replace; it was ignored.", alias));
+                    continue;
+                }
+
+                if (chosen is null)
+                {
+                    chosen = value;
+                    chosenRank = rank;
+                }
+                else if (!string.Equals(chosen, value, StringComparison.Ordinal))
+                {
+                    var winner = CanonicalFields.AliasName(field, chosenRank);
+                    warnings.Add(new PostbackWarning(PostbackWarningCodes.ParameterConflict, $"{winner} and {alias} disagree ('{Truncate(chosen)}' and '{Truncate(value)}'); {winner} was used.", winner));
+                }
+            }
+
+            if (chosen is not null)
+            {
+                macro = null;
+            }
+
+            return chosen;
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using Chatterfy.Postbacks.Clicks;
+using Chatterfy.Postbacks.Ingestion;
+using Chatterfy.Postbacks.Networks;
+using Chatterfy.Postbacks.Storage;
+using Chatterfy.Postbacks.Tests.Samples;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Chatterfy.Postbacks.Tests.DependencyInjection;
+
+public sealed class ServiceCollectionTests
+{
+    [Fact]
+    public void AddChatterfyPostbacks_CalledTwice_RegistersEachServiceOnce()
+    {
+        var services = new ServiceCollection();
+
+        services.AddChatterfyPostbacks();
+        services.AddChatterfyPostbacks().UseInMemoryStore().UseInMemoryStore();
+
+        services.Count(d => d.ServiceType == typeof(PostbackParser)).Should().Be(1);
+        services.Count(d => d.ServiceType == typeof(AffiliateNetwork)).Should().Be(3);
+        services.Count(d => d.ServiceType == typeof(PostbackStore)).Should().Be(1);
+    }
+
+    [Fact]
+    public void AddChatterfyPostbacks_WithoutTimeProvider_UsesSystemClock()
+    {
+        using var provider = Build(s => s.AddChatterfyPostbacks().UseInMemoryStore());
+
+        provider.GetRequiredService<TimeProvider>().Should().BeSameAs(TimeProvider.System);
+    }
+
+    [Fact]
+    public void AddChatterfyPostbacks_ConfigurationSection_BindsOptions()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Postbacks:PublicBaseUrl"] = "https://pb.example.com",
+            ["Postbacks:ReceiverPathPrefix"] = "/pb",
+            ["Postbacks:ClickIdLength"] = "16",
+            ["Postbacks:DeduplicationWindow"] = "06:00:00",
+        }).Build();
+
+        using var provider = Build(s => s.AddChatterfyPostbacks(configuration.GetSection("Postbacks")).UseInMemoryStore());
+        var options = provider.GetRequiredService<IOptions<ChatterfyPostbacksOptions>>().Value;
+
+        options.PublicBaseUrl.Should().Be("https://pb.example.com");
+        options.ReceiverPathPrefix.Should().Be("/pb");
+        options.DeduplicationWindow.Should().Be(TimeSpan.FromHours(6));
+        provider.GetRequiredService<IClickIdGenerator>().NewClickId().Should().HaveLength(16);
+    }
+
+    [Theory]
+    [InlineData("ClickIdLength", "ClickIdLength")]
+    [InlineData("ReceiverPathPrefix", "Postbacks:ReceiverPathPrefix")]
+    [InlineData("PublicBaseUrl", "Postbacks:PublicBaseUrl")]
+    [InlineData("DeduplicationWindow", "DeduplicationWindow")]
+    public void StartupValidation_InvalidOption_FailsNamingIt(string option, string expectedInMessage)
+    {
+        using var provider = Build(s => s.AddChatterfyPostbacks(o =>
+        {
+            switch (option)
+            {
+                case "ClickIdLength": o.ClickIdLength = 4; break;
+                case "ReceiverPathPrefix": o.ReceiverPathPrefix = "api/postbacks?x"; break;
+                case "PublicBaseUrl": o.PublicBaseUrl = "pb.example.com"; break;
+                default: o.DeduplicationWindow = TimeSpan.Zero; break;
+            }
+        }).UseInMemoryStore());
+
+        var act = () => provider.GetRequiredService<IStartupValidator>().Validate();
+
+        act.Should().Throw<OptionsValidationException>().WithMessage($"*{expectedInMessage}*");
+    }
+
+    [Fact]
+    public void StartupValidation_NoStore_FailsNamingTheUseCalls()
+    {
+        using var provider = Build(s => s.AddChatterfyPostbacks());
+
+        var act = () => provider.GetRequiredService<IStartupValidator>().Validate();
+
+        act.Should().Throw<OptionsValidationException>().WithMessage("*UseInMemoryStore()*");
+    }
+
+    [Fact]
+    public void StartupValidation_TwoNetworksWithOneId_FailsWithClearMessage()
+    {
+        using var provider = Build(s =>
+        {
+            s.AddChatterfyPostbacks().UseInMemoryStore().AddNetwork<AcmeNetwork>();
+            s.AddSingleton<AffiliateNetwork>(new AcmeNetwork());
+        });
+
+        var act = () => provider.GetRequiredService<IStartupValidator>().Validate();
+
+        act.Should().Throw<OptionsValidationException>().WithMessage("*Two affiliate networks are registered with the id 'acme'*");
+    }
+
+    [Fact]
+    public void StartupValidation_ValidConfiguration_Passes()
+    {
+        using var provider = Build(s => s.AddChatterfyPostbacks(o => o.PublicBaseUrl = "https://pb.example.com").UseInMemoryStore());
+
+        var act = () => provider.GetRequiredService<IStartupValidator>().Validate();
+
+        act.Should().NotThrow();
+    }
+
+    private static ServiceProvider Build(Action<IServiceCollection> configure)
+    {
+        var services = new ServiceCollection();
+        configure(services);
+        return services.BuildServiceProvider();
+    }
+}

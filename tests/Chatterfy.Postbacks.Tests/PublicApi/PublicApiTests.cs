@@ -1,0 +1,20 @@
+using Chatterfy.Postbacks.Ingestion;
+using Chatterfy.Postbacks.Tests.Approvals;
+using PublicApiGenerator;
+
+namespace Chatterfy.Postbacks.Tests.PublicApi;
+
+public sealed class PublicApiTests
+{
+    // A change to this file is a change to what users compile against: review it like a release note.
+    [Fact]
+    public void PublicApi_ChatterfyPostbacks_MatchesApprovedFile()
+    {
+        var api = typeof(PostbackParser).Assembly.GeneratePublicApi(new ApiGeneratorOptions
+        {
+            ExcludeAttributes = ["System.Runtime.Versioning.TargetFrameworkAttribute", "System.Reflection.AssemblyMetadataAttribute"],
+        });
+
+        Approver.Verify(api, "Chatterfy.Postbacks");
+    }
+}
