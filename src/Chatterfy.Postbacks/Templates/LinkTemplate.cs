@@ -3,12 +3,35 @@ namespace Chatterfy.Postbacks.Templates;
 /// <summary>
 /// A compiled link template with <c>{{macro}}</c> placeholders: parse once, render many times.
 /// </summary>
+/// <remarks>
+/// <para>
+/// A macro is <c>{{</c>, optional whitespace, a name of 1 to 128 characters from <c>[A-Za-z0-9_.-]</c>, optional
+/// whitespace and <c>}}</c>, e.g. <c>{{tracker.clickid}}</c>, <c>{{ fields.country }}</c> or <c>{{chatId}}</c>.
+/// Names are case-insensitive and normalized to lower case; <c>chat.tracker.clickid</c> is folded into
+/// <c>tracker.clickid</c>. Anything else, including malformed braces and single-brace network macros such as
+/// <c>{sub1}</c>, is literal text.
+/// </para>
+/// <para>
+/// When the template starts with a URI scheme (<c>https:</c>, <c>tg:</c> …) not followed by whitespace, every value is percent-encoded as URI
+/// data (UTF-8; all but <c>A-Z a-z 0-9 - . _ ~</c> escaped), which is correct in the authority, path, query and
+/// fragment alike. Other templates receive values verbatim.
+/// </para>
+/// <para>Instances are immutable and safe to share between threads.</para>
+/// </remarks>
 public sealed class LinkTemplate
 {
-    private LinkTemplate(string text, UnknownMacroBehavior unknownMacros)
+    // Typical affiliate links are well under this, so most renders never touch the pool.
+    private const int StackBufferLength = 512;
+
+    private readonly TemplateSegment[] _segments;
+
+    private LinkTemplate(string text, UnknownMacroBehavior unknownMacros, bool isUrl, TemplateSegment[] segments, IReadOnlyList<string> macros)
     {
         Text = text;
         UnknownMacros = unknownMacros;
+        IsUrl = isUrl;
+        _segments = segments;
+        Macros = macros;
     }
 
     /// <summary>Gets the template text as given.</summary>
@@ -17,28 +40,166 @@ public sealed class LinkTemplate
     /// <summary>Gets what rendering does with unknown macros.</summary>
     public UnknownMacroBehavior UnknownMacros { get; }
 
-    /// <summary>Gets a value indicating whether the template is a URL (values are percent-encoded for their position).</summary>
+    /// <summary>
+    /// Gets a value indicating whether the template is a URL, i.e. starts with a URI scheme such as <c>https:</c> or
+    /// <c>tg:</c> followed by a non-whitespace character; values are then percent-encoded.
+    /// </summary>
     public bool IsUrl { get; }
 
     /// <summary>Gets the normalized names of the template's macros, distinct, in order of first appearance.</summary>
-    public IReadOnlyList<string> Macros { get; } = [];
+    public IReadOnlyList<string> Macros { get; }
 
     /// <summary>Parses a template.</summary>
     /// <param name="template">The template text.</param>
     /// <param name="unknownMacros">What rendering does with unknown macros.</param>
     /// <returns>The compiled template.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="template"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="unknownMacros"/> is not a defined value.</exception>
     public static LinkTemplate Parse(string template, UnknownMacroBehavior unknownMacros = UnknownMacroBehavior.LeaveAsIs)
     {
         ArgumentNullException.ThrowIfNull(template);
-        return new LinkTemplate(template, unknownMacros);
+        if (!Enum.IsDefined(unknownMacros))
+        {
+            throw new ArgumentOutOfRangeException(nameof(unknownMacros), unknownMacros, "Unknown macro behavior.");
+        }
+
+        var text = template.AsSpan();
+        var segments = new List<TemplateSegment>();
+        var macros = new List<string>();
+        var literalStart = 0;
+        while (MacroSyntax.TryFindNext(text, literalStart, out var macroStart, out var macroLength, out var nameRange))
+        {
+            if (macroStart > literalStart)
+            {
+                segments.Add(new TemplateSegment(literalStart, macroStart - literalStart, null));
+            }
+
+            var name = Intern(macros, MacroSyntax.Normalize(text[nameRange]));
+            segments.Add(new TemplateSegment(macroStart, macroLength, name));
+            literalStart = macroStart + macroLength;
+        }
+
+        if (literalStart < text.Length)
+        {
+            segments.Add(new TemplateSegment(literalStart, text.Length - literalStart, null));
+        }
+
+        return new LinkTemplate(
+            template,
+            unknownMacros,
+            StartsWithScheme(text),
+            [.. segments],
+            macros.Count == 0 ? Array.Empty<string>() : macros.AsReadOnly());
     }
 
     /// <summary>Renders the template.</summary>
     /// <param name="values">The macro values.</param>
     /// <returns>The rendered text and the unknown macros.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="values"/> is <see langword="null"/>.</exception>
+    /// <exception cref="UnknownMacroException">
+    /// <see cref="UnknownMacros"/> is <see cref="UnknownMacroBehavior.Throw"/> and <paramref name="values"/> does not know a macro.
+    /// </exception>
+    /// <exception cref="InvalidOperationException">The result would exceed the maximum string length.</exception>
     public LinkRenderResult Render(IMacroValueSource values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        return new LinkRenderResult(Text, []);
+        if (Macros.Count == 0)
+        {
+            return new LinkRenderResult(Text, []);
+        }
+
+        List<string>? unknown = null;
+        var buffer = new RenderBuffer(stackalloc char[StackBufferLength]);
+        try
+        {
+            foreach (var segment in _segments)
+            {
+                var written = Text.AsSpan(segment.Start, segment.Length);
+                if (segment.MacroName is not { } name)
+                {
+                    buffer.Append(written);
+                }
+                else if (values.TryGetValue(name, out var value))
+                {
+                    if (IsUrl)
+                    {
+                        buffer.AppendUriData(value);
+                    }
+                    else
+                    {
+                        buffer.Append(value);
+                    }
+                }
+                else
+                {
+                    if (UnknownMacros == UnknownMacroBehavior.Throw)
+                    {
+                        throw new UnknownMacroException($"The link template macro {written} has no value.") { MacroName = name };
+                    }
+
+                    if (UnknownMacros == UnknownMacroBehavior.LeaveAsIs)
+                    {
+                        buffer.Append(written);
+                    }
+
+                    unknown ??= [];
+                    if (!unknown.Contains(name))
+                    {
+                        unknown.Add(name);
+                    }
+                }
+            }
+
+            // Cast first: "unknown is null ? [] : unknown" would type [] as a new List, not the shared empty array.
+            return new LinkRenderResult(buffer.ToString(), (IReadOnlyList<string>?)unknown ?? []);
+        }
+        finally
+        {
+            buffer.Dispose();
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => Text;
+
+    // Segments share one string instance per name, so a template holds each name once however often it repeats.
+    private static string Intern(List<string> macros, string name)
+    {
+        foreach (var existing in macros)
+        {
+            if (string.Equals(existing, name, StringComparison.Ordinal))
+            {
+                return existing;
+            }
+        }
+
+        macros.Add(name);
+        return name;
+    }
+
+    // RFC 3986 scheme: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":". A URL never has whitespace right after the
+    // colon, while messages such as "Code: {{fields.code}}" do; requiring the next character keeps those plain text.
+    private static bool StartsWithScheme(ReadOnlySpan<char> text)
+    {
+        if (text.IsEmpty || !char.IsAsciiLetter(text[0]))
+        {
+            return false;
+        }
+
+        for (var i = 1; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == ':')
+            {
+                return i + 1 < text.Length && !char.IsWhiteSpace(text[i + 1]);
+            }
+
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('+' or '-' or '.'))
+            {
+                return false;
+            }
+        }
+
+        return false;
     }
 }

@@ -1,0 +1,107 @@
+using System.Diagnostics.CodeAnalysis;
+using Chatterfy.Postbacks.Clicks;
+
+namespace Chatterfy.Postbacks.Templates;
+
+/// <summary>
+/// The default <see cref="IMacroValueSource"/>: the click id, chat values, tracker fields, user fields and any other
+/// named variable.
+/// </summary>
+/// <remarks>
+/// Resolution of a normalized macro name: <c>tracker.clickid</c> → <see cref="ClickId"/>; <c>tracker.&lt;key&gt;</c> →
+/// <see cref="TrackerFields"/>; <c>fields.&lt;key&gt;</c> → <see cref="Fields"/>; <c>chatid</c> → <see cref="ChatId"/>;
+/// <c>username</c> → <see cref="Username"/>; any other name → <see cref="Variables"/>. A missing or
+/// <see langword="null"/> value leaves the macro unknown. Dictionary keys are case-insensitive. An instance is not
+/// thread-safe while it is being filled; reading it from several renders at once is fine.
+/// </remarks>
+public sealed class TemplateValues : IMacroValueSource
+{
+    private const string TrackerPrefix = "tracker.";
+    private const string FieldsPrefix = "fields.";
+    private const string ChatIdName = "chatid";
+    private const string UsernameName = "username";
+
+    private readonly Dictionary<string, string> _trackerFields = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, string> _fields = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, string> _variables = new(StringComparer.OrdinalIgnoreCase);
+
+    // Looking keys up by span avoids a substring per tracker/fields macro on every render.
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _trackerLookup;
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _fieldsLookup;
+
+    /// <summary>Initializes a new instance of the <see cref="TemplateValues"/> class with no values.</summary>
+    public TemplateValues()
+    {
+        _trackerLookup = _trackerFields.GetAlternateLookup<ReadOnlySpan<char>>();
+        _fieldsLookup = _fields.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    /// <summary>Gets or sets the click id, rendered by <c>{{tracker.clickid}}</c> and <c>{{chat.tracker.clickid}}</c>.</summary>
+    public string? ClickId { get; set; }
+
+    /// <summary>Gets or sets the chat id, rendered by <c>{{chatId}}</c>.</summary>
+    public string? ChatId { get; set; }
+
+    /// <summary>Gets or sets the user name, rendered by <c>{{username}}</c>.</summary>
+    public string? Username { get; set; }
+
+    /// <summary>Gets the tracker fields by key (case-insensitive), rendered by <c>{{tracker.&lt;key&gt;}}</c>.</summary>
+    public IDictionary<string, string> TrackerFields => _trackerFields;
+
+    /// <summary>Gets the user fields by key (case-insensitive), rendered by <c>{{fields.&lt;key&gt;}}</c>.</summary>
+    public IDictionary<string, string> Fields => _fields;
+
+    /// <summary>
+    /// Gets other values by normalized macro name (case-insensitive), e.g. <c>click.id</c> or <c>conversion.amount</c>.
+    /// </summary>
+    public IDictionary<string, string> Variables => _variables;
+
+    /// <summary>Creates the values of a click: its id and its tracker fields.</summary>
+    /// <param name="click">The click.</param>
+    /// <returns>A new instance with <see cref="ClickId"/> and <see cref="TrackerFields"/> set.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="click"/> is <see langword="null"/>.</exception>
+    public static TemplateValues ForClick(Click click)
+    {
+        ArgumentNullException.ThrowIfNull(click);
+        var values = new TemplateValues { ClickId = click.Id };
+        foreach (var (key, value) in click.Fields)
+        {
+            values._trackerFields[key] = value;
+        }
+
+        return values;
+    }
+
+    /// <inheritdoc/>
+    public bool TryGetValue(string name, [NotNullWhen(true)] out string? value)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (name.Equals(MacroSyntax.ClickIdName, StringComparison.OrdinalIgnoreCase))
+        {
+            value = ClickId;
+        }
+        else if (name.StartsWith(TrackerPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            _ = _trackerLookup.TryGetValue(name.AsSpan(TrackerPrefix.Length), out value);
+        }
+        else if (name.StartsWith(FieldsPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            _ = _fieldsLookup.TryGetValue(name.AsSpan(FieldsPrefix.Length), out value);
+        }
+        else if (name.Equals(ChatIdName, StringComparison.OrdinalIgnoreCase))
+        {
+            value = ChatId;
+        }
+        else if (name.Equals(UsernameName, StringComparison.OrdinalIgnoreCase))
+        {
+            value = Username;
+        }
+        else
+        {
+            _ = _variables.TryGetValue(name, out value);
+        }
+
+        // A null forced into a dictionary must not break the NotNullWhen(true) promise.
+        return value is not null;
+    }
+}
