@@ -14,7 +14,7 @@ internal enum AmountParseStatus
 }
 
 /// <summary>
-/// Parses postback amounts with one written grammar, never the current culture (see docs/amounts in getting-started).
+/// Parses postback amounts with one written grammar, never the current culture (written out in docs/amounts.md).
 /// </summary>
 /// <remarks>
 /// ## Amount grammar

@@ -5,7 +5,7 @@ namespace Chatterfy.Postbacks.Ingestion;
 
 /// <summary>
 /// The decoded parameters of an incoming postback, in the order they were read: the query string first, then the body.
-/// Lookups return the first non-empty value, so a duplicated parameter resolves the same way every time.
+/// Lookups ignore the case of names and return the first non-empty value, so a duplicated parameter resolves the same way every time.
 /// </summary>
 public sealed class PostbackParameters : IReadOnlyList<KeyValuePair<string, string>>
 {
@@ -28,7 +28,7 @@ public sealed class PostbackParameters : IReadOnlyList<KeyValuePair<string, stri
     /// <inheritdoc />
     public KeyValuePair<string, string> this[int index] => _items[index];
 
-    /// <summary>Gets the first non-empty value of the parameter named <paramref name="name"/> (names are case-sensitive).</summary>
+    /// <summary>Gets the first non-empty value of the parameter named <paramref name="name"/> (names are matched ignoring case).</summary>
     /// <param name="name">The parameter name, e.g. <c>click_id</c>.</param>
     /// <param name="value">The first non-empty value.</param>
     /// <returns><see langword="true"/> when the parameter is present with a non-empty value.</returns>
@@ -37,7 +37,7 @@ public sealed class PostbackParameters : IReadOnlyList<KeyValuePair<string, stri
         for (var i = 0; i < _items.Count; i++)
         {
             var item = _items[i];
-            if (item.Value.Length > 0 && string.Equals(item.Key, name, StringComparison.Ordinal))
+            if (item.Value.Length > 0 && string.Equals(item.Key, name, StringComparison.OrdinalIgnoreCase))
             {
                 value = item.Value;
                 return true;

@@ -103,7 +103,8 @@ public sealed class PostbackParser
             return PostbackParseResult.Rejected(amountRejection, warnings);
         }
 
-        var currency = fields.Select(CanonicalField.Currency, warnings, out _);
+        // A currency without an amount is not kept, so it cannot make a postback invalid either.
+        var currency = amount is null ? null : fields.Select(CanonicalField.Currency, warnings, out _);
         if (currency is not null && !IsCurrencyCode(currency))
         {
             return Reject(PostbackRejectionCodes.CurrencyInvalid, $"The currency '{Truncate(currency)}' is not an ISO 4217 code: send three letters, e.g. USD.", "currency");
@@ -112,7 +113,7 @@ public sealed class PostbackParser
         currency = amount is null ? null : currency?.ToUpperInvariant() ?? profile.DefaultCurrency;
 
         var transactionId = fields.Select(CanonicalField.TransactionId, warnings, out _);
-        if (transactionId is not null && (transactionId.Length > MaxTransactionIdLength || transactionId.Any(char.IsControl)))
+        if (transactionId is not null && (transactionId.Length > MaxTransactionIdLength || transactionId.AsSpan().ContainsAnyInRange('\u0000', '\u001f') || transactionId.Contains('\u007f', StringComparison.Ordinal)))
         {
             return Reject(PostbackRejectionCodes.TransactionIdInvalid, $"The transaction id must be at most {MaxTransactionIdLength} characters without control characters.", "tid");
         }
@@ -145,7 +146,7 @@ public sealed class PostbackParser
         decimal? amount,
         string? currency,
         string? transactionId,
-        IReadOnlyDictionary<string, string> attributes)
+        Dictionary<string, string> attributes)
     {
         var prefix = setId + ":" + conversionEvent.Name + ":" + clickId;
 
@@ -165,7 +166,10 @@ public sealed class PostbackParser
             .Append(conversionEvent.Name).Append('\n')
             .Append(amount?.ToString("0.########", CultureInfo.InvariantCulture)).Append('\n')
             .Append(currency).Append('\n');
-        foreach (var key in attributes.Keys.Order(StringComparer.Ordinal))
+        var keys = new string[attributes.Count];
+        attributes.Keys.CopyTo(keys, 0);
+        Array.Sort(keys, StringComparer.Ordinal);
+        foreach (var key in keys)
         {
             canonical.Append(key).Append('=').Append(attributes[key]).Append('\n');
         }
@@ -214,7 +218,7 @@ public sealed class PostbackParser
     private static void AddAttribute(Dictionary<string, string> attributes, string key, string value, List<PostbackWarning> warnings)
     {
         // Duplicate parameters: the first value wins, as everywhere else.
-        if (value.Length == 0 || attributes.ContainsKey(key))
+        if (string.IsNullOrWhiteSpace(value) || attributes.ContainsKey(key))
         {
             return;
         }
@@ -279,46 +283,42 @@ public sealed class PostbackParser
                 rejection = new PostbackRejection(PostbackRejectionCodes.EventUnknown, $"The event '{Truncate(eventName)}' is not an event name: use registration, sale, resale or 1 to 32 of a-z 0-9 _ -.", "event");
                 return false;
             }
+            else
+            {
+                warnings.Add(new PostbackWarning(PostbackWarningCodes.ParameterIgnored, $"The event parameter '{Truncate(eventName)}' is not an event name and was ignored; the URL path names the event.", "event"));
+            }
         }
 
         var fromFlags = profile.DetectEventFromFlags(parameters);
-        if (fromPath is { } path)
+        if (fromPath is null && fromParameter is null && fromFlags is null)
         {
-            conversionEvent = path;
-            if (fromFlags is { } flag && flag != path && profile.EventFlagsOverridePath)
-            {
-                conversionEvent = flag;
-                warnings.Add(new PostbackWarning(PostbackWarningCodes.EventFlagOverridesPath, $"The URL path says {path.Name} but the network's flag says {flag.Name}; the flag was used. Configure the set's bare URL in the network's single-URL field.", "event"));
-            }
-            else if (fromParameter is { } named && named != path)
-            {
-                warnings.Add(new PostbackWarning(PostbackWarningCodes.EventConflict, $"The URL path says {path.Name} but the event parameter says {named.Name}; the path was used.", "event"));
-            }
-
-            return true;
+            rejection = new PostbackRejection(PostbackRejectionCodes.EventUnknown, "The postback names no event: use the set's registration, first-deposit or deposit URL, or send tracker.event (or event).", "event");
+            return false;
         }
 
-        if (fromParameter is { } fromName)
+        // Order: the path, then the event parameter, then network flags; a network may let its flag beat the path.
+        conversionEvent = fromPath ?? fromParameter ?? fromFlags!.Value;
+        if (fromPath is { } path && fromFlags is { } overriding && overriding != path && profile.EventFlagsOverridePath)
         {
-            conversionEvent = fromName;
-            if (fromFlags is { } flag && flag != fromName)
-            {
-                warnings.Add(new PostbackWarning(PostbackWarningCodes.EventConflict, $"The event parameter says {fromName.Name} but the network's flag says {flag.Name}; the parameter was used.", "event"));
-            }
-
-            return true;
+            conversionEvent = overriding;
+            warnings.Add(new PostbackWarning(PostbackWarningCodes.EventFlagOverridesPath, $"The URL path says {path.Name} but the network's flag says {overriding.Name}; the flag was used. Configure the set's bare URL in the network's single-URL field.", "event"));
+        }
+        else if (fromPath is { } pathEvent && fromFlags is { } flag && flag != pathEvent)
+        {
+            warnings.Add(new PostbackWarning(PostbackWarningCodes.EventConflict, $"The URL path says {pathEvent.Name} but the network's flag says {flag.Name}; the path was used.", "event"));
+        }
+        else if (fromPath is null && fromParameter is { } named && fromFlags is { } flagged && flagged != named)
+        {
+            warnings.Add(new PostbackWarning(PostbackWarningCodes.EventConflict, $"The event parameter says {named.Name} but the network's flag says {flagged.Name}; the parameter was used.", "event"));
         }
 
-        if (fromFlags is { } flagged)
+        if (fromParameter is { } ignoredParameter && ignoredParameter != conversionEvent && fromPath is not null)
         {
-            conversionEvent = flagged;
-            return true;
+            warnings.Add(new PostbackWarning(PostbackWarningCodes.EventConflict, $"The event parameter says {ignoredParameter.Name} but {conversionEvent.Name} was used, from the URL path or the network's flag.", "event"));
         }
 
-        rejection = new PostbackRejection(PostbackRejectionCodes.EventUnknown, "The postback names no event: use the set's registration, first-deposit or deposit URL, or send tracker.event (or event).", "event");
-        return false;
+        return true;
     }
-
     private static bool TryReadAmount(
         PostbackEvent conversionEvent,
         FieldValues fields,
@@ -404,7 +404,8 @@ public sealed class PostbackParser
         public void Offer(CanonicalField field, int rank, string value)
         {
             ref var slot = ref _values[((int)field * CanonicalFields.MaxAliases) + rank];
-            if (slot is null && value.Length > 0)
+            // Blank values are absent: networks send "amount=" or a lone form-decoded '+' for fields they do not have.
+            if (slot is null && !string.IsNullOrWhiteSpace(value))
             {
                 slot = value;
             }

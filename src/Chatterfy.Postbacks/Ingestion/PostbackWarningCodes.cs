@@ -15,7 +15,7 @@ public static class PostbackWarningCodes
     /// <summary>The event parameter and a network flag named different events; the parameter won.</summary>
     public const string EventConflict = "event_conflict";
 
-    /// <summary>An optional value was invalid and dropped, e.g. a malformed amount on a registration or a bad <c>fields.*</c> key.</summary>
+    /// <summary>A value that is not needed was invalid and dropped: a bad <c>fields.*</c> key, an over-long field value, a JSON array, or an invalid event parameter beside a valid event path.</summary>
     public const string ParameterIgnored = "parameter_ignored";
 
     /// <summary>The query string had a second <c>?</c> (a network appended its query to a URL that already had one); it was read as <c>&amp;</c>.</summary>

@@ -64,14 +64,12 @@ public abstract class AffiliateNetwork<TSettings> : AffiliateNetwork
         catch (JsonException ex)
         {
             var path = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "settings" : "settings" + ex.Path.TrimStart('$');
-            throw new InvalidNetworkSettingsException(Id, [new NetworkSettingsError(path, FirstSentence(ex.Message))]);
-        }
-    }
 
-    // System.Text.Json appends "Path: $.x | LineNumber: …" to its messages; the path is reported separately.
-    private static string FirstSentence(string message)
-    {
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
+            // System.Text.Json's messages name .NET types; a marketer needs to know which setting is wrong and why.
+            var message = ex.Message.Contains("could not be mapped", StringComparison.Ordinal)
+                ? $"'{(path.StartsWith("settings.", StringComparison.Ordinal) ? path["settings.".Length..] : path)}' is not a setting of the {DisplayName} network."
+                : $"The value of '{path}' has the wrong type or shape for the {DisplayName} network.";
+            throw new InvalidNetworkSettingsException(Id, [new NetworkSettingsError(path, message)]);
+        }
     }
 }

@@ -109,7 +109,8 @@ public sealed class IdempotencyKeyTests
         result.Conversion!.ReceivedAt.Should().Be(original);
     }
 
-    private const string ExpectedHash = "lJVUL3NbvoZUjGNeoTx02Zkk";
+    // base64url(SHA-256("abc123XYZ0\ndeposit\n12.5\nUSD\na=1\nb=2\n")[..18]), computed independently.
+    private const string ExpectedHash = "C4DqmRC5AJXo8CipGNLp-wta";
 
     private static IdempotencyKey Key(TestServices services, string segment, string query)
     {

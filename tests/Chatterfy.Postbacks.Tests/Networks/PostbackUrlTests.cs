@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Chatterfy.Postbacks.PostbackSets;
 using Chatterfy.Postbacks.Tests.Approvals;
@@ -16,6 +15,7 @@ public sealed class PostbackUrlTests
         { "1win-macro-overrides", "1win", """{"clickIdSub":"sub2","macros":{"amount":"{deposit_sum}","transactionId":"{event_id}","country":"{geo}"}}""" },
         { "custom-full", "custom", """{"clickIdMacro":"{subid}","amountMacro":"{payout}","currencyMacro":"{currency}","transactionIdMacro":"{txid}","fields":{"country":"{geo}","offer":"[offer_id]"}}""" },
         { "custom-fixed-currency", "custom", """{"clickIdMacro":"#clickid#","amountMacro":"#sum#","currency":"eur"}""" },
+        { "custom-single-url-with-event-macro", "custom", """{"clickIdMacro":"{subid}","amountMacro":"{payout}","eventMacro":"{status}"}""" },
     };
 
     [Theory]
@@ -30,12 +30,16 @@ public sealed class PostbackUrlTests
             Settings = settings is null ? null : JsonDocument.Parse(settings).RootElement,
         });
 
-        var urls = services.Sets.GetUrls(set).ToString().Replace(set.Token, "{token}", StringComparison.Ordinal);
-        var text = new StringBuilder()
-            .AppendLine($"network: {network}")
-            .AppendLine($"settings: {settings ?? "(defaults)"}")
-            .AppendLine(urls.Replace(", ", "\n", StringComparison.Ordinal));
-        Approver.Verify(text.ToString(), "urls." + name);
+        var urls = services.Sets.GetUrls(set);
+        var text = string.Join(
+            '\n',
+            "network: " + network,
+            "settings: " + (settings ?? "(defaults)"),
+            "registration:  " + urls.Registration,
+            "first-deposit: " + urls.FirstDeposit,
+            "deposit:       " + urls.Deposit,
+            "base:          " + urls.Base).Replace(set.Token, "{token}", StringComparison.Ordinal);
+        Approver.Verify(text, "urls." + name);
     }
 
     [Fact]

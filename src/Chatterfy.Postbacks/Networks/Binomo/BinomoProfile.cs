@@ -6,6 +6,14 @@ namespace Chatterfy.Postbacks.Networks.Binomo;
 
 internal sealed class BinomoProfile(KeyValuePair<string, PostbackEvent>[] eventFlags) : NetworkProfile
 {
+    // The variable names docs/networks.md tells the marketer to configure in Binomo's panel.
+    private static readonly KeyValuePair<string, string>[] MappedParameters =
+    [
+        new("user_id", "fields.user_id"),
+        new("site_id", "fields.site_id"),
+        new("campaign_id", "fields.campaign_id"),
+    ];
+
     public override string? ClickIdLinkParameter => "click_id";
 
     // Binomo's appended query may not follow a '?' of ours: its postback breaks. The event comes from the path or a flag.
@@ -15,14 +23,17 @@ internal sealed class BinomoProfile(KeyValuePair<string, PostbackEvent>[] eventF
 
     public override bool TryMapParameter(string name, [NotNullWhen(true)] out string? canonicalName)
     {
-        canonicalName = name switch
+        foreach (var (binomoName, canonical) in MappedParameters)
         {
-            "user_id" => "fields.user_id",
-            "site_id" => "fields.site_id",
-            "campaign_id" => "fields.campaign_id",
-            _ => null,
-        };
-        return canonicalName is not null;
+            if (name.Equals(binomoName, StringComparison.OrdinalIgnoreCase))
+            {
+                canonicalName = canonical;
+                return true;
+            }
+        }
+
+        canonicalName = null;
+        return false;
     }
 
     public override PostbackEvent? DetectEventFromFlags(PostbackParameters parameters)

@@ -31,6 +31,7 @@ public sealed class CustomNetwork : AffiliateNetwork<CustomNetworkSettings>
         Check(settings.AmountMacro, "settings.amountMacro");
         Check(settings.CurrencyMacro, "settings.currencyMacro");
         Check(settings.TransactionIdMacro, "settings.transactionIdMacro");
+        Check(settings.EventMacro, "settings.eventMacro");
         if (settings.Currency is not null)
         {
             if (settings.CurrencyMacro is not null)
@@ -72,22 +73,25 @@ public sealed class CustomNetwork : AffiliateNetwork<CustomNetworkSettings>
     {
         ArgumentNullException.ThrowIfNull(settings);
         var registration = new PostbackQueryBuilder().Add("clickid", settings.ClickIdMacro);
-        var deposit = new PostbackQueryBuilder()
+        PostbackQueryBuilder Deposit() => new PostbackQueryBuilder()
             .Add("clickid", settings.ClickIdMacro)
             .Add("amount", settings.AmountMacro)
             .Add("currency", settings.CurrencyMacro)
             .Add("tid", settings.TransactionIdMacro);
+        var deposit = Deposit();
+        var bare = Deposit().Add("event", settings.EventMacro);
         if (settings.Fields is not null)
         {
             foreach (var (key, macro) in settings.Fields.OrderBy(f => f.Key, StringComparer.Ordinal))
             {
                 registration.Add("fields." + key, macro);
                 deposit.Add("fields." + key, macro);
+                bare.Add("fields." + key, macro);
             }
         }
 
         var currency = settings.Currency?.ToUpperInvariant() ?? "USD";
-        return new CustomProfile(currency, registration.ToString(), deposit.ToString());
+        return new CustomProfile(currency, registration.ToString(), deposit.ToString(), bare.ToString());
     }
 
     internal static bool IsFieldKey(string? key)
@@ -108,11 +112,15 @@ public sealed class CustomNetwork : AffiliateNetwork<CustomNetworkSettings>
         return true;
     }
 
-    private sealed class CustomProfile(string defaultCurrency, string registrationQuery, string depositQuery) : NetworkProfile
+    private sealed class CustomProfile(string defaultCurrency, string registrationQuery, string depositQuery, string bareQuery) : NetworkProfile
     {
         public override string DefaultCurrency => defaultCurrency;
 
-        public override string GetPostbackQuery(PostbackUrlKind kind) =>
-            kind == PostbackUrlKind.Registration ? registrationQuery : depositQuery;
+        public override string GetPostbackQuery(PostbackUrlKind kind) => kind switch
+        {
+            PostbackUrlKind.Registration => registrationQuery,
+            PostbackUrlKind.Base => bareQuery,
+            _ => depositQuery,
+        };
     }
 }

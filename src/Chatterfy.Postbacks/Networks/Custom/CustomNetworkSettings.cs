@@ -22,6 +22,12 @@ public sealed class CustomNetworkSettings
     /// <summary>Gets or sets the network's transaction id macro, or <see langword="null"/>.</summary>
     public string? TransactionIdMacro { get; set; }
 
+    /// <summary>
+    /// Gets or sets the network's event (status) macro, written as <c>event={macro}</c> into the set's bare URL only, for
+    /// networks with a single postback URL whose status names the event (e.g. <c>{status}</c> sending <c>lead</c> or <c>sale</c>).
+    /// </summary>
+    public string? EventMacro { get; set; }
+
     /// <summary>Gets or sets extra values to store on the conversion: field key (sent as <c>fields.&lt;key&gt;</c>) to network macro.</summary>
     public IDictionary<string, string>? Fields { get; set; }
 }
