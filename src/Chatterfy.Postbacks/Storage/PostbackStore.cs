@@ -9,16 +9,25 @@ namespace Chatterfy.Postbacks.Storage;
 /// and must pass the shared conformance suite.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Members are safe to call concurrently. Cancellation may abandon a read; a write that has begun committing may still
 /// commit, which is safe because every write is idempotent or de-duplicated.
+/// </para>
+/// <para>
+/// Ids, tokens, click ids and idempotency key values are compared ordinally (case-sensitive). A set's id, and every
+/// token it ever had (current, rotated away or deleted), stay used for good, so a deleted set's history and published
+/// URLs never point at another set.
+/// </para>
 /// </remarks>
 public abstract class PostbackStore
 {
     /// <summary>Adds a new postback set.</summary>
-    /// <param name="postbackSet">The set; its id and token must be unused.</param>
+    /// <param name="postbackSet">The set; its id and token must be unused (see the remarks on <see cref="PostbackStore"/>).</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when the set is stored.</returns>
-    /// <exception cref="InvalidOperationException">A set with the same id or token exists.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// A set with the same id exists or existed, or the token is or was any set's token (including a deleted set's).
+    /// </exception>
     public abstract ValueTask AddSetAsync(PostbackSet postbackSet, CancellationToken cancellationToken);
 
     /// <summary>Gets a set by id, enabled or not.</summary>
@@ -29,8 +38,8 @@ public abstract class PostbackStore
 
     /// <summary>
     /// Finds the set whose current token is <paramref name="token"/>, or whose previous token it is while that token's
-    /// grace period (see <see cref="RotateTokenAsync"/>) has not ended at <paramref name="now"/>. Disabled sets are returned
-    /// too; the caller decides.
+    /// grace period (see <see cref="RotateTokenAsync"/>) has not ended at <paramref name="now"/> (it works while
+    /// <paramref name="now"/> is before the end). Disabled sets are returned too; the caller decides. Deleted sets are not.
     /// </summary>
     /// <param name="token">The token from the URL.</param>
     /// <param name="now">The current time, for grace periods.</param>
@@ -38,29 +47,40 @@ public abstract class PostbackStore
     /// <returns>The set, or <see langword="null"/>.</returns>
     public abstract ValueTask<PostbackSet?> FindSetByTokenAsync(string token, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Lists all sets, oldest first.</summary>
+    /// <summary>Lists all sets that are not deleted, enabled or not, oldest first by <see cref="PostbackSet.CreatedAt"/> then id (ordinal).</summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The sets.</returns>
     public abstract ValueTask<IReadOnlyList<PostbackSet>> ListSetsAsync(CancellationToken cancellationToken);
 
-    /// <summary>Replaces a set's name, campaign, settings and enabled flag; its id, token and creation time are kept.</summary>
+    /// <summary>
+    /// Replaces a set's name, campaign, settings and enabled flag; its id, token, network and creation time are kept from the
+    /// stored set (whatever <paramref name="postbackSet"/> carries for them). The previous token's grace period is kept too.
+    /// </summary>
     /// <param name="postbackSet">The set with its new values.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>The stored set after the update, or <see langword="null"/> when no set has that id.</returns>
+    /// <returns>The stored set after the update, or <see langword="null"/> when no set has that id (or it was deleted).</returns>
     public abstract ValueTask<PostbackSet?> UpdateSetAsync(PostbackSet postbackSet, CancellationToken cancellationToken);
 
-    /// <summary>Replaces a set's token. The previous token keeps working until <paramref name="previousTokenValidUntil"/>.</summary>
+    /// <summary>
+    /// Replaces a set's token. The previous token keeps working until <paramref name="previousTokenValidUntil"/>
+    /// (exclusive). A set has at most one previous token: rotating again retires the one before at once, whatever its
+    /// grace period.
+    /// </summary>
     /// <param name="setId">The set's id.</param>
-    /// <param name="newToken">The new, unused token.</param>
+    /// <param name="newToken">The new, unused token (see the remarks on <see cref="PostbackStore"/>).</param>
     /// <param name="previousTokenValidUntil">When the previous token stops working; <see langword="null"/> for at once.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>The set with its new token, or <see langword="null"/> when no set has that id.</returns>
+    /// <returns>The set with its new token, or <see langword="null"/> when no set has that id (or it was deleted).</returns>
+    /// <exception cref="InvalidOperationException"><paramref name="newToken"/> is or was a token of any set.</exception>
     public abstract ValueTask<PostbackSet?> RotateTokenAsync(string setId, string newToken, DateTimeOffset? previousTokenValidUntil, CancellationToken cancellationToken);
 
-    /// <summary>Deletes a set: it is no longer found by id or token. Its conversions and log entries are kept.</summary>
+    /// <summary>
+    /// Deletes a set: it is no longer found by id or token, nor listed. Its conversions and log entries are kept, and its id
+    /// and tokens stay used.
+    /// </summary>
     /// <param name="setId">The set's id.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns><see langword="true"/> when a set was deleted.</returns>
+    /// <returns><see langword="true"/> when a set was deleted; <see langword="false"/> when none has that id or it was already deleted.</returns>
     public abstract ValueTask<bool> DeleteSetAsync(string setId, CancellationToken cancellationToken);
 
     /// <summary>Adds a click.</summary>
@@ -82,10 +102,33 @@ public abstract class PostbackStore
     /// transaction with its <see cref="PostbackLogEntry.Outcome"/> and <see cref="PostbackLogEntry.ConversionId"/> set
     /// to what happened. Race-free: of any number of concurrent identical appends, exactly one is accepted.
     /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Keys are matched on <see cref="Ingestion.IdempotencyKey.Value"/> alone (ordinal, across all sets: the value
+    /// already names the set). The window used is the one of the incoming conversion's key.
+    /// </para>
+    /// <para>
+    /// Without a window, the append is a duplicate of the earliest stored conversion with the same value, if any.
+    /// With a window, every stored conversion starts a series at its <see cref="Ingestion.Conversion.ReceivedAt"/>;
+    /// the append is a duplicate of the stored conversion with the latest start <c>first</c> such that
+    /// <c>first &lt;= receivedAt &lt; first + window</c>. Otherwise it is stored and starts a series of its own, so the
+    /// window is measured from the first occurrence, never from a later duplicate.
+    /// </para>
+    /// <para>
+    /// A duplicate is not stored. The log entry is always stored, with outcome <see cref="PostbackOutcome.Duplicate"/>
+    /// and the original's id for a duplicate, otherwise <see cref="PostbackOutcome.Accepted"/> (credited) or
+    /// <see cref="PostbackOutcome.Unattributed"/> (unattributed) and the new conversion's id. Its other values are
+    /// stored as given.
+    /// </para>
+    /// </remarks>
     /// <param name="conversion">The conversion with its new id.</param>
     /// <param name="logEntry">The request's log entry; outcome and conversion id are overwritten by the store.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>Whether it was accepted or a duplicate, and the conversion id (the original's for a duplicate).</returns>
+    /// <exception cref="InvalidOperationException">
+    /// A log entry with the id of <paramref name="logEntry"/> exists, or the conversion is not a duplicate and a conversion
+    /// with its id exists. Nothing is stored.
+    /// </exception>
     public abstract ValueTask<ConversionAppendResult> AppendConversionAsync(ConversionRecord conversion, PostbackLogEntry logEntry, CancellationToken cancellationToken);
 
     /// <summary>Gets a conversion by id.</summary>
@@ -94,21 +137,30 @@ public abstract class PostbackStore
     /// <returns>The conversion, or <see langword="null"/>.</returns>
     public abstract ValueTask<ConversionRecord?> GetConversionAsync(string conversionId, CancellationToken cancellationToken);
 
-    /// <summary>Lists the conversions reported for a click id, oldest first.</summary>
+    /// <summary>
+    /// Lists the stored conversions reported for a click id (case-sensitive), by any set, credited or not, oldest first by
+    /// <see cref="Ingestion.Conversion.ReceivedAt"/> then id (ordinal). Duplicates are not stored, so not listed.
+    /// </summary>
     /// <param name="clickId">The click id.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The conversions.</returns>
     public abstract ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsByClickAsync(string clickId, CancellationToken cancellationToken);
 
-    /// <summary>Appends a postback log entry that has no conversion (a rejected request).</summary>
+    /// <summary>Appends a postback log entry that has no conversion (a rejected request), as given.</summary>
     /// <param name="logEntry">The entry.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when the entry is stored.</returns>
+    /// <exception cref="InvalidOperationException">A log entry with the same id exists.</exception>
     public abstract ValueTask AppendLogAsync(PostbackLogEntry logEntry, CancellationToken cancellationToken);
 
-    /// <summary>Lists postback log entries, newest first.</summary>
+    /// <summary>
+    /// Lists postback log entries matching the query's filters, newest first: by <see cref="PostbackLogEntry.ReceivedAt"/>
+    /// descending, then id descending (ordinal). With <see cref="PostbackLogQuery.BeforeId"/>, only entries after that
+    /// entry in this order are listed (whether or not it matches the filters); when no entry has that id, none are.
+    /// </summary>
     /// <param name="query">Filters and paging.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The entries, at most <see cref="PostbackLogQuery.Limit"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="PostbackLogQuery.Limit"/> is not from 1 to 1000.</exception>
     public abstract ValueTask<IReadOnlyList<PostbackLogEntry>> ListLogAsync(PostbackLogQuery query, CancellationToken cancellationToken);
 }
