@@ -41,6 +41,32 @@ public sealed class ChatterfyPostbacksOptions
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
     public TimeSpan DeduplicationWindow { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// Gets or sets how long a token lookup is cached in memory. The instance that changes a set drops its cached
+    /// lookups at once; other instances sharing the database see a change (a disabled set, a rotated token) within this time.
+    /// </summary>
+    /// <value>Defaults to 5 seconds; zero disables the cache. At most 10 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan SetCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Gets or sets how long an unknown token is remembered as unknown, so guessing tokens does not reach the database
+    /// at full rate.
+    /// </summary>
+    /// <value>Defaults to 2 seconds; zero disables it. At most 1 minute.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan UnknownTokenCacheDuration { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Gets or sets how long postback log entries are kept; older ones are purged by a background job.</summary>
+    /// <value>Defaults to 30 days; zero keeps them for ever.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00")]
+    public TimeSpan LogRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Gets or sets how often the log retention job runs.</summary>
+    /// <value>Defaults to 1 hour. From 1 minute to 1 day.</value>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    public TimeSpan LogRetentionInterval { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Gets or sets what link templates do with a macro no variable source knows.</summary>
     /// <value>Defaults to <see cref="UnknownMacroBehavior.LeaveAsIs"/>: the macro stays in the output and is reported.</value>
     public UnknownMacroBehavior UnknownMacros { get; set; } = UnknownMacroBehavior.LeaveAsIs;

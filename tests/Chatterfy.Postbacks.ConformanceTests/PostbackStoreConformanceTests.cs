@@ -12,7 +12,7 @@ namespace Chatterfy.Postbacks.ConformanceTests;
 /// The behaviour every <see cref="PostbackStore"/> must show. A store's test project derives from this class and
 /// returns a fresh, empty store from <see cref="CreateStoreAsync"/>. The tests rely on the documented contract only.
 /// </summary>
-public abstract class PostbackStoreConformanceTests
+public abstract partial class PostbackStoreConformanceTests
 {
     private const int ConcurrentAppends = 32;
 
@@ -689,22 +689,21 @@ public abstract class PostbackStoreConformanceTests
     }
 
     [Fact]
-    public async Task AppendConversion_WindowedKeyReceivedBeforeTheSeriesStart_StartsASeriesOfItsOwn()
+    public async Task AppendConversion_WindowedKeyReceivedBeforeAStoredOneWithinTheWindow_IsItsDuplicate()
     {
         var store = await CreateStoreAsync();
-        var time = new FakeTimeProvider(StoreTestData.Epoch);
         var window = TimeSpan.FromHours(24);
-        var later = StoreTestData.Conversion(receivedAt: time.GetUtcNow().AddHours(2), key: StoreTestData.WindowedKey(window));
+        var later = StoreTestData.Conversion(receivedAt: StoreTestData.Epoch.AddHours(2), key: StoreTestData.WindowedKey(window));
         await store.AppendConversionAsync(later, StoreTestData.LogEntryFor(later), None);
-        var earlier = StoreTestData.Retry(later, time.GetUtcNow());
 
-        var result = await store.AppendConversionAsync(earlier, StoreTestData.LogEntryFor(earlier), None);
+        // A replay keeps its original, earlier receive time: it must still meet the retry accepted after it.
+        var replayed = StoreTestData.Retry(later, StoreTestData.Epoch);
+        var result = await store.AppendConversionAsync(replayed, StoreTestData.LogEntryFor(replayed), None);
 
-        result.Should().Be(ConversionAppendResult.Accepted(earlier.Id), "a series covers from its start onwards only");
-        time.Advance(TimeSpan.FromHours(3));
-        var retry = StoreTestData.Retry(later, time.GetUtcNow());
-        (await store.AppendConversionAsync(retry, StoreTestData.LogEntryFor(retry), None))
-            .Should().Be(ConversionAppendResult.Duplicate(later.Id), "the latest series started at or before it is the match");
+        result.Should().Be(ConversionAppendResult.Duplicate(later.Id), "the window reaches both ways");
+        var tooEarly = StoreTestData.Retry(later, StoreTestData.Epoch.AddHours(2) - window);
+        (await store.AppendConversionAsync(tooEarly, StoreTestData.LogEntryFor(tooEarly), None))
+            .Should().Be(ConversionAppendResult.Accepted(tooEarly.Id), "exactly one window before is outside it");
     }
 
     [Fact]

@@ -15,8 +15,9 @@ internal sealed class TestServices : IDisposable
 
     private readonly ServiceProvider _provider;
 
-    public TestServices(Action<ChatterfyPostbacksOptions>? configure = null, Action<IChatterfyPostbacksBuilder>? build = null)
+    public TestServices(Action<ChatterfyPostbacksOptions>? configure = null, Action<IChatterfyPostbacksBuilder>? build = null, PostbackStore? sharedStore = null, FakeTimeProvider? sharedTime = null)
     {
+        Time = sharedTime ?? new FakeTimeProvider(Start);
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(Time);
         var builder = services.AddChatterfyPostbacks(o =>
@@ -24,11 +25,16 @@ internal sealed class TestServices : IDisposable
             o.PublicBaseUrl = "https://pb.example.com";
             configure?.Invoke(o);
         }).UseInMemoryStore();
+        if (sharedStore is not null)
+        {
+            services.AddSingleton(sharedStore);
+        }
+
         build?.Invoke(builder);
         _provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
-    public FakeTimeProvider Time { get; } = new(Start);
+    public FakeTimeProvider Time { get; }
 
     public PostbackSetService Sets => _provider.GetRequiredService<PostbackSetService>();
 

@@ -7,7 +7,10 @@ using Chatterfy.Postbacks.Networks.Custom;
 using Chatterfy.Postbacks.Networks.OneWin;
 using Chatterfy.Postbacks.PostbackSets;
 using Microsoft.Extensions.Configuration;
+using Chatterfy.Postbacks.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -35,8 +38,21 @@ public static class ChatterfyPostbacksServiceCollectionExtensions
         services.TryAddSingleton<IClickIdGenerator, RandomClickIdGenerator>();
         services.TryAddSingleton<ClickService>();
         services.TryAddSingleton<PostbackParser>();
-        services.TryAddSingleton<PostbackIngestor>();
-        services.TryAddSingleton<PostbackSetService>();
+        services.TryAddSingleton(sp => new PostbackSetCache(
+            sp.GetRequiredService<PostbackStore>(), sp.GetRequiredService<IOptionsMonitor<ChatterfyPostbacksOptions>>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new PostbackIngestor(
+            sp.GetRequiredService<PostbackStore>(),
+            sp.GetRequiredService<PostbackSetCache>(),
+            sp.GetRequiredService<PostbackParser>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<PostbackIngestor>>()));
+        services.TryAddSingleton(sp => new PostbackSetService(
+            sp.GetRequiredService<PostbackStore>(),
+            sp.GetRequiredService<PostbackSetCache>(),
+            sp.GetRequiredService<IAffiliateNetworkRegistry>(),
+            sp.GetRequiredService<IOptionsMonitor<ChatterfyPostbacksOptions>>(),
+            sp.GetRequiredService<TimeProvider>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostbackLogRetentionService>());
         return new ChatterfyPostbacksBuilder(services);
     }
 

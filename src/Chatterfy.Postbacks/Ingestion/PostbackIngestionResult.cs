@@ -17,6 +17,9 @@ public sealed record PostbackIngestionResult
     /// <summary>Gets the set the request was addressed to, or <see langword="null"/> when it was not found.</summary>
     public string? SetId { get; init; }
 
+    /// <summary>Gets the network of the set, or <see langword="null"/> when it was not found (a bounded tag for metrics).</summary>
+    public string? NetworkId { get; init; }
+
     /// <summary>Gets the stored conversion's id (the original's for a duplicate); <see langword="null"/> when rejected.</summary>
     public string? ConversionId { get; init; }
 

@@ -9,24 +9,20 @@ namespace Chatterfy.Postbacks.Ingestion;
 /// <summary>
 /// The ingestion pipeline for one request: find the set by token, parse and validate, attribute to the click, and store
 /// the conversion with its log entry (de-duplicated by the store). Rejected requests are logged and change nothing else.
+/// Get it from the service provider after <c>AddChatterfyPostbacks()</c>.
 /// </summary>
 public sealed partial class PostbackIngestor
 {
     private readonly PostbackStore _store;
+    private readonly PostbackSetCache _sets;
     private readonly PostbackParser _parser;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<PostbackIngestor> _logger;
 
-    /// <summary>Initializes a new instance of the <see cref="PostbackIngestor"/> class.</summary>
-    /// <param name="store">The store.</param>
-    /// <param name="parser">The parser.</param>
-    /// <param name="timeProvider">The clock.</param>
-    /// <param name="logger">The logger; <see langword="null"/> for none.</param>
-    public PostbackIngestor(PostbackStore store, PostbackParser parser, TimeProvider timeProvider, ILogger<PostbackIngestor>? logger = null)
+    // Created by AddChatterfyPostbacks: it shares the token cache that PostbackSetService invalidates.
+    internal PostbackIngestor(PostbackStore store, PostbackSetCache sets, PostbackParser parser, TimeProvider timeProvider, ILogger<PostbackIngestor>? logger)
     {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(parser);
-        ArgumentNullException.ThrowIfNull(timeProvider);
+        _sets = sets;
         _store = store;
         _parser = parser;
         _timeProvider = timeProvider;
@@ -50,7 +46,7 @@ public sealed partial class PostbackIngestor
             return PostbackIngestionResult.SetNotFound;
         }
 
-        var set = await _store.FindSetByTokenAsync(token, now, cancellationToken).ConfigureAwait(false);
+        var set = await _sets.FindByTokenAsync(token, cancellationToken).ConfigureAwait(false);
         if (set is null || !set.Enabled)
         {
             return PostbackIngestionResult.SetNotFound;
@@ -97,6 +93,7 @@ public sealed partial class PostbackIngestor
             {
                 Outcome = PostbackOutcome.Rejected,
                 SetId = set.Id,
+                NetworkId = set.NetworkId,
                 Rejection = parsed.Rejection,
                 Warnings = parsed.Warnings,
                 LogEntryId = logEntry.Id,
@@ -123,7 +120,7 @@ public sealed partial class PostbackIngestor
             Id = StoreIds.New(_timeProvider),
             Conversion = conversion,
             Attribution = attribution,
-            CampaignId = click?.CampaignId,
+            CampaignId = attribution == ConversionAttribution.Credited ? click!.CampaignId : set.CampaignId,
         };
         logEntry = logEntry with { Warnings = Codes(warnings) };
 
@@ -138,6 +135,7 @@ public sealed partial class PostbackIngestor
         {
             Outcome = outcome,
             SetId = set.Id,
+            NetworkId = set.NetworkId,
             ConversionId = appended.ConversionId,
             Conversion = conversion,
             Warnings = warnings,

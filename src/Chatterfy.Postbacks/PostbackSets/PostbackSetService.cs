@@ -7,6 +7,7 @@ namespace Chatterfy.Postbacks.PostbackSets;
 
 /// <summary>
 /// Creates and manages postback sets and builds their URLs: the API behind "create a postback set, get its three URLs".
+/// Get it from the service provider after <c>AddChatterfyPostbacks()</c>.
 /// </summary>
 public sealed class PostbackSetService
 {
@@ -14,22 +15,16 @@ public sealed class PostbackSetService
     private const int MaxCampaignIdLength = 64;
 
     private readonly PostbackStore _store;
+    private readonly PostbackSetCache _cache;
     private readonly IAffiliateNetworkRegistry _networks;
     private readonly IOptionsMonitor<ChatterfyPostbacksOptions> _options;
     private readonly TimeProvider _timeProvider;
 
-    /// <summary>Initializes a new instance of the <see cref="PostbackSetService"/> class.</summary>
-    /// <param name="store">The store that keeps the sets.</param>
-    /// <param name="networks">The registered networks.</param>
-    /// <param name="options">The SDK options (base URL, path prefix).</param>
-    /// <param name="timeProvider">The clock.</param>
-    public PostbackSetService(PostbackStore store, IAffiliateNetworkRegistry networks, IOptionsMonitor<ChatterfyPostbacksOptions> options, TimeProvider timeProvider)
+    // Created by AddChatterfyPostbacks: it shares the token cache with PostbackIngestor, so its changes apply at once.
+    internal PostbackSetService(PostbackStore store, PostbackSetCache cache, IAffiliateNetworkRegistry networks, IOptionsMonitor<ChatterfyPostbacksOptions> options, TimeProvider timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(networks);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(timeProvider);
         _store = store;
+        _cache = cache;
         _networks = networks;
         _options = options;
         _timeProvider = timeProvider;
@@ -68,6 +63,7 @@ public sealed class PostbackSetService
         }
 
         await _store.AddSetAsync(set, cancellationToken).ConfigureAwait(false);
+        _cache.Invalidate(null, set.Token);
         return set;
     }
 
@@ -121,7 +117,9 @@ public sealed class PostbackSetService
             throw new PostbackSetValidationException(errors);
         }
 
-        return await _store.UpdateSetAsync(changed, cancellationToken).ConfigureAwait(false);
+        var updated = await _store.UpdateSetAsync(changed, cancellationToken).ConfigureAwait(false);
+        _cache.Invalidate(setId);
+        return updated;
     }
 
     /// <summary>Disables a set: its URLs answer as unknown until it is enabled again.</summary>
@@ -135,10 +133,12 @@ public sealed class PostbackSetService
     /// <param name="setId">The set's id.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns><see langword="true"/> when a set was deleted.</returns>
-    public ValueTask<bool> DeleteAsync(string setId, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> DeleteAsync(string setId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(setId);
-        return _store.DeleteSetAsync(setId, cancellationToken);
+        var deleted = await _store.DeleteSetAsync(setId, cancellationToken).ConfigureAwait(false);
+        _cache.Invalidate(setId);
+        return deleted;
     }
 
     /// <summary>Gives a set a new secret token (new URLs), e.g. after its URLs leaked.</summary>
@@ -146,7 +146,7 @@ public sealed class PostbackSetService
     /// <param name="gracePeriod">How long the old URLs keep working; <see langword="null"/> or zero stops them at once.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The set with its new token, or <see langword="null"/> when there is no such set.</returns>
-    public ValueTask<PostbackSet?> RotateTokenAsync(string setId, TimeSpan? gracePeriod = null, CancellationToken cancellationToken = default)
+    public async ValueTask<PostbackSet?> RotateTokenAsync(string setId, TimeSpan? gracePeriod = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(setId);
         if (gracePeriod is { } grace && grace < TimeSpan.Zero)
@@ -155,7 +155,9 @@ public sealed class PostbackSetService
         }
 
         DateTimeOffset? validUntil = gracePeriod is { } g && g > TimeSpan.Zero ? _timeProvider.GetUtcNow() + g : null;
-        return _store.RotateTokenAsync(setId, PostbackSetToken.New(), validUntil, cancellationToken);
+        var rotated = await _store.RotateTokenAsync(setId, PostbackSetToken.New(), validUntil, cancellationToken).ConfigureAwait(false);
+        _cache.Invalidate(setId, rotated?.Token);
+        return rotated;
     }
 
     /// <summary>Builds the set's absolute postback URLs.</summary>

@@ -14,6 +14,9 @@ public sealed record ConversionRecord
     /// <summary>Gets whether the conversion is credited to its click.</summary>
     public required ConversionAttribution Attribution { get; init; }
 
-    /// <summary>Gets the campaign of the credited click, or <see langword="null"/>.</summary>
+    /// <summary>
+    /// Gets the campaign the conversion counts toward: the click's campaign when credited, the set's campaign scope
+    /// (or <see langword="null"/>) when unattributed.
+    /// </summary>
     public string? CampaignId { get; init; }
 }

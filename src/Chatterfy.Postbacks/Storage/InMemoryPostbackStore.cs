@@ -181,6 +181,18 @@ public sealed class InMemoryPostbackStore : PostbackStore
             {
                 throw new InvalidOperationException($"A click with id '{copy.Id}' exists.");
             }
+
+            if (_conversionsByClick.TryGetValue(copy.Id, out var waiting))
+            {
+                foreach (var record in waiting.ToArray())
+                {
+                    if (record.Attribution == ConversionAttribution.Unattributed
+                        && (record.CampaignId is null || string.Equals(record.CampaignId, copy.CampaignId, StringComparison.Ordinal)))
+                    {
+                        Replace(record, record with { Attribution = ConversionAttribution.Credited, CampaignId = copy.CampaignId });
+                    }
+                }
+            }
         }
 
         return ValueTask.CompletedTask;
@@ -328,6 +340,161 @@ public sealed class InMemoryPostbackStore : PostbackStore
         return new(page.AsReadOnly());
     }
 
+    /// <inheritdoc />
+    public override ValueTask<PostbackLogEntry?> GetLogEntryAsync(string logEntryId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(logEntryId);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            return new(_logById.GetValueOrDefault(logEntryId));
+        }
+    }
+
+    /// <inheritdoc />
+    public override ValueTask<PostbackStats> GetStatsAsync(PostbackStatsQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            long registrations = 0, firstDeposits = 0, deposits = 0, unattributed = 0, rejected = 0, clicks = 0;
+            var amounts = new SortedDictionary<string, (decimal FirstDeposits, decimal Deposits)>(StringComparer.Ordinal);
+            foreach (var record in _conversions.Values)
+            {
+                var conversion = record.Conversion;
+                if (!InRange(conversion.ReceivedAt, query)
+                    || (query.SetId is not null && !string.Equals(conversion.SetId, query.SetId, StringComparison.Ordinal))
+                    || (query.CampaignId is not null && !string.Equals(record.CampaignId, query.CampaignId, StringComparison.Ordinal)))
+                {
+                    continue;
+                }
+
+                if (record.Attribution == ConversionAttribution.Unattributed)
+                {
+                    unattributed++;
+                    continue;
+                }
+
+                switch (conversion.Event.Kind)
+                {
+                    case PostbackEventKind.Registration:
+                        registrations++;
+                        break;
+                    case PostbackEventKind.FirstDeposit:
+                        firstDeposits++;
+                        AddAmount(amounts, conversion, firstDeposit: true);
+                        break;
+                    case PostbackEventKind.Deposit:
+                        deposits++;
+                        AddAmount(amounts, conversion, firstDeposit: false);
+                        break;
+                    default:
+                        break;
+                }
+            }
+
+            foreach (var entry in _log)
+            {
+                if (entry.Outcome == PostbackOutcome.Rejected
+                    && InRange(entry.ReceivedAt, query)
+                    && (query.SetId is null || string.Equals(entry.SetId, query.SetId, StringComparison.Ordinal))
+                    && (query.CampaignId is null || (_sets.TryGetValue(entry.SetId, out var set) && string.Equals(set.Set.CampaignId, query.CampaignId, StringComparison.Ordinal))))
+                {
+                    rejected++;
+                }
+            }
+
+            var clickCampaign = query.CampaignId;
+            if (clickCampaign is null && query.SetId is not null && _sets.TryGetValue(query.SetId, out var scoped))
+            {
+                clickCampaign = scoped.Set.CampaignId;
+            }
+
+            foreach (var click in _clicks.Values)
+            {
+                if (InRange(click.CreatedAt, query) && (clickCampaign is null || string.Equals(click.CampaignId, clickCampaign, StringComparison.Ordinal)))
+                {
+                    clicks++;
+                }
+            }
+
+            var totals = new List<CurrencyAmounts>(amounts.Count);
+            foreach (var (currency, sums) in amounts)
+            {
+                totals.Add(new CurrencyAmounts(currency, sums.FirstDeposits, sums.Deposits));
+            }
+
+            return new(new PostbackStats
+            {
+                Clicks = clicks,
+                Registrations = registrations,
+                FirstDeposits = firstDeposits,
+                Deposits = deposits,
+                Unattributed = unattributed,
+                Rejected = rejected,
+                Amounts = totals.AsReadOnly(),
+            });
+        }
+    }
+
+    /// <inheritdoc />
+    public override ValueTask<int> PurgeLogAsync(DateTimeOffset receivedBefore, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            var purged = _log.RemoveWhere(e => e.ReceivedAt < receivedBefore);
+            foreach (var id in _logById.Where(e => e.Value.ReceivedAt < receivedBefore).Select(e => e.Key).ToList())
+            {
+                _logById.Remove(id);
+            }
+
+            return new(purged);
+        }
+    }
+
+    /// <inheritdoc />
+    public override ValueTask<bool> ForgetClickPersonalDataAsync(string clickId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(clickId);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            if (!_clicks.TryGetValue(clickId, out var click))
+            {
+                return new(false);
+            }
+
+            _clicks[clickId] = click with { IpAddress = null, UserAgent = null };
+            return new(true);
+        }
+    }
+
+    private static bool InRange(DateTimeOffset time, PostbackStatsQuery query) =>
+        (query.From is not { } from || time >= from) && (query.To is not { } to || time < to);
+
+    private static void AddAmount(SortedDictionary<string, (decimal FirstDeposits, decimal Deposits)> amounts, Conversion conversion, bool firstDeposit)
+    {
+        if (conversion.Amount is not { } amount || conversion.Currency is not { } currency)
+        {
+            return;
+        }
+
+        var sums = amounts.GetValueOrDefault(currency);
+        amounts[currency] = firstDeposit ? (sums.FirstDeposits + amount, sums.Deposits) : (sums.FirstDeposits, sums.Deposits + amount);
+    }
+
+    // Must be called under the lock: a record is immutable, so every index holding it gets the new instance.
+    private void Replace(ConversionRecord old, ConversionRecord updated)
+    {
+        _conversions[old.Id] = updated;
+        ReplaceIn(_conversionsByKey[old.Conversion.IdempotencyKey.Value]);
+        ReplaceIn(_conversionsByClick[old.Conversion.ClickId]);
+
+        void ReplaceIn(List<ConversionRecord> list) => list[list.IndexOf(old)] = updated;
+    }
+
     private static PostbackSet Copy(PostbackSet set) => set with { Settings = set.Settings?.Clone() };
 
     private static PostbackLogEntry Copy(PostbackLogEntry entry) => entry with { Warnings = Array.AsReadOnly([.. entry.Warnings]) };
@@ -368,25 +535,16 @@ public sealed class InMemoryPostbackStore : PostbackStore
         ConversionRecord? best = null;
         foreach (var candidate in stored)
         {
-            var start = candidate.Conversion.ReceivedAt;
-            if (key.Window is null)
+            // Windowed keys match both ways, so a replay with its original, earlier time still finds a later retry.
+            if (key.Window is { } window && (candidate.Conversion.ReceivedAt - receivedAt).Duration() >= window)
             {
-                // Permanent key: the earliest stored conversion with this value is the original.
-                if (best is null || IsEarlier(candidate, best))
-                {
-                    best = candidate;
-                }
+                continue;
             }
-            else if (start <= receivedAt && (best is null || IsEarlier(best, candidate)))
+
+            if (best is null || IsEarlier(candidate, best))
             {
-                // Windowed key: the series with the latest start at or before this one; any earlier series ended sooner.
                 best = candidate;
             }
-        }
-
-        if (key.Window is { } window && best is not null && receivedAt >= best.Conversion.ReceivedAt + window)
-        {
-            return null;
         }
 
         return best;

@@ -83,7 +83,12 @@ public abstract class PostbackStore
     /// <returns><see langword="true"/> when a set was deleted; <see langword="false"/> when none has that id or it was already deleted.</returns>
     public abstract ValueTask<bool> DeleteSetAsync(string setId, CancellationToken cancellationToken);
 
-    /// <summary>Adds a click.</summary>
+    /// <summary>
+    /// Adds a click, and in the same transaction credits the unattributed conversions already stored for its id (their
+    /// click was unknown when they arrived) whose <see cref="ConversionRecord.CampaignId"/> is <see langword="null"/> or
+    /// equals the click's campaign: their attribution becomes <see cref="ConversionAttribution.Credited"/> and their
+    /// campaign the click's. Their log entries keep the outcome they were answered with.
+    /// </summary>
     /// <param name="click">The click; its id must be unused.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when the click is stored.</returns>
@@ -97,8 +102,8 @@ public abstract class PostbackStore
     public abstract ValueTask<Click?> FindClickAsync(string clickId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Appends a conversion unless one with the same idempotency key is stored (for a windowed key: one whose first
-    /// occurrence was received less than the window before this one), and writes <paramref name="logEntry"/> in the same
+    /// Appends a conversion unless one with the same idempotency key is stored (for a windowed key: one received less
+    /// than the window before or after this one), and writes <paramref name="logEntry"/> in the same
     /// transaction with its <see cref="PostbackLogEntry.Outcome"/> and <see cref="PostbackLogEntry.ConversionId"/> set
     /// to what happened. Race-free: of any number of concurrent identical appends, exactly one is accepted.
     /// </summary>
@@ -109,10 +114,10 @@ public abstract class PostbackStore
     /// </para>
     /// <para>
     /// Without a window, the append is a duplicate of the earliest stored conversion with the same value, if any.
-    /// With a window, every stored conversion starts a series at its <see cref="Ingestion.Conversion.ReceivedAt"/>;
-    /// the append is a duplicate of the stored conversion with the latest start <c>first</c> such that
-    /// <c>first &lt;= receivedAt &lt; first + window</c>. Otherwise it is stored and starts a series of its own, so the
-    /// window is measured from the first occurrence, never from a later duplicate.
+    /// With a window, the append is a duplicate of the earliest stored conversion <c>c</c> (by receive time, then id)
+    /// with the same value and <c>|receivedAt - c.ReceivedAt| &lt; window</c>. Otherwise it is stored. Only stored
+    /// conversions count, never duplicates, so the window is measured from the first occurrence; and it reaches both
+    /// ways, so a replay stamped with its original, earlier receive time still finds the retry accepted after it.
     /// </para>
     /// <para>
     /// A duplicate is not stored. The log entry is always stored, with outcome <see cref="PostbackOutcome.Duplicate"/>
@@ -153,6 +158,12 @@ public abstract class PostbackStore
     /// <exception cref="InvalidOperationException">A log entry with the same id exists.</exception>
     public abstract ValueTask AppendLogAsync(PostbackLogEntry logEntry, CancellationToken cancellationToken);
 
+    /// <summary>Gets a postback log entry by id.</summary>
+    /// <param name="logEntryId">The entry's id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The entry, or <see langword="null"/> (unknown or purged).</returns>
+    public abstract ValueTask<PostbackLogEntry?> GetLogEntryAsync(string logEntryId, CancellationToken cancellationToken);
+
     /// <summary>
     /// Lists postback log entries matching the query's filters, newest first: by <see cref="PostbackLogEntry.ReceivedAt"/>
     /// descending, then id descending (ordinal). With <see cref="PostbackLogQuery.BeforeId"/>, only entries after that
@@ -163,4 +174,30 @@ public abstract class PostbackStore
     /// <returns>The entries, at most <see cref="PostbackLogQuery.Limit"/>.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="PostbackLogQuery.Limit"/> is not from 1 to 1000.</exception>
     public abstract ValueTask<IReadOnlyList<PostbackLogEntry>> ListLogAsync(PostbackLogQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Counts clicks, conversions and rejections, and sums credited deposits per currency.</summary>
+    /// <param name="query">The filters; see <see cref="PostbackStatsQuery"/> for what each figure counts.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The figures.</returns>
+    public abstract ValueTask<PostbackStats> GetStatsAsync(PostbackStatsQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Deletes postback log entries received before <paramref name="receivedBefore"/> (retention).</summary>
+    /// <param name="receivedBefore">The cut-off; entries received exactly then are kept.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>How many entries were deleted.</returns>
+    public abstract ValueTask<int> PurgeLogAsync(DateTimeOffset receivedBefore, CancellationToken cancellationToken);
+
+    /// <summary>Erases a click's personal data (IP address and user agent); everything else is kept.</summary>
+    /// <param name="clickId">The click id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns><see langword="true"/> when the click exists.</returns>
+    public abstract ValueTask<bool> ForgetClickPersonalDataAsync(string clickId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Checks that the store can serve requests (for health checks). Throws <see cref="PostbackStoreUnavailableException"/>
+    /// when it cannot.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the store answered.</returns>
+    public virtual ValueTask CheckHealthAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }

@@ -78,7 +78,7 @@ public sealed class InMemoryPostbackStoreTests : PostbackStoreConformanceTests
     public async Task AddSet_DisposingTheCallersSettingsDocument_DoesNotAffectTheStoredSet()
     {
         var store = new InMemoryPostbackStore();
-        PostbackSets.PostbackSet set;
+        Chatterfy.Postbacks.PostbackSets.PostbackSet set;
         using (var document = JsonDocument.Parse("""{"defaultCurrency":"USD"}"""))
         {
             set = StoreTestData.Set() with { Settings = document.RootElement };

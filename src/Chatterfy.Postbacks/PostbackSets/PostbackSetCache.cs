@@ -1,0 +1,70 @@
+using System.Collections.Concurrent;
+using Chatterfy.Postbacks.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Chatterfy.Postbacks.PostbackSets;
+
+/// <summary>
+/// Caches token lookups in memory: known tokens for <see cref="ChatterfyPostbacksOptions.SetCacheDuration"/> and
+/// unknown ones for <see cref="ChatterfyPostbacksOptions.UnknownTokenCacheDuration"/>, so the hot path and brute-force
+/// guessing do not reach the database on every request. <see cref="PostbackSetService"/> invalidates this instance's
+/// entries at once when it changes a set; other instances see the change when their entries expire.
+/// </summary>
+internal sealed class PostbackSetCache(PostbackStore store, IOptionsMonitor<ChatterfyPostbacksOptions> options, TimeProvider timeProvider)
+{
+    // Enough for every real set many times over; a flood of random tokens only ever evicts the cache, never grows it unbounded.
+    private const int MaxEntries = 100_000;
+
+    private readonly ConcurrentDictionary<string, Entry> _byToken = new(StringComparer.Ordinal);
+
+    public async ValueTask<PostbackSet?> FindByTokenAsync(string token, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        if (_byToken.TryGetValue(token, out var cached) && cached.ExpiresAt > now)
+        {
+            return cached.Set;
+        }
+
+        var set = await store.FindSetByTokenAsync(token, now, cancellationToken).ConfigureAwait(false);
+        var current = options.CurrentValue;
+        var lifetime = set is null ? current.UnknownTokenCacheDuration : current.SetCacheDuration;
+        if (lifetime > TimeSpan.Zero)
+        {
+            if (_byToken.Count >= MaxEntries)
+            {
+                _byToken.Clear();
+            }
+
+            _byToken[token] = new Entry(set, now + lifetime);
+        }
+
+        return set;
+    }
+
+    /// <summary>Forgets every cached lookup of the set and of the given tokens (a new set's token may be cached as unknown).</summary>
+    public void Invalidate(string? setId, params ReadOnlySpan<string?> tokens)
+    {
+        foreach (var token in tokens)
+        {
+            if (token is not null)
+            {
+                _byToken.TryRemove(token, out _);
+            }
+        }
+
+        if (setId is null)
+        {
+            return;
+        }
+
+        foreach (var (token, entry) in _byToken)
+        {
+            if (entry.Set is not null && string.Equals(entry.Set.Id, setId, StringComparison.Ordinal))
+            {
+                _byToken.TryRemove(token, out _);
+            }
+        }
+    }
+
+    private sealed record Entry(PostbackSet? Set, DateTimeOffset ExpiresAt);
+}

@@ -1,0 +1,34 @@
+namespace Chatterfy.Postbacks.Storage;
+
+/// <summary>
+/// Filters of <see cref="PostbackStore.GetStatsAsync"/>. Every figure counts what falls in [<see cref="From"/>,
+/// <see cref="To"/>) by receive (or creation) time.
+/// </summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item><description><c>Registrations</c>, <c>FirstDeposits</c>, <c>Deposits</c> (repeat deposits only): credited
+/// conversions of that kind whose set is <see cref="SetId"/> and whose <see cref="ConversionRecord.CampaignId"/> is
+/// <see cref="CampaignId"/> (each filter applies when set).</description></item>
+/// <item><description><c>Unattributed</c>: stored but uncredited conversions of any kind, same filters.</description></item>
+/// <item><description><c>Rejected</c>: postback log entries with outcome rejected, of <see cref="SetId"/>; with
+/// <see cref="CampaignId"/>, of sets scoped to that campaign.</description></item>
+/// <item><description><c>Clicks</c>: clicks created in the range, of <see cref="CampaignId"/>, or when only
+/// <see cref="SetId"/> is given and that set is scoped to a campaign, of the set's campaign; otherwise all.</description></item>
+/// <item><description><c>Amounts</c>: per currency, the exact sums of credited first deposits and of credited
+/// deposits, never mixed across currencies; ordered by currency (ordinal).</description></item>
+/// </list>
+/// </remarks>
+public sealed record PostbackStatsQuery
+{
+    /// <summary>Gets the set to count, or <see langword="null"/> for all.</summary>
+    public string? SetId { get; init; }
+
+    /// <summary>Gets the campaign to count, or <see langword="null"/> for all.</summary>
+    public string? CampaignId { get; init; }
+
+    /// <summary>Gets the inclusive start of the range, or <see langword="null"/> for no start.</summary>
+    public DateTimeOffset? From { get; init; }
+
+    /// <summary>Gets the exclusive end of the range, or <see langword="null"/> for no end.</summary>
+    public DateTimeOffset? To { get; init; }
+}
