@@ -33,42 +33,38 @@ public sealed partial class SqlitePostbackStore
         var fields = SqliteValues.ToJson(click.Fields);
 
         await WriteAsync(
-            transaction =>
+            session =>
             {
-                if (Exists(transaction, "SELECT 1 FROM clicks WHERE id = $value", id))
+                if (Exists(session, "SELECT 1 FROM clicks WHERE id = $value", id))
                 {
                     throw new InvalidOperationException($"A click with id '{id}' exists.");
                 }
 
-                using (var insert = Command(transaction, $"""
+                var insert = session.Command($"""
                     INSERT INTO clicks ({ClickColumns})
                     VALUES ($id, $campaign_id, $subject_id, $fbclid, $fbc, $fbp, $ip_address, $user_agent, $event_source_url, $created_at, $fields)
-                    """))
-                {
-                    insert.Parameters.AddValue("$id", id);
-                    insert.Parameters.AddValue("$campaign_id", campaignId);
-                    insert.Parameters.AddValue("$subject_id", subjectId);
-                    insert.Parameters.AddValue("$fbclid", fbclid);
-                    insert.Parameters.AddValue("$fbc", fbc);
-                    insert.Parameters.AddValue("$fbp", fbp);
-                    insert.Parameters.AddValue("$ip_address", ipAddress);
-                    insert.Parameters.AddValue("$user_agent", userAgent);
-                    insert.Parameters.AddValue("$event_source_url", eventSourceUrl);
-                    insert.Parameters.AddValue("$created_at", createdAt);
-                    insert.Parameters.AddValue("$fields", fields);
-                    insert.ExecuteNonQuery();
-                }
+                    """);
+                insert.Parameters.AddValue("$id", id);
+                insert.Parameters.AddValue("$campaign_id", campaignId);
+                insert.Parameters.AddValue("$subject_id", subjectId);
+                insert.Parameters.AddValue("$fbclid", fbclid);
+                insert.Parameters.AddValue("$fbc", fbc);
+                insert.Parameters.AddValue("$fbp", fbp);
+                insert.Parameters.AddValue("$ip_address", ipAddress);
+                insert.Parameters.AddValue("$user_agent", userAgent);
+                insert.Parameters.AddValue("$event_source_url", eventSourceUrl);
+                insert.Parameters.AddValue("$created_at", createdAt);
+                insert.Parameters.AddValue("$fields", fields);
+                insert.ExecuteNonQuery();
 
                 // Conversions that arrived before their click was known are credited now, in the same transaction.
-                using (var credit = Command(transaction, """
+                var credit = session.Command("""
                     UPDATE conversions SET attribution = 'credited', campaign_id = $campaign_id
                     WHERE click_id = $click_id AND attribution = 'unattributed' AND (campaign_id IS NULL OR campaign_id = $campaign_id)
-                    """))
-                {
-                    credit.Parameters.AddValue("$click_id", id);
-                    credit.Parameters.AddValue("$campaign_id", campaignId);
-                    credit.ExecuteNonQuery();
-                }
+                    """);
+                credit.Parameters.AddValue("$click_id", id);
+                credit.Parameters.AddValue("$campaign_id", campaignId);
+                credit.ExecuteNonQuery();
 
                 return true;
             },
@@ -95,9 +91,9 @@ public sealed partial class SqlitePostbackStore
     {
         ArgumentNullException.ThrowIfNull(clickId);
         return WriteAsync(
-            transaction =>
+            session =>
             {
-                using var command = Command(transaction, "UPDATE clicks SET ip_address = NULL, user_agent = NULL WHERE id = $id");
+                var command = session.Command("UPDATE clicks SET ip_address = NULL, user_agent = NULL WHERE id = $id");
                 command.Parameters.AddValue("$id", clickId);
                 return command.ExecuteNonQuery() > 0;
             },
@@ -116,23 +112,23 @@ public sealed partial class SqlitePostbackStore
         var log = new LogRow(logEntry);
 
         return WriteAsync(
-            transaction =>
+            session =>
             {
-                ThrowIfLogEntryExists(transaction, log.Id);
-                if (FindOriginal(transaction, key, row.ReceivedAt) is { } originalId)
+                ThrowIfLogEntryExists(session, log.Id);
+                if (FindOriginal(session, key, row.ReceivedAt) is { } originalId)
                 {
-                    InsertLog(transaction, log, PostbackOutcome.Duplicate, originalId);
+                    InsertLog(session, log, PostbackOutcome.Duplicate, originalId);
                     return ConversionAppendResult.Duplicate(originalId);
                 }
 
-                if (Exists(transaction, "SELECT 1 FROM conversions WHERE id = $value", row.Id))
+                if (Exists(session, "SELECT 1 FROM conversions WHERE id = $value", row.Id))
                 {
                     throw new InvalidOperationException($"A conversion with id '{row.Id}' exists.");
                 }
 
-                InsertConversion(transaction, row);
+                InsertConversion(session, row);
                 var outcome = conversion.Attribution == ConversionAttribution.Credited ? PostbackOutcome.Accepted : PostbackOutcome.Unattributed;
-                InsertLog(transaction, log, outcome, row.Id);
+                InsertLog(session, log, outcome, row.Id);
                 return ConversionAppendResult.Accepted(row.Id);
             },
             cancellationToken);
@@ -179,7 +175,7 @@ public sealed partial class SqlitePostbackStore
     /// The earliest stored conversion (by receive time, then id) with the key's value, and for a windowed key received less
     /// than the window before or after <paramref name="receivedAt"/>.
     /// </summary>
-    private static string? FindOriginal(SqliteTransaction transaction, IdempotencyKey key, long receivedAt)
+    private static string? FindOriginal(WriteSession session, IdempotencyKey key, long receivedAt)
     {
         SqliteCommand command;
         if (key.Window is { } window)
@@ -188,7 +184,7 @@ public sealed partial class SqlitePostbackStore
             var ticks = Math.Max(window.Ticks, 0);
             var from = receivedAt > long.MinValue + ticks ? receivedAt - ticks : long.MinValue;
             var to = receivedAt < long.MaxValue - ticks ? receivedAt + ticks : long.MaxValue;
-            command = Command(transaction, """
+            command = session.Command("""
                 SELECT id FROM conversions
                 WHERE idempotency_key = $key AND received_at > $from AND received_at < $to
                 ORDER BY received_at, id LIMIT 1
@@ -198,19 +194,16 @@ public sealed partial class SqlitePostbackStore
         }
         else
         {
-            command = Command(transaction, "SELECT id FROM conversions WHERE idempotency_key = $key ORDER BY received_at, id LIMIT 1");
+            command = session.Command("SELECT id FROM conversions WHERE idempotency_key = $key ORDER BY received_at, id LIMIT 1");
         }
 
-        using (command)
-        {
-            command.Parameters.AddValue("$key", key.Value);
-            return command.ExecuteScalar() as string;
-        }
+        command.Parameters.AddValue("$key", key.Value);
+        return command.ExecuteScalar() as string;
     }
 
-    private static void InsertConversion(SqliteTransaction transaction, ConversionRow row)
+    private static void InsertConversion(WriteSession session, ConversionRow row)
     {
-        using var command = Command(transaction, $"""
+        var command = session.Command($"""
             INSERT INTO conversions ({ConversionColumns})
             VALUES ($id, $set_id, $event, $click_id, $amount, $currency, $transaction_id, $attributes, $received_at, $remote_address,
                     $idempotency_key, $idempotency_window, $attribution, $campaign_id)

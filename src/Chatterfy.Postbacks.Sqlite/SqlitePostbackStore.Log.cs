@@ -22,10 +22,10 @@ public sealed partial class SqlitePostbackStore
         ArgumentNullException.ThrowIfNull(logEntry);
         var log = new LogRow(logEntry);
         await WriteAsync(
-            transaction =>
+            session =>
             {
-                ThrowIfLogEntryExists(transaction, log.Id);
-                InsertLog(transaction, log, logEntry.Outcome, logEntry.ConversionId);
+                ThrowIfLogEntryExists(session, log.Id);
+                InsertLog(session, log, logEntry.Outcome, logEntry.ConversionId);
                 return true;
             },
             cancellationToken).ConfigureAwait(false);
@@ -112,9 +112,9 @@ public sealed partial class SqlitePostbackStore
         while (true)
         {
             var purged = await WriteAsync(
-                transaction =>
+                session =>
                 {
-                    using var command = Command(transaction, """
+                    var command = session.Command("""
                         DELETE FROM postback_log WHERE rowid IN (SELECT rowid FROM postback_log WHERE received_at < $cut_off LIMIT $chunk)
                         """);
                     command.Parameters.AddValue("$cut_off", cutOff);
@@ -130,17 +130,17 @@ public sealed partial class SqlitePostbackStore
         }
     }
 
-    private static void ThrowIfLogEntryExists(SqliteTransaction transaction, string id)
+    private static void ThrowIfLogEntryExists(WriteSession session, string id)
     {
-        if (Exists(transaction, "SELECT 1 FROM postback_log WHERE id = $value", id))
+        if (Exists(session, "SELECT 1 FROM postback_log WHERE id = $value", id))
         {
             throw new InvalidOperationException($"A postback log entry with id '{id}' exists.");
         }
     }
 
-    private static void InsertLog(SqliteTransaction transaction, LogRow row, PostbackOutcome outcome, string? conversionId)
+    private static void InsertLog(WriteSession session, LogRow row, PostbackOutcome outcome, string? conversionId)
     {
-        using var command = Command(transaction, $"""
+        var command = session.Command($"""
             INSERT INTO postback_log ({LogColumns})
             VALUES ($id, $received_at, $set_id, $outcome, $code, $warnings, $conversion_id, $method, $path, $event_segment, $query_string,
                     $body, $content_type, $remote_address)

@@ -25,31 +25,29 @@ public sealed partial class SqlitePostbackStore
         var enabled = postbackSet.Enabled;
 
         await WriteAsync(
-            transaction =>
+            session =>
             {
-                if (Exists(transaction, "SELECT 1 FROM postback_sets WHERE id = $value", id))
+                if (Exists(session, "SELECT 1 FROM postback_sets WHERE id = $value", id))
                 {
                     throw new InvalidOperationException($"A postback set with id '{id}' exists or existed.");
                 }
 
-                ThrowIfTokenUsed(transaction, token);
-                using (var insert = Command(transaction, """
+                ThrowIfTokenUsed(session, token);
+                var insert = session.Command("""
                     INSERT INTO postback_sets (id, name, network_id, campaign_id, token, settings, created_at, enabled)
                     VALUES ($id, $name, $network_id, $campaign_id, $token, $settings, $created_at, $enabled)
-                    """))
-                {
-                    insert.Parameters.AddValue("$id", id);
-                    insert.Parameters.AddValue("$name", name);
-                    insert.Parameters.AddValue("$network_id", networkId);
-                    insert.Parameters.AddValue("$campaign_id", campaignId);
-                    insert.Parameters.AddValue("$token", token);
-                    insert.Parameters.AddValue("$settings", settings);
-                    insert.Parameters.AddValue("$created_at", createdAt);
-                    insert.Parameters.AddValue("$enabled", enabled ? 1 : 0);
-                    insert.ExecuteNonQuery();
-                }
+                    """);
+                insert.Parameters.AddValue("$id", id);
+                insert.Parameters.AddValue("$name", name);
+                insert.Parameters.AddValue("$network_id", networkId);
+                insert.Parameters.AddValue("$campaign_id", campaignId);
+                insert.Parameters.AddValue("$token", token);
+                insert.Parameters.AddValue("$settings", settings);
+                insert.Parameters.AddValue("$created_at", createdAt);
+                insert.Parameters.AddValue("$enabled", enabled ? 1 : 0);
+                insert.ExecuteNonQuery();
 
-                InsertToken(transaction, token, id);
+                InsertToken(session, token, id);
                 return true;
             },
             cancellationToken).ConfigureAwait(false);
@@ -135,9 +133,9 @@ public sealed partial class SqlitePostbackStore
         var enabled = postbackSet.Enabled;
 
         return WriteAsync(
-            transaction =>
+            session =>
             {
-                using var command = Command(transaction, $"""
+                var command = session.Command($"""
                     UPDATE postback_sets SET name = $name, campaign_id = $campaign_id, settings = $settings, enabled = $enabled
                     WHERE id = $id AND deleted = 0
                     RETURNING {SetColumns}
@@ -160,17 +158,17 @@ public sealed partial class SqlitePostbackStore
         long? until = previousTokenValidUntil is { } value ? SqliteValues.ToDb(value) : null;
 
         return WriteAsync(
-            transaction =>
+            session =>
             {
-                if (!Exists(transaction, "SELECT 1 FROM postback_sets WHERE id = $value AND deleted = 0", setId))
+                if (!Exists(session, "SELECT 1 FROM postback_sets WHERE id = $value AND deleted = 0", setId))
                 {
                     return null;
                 }
 
-                ThrowIfTokenUsed(transaction, newToken);
+                ThrowIfTokenUsed(session, newToken);
 
                 // A set has one previous token: the current one. Any older one is retired at once (it stays reserved).
-                using var command = Command(transaction, $"""
+                var command = session.Command($"""
                     UPDATE postback_sets SET previous_token = token, previous_token_valid_until = $until, token = $token
                     WHERE id = $id
                     RETURNING {SetColumns}
@@ -179,7 +177,7 @@ public sealed partial class SqlitePostbackStore
                 command.Parameters.AddValue("$token", newToken);
                 command.Parameters.AddValue("$until", until);
                 var set = ReadSingleSet(command);
-                InsertToken(transaction, newToken, setId);
+                InsertToken(session, newToken, setId);
                 return set;
             },
             cancellationToken);
@@ -190,10 +188,10 @@ public sealed partial class SqlitePostbackStore
     {
         ArgumentNullException.ThrowIfNull(setId);
         return WriteAsync(
-            transaction =>
+            session =>
             {
                 // The row stays (deleted = 1): its id and tokens remain used, its conversions and log entries remain.
-                using var command = Command(transaction, "UPDATE postback_sets SET deleted = 1 WHERE id = $id AND deleted = 0");
+                var command = session.Command("UPDATE postback_sets SET deleted = 1 WHERE id = $id AND deleted = 0");
                 command.Parameters.AddValue("$id", setId);
                 return command.ExecuteNonQuery() > 0;
             },
@@ -218,26 +216,26 @@ public sealed partial class SqlitePostbackStore
         Enabled = reader.GetInt64(7) != 0,
     };
 
-    private static void ThrowIfTokenUsed(SqliteTransaction transaction, string token)
+    private static void ThrowIfTokenUsed(WriteSession session, string token)
     {
-        if (Exists(transaction, "SELECT 1 FROM postback_set_tokens WHERE token = $value", token))
+        if (Exists(session, "SELECT 1 FROM postback_set_tokens WHERE token = $value", token))
         {
             throw new InvalidOperationException("The token is or was used by a postback set.");
         }
     }
 
-    private static void InsertToken(SqliteTransaction transaction, string token, string setId)
+    private static void InsertToken(WriteSession session, string token, string setId)
     {
-        using var command = Command(transaction, "INSERT INTO postback_set_tokens (token, set_id) VALUES ($token, $set_id)");
+        var command = session.Command("INSERT INTO postback_set_tokens (token, set_id) VALUES ($token, $set_id)");
         command.Parameters.AddValue("$token", token);
         command.Parameters.AddValue("$set_id", setId);
         command.ExecuteNonQuery();
     }
 
     /// <summary>Runs a query with one parameter, <c>$value</c>, and tells whether it returned a row.</summary>
-    private static bool Exists(SqliteTransaction transaction, string sql, string value)
+    private static bool Exists(WriteSession session, string sql, string value)
     {
-        using var command = Command(transaction, sql);
+        var command = session.Command(sql);
         command.Parameters.AddValue("$value", value);
         return command.ExecuteScalar() is not null;
     }

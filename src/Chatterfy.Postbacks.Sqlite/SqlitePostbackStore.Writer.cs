@@ -7,7 +7,6 @@ namespace Chatterfy.Postbacks.Sqlite;
 public sealed partial class SqlitePostbackStore
 {
     private const int SqliteConstraint = 19;
-    private const string ItemSavepoint = "item";
 
     private async Task RunWriterAsync()
     {
@@ -39,22 +38,24 @@ public sealed partial class SqlitePostbackStore
         {
             BatchStarting?.Invoke(batch.Count);
             var connection = _writeConnection ??= OpenWriteConnection(enableWal: false);
+            var session = _writeSession ??= new WriteSession(connection);
 
             // BEGIN IMMEDIATE takes the write lock up front, waiting up to the busy timeout for another process holding it.
             using var transaction = connection.BeginTransaction(deferred: false);
+            session.Transaction = transaction;
             foreach (var item in batch)
             {
-                transaction.Save(ItemSavepoint);
+                session.Command("SAVEPOINT item").ExecuteNonQuery();
                 try
                 {
-                    item.Execute(transaction);
-                    transaction.Release(ItemSavepoint);
+                    item.Execute(session);
+                    session.Command("RELEASE item").ExecuteNonQuery();
                 }
                 catch (Exception ex) when (IsItemFailure(ex))
                 {
                     // Undo this write only; its neighbours in the batch go on.
-                    transaction.Rollback(ItemSavepoint);
-                    transaction.Release(ItemSavepoint);
+                    session.Command("ROLLBACK TO item").ExecuteNonQuery();
+                    session.Command("RELEASE item").ExecuteNonQuery();
                     item.SetFailure(ex is SqliteException constraint
                         ? new InvalidOperationException("The write conflicts with a stored value: " + constraint.Message, constraint)
                         : ex);
@@ -70,8 +71,7 @@ public sealed partial class SqlitePostbackStore
             // The database could not be written (I/O error, disk full, locked too long): nothing of the batch is committed.
             // Start the next batch on a fresh connection.
             Log.BatchFailed(_logger, batch.Count, _timeProvider.GetElapsedTime(started).TotalMilliseconds, ex);
-            _writeConnection?.Dispose();
-            _writeConnection = null;
+            CloseWriteConnection();
             foreach (var item in batch)
             {
                 item.Fail(Unavailable($"The SQLite postback store could not commit: {ex.Message}", ex));
@@ -90,6 +90,14 @@ public sealed partial class SqlitePostbackStore
         }
     }
 
+    private void CloseWriteConnection()
+    {
+        _writeSession?.Dispose();
+        _writeSession = null;
+        _writeConnection?.Dispose();
+        _writeConnection = null;
+    }
+
     /// <summary>
     /// A failure that belongs to one write (a duplicate id, a unique constraint, a bad value) rather than to the database:
     /// any exception except a <see cref="SqliteException"/> other than a constraint violation.
@@ -104,7 +112,7 @@ public sealed partial class SqlitePostbackStore
     private abstract class WriteItem
     {
         /// <summary>Runs the write in the current savepoint.</summary>
-        public abstract void Execute(SqliteTransaction transaction);
+        public abstract void Execute(WriteSession session);
 
         /// <summary>Records that this write failed alone (its savepoint was rolled back).</summary>
         public abstract void SetFailure(Exception exception);
@@ -116,7 +124,7 @@ public sealed partial class SqlitePostbackStore
         public abstract void Fail(Exception exception);
     }
 
-    private sealed class WriteItem<T>(Func<SqliteTransaction, T> work) : WriteItem
+    private sealed class WriteItem<T>(Func<WriteSession, T> work) : WriteItem
     {
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T? _result;
@@ -124,7 +132,7 @@ public sealed partial class SqlitePostbackStore
 
         public Task<T> Task => _completion.Task;
 
-        public override void Execute(SqliteTransaction transaction) => _result = work(transaction);
+        public override void Execute(WriteSession session) => _result = work(session);
 
         public override void SetFailure(Exception exception) => _failure = exception;
 
@@ -142,5 +150,42 @@ public sealed partial class SqlitePostbackStore
 
         // A write that failed alone would fail again; keep its own, more useful, error.
         public override void Fail(Exception exception) => _completion.TrySetException(_failure ?? exception);
+    }
+
+    /// <summary>
+    /// The writer's connection with its prepared statements: each distinct SQL text is prepared once per connection and
+    /// reused, which keeps a large batch cheap. Commands it returns belong to it; do not dispose them.
+    /// </summary>
+    private sealed class WriteSession(SqliteConnection connection) : IDisposable
+    {
+        private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+
+        /// <summary>Gets or sets the current batch's transaction.</summary>
+        public SqliteTransaction? Transaction { get; set; }
+
+        /// <summary>Gets the command for <paramref name="sql"/>, in the current transaction and without parameters.</summary>
+        public SqliteCommand Command(string sql)
+        {
+            if (!_commands.TryGetValue(sql, out var command))
+            {
+                command = connection.CreateCommand();
+                command.CommandText = sql;
+                _commands.Add(sql, command);
+            }
+
+            command.Transaction = Transaction;
+            command.Parameters.Clear();
+            return command;
+        }
+
+        public void Dispose()
+        {
+            foreach (var command in _commands.Values)
+            {
+                command.Dispose();
+            }
+
+            _commands.Clear();
+        }
     }
 }

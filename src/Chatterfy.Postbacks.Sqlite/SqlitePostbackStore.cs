@@ -51,6 +51,7 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
     private long _committedTransactions;
     private long _committedWrites;
     private SqliteConnection? _writeConnection;
+    private WriteSession? _writeSession;
     private Task? _writer;
 
     /// <summary>Initializes a new instance of the <see cref="SqlitePostbackStore"/> class. Nothing is opened until first use.</summary>
@@ -154,8 +155,7 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
             if (_writeConnection is { } connection)
             {
                 Checkpoint(connection);
-                connection.Dispose();
-                _writeConnection = null;
+                CloseWriteConnection();
             }
 
             using (var pooled = new SqliteConnection(_readConnectionString))
@@ -323,7 +323,7 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
     /// Queues <paramref name="work"/> for the writer and waits until its transaction committed. The caller's token stops
     /// the wait, never the write.
     /// </summary>
-    private async ValueTask<T> WriteAsync<T>(Func<SqliteTransaction, T> work, CancellationToken cancellationToken)
+    private async ValueTask<T> WriteAsync<T>(Func<WriteSession, T> work, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
@@ -383,14 +383,6 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
         command.Transaction = transaction;
         command.CommandText = sql;
         return command.ExecuteNonQuery();
-    }
-
-    private static SqliteCommand Command(SqliteTransaction transaction, string sql)
-    {
-        var command = transaction.Connection!.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
     }
 
     private static SqliteCommand Command(SqliteConnection connection, string sql)
