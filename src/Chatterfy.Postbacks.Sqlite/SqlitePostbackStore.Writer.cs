@@ -26,7 +26,20 @@ public sealed partial class SqlitePostbackStore
                 continue;
             }
 
-            RunBatch(batch);
+            try
+            {
+                RunBatch(batch);
+            }
+#pragma warning disable CA1031 // Last resort (a throwing logger, say): the writer must not die with callers waiting.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                foreach (var item in batch)
+                {
+                    item.Fail(Unavailable("The SQLite postback store's writer failed.", ex));
+                }
+            }
+
             batch.Clear();
         }
     }
@@ -70,32 +83,42 @@ public sealed partial class SqlitePostbackStore
         {
             // The database could not be written (I/O error, disk full, locked too long): nothing of the batch is committed.
             // Start the next batch on a fresh connection.
-            Log.BatchFailed(_logger, batch.Count, _timeProvider.GetElapsedTime(started).TotalMilliseconds, ex);
             CloseWriteConnection();
             foreach (var item in batch)
             {
                 item.Fail(Unavailable($"The SQLite postback store could not commit: {ex.Message}", ex));
             }
 
+            Log.BatchFailed(_logger, batch.Count, _timeProvider.GetElapsedTime(started).TotalMilliseconds, ex);
             return;
         }
 
         Interlocked.Increment(ref _committedTransactions);
         Interlocked.Add(ref _committedWrites, batch.Count);
-        var elapsed = _timeProvider.GetElapsedTime(started).TotalMilliseconds;
-        Log.BatchCommitted(_logger, batch.Count, elapsed);
         foreach (var item in batch)
         {
             item.Complete();
         }
+
+        var elapsed = _timeProvider.GetElapsedTime(started).TotalMilliseconds;
+        Log.BatchCommitted(_logger, batch.Count, elapsed);
     }
 
     private void CloseWriteConnection()
     {
-        _writeSession?.Dispose();
+        var session = _writeSession;
+        var connection = _writeConnection;
         _writeSession = null;
-        _writeConnection?.Dispose();
         _writeConnection = null;
+        try
+        {
+            session?.Dispose();
+            connection?.Dispose();
+        }
+        catch (SqliteException)
+        {
+            // The connection is being dropped because it failed; closing it may fail the same way.
+        }
     }
 
     /// <summary>

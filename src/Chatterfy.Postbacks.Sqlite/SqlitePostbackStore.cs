@@ -132,11 +132,7 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
     /// <returns>A task that completes when the store is closed.</returns>
     public async ValueTask DisposeAsync()
     {
-        if (_disposing)
-        {
-            return;
-        }
-
+        // A second caller waits for the first to finish.
         await _lifecycleLock.WaitAsync().ConfigureAwait(false);
         try
         {

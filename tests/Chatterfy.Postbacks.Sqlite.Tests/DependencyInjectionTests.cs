@@ -7,13 +7,13 @@ using Microsoft.Extensions.Options;
 
 namespace Chatterfy.Postbacks.Sqlite.Tests;
 
-public sealed class DependencyInjectionTests : IAsyncDisposable
+public sealed class DependencyInjectionTests : IDisposable
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
     private readonly TestDatabase _database = new();
 
-    public ValueTask DisposeAsync() => _database.DisposeAsync();
+    public void Dispose() => _database.Dispose();
 
     [Fact]
     public async Task UseSqlite_ReplacesUseInMemoryStore()

@@ -4,11 +4,11 @@ using Chatterfy.Postbacks.Storage;
 namespace Chatterfy.Postbacks.Sqlite.Tests;
 
 /// <summary>The shared store contract, on a fresh database file per test.</summary>
-public sealed class SqlitePostbackStoreConformanceTests : PostbackStoreConformanceTests, IAsyncDisposable
+public sealed class SqlitePostbackStoreConformanceTests : PostbackStoreConformanceTests, IDisposable
 {
     private readonly TestDatabase _database = new();
 
-    public ValueTask DisposeAsync() => _database.DisposeAsync();
+    public void Dispose() => _database.Dispose();
 
     protected override async ValueTask<PostbackStore> CreateStoreAsync()
     {

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging.Testing;
 
 namespace Chatterfy.Postbacks.Sqlite.Tests;
 
-public sealed class SqlitePostbackStoreTests : IAsyncDisposable
+public sealed class SqlitePostbackStoreTests : IDisposable
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
@@ -16,7 +16,7 @@ public sealed class SqlitePostbackStoreTests : IAsyncDisposable
 
     private readonly TestDatabase _database = new();
 
-    public ValueTask DisposeAsync() => _database.DisposeAsync();
+    public void Dispose() => _database.Dispose();
 
     // ---------------------------------------------------------- durability
 
@@ -365,6 +365,7 @@ public sealed class SqlitePostbackStoreTests : IAsyncDisposable
         var store = _database.CreateStore(logger: logger);
 
         await store.AppendLogAsync(StoreTestData.LogEntry(), None);
+        await store.DisposeAsync(); // the writer logs after answering; disposal waits for it
 
         var committed = logger.Collector.GetSnapshot().Where(r => r.Id.Id == 3004).Should().ContainSingle().Subject;
         committed.Level.Should().Be(LogLevel.Debug);

@@ -7,7 +7,7 @@ namespace Chatterfy.Postbacks.Sqlite.Tests;
 /// A temporary directory for one test's database files, and the stores opened on them; disposing it disposes the stores
 /// and deletes the directory.
 /// </summary>
-internal sealed class TestDatabase : IAsyncDisposable
+internal sealed class TestDatabase : IDisposable
 {
     private readonly List<SqlitePostbackStore> _stores = [];
 
@@ -57,7 +57,7 @@ internal sealed class TestDatabase : IAsyncDisposable
         return command.ExecuteScalar();
     }
 
-    public async ValueTask DisposeAsync()
+    public void Dispose()
     {
         SqlitePostbackStore[] stores;
         lock (_stores)
@@ -67,7 +67,7 @@ internal sealed class TestDatabase : IAsyncDisposable
 
         foreach (var store in stores)
         {
-            await store.DisposeAsync();
+            store.Dispose();
         }
 
         SqliteConnection.ClearAllPools();
