@@ -1,0 +1,390 @@
+using System.Globalization;
+using System.Threading.Channels;
+using Chatterfy.Postbacks.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Chatterfy.Postbacks.Sqlite;
+
+/// <summary>
+/// A <see cref="PostbackStore"/> in one SQLite database file: the embedded default for a single instance. Durable (an
+/// acknowledged write is committed to a write-ahead log synced to disk), race-free (every write goes through one writer)
+/// and fast under load (group commit: concurrent writes share one transaction and one sync).
+/// </summary>
+/// <remarks>
+/// <para>
+/// The schema is created or migrated on first use, or by <see cref="InitializeAsync"/> (the DI registration does it when
+/// the host starts, so a bad path fails the start).
+/// </para>
+/// <para>
+/// Writes (sets, clicks, conversions, log entries, purges) are queued to a single writer that owns one connection. It
+/// takes up to <see cref="SqlitePostbackStoreOptions.MaxBatchSize"/> queued writes, runs them in one transaction, each
+/// in its own savepoint so a failing write (a duplicate id) is undone and answered alone, commits, and only then
+/// completes them. A write whose caller gives up waiting (its token is cancelled after it was queued) still commits.
+/// When the queue holds <see cref="SqlitePostbackStoreOptions.WriteQueueCapacity"/> writes, or the database cannot be
+/// written (I/O error, disk full, locked longer than <see cref="SqlitePostbackStoreOptions.BusyTimeout"/>), writes fail
+/// with <see cref="PostbackStoreUnavailableException"/> and nothing of them is committed.
+/// </para>
+/// <para>Reads use their own pooled connections and see every completed write.</para>
+/// <para>
+/// Dispose the store (the DI container does) to stop accepting writes, commit the queued ones and close the file.
+/// </para>
+/// </remarks>
+public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposable, IDisposable
+{
+    private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
+
+    private readonly SqlitePostbackStoreOptions _options;
+    private readonly string _dataSource;
+    private readonly string _readConnectionString;
+    private readonly string _writeConnectionString;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly Channel<WriteItem> _queue;
+    private readonly SemaphoreSlim _lifecycleLock = new(1, 1);
+
+    private volatile bool _initialized;
+    private volatile bool _disposing;
+    private volatile bool _disposed;
+    private int _queueFullReported;
+    private long _committedTransactions;
+    private long _committedWrites;
+    private SqliteConnection? _writeConnection;
+    private WriteSession? _writeSession;
+    private Task? _writer;
+
+    /// <summary>Initializes a new instance of the <see cref="SqlitePostbackStore"/> class. Nothing is opened until first use.</summary>
+    /// <param name="options">The options; they are copied, so later changes have no effect.</param>
+    /// <param name="timeProvider">Measures transaction durations for the logs; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="logger">The logger, or <see langword="null"/> for none.</param>
+    /// <exception cref="ArgumentException">The options are invalid (the message names each problem).</exception>
+    public SqlitePostbackStore(SqlitePostbackStoreOptions options, TimeProvider? timeProvider = null, ILogger<SqlitePostbackStore>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = SqlitePostbackStoreOptionsValidator.GetFailures(options);
+        if (failures.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", failures), nameof(options));
+        }
+
+        _options = options.Clone();
+        _dataSource = Path.GetFullPath(_options.DataSource!);
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+
+        // Microsoft.Data.Sqlite retries a busy database for DefaultTimeout (whole seconds); busy_timeout (below) is SQLite's own wait.
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = _dataSource,
+            Mode = SqliteOpenMode.ReadWrite,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(_options.BusyTimeout.TotalSeconds)),
+        };
+        _readConnectionString = builder.ToString();
+        builder.Mode = SqliteOpenMode.ReadWriteCreate;
+        builder.Pooling = false;
+        builder.ForeignKeys = true;
+        _writeConnectionString = builder.ToString();
+
+        _queue = Channel.CreateBounded<WriteItem>(new BoundedChannelOptions(_options.WriteQueueCapacity)
+        {
+            SingleReader = true,
+            SingleWriter = false,
+            FullMode = BoundedChannelFullMode.Wait,
+            AllowSynchronousContinuations = false,
+        });
+    }
+
+    /// <summary>Gets how many write transactions the writer committed (for tests of group commit).</summary>
+    internal long CommittedTransactions => Interlocked.Read(ref _committedTransactions);
+
+    /// <summary>Gets how many writes the committed transactions held.</summary>
+    internal long CommittedWrites => Interlocked.Read(ref _committedWrites);
+
+    /// <summary>Gets or sets a hook the writer calls with the batch size when it has taken a batch, before it begins the transaction (tests only).</summary>
+    internal Action<int>? BatchStarting { get; set; }
+
+    /// <summary>
+    /// Opens the database, enables the write-ahead log and applies the schema migrations it lacks. Called on first use;
+    /// call it at startup to fail early. Concurrent calls migrate once; after a failure a later call tries again.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels waiting for a concurrent initialization.</param>
+    /// <returns>A task that completes when the store is ready.</returns>
+    /// <exception cref="PostbackStoreUnavailableException">The database cannot be opened or written.</exception>
+    /// <exception cref="InvalidOperationException">The database was created by a newer version of this package.</exception>
+    /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
+    public Task InitializeAsync(CancellationToken cancellationToken = default) =>
+        _initialized ? Task.CompletedTask : InitializeCoreAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public override async ValueTask CheckHealthAsync(CancellationToken cancellationToken)
+    {
+        await ReadAsync(static (connection, _) => ExecuteScalar(connection, "SELECT count(*) FROM sqlite_schema"), cancellationToken).ConfigureAwait(false);
+        if (_writer is { IsCompleted: true } && !_disposing)
+        {
+            throw new PostbackStoreUnavailableException("The SQLite postback store's writer has stopped.") { RetryAfter = RetryAfter };
+        }
+    }
+
+    /// <summary>Stops accepting writes, commits the queued ones, checkpoints the write-ahead log and closes the database.</summary>
+    /// <returns>A task that completes when the store is closed.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        // A second caller waits for the first to finish.
+        await _lifecycleLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_disposing)
+            {
+                return;
+            }
+
+            _disposing = true;
+            _queue.Writer.TryComplete();
+            if (_writer is { } writer)
+            {
+                await writer.ConfigureAwait(false);
+            }
+
+            if (_writeConnection is { } connection)
+            {
+                Checkpoint(connection);
+                CloseWriteConnection();
+            }
+
+            using (var pooled = new SqliteConnection(_readConnectionString))
+            {
+                SqliteConnection.ClearPool(pooled);
+            }
+
+            _disposed = true;
+            if (_initialized)
+            {
+                Log.Stopped(_logger, _dataSource);
+            }
+        }
+        finally
+        {
+            _lifecycleLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Like <see cref="DisposeAsync"/>, blocking until the queued writes are committed. Prefer <see cref="DisposeAsync"/>;
+    /// this exists so a container disposed synchronously can still close the store.
+    /// </summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private async Task InitializeCoreAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposing, this);
+        await _lifecycleLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_initialized)
+            {
+                return;
+            }
+
+            ObjectDisposedException.ThrowIf(_disposing, this);
+            SqliteConnection? connection = null;
+            try
+            {
+                connection = OpenWriteConnection(enableWal: true);
+                Migrate(connection);
+            }
+            catch (SqliteException ex)
+            {
+                connection?.Dispose();
+                Log.InitializationFailed(_logger, _dataSource, ex);
+                throw new PostbackStoreUnavailableException($"The SQLite postback store '{_dataSource}' could not be opened: {ex.Message}", ex)
+                {
+                    RetryAfter = RetryAfter,
+                };
+            }
+            catch
+            {
+                connection?.Dispose();
+                throw;
+            }
+
+            _writeConnection = connection;
+            _writer = Task.Run(RunWriterAsync, CancellationToken.None);
+            _initialized = true;
+        }
+        finally
+        {
+            _lifecycleLock.Release();
+        }
+    }
+
+    private SqliteConnection OpenWriteConnection(bool enableWal)
+    {
+        var connection = new SqliteConnection(_writeConnectionString);
+        try
+        {
+            connection.Open();
+            if (enableWal)
+            {
+                // The journal mode is kept in the file; setting it again is a no-op.
+                var mode = Convert.ToString(ExecuteScalar(connection, "PRAGMA journal_mode = WAL"), CultureInfo.InvariantCulture);
+                if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new InvalidOperationException(
+                        $"The SQLite postback store '{_dataSource}' could not switch to write-ahead logging (journal mode is '{mode}'); is the file on a network share?");
+                }
+            }
+
+            var synchronous = _options.Synchronous switch
+            {
+                SqliteSynchronousMode.Normal => "NORMAL",
+                SqliteSynchronousMode.Extra => "EXTRA",
+                _ => "FULL",
+            };
+            ExecuteNonQuery(connection, "PRAGMA synchronous = " + synchronous);
+            ExecuteNonQuery(connection, string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(long)_options.BusyTimeout.TotalMilliseconds}"));
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private void Migrate(SqliteConnection connection)
+    {
+        // BEGIN IMMEDIATE: two processes starting at once migrate one after the other, the second finding nothing to do.
+        using var transaction = connection.BeginTransaction(deferred: false);
+        var version = Convert.ToInt32(ExecuteScalar(connection, "PRAGMA user_version", transaction), CultureInfo.InvariantCulture);
+        if (version > SqliteSchema.LatestVersion)
+        {
+            throw new InvalidOperationException(
+                $"The SQLite postback store '{_dataSource}' is at schema version {version}, newer than this version of Chatterfy.Postbacks.Sqlite knows ({SqliteSchema.LatestVersion}). Upgrade the package.");
+        }
+
+        foreach (var migration in SqliteSchema.Migrations)
+        {
+            if (migration.Version <= version)
+            {
+                continue;
+            }
+
+            ExecuteNonQuery(connection, migration.Sql, transaction);
+            ExecuteNonQuery(connection, string.Create(CultureInfo.InvariantCulture, $"PRAGMA user_version = {migration.Version}"), transaction);
+            Log.MigrationApplied(_logger, migration.Version, migration.Description, _dataSource);
+        }
+
+        transaction.Commit();
+        Log.SchemaUpToDate(_logger, _dataSource, SqliteSchema.LatestVersion);
+    }
+
+    private void Checkpoint(SqliteConnection connection)
+    {
+        try
+        {
+            ExecuteNonQuery(connection, "PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+        catch (SqliteException ex)
+        {
+            Log.CheckpointFailed(_logger, _dataSource, ex);
+        }
+    }
+
+    private ValueTask EnsureInitializedAsync(CancellationToken cancellationToken) =>
+        _initialized ? ValueTask.CompletedTask : new ValueTask(InitializeCoreAsync(cancellationToken));
+
+    /// <summary>Runs <paramref name="read"/> on a pooled read connection; database errors become <see cref="PostbackStoreUnavailableException"/>.</summary>
+    private async ValueTask<T> ReadAsync<T>(Func<SqliteConnection, CancellationToken, T> read, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        try
+        {
+            using var connection = new SqliteConnection(_readConnectionString);
+            connection.Open();
+            return read(connection, cancellationToken);
+        }
+        catch (SqliteException ex)
+        {
+            Log.ReadFailed(_logger, _dataSource, ex);
+            throw new PostbackStoreUnavailableException($"The SQLite postback store could not be read: {ex.Message}", ex) { RetryAfter = RetryAfter };
+        }
+    }
+
+    /// <summary>
+    /// Queues <paramref name="work"/> for the writer and waits until its transaction committed. The caller's token stops
+    /// the wait, never the write.
+    /// </summary>
+    private async ValueTask<T> WriteAsync<T>(Func<WriteSession, T> work, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var item = new WriteItem<T>(work);
+        if (!_queue.Writer.TryWrite(item))
+        {
+            if (_disposing)
+            {
+                throw new PostbackStoreUnavailableException("The SQLite postback store is shutting down.") { RetryAfter = RetryAfter };
+            }
+
+            if (Interlocked.Exchange(ref _queueFullReported, 1) == 0)
+            {
+                Log.QueueFull(_logger, _options.WriteQueueCapacity);
+            }
+
+            throw new PostbackStoreUnavailableException(
+                $"The SQLite postback store's write queue is full ({_options.WriteQueueCapacity} writes waiting).")
+            {
+                RetryAfter = RetryAfter,
+            };
+        }
+
+        if (_queueFullReported != 0)
+        {
+            Volatile.Write(ref _queueFullReported, 0);
+        }
+
+        if (!cancellationToken.CanBeCanceled)
+        {
+            return await item.Task.ConfigureAwait(false);
+        }
+
+        try
+        {
+            return await item.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The write goes on; observe its outcome so a failure nobody waits for is not reported as unobserved.
+            _ = item.Task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
+        }
+    }
+
+    private static object? ExecuteScalar(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    private static int ExecuteNonQuery(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command.ExecuteNonQuery();
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command;
+    }
+}

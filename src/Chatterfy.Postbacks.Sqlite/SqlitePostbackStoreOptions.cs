@@ -1,0 +1,55 @@
+namespace Chatterfy.Postbacks.Sqlite;
+
+/// <summary>
+/// Options of <see cref="SqlitePostbackStore"/>, bound from the <c>Postbacks:Sqlite</c> configuration section by
+/// convention. They are read once, when the store is created.
+/// </summary>
+public sealed class SqlitePostbackStoreOptions
+{
+    internal const int MaxWriteQueueCapacity = 1_000_000;
+    internal const int MaxMaxBatchSize = 10_000;
+    internal static readonly TimeSpan MaxBusyTimeout = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Gets or sets the path of the database file, e.g. <c>postbacks.db</c> or <c>/var/lib/myapp/postbacks.db</c>. A
+    /// relative path is resolved against the process's current directory. The file and its <c>-wal</c> and <c>-shm</c>
+    /// companions are created when missing; the directory must exist and be writable.
+    /// </summary>
+    /// <value>Required; no default. An in-memory database (<c>:memory:</c>) is refused: it is not durable.</value>
+    public string? DataSource { get; set; }
+
+    /// <summary>Gets or sets how hard commits are synced to disk (<c>PRAGMA synchronous</c>).</summary>
+    /// <value>
+    /// Defaults to <see cref="SqliteSynchronousMode.Full"/>: an acknowledged conversion is on disk. See
+    /// <see cref="SqliteSynchronousMode.Normal"/> for its trade-off.
+    /// </value>
+    public SqliteSynchronousMode Synchronous { get; set; } = SqliteSynchronousMode.Full;
+
+    /// <summary>
+    /// Gets or sets how many writes may wait for the writer. When the queue is full, a write fails at once with
+    /// <see cref="Storage.PostbackStoreUnavailableException"/> (the receiver answers 503 with <c>Retry-After</c>) instead of
+    /// waiting.
+    /// </summary>
+    /// <value>Defaults to 10 000. From 1 to 1 000 000.</value>
+    public int WriteQueueCapacity { get; set; } = 10_000;
+
+    /// <summary>Gets or sets how many queued writes the writer commits together in one transaction (group commit).</summary>
+    /// <value>Defaults to 256. From 1 (no grouping) to 10 000.</value>
+    public int MaxBatchSize { get; set; } = 256;
+
+    /// <summary>
+    /// Gets or sets how long a connection waits for a lock held by another connection (another process using the same
+    /// file, or a checkpoint) before the operation fails with <see cref="Storage.PostbackStoreUnavailableException"/>.
+    /// </summary>
+    /// <value>Defaults to 5 seconds. From zero to 10 minutes.</value>
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    internal SqlitePostbackStoreOptions Clone() => new()
+    {
+        DataSource = DataSource,
+        Synchronous = Synchronous,
+        WriteQueueCapacity = WriteQueueCapacity,
+        MaxBatchSize = MaxBatchSize,
+        BusyTimeout = BusyTimeout,
+    };
+}

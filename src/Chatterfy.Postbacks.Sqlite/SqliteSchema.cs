@@ -1,0 +1,117 @@
+namespace Chatterfy.Postbacks.Sqlite;
+
+/// <summary>
+/// The schema, as an ordered list of migrations. The database's <c>PRAGMA user_version</c> is the number of the last
+/// migration applied; at startup the store applies the ones after it, each in its own transaction. To change the
+/// schema, append a migration with the next number; never edit one that has shipped.
+/// </summary>
+/// <remarks>
+/// Conventions: times are INTEGER, UTC, in 100-nanosecond ticks since the Unix epoch (exactly what a
+/// <see cref="DateTimeOffset"/> holds; <c>datetime(x / 10000000, 'unixepoch')</c> reads them); time spans are INTEGER
+/// ticks; amounts are TEXT in the invariant culture (exact decimals); JSON is TEXT; ids, tokens and keys are TEXT with
+/// the default BINARY (ordinal) collation. Tables are STRICT so a value of the wrong type is refused.
+/// </remarks>
+internal static class SqliteSchema
+{
+    /// <summary>The migrations, in order; <see cref="Migration.Version"/> is its position plus one.</summary>
+    public static IReadOnlyList<Migration> Migrations { get; } =
+    [
+        new(1, "postback sets, tokens, clicks, conversions and the postback log", V1),
+    ];
+
+    /// <summary>The schema version this code writes.</summary>
+    public static int LatestVersion => Migrations.Count;
+
+    // docs/storage-sqlite.md quotes this text verbatim (a test checks it): update both together.
+    private const string V1 = """
+        CREATE TABLE postback_sets (
+            id                         TEXT    NOT NULL PRIMARY KEY,
+            name                       TEXT    NOT NULL,
+            network_id                 TEXT    NOT NULL,
+            campaign_id                TEXT,
+            token                      TEXT    NOT NULL,
+            settings                   TEXT,
+            created_at                 INTEGER NOT NULL,
+            enabled                    INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+            previous_token             TEXT,
+            previous_token_valid_until INTEGER,
+            deleted                    INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
+        ) STRICT;
+
+        CREATE INDEX ix_postback_sets_created_at ON postback_sets (created_at, id) WHERE deleted = 0;
+
+        CREATE TABLE postback_set_tokens (
+            token  TEXT NOT NULL PRIMARY KEY,
+            set_id TEXT NOT NULL REFERENCES postback_sets (id)
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE INDEX ix_postback_set_tokens_set_id ON postback_set_tokens (set_id);
+
+        CREATE TABLE clicks (
+            id               TEXT    NOT NULL PRIMARY KEY,
+            campaign_id      TEXT,
+            subject_id       TEXT,
+            fbclid           TEXT,
+            fbc              TEXT,
+            fbp              TEXT,
+            ip_address       TEXT,
+            user_agent       TEXT,
+            event_source_url TEXT,
+            created_at       INTEGER NOT NULL,
+            fields           TEXT    NOT NULL
+        ) STRICT;
+
+        CREATE INDEX ix_clicks_created_at ON clicks (created_at);
+        CREATE INDEX ix_clicks_campaign_id_created_at ON clicks (campaign_id, created_at);
+
+        CREATE TABLE conversions (
+            id                 TEXT    NOT NULL PRIMARY KEY,
+            set_id             TEXT    NOT NULL,
+            event              TEXT    NOT NULL,
+            click_id           TEXT    NOT NULL,
+            amount             TEXT,
+            currency           TEXT,
+            transaction_id     TEXT,
+            attributes         TEXT    NOT NULL,
+            received_at        INTEGER NOT NULL,
+            remote_address     TEXT,
+            idempotency_key    TEXT    NOT NULL,
+            idempotency_window INTEGER,
+            attribution        TEXT    NOT NULL CHECK (attribution IN ('credited', 'unattributed')),
+            campaign_id        TEXT
+        ) STRICT;
+
+        CREATE INDEX ix_conversions_idempotency_key ON conversions (idempotency_key, received_at, id);
+        CREATE INDEX ix_conversions_click_id ON conversions (click_id, received_at, id);
+        CREATE INDEX ix_conversions_received_at ON conversions (received_at);
+        CREATE INDEX ix_conversions_set_id_received_at ON conversions (set_id, received_at);
+        CREATE INDEX ix_conversions_campaign_id_received_at ON conversions (campaign_id, received_at);
+
+        CREATE TABLE postback_log (
+            id             TEXT    NOT NULL PRIMARY KEY,
+            received_at    INTEGER NOT NULL,
+            set_id         TEXT    NOT NULL,
+            outcome        TEXT    NOT NULL CHECK (outcome IN ('accepted', 'duplicate', 'unattributed', 'rejected')),
+            code           TEXT,
+            warnings       TEXT    NOT NULL,
+            conversion_id  TEXT,
+            method         TEXT    NOT NULL,
+            path           TEXT    NOT NULL,
+            event_segment  TEXT,
+            query_string   TEXT    NOT NULL,
+            body           TEXT,
+            content_type   TEXT,
+            remote_address TEXT
+        ) STRICT;
+
+        CREATE INDEX ix_postback_log_order ON postback_log (received_at DESC, id DESC);
+        CREATE INDEX ix_postback_log_set_id_order ON postback_log (set_id, received_at DESC, id DESC);
+        CREATE INDEX ix_postback_log_outcome_order ON postback_log (outcome, received_at DESC, id DESC);
+        """;
+
+    /// <summary>One schema step.</summary>
+    /// <param name="Version">The <c>user_version</c> after it.</param>
+    /// <param name="Description">What it does, for the startup log.</param>
+    /// <param name="Sql">The statements, run in one transaction.</param>
+    internal sealed record Migration(int Version, string Description, string Sql);
+}

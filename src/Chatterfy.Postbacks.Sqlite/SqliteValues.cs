@@ -1,0 +1,147 @@
+using System.Buffers;
+using System.Collections.ObjectModel;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Chatterfy.Postbacks.Ingestion;
+using Chatterfy.Postbacks.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Chatterfy.Postbacks.Sqlite;
+
+/// <summary>Converts values to and from their column representation (see the conventions on <see cref="SqliteSchema"/>).</summary>
+internal static class SqliteValues
+{
+    private static readonly long UnixEpochTicks = DateTimeOffset.UnixEpoch.UtcTicks;
+
+    public static long ToDb(DateTimeOffset value) => value.UtcTicks - UnixEpochTicks;
+
+    public static DateTimeOffset ToDateTimeOffset(long value) => new(value + UnixEpochTicks, TimeSpan.Zero);
+
+    public static string ToDb(decimal value) => value.ToString(CultureInfo.InvariantCulture);
+
+    public static decimal ToDecimal(string value) =>
+        decimal.Parse(value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+
+    public static string? ToDb(IPAddress? value) => value?.ToString();
+
+    public static IPAddress? ToIpAddress(string? value) => value is null ? null : IPAddress.Parse(value);
+
+    public static string ToDb(ConversionAttribution value) => value switch
+    {
+        ConversionAttribution.Credited => "credited",
+        ConversionAttribution.Unattributed => "unattributed",
+        _ => throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown attribution."),
+    };
+
+    public static ConversionAttribution ToAttribution(string value) => value switch
+    {
+        "credited" => ConversionAttribution.Credited,
+        "unattributed" => ConversionAttribution.Unattributed,
+        _ => throw new InvalidDataException($"Unknown attribution '{value}' in the database."),
+    };
+
+    public static string ToDb(PostbackOutcome value) => value switch
+    {
+        PostbackOutcome.Accepted => "accepted",
+        PostbackOutcome.Duplicate => "duplicate",
+        PostbackOutcome.Unattributed => "unattributed",
+        PostbackOutcome.Rejected => "rejected",
+        _ => throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown outcome."),
+    };
+
+    public static PostbackOutcome ToOutcome(string value) => value switch
+    {
+        "accepted" => PostbackOutcome.Accepted,
+        "duplicate" => PostbackOutcome.Duplicate,
+        "unattributed" => PostbackOutcome.Unattributed,
+        "rejected" => PostbackOutcome.Rejected,
+        _ => throw new InvalidDataException($"Unknown outcome '{value}' in the database."),
+    };
+
+    /// <summary>An event is stored by its canonical name, which parses back to the same event (custom names never collide with aliases).</summary>
+    public static PostbackEvent ToEvent(string value) =>
+        PostbackEvent.TryParse(value, out var parsed) ? parsed : throw new InvalidDataException($"Unknown event '{value}' in the database.");
+
+    public static string ToJson(IReadOnlyDictionary<string, string> values)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var (key, value) in values)
+            {
+                writer.WriteString(key, value);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    public static ReadOnlyDictionary<string, string> ToDictionary(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var property in document.RootElement.EnumerateObject())
+        {
+            values[property.Name] = property.Value.GetString() ?? "";
+        }
+
+        return values.AsReadOnly();
+    }
+
+    public static string ToJson(IReadOnlyList<string> values)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var value in values)
+            {
+                writer.WriteStringValue(value);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    public static ReadOnlyCollection<string> ToList(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var values = new List<string>(document.RootElement.GetArrayLength());
+        foreach (var item in document.RootElement.EnumerateArray())
+        {
+            values.Add(item.GetString() ?? "");
+        }
+
+        return values.AsReadOnly();
+    }
+
+    public static string? ToDb(JsonElement? value) => value?.GetRawText();
+
+    public static JsonElement? ToJsonElement(string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(value);
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>Adds a parameter, mapping <see langword="null"/> to SQL NULL.</summary>
+    public static void AddValue(this SqliteParameterCollection parameters, string name, object? value) =>
+        parameters.AddWithValue(name, value ?? DBNull.Value);
+
+    public static string? GetNullableString(this SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    public static long? GetNullableInt64(this SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
+}

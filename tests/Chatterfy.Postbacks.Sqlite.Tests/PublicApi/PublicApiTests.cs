@@ -1,0 +1,22 @@
+using Chatterfy.Postbacks.Sqlite.Tests.Approvals;
+using PublicApiGenerator;
+
+namespace Chatterfy.Postbacks.Sqlite.Tests.PublicApi;
+
+public sealed class PublicApiTests
+{
+    // A change to this file is a change to what users compile against: review it like a release note.
+    [Fact]
+    public void PublicApi_ChatterfyPostbacksSqlite_MatchesApprovedFile()
+    {
+        var api = typeof(SqlitePostbackStore).Assembly.GeneratePublicApi(new ApiGeneratorOptions
+        {
+            ExcludeAttributes = ["System.Runtime.Versioning.TargetFrameworkAttribute", "System.Reflection.AssemblyMetadataAttribute"],
+
+            // The UseSqlite extensions live in Microsoft.Extensions.DependencyInjection, which the generator skips by default.
+            AllowNamespacePrefixes = ["Microsoft.Extensions.DependencyInjection"],
+        });
+
+        Approver.Verify(api, "tests/Chatterfy.Postbacks.Sqlite.Tests/PublicApi/Approved", "Chatterfy.Postbacks.Sqlite");
+    }
+}

@@ -1,0 +1,413 @@
+using System.Collections.Concurrent;
+using Chatterfy.Postbacks.ConformanceTests;
+using Chatterfy.Postbacks.Ingestion;
+using Chatterfy.Postbacks.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+
+namespace Chatterfy.Postbacks.Sqlite.Tests;
+
+public sealed class SqlitePostbackStoreTests : IDisposable
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    // Bounds waits on the writer; a passing test never comes near it.
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    private readonly TestDatabase _database = new();
+
+    public void Dispose() => _database.Dispose();
+
+    // ---------------------------------------------------------- durability
+
+    [Fact]
+    public async Task Reopen_AfterDispose_FindsEverythingWithExactValues()
+    {
+        var store = _database.CreateStore();
+        var set = StoreTestData.Set(campaignId: "camp-1");
+        var click = StoreTestData.Click(campaignId: "camp-1");
+        await store.AddSetAsync(set, None);
+        await store.AddClickAsync(click, None);
+        decimal[] amounts = [999999999999.99999999m, 0.00000001m, 12.50m, -0.1m];
+        var conversions = new List<ConversionRecord>();
+        foreach (var amount in amounts)
+        {
+            var template = StoreTestData.Conversion(set.Id, click.Id, StoreTestData.Epoch.AddSeconds(conversions.Count));
+            var conversion = template with { Conversion = template.Conversion with { Amount = amount } };
+            await store.AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), None);
+            conversions.Add(conversion);
+        }
+
+        var rejected = StoreTestData.LogEntry(set.Id);
+        await store.AppendLogAsync(rejected, None);
+        await store.DisposeAsync();
+
+        var reopened = _database.CreateStore();
+
+        (await reopened.GetSetAsync(set.Id, None)).Should().BeEquivalentTo(set, o => o.Excluding(s => s.Settings));
+        (await reopened.FindClickAsync(click.Id, None)).Should().BeEquivalentTo(click);
+        var listed = await reopened.ListConversionsByClickAsync(click.Id, None);
+        listed.Should().BeEquivalentTo(conversions, o => o.WithStrictOrdering());
+        listed.Select(c => c.Conversion.Amount).Should().Equal(amounts.Cast<decimal?>());
+        listed[2].Conversion.Amount!.Value.Scale.Should().Be(2, "12.50 keeps its scale");
+        (await reopened.GetLogEntryAsync(rejected.Id, None)).Should().BeEquivalentTo(rejected);
+        (await reopened.GetStatsAsync(new PostbackStatsQuery(), None)).Amounts
+            .Should().Equal(new CurrencyAmounts("USD", 1000000000012.40000000m, 0m));
+    }
+
+    [Fact]
+    public async Task Times_WithSubMillisecondTicks_RoundTripExactly()
+    {
+        var store = _database.CreateStore();
+        var receivedAt = new DateTimeOffset(2025, 3, 14, 9, 26, 53, TimeSpan.Zero).AddTicks(1234567);
+        var conversion = StoreTestData.Conversion(receivedAt: receivedAt.ToOffset(TimeSpan.FromHours(3)));
+
+        await store.AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), None);
+
+        var stored = await store.GetConversionAsync(conversion.Id, None);
+        stored!.Conversion.ReceivedAt.UtcTicks.Should().Be(receivedAt.UtcTicks);
+        stored.Conversion.ReceivedAt.Offset.Should().Be(TimeSpan.Zero, "times are kept in UTC");
+    }
+
+    [Fact]
+    public async Task Initialize_UsesWriteAheadLogging()
+    {
+        var store = _database.CreateStore();
+
+        await store.InitializeAsync();
+
+        _database.Scalar("PRAGMA journal_mode").Should().Be("wal");
+    }
+
+    // -------------------------------------------------------- group commit
+
+    [Fact]
+    public async Task TwoHundredConcurrentAppends_AllCommit_InFewerTransactionsThanWrites()
+    {
+        var store = _database.CreateStore(o => o.BusyTimeout = Bound);
+        await store.InitializeAsync();
+        var transactionsBefore = store.CommittedTransactions;
+        var writesBefore = store.CommittedWrites;
+        (ConversionRecord Conversion, Task<ConversionAppendResult> Append)[] pending;
+
+        using (_database.LockForWriting())
+        {
+            // Each call returns once its write is queued; the writer cannot commit while the lock is held.
+            pending = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => Task.Factory.StartNew(
+                () =>
+                {
+                    var conversion = StoreTestData.Conversion();
+                    return (conversion, store.AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), None).AsTask());
+                },
+                CancellationToken.None,
+                TaskCreationOptions.None,
+                TaskScheduler.Default)));
+            pending.Should().OnlyContain(p => !p.Append.IsCompleted, "nothing commits while another connection holds the write lock");
+        }
+
+        var results = await Task.WhenAll(pending.Select(p => p.Append)).WaitAsync(Bound);
+
+        results.Should().OnlyContain(r => !r.IsDuplicate);
+        foreach (var (conversion, _) in pending)
+        {
+            (await store.GetConversionAsync(conversion.Id, None)).Should().NotBeNull();
+        }
+
+        (store.CommittedWrites - writesBefore).Should().Be(200);
+        (store.CommittedTransactions - transactionsBefore).Should().BeLessThanOrEqualTo(2, "the writes queued behind the lock share one transaction");
+    }
+
+    [Fact]
+    public async Task OneBadWriteInABatch_FailsAlone_WhileItsNeighboursCommit()
+    {
+        var store = _database.CreateStore(o => o.BusyTimeout = Bound);
+        var existing = StoreTestData.Conversion();
+        await store.AppendConversionAsync(existing, StoreTestData.LogEntryFor(existing), None);
+        var batches = new ConcurrentQueue<int>();
+        var firstTaken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.BatchStarting = size =>
+        {
+            batches.Enqueue(size);
+            firstTaken.TrySetResult();
+        };
+        var transactionsBefore = store.CommittedTransactions;
+        var good1 = StoreTestData.Conversion();
+        var bad = StoreTestData.Conversion() with { Id = existing.Id };
+        var badEntry = StoreTestData.LogEntryFor(bad);
+        var good2 = StoreTestData.Conversion();
+        Task<ConversionAppendResult> first, a, b, c;
+
+        using (_database.LockForWriting())
+        {
+            var warmUp = StoreTestData.Conversion();
+            first = store.AppendConversionAsync(warmUp, StoreTestData.LogEntryFor(warmUp), None).AsTask();
+            await firstTaken.Task.WaitAsync(Bound);
+
+            // The writer holds the first write and waits for the lock; these three queue up behind it, to be taken together.
+            a = store.AppendConversionAsync(good1, StoreTestData.LogEntryFor(good1), None).AsTask();
+            b = store.AppendConversionAsync(bad, badEntry, None).AsTask();
+            c = store.AppendConversionAsync(good2, StoreTestData.LogEntryFor(good2), None).AsTask();
+        }
+
+        await first.WaitAsync(Bound);
+        (await a.WaitAsync(Bound)).Should().Be(ConversionAppendResult.Accepted(good1.Id));
+        await FluentActions.Awaiting(() => b.WaitAsync(Bound)).Should().ThrowAsync<InvalidOperationException>();
+        (await c.WaitAsync(Bound)).Should().Be(ConversionAppendResult.Accepted(good2.Id));
+
+        batches.Should().Equal(1, 3);
+        (store.CommittedTransactions - transactionsBefore).Should().Be(2);
+        (await store.GetConversionAsync(good1.Id, None)).Should().NotBeNull();
+        (await store.GetConversionAsync(good2.Id, None)).Should().NotBeNull();
+        (await store.GetConversionAsync(existing.Id, None)).Should().BeEquivalentTo(existing);
+        (await store.GetLogEntryAsync(badEntry.Id, None)).Should().BeNull("the bad write's log entry was rolled back with it");
+        (await store.ListConversionsByClickAsync(bad.Conversion.ClickId, None)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task CallerCancelsAfterTheWriteWasQueued_TheWriteStillCommits()
+    {
+        var store = _database.CreateStore(o => o.BusyTimeout = Bound);
+        await store.InitializeAsync();
+        var conversion = StoreTestData.Conversion();
+        var entry = StoreTestData.LogEntryFor(conversion);
+        using var cancellation = new CancellationTokenSource();
+
+        using (_database.LockForWriting())
+        {
+            var append = store.AppendConversionAsync(conversion, entry, cancellation.Token).AsTask();
+            await cancellation.CancelAsync();
+
+            await FluentActions.Awaiting(() => append.WaitAsync(Bound)).Should().ThrowAsync<OperationCanceledException>();
+        }
+
+        // Writes commit in queue order: once a later write is answered, the cancelled one is committed too.
+        var later = StoreTestData.LogEntry();
+        await store.AppendLogAsync(later, None).AsTask().WaitAsync(Bound);
+        (await store.GetConversionAsync(conversion.Id, None)).Should().BeEquivalentTo(conversion);
+        (await store.GetLogEntryAsync(entry.Id, None))!.Outcome.Should().Be(PostbackOutcome.Accepted);
+    }
+
+    [Fact]
+    public async Task CancelledBeforeQueueing_ThrowsAndWritesNothing()
+    {
+        var store = _database.CreateStore();
+        var conversion = StoreTestData.Conversion();
+
+        await FluentActions.Awaiting(() => store.AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), new CancellationToken(true)).AsTask())
+            .Should().ThrowAsync<OperationCanceledException>();
+
+        (await store.GetConversionAsync(conversion.Id, None)).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task FullQueue_AnswersUnavailableAtOnce_AndTheQueuedWritesCommitLater()
+    {
+        var store = _database.CreateStore(o =>
+        {
+            o.WriteQueueCapacity = 1;
+            o.BusyTimeout = Bound;
+        });
+        await store.InitializeAsync();
+        var taken = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.BatchStarting = size => taken.TrySetResult(size);
+        var (c1, c2, c3) = (StoreTestData.Conversion(), StoreTestData.Conversion(), StoreTestData.Conversion());
+        Task<ConversionAppendResult> first, second;
+
+        using (_database.LockForWriting())
+        {
+            first = store.AppendConversionAsync(c1, StoreTestData.LogEntryFor(c1), None).AsTask();
+            (await taken.Task.WaitAsync(Bound)).Should().Be(1, "the writer took the first write and waits for the lock");
+            second = store.AppendConversionAsync(c2, StoreTestData.LogEntryFor(c2), None).AsTask();
+
+            var third = store.AppendConversionAsync(c3, StoreTestData.LogEntryFor(c3), None);
+
+            third.IsCompleted.Should().BeTrue("a full queue answers at once, it never waits");
+            var refused = await FluentActions.Awaiting(() => third.AsTask()).Should().ThrowAsync<PostbackStoreUnavailableException>();
+            refused.Which.RetryAfter.Should().Be(TimeSpan.FromSeconds(1));
+            first.IsCompleted.Should().BeFalse();
+            second.IsCompleted.Should().BeFalse();
+        }
+
+        (await first.WaitAsync(Bound)).IsDuplicate.Should().BeFalse();
+        (await second.WaitAsync(Bound)).IsDuplicate.Should().BeFalse();
+        (await store.GetConversionAsync(c3.Id, None)).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task DatabaseLockedLongerThanTheBusyTimeout_WriteFailsAsUnavailable_AndALaterWriteSucceeds()
+    {
+        // BusyTimeout zero still waits about a second (Microsoft.Data.Sqlite retries in whole seconds): a real, bounded wait.
+        var store = _database.CreateStore(o => o.BusyTimeout = TimeSpan.Zero);
+        await store.InitializeAsync();
+        var blocked = StoreTestData.Conversion();
+
+        using (_database.LockForWriting())
+        {
+            await FluentActions.Awaiting(() => store.AppendConversionAsync(blocked, StoreTestData.LogEntryFor(blocked), None).AsTask().WaitAsync(Bound))
+                .Should().ThrowAsync<PostbackStoreUnavailableException>();
+        }
+
+        var next = StoreTestData.Conversion();
+        (await store.AppendConversionAsync(next, StoreTestData.LogEntryFor(next), None)).IsDuplicate.Should().BeFalse();
+        (await store.GetConversionAsync(blocked.Id, None)).Should().BeNull();
+        (await store.GetConversionAsync(next.Id, None)).Should().NotBeNull();
+    }
+
+    // ---------------------------------------------------------- lifecycle
+
+    [Fact]
+    public async Task DisposeAsync_CommitsTheQueuedWrites_ThenRefusesNewOnes()
+    {
+        var store = _database.CreateStore(o => o.BusyTimeout = Bound);
+        await store.InitializeAsync();
+        var queued = StoreTestData.Conversion();
+        Task<ConversionAppendResult> append;
+        Task disposal;
+
+        using (_database.LockForWriting())
+        {
+            append = store.AppendConversionAsync(queued, StoreTestData.LogEntryFor(queued), None).AsTask();
+            disposal = store.DisposeAsync().AsTask();
+            disposal.IsCompleted.Should().BeFalse("disposal waits for the queued write");
+        }
+
+        await disposal.WaitAsync(Bound);
+        (await append).IsDuplicate.Should().BeFalse();
+        var late = StoreTestData.Conversion();
+        await FluentActions.Awaiting(() => store.AppendConversionAsync(late, StoreTestData.LogEntryFor(late), None).AsTask())
+            .Should().ThrowAsync<PostbackStoreUnavailableException>();
+        (await _database.CreateStore().GetConversionAsync(queued.Id, None)).Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task Dispose_Synchronously_ClosesTheStore()
+    {
+        var store = _database.CreateStore();
+        var conversion = StoreTestData.Conversion();
+        await store.AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), None);
+
+        store.Dispose();
+        store.Dispose();
+
+        (await _database.CreateStore().GetConversionAsync(conversion.Id, None)).Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task ConcurrentFirstCalls_MigrateOnce()
+    {
+        var logger = new FakeLogger<SqlitePostbackStore>();
+        var store = _database.CreateStore(logger: logger);
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => store.InitializeAsync())));
+        await store.ListSetsAsync(None);
+
+        logger.Collector.GetSnapshot().Count(r => r.Id.Id == 3001).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task FreshFile_GetsSchemaVersion1_AndReopeningDoesNotMigrateAgain()
+    {
+        var firstLogger = new FakeLogger<SqlitePostbackStore>();
+        var first = _database.CreateStore(logger: firstLogger);
+        await first.InitializeAsync();
+        await first.DisposeAsync();
+
+        _database.Scalar("PRAGMA user_version").Should().Be(1L);
+        var applied = firstLogger.Collector.GetSnapshot().Where(r => r.Id.Id == 3001).ToList();
+        applied.Should().ContainSingle().Which.Level.Should().Be(LogLevel.Information);
+        _database.Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table'").Should().Be(5L);
+
+        var secondLogger = new FakeLogger<SqlitePostbackStore>();
+        var second = _database.CreateStore(logger: secondLogger);
+        await second.InitializeAsync();
+
+        secondLogger.Collector.GetSnapshot().Should().NotContain(r => r.Id.Id == 3001);
+        _database.Scalar("PRAGMA user_version").Should().Be(1L);
+    }
+
+    [Fact]
+    public async Task DatabaseOfANewerSchema_FailsToOpen()
+    {
+        await _database.CreateStore().InitializeAsync();
+        using (var connection = _database.OpenRaw())
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "PRAGMA user_version = 99";
+            command.ExecuteNonQuery();
+        }
+
+        var store = _database.CreateStore();
+
+        await FluentActions.Awaiting(() => store.InitializeAsync()).Should().ThrowAsync<InvalidOperationException>().WithMessage("*schema version 99*");
+    }
+
+    [Fact]
+    public async Task MissingDirectory_FailsAsUnavailable_ForInitializeAndHealth()
+    {
+        var store = _database.CreateStore(dataSource: Path.Combine(_database.DirectoryPath, "missing", "postbacks.db"));
+
+        await FluentActions.Awaiting(() => store.InitializeAsync()).Should().ThrowAsync<PostbackStoreUnavailableException>();
+        await FluentActions.Awaiting(() => store.CheckHealthAsync(None).AsTask()).Should().ThrowAsync<PostbackStoreUnavailableException>();
+    }
+
+    [Fact]
+    public async Task CheckHealth_OpenStore_Succeeds()
+    {
+        var store = _database.CreateStore();
+
+        await store.CheckHealthAsync(None);
+    }
+
+    [Fact]
+    public async Task BatchCommits_AreLoggedAtDebug()
+    {
+        var logger = new FakeLogger<SqlitePostbackStore>();
+        var store = _database.CreateStore(logger: logger);
+
+        await store.AppendLogAsync(StoreTestData.LogEntry(), None);
+        await store.DisposeAsync(); // the writer logs after answering; disposal waits for it
+
+        var committed = logger.Collector.GetSnapshot().Where(r => r.Id.Id == 3004).Should().ContainSingle().Subject;
+        committed.Level.Should().Be(LogLevel.Debug);
+        committed.StructuredState!.Should().Contain(s => s.Key == "Count" && s.Value == "1");
+    }
+
+    [Fact]
+    public async Task PurgeLog_MoreEntriesThanOneChunk_DeletesThemAll()
+    {
+        var store = _database.CreateStore();
+        var entries = Enumerable.Range(0, 2500).Select(i => StoreTestData.LogEntry(receivedAt: StoreTestData.Epoch.AddSeconds(i))).ToList();
+        await Task.WhenAll(entries.Select(e => store.AppendLogAsync(e, None).AsTask()));
+
+        var purged = await store.PurgeLogAsync(StoreTestData.Epoch.AddSeconds(2400), None);
+
+        purged.Should().Be(2400);
+        (await store.ListLogAsync(new PostbackLogQuery { Limit = 1000 }, None)).Should().HaveCount(100);
+    }
+
+    [Fact]
+    public async Task WindowedKey_WithAHugeWindow_DoesNotOverflow()
+    {
+        var store = _database.CreateStore();
+        var first = StoreTestData.Conversion(key: StoreTestData.WindowedKey(TimeSpan.MaxValue));
+        await store.AppendConversionAsync(first, StoreTestData.LogEntryFor(first), None);
+        var retry = StoreTestData.Retry(first, DateTimeOffset.MaxValue);
+
+        (await store.AppendConversionAsync(retry, StoreTestData.LogEntryFor(retry), None)).Should().Be(ConversionAppendResult.Duplicate(first.Id));
+    }
+
+    [Fact]
+    public async Task CustomEvent_RoundTripsItsKindAndName()
+    {
+        var store = _database.CreateStore();
+        PostbackEvent.TryParse("EmailConf", out var custom).Should().BeTrue();
+        var template = StoreTestData.Conversion();
+        var conversion = template with { Conversion = template.Conversion with { Event = custom } };
+
+        await store.AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), None);
+
+        var stored = (await store.GetConversionAsync(conversion.Id, None))!.Conversion.Event;
+        stored.Kind.Should().Be(PostbackEventKind.Custom);
+        stored.Name.Should().Be("emailconf");
+    }
+}
