@@ -13,6 +13,7 @@ public sealed class PublicApiTests
         var api = typeof(PostbackParser).Assembly.GeneratePublicApi(new ApiGeneratorOptions
         {
             ExcludeAttributes = ["System.Runtime.Versioning.TargetFrameworkAttribute", "System.Reflection.AssemblyMetadataAttribute"],
+            AllowNamespacePrefixes = ["Microsoft.Extensions.DependencyInjection"],
         });
 
         Approver.Verify(api, "Chatterfy.Postbacks");
