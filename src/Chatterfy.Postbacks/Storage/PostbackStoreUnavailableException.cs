@@ -2,7 +2,8 @@ namespace Chatterfy.Postbacks.Storage;
 
 /// <summary>
 /// Thrown by a store that cannot serve a request right now (database unreachable, write queue full, shutting down).
-/// The receiver answers 503 with <c>Retry-After</c>, so the network retries later; nothing was committed.
+/// The receiver answers 503 with <c>Retry-After</c>, so the network retries later. The write may or may not have been
+/// committed (a failed COMMIT can still have reached the disk); the retry is safe because writes are de-duplicated.
 /// </summary>
 public sealed class PostbackStoreUnavailableException : Exception
 {
