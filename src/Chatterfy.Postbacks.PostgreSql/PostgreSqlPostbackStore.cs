@@ -1156,9 +1156,12 @@ public sealed class PostgreSqlPostbackStore : PostbackStore
         value is not null && value.Contains('\0', StringComparison.Ordinal) ? value.Replace('\0', '\uFFFD') : value;
 
     /// <summary>A stable 64-bit advisory lock id, private to this schema, so two stores in one database never share locks.</summary>
-    private long LockKey(string purpose, string value)
+    private long LockKey(string purpose, string value) => LockKey(_schemaName, purpose, value);
+
+    /// <summary>The advisory lock id of <paramref name="value"/> for <paramref name="purpose"/> in <paramref name="schema"/>.</summary>
+    internal static long LockKey(string schema, string purpose, string value)
     {
-        var text = "Chatterfy.Postbacks.PostgreSql\n" + _schemaName + "\n" + purpose + "\n" + value;
+        var text = "Chatterfy.Postbacks.PostgreSql\n" + schema + "\n" + purpose + "\n" + value;
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(Encoding.UTF8.GetBytes(text), hash);
         return BinaryPrimitives.ReadInt64LittleEndian(hash);
