@@ -23,5 +23,5 @@ public sealed class DocumentationTests
     }
 
     private static string DocsPath(string name, [CallerFilePath] string callerFile = "") =>
-        Path.Combine(Path.GetDirectoryName(callerFile)!, "..", "..", "docs", name);
+        Path.Combine(Path.GetDirectoryName(SourceFiles.Resolve(callerFile))!, "..", "..", "docs", name);
 }

@@ -10,7 +10,7 @@ internal static class Approver
 {
     public static void Verify(string received, string name, [CallerFilePath] string callerFile = "")
     {
-        var directory = Path.Combine(Path.GetDirectoryName(callerFile)!, "Approved");
+        var directory = Path.Combine(Path.GetDirectoryName(SourceFiles.Resolve(callerFile))!, "Approved");
         var approvedPath = Path.Combine(directory, name + ".approved.txt");
         var receivedPath = Path.Combine(directory, name + ".received.txt");
         var normalized = received.ReplaceLineEndings("\n");
