@@ -7,25 +7,22 @@ using Npgsql;
 
 namespace Chatterfy.Postbacks.PostgreSql.Tests;
 
-public sealed class PostgreSqlPostbackStoreTests : IAsyncDisposable
+public sealed class PostgreSqlPostbackStoreTests
 {
     private const int ConcurrentAppends = 32;
 
     private static readonly CancellationToken None = CancellationToken.None;
-
-    private readonly PostgresTestDatabase _database = new();
-
-    public ValueTask DisposeAsync() => _database.DisposeAsync();
 
     [PostgresTheory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task AppendConversion_ConcurrentIdenticalAppendsOnTwoInstances_AcceptExactlyOne(bool windowed)
     {
+        await using var database = new PostgresTestDatabase();
         // Two stores with two connection pools, as two receiver instances sharing one database.
-        var schema = _database.NewSchema();
-        var first = _database.NewStore(schema);
-        var second = _database.NewStore(schema);
+        var schema = database.NewSchema();
+        var first = database.NewStore(schema);
+        var second = database.NewStore(schema);
         await first.MigrateAsync();
         var key = windowed ? StoreTestData.WindowedKey(TimeSpan.FromHours(24)) : StoreTestData.PermanentKey();
         var template = StoreTestData.Conversion(key: key);
@@ -55,10 +52,11 @@ public sealed class PostgreSqlPostbackStoreTests : IAsyncDisposable
     [PostgresFact]
     public async Task AppendConversion_PermanentAndWindowedKeysWithOneValueOnTwoInstances_AcceptExactlyOne()
     {
+        await using var database = new PostgresTestDatabase();
         // Keys are matched on their value alone; the contract holds even when a permanent and a windowed key share one.
-        var schema = _database.NewSchema();
-        var first = _database.NewStore(schema);
-        var second = _database.NewStore(schema);
+        var schema = database.NewSchema();
+        var first = database.NewStore(schema);
+        var second = database.NewStore(schema);
         await first.MigrateAsync();
         var value = "key_" + StoreTestData.NewId();
         var template = StoreTestData.Conversion();
@@ -81,9 +79,10 @@ public sealed class PostgreSqlPostbackStoreTests : IAsyncDisposable
     [PostgresFact]
     public async Task Migrate_TwoInstancesStartingTogether_ApplyTheMigrationsOnce()
     {
-        var schema = _database.NewSchema();
-        var first = _database.NewStore(schema);
-        var second = _database.NewStore(schema);
+        await using var database = new PostgresTestDatabase();
+        var schema = database.NewSchema();
+        var first = database.NewStore(schema);
+        var second = database.NewStore(schema);
 
         var applied = await Task.WhenAll(first.MigrateAsync(), second.MigrateAsync());
 
@@ -97,8 +96,9 @@ public sealed class PostgreSqlPostbackStoreTests : IAsyncDisposable
     [PostgresFact]
     public async Task Stores_InDifferentSchemasOfOneDatabase_ShareNothing()
     {
-        var a = await _database.NewMigratedStoreAsync();
-        var b = await _database.NewMigratedStoreAsync();
+        await using var database = new PostgresTestDatabase();
+        var a = await database.NewMigratedStoreAsync();
+        var b = await database.NewMigratedStoreAsync();
         var set = StoreTestData.Set();
 
         await a.AddSetAsync(set, None);
@@ -111,7 +111,8 @@ public sealed class PostgreSqlPostbackStoreTests : IAsyncDisposable
     [PostgresFact]
     public async Task AppendConversion_KeepsTheAmountsWrittenScale()
     {
-        var store = await _database.NewMigratedStoreAsync();
+        await using var database = new PostgresTestDatabase();
+        var store = await database.NewMigratedStoreAsync();
         var template = StoreTestData.Conversion();
         var conversion = template with { Conversion = template.Conversion with { Amount = 12.50m } };
 
@@ -124,7 +125,8 @@ public sealed class PostgreSqlPostbackStoreTests : IAsyncDisposable
     [PostgresFact]
     public async Task Strings_WithANulCharacter_AreStoredWithAReplacementCharacter()
     {
-        var store = await _database.NewMigratedStoreAsync();
+        await using var database = new PostgresTestDatabase();
+        var store = await database.NewMigratedStoreAsync();
         var template = StoreTestData.Conversion();
         var conversion = template with
         {
@@ -147,7 +149,8 @@ public sealed class PostgreSqlPostbackStoreTests : IAsyncDisposable
     [PostgresFact]
     public async Task AddSet_SettingsWithAnEscapedNul_AreStoredWithAReplacementCharacter()
     {
-        var store = await _database.NewMigratedStoreAsync();
+        await using var database = new PostgresTestDatabase();
+        var store = await database.NewMigratedStoreAsync();
         var set = StoreTestData.Set() with { Settings = StoreTestData.Json("""{"a":"x\u0000y","b":[1.50,"\u0000"]}""") };
 
         await store.AddSetAsync(set, None);
@@ -160,7 +163,8 @@ public sealed class PostgreSqlPostbackStoreTests : IAsyncDisposable
     [PostgresFact]
     public async Task AddClick_IPv6AddressWithAScopeId_IsStoredWithoutIt()
     {
-        var store = await _database.NewMigratedStoreAsync();
+        await using var database = new PostgresTestDatabase();
+        var store = await database.NewMigratedStoreAsync();
         var click = StoreTestData.Click() with { IpAddress = IPAddress.Parse("fe80::1%3") };
 
         await store.AddClickAsync(click, None);
@@ -171,8 +175,9 @@ public sealed class PostgreSqlPostbackStoreTests : IAsyncDisposable
     [PostgresFact]
     public async Task PurgeLog_MoreEntriesThanOneChunk_DeletesThemAll()
     {
-        var store = await _database.NewMigratedStoreAsync();
-        await using (var command = _database.NewDataSource().CreateCommand(
+        await using var database = new PostgresTestDatabase();
+        var store = await database.NewMigratedStoreAsync();
+        await using (var command = database.NewDataSource().CreateCommand(
             $"""
             INSERT INTO "{store.Schema}".postback_log (id, received_at, set_id, outcome, warnings, request_method, request_path, request_query_string)
             SELECT 'log_' || i, '2025-01-01T00:00:00Z'::timestamptz + i * interval '1 second', 'set', 'rejected', ARRAY[]::text[], 'GET', '/', ''
