@@ -41,8 +41,9 @@ public sealed partial class PostgreSqlPostbackStore : PostbackStore
     private readonly string _s;
     private readonly long _migrationLockKey;
 
+    private const string SetColumns = "s.id, s.name, s.network_id, s.campaign_id, s.token, s.settings, s.created_at, s.enabled";
+
     // SQL rendered once per store, with the quoted schema name.
-    private readonly string _setColumns;
     private readonly string _appendPermanentSql;
     private readonly string _appendWindowedSql;
     private readonly string _appendDuplicatePermanentSql;
@@ -76,7 +77,6 @@ public sealed partial class PostgreSqlPostbackStore : PostbackStore
         _s = PostgreSqlSchema.Quote(options.Schema);
         _migrationLockKey = LockKey("migrations", "");
 
-        _setColumns = "s.id, s.name, s.network_id, s.campaign_id, s.token, s.settings, s.created_at, s.enabled";
         _appendPermanentSql = AppendSql(windowed: false);
         _appendWindowedSql = AppendSql(windowed: true);
         _appendDuplicatePermanentSql = AppendDuplicateSql(windowed: false);
@@ -194,7 +194,7 @@ public sealed partial class PostgreSqlPostbackStore : PostbackStore
     {
         ArgumentNullException.ThrowIfNull(setId);
         return await QuerySingleAsync(
-            $"SELECT {_setColumns} FROM {_s}.postback_sets s WHERE s.id = $1 AND NOT s.deleted",
+            $"SELECT {SetColumns} FROM {_s}.postback_sets s WHERE s.id = $1 AND NOT s.deleted",
             ReadSet,
             cancellationToken,
             Text(setId)).ConfigureAwait(false);
@@ -206,7 +206,7 @@ public sealed partial class PostgreSqlPostbackStore : PostbackStore
         ArgumentNullException.ThrowIfNull(token);
         return await QuerySingleAsync(
             $"""
-            SELECT {_setColumns}
+            SELECT {SetColumns}
             FROM {_s}.postback_set_tokens t
             JOIN {_s}.postback_sets s ON s.id = t.set_id
             WHERE t.token = $1
@@ -223,7 +223,7 @@ public sealed partial class PostgreSqlPostbackStore : PostbackStore
     public override async ValueTask<IReadOnlyList<PostbackSet>> ListSetsAsync(CancellationToken cancellationToken)
     {
         return await QueryListAsync(
-            $"SELECT {_setColumns} FROM {_s}.postback_sets s WHERE NOT s.deleted ORDER BY s.created_at, s.id",
+            $"SELECT {SetColumns} FROM {_s}.postback_sets s WHERE NOT s.deleted ORDER BY s.created_at, s.id",
             ReadSet,
             cancellationToken).ConfigureAwait(false);
     }
@@ -237,7 +237,7 @@ public sealed partial class PostgreSqlPostbackStore : PostbackStore
             UPDATE {_s}.postback_sets s
             SET name = $2, campaign_id = $3, settings = $4, enabled = $5
             WHERE s.id = $1 AND NOT s.deleted
-            RETURNING {_setColumns}
+            RETURNING {SetColumns}
             """,
             ReadSet,
             cancellationToken,
@@ -269,7 +269,7 @@ public sealed partial class PostgreSqlPostbackStore : PostbackStore
                         UPDATE {_s}.postback_sets s
                         SET previous_token = s.token, previous_token_valid_until = $3, token = $2
                         WHERE s.id = $1 AND NOT s.deleted
-                        RETURNING {_setColumns}
+                        RETURNING {SetColumns}
                         """,
                         Text(setId),
                         Text(newToken),
