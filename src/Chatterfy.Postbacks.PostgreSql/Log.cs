@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+
+namespace Chatterfy.Postbacks.PostgreSql;
+
+/// <summary>The PostgreSQL store's log messages (event ids 4001-4099).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Applied PostgreSQL postback store migration {Version} to schema {Schema}")]
+    public static partial void MigrationApplied(ILogger logger, int version, string schema);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Debug, Message = "PostgreSQL postback store schema {Schema} is at version {Version}")]
+    public static partial void SchemaCurrent(ILogger logger, string schema, int version);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Error, Message = "The PostgreSQL postback store could not be reached during {Operation}; the caller is told to retry later")]
+    public static partial void Unavailable(ILogger logger, string operation, Exception exception);
+}

@@ -1,0 +1,220 @@
+using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using Chatterfy.Postbacks.Storage;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Chatterfy.Postbacks.PostgreSql;
+
+// Connections, commands, and mapping database errors to the store contract.
+public sealed partial class PostgreSqlPostbackStore
+{
+    private async ValueTask<T> RunAsync<T>(
+        Func<NpgsqlConnection, CancellationToken, ValueTask<T>> operation,
+        CancellationToken cancellationToken,
+        [CallerMemberName] string operationName = "")
+    {
+        try
+        {
+            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                return await operation(connection, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw new InvalidOperationException(UniqueViolationMessage(ex), ex);
+        }
+        catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
+        {
+            Log.Unavailable(_logger, operationName, ex);
+            throw new PostbackStoreUnavailableException("The PostgreSQL postback store is unavailable: " + ex.Message, ex);
+        }
+    }
+
+    private async ValueTask<T?> QuerySingleAsync<T>(string sql, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+        where T : class
+    {
+        return await RunAsync(
+            async (connection, ct) =>
+            {
+                var command = NewCommand(connection, null, sql, parameters);
+                await using (command.ConfigureAwait(false))
+                {
+                    var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
+                    {
+                        return await reader.ReadAsync(ct).ConfigureAwait(false) ? read(reader) : null;
+                    }
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<IReadOnlyList<T>> QueryListAsync<T>(string sql, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+    {
+        return await RunAsync(
+            async (connection, ct) =>
+            {
+                var command = NewCommand(connection, null, sql, parameters);
+                await using (command.ConfigureAwait(false))
+                {
+                    var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
+                    {
+                        var rows = new List<T>();
+                        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                        {
+                            rows.Add(read(reader));
+                        }
+
+                        return (IReadOnlyList<T>)rows.AsReadOnly();
+                    }
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<int> NonQueryAsync(string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+    {
+        return await RunAsync(
+            async (connection, ct) =>
+            {
+                var command = NewCommand(connection, null, sql, parameters);
+                await using (command.ConfigureAwait(false))
+                {
+                    return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+    {
+        var command = NewCommand(connection, transaction, sql, parameters);
+        await using (command.ConfigureAwait(false))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<object?> ScalarAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+    {
+        var command = NewCommand(connection, transaction, sql, parameters);
+        await using (command.ConfigureAwait(false))
+        {
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<int> ReadVersionAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    {
+        var version = (int)(await ScalarAsync(connection, transaction, $"SELECT COALESCE(max(version), 0) FROM {_s}.schema_version", cancellationToken).ConfigureAwait(false))!;
+        if (version > PostgreSqlSchema.CurrentVersion)
+        {
+            throw new InvalidOperationException(
+                $"The PostgreSQL postback store schema {_s} is at version {version}, newer than the version {PostgreSqlSchema.CurrentVersion} this version of the store knows. Upgrade Chatterfy.Postbacks.PostgreSql.");
+        }
+
+        return version;
+    }
+
+    private NpgsqlCommand NewCommand(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, NpgsqlParameter[] parameters)
+    {
+#pragma warning disable CA2100 // The SQL is built from constants and the validated, quoted schema name; values are parameters.
+        var command = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = _commandTimeoutSeconds };
+#pragma warning restore CA2100
+        command.Parameters.AddRange(parameters);
+        return command;
+    }
+
+    private NpgsqlBatch NewBatch(NpgsqlConnection connection, NpgsqlTransaction? transaction) =>
+        new(connection, transaction) { Timeout = _commandTimeoutSeconds };
+
+    private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.AddRange(parameters);
+        return command;
+    }
+
+    private string Render(string sql) => PostgreSqlSchema.Render(sql, _s);
+
+    private static string Placeholders(int first, int count) =>
+        string.Join(", ", Enumerable.Range(first, count).Select(i => "$" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    private static NpgsqlParameter Param(NpgsqlDbType type, object? value) => new() { NpgsqlDbType = type, Value = value ?? DBNull.Value };
+
+    private static NpgsqlParameter Text(string? value) => Param(NpgsqlDbType.Text, Clean(value));
+
+    private static NpgsqlParameter Jsonb(string? json) => Param(NpgsqlDbType.Jsonb, json);
+
+    private static NpgsqlParameter Time(DateTimeOffset value) => Param(NpgsqlDbType.TimestampTz, value.ToUniversalTime());
+
+    private static NpgsqlParameter Time(DateTimeOffset? value) => Param(NpgsqlDbType.TimestampTz, value?.ToUniversalTime());
+
+    // inet has no zone index: an IPv6 scope id (fe80::1%eth0) would not round-trip, so it is dropped.
+    private static NpgsqlParameter Inet(IPAddress? address) =>
+        Param(NpgsqlDbType.Inet, address is { AddressFamily: AddressFamily.InterNetworkV6, ScopeId: not 0 } ? new IPAddress(address.GetAddressBytes()) : address);
+
+    /// <summary>PostgreSQL text cannot hold U+0000; it is written as U+FFFD rather than failing the whole write.</summary>
+    [return: NotNullIfNotNull(nameof(value))]
+    internal static string? Clean(string? value) =>
+        value is not null && value.Contains('\0', StringComparison.Ordinal) ? value.Replace('\0', '\uFFFD') : value;
+
+    /// <summary>A stable 64-bit advisory lock id, private to this schema, so two stores in one database never share locks.</summary>
+    private long LockKey(string purpose, string value) => LockKey(_schemaName, purpose, value);
+
+    /// <summary>The advisory lock id of <paramref name="value"/> for <paramref name="purpose"/> in <paramref name="schema"/>.</summary>
+    internal static long LockKey(string schema, string purpose, string value)
+    {
+        var text = "Chatterfy.Postbacks.PostgreSql\n" + schema + "\n" + purpose + "\n" + value;
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(text), hash);
+        return BinaryPrimitives.ReadInt64LittleEndian(hash);
+    }
+
+    internal static bool IsUnavailable(Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case NpgsqlException { IsTransient: true }:
+                case PostgresException pg when pg.SqlState.StartsWith("08", StringComparison.Ordinal)
+                    || pg.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow:
+                case SocketException:
+                case IOException:
+                case TimeoutException:
+                // The data source was disposed: the host is shutting down.
+                case ObjectDisposedException:
+                    return true;
+                default:
+                    break;
+            }
+        }
+
+        return false;
+    }
+
+    private static string UniqueViolationMessage(PostgresException exception) => exception.ConstraintName switch
+    {
+        "postback_sets_pkey" => "A postback set with that id exists or existed.",
+        "postback_set_tokens_pkey" => "The token is or was used by a postback set.",
+        "clicks_pkey" => "A click with that id exists.",
+        "conversions_pkey" => "A conversion with that id exists.",
+        "postback_log_pkey" => "A postback log entry with that id exists.",
+        _ => "A unique value is already stored: " + exception.MessageText,
+    };
+}

@@ -1,0 +1,58 @@
+using System.Reflection;
+using Chatterfy.Postbacks.ConformanceTests;
+using Chatterfy.Postbacks.Storage;
+
+namespace Chatterfy.Postbacks.PostgreSql.Tests;
+
+/// <summary>
+/// Runs the shared store conformance suite against PostgreSQL, one test case per conformance test.
+/// </summary>
+/// <remarks>
+/// The suite's tests are plain <c>[Fact]</c>s, and xunit 2 cannot skip at run time, so a class deriving from the suite
+/// would fail wherever no server is configured. Instead one <see cref="PostgresTheoryAttribute"/> lists the suite's facts
+/// by name and runs each on a private subclass (private, so xunit does not discover it on its own). Without
+/// <c>POSTBACKS_TEST_POSTGRES</c> the theory is reported as skipped, with the reason.
+/// </remarks>
+public sealed class PostgreSqlConformanceTests
+{
+    public static TheoryData<string> ConformanceTestNames => [.. ConformanceFacts().Select(m => m.Name)];
+
+    [PostgresTheory]
+    [MemberData(nameof(ConformanceTestNames))]
+    public async Task Conformance(string test)
+    {
+        var method = typeof(PostbackStoreConformanceTests).GetMethod(test, BindingFlags.Public | BindingFlags.Instance)!;
+        await using var suite = new Suite();
+
+        await (Task)method.Invoke(suite, null)!;
+    }
+
+    [Fact]
+    public void ConformanceSuite_EveryTestIsAParameterlessFactThatTheTheoryRuns()
+    {
+        var tests = typeof(PostbackStoreConformanceTests)
+            .GetMethods(BindingFlags.Public | BindingFlags.Instance)
+            .Where(m => m.GetCustomAttributes<FactAttribute>(inherit: true).Any())
+            .ToList();
+
+        tests.Should().HaveCountGreaterThan(50);
+        tests.Should().OnlyContain(m => m.GetCustomAttribute<FactAttribute>()!.GetType() == typeof(FactAttribute), "a theory would need its data here");
+        tests.Should().OnlyContain(m => m.GetParameters().Length == 0 && m.ReturnType == typeof(Task));
+        ConformanceFacts().Select(m => m.Name).Should().BeEquivalentTo(tests.Select(m => m.Name));
+    }
+
+    private static IEnumerable<MethodInfo> ConformanceFacts() =>
+        typeof(PostbackStoreConformanceTests)
+            .GetMethods(BindingFlags.Public | BindingFlags.Instance)
+            .Where(m => m.GetCustomAttribute<FactAttribute>() is not null && m.GetParameters().Length == 0)
+            .OrderBy(m => m.Name, StringComparer.Ordinal);
+
+    private sealed class Suite : PostbackStoreConformanceTests, IAsyncDisposable
+    {
+        private readonly PostgresTestDatabase _database = new();
+
+        public ValueTask DisposeAsync() => _database.DisposeAsync();
+
+        protected override async ValueTask<PostbackStore> CreateStoreAsync() => await _database.NewMigratedStoreAsync();
+    }
+}

@@ -1,0 +1,260 @@
+using System.Net;
+using System.Net.Sockets;
+using Chatterfy.Postbacks.ConformanceTests;
+using Chatterfy.Postbacks.Ingestion;
+using Chatterfy.Postbacks.Storage;
+using Npgsql;
+
+namespace Chatterfy.Postbacks.PostgreSql.Tests;
+
+public sealed class PostgreSqlPostbackStoreTests
+{
+    private const int ConcurrentAppends = 32;
+
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [PostgresTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AppendConversion_ConcurrentIdenticalAppendsOnTwoInstances_AcceptExactlyOne(bool windowed)
+    {
+        await using var database = new PostgresTestDatabase();
+        // Two stores with two connection pools, as two receiver instances sharing one database.
+        var schema = database.NewSchema();
+        var first = database.NewStore(schema);
+        var second = database.NewStore(schema);
+        await first.MigrateAsync();
+        var key = windowed ? StoreTestData.WindowedKey(TimeSpan.FromHours(24)) : StoreTestData.PermanentKey();
+        var template = StoreTestData.Conversion(key: key);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var tasks = Enumerable.Range(0, ConcurrentAppends).Select(i => Task.Run(async () =>
+        {
+            var store = i % 2 == 0 ? first : second;
+            var conversion = StoreTestData.Retry(template);
+            await gate.Task;
+            var result = await store.AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), None);
+            return (conversion.Id, Result: result);
+        })).ToArray();
+
+        gate.SetResult();
+        var results = await Task.WhenAll(tasks);
+
+        var accepted = results.Where(r => !r.Result.IsDuplicate).Should().ContainSingle().Subject;
+        accepted.Result.ConversionId.Should().Be(accepted.Id);
+        results.Should().OnlyContain(r => r.Result.ConversionId == accepted.Id);
+        (await second.ListConversionsByClickAsync(template.Conversion.ClickId, None)).Select(c => c.Id).Should().Equal(accepted.Id);
+        var log = await first.ListLogAsync(new PostbackLogQuery { SetId = template.Conversion.SetId, Limit = 100 }, None);
+        log.Should().HaveCount(ConcurrentAppends);
+        log.Should().OnlyContain(e => e.ConversionId == accepted.Id);
+        log.Count(e => e.Outcome == PostbackOutcome.Accepted).Should().Be(1);
+    }
+
+    [PostgresFact]
+    public async Task AppendConversion_PermanentAndWindowedKeysWithOneValueOnTwoInstances_AcceptExactlyOne()
+    {
+        await using var database = new PostgresTestDatabase();
+        // Keys are matched on their value alone; the contract holds even when a permanent and a windowed key share one.
+        var schema = database.NewSchema();
+        var first = database.NewStore(schema);
+        var second = database.NewStore(schema);
+        await first.MigrateAsync();
+        var value = "key_" + StoreTestData.NewId();
+        var template = StoreTestData.Conversion();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var tasks = Enumerable.Range(0, ConcurrentAppends).Select(i => Task.Run(async () =>
+        {
+            var key = new IdempotencyKey(value, i % 4 < 2 ? null : TimeSpan.FromHours(1));
+            var conversion = StoreTestData.Retry(template) with { Conversion = template.Conversion with { IdempotencyKey = key } };
+            await gate.Task;
+            return await (i % 2 == 0 ? first : second).AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), None);
+        })).ToArray();
+
+        gate.SetResult();
+        var results = await Task.WhenAll(tasks);
+
+        results.Count(r => !r.IsDuplicate).Should().Be(1);
+        results.Select(r => r.ConversionId).Distinct().Should().ContainSingle();
+    }
+
+    [PostgresFact]
+    public async Task Migrate_TwoInstancesStartingTogether_ApplyTheMigrationsOnce()
+    {
+        await using var database = new PostgresTestDatabase();
+        var schema = database.NewSchema();
+        var first = database.NewStore(schema);
+        var second = database.NewStore(schema);
+
+        var applied = await Task.WhenAll(first.MigrateAsync(), second.MigrateAsync());
+
+        applied.Should().BeEquivalentTo([1, 0]);
+        (await PostgresTestDatabase.SchemaVersionsAsync(schema)).Should().Equal(1);
+        (await first.MigrateAsync()).Should().Be(0);
+        await second.CheckHealthAsync(None);
+        (await second.ListSetsAsync(None)).Should().BeEmpty();
+    }
+
+    [PostgresFact]
+    public async Task Stores_InDifferentSchemasOfOneDatabase_ShareNothing()
+    {
+        await using var database = new PostgresTestDatabase();
+        var a = await database.NewMigratedStoreAsync();
+        var b = await database.NewMigratedStoreAsync();
+        var set = StoreTestData.Set();
+
+        await a.AddSetAsync(set, None);
+        await b.AddSetAsync(set, None);
+
+        (await a.ListSetsAsync(None)).Should().ContainSingle();
+        (await b.ListSetsAsync(None)).Should().ContainSingle();
+    }
+
+    [PostgresFact]
+    public async Task AppendConversion_KeepsTheAmountsWrittenScale()
+    {
+        await using var database = new PostgresTestDatabase();
+        var store = await database.NewMigratedStoreAsync();
+        var template = StoreTestData.Conversion();
+        var conversion = template with { Conversion = template.Conversion with { Amount = 12.50m } };
+
+        await store.AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), None);
+
+        var stored = await store.GetConversionAsync(conversion.Id, None);
+        stored!.Conversion.Amount!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture).Should().Be("12.50");
+    }
+
+    [PostgresFact]
+    public async Task Strings_WithANulCharacter_AreStoredWithAReplacementCharacter()
+    {
+        await using var database = new PostgresTestDatabase();
+        var store = await database.NewMigratedStoreAsync();
+        var template = StoreTestData.Conversion();
+        var conversion = template with
+        {
+            Conversion = template.Conversion with { Attributes = new Dictionary<string, string> { ["n\0ame"] = "va\0lue" } },
+        };
+        var entry = StoreTestData.LogEntryFor(conversion) with
+        {
+            Request = new PostbackRequest { Method = "POST", Body = "{\"a\":\"\0\"}", QueryString = "?x=\0" },
+        };
+
+        await store.AppendConversionAsync(conversion, entry, None);
+
+        (await store.GetConversionAsync(conversion.Id, None))!.Conversion.Attributes.Should()
+            .Equal(new Dictionary<string, string> { ["n\uFFFDame"] = "va\uFFFDlue" });
+        var logged = await store.GetLogEntryAsync(entry.Id, None);
+        logged!.Request.Body.Should().Be("{\"a\":\"\uFFFD\"}");
+        logged.Request.QueryString.Should().Be("?x=\uFFFD");
+    }
+
+    [PostgresFact]
+    public async Task AddSet_SettingsWithAnEscapedNul_AreStoredWithAReplacementCharacter()
+    {
+        await using var database = new PostgresTestDatabase();
+        var store = await database.NewMigratedStoreAsync();
+        var set = StoreTestData.Set() with { Settings = StoreTestData.Json("""{"a":"x\u0000y","b":[1.50,"\u0000"]}""") };
+
+        await store.AddSetAsync(set, None);
+
+        var settings = (await store.GetSetAsync(set.Id, None))!.Settings!.Value;
+        settings.GetProperty("a").GetString().Should().Be("x\uFFFDy");
+        settings.GetProperty("b")[0].GetRawText().Should().Be("1.50");
+    }
+
+    [PostgresFact]
+    public async Task AddClick_IPv6AddressWithAScopeId_IsStoredWithoutIt()
+    {
+        await using var database = new PostgresTestDatabase();
+        var store = await database.NewMigratedStoreAsync();
+        var click = StoreTestData.Click() with { IpAddress = IPAddress.Parse("fe80::1%3") };
+
+        await store.AddClickAsync(click, None);
+
+        (await store.FindClickAsync(click.Id, None))!.IpAddress.Should().Be(IPAddress.Parse("fe80::1"));
+    }
+
+    [PostgresFact]
+    public async Task PurgeLog_MoreEntriesThanOneChunk_DeletesThemAll()
+    {
+        await using var database = new PostgresTestDatabase();
+        var store = await database.NewMigratedStoreAsync();
+        await using (var command = database.NewDataSource().CreateCommand(
+            $"""
+            INSERT INTO "{store.Schema}".postback_log (id, received_at, set_id, outcome, warnings, request_method, request_path, request_query_string)
+            SELECT 'log_' || i, '2025-01-01T00:00:00Z'::timestamptz + i * interval '1 second', 'set', 'rejected', ARRAY[]::text[], 'GET', '/', ''
+            FROM generate_series(1, 12000) AS i
+            """))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var purged = await store.PurgeLogAsync(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero).AddSeconds(11000), None);
+
+        purged.Should().Be(10999);
+        (await store.GetStatsAsync(new PostbackStatsQuery(), None)).Rejected.Should().Be(1001);
+    }
+
+    [Fact]
+    public async Task EveryOperation_ServerUnreachable_ThrowsUnavailableWithTheCause()
+    {
+        await using var dataSource = NpgsqlDataSource.Create($"Host=127.0.0.1;Port={ClosedPort()};Timeout=5;Pooling=false");
+        var store = new PostgreSqlPostbackStore(dataSource, new PostgreSqlPostbackStoreOptions());
+        var conversion = StoreTestData.Conversion();
+
+        (await Calling(() => store.AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), None))
+            .Should().ThrowAsync<PostbackStoreUnavailableException>())
+            .WithInnerException<NpgsqlException>();
+        await Calling(() => store.CheckHealthAsync(None)).Should().ThrowAsync<PostbackStoreUnavailableException>();
+        await Calling(() => store.AppendLogAsync(StoreTestData.LogEntry(), None)).Should().ThrowAsync<PostbackStoreUnavailableException>();
+        await Calling(() => store.FindSetByTokenAsync("tok", StoreTestData.Epoch, None)).Should().ThrowAsync<PostbackStoreUnavailableException>();
+        await Calling(() => store.GetStatsAsync(new PostbackStatsQuery(), None)).Should().ThrowAsync<PostbackStoreUnavailableException>();
+        await ((Func<Task>)(() => store.MigrateAsync())).Should().ThrowAsync<PostbackStoreUnavailableException>();
+    }
+
+    [Fact]
+    public async Task AppendConversion_AmountThatCannotBeKeptExactly_ThrowsBeforeTouchingTheDatabase()
+    {
+        await using var dataSource = NpgsqlDataSource.Create($"Host=127.0.0.1;Port={ClosedPort()}");
+        var store = new PostgreSqlPostbackStore(dataSource, new PostgreSqlPostbackStoreOptions());
+        var template = StoreTestData.Conversion();
+
+        foreach (var amount in new[] { 0.123456789m, 1_000_000_000_000m, -1_000_000_000_000m })
+        {
+            var conversion = template with { Conversion = template.Conversion with { Amount = amount } };
+            await Calling(() => store.AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), None))
+                .Should().ThrowAsync<ArgumentOutOfRangeException>();
+        }
+    }
+
+    [Fact]
+    public async Task Operation_CancelledToken_ThrowsOperationCanceledNotUnavailable()
+    {
+        await using var dataSource = NpgsqlDataSource.Create($"Host=127.0.0.1;Port={ClosedPort()}");
+        var store = new PostgreSqlPostbackStore(dataSource, new PostgreSqlPostbackStoreOptions());
+
+        await Calling(() => store.CheckHealthAsync(new CancellationToken(canceled: true))).Should().ThrowAsync<OperationCanceledException>();
+    }
+
+    [Fact]
+    public void Constructor_InvalidSchema_Throws()
+    {
+        using var dataSource = NpgsqlDataSource.Create("Host=127.0.0.1");
+
+        var act = () => new PostgreSqlPostbackStore(dataSource, new PostgreSqlPostbackStoreOptions { Schema = "bad\"name" });
+
+        act.Should().Throw<ArgumentException>().WithMessage("*Postbacks:PostgreSql:Schema must be ASCII letters*");
+    }
+
+    /// <summary>A port on 127.0.0.1 that nothing listens on: bound by the system, then released.</summary>
+    internal static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private static Func<Task> Calling(Func<ValueTask> action) => async () => await action();
+
+    private static Func<Task> Calling<T>(Func<ValueTask<T>> action) => async () => await action();
+}
