@@ -5,6 +5,7 @@ using System.Text.Json;
 using Chatterfy.Postbacks.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -46,7 +47,9 @@ internal sealed class TestApp : IAsyncDisposable
         PostbackStore? store = null,
         bool kestrel = false,
         bool publicBaseUrl = true,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        string? trackerPrefix = null,
+        Action<RouteGroupBuilder>? trackerConventions = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
         builder.Logging.ClearProviders();
@@ -77,14 +80,15 @@ internal sealed class TestApp : IAsyncDisposable
 
         var app = builder.Build();
         app.MapChatterfyPostbacks();
-        app.MapChatterfyTrackerApi();
+        var tracker = app.MapChatterfyTrackerApi(trackerPrefix);
+        trackerConventions?.Invoke(tracker);
         app.MapHealthChecks(HealthPath);
         await app.StartAsync();
 
         var client = kestrel
             ? new HttpClient { BaseAddress = new Uri(app.Urls.Single()) }
             : app.GetTestClient();
-        return new TestApp(app, time, client);
+        return new TestApp(app, time, client) { TrackerPrefix = trackerPrefix ?? "/api/tracker" };
     }
 
     public T Get<T>()
@@ -94,7 +98,7 @@ internal sealed class TestApp : IAsyncDisposable
     public async Task<JsonElement> CreateSetAsync(string network = "binomo", string? campaignId = null, string? settingsJson = null, string name = "Main")
     {
         var json = $$"""{"name":{{JsonSerializer.Serialize(name)}},"network":{{JsonSerializer.Serialize(network)}},"campaignId":{{JsonSerializer.Serialize(campaignId)}},"settings":{{settingsJson ?? "null"}}}""";
-        var response = await PostJsonAsync("/api/tracker/postback-sets", json);
+        var response = await PostJsonAsync($"{TrackerPrefix}/postback-sets", json);
         response.StatusCode.Should().Be(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
@@ -102,10 +106,13 @@ internal sealed class TestApp : IAsyncDisposable
     /// <summary>Creates a click through the API and returns its id.</summary>
     public async Task<string> CreateClickAsync(string? campaignId = null)
     {
-        var response = await PostJsonAsync("/api/tracker/clicks", $$"""{"campaignId":{{JsonSerializer.Serialize(campaignId)}}}""");
+        var response = await PostJsonAsync($"{TrackerPrefix}/clicks", $$"""{"campaignId":{{JsonSerializer.Serialize(campaignId)}}}""");
         response.StatusCode.Should().Be(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("clickId").GetString()!;
     }
+
+    /// <summary>The prefix of the tracker API as mapped.</summary>
+    public string TrackerPrefix { get; private init; } = "/api/tracker";
 
     public Task<HttpResponseMessage> PostJsonAsync(string path, string json) =>
         Client.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
