@@ -20,7 +20,10 @@ public static class ChatterfyPostbacksTelemetry
     /// </summary>
     public const string ReceivedCounterName = "chatterfy.postbacks.received";
 
-    /// <summary>The histogram of the time, in seconds, from reading the request to the store's answer. Tags: <c>outcome</c>, <c>network</c>.</summary>
+    /// <summary>
+    /// The histogram of the time, in seconds, that ingestion took for a postback: token lookup, parsing, attribution and
+    /// the store's commit (the body is read before). Tags: <c>outcome</c>, <c>network</c>.
+    /// </summary>
     public const string IngestDurationHistogramName = "chatterfy.postbacks.ingest.duration";
 
     /// <summary>The name of the activity started for each received postback.</summary>

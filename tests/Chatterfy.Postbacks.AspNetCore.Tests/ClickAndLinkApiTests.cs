@@ -140,6 +140,7 @@ public sealed class ClickAndLinkApiTests
             """);
 
         response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        (await response.Content.ReadAsStringAsync()).Should().Contain("a21?open=register&click_id=", "JSON bodies escape only what JSON requires");
         var link = await response.Content.ReadFromJsonAsync<JsonElement>();
         link.GetProperty("url").GetString().Should().Be($"https://binomo.com/en/promo/a21?open=register&click_id={clickId}&ad=spring%201&chat=5512&u=ana%20maria&geo=BR&x=a%26b");
         link.GetProperty("warnings").GetArrayLength().Should().Be(0);

@@ -4,6 +4,8 @@ using System.Text.Json;
 using Chatterfy.Postbacks.AspNetCore.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.TestHost;
 
 namespace Chatterfy.Postbacks.AspNetCore.Tests;
@@ -59,6 +61,22 @@ public sealed class MappingTests
 
         anonymous.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         (await app.Client.SendAsync(withKey)).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Theory]
+    [InlineData("POST", "/api/tracker/postback-sets", 201)]
+    [InlineData("GET", "/api/tracker/clicks/{clickId}", 200)]
+    [InlineData("GET", "/api/postbacks/{token}/{event}", 200)]
+    [InlineData("POST", "/api/postbacks/{token}", 404)]
+    public async Task DescribesEachEndpointsResponsesForOpenApi(string method, string pattern, int successStatus)
+    {
+        await using var app = await TestApp.StartAsync();
+
+        var endpoint = app.Get<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().Single(e =>
+            e.RoutePattern.RawText == pattern && e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods.Contains(method));
+
+        var statuses = endpoint.Metadata.GetOrderedMetadata<IProducesResponseTypeMetadata>().Select(m => m.StatusCode);
+        statuses.Should().Contain([successStatus, 400]);
     }
 
     private static WebApplication BareApp()

@@ -37,7 +37,7 @@ internal sealed class PostbackTelemetry
         _duration = meter.CreateHistogram(
             ChatterfyPostbacksTelemetry.IngestDurationHistogramName,
             unit: "s",
-            description: "Time from reading a postback to the store's answer.",
+            description: "Time ingestion took for a postback: token lookup, parsing, attribution and the store's commit.",
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
     }

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -149,6 +150,10 @@ internal sealed class RenderLinkRequest
     public Dictionary<string, string?>? Variables { get; set; }
 }
 
+/// <summary>
+/// The package's serializer metadata. Use <see cref="ChatterfyJson.Context"/>: it adds the relaxed encoder that ASP.NET
+/// Core uses for JSON responses, so URLs read <c>&amp;</c> rather than <c>\u0026</c>.
+/// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, AllowTrailingCommas = false, ReadCommentHandling = JsonCommentHandling.Disallow, MaxDepth = 32)]
 [JsonSerializable(typeof(PostbackResultResponse))]
 [JsonSerializable(typeof(IReadOnlyList<WarningResponse>))]
@@ -164,3 +169,15 @@ internal sealed class RenderLinkRequest
 [JsonSerializable(typeof(CreateClickRequest))]
 [JsonSerializable(typeof(RenderLinkRequest))]
 internal sealed partial class ChatterfyJsonContext : JsonSerializerContext;
+
+internal static class ChatterfyJson
+{
+    public static ChatterfyJsonContext Context { get; } = new(new JsonSerializerOptions(JsonSerializerDefaults.Web)
+    {
+        // Bodies are application/json, never embedded in HTML: only what JSON requires is escaped, as ASP.NET Core does.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        AllowTrailingCommas = false,
+        ReadCommentHandling = JsonCommentHandling.Disallow,
+        MaxDepth = 32,
+    });
+}

@@ -34,7 +34,7 @@ internal static class Problems
         details.Title = "The postback was rejected.";
         details.Detail = rejection.Message;
         details.Extensions["code"] = rejection.Code;
-        details.Extensions["warnings"] = JsonSerializer.SerializeToElement(Responses.Warnings(warnings), ChatterfyJsonContext.Default.IReadOnlyListWarningResponse);
+        details.Extensions["warnings"] = JsonSerializer.SerializeToElement(Responses.Warnings(warnings), ChatterfyJson.Context.IReadOnlyListWarningResponse);
         return TypedResults.Problem(details);
     }
 

@@ -99,7 +99,7 @@ internal sealed class PostbackReceiver(PostbackTelemetry telemetry, ILogger logg
         }
 
         // IngestAsync returned, so the store has committed: only now may the network hear 200.
-        return new JsonOk<PostbackResultResponse>(Responses.Result(result), ChatterfyJsonContext.Default.PostbackResultResponse);
+        return new JsonOk<PostbackResultResponse>(Responses.Result(result), ChatterfyJson.Context.PostbackResultResponse);
     }
 
     // A dual-mode socket reports IPv4 callers as ::ffff:a.b.c.d; the log and the parser want the plain address.

@@ -1,4 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Net;
+using System.Net.Sockets;
 using Chatterfy.Postbacks.AspNetCore.Http;
 using Chatterfy.Postbacks.Clicks;
 using Chatterfy.Postbacks.Ingestion;
@@ -31,8 +33,8 @@ internal static class ClickRequestValidator
         CheckText(request.UserAgent, "userAgent", MaxUserAgentLength, errors);
         CheckText(request.EventSourceUrl, "eventSourceUrl", MaxUrlLength, errors);
 
-        System.Net.IPAddress? ip = null;
-        if (request.Ip is { } ipText && !TrackerApiEndpoints.IsIpAddress(ipText, out ip))
+        IPAddress? ip = null;
+        if (request.Ip is { } ipText && !IsIpAddress(ipText, out ip))
         {
             errors["ip"] = ["The IP address must be an IPv4 (a.b.c.d) or IPv6 address."];
         }
@@ -82,6 +84,11 @@ internal static class ClickRequestValidator
         };
         return true;
     }
+
+    // IPAddress.TryParse also reads "1" and "10.1" as IPv4 shorthands; a click's address is a dotted quad or IPv6.
+    internal static bool IsIpAddress(string text, out IPAddress address) =>
+        IPAddress.TryParse(text, out address!)
+        && (address.AddressFamily == AddressFamily.InterNetworkV6 || text.AsSpan().Count('.') == 3);
 
     internal static bool IsFieldKey(string key) =>
         key.Length is > 0 and <= MaxFieldKeyLength && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-');

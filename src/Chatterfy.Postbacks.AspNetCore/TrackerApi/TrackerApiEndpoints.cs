@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Chatterfy.Postbacks.AspNetCore.Diagnostics;
 using Chatterfy.Postbacks.AspNetCore.Http;
 using Chatterfy.Postbacks.Clicks;
@@ -54,7 +52,7 @@ internal static class TrackerApiEndpoints
         group.MapDelete("/postback-sets/{id}", DeleteSetAsync)
             .WithSummary("Deletes a postback set; its URLs answer 404 at once.");
         group.MapPost("/postback-sets/{id}/rotate-token", RotateTokenAsync)
-            .Accepts<RotateTokenRequest>(JsonBody.MediaType)
+            .Accepts<RotateTokenRequest>(isOptional: true, JsonBody.MediaType)
             .WithSummary("Gives a postback set a new token, hence new URLs.");
 
         group.MapPost("/clicks", CreateClickAsync)
@@ -89,7 +87,7 @@ internal static class TrackerApiEndpoints
         IOptionsMonitor<ChatterfyPostbacksOptions> options,
         CancellationToken cancellationToken)
     {
-        var (body, problem) = await JsonRequest.ReadAsync(context, ChatterfyJsonContext.Default.CreatePostbackSetRequest, optional: false).ConfigureAwait(false);
+        var (body, problem) = await JsonRequest.ReadAsync(context, ChatterfyJson.Context.CreatePostbackSetRequest, optional: false).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
@@ -110,7 +108,7 @@ internal static class TrackerApiEndpoints
         return new JsonCreated<PostbackSetResponse>(
             ChildLocation(context.Request, set.Id),
             SetResponse(context.Request, sets, options, set),
-            ChatterfyJsonContext.Default.PostbackSetResponse);
+            ChatterfyJson.Context.PostbackSetResponse);
     }
 
     private static async Task<JsonOk<PostbackSetListResponse>> ListSetsAsync(
@@ -121,7 +119,7 @@ internal static class TrackerApiEndpoints
     {
         var all = await sets.ListAsync(cancellationToken).ConfigureAwait(false);
         var items = all.Select(set => SetResponse(context.Request, sets, options, set)).ToArray();
-        return new JsonOk<PostbackSetListResponse>(new PostbackSetListResponse(items), ChatterfyJsonContext.Default.PostbackSetListResponse);
+        return new JsonOk<PostbackSetListResponse>(new PostbackSetListResponse(items), ChatterfyJson.Context.PostbackSetListResponse);
     }
 
     private static async Task<Results<JsonOk<PostbackSetResponse>, ProblemHttpResult>> GetSetAsync(
@@ -134,7 +132,7 @@ internal static class TrackerApiEndpoints
         var set = await sets.GetAsync(id, cancellationToken).ConfigureAwait(false);
         return set is null
             ? SetNotFound(id)
-            : new JsonOk<PostbackSetResponse>(SetResponse(context.Request, sets, options, set), ChatterfyJsonContext.Default.PostbackSetResponse);
+            : new JsonOk<PostbackSetResponse>(SetResponse(context.Request, sets, options, set), ChatterfyJson.Context.PostbackSetResponse);
     }
 
     private static async Task<Results<JsonOk<PostbackSetResponse>, ProblemHttpResult>> UpdateSetAsync(
@@ -144,7 +142,7 @@ internal static class TrackerApiEndpoints
         IOptionsMonitor<ChatterfyPostbacksOptions> options,
         CancellationToken cancellationToken)
     {
-        var (body, problem) = await JsonRequest.ReadAsync(context, ChatterfyJsonContext.Default.UpdatePostbackSetRequest, optional: false).ConfigureAwait(false);
+        var (body, problem) = await JsonRequest.ReadAsync(context, ChatterfyJson.Context.UpdatePostbackSetRequest, optional: false).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
@@ -165,7 +163,7 @@ internal static class TrackerApiEndpoints
 
         return set is null
             ? SetNotFound(id)
-            : new JsonOk<PostbackSetResponse>(SetResponse(context.Request, sets, options, set), ChatterfyJsonContext.Default.PostbackSetResponse);
+            : new JsonOk<PostbackSetResponse>(SetResponse(context.Request, sets, options, set), ChatterfyJson.Context.PostbackSetResponse);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteSetAsync(string id, PostbackSetService sets, CancellationToken cancellationToken)
@@ -181,7 +179,7 @@ internal static class TrackerApiEndpoints
         IOptionsMonitor<ChatterfyPostbacksOptions> options,
         CancellationToken cancellationToken)
     {
-        var (body, problem) = await JsonRequest.ReadAsync(context, ChatterfyJsonContext.Default.RotateTokenRequest, optional: true).ConfigureAwait(false);
+        var (body, problem) = await JsonRequest.ReadAsync(context, ChatterfyJson.Context.RotateTokenRequest, optional: true).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
@@ -196,7 +194,7 @@ internal static class TrackerApiEndpoints
         var set = await sets.RotateTokenAsync(id, TimeSpan.FromSeconds(seconds), cancellationToken).ConfigureAwait(false);
         return set is null
             ? SetNotFound(id)
-            : new JsonOk<PostbackSetResponse>(SetResponse(context.Request, sets, options, set), ChatterfyJsonContext.Default.PostbackSetResponse);
+            : new JsonOk<PostbackSetResponse>(SetResponse(context.Request, sets, options, set), ChatterfyJson.Context.PostbackSetResponse);
     }
 
     // ---- clicks --------------------------------------------------------------------------------------------------
@@ -206,7 +204,7 @@ internal static class TrackerApiEndpoints
         ClickService clicks,
         CancellationToken cancellationToken)
     {
-        var (body, problem) = await JsonRequest.ReadAsync(context, ChatterfyJsonContext.Default.CreateClickRequest, optional: false).ConfigureAwait(false);
+        var (body, problem) = await JsonRequest.ReadAsync(context, ChatterfyJson.Context.CreateClickRequest, optional: false).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
@@ -218,7 +216,7 @@ internal static class TrackerApiEndpoints
         }
 
         var click = await clicks.CreateAsync(details, cancellationToken).ConfigureAwait(false);
-        return new JsonCreated<ClickResponse>(ChildLocation(context.Request, click.Id), Responses.Click(click), ChatterfyJsonContext.Default.ClickResponse);
+        return new JsonCreated<ClickResponse>(ChildLocation(context.Request, click.Id), Responses.Click(click), ChatterfyJson.Context.ClickResponse);
     }
 
     private static async Task<Results<JsonOk<ClickResponse>, ProblemHttpResult>> GetClickAsync(string clickId, PostbackStore store, CancellationToken cancellationToken)
@@ -230,7 +228,7 @@ internal static class TrackerApiEndpoints
         }
 
         var conversions = await store.ListConversionsByClickAsync(clickId, cancellationToken).ConfigureAwait(false);
-        return new JsonOk<ClickResponse>(Responses.Click(click, conversions), ChatterfyJsonContext.Default.ClickResponse);
+        return new JsonOk<ClickResponse>(Responses.Click(click, conversions), ChatterfyJson.Context.ClickResponse);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> ForgetClickPersonalDataAsync(string clickId, PostbackStore store, CancellationToken cancellationToken)
@@ -248,7 +246,7 @@ internal static class TrackerApiEndpoints
         IOptionsMonitor<ChatterfyPostbacksOptions> options,
         CancellationToken cancellationToken)
     {
-        var (body, problem) = await JsonRequest.ReadAsync(context, ChatterfyJsonContext.Default.RenderLinkRequest, optional: false).ConfigureAwait(false);
+        var (body, problem) = await JsonRequest.ReadAsync(context, ChatterfyJson.Context.RenderLinkRequest, optional: false).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
@@ -303,7 +301,7 @@ internal static class TrackerApiEndpoints
             warnings.Add(new WarningResponse(Problems.UnknownMacroCode, $"The macro {{{{{macro}}}}} has no value; {treatment}."));
         }
 
-        return new JsonOk<LinkResponse>(new LinkResponse(rendered.Value, warnings), ChatterfyJsonContext.Default.LinkResponse);
+        return new JsonOk<LinkResponse>(new LinkResponse(rendered.Value, warnings), ChatterfyJson.Context.LinkResponse);
     }
 
     // ---- stats and log -------------------------------------------------------------------------------------------
@@ -332,7 +330,7 @@ internal static class TrackerApiEndpoints
         var stats = await store.GetStatsAsync(
             new PostbackStatsQuery { SetId = Blank(setId), CampaignId = Blank(campaignId), From = fromTime, To = toTime },
             cancellationToken).ConfigureAwait(false);
-        return new JsonOk<StatsResponse>(Responses.Stats(stats), ChatterfyJsonContext.Default.StatsResponse);
+        return new JsonOk<StatsResponse>(Responses.Stats(stats), ChatterfyJson.Context.StatsResponse);
     }
 
     private static async Task<Results<JsonOk<PostbackLogPageResponse>, ProblemHttpResult>> ListLogAsync(
@@ -375,7 +373,7 @@ internal static class TrackerApiEndpoints
         var next = entries.Count == pageSize ? entries[^1].Id : null;
         return new JsonOk<PostbackLogPageResponse>(
             new PostbackLogPageResponse([.. entries.Select(Responses.LogItem)], next),
-            ChatterfyJsonContext.Default.PostbackLogPageResponse);
+            ChatterfyJson.Context.PostbackLogPageResponse);
     }
 
     private static async Task<Results<JsonOk<PostbackResultResponse>, ProblemHttpResult>> ReplayAsync(
@@ -401,7 +399,7 @@ internal static class TrackerApiEndpoints
 
         return result.Outcome == PostbackOutcome.Rejected
             ? Problems.Rejected(result.Rejection!, result.Warnings)
-            : new JsonOk<PostbackResultResponse>(Responses.Result(result), ChatterfyJsonContext.Default.PostbackResultResponse);
+            : new JsonOk<PostbackResultResponse>(Responses.Result(result), ChatterfyJson.Context.PostbackResultResponse);
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------------
@@ -456,8 +454,4 @@ internal static class TrackerApiEndpoints
         errors[field] = [$"'{field}' is not an ISO 8601 time, e.g. 2026-11-27T00:00:00Z."];
         return null;
     }
-
-    internal static bool IsIpAddress(string text, out IPAddress address) =>
-        IPAddress.TryParse(text, out address!)
-        && (address.AddressFamily == AddressFamily.InterNetworkV6 || text.AsSpan().Count('.') == 3);
 }
