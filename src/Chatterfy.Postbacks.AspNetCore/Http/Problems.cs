@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text.Json;
+using Chatterfy.Postbacks.Ingestion;
+using Chatterfy.Postbacks.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Chatterfy.Postbacks.AspNetCore.Http;
+
+/// <summary>
+/// Builds the package's <c>application/problem+json</c> answers. Every problem has a stable <c>code</c> extension;
+/// none ever carries an exception message or stack trace.
+/// </summary>
+internal static class Problems
+{
+    /// <summary>The default <c>Retry-After</c>, in seconds, when the store does not say.</summary>
+    public const int DefaultRetryAfterSeconds = 5;
+
+    public const string ValidationFailedCode = "validation_failed";
+    public const string NotFoundCode = "not_found";
+    public const string UnsupportedMediaTypeCode = "unsupported_media_type";
+    public const string BodyTooLargeCode = "body_too_large";
+    public const string StoreUnavailableCode = "store_unavailable";
+    public const string UnknownMacroCode = "unknown_macro";
+
+    /// <summary>A postback the core refused (400): its code, its message as <c>detail</c>, its field in <c>errors</c>, and the warnings.</summary>
+    public static ProblemHttpResult Rejected(PostbackRejection rejection, IReadOnlyList<PostbackWarning> warnings)
+    {
+        ProblemDetails details = rejection.Field is { } field
+            ? new HttpValidationProblemDetails(new Dictionary<string, string[]>(StringComparer.Ordinal) { [field] = [rejection.Message] })
+            : new ProblemDetails();
+        details.Status = StatusCodes.Status400BadRequest;
+        details.Title = "The postback was rejected.";
+        details.Detail = rejection.Message;
+        details.Extensions["code"] = rejection.Code;
+        details.Extensions["warnings"] = JsonSerializer.SerializeToElement(Responses.Warnings(warnings), ChatterfyJson.Context.IReadOnlyListWarningResponse);
+        return TypedResults.Problem(details);
+    }
+
+    /// <summary>A tracker API request with invalid fields (400); <paramref name="errors"/> maps field paths to messages.</summary>
+    public static ProblemHttpResult Validation(IReadOnlyDictionary<string, string[]> errors, string? detail = null)
+    {
+        var details = new HttpValidationProblemDetails(new Dictionary<string, string[]>(errors, StringComparer.Ordinal))
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "The request is invalid.",
+            Detail = detail ?? "See errors for each invalid field.",
+        };
+        details.Extensions["code"] = ValidationFailedCode;
+        return TypedResults.Problem(details);
+    }
+
+    public static ProblemHttpResult Validation(string field, string message) =>
+        Validation(new Dictionary<string, string[]>(StringComparer.Ordinal) { [field] = [message] }, message);
+
+    public static ProblemHttpResult NotFound(string detail) => Simple(StatusCodes.Status404NotFound, "Not found.", detail, NotFoundCode);
+
+    public static ProblemHttpResult UnsupportedMediaType() => Simple(
+        StatusCodes.Status415UnsupportedMediaType,
+        "Unsupported media type.",
+        "Send the body as JSON with Content-Type: application/json.",
+        UnsupportedMediaTypeCode);
+
+    public static ProblemHttpResult BodyTooLarge(int limit) => Simple(
+        StatusCodes.Status413PayloadTooLarge,
+        "The request body is too large.",
+        $"A postback body may be at most {limit / 1024} KiB.",
+        BodyTooLargeCode);
+
+    public static ProblemHttpResult UnknownMacro(string detail) => Simple(StatusCodes.Status400BadRequest, "The link template has a macro without a value.", detail, UnknownMacroCode);
+
+    /// <summary>The store cannot serve the request (503): sets <c>Retry-After</c> and hides what the store said.</summary>
+    public static ProblemHttpResult StoreUnavailable(HttpContext context, PostbackStoreUnavailableException exception, out int retryAfterSeconds)
+    {
+        retryAfterSeconds = RetryAfterSeconds(exception);
+        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        return Simple(
+            StatusCodes.Status503ServiceUnavailable,
+            "The postback store is unavailable.",
+            "The postback store is temporarily unavailable; nothing was stored. Retry after the time given in Retry-After.",
+            StoreUnavailableCode);
+    }
+
+    private static int RetryAfterSeconds(PostbackStoreUnavailableException exception)
+    {
+        if (exception.RetryAfter is not { } retryAfter || retryAfter <= TimeSpan.Zero)
+        {
+            return DefaultRetryAfterSeconds;
+        }
+
+        // Whole seconds, rounded up, at most a day: a Retry-After is a delta-seconds integer.
+        return (int)Math.Min(Math.Ceiling(retryAfter.TotalSeconds), TimeSpan.FromDays(1).TotalSeconds);
+    }
+
+    private static ProblemHttpResult Simple(int status, string title, string detail, string code)
+    {
+        var details = new ProblemDetails { Status = status, Title = title, Detail = detail };
+        details.Extensions["code"] = code;
+        return TypedResults.Problem(details);
+    }
+}

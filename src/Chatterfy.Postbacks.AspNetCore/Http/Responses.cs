@@ -1,0 +1,106 @@
+using Chatterfy.Postbacks.Clicks;
+using Chatterfy.Postbacks.Ingestion;
+using Chatterfy.Postbacks.PostbackSets;
+using Chatterfy.Postbacks.Storage;
+
+namespace Chatterfy.Postbacks.AspNetCore.Http;
+
+/// <summary>Maps the core's records to the HTTP contract's bodies.</summary>
+internal static class Responses
+{
+    public static string Outcome(PostbackOutcome outcome) => outcome switch
+    {
+        PostbackOutcome.Accepted => "accepted",
+        PostbackOutcome.Duplicate => "duplicate",
+        PostbackOutcome.Unattributed => "unattributed",
+        PostbackOutcome.Rejected => "rejected",
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Unknown outcome."),
+    };
+
+    public static bool TryParseOutcome(string value, out PostbackOutcome outcome)
+    {
+        foreach (var candidate in Enum.GetValues<PostbackOutcome>())
+        {
+            if (string.Equals(Outcome(candidate), value, StringComparison.OrdinalIgnoreCase))
+            {
+                outcome = candidate;
+                return true;
+            }
+        }
+
+        outcome = default;
+        return false;
+    }
+
+    public static IReadOnlyList<WarningResponse> Warnings(IReadOnlyList<PostbackWarning> warnings)
+    {
+        var result = new WarningResponse[warnings.Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            result[i] = new WarningResponse(warnings[i].Code, warnings[i].Message, warnings[i].Field);
+        }
+
+        return result;
+    }
+
+    public static PostbackResultResponse Result(PostbackIngestionResult result) =>
+        new(Outcome(result.Outcome), result.ConversionId, Warnings(result.Warnings));
+
+    public static PostbackSetResponse Set(PostbackSet set, PostbackUrls urls) => new(
+        set.Id,
+        set.Name,
+        set.NetworkId,
+        set.CampaignId,
+        set.Enabled,
+        set.CreatedAt.UtcDateTime,
+        set.Settings,
+        new PostbackUrlsResponse(urls.Registration, urls.FirstDeposit, urls.Deposit, urls.Base));
+
+    public static ClickResponse Click(Click click, IReadOnlyList<ConversionRecord>? conversions = null) => new(
+        click.Id,
+        click.CampaignId,
+        click.SubjectId,
+        click.Fbclid,
+        click.Fbc,
+        click.Fbp,
+        click.IpAddress?.ToString(),
+        click.UserAgent,
+        click.EventSourceUrl,
+        click.Fields,
+        click.CreatedAt.UtcDateTime,
+        conversions?.Select(Conversion).ToArray());
+
+    public static ConversionResponse Conversion(ConversionRecord record) => new(
+        record.Id,
+        record.Conversion.Event.Name,
+        record.Conversion.Amount,
+        record.Conversion.Currency,
+        record.Conversion.TransactionId,
+        record.Conversion.ReceivedAt.UtcDateTime,
+        record.Conversion.SetId,
+        record.Attribution == ConversionAttribution.Credited ? "credited" : "unattributed");
+
+    public static StatsResponse Stats(PostbackStats stats) => new(
+        stats.Clicks,
+        stats.Registrations,
+        stats.FirstDeposits,
+        stats.Deposits,
+        stats.Unattributed,
+        stats.Rejected,
+        [.. stats.Amounts.Select(a => new AmountResponse(a.Currency, a.FirstDeposits, a.Deposits))]);
+
+    public static PostbackLogItemResponse LogItem(PostbackLogEntry entry) => new(
+        entry.Id,
+        entry.ReceivedAt.UtcDateTime,
+        entry.SetId,
+        entry.Request.Method,
+        entry.Request.Path,
+        entry.Request.QueryString,
+        entry.Request.Body,
+        entry.Request.ContentType,
+        entry.Request.RemoteAddress?.ToString(),
+        Outcome(entry.Outcome),
+        entry.Code,
+        entry.Warnings,
+        entry.ConversionId);
+}

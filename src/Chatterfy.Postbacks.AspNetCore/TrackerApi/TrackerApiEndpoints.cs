@@ -1,0 +1,457 @@
+using System.Globalization;
+using Chatterfy.Postbacks.AspNetCore.Diagnostics;
+using Chatterfy.Postbacks.AspNetCore.Http;
+using Chatterfy.Postbacks.Clicks;
+using Chatterfy.Postbacks.Ingestion;
+using Chatterfy.Postbacks.Networks;
+using Chatterfy.Postbacks.PostbackSets;
+using Chatterfy.Postbacks.Storage;
+using Chatterfy.Postbacks.Templates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Chatterfy.Postbacks.AspNetCore.TrackerApi;
+
+/// <summary>The tracker API: postback sets, clicks, links, stats, the postback log and replay (docs/http-api.md).</summary>
+internal static class TrackerApiEndpoints
+{
+    private const int DefaultLogLimit = 50;
+    private const int MaxLogLimit = 1000;
+    private static readonly long MaxGracePeriodSeconds = (long)TimeSpan.FromDays(30).TotalSeconds;
+
+    public static void Map(RouteGroupBuilder group, ILogger logger)
+    {
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            try
+            {
+                return await next(context).ConfigureAwait(false);
+            }
+            catch (PostbackStoreUnavailableException ex)
+            {
+                var problem = Problems.StoreUnavailable(context.HttpContext, ex, out var retryAfterSeconds);
+                Log.StoreUnavailable(logger, context.HttpContext.Request.Path.Value ?? "", retryAfterSeconds, ex);
+                return problem;
+            }
+        });
+
+        group.MapPost("/postback-sets", CreateSetAsync)
+            .Accepts<CreatePostbackSetRequest>(JsonBody.MediaType)
+            .WithSummary("Creates a postback set and returns its URLs.");
+        group.MapGet("/postback-sets", ListSetsAsync)
+            .WithSummary("Lists the postback sets, oldest first.");
+        group.MapGet("/postback-sets/{id}", GetSetAsync)
+            .WithSummary("Gets a postback set and its URLs.");
+        group.MapPatch("/postback-sets/{id}", UpdateSetAsync)
+            .Accepts<UpdatePostbackSetRequest>(JsonBody.MediaType)
+            .WithSummary("Changes a postback set's name, settings or enabled flag.");
+        group.MapDelete("/postback-sets/{id}", DeleteSetAsync)
+            .WithSummary("Deletes a postback set; its URLs answer 404 at once.");
+        group.MapPost("/postback-sets/{id}/rotate-token", RotateTokenAsync)
+            .Accepts<RotateTokenRequest>(isOptional: true, JsonBody.MediaType)
+            .WithSummary("Gives a postback set a new token, hence new URLs.");
+
+        group.MapPost("/clicks", CreateClickAsync)
+            .Accepts<CreateClickRequest>(JsonBody.MediaType)
+            .WithSummary("Mints a click id and stores the click.");
+        group.MapGet("/clicks/{clickId}", GetClickAsync)
+            .WithSummary("Gets a click and the conversions reported for it.");
+        group.MapDelete("/clicks/{clickId}/personal-data", ForgetClickPersonalDataAsync)
+            .WithSummary("Erases a click's IP address and user agent.");
+
+        group.MapPost("/links", RenderLinkAsync)
+            .Accepts<RenderLinkRequest>(JsonBody.MediaType)
+            .WithSummary("Renders an affiliate link template for a click and checks it.");
+
+        group.MapGet("/stats", GetStatsAsync)
+            .WithSummary("Counts clicks and conversions and sums deposits per currency.");
+
+        group.MapGet("/postback-log", ListLogAsync)
+            .WithSummary("Lists processed postback requests, newest first.");
+        group.MapPost(
+                "/postback-log/{id}/replay",
+                (string id, PostbackStore store, PostbackIngestor ingestor, CancellationToken cancellationToken) =>
+                    ReplayAsync(id, store, ingestor, logger, cancellationToken))
+            .WithSummary("Re-runs a logged postback request with the set's current settings.");
+    }
+
+    // ---- postback sets -------------------------------------------------------------------------------------------
+
+    private static async Task<Results<JsonCreated<PostbackSetResponse>, ProblemHttpResult>> CreateSetAsync(
+        HttpContext context,
+        PostbackSetService sets,
+        IOptionsMonitor<ChatterfyPostbacksOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonRequest.ReadAsync(context, ChatterfyJson.Context.CreatePostbackSetRequest, optional: false).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        PostbackSet set;
+        try
+        {
+            set = await sets.CreateAsync(
+                new NewPostbackSet { Name = body!.Name ?? "", NetworkId = body.Network ?? "", CampaignId = body.CampaignId, Settings = body.Settings },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostbackSetValidationException ex)
+        {
+            return Problems.Validation(ex.Errors);
+        }
+
+        return new JsonCreated<PostbackSetResponse>(
+            ChildLocation(context.Request, set.Id),
+            SetResponse(context.Request, sets, options, set),
+            ChatterfyJson.Context.PostbackSetResponse);
+    }
+
+    private static async Task<JsonOk<PostbackSetListResponse>> ListSetsAsync(
+        HttpContext context,
+        PostbackSetService sets,
+        IOptionsMonitor<ChatterfyPostbacksOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var all = await sets.ListAsync(cancellationToken).ConfigureAwait(false);
+        var items = all.Select(set => SetResponse(context.Request, sets, options, set)).ToArray();
+        return new JsonOk<PostbackSetListResponse>(new PostbackSetListResponse(items), ChatterfyJson.Context.PostbackSetListResponse);
+    }
+
+    private static async Task<Results<JsonOk<PostbackSetResponse>, ProblemHttpResult>> GetSetAsync(
+        string id,
+        HttpContext context,
+        PostbackSetService sets,
+        IOptionsMonitor<ChatterfyPostbacksOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var set = await sets.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        return set is null
+            ? SetNotFound(id)
+            : new JsonOk<PostbackSetResponse>(SetResponse(context.Request, sets, options, set), ChatterfyJson.Context.PostbackSetResponse);
+    }
+
+    private static async Task<Results<JsonOk<PostbackSetResponse>, ProblemHttpResult>> UpdateSetAsync(
+        string id,
+        HttpContext context,
+        PostbackSetService sets,
+        IOptionsMonitor<ChatterfyPostbacksOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonRequest.ReadAsync(context, ChatterfyJson.Context.UpdatePostbackSetRequest, optional: false).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        PostbackSet? set;
+        try
+        {
+            set = await sets.UpdateAsync(
+                id,
+                new PostbackSetChanges { Name = body!.Name, Settings = body.Settings, Enabled = body.Enabled },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostbackSetValidationException ex)
+        {
+            return Problems.Validation(ex.Errors);
+        }
+
+        return set is null
+            ? SetNotFound(id)
+            : new JsonOk<PostbackSetResponse>(SetResponse(context.Request, sets, options, set), ChatterfyJson.Context.PostbackSetResponse);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteSetAsync(string id, PostbackSetService sets, CancellationToken cancellationToken)
+    {
+        var deleted = await sets.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
+        return deleted ? TypedResults.NoContent() : SetNotFound(id);
+    }
+
+    private static async Task<Results<JsonOk<PostbackSetResponse>, ProblemHttpResult>> RotateTokenAsync(
+        string id,
+        HttpContext context,
+        PostbackSetService sets,
+        IOptionsMonitor<ChatterfyPostbacksOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonRequest.ReadAsync(context, ChatterfyJson.Context.RotateTokenRequest, optional: true).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var seconds = body?.GracePeriodSeconds ?? 0;
+        if (seconds < 0 || seconds > MaxGracePeriodSeconds)
+        {
+            return Problems.Validation("gracePeriodSeconds", $"The grace period is 0 to {MaxGracePeriodSeconds} seconds (30 days).");
+        }
+
+        var set = await sets.RotateTokenAsync(id, TimeSpan.FromSeconds(seconds), cancellationToken).ConfigureAwait(false);
+        return set is null
+            ? SetNotFound(id)
+            : new JsonOk<PostbackSetResponse>(SetResponse(context.Request, sets, options, set), ChatterfyJson.Context.PostbackSetResponse);
+    }
+
+    // ---- clicks --------------------------------------------------------------------------------------------------
+
+    private static async Task<Results<JsonCreated<ClickResponse>, ProblemHttpResult>> CreateClickAsync(
+        HttpContext context,
+        ClickService clicks,
+        CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonRequest.ReadAsync(context, ChatterfyJson.Context.CreateClickRequest, optional: false).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!ClickRequestValidator.TryValidate(body!, out var details, out var errors))
+        {
+            return Problems.Validation(errors);
+        }
+
+        var click = await clicks.CreateAsync(details, cancellationToken).ConfigureAwait(false);
+        return new JsonCreated<ClickResponse>(ChildLocation(context.Request, click.Id), Responses.Click(click), ChatterfyJson.Context.ClickResponse);
+    }
+
+    private static async Task<Results<JsonOk<ClickResponse>, ProblemHttpResult>> GetClickAsync(string clickId, PostbackStore store, CancellationToken cancellationToken)
+    {
+        var click = await store.FindClickAsync(clickId, cancellationToken).ConfigureAwait(false);
+        if (click is null)
+        {
+            return ClickNotFound(clickId);
+        }
+
+        var conversions = await store.ListConversionsByClickAsync(clickId, cancellationToken).ConfigureAwait(false);
+        return new JsonOk<ClickResponse>(Responses.Click(click, conversions), ChatterfyJson.Context.ClickResponse);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> ForgetClickPersonalDataAsync(string clickId, PostbackStore store, CancellationToken cancellationToken)
+    {
+        var found = await store.ForgetClickPersonalDataAsync(clickId, cancellationToken).ConfigureAwait(false);
+        return found ? TypedResults.NoContent() : ClickNotFound(clickId);
+    }
+
+    // ---- links ---------------------------------------------------------------------------------------------------
+
+    private static async Task<Results<JsonOk<LinkResponse>, ProblemHttpResult>> RenderLinkAsync(
+        HttpContext context,
+        PostbackStore store,
+        IAffiliateNetworkRegistry networks,
+        IOptionsMonitor<ChatterfyPostbacksOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonRequest.ReadAsync(context, ChatterfyJson.Context.RenderLinkRequest, optional: false).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!LinkRequestValidator.TryValidate(body!, out var errors))
+        {
+            return Problems.Validation(errors);
+        }
+
+        var click = await store.FindClickAsync(body!.ClickId!, cancellationToken).ConfigureAwait(false);
+        if (click is null)
+        {
+            return ClickNotFound(body.ClickId!);
+        }
+
+        NetworkProfile? profile = null;
+        if (body.SetId is { } setId)
+        {
+            var set = await store.GetSetAsync(setId, cancellationToken).ConfigureAwait(false);
+            if (set is null)
+            {
+                return SetNotFound(setId);
+            }
+
+            profile = TryGetProfile(networks, set);
+        }
+
+        var behavior = options.CurrentValue.UnknownMacros;
+        var template = LinkTemplate.Parse(body.Template!, behavior);
+        var values = TemplateValues.ForClick(click);
+        LinkRequestValidator.Apply(body.Variables, values);
+        LinkRenderResult rendered;
+        try
+        {
+            rendered = template.Render(values);
+        }
+        catch (UnknownMacroException ex)
+        {
+            return Problems.UnknownMacro($"The macro {{{{{ex.MacroName}}}}} has no value: pass it in variables, or give the click the tracker field.");
+        }
+
+        var warnings = new List<WarningResponse>();
+        foreach (var warning in AffiliateLinkChecker.Check(body.Template!, profile))
+        {
+            warnings.Add(new WarningResponse(warning.Code, warning.Message));
+        }
+
+        var treatment = behavior == UnknownMacroBehavior.Empty ? "it was replaced with nothing" : "it was left in the link as written";
+        foreach (var macro in rendered.UnknownMacros)
+        {
+            warnings.Add(new WarningResponse(Problems.UnknownMacroCode, $"The macro {{{{{macro}}}}} has no value; {treatment}."));
+        }
+
+        return new JsonOk<LinkResponse>(new LinkResponse(rendered.Value, warnings), ChatterfyJson.Context.LinkResponse);
+    }
+
+    // ---- stats and log -------------------------------------------------------------------------------------------
+
+    private static async Task<Results<JsonOk<StatsResponse>, ProblemHttpResult>> GetStatsAsync(
+        string? setId,
+        string? campaignId,
+        string? from,
+        string? to,
+        PostbackStore store,
+        CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var fromTime = ParseTime(from, "from", errors);
+        var toTime = ParseTime(to, "to", errors);
+        if (errors.Count == 0 && fromTime > toTime)
+        {
+            errors["to"] = ["'to' must not be before 'from'."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var stats = await store.GetStatsAsync(
+            new PostbackStatsQuery { SetId = Blank(setId), CampaignId = Blank(campaignId), From = fromTime, To = toTime },
+            cancellationToken).ConfigureAwait(false);
+        return new JsonOk<StatsResponse>(Responses.Stats(stats), ChatterfyJson.Context.StatsResponse);
+    }
+
+    private static async Task<Results<JsonOk<PostbackLogPageResponse>, ProblemHttpResult>> ListLogAsync(
+        string? setId,
+        string? outcome,
+        string? limit,
+        string? before,
+        PostbackStore store,
+        CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        PostbackOutcome? outcomeFilter = null;
+        if (Blank(outcome) is { } outcomeText)
+        {
+            if (Responses.TryParseOutcome(outcomeText, out var parsed))
+            {
+                outcomeFilter = parsed;
+            }
+            else
+            {
+                errors["outcome"] = ["The outcome is one of accepted, duplicate, unattributed, rejected."];
+            }
+        }
+
+        var pageSize = DefaultLogLimit;
+        if (Blank(limit) is { } limitText
+            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > MaxLogLimit))
+        {
+            errors["limit"] = [$"The limit is a whole number from 1 to {MaxLogLimit}."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var entries = await store.ListLogAsync(
+            new PostbackLogQuery { SetId = Blank(setId), Outcome = outcomeFilter, Limit = pageSize, BeforeId = Blank(before) },
+            cancellationToken).ConfigureAwait(false);
+        var next = entries.Count == pageSize ? entries[^1].Id : null;
+        return new JsonOk<PostbackLogPageResponse>(
+            new PostbackLogPageResponse([.. entries.Select(Responses.LogItem)], next),
+            ChatterfyJson.Context.PostbackLogPageResponse);
+    }
+
+    private static async Task<Results<JsonOk<PostbackResultResponse>, ProblemHttpResult>> ReplayAsync(
+        string id,
+        PostbackStore store,
+        PostbackIngestor ingestor,
+        ILogger logger,
+        CancellationToken cancellationToken)
+    {
+        var entry = await store.GetLogEntryAsync(id, cancellationToken).ConfigureAwait(false);
+        if (entry is null)
+        {
+            return Problems.NotFound($"No postback log entry has the id '{id}' (it may have been purged).");
+        }
+
+        var result = await ingestor.ReplayAsync(entry, cancellationToken).ConfigureAwait(false);
+        if (!result.IsSetFound)
+        {
+            return Problems.NotFound($"The postback set '{entry.SetId}' of this entry was deleted or is disabled.");
+        }
+
+        Log.Replayed(logger, id, result.SetId, result.Outcome);
+
+        return result.Outcome == PostbackOutcome.Rejected
+            ? Problems.Rejected(result.Rejection!, result.Warnings)
+            : new JsonOk<PostbackResultResponse>(Responses.Result(result), ChatterfyJson.Context.PostbackResultResponse);
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------------
+
+    private static PostbackSetResponse SetResponse(HttpRequest request, PostbackSetService sets, IOptionsMonitor<ChatterfyPostbacksOptions> options, PostbackSet set)
+    {
+        // The configured public base URL wins; otherwise the URL the management request came in on.
+        var baseUrl = options.CurrentValue.PublicBaseUrl
+            ?? $"{request.Scheme}://{request.Host.ToUriComponent()}{request.PathBase.ToUriComponent()}";
+        return Responses.Set(set, sets.GetUrls(set, baseUrl));
+    }
+
+    private static NetworkProfile? TryGetProfile(IAffiliateNetworkRegistry networks, PostbackSet set)
+    {
+        try
+        {
+            return networks.GetProfile(set);
+        }
+        catch (Exception ex) when (ex is InvalidNetworkSettingsException or InvalidOperationException)
+        {
+            // The set's network was unregistered or its stored settings no longer bind: check the generic mistakes only.
+            return null;
+        }
+    }
+
+    private static string ChildLocation(HttpRequest request, string id) =>
+        $"{request.PathBase.ToUriComponent()}{request.Path.ToUriComponent().TrimEnd('/')}/{Uri.EscapeDataString(id)}";
+
+    private static ProblemHttpResult SetNotFound(string id) => Problems.NotFound($"No postback set has the id '{id}'.");
+
+    private static ProblemHttpResult ClickNotFound(string clickId) => Problems.NotFound($"No click has the id '{clickId}'.");
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    private static DateTimeOffset? ParseTime(string? text, string field, Dictionary<string, string[]> errors)
+    {
+        if (Blank(text) is not { } value)
+        {
+            return null;
+        }
+
+        const DateTimeStyles Styles = DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal;
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, Styles, out var parsed)
+            || (value.Contains(' ', StringComparison.Ordinal)
+
+                // An unencoded '+' of an offset arrives as a space: 2026-11-27T12:00:00+03:00.
+                && DateTimeOffset.TryParse(value.Replace(' ', '+'), CultureInfo.InvariantCulture, Styles, out parsed)))
+        {
+            return parsed;
+        }
+
+        errors[field] = [$"'{field}' is not an ISO 8601 time, e.g. 2026-11-27T00:00:00Z."];
+        return null;
+    }
+}
