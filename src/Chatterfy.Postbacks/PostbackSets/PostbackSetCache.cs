@@ -28,7 +28,10 @@ internal sealed class PostbackSetCache(PostbackStore store, IOptionsMonitor<Chat
         var set = await store.FindSetByTokenAsync(token, now, cancellationToken).ConfigureAwait(false);
         var current = options.CurrentValue;
         var lifetime = set is null ? current.UnknownTokenCacheDuration : current.SetCacheDuration;
-        if (lifetime > TimeSpan.Zero)
+
+        // A rotated-away token in its grace period is not cached: the store knows when the grace ends, the cache does not.
+        var inGracePeriod = set is not null && !string.Equals(set.Token, token, StringComparison.Ordinal);
+        if (lifetime > TimeSpan.Zero && !inGracePeriod)
         {
             if (_byToken.Count >= MaxEntries)
             {

@@ -70,4 +70,18 @@ public sealed class PostbackSetCacheTests
 
         (await b.Ingestor.IngestAsync(set.Token, Registration)).IsSetFound.Should().BeFalse();
     }
+
+    [Fact]
+    public async Task RotatedAwayToken_StopsExactlyWhenItsGracePeriodEnds_EvenIfLookedUpJustBefore()
+    {
+        using var services = new TestServices();
+        var set = await services.Sets.CreateAsync(new NewPostbackSet { Name = "1Win", NetworkId = "1win" });
+        await services.Sets.RotateTokenAsync(set.Id, TimeSpan.FromMinutes(10));
+        services.Time.Advance(TimeSpan.FromMinutes(10) - TimeSpan.FromSeconds(1));
+        (await services.Ingestor.IngestAsync(set.Token, Registration)).IsSetFound.Should().BeTrue();
+
+        services.Time.Advance(TimeSpan.FromSeconds(1));
+
+        (await services.Ingestor.IngestAsync(set.Token, Registration)).IsSetFound.Should().BeFalse();
+    }
 }
