@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Chatterfy.Postbacks.AspNetCore.Tests.Approvals;
+using Chatterfy.Postbacks.Tests.Approvals;
 using Chatterfy.Postbacks.AspNetCore.Tests.Infrastructure;
 using PublicApiGenerator;
 

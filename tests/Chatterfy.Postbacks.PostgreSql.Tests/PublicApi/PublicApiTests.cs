@@ -1,4 +1,4 @@
-using Chatterfy.Postbacks.PostgreSql.Tests.Approvals;
+using Chatterfy.Postbacks.Tests.Approvals;
 using PublicApiGenerator;
 
 namespace Chatterfy.Postbacks.PostgreSql.Tests.PublicApi;

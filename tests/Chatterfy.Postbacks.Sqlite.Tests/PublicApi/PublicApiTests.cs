@@ -1,4 +1,4 @@
-using Chatterfy.Postbacks.Sqlite.Tests.Approvals;
+using Chatterfy.Postbacks.Tests.Approvals;
 using PublicApiGenerator;
 
 namespace Chatterfy.Postbacks.Sqlite.Tests.PublicApi;
@@ -17,6 +17,6 @@ public sealed class PublicApiTests
             AllowNamespacePrefixes = ["Microsoft.Extensions.DependencyInjection"],
         });
 
-        Approver.Verify(api, "tests/Chatterfy.Postbacks.Sqlite.Tests/PublicApi/Approved", "Chatterfy.Postbacks.Sqlite");
+        Approver.Verify(api, "Chatterfy.Postbacks.Sqlite");
     }
 }
