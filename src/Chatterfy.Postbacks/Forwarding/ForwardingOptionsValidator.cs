@@ -1,9 +1,11 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Chatterfy.Postbacks.Forwarding;
 
 /// <summary>Checks forwarding options and destination registrations at startup; messages name the option path.</summary>
-internal sealed class ForwardingOptionsValidator(IEnumerable<ForwardingDestination> destinations, IEnumerable<ForwardingClientRegistration> registrations)
+/// <remarks>Destinations are resolved when validating, not injected: they depend on the options this validates.</remarks>
+internal sealed class ForwardingOptionsValidator(IServiceProvider services, IEnumerable<ForwardingClientRegistration> registrations)
     : IValidateOptions<ForwardingOptions>
 {
     private const string Section = "Postbacks:Forwarding:";
@@ -71,7 +73,7 @@ internal sealed class ForwardingOptionsValidator(IEnumerable<ForwardingDestinati
     {
         var byId = new Dictionary<string, ForwardingDestination>(StringComparer.OrdinalIgnoreCase);
         var registered = registrations.ToList();
-        foreach (var destination in destinations)
+        foreach (var destination in services.GetServices<ForwardingDestination>())
         {
             if (!ForwardingDestinationRegistry.IsValidId(destination.Id))
             {

@@ -20,7 +20,7 @@ public sealed class RetryScheduleOptions
     /// <summary>
     /// Gets or sets the share of each delay that is random: a delay <c>d</c> becomes a uniform value in
     /// <c>[d × (1 − JitterFactor), d]</c>. 1 is "full jitter"; the default 0.5 keeps successive delays growing while
-    /// spreading messages that failed together.
+    /// spreading messages that failed together (up to <see cref="MaxDelay"/>, where delays vary within the top range).
     /// </summary>
     /// <value>Defaults to 0.5; between 0 and 1.</value>
     public double JitterFactor { get; set; } = 0.5;

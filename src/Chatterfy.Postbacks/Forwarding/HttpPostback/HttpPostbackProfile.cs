@@ -132,7 +132,7 @@ internal sealed class HttpPostbackProfile : DestinationProfile
         }
 
         using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream))
+        using (var writer = new Utf8JsonWriter(stream, Facebook.FacebookEventWriter.WriterOptions))
         {
             writer.WriteStartObject();
             foreach (var (name, values) in grouped)

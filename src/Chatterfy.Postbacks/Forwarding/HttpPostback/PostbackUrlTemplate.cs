@@ -9,6 +9,8 @@ internal static class PostbackUrlTemplate
     internal const string TrackerPrefix = "tracker.";
     internal const string FieldsPrefix = "fields.";
 
+    private const string LiteralAuthority = "The scheme, host and port of the URL template must be literal; macros may appear in the path and query only.";
+
     internal static readonly string[] FixedMacros =
         ["click.id", "tracker.clickid", "conversion.event", "conversion.amount", "conversion.currency", "conversion.tid", "conversion.id"];
 
@@ -30,6 +32,18 @@ internal static class PostbackUrlTemplate
             return $"Unknown macro{(unknown.Count == 1 ? "" : "s")} {string.Join(", ", unknown.Select(m => "{{" + m + "}}"))}; known macros are {KnownList}.";
         }
 
+        // The scheme, host and port are checked against the outbound policy when the rule is created, so no macro may move them.
+        var schemeEnd = text.IndexOf("://", StringComparison.Ordinal);
+        if (schemeEnd > 0)
+        {
+            var authorityEnd = text.AsSpan(schemeEnd + 3).IndexOfAny('/', '?', '#');
+            var authority = authorityEnd < 0 ? text : text[..(schemeEnd + 3 + authorityEnd)];
+            if (LinkTemplate.Parse(authority).Macros.Count > 0)
+            {
+                return LiteralAuthority;
+            }
+        }
+
         // Render with two different probe values: the macros must not move the scheme, host or port, which are checked
         // against the outbound policy when the rule is created.
         var first = template.Render(new ProbeValues("zqmacroa")).Value;
@@ -45,7 +59,7 @@ internal static class PostbackUrlTemplate
         if (!string.Equals(firstUrl.GetLeftPart(UriPartial.Authority), secondUrl.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal)
             || firstUrl.Authority.Contains("zqmacro", StringComparison.Ordinal))
         {
-            return "The scheme, host and port of the URL template must be literal; macros may appear in the path and query only.";
+            return LiteralAuthority;
         }
 
         if (!string.IsNullOrEmpty(firstUrl.UserInfo))
