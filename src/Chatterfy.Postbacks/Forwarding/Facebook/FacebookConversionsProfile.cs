@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Frozen;
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
@@ -66,33 +67,34 @@ internal sealed class FacebookConversionsProfile : DestinationProfile
             var conversion = item.Conversion.Conversion;
             if (!_configuration.Events.TryGetValue(conversion.Event.Name, out var eventName))
             {
-                outcomes[i] = NotSent(DeliveryOutcome.DeadLetter(
-                    DeliveryErrorCodes.EventNotForwarded, $"The rule maps no Meta event for '{conversion.Event.Name}', so the conversion was not sent."));
+                outcomes[i] = DeliveryOutcome.DeadLetter(
+                    DeliveryErrorCodes.EventNotForwarded, $"The rule maps no Meta event for '{conversion.Event.Name}', so the conversion was not sent.");
                 continue;
             }
 
             if (now - conversion.ReceivedAt > MaxEventAge)
             {
-                outcomes[i] = NotSent(DeliveryOutcome.DeadLetter(
+                outcomes[i] = DeliveryOutcome.DeadLetter(
                     DeliveryErrorCodes.EventTooOld,
-                    $"The conversion was received at {conversion.ReceivedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z, more than 7 days ago; the Conversions API refuses such events " +
-                    "(and the whole call with them), so it was not sent."));
+                    string.Create(CultureInfo.InvariantCulture, $"The conversion was received at {conversion.ReceivedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z, ") +
+                    "more than 7 days ago; the Conversions API refuses such events (and the whole call with them), so it was not sent.");
                 continue;
             }
 
             var payload = FacebookEventWriter.Write(item, eventName, now, _configuration.ActionSource);
             if (payload is null)
             {
-                outcomes[i] = NotSent(DeliveryOutcome.DeadLetter(
+                outcomes[i] = DeliveryOutcome.DeadLetter(
                     DeliveryErrorCodes.MissingUserData,
                     "The conversion has no click data to match a person on (no click id cookie, browser id, IP address, user agent or subject id), " +
-                    "which the Conversions API requires, so it was not sent."));
+                    "which the Conversions API requires, so it was not sent.");
                 continue;
             }
 
             pending.Add(new PendingEvent(i, payload));
         }
 
+        LogNotSent(outcomes);
         var budget = new CallBudget(MaxCallsPerDelivery);
         for (var start = 0; start < pending.Count; start += MaxEventsPerCall)
         {
@@ -103,10 +105,18 @@ internal sealed class FacebookConversionsProfile : DestinationProfile
         return outcomes;
     }
 
-    private DeliveryOutcome NotSent(DeliveryOutcome outcome)
+    // One line per reason, not per event: a backlog of a thousand stale events is one warning.
+    private void LogNotSent(DeliveryOutcome?[] outcomes)
     {
-        Log.NotSent(_logger, FacebookConversionsDestination.DestinationId, 1, outcome.ErrorCode!);
-        return outcome;
+        if (!_logger.IsEnabled(LogLevel.Warning))
+        {
+            return;
+        }
+
+        foreach (var group in outcomes.Where(o => o is not null).GroupBy(o => o!.ErrorCode!, StringComparer.Ordinal))
+        {
+            Log.NotSent(_logger, FacebookConversionsDestination.DestinationId, group.Count(), group.Key);
+        }
     }
 
     private async Task SendChunkAsync(
