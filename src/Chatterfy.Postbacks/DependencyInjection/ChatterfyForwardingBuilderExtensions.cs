@@ -1,0 +1,140 @@
+using Chatterfy.Postbacks.Forwarding;
+using Chatterfy.Postbacks.Forwarding.Facebook;
+using Chatterfy.Postbacks.Forwarding.HttpPostback;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds conversion forwarding destinations (Facebook Conversions API, HTTP postbacks, plugins) to the postback SDK.</summary>
+public static class ChatterfyForwardingBuilderExtensions
+{
+    private const string PipelineName = "forwarding";
+
+    /// <summary>
+    /// Adds forwarding with both built-in destinations, <c>facebook-capi</c> and <c>http-postback</c>, the outbound URL
+    /// policy, the destination registry and the retry schedule. Safe to call more than once. Configure a destination's
+    /// HTTP client further through <see cref="AddFacebookConversions"/> or <see cref="AddHttpPostbackForwarding"/>.
+    /// </summary>
+    /// <param name="builder">The builder returned by <c>AddChatterfyPostbacks</c>.</param>
+    /// <returns>The builder.</returns>
+    public static IChatterfyPostbacksBuilder AddForwarding(this IChatterfyPostbacksBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddFacebookConversions();
+        builder.AddHttpPostbackForwarding();
+        return builder;
+    }
+
+    /// <summary>Adds forwarding as <see cref="AddForwarding(IChatterfyPostbacksBuilder)"/> does and configures its options in code.</summary>
+    /// <param name="builder">The builder returned by <c>AddChatterfyPostbacks</c>.</param>
+    /// <param name="configure">Configures the options.</param>
+    /// <returns>The builder.</returns>
+    public static IChatterfyPostbacksBuilder AddForwarding(this IChatterfyPostbacksBuilder builder, Action<ForwardingOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.AddForwarding();
+        builder.Services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>Adds forwarding as <see cref="AddForwarding(IChatterfyPostbacksBuilder)"/> does and binds its options to a configuration section (by convention <c>Postbacks:Forwarding</c>).</summary>
+    /// <param name="builder">The builder returned by <c>AddChatterfyPostbacks</c>.</param>
+    /// <param name="configuration">The configuration section.</param>
+    /// <returns>The builder.</returns>
+    public static IChatterfyPostbacksBuilder AddForwarding(this IChatterfyPostbacksBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        builder.AddForwarding();
+        builder.Services.AddOptions<ForwardingOptions>().Bind(configuration);
+        return builder;
+    }
+
+    /// <summary>Adds the Facebook Conversions API destination (<c>facebook-capi</c>) and its HTTP client. Safe to call more than once.</summary>
+    /// <param name="builder">The builder returned by <c>AddChatterfyPostbacks</c>.</param>
+    /// <returns>The destination's HTTP client builder, to configure further (keep its primary handler: see <see cref="OutboundUrlPolicy.CreateHandler"/>).</returns>
+    public static IHttpClientBuilder AddFacebookConversions(this IChatterfyPostbacksBuilder builder) =>
+        builder.AddForwardingDestination<FacebookConversionsDestination>(FacebookConversionsDestination.DestinationId);
+
+    /// <summary>Adds the HTTP postback destination (<c>http-postback</c>) and its HTTP client. Safe to call more than once.</summary>
+    /// <param name="builder">The builder returned by <c>AddChatterfyPostbacks</c>.</param>
+    /// <returns>The destination's HTTP client builder, to configure further (keep its primary handler: see <see cref="OutboundUrlPolicy.CreateHandler"/>).</returns>
+    public static IHttpClientBuilder AddHttpPostbackForwarding(this IChatterfyPostbacksBuilder builder) =>
+        builder.AddForwardingDestination<HttpPostbackDestination>(HttpPostbackDestination.DestinationId);
+
+    /// <summary>
+    /// Adds a forwarding destination and its named <see cref="HttpClient"/>
+    /// (<see cref="ForwardingDestination.GetHttpClientName"/>): the outbound policy enforced at connect time, a per-attempt
+    /// timeout and a circuit breaker per destination host, and no in-process retries (the outbox retries, so a
+    /// non-idempotent POST is never sent twice by the client). Safe to call more than once.
+    /// </summary>
+    /// <typeparam name="TDestination">The destination type; a singleton.</typeparam>
+    /// <param name="builder">The builder returned by <c>AddChatterfyPostbacks</c>.</param>
+    /// <param name="destinationId">The destination's <see cref="ForwardingDestination.Id"/>; checked at startup.</param>
+    /// <returns>The destination's HTTP client builder, to configure further.</returns>
+    public static IHttpClientBuilder AddForwardingDestination<TDestination>(this IChatterfyPostbacksBuilder builder, string destinationId)
+        where TDestination : ForwardingDestination
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(destinationId);
+        var services = builder.Services;
+        AddForwardingCore(services);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ForwardingDestination, TDestination>());
+
+        var clientName = ForwardingDestination.GetHttpClientName(destinationId);
+        var registration = new ForwardingClientRegistration(destinationId, typeof(TDestination));
+        var registered = services.Any(d => d.ServiceType == typeof(ForwardingClientRegistration) && Equals(d.ImplementationInstance, registration));
+        var clientBuilder = services.AddHttpClient(clientName);
+        if (registered)
+        {
+            return clientBuilder;
+        }
+
+        services.AddSingleton(registration);
+        clientBuilder
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundUrlPolicy>().CreateHandler())
+            .ConfigureHttpClient(client =>
+            {
+                // The resilience pipeline's per-attempt timeout governs; the client's own 100 s default would cut a longer one.
+                client.Timeout = Timeout.InfiniteTimeSpan;
+                client.DefaultRequestHeaders.UserAgent.ParseAdd("Chatterfy.Postbacks/" + typeof(ForwardingDestination).Assembly.GetName().Version?.ToString(3));
+            })
+            .AddHttpMessageHandler(sp => new OutboundRequestPolicyHandler(sp.GetRequiredService<OutboundUrlPolicy>()));
+        clientBuilder
+            .AddResilienceHandler(PipelineName, static (pipeline, context) =>
+            {
+                context.EnableReloads<ForwardingOptions>();
+                var options = context.GetOptions<ForwardingOptions>();
+
+                // No retry strategy: the outbox owns retries, durably and with the destination's rules. The breaker sits
+                // outside the attempt timeout so that timeouts count as failures of the host.
+                pipeline
+                    .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+                    {
+                        FailureRatio = options.CircuitBreakerFailureRatio,
+                        MinimumThroughput = options.CircuitBreakerMinimumThroughput,
+                        SamplingDuration = options.CircuitBreakerSamplingDuration,
+                        BreakDuration = options.CircuitBreakerBreakDuration,
+                    })
+                    .AddTimeout(options.AttemptTimeout);
+            })
+            .SelectPipelineByAuthority();
+        return clientBuilder;
+    }
+
+    private static void AddForwardingCore(IServiceCollection services)
+    {
+        services.AddOptions<ForwardingOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ForwardingOptions>, ForwardingOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, ForwardingHandlerFilter>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new OutboundUrlPolicy(sp.GetRequiredService<IOptionsMonitor<ForwardingOptions>>()));
+        services.TryAddSingleton<IForwardingDestinationRegistry>(sp => new ForwardingDestinationRegistry(
+            sp.GetServices<ForwardingDestination>(), sp.GetRequiredService<OutboundUrlPolicy>(), sp.GetRequiredService<IHttpClientFactory>()));
+        services.TryAddSingleton(sp => new RetrySchedule(sp.GetRequiredService<IOptionsMonitor<ForwardingOptions>>()));
+    }
+}

@@ -1,0 +1,47 @@
+namespace Chatterfy.Postbacks.Forwarding;
+
+/// <summary>The stable, machine-readable codes of <see cref="DeliveryOutcome.ErrorCode"/>.</summary>
+public static class DeliveryErrorCodes
+{
+    /// <summary>The connection failed or broke (DNS, refused, reset). Retried.</summary>
+    public const string NetworkError = "network_error";
+
+    /// <summary>The attempt timed out. Retried.</summary>
+    public const string Timeout = "timeout";
+
+    /// <summary>The destination host's circuit breaker is open after repeated failures; no request was made. Retried.</summary>
+    public const string CircuitOpen = "circuit_open";
+
+    /// <summary>The destination answered with a status that is neither success nor a recognised destination error.</summary>
+    public const string HttpStatus = "http_status";
+
+    /// <summary>The destination asked us to slow down (HTTP 429, Meta's throttling codes). Retried.</summary>
+    public const string Throttled = "throttled";
+
+    /// <summary>The destination reported an error in its own format (see <see cref="DeliveryOutcome.DestinationError"/>).</summary>
+    public const string DestinationError = "destination_error";
+
+    /// <summary>The host resolved to a forbidden address (loopback, private, link-local, metadata) at send time. Dead-lettered.</summary>
+    public const string AddressForbidden = "address_forbidden";
+
+    /// <summary>The URL is forbidden by the outbound policy (e.g. <c>http</c> while only <c>https</c> is allowed). Dead-lettered.</summary>
+    public const string UrlForbidden = "url_forbidden";
+
+    /// <summary>The rendered destination URL is not a valid absolute URL; nothing was sent. Dead-lettered.</summary>
+    public const string InvalidUrl = "url_invalid";
+
+    /// <summary>The event is older than the destination accepts (Meta: 7 days); it was not sent. Dead-lettered.</summary>
+    public const string EventTooOld = "event_too_old";
+
+    /// <summary>The event carries no data the destination can match a user on; it was not sent. Dead-lettered.</summary>
+    public const string MissingUserData = "missing_user_data";
+
+    /// <summary>The rule no longer forwards the conversion's event; it was not sent. Dead-lettered.</summary>
+    public const string EventNotForwarded = "event_not_forwarded";
+
+    /// <summary>
+    /// A batch failed permanently and isolating the bad event would take more calls than one delivery may make; the
+    /// unresolved messages are retried in later batches.
+    /// </summary>
+    public const string IsolationDeferred = "isolation_deferred";
+}

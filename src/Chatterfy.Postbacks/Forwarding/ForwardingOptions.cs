@@ -1,0 +1,50 @@
+namespace Chatterfy.Postbacks.Forwarding;
+
+/// <summary>
+/// Options of conversion forwarding (configuration section <c>Postbacks:Forwarding</c> by convention): the outbound
+/// safety policy, the HTTP resilience of destination calls and the retry schedule. Validated at startup.
+/// </summary>
+public sealed class ForwardingOptions
+{
+    /// <summary>Gets or sets a value indicating whether destinations may use plain <c>http</c> URLs. For development only.</summary>
+    /// <value>Defaults to <see langword="false"/>: only <c>https</c>.</value>
+    public bool AllowHttp { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether destinations may resolve to loopback, private, shared, link-local (cloud
+    /// metadata <c>169.254.169.254</c>), unique-local or other reserved addresses. For tests and trusted internal networks only.
+    /// </summary>
+    /// <value>Defaults to <see langword="false"/>: such hosts are refused when a rule is created and when a request connects.</value>
+    public bool AllowPrivateNetworks { get; set; }
+
+    /// <summary>Gets or sets the timeout of one call to a destination (connect, send and read the answer).</summary>
+    /// <value>Defaults to 30 seconds; between 1 second and 5 minutes.</value>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Gets or sets the share of failed calls (network errors, timeouts, 408, 429, 5xx) to one destination host within
+    /// <see cref="CircuitBreakerSamplingDuration"/> that opens its circuit, after which calls to that host fail fast
+    /// (and are retried later) without stalling other hosts.
+    /// </summary>
+    /// <value>Defaults to 0.5; greater than 0 and at most 1.</value>
+    public double CircuitBreakerFailureRatio { get; set; } = 0.5;
+
+    /// <summary>Gets or sets the fewest calls to one host within the sampling duration before its circuit may open.</summary>
+    /// <value>Defaults to 10; at least 2.</value>
+    public int CircuitBreakerMinimumThroughput { get; set; } = 10;
+
+    /// <summary>Gets or sets the window over which the failure ratio of a host is measured.</summary>
+    /// <value>Defaults to 60 seconds; at least twice <see cref="AttemptTimeout"/>.</value>
+    public TimeSpan CircuitBreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Gets or sets how long an open circuit stays open before one trial call is let through.</summary>
+    /// <value>Defaults to 30 seconds; at least 0.5 seconds.</value>
+    public TimeSpan CircuitBreakerBreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets the largest part of a destination's answer that is read, in bytes; the rest is discarded.</summary>
+    /// <value>Defaults to 65,536 (64 KiB); between 1 KiB and 1 MiB.</value>
+    public int MaxResponseBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Gets the retry schedule of failed deliveries.</summary>
+    public RetryScheduleOptions Retry { get; } = new();
+}

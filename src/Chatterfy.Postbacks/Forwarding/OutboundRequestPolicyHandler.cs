@@ -1,0 +1,21 @@
+namespace Chatterfy.Postbacks.Forwarding;
+
+/// <summary>
+/// The outermost handler of forwarding clients: refuses a request whose URL the policy refuses (scheme, user info, literal
+/// forbidden address) before it reaches the circuit breaker or the network. Host names are checked at connect time.
+/// </summary>
+internal sealed class OutboundRequestPolicyHandler(OutboundUrlPolicy policy) : DelegatingHandler
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (request.RequestUri is not { } url)
+        {
+            return base.SendAsync(request, cancellationToken);
+        }
+
+        var check = policy.CheckUrl(url);
+        return check.IsAllowed
+            ? base.SendAsync(request, cancellationToken)
+            : Task.FromException<HttpResponseMessage>(new OutboundRequestRefusedException(check.Problem!, DeliveryErrorCodes.UrlForbidden));
+    }
+}

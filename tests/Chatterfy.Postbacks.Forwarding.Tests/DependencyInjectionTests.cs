@@ -1,0 +1,139 @@
+using Chatterfy.Postbacks.Forwarding.Facebook;
+using Chatterfy.Postbacks.Forwarding.HttpPostback;
+using Chatterfy.Postbacks.Forwarding.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Chatterfy.Postbacks.Forwarding.Tests;
+
+public sealed class DependencyInjectionTests
+{
+    [Fact]
+    public async Task AddForwarding_RegistersBothBuiltInDestinationsOnceEvenWhenCalledTwice()
+    {
+        var services = new ServiceCollection();
+        var builder = services.AddChatterfyPostbacks().UseInMemoryStore();
+        builder.AddForwarding();
+        builder.AddForwarding();
+        builder.AddFacebookConversions();
+        await using var provider = services.BuildServiceProvider();
+
+        var registry = provider.GetRequiredService<IForwardingDestinationRegistry>();
+
+        registry.Destinations.Select(d => d.Id).Should().Equal(FacebookConversionsDestination.DestinationId, HttpPostbackDestination.DestinationId);
+        registry.TryGetDestination("FACEBOOK-CAPI", out var facebook).Should().BeTrue();
+        facebook.Should().BeOfType<FacebookConversionsDestination>();
+        registry.CreateHttpClient(HttpPostbackDestination.DestinationId).Should().NotBeNull();
+        provider.GetRequiredService<IOptionsMonitor<ForwardingOptions>>().CurrentValue.AllowHttp.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task AddFacebookConversions_ReturnsTheClientBuilderToConfigureFurther()
+    {
+        var services = new ServiceCollection();
+        var clientBuilder = services.AddChatterfyPostbacks().UseInMemoryStore().AddFacebookConversions();
+        clientBuilder.ConfigureHttpClient(c => c.DefaultRequestHeaders.Add("X-Host", "configured"));
+        await using var provider = services.BuildServiceProvider();
+
+        clientBuilder.Name.Should().Be("Chatterfy.Postbacks.Forwarding.facebook-capi");
+        provider.GetRequiredService<IForwardingDestinationRegistry>().CreateHttpClient("facebook-capi").DefaultRequestHeaders.GetValues("X-Host").Should().Equal("configured");
+    }
+
+    [Fact]
+    public async Task ReplacingThePrimaryHandlerWithOneThatSkipsTheChecks_IsRefused()
+    {
+        var services = new ServiceCollection();
+        services.AddChatterfyPostbacks().UseInMemoryStore().AddHttpPostbackForwarding()
+            .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator });
+        await using var provider = services.BuildServiceProvider();
+
+        var act = () => provider.GetRequiredService<IForwardingDestinationRegistry>().CreateHttpClient(HttpPostbackDestination.DestinationId);
+
+        act.Should().Throw<InvalidOperationException>().WithMessage("*OutboundUrlPolicy.CreateHandler()*");
+    }
+
+    [Fact]
+    public async Task TwoDestinationsWithOneId_FailAtStartupWithAClearMessage()
+    {
+        var services = new ServiceCollection();
+        services.AddChatterfyPostbacks().UseInMemoryStore().AddForwarding().AddForwardingDestination<ImpostorDestination>("facebook-capi");
+        await using var provider = services.BuildServiceProvider();
+
+        var act = () => provider.GetRequiredService<IOptions<ForwardingOptions>>().Value;
+
+        act.Should().Throw<OptionsValidationException>().WithMessage("*Two forwarding destinations are registered with the id 'facebook-capi'*ImpostorDestination*");
+        var registry = () => provider.GetRequiredService<IForwardingDestinationRegistry>();
+        registry.Should().Throw<InvalidOperationException>().WithMessage("*'facebook-capi'*unique*");
+    }
+
+    [Fact]
+    public async Task ADestinationRegisteredUnderAnotherId_FailsAtStartup()
+    {
+        var services = new ServiceCollection();
+        services.AddChatterfyPostbacks().UseInMemoryStore().AddForwardingDestination<ImpostorDestination>("impostor");
+        await using var provider = services.BuildServiceProvider();
+
+        var act = () => provider.GetRequiredService<IOptions<ForwardingOptions>>().Value;
+
+        act.Should().Throw<OptionsValidationException>().WithMessage("*reports the id 'facebook-capi' but was registered as 'impostor'*");
+    }
+
+    [Fact]
+    public async Task InvalidOptions_FailAtStartupNamingTheOptionPath()
+    {
+        var services = new ServiceCollection();
+        services.AddChatterfyPostbacks().UseInMemoryStore().AddForwarding(o =>
+        {
+            o.AttemptTimeout = TimeSpan.Zero;
+            o.CircuitBreakerFailureRatio = 2;
+            o.Retry.MaxDelay = TimeSpan.FromSeconds(1);
+        });
+        await using var provider = services.BuildServiceProvider();
+
+        var act = () => provider.GetRequiredService<IOptions<ForwardingOptions>>().Value;
+
+        act.Should().Throw<OptionsValidationException>().Which.Failures.Should().Contain(f => f.StartsWith("Postbacks:Forwarding:AttemptTimeout", StringComparison.Ordinal))
+            .And.Contain(f => f.StartsWith("Postbacks:Forwarding:CircuitBreakerFailureRatio", StringComparison.Ordinal))
+            .And.Contain(f => f.StartsWith("Postbacks:Forwarding:Retry:MaxDelay", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AddForwarding_BindsOptionsFromConfiguration()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Postbacks:Forwarding:AllowHttp"] = "true",
+            ["Postbacks:Forwarding:Retry:Horizon"] = "12:00:00",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddChatterfyPostbacks().UseInMemoryStore().AddForwarding(configuration.GetSection("Postbacks:Forwarding"));
+        await using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<ForwardingOptions>>().Value;
+
+        options.AllowHttp.Should().BeTrue();
+        options.Retry.Horizon.Should().Be(TimeSpan.FromHours(12));
+        provider.GetRequiredService<RetrySchedule>().NextAttemptAt(ForwardingHost.Now, 1, ForwardingHost.Now.AddHours(12)).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task CreateProfileAsync_UnknownDestination_NamesTheRegisteredOnes()
+    {
+        await using var host = ForwardingHost.Create();
+
+        var act = () => host.ProfileAsync("google-ads", new { });
+
+        (await act.Should().ThrowAsync<InvalidDestinationSettingsException>()).Which.Errors.Single().Should().Be(
+            new DestinationSettingsError("destination", "'google-ads' is not a registered forwarding destination; registered: facebook-capi, http-postback."));
+    }
+
+    private sealed class ImpostorDestination : ForwardingDestination
+    {
+        public override string Id => "facebook-capi";
+
+        public override string DisplayName => "Impostor";
+
+        public override DestinationProfile CreateProfile(System.Text.Json.JsonElement settings) => throw new NotSupportedException();
+    }
+}
