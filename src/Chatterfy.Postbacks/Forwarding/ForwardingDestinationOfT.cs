@@ -1,5 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using Chatterfy.Postbacks.Settings;
 
 namespace Chatterfy.Postbacks.Forwarding;
 
@@ -11,18 +11,14 @@ namespace Chatterfy.Postbacks.Forwarding;
 public abstract class ForwardingDestination<TSettings> : ForwardingDestination
     where TSettings : class, new()
 {
-    private static readonly JsonSerializerOptions SettingsJson = new(JsonSerializerDefaults.Web)
-    {
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        AllowTrailingCommas = false,
-        ReadCommentHandling = JsonCommentHandling.Disallow,
-        MaxDepth = 8,
-    };
-
     /// <inheritdoc />
     public sealed override DestinationProfile CreateProfile(JsonElement settings)
     {
-        var typed = BindSettings(settings);
+        if (!JsonSettingsBinder.TryBind<TSettings>(settings, $"the {DisplayName} destination", out var typed, out var field, out var message))
+        {
+            throw new InvalidDestinationSettingsException(Id, [new DestinationSettingsError(field, message)]);
+        }
+
         var errors = new List<DestinationSettingsError>();
         Validate(typed, errors);
         if (errors.Count > 0)
@@ -44,32 +40,4 @@ public abstract class ForwardingDestination<TSettings> : ForwardingDestination
     /// <param name="settings">The bound and validated settings.</param>
     /// <returns>The profile that serves one forwarding rule.</returns>
     protected abstract DestinationProfile CreateProfile(TSettings settings);
-
-    private TSettings BindSettings(JsonElement settings)
-    {
-        if (settings.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
-        {
-            return new TSettings();
-        }
-
-        if (settings.ValueKind != JsonValueKind.Object)
-        {
-            throw new InvalidDestinationSettingsException(Id, [new DestinationSettingsError("settings", "Settings must be a JSON object.")]);
-        }
-
-        try
-        {
-            return settings.Deserialize<TSettings>(SettingsJson) ?? new TSettings();
-        }
-        catch (JsonException ex)
-        {
-            var path = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "settings" : "settings" + ex.Path.TrimStart('$');
-
-            // System.Text.Json's messages name .NET types; a marketer needs to know which setting is wrong and why.
-            var message = ex.Message.Contains("could not be mapped", StringComparison.Ordinal)
-                ? $"'{(path.StartsWith("settings.", StringComparison.Ordinal) ? path["settings.".Length..] : path)}' is not a setting of the {DisplayName} destination."
-                : $"The value of '{path}' has the wrong type or shape for the {DisplayName} destination.";
-            throw new InvalidDestinationSettingsException(Id, [new DestinationSettingsError(path, message)]);
-        }
-    }
 }

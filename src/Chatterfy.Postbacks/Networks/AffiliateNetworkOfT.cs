@@ -1,5 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using Chatterfy.Postbacks.Settings;
 
 namespace Chatterfy.Postbacks.Networks;
 
@@ -11,18 +11,14 @@ namespace Chatterfy.Postbacks.Networks;
 public abstract class AffiliateNetwork<TSettings> : AffiliateNetwork
     where TSettings : class, new()
 {
-    private static readonly JsonSerializerOptions SettingsJson = new(JsonSerializerDefaults.Web)
-    {
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        AllowTrailingCommas = false,
-        ReadCommentHandling = JsonCommentHandling.Disallow,
-        MaxDepth = 8,
-    };
-
     /// <inheritdoc />
     public sealed override NetworkProfile CreateProfile(JsonElement? settings)
     {
-        var typed = BindSettings(settings);
+        if (!JsonSettingsBinder.TryBind<TSettings>(settings, $"the {DisplayName} network", out var typed, out var field, out var message))
+        {
+            throw new InvalidNetworkSettingsException(Id, [new NetworkSettingsError(field, message)]);
+        }
+
         var errors = new List<NetworkSettingsError>();
         Validate(typed, errors);
         if (errors.Count > 0)
@@ -44,32 +40,4 @@ public abstract class AffiliateNetwork<TSettings> : AffiliateNetwork
     /// <param name="settings">The bound and validated settings.</param>
     /// <returns>The profile that serves one postback set.</returns>
     protected abstract NetworkProfile CreateProfile(TSettings settings);
-
-    private TSettings BindSettings(JsonElement? settings)
-    {
-        if (settings is not { } element || element.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
-        {
-            return new TSettings();
-        }
-
-        if (element.ValueKind != JsonValueKind.Object)
-        {
-            throw new InvalidNetworkSettingsException(Id, [new NetworkSettingsError("settings", "Settings must be a JSON object.")]);
-        }
-
-        try
-        {
-            return element.Deserialize<TSettings>(SettingsJson) ?? new TSettings();
-        }
-        catch (JsonException ex)
-        {
-            var path = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "settings" : "settings" + ex.Path.TrimStart('$');
-
-            // System.Text.Json's messages name .NET types; a marketer needs to know which setting is wrong and why.
-            var message = ex.Message.Contains("could not be mapped", StringComparison.Ordinal)
-                ? $"'{(path.StartsWith("settings.", StringComparison.Ordinal) ? path["settings.".Length..] : path)}' is not a setting of the {DisplayName} network."
-                : $"The value of '{path}' has the wrong type or shape for the {DisplayName} network.";
-            throw new InvalidNetworkSettingsException(Id, [new NetworkSettingsError(path, message)]);
-        }
-    }
 }
