@@ -31,10 +31,7 @@ public sealed class BadInputTests(ITestOutputHelper output)
         var directory = Directory.CreateTempSubdirectory("chatterfy-reliability-bad-input-");
         try
         {
-            await using var host = await SampleHost.StartAsync(scenario.Name, new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                ["Postbacks__Sqlite__DataSource"] = Path.Combine(directory.FullName, "postbacks.db"),
-            }, ct);
+            await using var host = await SampleHost.StartAsync(scenario.Name, SampleHost.SqliteEnvironment(Path.Combine(directory.FullName, "postbacks.db")), ct);
             using var api = new TrackerApi(host.BaseAddress);
             var set = await api.CreateSetAsync("Binomo", "binomo", ct);
             var clicks = await api.CreateClicksAsync(3, "bad-input", ct);

@@ -23,10 +23,7 @@ public sealed class CrashTests(ITestOutputHelper output)
         var directory = Directory.CreateTempSubdirectory("chatterfy-reliability-sqlite-");
         try
         {
-            await RunAsync(scenario, new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                ["Postbacks__Sqlite__DataSource"] = Path.Combine(directory.FullName, "postbacks.db"),
-            });
+            await RunAsync(scenario, SampleHost.SqliteEnvironment(Path.Combine(directory.FullName, "postbacks.db")));
         }
         finally
         {

@@ -39,9 +39,13 @@ internal static class PostgresTestDatabase
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>The sample host's environment for the PostgreSQL store in <paramref name="schema"/>.</summary>
+    /// <summary>
+    /// The sample host's environment for the PostgreSQL store in <paramref name="schema"/>. The sample picks PostgreSQL
+    /// when a connection string is set; <c>Postbacks:Store</c> is set too, for a host that selects its store by name.
+    /// </summary>
     public static Dictionary<string, string> HostEnvironment(string connectionString, string schema) => new(StringComparer.Ordinal)
     {
+        ["Postbacks__Store"] = "PostgreSql",
         ["Postbacks__PostgreSql__ConnectionString"] = connectionString,
         ["Postbacks__PostgreSql__Schema"] = schema,
     };

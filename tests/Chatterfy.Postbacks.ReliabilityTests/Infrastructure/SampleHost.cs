@@ -70,6 +70,13 @@ internal sealed class SampleHost : IAsyncDisposable
         .GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "SampleHostAssembly").Value!;
 
+    /// <summary>The sample host's environment for the SQLite store in <paramref name="dataSource"/>.</summary>
+    public static Dictionary<string, string> SqliteEnvironment(string dataSource) => new(StringComparer.Ordinal)
+    {
+        ["Postbacks__Store"] = "Sqlite",
+        ["Postbacks__Sqlite__DataSource"] = dataSource,
+    };
+
     /// <summary>Starts a host with the given environment (store configuration) and waits until <c>/health</c> answers 200.</summary>
     public static async Task<SampleHost> StartAsync(string name, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
     {
