@@ -1,14 +1,22 @@
 // The sample receiver: networks' postbacks on /api/postbacks, the tracker API on /api/tracker (X-Api-Key),
-// everything stored in postbacks.db (SQLite) in the working directory.
+// everything stored in postbacks.db (SQLite) in the working directory, or in PostgreSQL when
+// Postbacks:PostgreSql:ConnectionString is set (Postbacks__PostgreSql__ConnectionString in the environment).
 using Chatterfy.Postbacks.Sample;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.Services
-    .AddChatterfyPostbacks(builder.Configuration.GetSection("Postbacks"))
-    .UseSqlite(builder.Configuration.GetSection("Postbacks:Sqlite"));
+var postbacks = builder.Services.AddChatterfyPostbacks(builder.Configuration.GetSection("Postbacks"));
+if (string.IsNullOrWhiteSpace(builder.Configuration["Postbacks:PostgreSql:ConnectionString"]))
+{
+    postbacks.UseSqlite(builder.Configuration.GetSection("Postbacks:Sqlite"));
+}
+else
+{
+    postbacks.UsePostgreSql(builder.Configuration.GetSection("Postbacks:PostgreSql"));
+}
+
 builder.Services.AddHealthChecks().AddChatterfyPostbacksHealthCheck();
 
 var apiKey = TrackerApiKey.FromConfiguration(builder.Configuration, out var generatedKey);
