@@ -119,6 +119,11 @@ internal static class PostbackParameterReader
         {
             return new PostbackRejection(PostbackRejectionCodes.BodyInvalid, $"The body is not valid JSON (nested at most {MaxJsonDepth} deep): {ex.Message}");
         }
+        catch (InvalidOperationException)
+        {
+            // JsonDocument accepts an escaped lone surrogate ("\ud800") while parsing and throws only when the string is read.
+            return new PostbackRejection(PostbackRejectionCodes.BodyInvalid, "The body is not valid JSON: a string holds an escaped lone surrogate (e.g. \\ud800), which is not text.");
+        }
     }
 
     // Nested objects become dotted names, so {"tracker":{"event":"sale"}} reads like tracker.event=sale.
