@@ -5,9 +5,10 @@ using Chatterfy.Postbacks.Templates;
 namespace Chatterfy.Postbacks.Benchmarks;
 
 /// <summary>
-/// Renders a three-macro affiliate link, one value of which needs percent-encoding, three ways: a typical
-/// <see cref="Regex"/> implementation (the baseline), chained <see cref="string.Replace(string, string)"/> calls, and
-/// the SDK's <see cref="LinkTemplate"/>. All three produce the same string; <see cref="Setup"/> checks that.
+/// Renders a three-macro affiliate link, one value of which needs percent-encoding: a typical <see cref="Regex"/>
+/// implementation (the baseline), chained <see cref="string.Replace(string, string)"/> calls, and the SDK's
+/// <see cref="LinkTemplate"/> (<see cref="LinkTemplate.Render"/> and <see cref="LinkTemplate.RenderToString"/>). All
+/// produce the same string; <see cref="Setup"/> checks that.
 /// </summary>
 [MemoryDiagnoser]
 public class MacroRenderingBenchmarks
@@ -56,6 +57,7 @@ public class MacroRenderingBenchmarks
         Check(nameof(RegexReplace), RegexReplace());
         Check(nameof(ChainedStringReplace), ChainedStringReplace());
         Check(nameof(LinkTemplateRender), LinkTemplateRender());
+        Check(nameof(LinkTemplateRenderToString), LinkTemplateRenderToString());
 
         static void Check(string way, string actual)
         {
@@ -79,8 +81,13 @@ public class MacroRenderingBenchmarks
         .Replace("{{tracker.ad_name}}", Uri.EscapeDataString(_values["tracker.ad_name"]), StringComparison.Ordinal)
         .Replace("{{chatId}}", Uri.EscapeDataString(_values["chatId"]), StringComparison.Ordinal);
 
-    /// <summary>The SDK: a <see cref="LinkTemplate"/> parsed once, rendered per operation.</summary>
+    /// <summary>The SDK: a <see cref="LinkTemplate"/> parsed once, rendered per operation with the unknown macros.</summary>
     /// <returns>The rendered link.</returns>
     [Benchmark]
     public string LinkTemplateRender() => _template.Render(_templateValues).Value;
+
+    /// <summary>The SDK's text-only render: the same link, without the <see cref="LinkRenderResult"/>.</summary>
+    /// <returns>The rendered link.</returns>
+    [Benchmark]
+    public string LinkTemplateRenderToString() => _template.RenderToString(_templateValues);
 }

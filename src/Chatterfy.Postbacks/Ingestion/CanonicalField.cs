@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Chatterfy.Postbacks.Ingestion;
 
 /// <summary>The canonical postback fields and their aliases, in priority order.</summary>
@@ -23,10 +25,13 @@ internal static class CanonicalFields
     private static readonly string[] TransactionIdAliases = ["tid", "tracker.tid", "transaction_id", "txid"];
     private static readonly string[] EventAliases = ["tracker.event", "event"];
 
+    private static readonly SearchValues<char> AttributeKeyChars =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.");
+
     public const int MaxAliases = 4;
 
     /// <summary>Classifies a parameter name (case-insensitively) and returns its alias rank.</summary>
-    public static CanonicalField Classify(string name, out int rank)
+    public static CanonicalField Classify(ReadOnlySpan<char> name, out int rank)
     {
         rank = 0;
         if (name.StartsWith(AttributePrefix, StringComparison.OrdinalIgnoreCase))
@@ -73,11 +78,18 @@ internal static class CanonicalFields
         _ => "",
     };
 
-    private static int IndexOf(string[] aliases, string name)
+    /// <summary>
+    /// Whether <paramref name="key"/> is a valid attribute key: 1 to 64 of <c>A-Z a-z 0-9 _ - .</c>, the rule of
+    /// <c>CustomNetwork.IsFieldKey</c> for the keys a set may configure, read from a span here.
+    /// </summary>
+    public static bool IsAttributeKey(ReadOnlySpan<char> key) =>
+        key.Length is > 0 and <= 64 && !key.ContainsAnyExcept(AttributeKeyChars);
+
+    private static int IndexOf(string[] aliases, ReadOnlySpan<char> name)
     {
         for (var i = 0; i < aliases.Length; i++)
         {
-            if (string.Equals(aliases[i], name, StringComparison.OrdinalIgnoreCase))
+            if (name.Equals(aliases[i], StringComparison.OrdinalIgnoreCase))
             {
                 return i;
             }

@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using System.Net;
 
 namespace Chatterfy.Postbacks.Ingestion;
@@ -24,7 +25,8 @@ public sealed record Conversion
     public string? TransactionId { get; init; }
 
     /// <summary>Gets extra values sent as <c>fields.&lt;key&gt;</c> (and network extras such as Binomo's <c>user_id</c>), keyed without the prefix.</summary>
-    public IReadOnlyDictionary<string, string> Attributes { get; init; } = new Dictionary<string, string>();
+    /// <value>Empty by default (one shared, immutable instance).</value>
+    public IReadOnlyDictionary<string, string> Attributes { get; init; } = ReadOnlyDictionary<string, string>.Empty;
 
     /// <summary>Gets when the postback was received (UTC); a replay keeps the original time.</summary>
     public required DateTimeOffset ReceivedAt { get; init; }

@@ -73,7 +73,9 @@ public sealed partial class PostbackIngestor
 
     private async ValueTask<PostbackIngestionResult> IngestAsync(PostbackSet set, PostbackRequest request, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
-        var logged = request with { Body = TruncateBody(request.Body) };
+        // The request is an immutable record: log it as it is unless its body must be cut.
+        var loggedBody = TruncateBody(request.Body);
+        var logged = ReferenceEquals(loggedBody, request.Body) ? request : request with { Body = loggedBody };
         var parsed = _parser.Parse(set, request, receivedAt);
         var logEntry = new PostbackLogEntry
         {
@@ -101,18 +103,19 @@ public sealed partial class PostbackIngestor
         }
 
         var conversion = parsed.Conversion;
-        var warnings = new List<PostbackWarning>(parsed.Warnings);
+        // The parser's warnings are kept as they are unless attribution adds one (a credited postback adds none).
+        var warnings = parsed.Warnings;
         var click = await _store.FindClickAsync(conversion.ClickId, cancellationToken).ConfigureAwait(false);
         var attribution = ConversionAttribution.Credited;
         if (click is null)
         {
             attribution = ConversionAttribution.Unattributed;
-            warnings.Add(new PostbackWarning(PostbackWarningCodes.ClickUnknown, $"The click id '{conversion.ClickId}' is not known to the tracker; the conversion is stored as unattributed.", "clickid"));
+            warnings = [.. warnings, new PostbackWarning(PostbackWarningCodes.ClickUnknown, $"The click id '{conversion.ClickId}' is not known to the tracker; the conversion is stored as unattributed.", "clickid")];
         }
         else if (set.CampaignId is not null && !string.Equals(set.CampaignId, click.CampaignId, StringComparison.Ordinal))
         {
             attribution = ConversionAttribution.Unattributed;
-            warnings.Add(new PostbackWarning(PostbackWarningCodes.CampaignMismatch, $"The set is scoped to campaign '{set.CampaignId}' but the click belongs to '{click.CampaignId}'; the conversion is stored as unattributed.", "clickid"));
+            warnings = [.. warnings, new PostbackWarning(PostbackWarningCodes.CampaignMismatch, $"The set is scoped to campaign '{set.CampaignId}' but the click belongs to '{click.CampaignId}'; the conversion is stored as unattributed.", "clickid")];
         }
 
         var record = new ConversionRecord

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 
 namespace Chatterfy.Postbacks.Ingestion;
 
@@ -9,7 +10,11 @@ namespace Chatterfy.Postbacks.Ingestion;
 /// </summary>
 public sealed class PostbackParameters : IReadOnlyList<KeyValuePair<string, string>>
 {
-    private readonly List<KeyValuePair<string, string>> _items;
+    // The parser hands every profile its request's parameters, but most profiles never look at them and the rest ask for
+    // a flag or two. So a parser-made instance keeps the request's raw text and decodes it only when asked:
+    // TryGetValue scans it in place, and the list below is built on the first use of the list members.
+    private readonly PostbackParameterReader.ParameterSource _source;
+    private List<KeyValuePair<string, string>>? _items;
 
     /// <summary>Initializes a new instance of the <see cref="PostbackParameters"/> class.</summary>
     /// <param name="items">The decoded name/value pairs, query string first, then body.</param>
@@ -19,14 +24,18 @@ public sealed class PostbackParameters : IReadOnlyList<KeyValuePair<string, stri
         _items = [.. items];
     }
 
+    internal PostbackParameters(PostbackParameterReader.ParameterSource source) => _source = source;
+
     /// <summary>Gets an empty parameter collection.</summary>
     public static PostbackParameters Empty { get; } = new([]);
 
     /// <inheritdoc />
-    public int Count => _items.Count;
+    public int Count => Items.Count;
+
+    private List<KeyValuePair<string, string>> Items => Volatile.Read(ref _items) ?? Decode();
 
     /// <inheritdoc />
-    public KeyValuePair<string, string> this[int index] => _items[index];
+    public KeyValuePair<string, string> this[int index] => Items[index];
 
     /// <summary>Gets the first non-empty value of the parameter named <paramref name="name"/> (names are matched ignoring case).</summary>
     /// <param name="name">The parameter name, e.g. <c>click_id</c>.</param>
@@ -34,9 +43,15 @@ public sealed class PostbackParameters : IReadOnlyList<KeyValuePair<string, stri
     /// <returns><see langword="true"/> when the parameter is present with a non-empty value.</returns>
     public bool TryGetValue(string name, [NotNullWhen(true)] out string? value)
     {
-        for (var i = 0; i < _items.Count; i++)
+        var items = Volatile.Read(ref _items);
+        if (items is null)
         {
-            var item = _items[i];
+            return TryGetValueFromSource(name, out value);
+        }
+
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
             if (item.Value.Length > 0 && string.Equals(item.Key, name, StringComparison.OrdinalIgnoreCase))
             {
                 value = item.Value;
@@ -49,7 +64,59 @@ public sealed class PostbackParameters : IReadOnlyList<KeyValuePair<string, stri
     }
 
     /// <inheritdoc />
-    public IEnumerator<KeyValuePair<string, string>> GetEnumerator() => _items.GetEnumerator();
+    public IEnumerator<KeyValuePair<string, string>> GetEnumerator() => Items.GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    // Only the value found becomes a string.
+    [SkipLocalsInit]
+    private bool TryGetValueFromSource(string name, [NotNullWhen(true)] out string? value)
+    {
+        var cursor = new PostbackParameterReader.Cursor(
+            _source,
+            stackalloc char[PostbackParameterReader.Cursor.ScratchLength],
+            stackalloc byte[PostbackParameterReader.Cursor.ScratchLength]);
+        try
+        {
+            while (cursor.MoveNext(out var itemName, out var itemValue))
+            {
+                if (!itemValue.IsEmpty && itemName.Equals(name, StringComparison.OrdinalIgnoreCase))
+                {
+                    value = cursor.ValueText ?? itemValue.ToString();
+                    return true;
+                }
+            }
+        }
+        finally
+        {
+            cursor.Dispose();
+        }
+
+        value = null;
+        return false;
+    }
+
+    [SkipLocalsInit]
+    private List<KeyValuePair<string, string>> Decode()
+    {
+        var items = new List<KeyValuePair<string, string>>();
+        var cursor = new PostbackParameterReader.Cursor(
+            _source,
+            stackalloc char[PostbackParameterReader.Cursor.ScratchLength],
+            stackalloc byte[PostbackParameterReader.Cursor.ScratchLength]);
+        try
+        {
+            while (cursor.MoveNext(out var name, out var value))
+            {
+                items.Add(new(cursor.NameText ?? name.ToString(), cursor.ValueText ?? value.ToString()));
+            }
+        }
+        finally
+        {
+            cursor.Dispose();
+        }
+
+        // Two threads may decode at once; both lists are equal, and the first one published wins.
+        return Interlocked.CompareExchange(ref _items, items, null) ?? items;
+    }
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using Chatterfy.Postbacks.Networks;
@@ -68,54 +69,54 @@ public sealed class PostbackParser
         ArgumentNullException.ThrowIfNull(postbackSet);
         ArgumentNullException.ThrowIfNull(request);
         var profile = _networks.GetProfile(postbackSet);
-        var warnings = new List<PostbackWarning>();
-        var raw = new List<KeyValuePair<string, string>>();
-        if (PostbackParameterReader.Read(request, raw, warnings) is { } bodyRejection)
+
+        // Most postbacks have no warning: the list is created with the first one.
+        List<PostbackWarning>? warnings = null;
+        if (PostbackParameterReader.Read(request, out var source, ref warnings) is { } bodyRejection)
         {
-            return PostbackParseResult.Rejected(bodyRejection, warnings);
+            return PostbackParseResult.Rejected(bodyRejection, Warnings(warnings));
         }
 
-        var parameters = new PostbackParameters(raw);
-        var fields = new FieldValues();
-        var attributes = ReadFields(parameters, profile, fields, warnings);
+        var fields = default(FieldValues);
+        var attributes = ReadFields(source, profile, ref fields, ref warnings);
 
         // Click id: required, and the most common victim of unsubstituted macros.
-        var clickId = fields.Select(CanonicalField.ClickId, warnings, out var clickIdMacro);
+        var clickId = fields.Select(CanonicalField.ClickId, ref warnings, out var clickIdMacro);
         if (clickId is null)
         {
             return clickIdMacro is null
-                ? Reject(PostbackRejectionCodes.ClickIdMissing, "The postback has no click id: send it as clickid (or click_id), e.g. clickid={sub1}.", "clickid")
-                : Reject(PostbackRejectionCodes.MacroNotSubstituted, $"The click id is '{clickIdMacro}', a macro the network did not replace. Check the macro name in the network's panel.", "clickid");
+                ? Reject(PostbackRejectionCodes.ClickIdMissing, "The postback has no click id: send it as clickid (or click_id), e.g. clickid={sub1}.", "clickid", warnings)
+                : Reject(PostbackRejectionCodes.MacroNotSubstituted, $"The click id is '{clickIdMacro}', a macro the network did not replace. Check the macro name in the network's panel.", "clickid", warnings);
         }
 
         if (!IsValidClickId(clickId))
         {
-            return Reject(PostbackRejectionCodes.ClickIdInvalid, $"The click id '{Truncate(clickId)}' is not a tracker click id: it must be 1 to {MaxClickIdLength} of A-Z a-z 0-9 . _ - and not a parameter name.", "clickid");
+            return Reject(PostbackRejectionCodes.ClickIdInvalid, $"The click id '{Truncate(clickId)}' is not a tracker click id: it must be 1 to {MaxClickIdLength} of A-Z a-z 0-9 . _ - and not a parameter name.", "clickid", warnings);
         }
 
-        if (!TryResolveEvent(request, parameters, profile, fields, warnings, out var conversionEvent, out var eventRejection))
+        if (!TryResolveEvent(request, new PostbackParameters(source), profile, ref fields, ref warnings, out var conversionEvent, out var eventRejection))
         {
-            return PostbackParseResult.Rejected(eventRejection, warnings);
+            return PostbackParseResult.Rejected(eventRejection, Warnings(warnings));
         }
 
-        if (!TryReadAmount(conversionEvent, fields, warnings, out var amount, out var amountRejection))
+        if (!TryReadAmount(conversionEvent, ref fields, ref warnings, out var amount, out var amountRejection))
         {
-            return PostbackParseResult.Rejected(amountRejection, warnings);
+            return PostbackParseResult.Rejected(amountRejection, Warnings(warnings));
         }
 
         // A currency without an amount is not kept, so it cannot make a postback invalid either.
-        var currency = amount is null ? null : fields.Select(CanonicalField.Currency, warnings, out _);
+        var currency = amount is null ? null : fields.Select(CanonicalField.Currency, ref warnings, out _);
         if (currency is not null && !IsCurrencyCode(currency))
         {
-            return Reject(PostbackRejectionCodes.CurrencyInvalid, $"The currency '{Truncate(currency)}' is not an ISO 4217 code: send three letters, e.g. USD.", "currency");
+            return Reject(PostbackRejectionCodes.CurrencyInvalid, $"The currency '{Truncate(currency)}' is not an ISO 4217 code: send three letters, e.g. USD.", "currency", warnings);
         }
 
         currency = amount is null ? null : currency?.ToUpperInvariant() ?? profile.DefaultCurrency;
 
-        var transactionId = fields.Select(CanonicalField.TransactionId, warnings, out _);
+        var transactionId = fields.Select(CanonicalField.TransactionId, ref warnings, out _);
         if (transactionId is not null && (transactionId.Length > MaxTransactionIdLength || transactionId.AsSpan().ContainsAnyInRange('\u0000', '\u001f') || transactionId.Contains('\u007f', StringComparison.Ordinal)))
         {
-            return Reject(PostbackRejectionCodes.TransactionIdInvalid, $"The transaction id must be at most {MaxTransactionIdLength} characters without control characters.", "tid");
+            return Reject(PostbackRejectionCodes.TransactionIdInvalid, $"The transaction id must be at most {MaxTransactionIdLength} characters without control characters.", "tid", warnings);
         }
 
         var at = receivedAt ?? _timeProvider.GetUtcNow();
@@ -132,11 +133,15 @@ public sealed class PostbackParser
             RemoteAddress = request.RemoteAddress,
             IdempotencyKey = ComputeIdempotencyKey(postbackSet.Id, conversionEvent, clickId, amount, currency, transactionId, attributes),
         };
-        return PostbackParseResult.Success(conversion, warnings);
+        return PostbackParseResult.Success(conversion, Warnings(warnings));
 
-        PostbackParseResult Reject(string code, string message, string field) =>
-            PostbackParseResult.Rejected(new PostbackRejection(code, message, field), warnings);
+        static PostbackParseResult Reject(string code, string message, string field, List<PostbackWarning>? warnings) =>
+            PostbackParseResult.Rejected(new PostbackRejection(code, message, field), Warnings(warnings));
     }
+
+    // The shared empty array when there were none.
+    private static IReadOnlyList<PostbackWarning> Warnings(List<PostbackWarning>? warnings) =>
+        warnings is null ? Array.Empty<PostbackWarning>() : warnings;
 
     /// <summary>Computes the de-duplication key of a conversion (see <see cref="IdempotencyKey"/>).</summary>
     private IdempotencyKey ComputeIdempotencyKey(
@@ -146,19 +151,20 @@ public sealed class PostbackParser
         decimal? amount,
         string? currency,
         string? transactionId,
-        Dictionary<string, string> attributes)
+        IReadOnlyDictionary<string, string> attributes)
     {
-        var prefix = setId + ":" + conversionEvent.Name + ":" + clickId;
-
+        // Each key is one concatenation of its parts: no intermediate prefix string.
         // A retry that adds or changes a transaction id is still the same registration or first deposit.
         if (conversionEvent.Kind is PostbackEventKind.Registration or PostbackEventKind.FirstDeposit)
         {
-            return new IdempotencyKey(prefix, null);
+            return new IdempotencyKey(string.Concat(setId, ":", conversionEvent.Name, ":", clickId), null);
         }
 
         if (transactionId is not null)
         {
-            return new IdempotencyKey(prefix + (transactionId.Length <= 64 ? ":t:" + transactionId : ":th:" + Hash(transactionId)), null);
+            return transactionId.Length <= 64
+                ? new IdempotencyKey(string.Concat([setId, ":", conversionEvent.Name, ":", clickId, ":t:", transactionId]), null)
+                : new IdempotencyKey(string.Concat([setId, ":", conversionEvent.Name, ":", clickId, ":th:", Hash(transactionId)]), null);
         }
 
         var canonical = new StringBuilder()
@@ -167,14 +173,21 @@ public sealed class PostbackParser
             .Append(amount?.ToString("0.########", CultureInfo.InvariantCulture)).Append('\n')
             .Append(currency).Append('\n');
         var keys = new string[attributes.Count];
-        attributes.Keys.CopyTo(keys, 0);
+        var index = 0;
+        foreach (var (key, _) in attributes)
+        {
+            keys[index++] = key;
+        }
+
         Array.Sort(keys, StringComparer.Ordinal);
         foreach (var key in keys)
         {
             canonical.Append(key).Append('=').Append(attributes[key]).Append('\n');
         }
 
-        return new IdempotencyKey(prefix + ":h:" + Hash(canonical.ToString()), _options.CurrentValue.DeduplicationWindow);
+        return new IdempotencyKey(
+            string.Concat([setId, ":", conversionEvent.Name, ":", clickId, ":h:", Hash(canonical.ToString())]),
+            _options.CurrentValue.DeduplicationWindow);
     }
 
     private static string Hash(string text)
@@ -184,74 +197,112 @@ public sealed class PostbackParser
         return Base64Url.EncodeToString(digest[..18]);
     }
 
-    private static Dictionary<string, string> ReadFields(PostbackParameters parameters, NetworkProfile profile, FieldValues fields, List<PostbackWarning> warnings)
+    /// <summary>
+    /// Reads every parameter once, in order: canonical fields go to <paramref name="fields"/>, <c>fields.*</c> to the
+    /// returned attributes. Names are classified as spans; only the values kept become strings.
+    /// </summary>
+    [SkipLocalsInit]
+    private static IReadOnlyDictionary<string, string> ReadFields(
+        PostbackParameterReader.ParameterSource source,
+        NetworkProfile profile,
+        ref FieldValues fields,
+        ref List<PostbackWarning>? warnings)
     {
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value) in parameters)
+        var attributes = default(AttributeMap.Builder);
+        var cursor = new PostbackParameterReader.Cursor(
+            source,
+            stackalloc char[PostbackParameterReader.Cursor.ScratchLength],
+            stackalloc byte[PostbackParameterReader.Cursor.ScratchLength]);
+        try
         {
-            var canonicalName = name;
-            var field = CanonicalFields.Classify(name, out var rank);
-            if (field == CanonicalField.None)
+            while (cursor.MoveNext(out var name, out var value))
             {
-                if (!profile.TryMapParameter(name, out var mapped))
+                var canonicalName = name;
+                var field = CanonicalFields.Classify(name, out var rank);
+                if (field == CanonicalField.None)
                 {
-                    continue;
+                    // Networks see names as strings; the names a network repeats come from the cache.
+                    if (!profile.TryMapParameter(cursor.NameText ?? NameCache.Get(name), out var mapped))
+                    {
+                        continue;
+                    }
+
+                    canonicalName = mapped;
+                    field = CanonicalFields.Classify(mapped, out rank);
                 }
 
-                canonicalName = mapped;
-                field = CanonicalFields.Classify(mapped, out rank);
-            }
-
-            if (field == CanonicalField.Attribute)
-            {
-                AddAttribute(attributes, canonicalName[CanonicalFields.AttributePrefix.Length..], value, warnings);
-            }
-            else if (field != CanonicalField.None)
-            {
-                fields.Offer(field, rank, value);
+                if (field == CanonicalField.Attribute)
+                {
+                    AddAttribute(ref attributes, canonicalName[CanonicalFields.AttributePrefix.Length..], value, cursor.ValueText, ref warnings);
+                }
+                else if (field != CanonicalField.None)
+                {
+                    fields.Offer(field, rank, value, cursor.ValueText);
+                }
             }
         }
+        finally
+        {
+            cursor.Dispose();
+        }
 
-        return attributes;
+        // Without a body nothing counted the query beforehand (see PostbackParameterReader.Read); its warning goes first.
+        if (!source.QueryChecked && cursor.QueryRepaired)
+        {
+            PostbackParameterReader.AddQueryRepaired(ref warnings);
+        }
+
+        return attributes.Build();
     }
 
-    private static void AddAttribute(Dictionary<string, string> attributes, string key, string value, List<PostbackWarning> warnings)
+    private static void AddAttribute(
+        ref AttributeMap.Builder attributes,
+        ReadOnlySpan<char> key,
+        ReadOnlySpan<char> value,
+        string? valueText,
+        ref List<PostbackWarning>? warnings)
     {
         // Duplicate parameters: the first value wins, as everywhere else.
-        if (string.IsNullOrWhiteSpace(value) || attributes.ContainsKey(key))
+        if (value.IsWhiteSpace() || attributes.ContainsKey(key))
         {
             return;
         }
 
-        var field = CanonicalFields.AttributePrefix + key;
-        if (!Networks.Custom.CustomNetwork.IsFieldKey(key))
+        // The warnings' texts are built only on their branches: a valid attribute costs its value and nothing else.
+        if (!CanonicalFields.IsAttributeKey(key))
         {
-            warnings.Add(new PostbackWarning(PostbackWarningCodes.ParameterIgnored, $"The field key '{Truncate(key)}' was ignored: keys are 1 to 64 of A-Z a-z 0-9 _ - .", field));
+            (warnings ??= []).Add(new PostbackWarning(PostbackWarningCodes.ParameterIgnored, $"The field key '{Truncate(key)}' was ignored: keys are 1 to 64 of A-Z a-z 0-9 _ - .", FieldName(key)));
         }
         else if (UnsubstitutedMacro.Matches(value))
         {
-            warnings.Add(new PostbackWarning(PostbackWarningCodes.MacroIgnored, $"{field} was '{Truncate(value)}', a macro the network did not replace; it was ignored.", field));
+            var field = FieldName(key);
+            (warnings ??= []).Add(new PostbackWarning(PostbackWarningCodes.MacroIgnored, $"{field} was '{Truncate(value)}', a macro the network did not replace; it was ignored.", field));
         }
         else if (value.Length > MaxAttributeValueLength)
         {
-            warnings.Add(new PostbackWarning(PostbackWarningCodes.ParameterIgnored, $"{field} was ignored: values are at most {MaxAttributeValueLength} characters.", field));
+            var field = FieldName(key);
+            (warnings ??= []).Add(new PostbackWarning(PostbackWarningCodes.ParameterIgnored, $"{field} was ignored: values are at most {MaxAttributeValueLength} characters.", field));
         }
         else if (attributes.Count >= MaxAttributes)
         {
-            warnings.Add(new PostbackWarning(PostbackWarningCodes.ParameterIgnored, $"{field} was ignored: at most {MaxAttributes} fields are kept.", field));
+            var field = FieldName(key);
+            (warnings ??= []).Add(new PostbackWarning(PostbackWarningCodes.ParameterIgnored, $"{field} was ignored: at most {MaxAttributes} fields are kept.", field));
         }
         else
         {
-            attributes.Add(key, value);
+            // Keys repeat from postback to postback; values are the postback's own.
+            attributes.Add(NameCache.Get(key), valueText ?? value.ToString());
         }
+
+        static string FieldName(ReadOnlySpan<char> key) => string.Concat(CanonicalFields.AttributePrefix, key);
     }
 
     private static bool TryResolveEvent(
         PostbackRequest request,
         PostbackParameters parameters,
         NetworkProfile profile,
-        FieldValues fields,
-        List<PostbackWarning> warnings,
+        ref FieldValues fields,
+        ref List<PostbackWarning>? warnings,
         out PostbackEvent conversionEvent,
         [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out PostbackRejection? rejection)
     {
@@ -270,7 +321,7 @@ public sealed class PostbackParser
             fromPath = pathEvent;
         }
 
-        var eventName = fields.Select(CanonicalField.Event, warnings, out _);
+        var eventName = fields.Select(CanonicalField.Event, ref warnings, out _);
         PostbackEvent? fromParameter = null;
         if (eventName is not null)
         {
@@ -285,7 +336,7 @@ public sealed class PostbackParser
             }
             else
             {
-                warnings.Add(new PostbackWarning(PostbackWarningCodes.ParameterIgnored, $"The event parameter '{Truncate(eventName)}' is not an event name and was ignored; the URL path names the event.", "event"));
+                (warnings ??= []).Add(new PostbackWarning(PostbackWarningCodes.ParameterIgnored, $"The event parameter '{Truncate(eventName)}' is not an event name and was ignored; the URL path names the event.", "event"));
             }
         }
 
@@ -301,34 +352,35 @@ public sealed class PostbackParser
         if (fromPath is { } path && fromFlags is { } overriding && overriding != path && profile.EventFlagsOverridePath)
         {
             conversionEvent = overriding;
-            warnings.Add(new PostbackWarning(PostbackWarningCodes.EventFlagOverridesPath, $"The URL path says {path.Name} but the network's flag says {overriding.Name}; the flag was used. Configure the set's bare URL in the network's single-URL field.", "event"));
+            (warnings ??= []).Add(new PostbackWarning(PostbackWarningCodes.EventFlagOverridesPath, $"The URL path says {path.Name} but the network's flag says {overriding.Name}; the flag was used. Configure the set's bare URL in the network's single-URL field.", "event"));
         }
         else if (fromPath is { } pathEvent && fromFlags is { } flag && flag != pathEvent)
         {
-            warnings.Add(new PostbackWarning(PostbackWarningCodes.EventConflict, $"The URL path says {pathEvent.Name} but the network's flag says {flag.Name}; the path was used.", "event"));
+            (warnings ??= []).Add(new PostbackWarning(PostbackWarningCodes.EventConflict, $"The URL path says {pathEvent.Name} but the network's flag says {flag.Name}; the path was used.", "event"));
         }
         else if (fromPath is null && fromParameter is { } named && fromFlags is { } flagged && flagged != named)
         {
-            warnings.Add(new PostbackWarning(PostbackWarningCodes.EventConflict, $"The event parameter says {named.Name} but the network's flag says {flagged.Name}; the parameter was used.", "event"));
+            (warnings ??= []).Add(new PostbackWarning(PostbackWarningCodes.EventConflict, $"The event parameter says {named.Name} but the network's flag says {flagged.Name}; the parameter was used.", "event"));
         }
 
         if (fromParameter is { } ignoredParameter && ignoredParameter != conversionEvent && fromPath is not null)
         {
-            warnings.Add(new PostbackWarning(PostbackWarningCodes.EventConflict, $"The event parameter says {ignoredParameter.Name} but {conversionEvent.Name} was used, from the URL path or the network's flag.", "event"));
+            (warnings ??= []).Add(new PostbackWarning(PostbackWarningCodes.EventConflict, $"The event parameter says {ignoredParameter.Name} but {conversionEvent.Name} was used, from the URL path or the network's flag.", "event"));
         }
 
         return true;
     }
+
     private static bool TryReadAmount(
         PostbackEvent conversionEvent,
-        FieldValues fields,
-        List<PostbackWarning> warnings,
+        ref FieldValues fields,
+        ref List<PostbackWarning>? warnings,
         out decimal? amount,
         [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out PostbackRejection? rejection)
     {
         amount = null;
         rejection = null;
-        var text = fields.Select(CanonicalField.Amount, warnings, out var macro);
+        var text = fields.Select(CanonicalField.Amount, ref warnings, out var macro);
         if (text is null)
         {
             if (!conversionEvent.RequiresAmount)
@@ -396,18 +448,24 @@ public sealed class PostbackParser
     // Echoing input into messages is useful, but never unbounded.
     private static string Truncate(string value) => value.Length <= 64 ? value : string.Concat(value.AsSpan(0, 61), "...");
 
-    /// <summary>The first non-empty value of each alias of each canonical field.</summary>
-    private sealed class FieldValues
-    {
-        private readonly string?[] _values = new string?[(int)CanonicalField.Attribute * CanonicalFields.MaxAliases];
+    private static string Truncate(ReadOnlySpan<char> value) => value.Length <= 64 ? value.ToString() : string.Concat(value[..61], "...");
 
-        public void Offer(CanonicalField field, int rank, string value)
+    /// <summary>
+    /// The first non-empty value of each alias of each canonical field: a struct on the parser's stack, its slots inline.
+    /// </summary>
+    private struct FieldValues
+    {
+        private const int SlotCount = (int)CanonicalField.Attribute * CanonicalFields.MaxAliases;
+
+        private Slots _values;
+
+        public void Offer(CanonicalField field, int rank, ReadOnlySpan<char> value, string? valueText)
         {
             ref var slot = ref _values[((int)field * CanonicalFields.MaxAliases) + rank];
             // Blank values are absent: networks send "amount=" or a lone form-decoded '+' for fields they do not have.
-            if (slot is null && !string.IsNullOrWhiteSpace(value))
+            if (slot is null && !value.IsWhiteSpace())
             {
-                slot = value;
+                slot = valueText ?? value.ToString();
             }
         }
 
@@ -415,7 +473,7 @@ public sealed class PostbackParser
         /// Returns the first alias value that is not an unsubstituted macro; <paramref name="macro"/> is the first
         /// macro seen when no real value exists. Macros and conflicting later aliases add warnings.
         /// </summary>
-        public string? Select(CanonicalField field, List<PostbackWarning> warnings, out string? macro)
+        public readonly string? Select(CanonicalField field, ref List<PostbackWarning>? warnings, out string? macro)
         {
             macro = null;
             string? chosen = null;
@@ -433,7 +491,7 @@ public sealed class PostbackParser
                 if (UnsubstitutedMacro.Matches(value))
                 {
                     macro ??= Truncate(value);
-                    warnings.Add(new PostbackWarning(PostbackWarningCodes.MacroIgnored, $"{alias} was '{Truncate(value)}', a macro the network did not replace; it was ignored.", alias));
+                    (warnings ??= []).Add(new PostbackWarning(PostbackWarningCodes.MacroIgnored, $"{alias} was '{Truncate(value)}', a macro the network did not replace; it was ignored.", alias));
                     continue;
                 }
 
@@ -445,7 +503,7 @@ public sealed class PostbackParser
                 else if (!string.Equals(chosen, value, StringComparison.Ordinal))
                 {
                     var winner = CanonicalFields.AliasName(field, chosenRank);
-                    warnings.Add(new PostbackWarning(PostbackWarningCodes.ParameterConflict, $"{winner} and {alias} disagree ('{Truncate(chosen)}' and '{Truncate(value)}'); {winner} was used.", winner));
+                    (warnings ??= []).Add(new PostbackWarning(PostbackWarningCodes.ParameterConflict, $"{winner} and {alias} disagree ('{Truncate(chosen)}' and '{Truncate(value)}'); {winner} was used.", winner));
                 }
             }
 
@@ -455,6 +513,12 @@ public sealed class PostbackParser
             }
 
             return chosen;
+        }
+
+        [InlineArray(SlotCount)]
+        private struct Slots
+        {
+            private string? _element;
         }
     }
 }

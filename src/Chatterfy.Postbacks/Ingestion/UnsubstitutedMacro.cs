@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Chatterfy.Postbacks.Ingestion;
 
 /// <summary>
@@ -6,12 +8,21 @@ namespace Chatterfy.Postbacks.Ingestion;
 /// </summary>
 internal static class UnsubstitutedMacro
 {
-    public static bool Matches(string value)
+    // Every macro form below but the two words contains one of these.
+    private static readonly SearchValues<char> MacroMarks = SearchValues.Create("{}%[#$");
+
+    public static bool Matches(ReadOnlySpan<char> value)
     {
-        var text = value.AsSpan().Trim();
+        var text = value.Trim();
         if (text.Length == 0)
         {
             return false;
+        }
+
+        // Fast path for the usual, real value: one vectorized search rules out every form but the words.
+        if (!text.ContainsAny(MacroMarks))
+        {
+            return IsPlaceholderWord(text);
         }
 
         if (text.ContainsAny('{', '}'))
@@ -30,8 +41,11 @@ internal static class UnsubstitutedMacro
             return true;
         }
 
-        return text.Equals("OPTIONAL", StringComparison.OrdinalIgnoreCase) || text.Equals("REPLACE", StringComparison.OrdinalIgnoreCase);
+        return IsPlaceholderWord(text);
     }
+
+    private static bool IsPlaceholderWord(ReadOnlySpan<char> text) =>
+        text.Equals("OPTIONAL", StringComparison.OrdinalIgnoreCase) || text.Equals("REPLACE", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsWrapped(ReadOnlySpan<char> text, char open, char close) =>
         text.Length >= 3 && text[0] == open && text[^1] == close && IsMacroName(text[1..^1]);

@@ -51,19 +51,21 @@ public sealed class AffiliateNetworkRegistry : IAffiliateNetworkRegistry
     public NetworkProfile GetProfile(PostbackSet postbackSet)
     {
         ArgumentNullException.ThrowIfNull(postbackSet);
-        var set = postbackSet;
-        if (_profiles.TryGetValue(set, out var cached))
-        {
-            return cached;
-        }
 
+        // The hit is every postback's path, so it allocates nothing: the miss lives in its own method, where creating the
+        // factory's state cannot leak into this one.
+        return _profiles.TryGetValue(postbackSet, out var cached) ? cached : CreateProfile(postbackSet);
+    }
+
+    private NetworkProfile CreateProfile(PostbackSet set)
+    {
         if (!TryGetNetwork(set.NetworkId, out var network))
         {
             throw new InvalidOperationException(
                 $"Postback set '{set.Id}' uses the affiliate network '{set.NetworkId}', which is not registered. Register it with AddNetwork<T>().");
         }
 
-        return _profiles.GetValue(set, s => network.CreateProfile(s.Settings));
+        return _profiles.GetOrAdd(set, static (s, n) => n.CreateProfile(s.Settings), network);
     }
 
     private static void ValidateId(AffiliateNetwork network)

@@ -38,10 +38,15 @@ internal ref struct RenderBuffer
     /// <param name="value">The raw value.</param>
     public void AppendUriData(scoped ReadOnlySpan<char> value)
     {
-        var escapedLength = UriDataEscaper.GetEscapedLength(value);
-        if (escapedLength > _chars.Length - _length)
+        // The bound costs nothing and almost always fits; the exact length costs a pass over the value, so it is
+        // computed only when the bound does not fit the space left.
+        if ((long)value.Length * UriDataEscaper.MaxExpansion > _chars.Length - _length)
         {
-            Grow(escapedLength);
+            var escapedLength = UriDataEscaper.GetEscapedLength(value);
+            if (escapedLength > _chars.Length - _length)
+            {
+                Grow(escapedLength);
+            }
         }
 
         _length += UriDataEscaper.Escape(value, _chars[_length..]);

@@ -7,4 +7,5 @@ namespace Chatterfy.Postbacks.Templates;
 /// <param name="Start">The index of the slice in the template text.</param>
 /// <param name="Length">The length of the slice; for a macro, the whole <c>{{ … }}</c> as written.</param>
 /// <param name="MacroName">The normalized macro name, or <see langword="null"/> for a literal.</param>
-internal readonly record struct TemplateSegment(int Start, int Length, string? MacroName);
+/// <param name="Source">For a macro, where a <see cref="TemplateValues"/> finds its value, classified once.</param>
+internal readonly record struct TemplateSegment(int Start, int Length, string? MacroName, TemplateValues.MacroSource Source = default);

@@ -76,32 +76,92 @@ public sealed class TemplateValues : IMacroValueSource
     public bool TryGetValue(string name, [NotNullWhen(true)] out string? value)
     {
         ArgumentNullException.ThrowIfNull(name);
+        return TryGetValue(Classify(name), name, out value);
+    }
+
+    /// <summary>Tells which of this class's sources resolves a macro name; see the remarks of <see cref="TemplateValues"/>.</summary>
+    /// <param name="name">The macro name.</param>
+    /// <returns>The source.</returns>
+    internal static MacroSource Classify(string name)
+    {
         if (name.Equals(MacroSyntax.ClickIdName, StringComparison.OrdinalIgnoreCase))
         {
-            value = ClickId;
+            return MacroSource.ClickId;
         }
-        else if (name.StartsWith(TrackerPrefix, StringComparison.OrdinalIgnoreCase))
+
+        if (name.StartsWith(TrackerPrefix, StringComparison.OrdinalIgnoreCase))
         {
-            _ = _trackerLookup.TryGetValue(name.AsSpan(TrackerPrefix.Length), out value);
+            return MacroSource.TrackerField;
         }
-        else if (name.StartsWith(FieldsPrefix, StringComparison.OrdinalIgnoreCase))
+
+        if (name.StartsWith(FieldsPrefix, StringComparison.OrdinalIgnoreCase))
         {
-            _ = _fieldsLookup.TryGetValue(name.AsSpan(FieldsPrefix.Length), out value);
+            return MacroSource.Field;
         }
-        else if (name.Equals(ChatIdName, StringComparison.OrdinalIgnoreCase))
+
+        if (name.Equals(ChatIdName, StringComparison.OrdinalIgnoreCase))
         {
-            value = ChatId;
+            return MacroSource.ChatId;
         }
-        else if (name.Equals(UsernameName, StringComparison.OrdinalIgnoreCase))
+
+        return name.Equals(UsernameName, StringComparison.OrdinalIgnoreCase) ? MacroSource.Username : MacroSource.Variable;
+    }
+
+    /// <summary>
+    /// Looks up a macro whose source <see cref="Classify"/> already told: a <see cref="LinkTemplate"/> classifies its
+    /// names once, when it is parsed, instead of on every render.
+    /// </summary>
+    /// <param name="source">The source of <paramref name="name"/>, from <see cref="Classify"/>.</param>
+    /// <param name="name">The macro name.</param>
+    /// <param name="value">The value.</param>
+    /// <returns><see langword="true"/> when the value is known.</returns>
+    internal bool TryGetValue(MacroSource source, string name, [NotNullWhen(true)] out string? value)
+    {
+        switch (source)
         {
-            value = Username;
-        }
-        else
-        {
-            _ = _variables.TryGetValue(name, out value);
+            case MacroSource.ClickId:
+                value = ClickId;
+                break;
+            case MacroSource.TrackerField:
+                _ = _trackerLookup.TryGetValue(name.AsSpan(TrackerPrefix.Length), out value);
+                break;
+            case MacroSource.Field:
+                _ = _fieldsLookup.TryGetValue(name.AsSpan(FieldsPrefix.Length), out value);
+                break;
+            case MacroSource.ChatId:
+                value = ChatId;
+                break;
+            case MacroSource.Username:
+                value = Username;
+                break;
+            default:
+                _ = _variables.TryGetValue(name, out value);
+                break;
         }
 
         // A null forced into a dictionary must not break the NotNullWhen(true) promise.
         return value is not null;
+    }
+
+    /// <summary>Where <see cref="TemplateValues"/> finds a macro's value.</summary>
+    internal enum MacroSource : byte
+    {
+        /// <summary><see cref="Variables"/>.</summary>
+        Variable,
+
+        /// <summary><see cref="ClickId"/>.</summary>
+        ClickId,
+
+        /// <summary><see cref="TrackerFields"/>.</summary>
+        TrackerField,
+
+        /// <summary><see cref="Fields"/>.</summary>
+        Field,
+
+        /// <summary><see cref="ChatId"/>.</summary>
+        ChatId,
+
+        /// <summary><see cref="Username"/>.</summary>
+        Username,
     }
 }
