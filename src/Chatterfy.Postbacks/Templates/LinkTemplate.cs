@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
 namespace Chatterfy.Postbacks.Templates;
@@ -23,19 +22,11 @@ namespace Chatterfy.Postbacks.Templates;
 /// </remarks>
 public sealed class LinkTemplate
 {
-    // A template with at most this many macro occurrences (nearly all) renders straight into the result string; more
-    // go through a growable buffer.
-    private const int MaxDirectMacros = 8;
-
-    // Typical affiliate links are well under this, so most buffered renders never touch the pool.
+    // Typical affiliate links are well under this, so most renders never touch the pool.
     private const int StackBufferLength = 512;
 
-    // string's own limit (0x3FFFFFDF characters); rendering refuses longer results up front.
-    private const int MaxStringLength = 0x3FFFFFDF;
-
     private readonly TemplateSegment[] _segments;
-    private readonly int _macroCount;
-    private readonly int _literalLength;
+    private readonly bool _hasMacros;
 
     private LinkTemplate(string text, UnknownMacroBehavior unknownMacros, bool isUrl, TemplateSegment[] segments, IReadOnlyList<string> macros)
     {
@@ -44,17 +35,7 @@ public sealed class LinkTemplate
         IsUrl = isUrl;
         _segments = segments;
         Macros = macros;
-        foreach (var segment in segments)
-        {
-            if (segment.MacroName is null)
-            {
-                _literalLength += segment.Length;
-            }
-            else
-            {
-                _macroCount++;
-            }
-        }
+        _hasMacros = macros.Count > 0;
     }
 
     /// <summary>Gets the template text as given.</summary>
@@ -127,7 +108,7 @@ public sealed class LinkTemplate
     {
         ArgumentNullException.ThrowIfNull(values);
         List<string>? unknown = null;
-        var text = _macroCount == 0 ? Text : RenderCore(values, ref unknown, collectUnknown: true);
+        var text = !_hasMacros ? Text : RenderCore(values, ref unknown, collectUnknown: true);
 
         // Cast first: "unknown is null ? [] : unknown" would type [] as a new List, not the shared empty array.
         return new LinkRenderResult(text, (IReadOnlyList<string>?)unknown ?? []);
@@ -149,113 +130,32 @@ public sealed class LinkTemplate
     {
         ArgumentNullException.ThrowIfNull(values);
         List<string>? unknown = null;
-        return _macroCount == 0 ? Text : RenderCore(values, ref unknown, collectUnknown: false);
+        return !_hasMacros ? Text : RenderCore(values, ref unknown, collectUnknown: false);
     }
 
     /// <inheritdoc/>
     public override string ToString() => Text;
 
-    /// <summary>
-    /// Renders in two passes: look each macro up once, in order, adding up the exact length of the result; then write
-    /// the string in place. Nothing is allocated but the string, and nothing is copied twice.
-    /// </summary>
-    private string RenderCore(IMacroValueSource values, ref List<string>? unknown, bool collectUnknown)
-    {
-        if (_macroCount > MaxDirectMacros)
-        {
-            return RenderBuffered(values, ref unknown, collectUnknown);
-        }
-
-        var render = new DirectRender(this);
-        var length = (long)_literalLength;
-        var slot = 0;
-        foreach (var segment in _segments)
-        {
-            if (segment.MacroName is not { } name)
-            {
-                continue;
-            }
-
-            if (Lookup(values, segment, out var value))
-            {
-                render.Values[slot] = value;
-                var valueLength = IsUrl ? UriDataEscaper.GetEscapedLength(value) : value.Length;
-
-                // Escaping lengthens every character it touches, so an unchanged length means a verbatim copy.
-                if (valueLength == value.Length)
-                {
-                    render.Verbatim |= 1 << slot;
-                }
-
-                length += valueLength;
-            }
-            else if (OnUnknown(segment, name, ref unknown, collectUnknown))
-            {
-                length += segment.Length;
-            }
-
-            slot++;
-        }
-
-        if (length > MaxStringLength)
-        {
-            throw new InvalidOperationException("The rendered text would be longer than the longest possible string.");
-        }
-
-        return string.Create((int)length, render, static (destination, render) => render.Template.Write(destination, in render));
-    }
-
-    private void Write(Span<char> destination, in DirectRender render)
-    {
-        var text = Text.AsSpan();
-        var written = 0;
-        var slot = 0;
-        foreach (var segment in _segments)
-        {
-            ReadOnlySpan<char> piece = text.Slice(segment.Start, segment.Length);
-            if (segment.MacroName is not null)
-            {
-                var value = render.Values[slot];
-                var verbatim = (render.Verbatim & (1 << slot)) != 0;
-                slot++;
-                if (value is null)
-                {
-                    // Unknown: the first pass let it through only to be left as is or removed.
-                    piece = UnknownMacros == UnknownMacroBehavior.LeaveAsIs ? piece : [];
-                }
-                else if (verbatim)
-                {
-                    piece = value;
-                }
-                else
-                {
-                    written += UriDataEscaper.Escape(value, destination[written..]);
-                    continue;
-                }
-            }
-
-            piece.CopyTo(destination[written..]);
-            written += piece.Length;
-        }
-    }
-
-    // The fallback for templates with many macros: one pass into a stack buffer that grows into pooled arrays. The
-    // buffer is written before it is read, so [SkipLocalsInit] saves clearing 1 KiB per render.
+    // One pass into a stack buffer that grows into pooled arrays, then one copy into the result string. (Two passes,
+    // exact length first, then string.Create, measured slower: each value is looked at twice.) The buffer is written
+    // before it is read, so [SkipLocalsInit] saves clearing 1 KiB per render. The SDK's own value source resolves each
+    // name by the source classified at parse time; others get the name.
     [SkipLocalsInit]
-    private string RenderBuffered(IMacroValueSource values, ref List<string>? unknown, bool collectUnknown)
+    private string RenderCore(IMacroValueSource values, ref List<string>? unknown, bool collectUnknown)
     {
         var buffer = new RenderBuffer(stackalloc char[StackBufferLength]);
         try
         {
             var text = Text.AsSpan();
-            foreach (var segment in _segments)
+            var templateValues = values as TemplateValues;
+            foreach (ref readonly var segment in _segments.AsSpan())
             {
                 var written = text.Slice(segment.Start, segment.Length);
                 if (segment.MacroName is not { } name)
                 {
                     buffer.Append(written);
                 }
-                else if (Lookup(values, segment, out var value))
+                else if (templateValues is not null ? templateValues.TryGetValue(segment.Source, name, out var value) : values.TryGetValue(name, out value))
                 {
                     if (IsUrl)
                     {
@@ -280,14 +180,8 @@ public sealed class LinkTemplate
         }
     }
 
-    // The SDK's own value source resolves a name by the source classified at parse time; others get the name.
-    private static bool Lookup(IMacroValueSource values, TemplateSegment segment, [NotNullWhen(true)] out string? value) =>
-        values is TemplateValues templateValues
-            ? templateValues.TryGetValue(segment.Source, segment.MacroName!, out value)
-            : values.TryGetValue(segment.MacroName!, out value);
-
     /// <summary>Applies <see cref="UnknownMacros"/> to an unknown macro; returns whether its text stays in the result.</summary>
-    private bool OnUnknown(TemplateSegment segment, string name, ref List<string>? unknown, bool collectUnknown)
+    private bool OnUnknown(in TemplateSegment segment, string name, ref List<string>? unknown, bool collectUnknown)
     {
         if (UnknownMacros == UnknownMacroBehavior.Throw)
         {
@@ -304,22 +198,6 @@ public sealed class LinkTemplate
         }
 
         return UnknownMacros == UnknownMacroBehavior.LeaveAsIs;
-    }
-
-    /// <summary>What the first pass of a direct render hands the second: the values found and which need no escaping.</summary>
-    private struct DirectRender(LinkTemplate template)
-    {
-        public readonly LinkTemplate Template = template;
-
-        public MacroValues Values;
-
-        public int Verbatim;
-    }
-
-    [InlineArray(MaxDirectMacros)]
-    private struct MacroValues
-    {
-        private string? _element;
     }
 
     // Segments share one string instance per name, so a template holds each name once however often it repeats.

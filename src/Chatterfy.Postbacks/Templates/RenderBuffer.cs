@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Chatterfy.Postbacks.Templates;
 
@@ -23,6 +24,7 @@ internal ref struct RenderBuffer
 
     /// <summary>Appends text verbatim.</summary>
     /// <param name="value">The text.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Append(scoped ReadOnlySpan<char> value)
     {
         if (value.Length > _chars.Length - _length)
@@ -54,6 +56,7 @@ internal ref struct RenderBuffer
 
     /// <summary>Creates the string of the characters written so far.</summary>
     /// <returns>The rendered text.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public override readonly string ToString() => new(_chars[.._length]);
 
     /// <summary>Returns any pooled array.</summary>

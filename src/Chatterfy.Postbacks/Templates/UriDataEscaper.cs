@@ -14,8 +14,10 @@ namespace Chatterfy.Postbacks.Templates;
 /// string renders.
 /// </para>
 /// <para>
-/// Values are mostly unreserved (click ids, numbers), so both methods find the next character to escape with one
-/// vectorized search and copy or count the run before it in bulk; only the escaped characters are handled one by one.
+/// Link values are short (click ids, names, numbers). <see cref="Escape"/> copies the clean prefix found by one
+/// vectorized search in bulk and walks the rest one character at a time with a 128-bit table of the unreserved
+/// characters: measured faster than searching again after every escaped character, whose set-up costs more than these
+/// short runs take to scan.
 /// </para>
 /// </remarks>
 internal static class UriDataEscaper
@@ -25,8 +27,10 @@ internal static class UriDataEscaper
 
     private const string HexDigits = "0123456789ABCDEF";
 
-    private static readonly SearchValues<char> Unreserved =
-        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~");
+    // Bit c of the pair (Low for c < 64, High for 64 <= c < 128) is set when ASCII character c is unreserved:
+    // '-' '.' '0'-'9' in Low; 'A'-'Z' '_' 'a'-'z' '~' in High.
+    private const ulong UnreservedLow = 0x03FF_6000_0000_0000UL;
+    private const ulong UnreservedHigh = 0x47FF_FFFE_87FF_FFFEUL;
 
     /// <summary>Computes the escaped length of a value.</summary>
     /// <param name="value">The raw value.</param>
@@ -34,25 +38,29 @@ internal static class UriDataEscaper
     internal static long GetEscapedLength(ReadOnlySpan<char> value)
     {
         long length = 0;
-        int run;
-        while ((run = value.IndexOfAnyExcept(Unreserved)) >= 0)
+        var index = 0;
+        while (index < value.Length)
         {
-            length += run;
-            var c = value[run];
-            if (char.IsAscii(c))
+            var c = value[index];
+            if (IsUnreserved(c))
+            {
+                length++;
+                index++;
+            }
+            else if (char.IsAscii(c))
             {
                 length += 3;
-                value = value[(run + 1)..];
+                index++;
             }
             else
             {
-                _ = Rune.DecodeFromUtf16(value[run..], out var rune, out var consumed);
+                _ = Rune.DecodeFromUtf16(value[index..], out var rune, out var consumed);
                 length += 3L * rune.Utf8SequenceLength;
-                value = value[(run + consumed)..];
+                index += consumed;
             }
         }
 
-        return length + value.Length;
+        return length;
     }
 
     /// <summary>Writes the escaped value.</summary>
@@ -64,23 +72,37 @@ internal static class UriDataEscaper
     /// <returns>The number of characters written.</returns>
     internal static int Escape(ReadOnlySpan<char> value, Span<char> destination)
     {
-        var written = 0;
-        int run;
-        while ((run = value.IndexOfAnyExcept(Unreserved)) >= 0)
+        // Most values need no escaping, or only after a clean prefix: one vectorized search finds where, and the clean
+        // part is copied in bulk.
+        var index = value.IndexOfAnyExcept(Unreserved);
+        if (index < 0)
         {
-            value[..run].CopyTo(destination[written..]);
-            written += run;
-            var c = value[run];
+            value.CopyTo(destination);
+            return value.Length;
+        }
+
+        value[..index].CopyTo(destination);
+        var written = index;
+        while (index < value.Length)
+        {
+            var c = value[index];
+            if (IsUnreserved(c))
+            {
+                destination[written++] = c;
+                index++;
+                continue;
+            }
+
             if (char.IsAscii(c))
             {
                 written += WriteByte(c, destination[written..]);
-                value = value[(run + 1)..];
+                index++;
                 continue;
             }
 
             // An invalid sequence decodes to U+FFFD with consumed = 1, which is the replacement we want.
-            _ = Rune.DecodeFromUtf16(value[run..], out var rune, out var consumed);
-            value = value[(run + consumed)..];
+            _ = Rune.DecodeFromUtf16(value[index..], out var rune, out var consumed);
+            index += consumed;
             var scalar = (uint)rune.Value;
             switch (rune.Utf8SequenceLength)
             {
@@ -101,9 +123,14 @@ internal static class UriDataEscaper
             written += WriteByte(0x80 | (scalar & 0x3F), destination[written..]);
         }
 
-        value.CopyTo(destination[written..]);
-        return written + value.Length;
+        return written;
     }
+
+    private static readonly SearchValues<char> Unreserved =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~");
+
+    private static bool IsUnreserved(char c) =>
+        c < 128 && (((c < 64 ? UnreservedLow : UnreservedHigh) >> (c & 63)) & 1) != 0;
 
     private static int WriteByte(uint value, Span<char> destination)
     {
