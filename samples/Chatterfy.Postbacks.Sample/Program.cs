@@ -1,6 +1,11 @@
 // The sample receiver: networks' postbacks on /api/postbacks, the tracker API on /api/tracker (X-Api-Key),
-// everything stored in postbacks.db (SQLite) in the working directory, or in PostgreSQL when
-// Postbacks:PostgreSql:ConnectionString is set (Postbacks__PostgreSql__ConnectionString in the environment).
+// everything stored in postbacks.db (SQLite) in the working directory.
+//
+// Postbacks:Store chooses the store (the ingest benchmark runs the same host on each):
+//   Sqlite (the default)  Postbacks:Sqlite:DataSource, postbacks.db unless set
+//   PostgreSql            Postbacks:PostgreSql:ConnectionString, e.g. Host=127.0.0.1;Username=postgres;Database=postbacks
+//   InMemory              nothing is kept when the host stops
+// e.g. dotnet run --project samples/Chatterfy.Postbacks.Sample -- --Postbacks:Store=InMemory
 using Chatterfy.Postbacks.Sample;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -8,13 +13,20 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 var builder = WebApplication.CreateBuilder(args);
 
 var postbacks = builder.Services.AddChatterfyPostbacks(builder.Configuration.GetSection("Postbacks"));
-if (string.IsNullOrWhiteSpace(builder.Configuration["Postbacks:PostgreSql:ConnectionString"]))
+var store = builder.Configuration["Postbacks:Store"];
+switch (store?.ToUpperInvariant())
 {
-    postbacks.UseSqlite(builder.Configuration.GetSection("Postbacks:Sqlite"));
-}
-else
-{
-    postbacks.UsePostgreSql(builder.Configuration.GetSection("Postbacks:PostgreSql"));
+    case null or "" or "SQLITE":
+        postbacks.UseSqlite(builder.Configuration.GetSection("Postbacks:Sqlite"));
+        break;
+    case "POSTGRESQL":
+        postbacks.UsePostgreSql(builder.Configuration.GetSection("Postbacks:PostgreSql"));
+        break;
+    case "INMEMORY":
+        postbacks.UseInMemoryStore();
+        break;
+    default:
+        throw new InvalidOperationException($"Postbacks:Store is '{store}'; use Sqlite (the default), PostgreSql or InMemory.");
 }
 
 builder.Services.AddHealthChecks().AddChatterfyPostbacksHealthCheck();
@@ -31,7 +43,7 @@ app.Lifetime.ApplicationStarted.Register(() =>
 {
     var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
         ?? "http://localhost:5000";
-    Console.WriteLine($"Chatterfy.Postbacks sample listening on {address}");
+    Console.WriteLine($"Chatterfy.Postbacks sample listening on {address} ({store ?? "Sqlite"} store)");
     Console.WriteLine(generatedKey
         ? $"Tracker API key (generated; set Tracker__ApiKey to choose one): {apiKey.Value}"
         : "Tracker API key: from configuration (Tracker:ApiKey)");

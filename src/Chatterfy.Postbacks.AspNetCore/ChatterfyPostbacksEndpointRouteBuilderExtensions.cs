@@ -55,7 +55,7 @@ public static class ChatterfyPostbacksEndpointRouteBuilderExtensions
         EnsureServices(endpoints, nameof(MapChatterfyPostbacks));
         prefix ??= endpoints.ServiceProvider.GetRequiredService<IOptions<ChatterfyPostbacksOptions>>().Value.ReceiverPathPrefix;
 
-        var receiver = new PostbackReceiver(PostbackTelemetry.For(endpoints.ServiceProvider), CreateLogger(endpoints));
+        var receiver = new PostbackReceiver(PostbackTelemetry.For(endpoints.ServiceProvider), CreateLogger(endpoints), endpoints.ServiceProvider);
         var group = endpoints.MapGroup(prefix);
         group.AllowAnonymous()
             .WithTags("Chatterfy postback receiver")

@@ -34,6 +34,12 @@ internal static class Responses
 
     public static IReadOnlyList<WarningResponse> Warnings(IReadOnlyList<PostbackWarning> warnings)
     {
+        // Most postbacks have none: the shared empty array, not one per response.
+        if (warnings.Count == 0)
+        {
+            return [];
+        }
+
         var result = new WarningResponse[warnings.Count];
         for (var i = 0; i < result.Length; i++)
         {

@@ -6,6 +6,7 @@ using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Chatterfy.Postbacks.AspNetCore.Receiver;
@@ -14,16 +15,20 @@ namespace Chatterfy.Postbacks.AspNetCore.Receiver;
 /// The receiver endpoint: turns one HTTP request into a <see cref="PostbackRequest"/>, runs it through
 /// <see cref="PostbackIngestor"/> and maps the outcome to the status codes of the HTTP contract.
 /// </summary>
-internal sealed class PostbackReceiver(PostbackTelemetry telemetry, ILogger logger)
+internal sealed class PostbackReceiver(PostbackTelemetry telemetry, ILogger logger, IServiceProvider services)
 {
     public const string EventRouteValue = "event";
 
-    public async Task<Results<JsonOk<PostbackResultResponse>, ProblemHttpResult, NotFound>> HandleAsync(
-        HttpContext context,
-        string token,
-        PostbackIngestor ingestor,
-        TimeProvider timeProvider)
+    // The SDK's singletons, taken from the root provider on first use (not when mapping, so that a misconfigured store
+    // still fails when the host starts, as before). Taking them as handler parameters would resolve them from
+    // HttpContext.RequestServices, which creates and disposes a service scope for every postback.
+    private PostbackIngestor? _ingestor;
+    private TimeProvider? _timeProvider;
+
+    public async Task<Results<JsonOk<PostbackResultResponse>, ProblemHttpResult, NotFound>> HandleAsync(HttpContext context, string token)
     {
+        var ingestor = _ingestor ??= services.GetRequiredService<PostbackIngestor>();
+        var timeProvider = _timeProvider ??= services.GetRequiredService<TimeProvider>();
         var request = context.Request;
         var eventSegment = request.RouteValues.TryGetValue(EventRouteValue, out var value) ? value as string : null;
         string? body = null;

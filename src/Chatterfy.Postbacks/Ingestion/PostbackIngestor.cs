@@ -77,18 +77,21 @@ public sealed partial class PostbackIngestor
         var loggedBody = TruncateBody(request.Body);
         var logged = ReferenceEquals(loggedBody, request.Body) ? request : request with { Body = loggedBody };
         var parsed = _parser.Parse(set, request, receivedAt);
-        var logEntry = new PostbackLogEntry
-        {
-            Id = StoreIds.New(_timeProvider),
-            ReceivedAt = receivedAt,
-            SetId = set.Id,
-            Request = logged,
-            Outcome = PostbackOutcome.Rejected,
-        };
 
+        // The log entry is created once, when its warnings are known; its id is taken now, before the conversion's.
+        var logEntryId = StoreIds.New(_timeProvider);
         if (!parsed.IsValid)
         {
-            logEntry = logEntry with { Code = parsed.Rejection.Code, Warnings = Codes(parsed.Warnings) };
+            var logEntry = new PostbackLogEntry
+            {
+                Id = logEntryId,
+                ReceivedAt = receivedAt,
+                SetId = set.Id,
+                Request = logged,
+                Outcome = PostbackOutcome.Rejected,
+                Code = parsed.Rejection.Code,
+                Warnings = Codes(parsed.Warnings),
+            };
             await _store.AppendLogAsync(logEntry, cancellationToken).ConfigureAwait(false);
             LogRejected(_logger, set.Id, parsed.Rejection.Code, parsed.Rejection.Message);
             return new PostbackIngestionResult
@@ -98,7 +101,7 @@ public sealed partial class PostbackIngestor
                 NetworkId = set.NetworkId,
                 Rejection = parsed.Rejection,
                 Warnings = parsed.Warnings,
-                LogEntryId = logEntry.Id,
+                LogEntryId = logEntryId,
             };
         }
 
@@ -125,11 +128,19 @@ public sealed partial class PostbackIngestor
             Attribution = attribution,
             CampaignId = attribution == ConversionAttribution.Credited ? click!.CampaignId : set.CampaignId,
         };
-        logEntry = logEntry with { Warnings = Codes(warnings) };
+        var entry = new PostbackLogEntry
+        {
+            Id = logEntryId,
+            ReceivedAt = receivedAt,
+            SetId = set.Id,
+            Request = logged,
+            Outcome = PostbackOutcome.Rejected,
+            Warnings = Codes(warnings),
+        };
 
         // Once the store is asked to commit, the outcome must not depend on the caller hanging up: a network that
         // gave up retries and gets "duplicate", which is right only if this append completes.
-        var appended = await _store.AppendConversionAsync(record, logEntry, CancellationToken.None).ConfigureAwait(false);
+        var appended = await _store.AppendConversionAsync(record, entry, CancellationToken.None).ConfigureAwait(false);
         var outcome = appended.IsDuplicate
             ? PostbackOutcome.Duplicate
             : attribution == ConversionAttribution.Credited ? PostbackOutcome.Accepted : PostbackOutcome.Unattributed;
@@ -142,7 +153,7 @@ public sealed partial class PostbackIngestor
             ConversionId = appended.ConversionId,
             Conversion = conversion,
             Warnings = warnings,
-            LogEntryId = logEntry.Id,
+            LogEntryId = logEntryId,
         };
     }
 
@@ -165,6 +176,11 @@ public sealed partial class PostbackIngestor
 
     private static string[] Codes(IReadOnlyList<PostbackWarning> warnings)
     {
+        if (warnings.Count == 0)
+        {
+            return [];
+        }
+
         var codes = new string[warnings.Count];
         for (var i = 0; i < codes.Length; i++)
         {

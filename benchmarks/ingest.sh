@@ -1,0 +1,320 @@
+#!/usr/bin/env bash
+# HTTP ingest benchmark (issue 5 §2): in one run, on 127.0.0.1, with the same wrk settings for each,
+#   (a) the ceiling: bare Kestrel, a minimal API with the receiver's route shape that only reads the query (200 JSON)
+#   (b) the sample receiver on SQLite (synchronous=FULL, group commit)
+#   (c) the sample receiver on PostgreSQL (a throw-away server started here, like .ci/run does)
+#   (d) the sample receiver on the in-memory store
+# Before each receiver run it creates a 1Win postback set and $CLICKS clicks through the tracker API; wrk then sends
+# deposit postbacks that cycle through the clicks with a fresh transaction id each (benchmarks/ingest-deposits.lua), so
+# the measured path is a credited deposit. The receiver (and the ceiling) run on core 0, wrk and PostgreSQL on core 1.
+# Writes the table to benchmarks/results/latest.md (OUTPUT= to change) and prints it.
+#
+# Usage: benchmarks/ingest.sh            (about 6 minutes; needs root to install wrk/PostgreSQL when missing)
+# Knobs: CONNECTIONS=64 DURATION=10 REPETITIONS=3 CLICKS=1000 WARMUP=5 SOAK=60 THREADS=1 CONFIGS="ceiling sqlite postgresql inmemory"
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+CONNECTIONS="${CONNECTIONS:-64}"
+DURATION="${DURATION:-10}"
+REPETITIONS="${REPETITIONS:-3}"
+CLICKS="${CLICKS:-1000}"
+WARMUP="${WARMUP:-5}"
+SOAK="${SOAK:-60}"
+THREADS="${THREADS:-1}"
+CONFIGS="${CONFIGS:-ceiling sqlite postgresql inmemory}"
+OUTPUT="${OUTPUT:-$root/benchmarks/results/latest.md}"
+RECEIVER_CORE=0
+CLIENT_CORE=1
+API_KEY="bench-$(date +%s)-$$"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+log() { printf '== %s\n' "$*" >&2; }
+die() { printf 'ingest.sh: %s\n' "$*" >&2; exit 1; }
+
+# ---- tools -----------------------------------------------------------------------------------------------------------
+command -v taskset >/dev/null || die "taskset (util-linux) is required"
+command -v curl >/dev/null || die "curl is required"
+if [ "$(nproc)" -lt 2 ]; then die "needs 2 cores: the receiver on core 0, wrk on core 1"; fi
+if ! command -v wrk >/dev/null 2>&1; then
+  [ "$(id -u)" = "0" ] || die "wrk is not installed (apt-get install wrk, as root)"
+  log "installing wrk from Debian's packages"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+fi
+
+work="$(mktemp -d /tmp/chatterfy-ingest.XXXXXX)"
+server_pid=""
+pg_dir=""
+pg_bin=""
+
+stop_server() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  server_pid=""
+}
+as_postgres() { (cd "$pg_dir" && runuser -u postgres -- "$@"); }
+stop_postgres() {
+  if [ -n "$pg_dir" ] && [ -f "$pg_dir/data/postmaster.pid" ]; then
+    as_postgres "$pg_bin/pg_ctl" -D "$pg_dir/data" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+}
+cleanup() {
+  stop_server
+  stop_postgres
+  rm -rf "$work"
+  if [ -n "$pg_dir" ]; then rm -rf "$pg_dir"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  local port
+  for _ in $(seq 1 50); do
+    port=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
+  done
+  die "no free port found"
+}
+
+# ---- build -----------------------------------------------------------------------------------------------------------
+log "building the sample receiver and the ceiling (Release)"
+dotnet build samples/Chatterfy.Postbacks.Sample -c Release -v quiet -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; die "build failed"; }
+dotnet build benchmarks/Chatterfy.Postbacks.Ceiling -c Release -v quiet -nologo >>"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; die "build failed"; }
+sample_dir="$root/artifacts/bin/Chatterfy.Postbacks.Sample/release"
+ceiling_dir="$root/artifacts/bin/Chatterfy.Postbacks.Ceiling/release"
+[ -f "$sample_dir/Chatterfy.Postbacks.Sample.dll" ] || die "sample not built in $sample_dir"
+[ -f "$ceiling_dir/Chatterfy.Postbacks.Ceiling.dll" ] || die "ceiling not built in $ceiling_dir"
+
+# ---- PostgreSQL ------------------------------------------------------------------------------------------------------
+start_postgres() {
+  if command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1; then
+    pg_bin="$(dirname "$(readlink -f "$(command -v initdb)")")"
+  else
+    for candidate in /usr/lib/postgresql/*/bin; do
+      if [ -x "$candidate/initdb" ] && [ -x "$candidate/pg_ctl" ]; then pg_bin="$candidate"; fi
+    done
+  fi
+  if [ -z "$pg_bin" ]; then
+    [ "$(id -u)" = "0" ] || die "PostgreSQL is not installed"
+    log "installing PostgreSQL from Debian's packages"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+    for candidate in /usr/lib/postgresql/*/bin; do
+      if [ -x "$candidate/initdb" ] && [ -x "$candidate/pg_ctl" ]; then pg_bin="$candidate"; fi
+    done
+  fi
+  [ -n "$pg_bin" ] || die "PostgreSQL server binaries (initdb, pg_ctl) were not found"
+  [ "$(id -u)" = "0" ] || die "starting PostgreSQL as the postgres user needs root (runuser)"
+  pg_dir="$(mktemp -d /tmp/chatterfy-ingest-pg.XXXXXX)"
+  chown postgres:postgres "$pg_dir"
+  as_postgres "$pg_bin/initdb" -D "$pg_dir/data" -A trust -U postgres >"$pg_dir/initdb.log" 2>&1 \
+    || { cat "$pg_dir/initdb.log" >&2; die "initdb failed"; }
+  local port
+  port="$(free_port)"
+  # Durable like the SQLite run: fsync and synchronous_commit stay on (the defaults). Pinned to the client's core.
+  as_postgres taskset -c "$CLIENT_CORE" "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $pg_dir -c fsync=on -c synchronous_commit=on -c max_connections=200" start >/dev/null \
+    || { cat "$pg_dir/server.log" >&2; die "PostgreSQL did not start"; }
+  as_postgres "$pg_bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -q -c "CREATE DATABASE postbacks_bench" >/dev/null
+  pg_connection="Host=127.0.0.1;Port=$port;Username=postgres;Database=postbacks_bench"
+  pg_version="$("$pg_bin/postgres" --version | awk '{print $3}')"
+  log "PostgreSQL $pg_version on 127.0.0.1:$port (core $CLIENT_CORE)"
+}
+
+# ---- one configuration -----------------------------------------------------------------------------------------------
+# start_server NAME: starts the ceiling or the sample on its store, pinned to the receiver's core; sets port, server_pid.
+start_server() {
+  local name="$1" data="$work/$1"
+  mkdir -p "$data"
+  port="$(free_port)"
+  local -a command
+  case "$name" in
+    ceiling)
+      command=(dotnet "$ceiling_dir/Chatterfy.Postbacks.Ceiling.dll" --contentRoot "$ceiling_dir") ;;
+    sqlite)
+      command=(dotnet "$sample_dir/Chatterfy.Postbacks.Sample.dll" --contentRoot "$sample_dir"
+        --Postbacks:Store=Sqlite --Postbacks:Sqlite:DataSource="$data/postbacks.db" --Postbacks:Sqlite:Synchronous=Full) ;;
+    postgresql)
+      command=(dotnet "$sample_dir/Chatterfy.Postbacks.Sample.dll" --contentRoot "$sample_dir"
+        --Postbacks:Store=PostgreSql --Postbacks:PostgreSql:ConnectionString="$pg_connection") ;;
+    inmemory)
+      command=(dotnet "$sample_dir/Chatterfy.Postbacks.Sample.dll" --contentRoot "$sample_dir" --Postbacks:Store=InMemory) ;;
+    *) die "unknown configuration $name" ;;
+  esac
+  (cd "$data" && ASPNETCORE_ENVIRONMENT=Production Tracker__ApiKey="$API_KEY" \
+    exec taskset -c "$RECEIVER_CORE" "${command[@]}" --urls "http://127.0.0.1:$port") >"$data/server.log" 2>&1 &
+  server_pid=$!
+  local probe="http://127.0.0.1:$port/health"
+  [ "$name" = "ceiling" ] && probe="http://127.0.0.1:$port/api/postbacks/probe/deposit"
+  for _ in $(seq 1 120); do
+    if curl -fs -o /dev/null "$probe"; then return; fi
+    kill -0 "$server_pid" 2>/dev/null || { cat "$data/server.log" >&2; die "$name did not start"; }
+    sleep 0.5
+  done
+  cat "$data/server.log" >&2
+  die "$name did not answer within 60 s"
+}
+
+# prepare NAME: the deposit path and the click ids for wrk.
+prepare() {
+  local name="$1" data="$work/$1"
+  if [ "$name" = "ceiling" ]; then
+    deposit_path="/api/postbacks/AbCdEfGhIjKlMnOpQrStUv/deposit"
+    for i in $(seq 1 "$CLICKS"); do printf 'ceil%08d\n' "$i"; done >"$data/clicks.txt"
+    return
+  fi
+  local base="http://127.0.0.1:$port/api/tracker"
+  local set
+  set="$(curl -fsS -X POST "$base/postback-sets" -H "X-Api-Key: $API_KEY" -H 'Content-Type: application/json' \
+    -d '{"name":"ingest benchmark","network":"1win"}')" || die "$name: creating the postback set failed"
+  deposit_path="$(printf '%s' "$set" | grep -o '"deposit":"[^"]*"' | sed -E 's/^"deposit":"https?:\/\/[^/]*([^?"]*).*/\1/')"
+  case "$deposit_path" in /api/postbacks/*/deposit) ;; *) die "$name: unexpected deposit URL in $set" ;; esac
+  # One curl for all clicks (a config with one request per click), so creating them takes seconds, not minutes.
+  : >"$data/clicks.curl"
+  for i in $(seq 1 "$CLICKS"); do
+    printf 'url = "%s/clicks"\nrequest = "POST"\nheader = "X-Api-Key: %s"\nheader = "Content-Type: application/json"\ndata = "{\\"campaignId\\":\\"bench\\",\\"subjectId\\":\\"u%d\\"}"\nwrite-out = "\\n"\n' \
+      "$base" "$API_KEY" "$i" >>"$data/clicks.curl"
+    if [ "$i" -lt "$CLICKS" ]; then printf 'next\n' >>"$data/clicks.curl"; fi
+  done
+  curl -sS -K "$data/clicks.curl" >"$data/clicks.json" || die "$name: creating clicks failed"
+  grep -o '"clickId":"[^"]*"' "$data/clicks.json" | sed -E 's/"clickId":"([^"]*)"/\1/' >"$data/clicks.txt"
+  local created
+  created="$(wc -l <"$data/clicks.txt")"
+  [ "$created" -eq "$CLICKS" ] || die "$name: created $created clicks, expected $CLICKS"
+}
+
+# run_wrk NAME LABEL SECONDS: one wrk run on the client's core; prints "rps p50_ms p99_ms requests non2xx errors".
+run_wrk() {
+  local name="$1" label="$2" seconds="$3" data="$work/$1"
+  local out="$data/wrk-$label.txt"
+  taskset -c "$CLIENT_CORE" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 10s --latency \
+    -s "$root/benchmarks/ingest-deposits.lua" "http://127.0.0.1:$port" -- "$deposit_path" "$data/clicks.txt" "$label" >"$out" 2>&1 \
+    || { cat "$out" >&2; die "$name: wrk failed"; }
+  awk '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /Requests\/sec:/ { rps = $2 }
+    /^ +50%/ { p50 = ms($2) }
+    /^ +99%/ { p99 = ms($2) }
+    /requests in/ { requests = $1 }
+    /Non-2xx or 3xx responses:/ { non2xx = $5 }
+    /Socket errors:/ { errors = $0 }
+    END { printf "%s %.2f %.2f %s %d %s\n", rps, p50, p99, requests, non2xx, (errors == "" ? "none" : "yes") }
+  ' "$out"
+}
+
+# json_number JSON KEY: the first number stored under KEY (the stats' top-level counters come first).
+json_number() { printf '%s' "$1" | grep -o "\"$2\":[0-9]*" | head -n1 | cut -d: -f2; }
+
+kib() { awk -v key="$1" '$1 == key":" { print $2 }' "/proc/$server_pid/status"; }
+
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+
+declare -A rps p50 p99 raw counted hwm soak_growth soak_note
+run_config() {
+  local name="$1" data="$work/$1"
+  log "$name: starting"
+  start_server "$name"
+  prepare "$name"
+  local r=() l50=() l99=() line total=0 bad=0 warm
+  warm="$(run_wrk "$name" "warmup" "$WARMUP")"
+  total="$(echo "$warm" | cut -d' ' -f4)"
+  for rep in $(seq 1 "$REPETITIONS"); do
+    line="$(run_wrk "$name" "rep$rep" "$DURATION")"
+    read -r a b c d e f <<<"$line"
+    r+=("$a"); l50+=("$b"); l99+=("$c"); total=$((total + d)); bad=$((bad + e))
+    raw[$name]+="${raw[$name]:+; }$(printf '%.0f' "$a") req/s, p50 $b ms, p99 $c ms"
+    [ "$e" = "0" ] || raw[$name]+=" ($e non-2xx)"
+    [ "$f" = "none" ] || raw[$name]+=" (socket errors)"
+    log "$name rep $rep: $a req/s, p50 $b ms, p99 $c ms, $e non-2xx"
+  done
+  rps[$name]="$(median "${r[@]}")"
+  p50[$name]="$(median "${l50[@]}")"
+  p99[$name]="$(median "${l99[@]}")"
+  if [ "$name" != "ceiling" ]; then
+    # Every request of the measured runs should be a new, credited deposit: the stats must say so.
+    local stats
+    stats="$(curl -fsS "http://127.0.0.1:$port/api/tracker/stats" -H "X-Api-Key: $API_KEY")"
+    counted[$name]="$(json_number "$stats" deposits) deposits, $(json_number "$stats" unattributed) unattributed, $(json_number "$stats" rejected) rejected, for $total requests sent (warm-up and measured runs, $bad of them answered other than 2xx)"
+    if [ "$name" != "inmemory" ]; then
+      # Working set: peak so far, then the growth of the resident set over a further soak run.
+      local before after
+      before="$(kib VmRSS)"
+      local soak
+      soak="$(run_wrk "$name" "soak" "$SOAK")"
+      after="$(kib VmRSS)"
+      hwm[$name]="$(kib VmHWM)"
+      soak_growth[$name]="$(awk -v a="$before" -v b="$after" 'BEGIN { printf "%+.1f", (b - a) * 100 / a }')"
+      soak_note[$name]="$((before / 1024)) MiB → $((after / 1024)) MiB over ${SOAK} s at $(printf '%.0f' "$(echo "$soak" | cut -d' ' -f1)") req/s"
+    else
+      hwm[$name]="$(kib VmHWM)"
+    fi
+  fi
+  stop_server
+  log "$name: median ${rps[$name]} req/s, p50 ${p50[$name]} ms, p99 ${p99[$name]} ms"
+}
+
+load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
+for config in $CONFIGS; do
+  if [ "$config" = "postgresql" ] && [ -z "$pg_bin" ]; then start_postgres; fi
+  run_config "$config"
+done
+load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+# ---- report ----------------------------------------------------------------------------------------------------------
+target() {
+  case "$1" in sqlite) echo "≥ 0.5×" ;; postgresql) echo "≥ 0.3×" ;; inmemory) echo "≥ 0.8×" ;; *) echo "—" ;; esac
+}
+label() {
+  case "$1" in
+    ceiling) echo "(a) bare Kestrel ceiling" ;;
+    sqlite) echo "(b) receiver, SQLite synchronous=FULL" ;;
+    postgresql) echo "(c) receiver, PostgreSQL ${pg_version:-}" ;;
+    inmemory) echo "(d) receiver, in-memory store" ;;
+  esac
+}
+ceiling_rps="${rps[ceiling]:-}"
+{
+  echo "# HTTP ingest benchmark: latest results"
+  echo
+  echo "- **Date:** $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "- **Command:** \`benchmarks/ingest.sh\`"
+  echo "- **Machine:** $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME"); .NET $(dotnet --version) SDK; $(wrk -v 2>&1 | head -n1 | awk '{print $1, $2}'). Load average (1, 5, 15 min) $load_start at the start, $load_end at the end: other work shared the machine."
+  echo "- **Pinning:** receiver and ceiling on core $RECEIVER_CORE, wrk and PostgreSQL on core $CLIENT_CORE (\`taskset\`)."
+  echo "- **Client:** wrk, $THREADS thread, $CONNECTIONS connections, ${DURATION} s per run after a ${WARMUP} s warm-up, $REPETITIONS runs, median of each column. GET deposit postbacks of a 1Win set (\`clickid\`, \`fields.user_id\`, \`fields.country\`, \`amount\`, \`tid\`) cycling through $CLICKS clicks created through the tracker API, a fresh transaction id each: every request is a new, credited deposit. The ceiling gets the same requests."
+  echo
+  echo "| Configuration | Requests/s | p50 | p99 | Ratio to (a) | Target |"
+  echo "|---|---:|---:|---:|---:|---|"
+  for config in $CONFIGS; do
+    ratio="—"
+    if [ -n "$ceiling_rps" ] && [ "$config" != "ceiling" ]; then ratio="$(awk -v a="${rps[$config]}" -v c="$ceiling_rps" 'BEGIN { printf "%.2f×", a / c }')"; fi
+    [ "$config" = "ceiling" ] && ratio="1.00×"
+    printf '| %s | %.0f | %s ms | %s ms | %s | %s |\n' "$(label "$config")" "${rps[$config]}" "${p50[$config]}" "${p99[$config]}" "$ratio" "$(target "$config")"
+  done
+  echo
+  echo "Runs: "
+  for config in $CONFIGS; do echo "- $(label "$config"): ${raw[$config]}"; done
+  echo
+  echo "Stored, according to the receiver's stats after the measured runs:"
+  for config in $CONFIGS; do
+    [ "$config" = "ceiling" ] || echo "- $(label "$config"): ${counted[$config]}"
+  done
+  echo
+  echo "| Receiver memory | Peak working set (VmHWM) | Resident set over the ${SOAK} s soak |"
+  echo "|---|---:|---|"
+  for config in $CONFIGS; do
+    case "$config" in
+      sqlite|postgresql) printf '| %s | %d MiB | %s%% (%s) |\n' "$(label "$config")" "$(( ${hwm[$config]} / 1024 ))" "${soak_growth[$config]}" "${soak_note[$config]}" ;;
+      inmemory) printf '| %s | %d MiB | not measured: the in-memory store grows by design |\n' "$(label "$config")" "$(( ${hwm[$config]} / 1024 ))" ;;
+    esac
+  done
+} >"$work/latest.md"
+mkdir -p "$(dirname "$OUTPUT")"
+cp "$work/latest.md" "$OUTPUT"
+cat "$OUTPUT"
