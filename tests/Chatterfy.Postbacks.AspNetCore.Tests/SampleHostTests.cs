@@ -57,6 +57,41 @@ public sealed class SampleHostTests : IDisposable
         health.StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
+    [Fact]
+    public async Task RunsOnTheInMemoryStoreWhenConfigured()
+    {
+        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseSetting("Postbacks:Store", "InMemory");
+            builder.UseSetting("Tracker:ApiKey", "test-key");
+        });
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", "test-key");
+        using var created = await client.PostAsJsonAsync("/api/tracker/postback-sets", new { name = "1Win", network = "1win" });
+        var set = await created.Content.ReadFromJsonAsync<JsonElement>();
+        using var clickResponse = await client.PostAsJsonAsync("/api/tracker/clicks", new { campaignId = "spring" });
+        var clickId = (await clickResponse.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("clickId").GetString();
+        var deposit = new Uri(set.GetProperty("urls").GetProperty("deposit").GetString()!).AbsolutePath;
+
+        using var accepted = await client.GetAsync($"{deposit}?clickid={clickId}&amount=10&tid=t-1");
+        var stats = await client.GetFromJsonAsync<JsonElement>("/api/tracker/stats");
+
+        (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString().Should().Be("accepted");
+        stats.GetProperty("deposits").GetInt64().Should().Be(1);
+        File.Exists(Path.Combine(_directory, "postbacks.db")).Should().BeFalse("the in-memory store writes no file");
+        Directory.GetFiles(AppContext.BaseDirectory, "postbacks.db").Should().BeEmpty();
+    }
+
+    [Fact]
+    public void RefusesAnUnknownStore()
+    {
+        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder => builder.UseSetting("Postbacks:Store", "Redis"));
+
+        var act = () => factory.CreateClient();
+
+        act.Should().Throw<InvalidOperationException>().WithMessage("*Postbacks:Store is 'Redis'*");
+    }
+
     public void Dispose()
     {
         _factory.Dispose();
