@@ -20,6 +20,13 @@ internal sealed class JsonOk<T>(T value, JsonTypeInfo<T> typeInfo) : IResult, IE
     public Task ExecuteAsync(HttpContext httpContext)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
+
+        // The receiver's answer, written for every postback, has its own allocation-free writer (same JSON).
+        if (Value is PostbackResultResponse result)
+        {
+            return PostbackResultJson.WriteAsync(httpContext, result);
+        }
+
         httpContext.Response.StatusCode = StatusCodes.Status200OK;
         return httpContext.Response.WriteAsJsonAsync(Value, typeInfo, JsonBody.ContentType);
     }
