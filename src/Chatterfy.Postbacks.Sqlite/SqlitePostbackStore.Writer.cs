@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Chatterfy.Postbacks.Sqlite;
 
-// The single writer: group commit with one savepoint per write.
+// The single writer: group commit; a write that fails is undone alone (see RunBatch).
 public sealed partial class SqlitePostbackStore
 {
     private const int SqliteConstraint = 19;
@@ -54,28 +54,29 @@ public sealed partial class SqlitePostbackStore
             var session = _writeSession ??= new WriteSession(connection);
 
             // BEGIN IMMEDIATE takes the write lock up front, waiting up to the busy timeout for another process holding it.
-            using var transaction = connection.BeginTransaction(deferred: false);
-            session.Transaction = transaction;
-            foreach (var item in batch)
+            var transaction = connection.BeginTransaction(deferred: false);
+            try
             {
-                session.Command("SAVEPOINT item").ExecuteNonQuery();
-                try
-                {
-                    item.Execute(session);
-                    session.Command("RELEASE item").ExecuteNonQuery();
-                }
-                catch (Exception ex) when (IsItemFailure(ex))
-                {
-                    // Undo this write only; its neighbours in the batch go on.
-                    session.Command("ROLLBACK TO item").ExecuteNonQuery();
-                    session.Command("RELEASE item").ExecuteNonQuery();
-                    item.SetFailure(ex is SqliteException constraint
-                        ? new InvalidOperationException("The write conflicts with a stored value: " + constraint.Message, constraint)
-                        : ex);
-                }
-            }
+                session.Transaction = transaction;
 
-            transaction.Commit();
+                // Writes almost never fail alone, so the batch first runs without a savepoint per write (two statements
+                // and a copy of every page each write touches, saved). If one does fail, the attempt is rolled back whole
+                // and the batch runs again, each write in its own savepoint, so that only the failing one is undone.
+                if (!TryRunWithoutSavepoints(session, batch))
+                {
+                    transaction.Rollback();
+                    transaction.Dispose();
+                    transaction = connection.BeginTransaction(deferred: false);
+                    session.Transaction = transaction;
+                    RunWithSavepoints(session, batch);
+                }
+
+                transaction.Commit();
+            }
+            finally
+            {
+                transaction.Dispose();
+            }
         }
 #pragma warning disable CA1031 // The writer must outlive any failure, and every waiting caller gets an answer.
         catch (Exception ex)
@@ -102,6 +103,46 @@ public sealed partial class SqlitePostbackStore
 
         var elapsed = _timeProvider.GetElapsedTime(started).TotalMilliseconds;
         Log.BatchCommitted(_logger, batch.Count, elapsed);
+    }
+
+    /// <summary>Runs every write of the batch in the transaction; <see langword="false"/> when one failed alone.</summary>
+    private static bool TryRunWithoutSavepoints(WriteSession session, List<WriteItem> batch)
+    {
+        foreach (var item in batch)
+        {
+            try
+            {
+                item.Execute(session);
+            }
+            catch (Exception ex) when (IsItemFailure(ex))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static void RunWithSavepoints(WriteSession session, List<WriteItem> batch)
+    {
+        foreach (var item in batch)
+        {
+            session.Command("SAVEPOINT item").ExecuteNonQuery();
+            try
+            {
+                item.Execute(session);
+                session.Command("RELEASE item").ExecuteNonQuery();
+            }
+            catch (Exception ex) when (IsItemFailure(ex))
+            {
+                // Undo this write only; its neighbours in the batch go on.
+                session.Command("ROLLBACK TO item").ExecuteNonQuery();
+                session.Command("RELEASE item").ExecuteNonQuery();
+                item.SetFailure(ex is SqliteException constraint
+                    ? new InvalidOperationException("The write conflicts with a stored value: " + constraint.Message, constraint)
+                    : ex);
+            }
+        }
     }
 
     private void CloseWriteConnection()

@@ -19,9 +19,9 @@ namespace Chatterfy.Postbacks.Sqlite;
 /// </para>
 /// <para>
 /// Writes (sets, clicks, conversions, log entries, purges) are queued to a single writer that owns one connection. It
-/// takes up to <see cref="SqlitePostbackStoreOptions.MaxBatchSize"/> queued writes, runs them in one transaction, each
-/// in its own savepoint so a failing write (a duplicate id) is undone and answered alone, commits, and only then
-/// completes them. A write whose caller gives up waiting (its token is cancelled after it was queued) still commits.
+/// takes up to <see cref="SqlitePostbackStoreOptions.MaxBatchSize"/> queued writes, runs them in one transaction (again
+/// with a savepoint per write if one fails, so that a failing write, a duplicate id say, is undone and answered alone),
+/// commits, and only then completes them. A write whose caller gives up waiting (its token is cancelled after it was queued) still commits.
 /// When the queue holds <see cref="SqlitePostbackStoreOptions.WriteQueueCapacity"/> writes, or the database cannot be
 /// written (I/O error, disk full, locked longer than <see cref="SqlitePostbackStoreOptions.BusyTimeout"/>), writes fail
 /// with <see cref="PostbackStoreUnavailableException"/> and nothing of them is committed.
@@ -245,10 +245,10 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
             };
             ExecuteNonQuery(connection, "PRAGMA synchronous = " + synchronous);
 
-            // Each write runs in its own savepoint, and SQLite journals the pages a savepoint changes so that it can roll
-            // them back. With the default temp_store that journal is a temporary file: one write system call per page
-            // per write, the writer's largest cost under load. In memory it costs a copy; it lives only until the
-            // batch's transaction ends, and durability does not depend on it (the write-ahead log is unchanged).
+            // SQLite journals the pages a savepoint or statement changes so that it can roll them back. With the default
+            // temp_store that journal is a temporary file: a write system call per page, the writer's largest cost under
+            // load when every write had its own savepoint. In memory it costs a copy; it lives only until the batch's
+            // transaction ends, and durability does not depend on it (the write-ahead log is unchanged).
             ExecuteNonQuery(connection, "PRAGMA temp_store = MEMORY");
             ExecuteNonQuery(connection, string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(long)_options.BusyTimeout.TotalMilliseconds}"));
             return connection;
