@@ -7,9 +7,12 @@
 # Before each receiver run it creates a 1Win postback set and $CLICKS clicks through the tracker API; wrk then sends
 # deposit postbacks that cycle through the clicks with a fresh transaction id each (benchmarks/ingest-deposits.lua), so
 # the measured path is a credited deposit. The receiver (and the ceiling) run on core 0, wrk and PostgreSQL on core 1.
+# All four servers run side by side (idle but for the one under load) and the repetitions are interleaved: round r
+# measures (a), (b), (c), (d) one after the other, so each round's ratios to (a) see the same machine. The table gives
+# the median of each column and the median of the per-round ratios.
 # Writes the table to benchmarks/results/latest.md (OUTPUT= to change) and prints it.
 #
-# Usage: benchmarks/ingest.sh            (about 6 minutes; needs root to install wrk/PostgreSQL when missing)
+# Usage: benchmarks/ingest.sh            (about 5 minutes; needs root to install wrk/PostgreSQL when missing)
 # Knobs: CONNECTIONS=64 DURATION=10 REPETITIONS=3 CLICKS=1000 WARMUP=5 SOAK=60 THREADS=1 CONFIGS="ceiling sqlite postgresql inmemory"
 set -euo pipefail
 
@@ -46,18 +49,19 @@ if ! command -v wrk >/dev/null 2>&1; then
 fi
 
 work="$(mktemp -d /tmp/chatterfy-ingest.XXXXXX)"
+declare -A server_pids ports
 server_pid=""
 pg_dir=""
 pg_bin=""
 
 stop_server() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
+  local pid="$1"
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
   fi
-  server_pid=""
 }
 as_postgres() { (cd "$pg_dir" && runuser -u postgres -- "$@"); }
 stop_postgres() {
@@ -66,7 +70,8 @@ stop_postgres() {
   fi
 }
 cleanup() {
-  stop_server
+  local pid
+  for pid in "${server_pids[@]}"; do stop_server "$pid"; done
   stop_postgres
   rm -rf "$work"
   if [ -n "$pg_dir" ]; then rm -rf "$pg_dir"; fi
@@ -129,7 +134,7 @@ start_postgres() {
 }
 
 # ---- one configuration -----------------------------------------------------------------------------------------------
-# start_server NAME: starts the ceiling or the sample on its store, pinned to the receiver's core; sets port, server_pid.
+# start_server NAME: starts the ceiling or the sample on its store, pinned to the receiver's core; records its pid and port.
 start_server() {
   local name="$1" data="$work/$1"
   mkdir -p "$data"
@@ -151,6 +156,8 @@ start_server() {
   (cd "$data" && ASPNETCORE_ENVIRONMENT=Production Tracker__ApiKey="$API_KEY" \
     exec taskset -c "$RECEIVER_CORE" "${command[@]}" --urls "http://127.0.0.1:$port") >"$data/server.log" 2>&1 &
   server_pid=$!
+  server_pids[$name]=$server_pid
+  ports[$name]=$port
   local probe="http://127.0.0.1:$port/health"
   [ "$name" = "ceiling" ] && probe="http://127.0.0.1:$port/api/postbacks/probe/deposit"
   for _ in $(seq 1 120); do
@@ -162,11 +169,11 @@ start_server() {
   die "$name did not answer within 60 s"
 }
 
-# prepare NAME: the deposit path and the click ids for wrk.
+# prepare NAME: the deposit path (in $data/deposit-path) and the click ids (in $data/clicks.txt) for wrk.
 prepare() {
-  local name="$1" data="$work/$1"
+  local name="$1" data="$work/$1" port="${ports[$1]}" deposit_path
   if [ "$name" = "ceiling" ]; then
-    deposit_path="/api/postbacks/AbCdEfGhIjKlMnOpQrStUv/deposit"
+    echo "/api/postbacks/AbCdEfGhIjKlMnOpQrStUv/deposit" >"$data/deposit-path"
     for i in $(seq 1 "$CLICKS"); do printf 'ceil%08d\n' "$i"; done >"$data/clicks.txt"
     return
   fi
@@ -176,6 +183,7 @@ prepare() {
     -d '{"name":"ingest benchmark","network":"1win"}')" || die "$name: creating the postback set failed"
   deposit_path="$(printf '%s' "$set" | grep -o '"deposit":"[^"]*"' | sed -E 's/^"deposit":"https?:\/\/[^/]*([^?"]*).*/\1/')"
   case "$deposit_path" in /api/postbacks/*/deposit) ;; *) die "$name: unexpected deposit URL in $set" ;; esac
+  echo "$deposit_path" >"$data/deposit-path"
   # One curl for all clicks (a config with one request per click), so creating them takes seconds, not minutes.
   : >"$data/clicks.curl"
   for i in $(seq 1 "$CLICKS"); do
@@ -195,7 +203,7 @@ run_wrk() {
   local name="$1" label="$2" seconds="$3" data="$work/$1"
   local out="$data/wrk-$label.txt"
   taskset -c "$CLIENT_CORE" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 10s --latency \
-    -s "$root/benchmarks/ingest-deposits.lua" "http://127.0.0.1:$port" -- "$deposit_path" "$data/clicks.txt" "$label" >"$out" 2>&1 \
+    -s "$root/benchmarks/ingest-deposits.lua" "http://127.0.0.1:${ports[$name]}" -- "$(cat "$data/deposit-path")" "$data/clicks.txt" "$label" >"$out" 2>&1 \
     || { cat "$out" >&2; die "$name: wrk failed"; }
   awk '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
@@ -212,58 +220,66 @@ run_wrk() {
 # json_number JSON KEY: the first number stored under KEY (the stats' top-level counters come first).
 json_number() { printf '%s' "$1" | grep -o "\"$2\":[0-9]*" | head -n1 | cut -d: -f2; }
 
-kib() { awk -v key="$1" '$1 == key":" { print $2 }' "/proc/$server_pid/status"; }
+# kib NAME KEY: a line of the server's /proc status, in KiB (VmRSS, VmHWM).
+kib() { awk -v key="$2" '$1 == key":" { print $2 }' "/proc/${server_pids[$1]}/status"; }
 
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
-declare -A rps p50 p99 raw counted hwm soak_growth soak_note
-run_config() {
-  local name="$1" data="$work/$1"
-  log "$name: starting"
-  start_server "$name"
-  prepare "$name"
-  local r=() l50=() l99=() line total=0 bad=0 warm
-  warm="$(run_wrk "$name" "warmup" "$WARMUP")"
-  total="$(echo "$warm" | cut -d' ' -f4)"
-  for rep in $(seq 1 "$REPETITIONS"); do
-    line="$(run_wrk "$name" "rep$rep" "$DURATION")"
-    read -r a b c d e f <<<"$line"
-    r+=("$a"); l50+=("$b"); l99+=("$c"); total=$((total + d)); bad=$((bad + e))
-    raw[$name]+="${raw[$name]:+; }$(printf '%.0f' "$a") req/s, p50 $b ms, p99 $c ms"
-    [ "$e" = "0" ] || raw[$name]+=" ($e non-2xx)"
-    [ "$f" = "none" ] || raw[$name]+=" (socket errors)"
-    log "$name rep $rep: $a req/s, p50 $b ms, p99 $c ms, $e non-2xx"
-  done
-  rps[$name]="$(median "${r[@]}")"
-  p50[$name]="$(median "${l50[@]}")"
-  p99[$name]="$(median "${l99[@]}")"
-  if [ "$name" != "ceiling" ]; then
-    # Every request of the measured runs should be a new, credited deposit: the stats must say so.
-    local stats
-    stats="$(curl -fsS "http://127.0.0.1:$port/api/tracker/stats" -H "X-Api-Key: $API_KEY")"
-    counted[$name]="$(json_number "$stats" deposits) deposits, $(json_number "$stats" unattributed) unattributed, $(json_number "$stats" rejected) rejected, for $total requests sent (warm-up and measured runs, $bad of them answered other than 2xx)"
-    if [ "$name" != "inmemory" ]; then
-      # Working set: peak so far, then the growth of the resident set over a further soak run.
-      local before after
-      before="$(kib VmRSS)"
-      local soak
-      soak="$(run_wrk "$name" "soak" "$SOAK")"
-      after="$(kib VmRSS)"
-      hwm[$name]="$(kib VmHWM)"
-      soak_growth[$name]="$(awk -v a="$before" -v b="$after" 'BEGIN { printf "%+.1f", (b - a) * 100 / a }')"
-      soak_note[$name]="$((before / 1024)) MiB → $((after / 1024)) MiB over ${SOAK} s at $(printf '%.0f' "$(echo "$soak" | cut -d' ' -f1)") req/s"
-    else
-      hwm[$name]="$(kib VmHWM)"
-    fi
-  fi
-  stop_server
-  log "$name: median ${rps[$name]} req/s, p50 ${p50[$name]} ms, p99 ${p99[$name]} ms"
-}
+declare -A rps p50 p99 ratio raw counted hwm soak_growth soak_note sent bad
+declare -A runs_rps runs_p50 runs_p99 runs_ratio
 
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 for config in $CONFIGS; do
   if [ "$config" = "postgresql" ] && [ -z "$pg_bin" ]; then start_postgres; fi
-  run_config "$config"
+  log "$config: starting"
+  start_server "$config"
+  prepare "$config"
+done
+for config in $CONFIGS; do
+  warm="$(run_wrk "$config" "warmup" "$WARMUP")"
+  sent[$config]="$(echo "$warm" | cut -d' ' -f4)"
+  bad[$config]="$(echo "$warm" | cut -d' ' -f5)"
+done
+
+for rep in $(seq 1 "$REPETITIONS"); do
+  for config in $CONFIGS; do
+    read -r a b c d e f <<<"$(run_wrk "$config" "rep$rep" "$DURATION")"
+    runs_rps[$config]+=" $a"; runs_p50[$config]+=" $b"; runs_p99[$config]+=" $c"
+    sent[$config]=$(( ${sent[$config]} + d )); bad[$config]=$(( ${bad[$config]} + e ))
+    if [ "$config" = "ceiling" ]; then round_ceiling="$a"; fi
+    if [ -n "${round_ceiling:-}" ]; then
+      runs_ratio[$config]+=" $(awk -v x="$a" -v c="$round_ceiling" 'BEGIN { printf "%.3f", x / c }')"
+    fi
+    raw[$config]+="${raw[$config]:+; }$(printf '%.0f' "$a") req/s, p50 $b ms, p99 $c ms"
+    [ "$e" = "0" ] || raw[$config]+=" ($e non-2xx)"
+    [ "$f" = "none" ] || raw[$config]+=" (socket errors)"
+    log "round $rep, $config: $a req/s, p50 $b ms, p99 $c ms, $e non-2xx"
+  done
+  round_ceiling=""
+done
+
+for config in $CONFIGS; do
+  # shellcheck disable=SC2086 # the lists are space-separated numbers
+  rps[$config]="$(median ${runs_rps[$config]})"; p50[$config]="$(median ${runs_p50[$config]})"; p99[$config]="$(median ${runs_p99[$config]})"
+  # shellcheck disable=SC2086
+  if [ -n "${runs_ratio[$config]:-}" ]; then ratio[$config]="$(median ${runs_ratio[$config]})"; fi
+  if [ "$config" = "ceiling" ]; then continue; fi
+  # Every request should have been a new, credited deposit: the stats must say so.
+  stats="$(curl -fsS "http://127.0.0.1:${ports[$config]}/api/tracker/stats" -H "X-Api-Key: $API_KEY")"
+  counted[$config]="$(json_number "$stats" deposits) deposits, $(json_number "$stats" unattributed) unattributed, $(json_number "$stats" rejected) rejected, for ${sent[$config]} requests wrk counted (warm-up and measured runs; ${bad[$config]} answered other than 2xx)"
+  hwm[$config]="$(kib "$config" VmHWM)"
+done
+
+# Working set over a soak on the durable stores: the resident set before and after, and the peak.
+for config in $CONFIGS; do
+  case "$config" in sqlite|postgresql) ;; *) continue ;; esac
+  log "$config: ${SOAK} s soak"
+  before="$(kib "$config" VmRSS)"
+  soak="$(run_wrk "$config" "soak" "$SOAK")"
+  after="$(kib "$config" VmRSS)"
+  hwm[$config]="$(kib "$config" VmHWM)"
+  soak_growth[$config]="$(awk -v a="$before" -v b="$after" 'BEGIN { printf "%+.1f", (b - a) * 100 / a }')"
+  soak_note[$config]="$((before / 1024)) MiB → $((after / 1024)) MiB over ${SOAK} s at $(printf '%.0f' "$(echo "$soak" | cut -d' ' -f1)") req/s"
 done
 load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -287,21 +303,20 @@ ceiling_rps="${rps[ceiling]:-}"
   echo "- **Command:** \`benchmarks/ingest.sh\`"
   echo "- **Machine:** $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME"); .NET $(dotnet --version) SDK; $(wrk -v 2>&1 | head -n1 | awk '{print $1, $2}'). Load average (1, 5, 15 min) $load_start at the start, $load_end at the end: other work shared the machine."
   echo "- **Pinning:** receiver and ceiling on core $RECEIVER_CORE, wrk and PostgreSQL on core $CLIENT_CORE (\`taskset\`)."
-  echo "- **Client:** wrk, $THREADS thread, $CONNECTIONS connections, ${DURATION} s per run after a ${WARMUP} s warm-up, $REPETITIONS runs, median of each column. GET deposit postbacks of a 1Win set (\`clickid\`, \`fields.user_id\`, \`fields.country\`, \`amount\`, \`tid\`) cycling through $CLICKS clicks created through the tracker API, a fresh transaction id each: every request is a new, credited deposit. The ceiling gets the same requests."
+  echo "- **Client:** wrk, $THREADS thread, $CONNECTIONS connections, ${DURATION} s per run after a ${WARMUP} s warm-up, $REPETITIONS interleaved rounds (each round runs (a) to (d) one after the other), median of each column; the ratio is the median of the per-round ratios to (a). GET deposit postbacks of a 1Win set (\`clickid\`, \`fields.user_id\`, \`fields.country\`, \`amount\`, \`tid\`) cycling through $CLICKS clicks created through the tracker API, a fresh transaction id each: every request is a new, credited deposit. The ceiling gets the same requests."
   echo
   echo "| Configuration | Requests/s | p50 | p99 | Ratio to (a) | Target |"
   echo "|---|---:|---:|---:|---:|---|"
   for config in $CONFIGS; do
-    ratio="—"
-    if [ -n "$ceiling_rps" ] && [ "$config" != "ceiling" ]; then ratio="$(awk -v a="${rps[$config]}" -v c="$ceiling_rps" 'BEGIN { printf "%.2f×", a / c }')"; fi
-    [ "$config" = "ceiling" ] && ratio="1.00×"
-    printf '| %s | %.0f | %s ms | %s ms | %s | %s |\n' "$(label "$config")" "${rps[$config]}" "${p50[$config]}" "${p99[$config]}" "$ratio" "$(target "$config")"
+    shown="—"
+    if [ -n "${ratio[$config]:-}" ]; then shown="$(printf '%.2f×' "${ratio[$config]}")"; fi
+    printf '| %s | %.0f | %.2f ms | %.2f ms | %s | %s |\n' "$(label "$config")" "${rps[$config]}" "${p50[$config]}" "${p99[$config]}" "$shown" "$(target "$config")"
   done
   echo
-  echo "Runs: "
+  echo "Rounds, in order:"
   for config in $CONFIGS; do echo "- $(label "$config"): ${raw[$config]}"; done
   echo
-  echo "Stored, according to the receiver's stats after the measured runs:"
+  echo "Stored, according to each receiver's stats after the measured rounds (wrk does not count the requests still in flight when a run ends, so the stores hold up to $CONNECTIONS more per run):"
   for config in $CONFIGS; do
     [ "$config" = "ceiling" ] || echo "- $(label "$config"): ${counted[$config]}"
   done
