@@ -13,7 +13,7 @@
 # Writes the table to benchmarks/results/latest.md (OUTPUT= to change) and prints it.
 #
 # Usage: benchmarks/ingest.sh            (about 5 minutes; needs root to install wrk/PostgreSQL when missing)
-# Knobs: CONNECTIONS=64 DURATION=10 REPETITIONS=3 CLICKS=1000 WARMUP=5 SOAK=60 THREADS=1 CONFIGS="ceiling sqlite postgresql inmemory"
+# Knobs: CONNECTIONS=64 DURATION=10 REPETITIONS=3 CLICKS=1000 WARMUP=10 SOAK=60 THREADS=1 CONFIGS="ceiling sqlite postgresql inmemory"
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,7 +23,7 @@ CONNECTIONS="${CONNECTIONS:-64}"
 DURATION="${DURATION:-10}"
 REPETITIONS="${REPETITIONS:-3}"
 CLICKS="${CLICKS:-1000}"
-WARMUP="${WARMUP:-5}"
+WARMUP="${WARMUP:-10}"
 SOAK="${SOAK:-60}"
 THREADS="${THREADS:-1}"
 CONFIGS="${CONFIGS:-ceiling sqlite postgresql inmemory}"
@@ -319,6 +319,26 @@ ceiling_rps="${rps[ceiling]:-}"
   echo "Stored, according to each receiver's stats after the measured rounds (wrk does not count the requests still in flight when a run ends, so the stores hold up to $CONNECTIONS more per run):"
   for config in $CONFIGS; do
     [ "$config" = "ceiling" ] || echo "- $(label "$config"): ${counted[$config]}"
+  done
+  echo
+  echo "| Target | Result |"
+  echo "|---|---|"
+  for config in $CONFIGS; do
+    case "$config" in
+      sqlite) want=0.5 ;; postgresql) want=0.3 ;; inmemory) want=0.8 ;; *) continue ;;
+    esac
+    [ -n "${ratio[$config]:-}" ] || continue
+    verdict="$(awk -v r="${ratio[$config]}" -v w="$want" 'BEGIN { print (r >= w ? "met" : "missed") }')"
+    printf '| %s ≥ %s× the ceiling | %s: %.2f× |\n' "$(label "$config")" "$want" "$verdict" "${ratio[$config]}"
+  done
+  if [ -n "${p99[sqlite]:-}" ]; then
+    printf '| p99 ≤ 25 ms on SQLite at %d connections | %s: %.2f ms |\n' "$CONNECTIONS" "$(awk -v p="${p99[sqlite]}" 'BEGIN { print (p <= 25 ? "met" : "missed") }')" "${p99[sqlite]}"
+  fi
+  for config in sqlite postgresql; do
+    [ -n "${hwm[$config]:-}" ] && [ -n "${soak_growth[$config]:-}" ] || continue
+    printf '| %s: peak working set ≤ 250 MB, growth over %d s ≤ 10%% | %s: %d MiB, %s%% |\n' "$(label "$config")" "$SOAK" \
+      "$(awk -v h="${hwm[$config]}" -v g="${soak_growth[$config]}" 'BEGIN { print (h * 1024 <= 250e6 && g <= 10 ? "met" : "missed") }')" \
+      "$(( ${hwm[$config]} / 1024 ))" "${soak_growth[$config]}"
   done
   echo
   echo "| Receiver memory | Peak working set (VmHWM) | Resident set over the ${SOAK} s soak |"
