@@ -79,7 +79,8 @@ public sealed class LinkTemplate
             }
 
             var name = Intern(macros, MacroSyntax.Normalize(text[nameRange]));
-            segments.Add(new TemplateSegment(macroStart, macroLength, name, TemplateValues.Classify(name)));
+            var source = TemplateValues.Classify(name);
+            segments.Add(new TemplateSegment(macroStart, macroLength, name, source, TemplateValues.KeyOf(source, name)));
             literalStart = macroStart + macroLength;
         }
 
@@ -155,7 +156,7 @@ public sealed class LinkTemplate
                 {
                     buffer.Append(written);
                 }
-                else if (templateValues is not null ? templateValues.TryGetValue(segment.Source, name, out var value) : values.TryGetValue(name, out value))
+                else if (templateValues is not null ? templateValues.TryGetValue(segment.Source, name, segment.Key, out var value) : values.TryGetValue(name, out value))
                 {
                     if (IsUrl)
                     {

@@ -8,4 +8,5 @@ namespace Chatterfy.Postbacks.Templates;
 /// <param name="Length">The length of the slice; for a macro, the whole <c>{{ … }}</c> as written.</param>
 /// <param name="MacroName">The normalized macro name, or <see langword="null"/> for a literal.</param>
 /// <param name="Source">For a macro, where a <see cref="TemplateValues"/> finds its value, classified once.</param>
-internal readonly record struct TemplateSegment(int Start, int Length, string? MacroName, TemplateValues.MacroSource Source = default);
+/// <param name="Key">For a tracker field or field macro, its dictionary key in <see cref="TemplateValues"/>.</param>
+internal readonly record struct TemplateSegment(int Start, int Length, string? MacroName, TemplateValues.MacroSource Source = default, string? Key = null);

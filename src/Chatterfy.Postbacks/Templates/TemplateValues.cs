@@ -76,7 +76,7 @@ public sealed class TemplateValues : IMacroValueSource
     public bool TryGetValue(string name, [NotNullWhen(true)] out string? value)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return TryGetValue(Classify(name), name, out value);
+        return TryGetValue(Classify(name), name, key: null, out value);
     }
 
     /// <summary>Tells which of this class's sources resolves a macro name; see the remarks of <see cref="TemplateValues"/>.</summary>
@@ -113,9 +113,13 @@ public sealed class TemplateValues : IMacroValueSource
     /// </summary>
     /// <param name="source">The source of <paramref name="name"/>, from <see cref="Classify"/>.</param>
     /// <param name="name">The macro name.</param>
+    /// <param name="key">
+    /// For a tracker field or field, the key without its prefix (<see cref="KeyOf"/>), or <see langword="null"/> to look
+    /// it up from <paramref name="name"/> as a span; a string key takes the dictionary's faster string path.
+    /// </param>
     /// <param name="value">The value.</param>
     /// <returns><see langword="true"/> when the value is known.</returns>
-    internal bool TryGetValue(MacroSource source, string name, [NotNullWhen(true)] out string? value)
+    internal bool TryGetValue(MacroSource source, string name, string? key, [NotNullWhen(true)] out string? value)
     {
         switch (source)
         {
@@ -123,10 +127,10 @@ public sealed class TemplateValues : IMacroValueSource
                 value = ClickId;
                 break;
             case MacroSource.TrackerField:
-                _ = _trackerLookup.TryGetValue(name.AsSpan(TrackerPrefix.Length), out value);
+                _ = key is null ? _trackerLookup.TryGetValue(name.AsSpan(TrackerPrefix.Length), out value) : _trackerFields.TryGetValue(key, out value);
                 break;
             case MacroSource.Field:
-                _ = _fieldsLookup.TryGetValue(name.AsSpan(FieldsPrefix.Length), out value);
+                _ = key is null ? _fieldsLookup.TryGetValue(name.AsSpan(FieldsPrefix.Length), out value) : _fields.TryGetValue(key, out value);
                 break;
             case MacroSource.ChatId:
                 value = ChatId;
@@ -142,6 +146,17 @@ public sealed class TemplateValues : IMacroValueSource
         // A null forced into a dictionary must not break the NotNullWhen(true) promise.
         return value is not null;
     }
+
+    /// <summary>The dictionary key of a tracker field or field macro (the name without its prefix), else <see langword="null"/>.</summary>
+    /// <param name="source">The source of <paramref name="name"/>, from <see cref="Classify"/>.</param>
+    /// <param name="name">The macro name.</param>
+    /// <returns>The key, or <see langword="null"/>.</returns>
+    internal static string? KeyOf(MacroSource source, string name) => source switch
+    {
+        MacroSource.TrackerField => name[TrackerPrefix.Length..],
+        MacroSource.Field => name[FieldsPrefix.Length..],
+        _ => null,
+    };
 
     /// <summary>Where <see cref="TemplateValues"/> finds a macro's value.</summary>
     internal enum MacroSource : byte
