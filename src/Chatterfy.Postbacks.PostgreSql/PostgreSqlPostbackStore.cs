@@ -369,7 +369,7 @@ public sealed partial class PostgreSqlPostbackStore : PostbackStore
     /// The amount has more than 12 integer or 8 decimal digits (more than <c>AmountParser</c> ever reads), so it could not
     /// be kept exactly.
     /// </exception>
-    public override async ValueTask<ConversionAppendResult> AppendConversionAsync(ConversionRecord conversion, PostbackLogEntry logEntry, CancellationToken cancellationToken)
+    public override async ValueTask<ConversionAppendResult> AppendConversionAsync(ConversionRecord conversion, PostbackLogEntry logEntry, IReadOnlyList<Chatterfy.Postbacks.Forwarding.OutboxMessage> outboxMessages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(conversion);
         ArgumentNullException.ThrowIfNull(logEntry);

@@ -101,7 +101,7 @@ public sealed partial class SqlitePostbackStore
     }
 
     /// <inheritdoc />
-    public override ValueTask<ConversionAppendResult> AppendConversionAsync(ConversionRecord conversion, PostbackLogEntry logEntry, CancellationToken cancellationToken)
+    public override ValueTask<ConversionAppendResult> AppendConversionAsync(ConversionRecord conversion, PostbackLogEntry logEntry, IReadOnlyList<Chatterfy.Postbacks.Forwarding.OutboxMessage> outboxMessages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(conversion);
         ArgumentNullException.ThrowIfNull(logEntry);

@@ -1,6 +1,6 @@
 namespace Chatterfy.Postbacks.Storage;
 
-/// <summary>The result of <see cref="PostbackStore.AppendConversionAsync"/>.</summary>
+/// <summary>The result of <see cref="PostbackStore.AppendConversionAsync(ConversionRecord, PostbackLogEntry, IReadOnlyList{Forwarding.OutboxMessage}, CancellationToken)"/>.</summary>
 /// <param name="IsDuplicate"><see langword="true"/> when a conversion with the same idempotency key was already stored.</param>
 /// <param name="ConversionId">The new conversion's id, or for a duplicate the original conversion's id.</param>
 public readonly record struct ConversionAppendResult(bool IsDuplicate, string ConversionId)

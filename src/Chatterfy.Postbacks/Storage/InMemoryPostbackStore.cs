@@ -1,5 +1,6 @@
 using System.Collections.ObjectModel;
 using Chatterfy.Postbacks.Clicks;
+using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.PostbackSets;
 
@@ -14,7 +15,7 @@ namespace Chatterfy.Postbacks.Storage;
 /// are copied on the way in, so later changes to the caller's dictionaries, lists or JSON documents do not reach the store.
 /// All operations complete synchronously; an already cancelled token throws <see cref="OperationCanceledException"/>.
 /// </remarks>
-public sealed class InMemoryPostbackStore : PostbackStore
+public sealed partial class InMemoryPostbackStore : PostbackStore
 {
     private const int MaxLogLimit = 1000;
 
@@ -210,12 +211,14 @@ public sealed class InMemoryPostbackStore : PostbackStore
     }
 
     /// <inheritdoc />
-    public override ValueTask<ConversionAppendResult> AppendConversionAsync(ConversionRecord conversion, PostbackLogEntry logEntry, CancellationToken cancellationToken)
+    public override ValueTask<ConversionAppendResult> AppendConversionAsync(ConversionRecord conversion, PostbackLogEntry logEntry, IReadOnlyList<OutboxMessage> outboxMessages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(conversion);
         ArgumentNullException.ThrowIfNull(logEntry);
         ArgumentNullException.ThrowIfNull(conversion.Conversion);
+        ArgumentNullException.ThrowIfNull(outboxMessages);
         cancellationToken.ThrowIfCancellationRequested();
+        var messages = CheckNewOutboxMessages(conversion.Id, outboxMessages);
         var record = conversion with
         {
             Conversion = conversion.Conversion with { Attributes = Copy(conversion.Conversion.Attributes) },
@@ -243,7 +246,9 @@ public sealed class InMemoryPostbackStore : PostbackStore
                 throw new InvalidOperationException($"A conversion with id '{record.Id}' exists.");
             }
 
+            ThrowIfOutboxMessageExists(messages);
             _conversions.Add(record.Id, record);
+            AddOutboxMessages(messages);
             Append(_conversionsByKey, key.Value, record);
             Append(_conversionsByClick, record.Conversion.ClickId, record);
             var outcome = record.Attribution == ConversionAttribution.Credited ? PostbackOutcome.Accepted : PostbackOutcome.Unattributed;

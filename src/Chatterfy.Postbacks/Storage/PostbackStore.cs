@@ -1,4 +1,6 @@
+using Chatterfy.Postbacks.Campaigns;
 using Chatterfy.Postbacks.Clicks;
+using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.PostbackSets;
 
 namespace Chatterfy.Postbacks.Storage;
@@ -134,7 +136,29 @@ public abstract class PostbackStore
     /// A log entry with the id of <paramref name="logEntry"/> exists, or the conversion is not a duplicate and a conversion
     /// with its id exists. Nothing is stored.
     /// </exception>
-    public abstract ValueTask<ConversionAppendResult> AppendConversionAsync(ConversionRecord conversion, PostbackLogEntry logEntry, CancellationToken cancellationToken);
+    public ValueTask<ConversionAppendResult> AppendConversionAsync(ConversionRecord conversion, PostbackLogEntry logEntry, CancellationToken cancellationToken) =>
+        AppendConversionAsync(conversion, logEntry, [], cancellationToken);
+
+    /// <summary>
+    /// Appends a conversion, its log entry and its outbox messages in one transaction: as
+    /// <see cref="AppendConversionAsync(ConversionRecord, PostbackLogEntry, CancellationToken)"/>, and when the conversion is
+    /// stored (not a duplicate) every message of <paramref name="outboxMessages"/> is stored with it, as given. A duplicate
+    /// stores none of them.
+    /// </summary>
+    /// <param name="conversion">The conversion with its new id.</param>
+    /// <param name="logEntry">The request's log entry; outcome and conversion id are overwritten by the store.</param>
+    /// <param name="outboxMessages">
+    /// The messages to write with the conversion, each with a new id, <see cref="OutboxMessage.ConversionId"/> equal to the
+    /// conversion's id and status <see cref="OutboxMessageStatus.Pending"/>; may be empty.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>Whether it was accepted or a duplicate, and the conversion id (the original's for a duplicate).</returns>
+    /// <exception cref="ArgumentException">A message belongs to another conversion or is not pending. Nothing is stored.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// A log entry with the id of <paramref name="logEntry"/> exists, or the conversion is not a duplicate and a conversion
+    /// or an outbox message with its id exists. Nothing is stored.
+    /// </exception>
+    public abstract ValueTask<ConversionAppendResult> AppendConversionAsync(ConversionRecord conversion, PostbackLogEntry logEntry, IReadOnlyList<OutboxMessage> outboxMessages, CancellationToken cancellationToken);
 
     /// <summary>Gets a conversion by id.</summary>
     /// <param name="conversionId">The conversion's id.</param>
@@ -192,6 +216,132 @@ public abstract class PostbackStore
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns><see langword="true"/> when the click exists.</returns>
     public abstract ValueTask<bool> ForgetClickPersonalDataAsync(string clickId, CancellationToken cancellationToken);
+
+    /// <summary>Adds a forwarding rule.</summary>
+    /// <param name="rule">The rule; its id must be unused.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the rule is stored.</returns>
+    /// <exception cref="InvalidOperationException">A rule with the same id exists.</exception>
+    public abstract ValueTask AddForwardingRuleAsync(ForwardingRule rule, CancellationToken cancellationToken);
+
+    /// <summary>Gets a forwarding rule by id.</summary>
+    /// <param name="ruleId">The rule's id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The rule, or <see langword="null"/> (unknown or deleted).</returns>
+    public abstract ValueTask<ForwardingRule?> GetForwardingRuleAsync(string ruleId, CancellationToken cancellationToken);
+
+    /// <summary>Lists all forwarding rules, oldest first by <see cref="ForwardingRule.CreatedAt"/> then id (ordinal).</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The rules.</returns>
+    public abstract ValueTask<IReadOnlyList<ForwardingRule>> ListForwardingRulesAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes a forwarding rule. Its outbox messages are kept; the dispatcher dead-letters the pending ones when it meets
+    /// them (their rule is gone).
+    /// </summary>
+    /// <param name="ruleId">The rule's id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns><see langword="true"/> when a rule was deleted.</returns>
+    public abstract ValueTask<bool> DeleteForwardingRuleAsync(string ruleId, CancellationToken cancellationToken);
+
+    /// <summary>Adds a campaign.</summary>
+    /// <param name="campaign">The campaign; its id must be unused (ordinal).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the campaign is stored.</returns>
+    /// <exception cref="InvalidOperationException">A campaign with the same id exists.</exception>
+    public abstract ValueTask AddCampaignAsync(Campaign campaign, CancellationToken cancellationToken);
+
+    /// <summary>Gets a campaign by id (case-sensitive).</summary>
+    /// <param name="campaignId">The campaign's id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The campaign, or <see langword="null"/>.</returns>
+    public abstract ValueTask<Campaign?> GetCampaignAsync(string campaignId, CancellationToken cancellationToken);
+
+    /// <summary>Lists all campaigns by id (ordinal).</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The campaigns.</returns>
+    public abstract ValueTask<IReadOnlyList<Campaign>> ListCampaignsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Replaces a campaign's name and destination template; its id and creation time are kept from the stored campaign.</summary>
+    /// <param name="campaign">The campaign with its new values.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The stored campaign after the update, or <see langword="null"/> when none has that id.</returns>
+    public abstract ValueTask<Campaign?> UpdateCampaignAsync(Campaign campaign, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a campaign; its id may be used again. Clicks and rules that name it are kept.</summary>
+    /// <param name="campaignId">The campaign's id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns><see langword="true"/> when a campaign was deleted.</returns>
+    public abstract ValueTask<bool> DeleteCampaignAsync(string campaignId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Leases due outbox messages for one dispatcher: up to <see cref="OutboxLeaseRequest.MaxCount"/> messages that are
+    /// <see cref="OutboxMessageStatus.Pending"/>, due (<see cref="OutboxMessage.NextAttemptAt"/> at or before
+    /// <see cref="OutboxLeaseRequest.Now"/>) and not under a live lease (none, or one whose
+    /// <see cref="OutboxMessage.LeaseExpiresAt"/> is at or before <see cref="OutboxLeaseRequest.Now"/>), earliest due first
+    /// then by id (ordinal). Their <see cref="OutboxMessage.LeaseId"/> and <see cref="OutboxMessage.LeaseExpiresAt"/> are set.
+    /// </summary>
+    /// <remarks>
+    /// Race-free: concurrent calls, from this process or (for a shared database) from other instances, never lease the same
+    /// message while its lease lives.
+    /// </remarks>
+    /// <param name="request">The lease's id, the current time, the lease's duration and the most messages to lease.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The leased messages, as stored after the lease.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="OutboxLeaseRequest.MaxCount"/> is not from 1 to 10,000, or the duration is not positive.</exception>
+    public abstract ValueTask<IReadOnlyList<OutboxMessage>> LeaseOutboxMessagesAsync(OutboxLeaseRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records attempts and applies their outcomes in one transaction. A completion applies only when its message exists, is
+    /// <see cref="OutboxMessageStatus.Pending"/> and still holds the completion's lease (<see cref="OutboxMessage.LeaseId"/>
+    /// equals <see cref="OutboxCompletion.LeaseId"/>); otherwise it is skipped and nothing of it is stored. Applying one stores
+    /// its attempt, sets <see cref="OutboxMessage.AttemptCount"/> to the attempt's number, <see cref="OutboxMessage.Status"/>,
+    /// <see cref="OutboxMessage.LastErrorCode"/> and <see cref="OutboxMessage.LastError"/> to the attempt's error code and reason
+    /// (<see langword="null"/> when delivered), <see cref="OutboxMessage.NextAttemptAt"/> to the completion's when pending
+    /// (unchanged otherwise), <see cref="OutboxMessage.CompletedAt"/> to the completion's when delivered or dead-lettered
+    /// (<see langword="null"/> when pending), and clears the lease.
+    /// </summary>
+    /// <param name="completions">The completions, at most one per message.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>How many completions were applied.</returns>
+    /// <exception cref="ArgumentException">A pending completion has no <see cref="OutboxCompletion.NextAttemptAt"/>, or two completions name the same message.</exception>
+    public abstract ValueTask<int> CompleteOutboxAttemptsAsync(IReadOnlyList<OutboxCompletion> completions, CancellationToken cancellationToken);
+
+    /// <summary>Gets an outbox message by id.</summary>
+    /// <param name="messageId">The message's id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The message, or <see langword="null"/>.</returns>
+    public abstract ValueTask<OutboxMessage?> GetOutboxMessageAsync(string messageId, CancellationToken cancellationToken);
+
+    /// <summary>Lists the recorded attempts of an outbox message by number.</summary>
+    /// <param name="messageId">The message's id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The attempts; empty for an unknown message.</returns>
+    public abstract ValueTask<IReadOnlyList<OutboxAttempt>> ListOutboxAttemptsAsync(string messageId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Lists outbox messages matching the query's filters, newest first: by <see cref="OutboxMessage.CreatedAt"/> descending,
+    /// then id descending (ordinal). With <see cref="OutboxQuery.BeforeId"/>, only messages after that message in this order
+    /// are listed (whether or not it matches the filters); when no message has that id, none are.
+    /// </summary>
+    /// <param name="query">Filters and paging.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The messages, at most <see cref="OutboxQuery.Limit"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="OutboxQuery.Limit"/> is not from 1 to 1000.</exception>
+    public abstract ValueTask<IReadOnlyList<OutboxMessage>> ListOutboxMessagesAsync(OutboxQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Schedules an outbox message for delivery now. A dead letter becomes <see cref="OutboxMessageStatus.Pending"/> with
+    /// <see cref="OutboxMessage.NextAttemptAt"/> and <see cref="OutboxMessage.RetryFrom"/> set to <paramref name="now"/>
+    /// (a new retry horizon) and <see cref="OutboxMessage.CompletedAt"/> cleared; its attempt count and last error are kept.
+    /// A pending message not under a live lease gets <see cref="OutboxMessage.NextAttemptAt"/> = <paramref name="now"/>.
+    /// A leased or delivered message is left as it is.
+    /// </summary>
+    /// <param name="messageId">The message's id.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The message after the call (check its status), or <see langword="null"/> when none has that id.</returns>
+    public abstract ValueTask<OutboxMessage?> RetryOutboxMessageAsync(string messageId, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
     /// Checks that the store can serve requests (for health checks). Throws <see cref="PostbackStoreUnavailableException"/>

@@ -1,4 +1,6 @@
+using Chatterfy.Postbacks.Campaigns;
 using Chatterfy.Postbacks.Clicks;
+using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.PostbackSets;
 using Chatterfy.Postbacks.Storage;
 
@@ -38,7 +40,37 @@ internal sealed class UnavailableStore : PostbackStore
 
     public override ValueTask<Click?> FindClickAsync(string clickId, CancellationToken cancellationToken) { Guard(); return _inner.FindClickAsync(clickId, cancellationToken); }
 
-    public override ValueTask<ConversionAppendResult> AppendConversionAsync(ConversionRecord conversion, PostbackLogEntry logEntry, CancellationToken cancellationToken) { Guard(); return _inner.AppendConversionAsync(conversion, logEntry, cancellationToken); }
+    public override ValueTask AddForwardingRuleAsync(ForwardingRule rule, CancellationToken cancellationToken) { Guard(); return _inner.AddForwardingRuleAsync(rule, cancellationToken); }
+
+    public override ValueTask<ForwardingRule?> GetForwardingRuleAsync(string ruleId, CancellationToken cancellationToken) { Guard(); return _inner.GetForwardingRuleAsync(ruleId, cancellationToken); }
+
+    public override ValueTask<IReadOnlyList<ForwardingRule>> ListForwardingRulesAsync(CancellationToken cancellationToken) { Guard(); return _inner.ListForwardingRulesAsync(cancellationToken); }
+
+    public override ValueTask<bool> DeleteForwardingRuleAsync(string ruleId, CancellationToken cancellationToken) { Guard(); return _inner.DeleteForwardingRuleAsync(ruleId, cancellationToken); }
+
+    public override ValueTask AddCampaignAsync(Campaign campaign, CancellationToken cancellationToken) { Guard(); return _inner.AddCampaignAsync(campaign, cancellationToken); }
+
+    public override ValueTask<Campaign?> GetCampaignAsync(string campaignId, CancellationToken cancellationToken) { Guard(); return _inner.GetCampaignAsync(campaignId, cancellationToken); }
+
+    public override ValueTask<IReadOnlyList<Campaign>> ListCampaignsAsync(CancellationToken cancellationToken) { Guard(); return _inner.ListCampaignsAsync(cancellationToken); }
+
+    public override ValueTask<Campaign?> UpdateCampaignAsync(Campaign campaign, CancellationToken cancellationToken) { Guard(); return _inner.UpdateCampaignAsync(campaign, cancellationToken); }
+
+    public override ValueTask<bool> DeleteCampaignAsync(string campaignId, CancellationToken cancellationToken) { Guard(); return _inner.DeleteCampaignAsync(campaignId, cancellationToken); }
+
+    public override ValueTask<IReadOnlyList<OutboxMessage>> LeaseOutboxMessagesAsync(OutboxLeaseRequest request, CancellationToken cancellationToken) { Guard(); return _inner.LeaseOutboxMessagesAsync(request, cancellationToken); }
+
+    public override ValueTask<int> CompleteOutboxAttemptsAsync(IReadOnlyList<OutboxCompletion> completions, CancellationToken cancellationToken) { Guard(); return _inner.CompleteOutboxAttemptsAsync(completions, cancellationToken); }
+
+    public override ValueTask<OutboxMessage?> GetOutboxMessageAsync(string messageId, CancellationToken cancellationToken) { Guard(); return _inner.GetOutboxMessageAsync(messageId, cancellationToken); }
+
+    public override ValueTask<IReadOnlyList<OutboxAttempt>> ListOutboxAttemptsAsync(string messageId, CancellationToken cancellationToken) { Guard(); return _inner.ListOutboxAttemptsAsync(messageId, cancellationToken); }
+
+    public override ValueTask<IReadOnlyList<OutboxMessage>> ListOutboxMessagesAsync(OutboxQuery query, CancellationToken cancellationToken) { Guard(); return _inner.ListOutboxMessagesAsync(query, cancellationToken); }
+
+    public override ValueTask<OutboxMessage?> RetryOutboxMessageAsync(string messageId, DateTimeOffset now, CancellationToken cancellationToken) { Guard(); return _inner.RetryOutboxMessageAsync(messageId, now, cancellationToken); }
+
+    public override ValueTask<ConversionAppendResult> AppendConversionAsync(ConversionRecord conversion, PostbackLogEntry logEntry, IReadOnlyList<OutboxMessage> outboxMessages, CancellationToken cancellationToken) { Guard(); return _inner.AppendConversionAsync(conversion, logEntry, outboxMessages, cancellationToken); }
 
     public override ValueTask<ConversionRecord?> GetConversionAsync(string conversionId, CancellationToken cancellationToken) { Guard(); return _inner.GetConversionAsync(conversionId, cancellationToken); }
 

@@ -1,0 +1,21 @@
+namespace Chatterfy.Postbacks.Forwarding;
+
+/// <summary>Filters and paging for <see cref="Storage.PostbackStore.ListOutboxMessagesAsync"/>.</summary>
+public sealed record OutboxQuery
+{
+    /// <summary>Gets the status to list, or <see langword="null"/> for all.</summary>
+    public OutboxMessageStatus? Status { get; init; }
+
+    /// <summary>Gets the conversion whose messages to list, or <see langword="null"/> for all.</summary>
+    public string? ConversionId { get; init; }
+
+    /// <summary>Gets the rule whose messages to list, or <see langword="null"/> for all.</summary>
+    public string? RuleId { get; init; }
+
+    /// <summary>Gets the id of the last message of the previous page, or <see langword="null"/> for the first page.</summary>
+    public string? BeforeId { get; init; }
+
+    /// <summary>Gets the most messages to return, 1 to 1,000.</summary>
+    /// <value>Defaults to 100.</value>
+    public int Limit { get; init; } = 100;
+}
