@@ -2,8 +2,10 @@ using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.Forwarding.Facebook;
 using Chatterfy.Postbacks.Forwarding.HttpPostback;
 using Chatterfy.Postbacks.Storage;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
@@ -19,7 +21,9 @@ public static class ChatterfyForwardingBuilderExtensions
 
     /// <summary>
     /// Adds forwarding with both built-in destinations, <c>facebook-capi</c> and <c>http-postback</c>, the outbound URL
-    /// policy, the destination registry and the retry schedule. Safe to call more than once. Configure a destination's
+    /// policy, the destination registry, the retry schedule, forwarding rules (<see cref="ForwardingRuleService"/>), the
+    /// outbox written by ingestion and its dispatcher (<see cref="OutboxDispatcher"/>, run by a hosted service unless
+    /// <see cref="OutboxDispatcherOptions.Enabled"/> is off). Safe to call more than once. Configure a destination's
     /// HTTP client further through <see cref="AddFacebookConversions"/> or <see cref="AddHttpPostbackForwarding"/>.
     /// </summary>
     /// <param name="builder">The builder returned by <c>AddChatterfyPostbacks</c>.</param>
@@ -149,5 +153,18 @@ public static class ChatterfyForwardingBuilderExtensions
             sp.GetRequiredService<IForwardingDestinationRegistry>(),
             sp.GetRequiredService<ForwardingRuleCache>(),
             sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<OutboxSignal>();
+        services.TryAddSingleton(sp => new OutboxDispatcher(
+            sp.GetRequiredService<PostbackStore>(),
+            sp.GetRequiredService<ForwardingRuleCache>(),
+            sp.GetRequiredService<IForwardingDestinationRegistry>(),
+            sp.GetRequiredService<RetrySchedule>(),
+            sp.GetRequiredService<IOptionsMonitor<ForwardingOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<IMeterFactory>(),
+            sp.GetService<ILogger<OutboxDispatcher>>()));
+
+        // Registered always; it returns at once when Dispatcher:Enabled is off (known only once options are bound).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, OutboxDispatcherService>());
     }
 }

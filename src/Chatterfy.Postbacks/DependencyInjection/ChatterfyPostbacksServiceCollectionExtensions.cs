@@ -1,6 +1,7 @@
 using Chatterfy.Postbacks.Campaigns;
 using Chatterfy.Postbacks;
 using Chatterfy.Postbacks.Clicks;
+using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.Networks;
 using Chatterfy.Postbacks.Networks.Binomo;
@@ -47,7 +48,9 @@ public static class ChatterfyPostbacksServiceCollectionExtensions
             sp.GetRequiredService<PostbackSetCache>(),
             sp.GetRequiredService<PostbackParser>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<ILogger<PostbackIngestor>>()));
+            sp.GetService<ILogger<PostbackIngestor>>(),
+            sp.GetService<ForwardingRuleCache>(),
+            sp.GetService<OutboxSignal>()));
         services.TryAddSingleton(sp => new PostbackSetService(
             sp.GetRequiredService<PostbackStore>(),
             sp.GetRequiredService<PostbackSetCache>(),

@@ -44,4 +44,22 @@ public static class DeliveryErrorCodes
     /// unresolved messages are retried in later batches.
     /// </summary>
     public const string IsolationDeferred = "isolation_deferred";
+
+    /// <summary>The message's forwarding rule was deleted; it was not sent. Dead-lettered by the dispatcher.</summary>
+    public const string RuleDeleted = "rule_deleted";
+
+    /// <summary>The rule's destination is not registered in this host; it was not sent. Dead-lettered by the dispatcher.</summary>
+    public const string DestinationUnknown = "destination_unknown";
+
+    /// <summary>The destination refuses the rule's stored settings (e.g. after an upgrade); it was not sent. Dead-lettered by the dispatcher.</summary>
+    public const string SettingsInvalid = "settings_invalid";
+
+    /// <summary>The message's conversion is not in the store; nothing can be sent. Dead-lettered by the dispatcher.</summary>
+    public const string ConversionMissing = "conversion_missing";
+
+    /// <summary>The destination's code threw instead of returning outcomes. Retried by the dispatcher.</summary>
+    public const string DestinationException = "destination_exception";
+
+    /// <summary>An attempt failed transiently after the retry horizon had passed. Dead-lettered by the dispatcher.</summary>
+    public const string RetryHorizonPassed = "retry_horizon_passed";
 }

@@ -2,7 +2,7 @@ namespace Chatterfy.Postbacks.Forwarding;
 
 /// <summary>
 /// Options of conversion forwarding (configuration section <c>Postbacks:Forwarding</c> by convention): the outbound
-/// safety policy, the HTTP resilience of destination calls and the retry schedule. Validated at startup.
+/// safety policy, the HTTP resilience of destination calls, the retry schedule and the outbox dispatcher. Validated at startup.
 /// </summary>
 public sealed class ForwardingOptions
 {
@@ -54,4 +54,7 @@ public sealed class ForwardingOptions
 
     /// <summary>Gets the retry schedule of failed deliveries.</summary>
     public RetryScheduleOptions Retry { get; } = new();
+
+    /// <summary>Gets the options of the outbox dispatcher (section <c>Postbacks:Forwarding:Dispatcher</c>).</summary>
+    public OutboxDispatcherOptions Dispatcher { get; } = new();
 }

@@ -70,6 +70,27 @@ internal sealed class ForwardingOptionsValidator(IServiceProvider services, IEnu
             failures.Add($"{Section}Retry:JitterFactor must be between 0 and 1 (got {retry.JitterFactor}).");
         }
 
+        var dispatcher = options.Dispatcher;
+        if (dispatcher.PollInterval < TimeSpan.FromMilliseconds(10) || dispatcher.PollInterval > TimeSpan.FromMinutes(10))
+        {
+            failures.Add($"{Section}Dispatcher:PollInterval must be between 00:00:00.010 and 00:10:00 (got {dispatcher.PollInterval}).");
+        }
+
+        if (dispatcher.LeaseDuration < 2 * options.AttemptTimeout || dispatcher.LeaseDuration > TimeSpan.FromDays(1))
+        {
+            failures.Add($"{Section}Dispatcher:LeaseDuration must be at least twice AttemptTimeout and at most 1.00:00:00 (got {dispatcher.LeaseDuration} for {options.AttemptTimeout}).");
+        }
+
+        if (dispatcher.BatchSize is < 1 or > 10_000)
+        {
+            failures.Add($"{Section}Dispatcher:BatchSize must be between 1 and 10000 (got {dispatcher.BatchSize}).");
+        }
+
+        if (dispatcher.MaxConcurrentSends is < 1 or > 64)
+        {
+            failures.Add($"{Section}Dispatcher:MaxConcurrentSends must be between 1 and 64 (got {dispatcher.MaxConcurrentSends}).");
+        }
+
         ValidateDestinations(failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

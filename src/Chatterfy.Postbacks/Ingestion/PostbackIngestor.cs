@@ -1,4 +1,5 @@
 using System.Text;
+using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.PostbackSets;
 using Chatterfy.Postbacks.Storage;
 using Microsoft.Extensions.Logging;
@@ -11,6 +12,12 @@ namespace Chatterfy.Postbacks.Ingestion;
 /// the conversion with its log entry (de-duplicated by the store). Rejected requests are logged and change nothing else.
 /// Get it from the service provider after <c>AddChatterfyPostbacks()</c>.
 /// </summary>
+/// <remarks>
+/// With forwarding (<c>AddForwarding()</c>), a credited conversion is matched to the forwarding rules of its set and of its
+/// click's campaign, and one outbox message per matched rule is written in the conversion's transaction; a duplicate
+/// writes none. Unattributed conversions (unknown click, or a click of another campaign on a campaign-scoped set) are
+/// never forwarded: without a click there is no campaign to match and nothing a destination could attribute them to.
+/// </remarks>
 public sealed partial class PostbackIngestor
 {
     private readonly PostbackStore _store;
@@ -18,15 +25,27 @@ public sealed partial class PostbackIngestor
     private readonly PostbackParser _parser;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<PostbackIngestor> _logger;
+    private readonly ForwardingRuleCache? _rules;
+    private readonly OutboxSignal? _outboxSignal;
 
-    // Created by AddChatterfyPostbacks: it shares the token cache that PostbackSetService invalidates.
-    internal PostbackIngestor(PostbackStore store, PostbackSetCache sets, PostbackParser parser, TimeProvider timeProvider, ILogger<PostbackIngestor>? logger)
+    // Created by AddChatterfyPostbacks: it shares the token cache that PostbackSetService invalidates, and (with forwarding)
+    // the rule cache that ForwardingRuleService invalidates; without forwarding both of those are null.
+    internal PostbackIngestor(
+        PostbackStore store,
+        PostbackSetCache sets,
+        PostbackParser parser,
+        TimeProvider timeProvider,
+        ILogger<PostbackIngestor>? logger,
+        ForwardingRuleCache? rules = null,
+        OutboxSignal? outboxSignal = null)
     {
         _sets = sets;
         _store = store;
         _parser = parser;
         _timeProvider = timeProvider;
         _logger = logger ?? NullLogger<PostbackIngestor>.Instance;
+        _rules = rules;
+        _outboxSignal = outboxSignal;
     }
 
     /// <summary>Processes one postback request addressed to the set with <paramref name="token"/>.</summary>
@@ -138,9 +157,21 @@ public sealed partial class PostbackIngestor
             Warnings = Codes(warnings),
         };
 
+        // Without forwarding, or for an unattributed conversion, nothing is matched and nothing allocated: [] is a shared empty array.
+        IReadOnlyList<OutboxMessage> messages = [];
+        if (_rules is not null && attribution == ConversionAttribution.Credited)
+        {
+            messages = await CreateOutboxMessagesAsync(_rules, set.Id, record).ConfigureAwait(false);
+        }
+
         // Once the store is asked to commit, the outcome must not depend on the caller hanging up: a network that
         // gave up retries and gets "duplicate", which is right only if this append completes.
-        var appended = await _store.AppendConversionAsync(record, entry, CancellationToken.None).ConfigureAwait(false);
+        var appended = await _store.AppendConversionAsync(record, entry, messages, CancellationToken.None).ConfigureAwait(false);
+        if (!appended.IsDuplicate && messages.Count > 0)
+        {
+            _outboxSignal?.Notify();
+        }
+
         var outcome = appended.IsDuplicate
             ? PostbackOutcome.Duplicate
             : attribution == ConversionAttribution.Credited ? PostbackOutcome.Accepted : PostbackOutcome.Unattributed;
@@ -155,6 +186,36 @@ public sealed partial class PostbackIngestor
             Warnings = warnings,
             LogEntryId = logEntryId,
         };
+    }
+
+    private async ValueTask<IReadOnlyList<OutboxMessage>> CreateOutboxMessagesAsync(ForwardingRuleCache rules, string setId, ConversionRecord record)
+    {
+        var snapshot = await rules.GetAsync().ConfigureAwait(false);
+        var matched = ForwardingRuleCache.Match(snapshot, setId, record.CampaignId, record.Conversion.Event);
+        if (matched.Count == 0)
+        {
+            return [];
+        }
+
+        // Now, not the receive time: a replayed postback's messages are new, and their retry horizon starts today.
+        var now = _timeProvider.GetUtcNow();
+        var messages = new OutboxMessage[matched.Count];
+        for (var i = 0; i < messages.Length; i++)
+        {
+            var rule = matched[i].Rule;
+            messages[i] = new OutboxMessage
+            {
+                Id = StoreIds.New(_timeProvider),
+                ConversionId = record.Id,
+                RuleId = rule.Id,
+                DestinationId = rule.DestinationId,
+                CreatedAt = now,
+                NextAttemptAt = now,
+                RetryFrom = now,
+            };
+        }
+
+        return messages;
     }
 
     private static string? TruncateBody(string? body)

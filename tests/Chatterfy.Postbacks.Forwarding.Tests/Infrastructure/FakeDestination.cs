@@ -25,6 +25,7 @@ public sealed class FakeDestination : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<FakeAnswer> _script = new();
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
+    private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private FakeDestination(WebApplication app, Func<RecordedRequest, FakeAnswer> responder)
     {
@@ -60,6 +61,22 @@ public sealed class FakeDestination : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits, at most <paramref name="timeout"/> of real time, until at least <paramref name="count"/> requests arrived.</summary>
+    public async Task WaitForRequestsAsync(int count, TimeSpan timeout)
+    {
+        using var expired = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            var arrived = Volatile.Read(ref _arrived).Task;
+            if (_requests.Count >= count)
+            {
+                return;
+            }
+
+            await arrived.WaitAsync(expired.Token);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
@@ -78,6 +95,7 @@ public sealed class FakeDestination : IAsyncDisposable
             body,
             context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase));
         _requests.Enqueue(request);
+        Interlocked.Exchange(ref _arrived, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         var answer = _script.TryDequeue(out var scripted) ? scripted : Responder(request);
         context.Response.StatusCode = answer.Status;
         foreach (var (name, value) in answer.Headers ?? new Dictionary<string, string>())
