@@ -1,4 +1,5 @@
 using Chatterfy.Postbacks.Clicks;
+using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.Storage;
 using Microsoft.Data.Sqlite;
@@ -101,16 +102,20 @@ public sealed partial class SqlitePostbackStore
     }
 
     /// <inheritdoc />
-    public override ValueTask<ConversionAppendResult> AppendConversionAsync(ConversionRecord conversion, PostbackLogEntry logEntry, IReadOnlyList<Chatterfy.Postbacks.Forwarding.OutboxMessage> outboxMessages, CancellationToken cancellationToken)
+    public override ValueTask<ConversionAppendResult> AppendConversionAsync(ConversionRecord conversion, PostbackLogEntry logEntry, IReadOnlyList<OutboxMessage> outboxMessages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(conversion);
         ArgumentNullException.ThrowIfNull(logEntry);
         ArgumentNullException.ThrowIfNull(conversion.Conversion);
+        ArgumentNullException.ThrowIfNull(outboxMessages);
+        var messages = CheckNewOutboxMessages(conversion.Id, outboxMessages);
         var key = conversion.Conversion.IdempotencyKey;
         ArgumentNullException.ThrowIfNull(key.Value, nameof(conversion));
         var row = new ConversionRow(conversion);
         var log = new LogRow(logEntry);
 
+        // One write unit: the conversion, its outbox messages and the log entry commit together or, when any of it fails
+        // (the writer then rolls this write back alone), not at all. A duplicate stores its log entry only.
         return WriteAsync(
             session =>
             {
@@ -126,7 +131,9 @@ public sealed partial class SqlitePostbackStore
                     throw new InvalidOperationException($"A conversion with id '{row.Id}' exists.");
                 }
 
+                ThrowIfOutboxMessageExists(session, messages);
                 InsertConversion(session, row);
+                InsertOutboxMessages(session, messages);
                 var outcome = conversion.Attribution == ConversionAttribution.Credited ? PostbackOutcome.Accepted : PostbackOutcome.Unattributed;
                 InsertLog(session, log, outcome, row.Id);
                 return ConversionAppendResult.Accepted(row.Id);

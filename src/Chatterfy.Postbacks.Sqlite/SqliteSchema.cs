@@ -17,6 +17,7 @@ internal static class SqliteSchema
     public static IReadOnlyList<Migration> Migrations { get; } =
     [
         new(1, "postback sets, tokens, clicks, conversions and the postback log", V1),
+        new(2, "forwarding rules, campaigns, outbox messages and their attempts", V2),
     ];
 
     /// <summary>The schema version this code writes.</summary>
@@ -107,6 +108,64 @@ internal static class SqliteSchema
         CREATE INDEX ix_postback_log_order ON postback_log (received_at DESC, id DESC);
         CREATE INDEX ix_postback_log_set_id_order ON postback_log (set_id, received_at DESC, id DESC);
         CREATE INDEX ix_postback_log_outcome_order ON postback_log (outcome, received_at DESC, id DESC);
+        """;
+
+    // docs/storage-sqlite.md quotes this text verbatim (a test checks it): update both together.
+    private const string V2 = """
+        CREATE TABLE forwarding_rules (
+            id             TEXT    NOT NULL PRIMARY KEY,
+            name           TEXT,
+            set_id         TEXT,
+            campaign_id    TEXT,
+            destination_id TEXT    NOT NULL,
+            settings       TEXT    NOT NULL,
+            created_at     INTEGER NOT NULL
+        ) STRICT;
+
+        CREATE INDEX ix_forwarding_rules_created_at ON forwarding_rules (created_at, id);
+
+        CREATE TABLE campaigns (
+            id                   TEXT    NOT NULL PRIMARY KEY,
+            name                 TEXT,
+            destination_template TEXT    NOT NULL,
+            created_at           INTEGER NOT NULL
+        ) STRICT;
+
+        CREATE TABLE outbox_messages (
+            id               TEXT    NOT NULL PRIMARY KEY,
+            conversion_id    TEXT    NOT NULL,
+            rule_id          TEXT    NOT NULL,
+            destination_id   TEXT    NOT NULL,
+            created_at       INTEGER NOT NULL,
+            status           TEXT    NOT NULL CHECK (status IN ('pending', 'delivered', 'dead-lettered')),
+            next_attempt_at  INTEGER NOT NULL,
+            retry_from       INTEGER NOT NULL,
+            attempt_count    INTEGER NOT NULL,
+            last_error_code  TEXT,
+            last_error       TEXT,
+            completed_at     INTEGER,
+            lease_id         TEXT,
+            lease_expires_at INTEGER
+        ) STRICT;
+
+        CREATE INDEX ix_outbox_messages_due ON outbox_messages (status, next_attempt_at, id);
+        CREATE INDEX ix_outbox_messages_order ON outbox_messages (created_at DESC, id DESC);
+        CREATE INDEX ix_outbox_messages_conversion_id_order ON outbox_messages (conversion_id, created_at DESC, id DESC);
+        CREATE INDEX ix_outbox_messages_rule_id_order ON outbox_messages (rule_id, created_at DESC, id DESC);
+
+        CREATE TABLE outbox_attempts (
+            message_id        TEXT    NOT NULL REFERENCES outbox_messages (id),
+            number            INTEGER NOT NULL,
+            started_at        INTEGER NOT NULL,
+            duration          INTEGER NOT NULL,
+            status            TEXT    NOT NULL CHECK (status IN ('delivered', 'retry', 'dead-letter')),
+            http_status_code  INTEGER,
+            error_code        TEXT,
+            reason            TEXT,
+            response_excerpt  TEXT,
+            destination_error TEXT,
+            PRIMARY KEY (message_id, number)
+        ) STRICT, WITHOUT ROWID;
         """;
 
     /// <summary>One schema step.</summary>

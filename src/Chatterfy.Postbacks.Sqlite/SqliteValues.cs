@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.Storage;
 using Microsoft.Data.Sqlite;
@@ -135,6 +136,85 @@ internal static class SqliteValues
         return document.RootElement.Clone();
     }
 
+    public static string ToDb(OutboxMessageStatus value) => value switch
+    {
+        OutboxMessageStatus.Pending => "pending",
+        OutboxMessageStatus.Delivered => "delivered",
+        OutboxMessageStatus.DeadLettered => "dead-lettered",
+        _ => throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown outbox message status."),
+    };
+
+    public static OutboxMessageStatus ToOutboxMessageStatus(string value) => value switch
+    {
+        "pending" => OutboxMessageStatus.Pending,
+        "delivered" => OutboxMessageStatus.Delivered,
+        "dead-lettered" => OutboxMessageStatus.DeadLettered,
+        _ => throw new InvalidDataException($"Unknown outbox message status '{value}' in the database."),
+    };
+
+    public static string ToDb(DeliveryStatus value) => value switch
+    {
+        DeliveryStatus.Delivered => "delivered",
+        DeliveryStatus.Retry => "retry",
+        DeliveryStatus.DeadLetter => "dead-letter",
+        _ => throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown delivery status."),
+    };
+
+    public static DeliveryStatus ToDeliveryStatus(string value) => value switch
+    {
+        "delivered" => DeliveryStatus.Delivered,
+        "retry" => DeliveryStatus.Retry,
+        "dead-letter" => DeliveryStatus.DeadLetter,
+        _ => throw new InvalidDataException($"Unknown delivery status '{value}' in the database."),
+    };
+
+    public static long? ToDb(DateTimeOffset? value) => value is { } time ? ToDb(time) : null;
+
+    public static DateTimeOffset? ToNullableDateTimeOffset(long? value) => value is { } ticks ? ToDateTimeOffset(ticks) : null;
+
+    public static string? ToDb(DestinationError? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            WriteOptional(writer, "code", value.Code);
+            WriteOptional(writer, "subcode", value.Subcode);
+            WriteOptional(writer, "type", value.Type);
+            WriteOptional(writer, "message", value.Message);
+            WriteOptional(writer, "traceId", value.TraceId);
+            writer.WriteBoolean("isTransient", value.IsTransient);
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    public static DestinationError? ToDestinationError(string? json)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        return new DestinationError
+        {
+            Code = ReadOptional(root, "code"),
+            Subcode = ReadOptional(root, "subcode"),
+            Type = ReadOptional(root, "type"),
+            Message = ReadOptional(root, "message"),
+            TraceId = ReadOptional(root, "traceId"),
+            IsTransient = root.TryGetProperty("isTransient", out var transient) && transient.ValueKind == JsonValueKind.True,
+        };
+    }
+
     /// <summary>Adds a parameter, mapping <see langword="null"/> to SQL NULL.</summary>
     public static void AddValue(this SqliteParameterCollection parameters, string name, object? value) =>
         parameters.AddWithValue(name, value ?? DBNull.Value);
@@ -144,4 +224,15 @@ internal static class SqliteValues
 
     public static long? GetNullableInt64(this SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
+
+    private static void WriteOptional(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is not null)
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
+    private static string? ReadOptional(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

@@ -144,7 +144,7 @@ public sealed class DependencyInjectionTests : IDisposable
         await Initializer(provider).StartingAsync(None);
 
         File.Exists(_database.Path).Should().BeTrue();
-        _database.Scalar("PRAGMA user_version").Should().Be(1L);
+        _database.Scalar("PRAGMA user_version").Should().Be((long)SqliteSchema.LatestVersion);
     }
 
     [Fact]

@@ -301,28 +301,28 @@ public sealed class SqlitePostbackStoreTests : IDisposable
         await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => store.InitializeAsync())));
         await store.ListSetsAsync(None);
 
-        logger.Collector.GetSnapshot().Count(r => r.Id.Id == 3001).Should().Be(1);
+        logger.Collector.GetSnapshot().Count(r => r.Id.Id == 3001).Should().Be(SqliteSchema.LatestVersion, "each migration is applied once");
     }
 
     [Fact]
-    public async Task FreshFile_GetsSchemaVersion1_AndReopeningDoesNotMigrateAgain()
+    public async Task FreshFile_GetsTheLatestSchemaVersion_AndReopeningDoesNotMigrateAgain()
     {
         var firstLogger = new FakeLogger<SqlitePostbackStore>();
         var first = _database.CreateStore(logger: firstLogger);
         await first.InitializeAsync();
         await first.DisposeAsync();
 
-        _database.Scalar("PRAGMA user_version").Should().Be(1L);
+        _database.Scalar("PRAGMA user_version").Should().Be(2L);
         var applied = firstLogger.Collector.GetSnapshot().Where(r => r.Id.Id == 3001).ToList();
-        applied.Should().ContainSingle().Which.Level.Should().Be(LogLevel.Information);
-        _database.Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table'").Should().Be(5L);
+        applied.Should().HaveCount(2).And.OnlyContain(r => r.Level == LogLevel.Information);
+        _database.Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table'").Should().Be(9L);
 
         var secondLogger = new FakeLogger<SqlitePostbackStore>();
         var second = _database.CreateStore(logger: secondLogger);
         await second.InitializeAsync();
 
         secondLogger.Collector.GetSnapshot().Should().NotContain(r => r.Id.Id == 3001);
-        _database.Scalar("PRAGMA user_version").Should().Be(1L);
+        _database.Scalar("PRAGMA user_version").Should().Be(2L);
     }
 
     [Fact]

@@ -1,10 +1,12 @@
 using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.Forwarding.Facebook;
 using Chatterfy.Postbacks.Forwarding.HttpPostback;
+using Chatterfy.Postbacks.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 
@@ -136,5 +138,16 @@ public static class ChatterfyForwardingBuilderExtensions
         services.TryAddSingleton<IForwardingDestinationRegistry>(sp => new ForwardingDestinationRegistry(
             sp.GetServices<ForwardingDestination>(), sp.GetRequiredService<OutboundUrlPolicy>(), sp.GetRequiredService<IHttpClientFactory>()));
         services.TryAddSingleton(sp => new RetrySchedule(sp.GetRequiredService<IOptionsMonitor<ForwardingOptions>>()));
+        services.TryAddSingleton(sp => new ForwardingRuleCache(
+            sp.GetRequiredService<PostbackStore>(),
+            sp.GetRequiredService<IForwardingDestinationRegistry>(),
+            sp.GetRequiredService<IOptionsMonitor<ForwardingOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ForwardingRuleCache>>()));
+        services.TryAddSingleton(sp => new ForwardingRuleService(
+            sp.GetRequiredService<PostbackStore>(),
+            sp.GetRequiredService<IForwardingDestinationRegistry>(),
+            sp.GetRequiredService<ForwardingRuleCache>(),
+            sp.GetRequiredService<TimeProvider>()));
     }
 }

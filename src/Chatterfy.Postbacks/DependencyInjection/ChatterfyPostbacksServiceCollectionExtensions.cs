@@ -1,3 +1,4 @@
+using Chatterfy.Postbacks.Campaigns;
 using Chatterfy.Postbacks;
 using Chatterfy.Postbacks.Clicks;
 using Chatterfy.Postbacks.Ingestion;
@@ -37,6 +38,7 @@ public static class ChatterfyPostbacksServiceCollectionExtensions
         services.TryAddSingleton<IAffiliateNetworkRegistry>(sp => new AffiliateNetworkRegistry(sp.GetServices<AffiliateNetwork>()));
         services.TryAddSingleton<IClickIdGenerator, RandomClickIdGenerator>();
         services.TryAddSingleton<ClickService>();
+        services.TryAddSingleton<CampaignService>();
         services.TryAddSingleton<PostbackParser>();
         services.TryAddSingleton(sp => new PostbackSetCache(
             sp.GetRequiredService<PostbackStore>(), sp.GetRequiredService<IOptionsMonitor<ChatterfyPostbacksOptions>>(), sp.GetRequiredService<TimeProvider>()));

@@ -45,6 +45,13 @@ public sealed class ForwardingOptions
     /// <value>Defaults to 65,536 (64 KiB); between 1 KiB and 1 MiB.</value>
     public int MaxResponseBodyBytes { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// Gets or sets how long an instance keeps the forwarding rules in memory before reading them again. A rule created or
+    /// deleted through this instance applies at once; other instances sharing the database see it after at most this long.
+    /// </summary>
+    /// <value>Defaults to 5 seconds; between zero (read the rules for every conversion) and 5 minutes.</value>
+    public TimeSpan RuleCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Gets the retry schedule of failed deliveries.</summary>
     public RetryScheduleOptions Retry { get; } = new();
 }

@@ -44,6 +44,11 @@ internal sealed class ForwardingOptionsValidator(IServiceProvider services, IEnu
             failures.Add($"{Section}MaxResponseBodyBytes must be between 1024 and 1048576 (got {options.MaxResponseBodyBytes}).");
         }
 
+        if (options.RuleCacheDuration < TimeSpan.Zero || options.RuleCacheDuration > TimeSpan.FromMinutes(5))
+        {
+            failures.Add($"{Section}RuleCacheDuration must be between 00:00:00 and 00:05:00 (got {options.RuleCacheDuration}).");
+        }
+
         var retry = options.Retry;
         if (retry.FirstDelay < TimeSpan.FromSeconds(1))
         {

@@ -1,0 +1,217 @@
+using Chatterfy.Postbacks.Clicks;
+using Chatterfy.Postbacks.Storage;
+using Chatterfy.Postbacks.Templates;
+
+namespace Chatterfy.Postbacks.Campaigns;
+
+/// <summary>
+/// Creates and manages campaigns and renders their destinations for the click redirect. Destination templates are
+/// validated when saved, so a redirect's <c>Location</c> is always an <c>https</c> or <c>tg</c> URL with a fixed host and
+/// percent-encoded values. Get it from the service provider after <c>AddChatterfyPostbacks()</c>.
+/// </summary>
+public sealed class CampaignService
+{
+    /// <summary>The longest destination template, in characters.</summary>
+    public const int MaxDestinationLength = 2048;
+
+    private const int MaxNameLength = 200;
+    private const string ProbeValue = "x";
+
+    private readonly PostbackStore _store;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Initializes a new instance of the <see cref="CampaignService"/> class.</summary>
+    /// <param name="store">The store.</param>
+    /// <param name="timeProvider">The clock.</param>
+    public CampaignService(PostbackStore store, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _store = store;
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>Tells whether a campaign id is 1 to 64 characters of <c>[A-Za-z0-9_-]</c>.</summary>
+    /// <param name="campaignId">The id.</param>
+    /// <returns><see langword="true"/> when it is.</returns>
+    public static bool IsValidId(string? campaignId) =>
+        campaignId is { Length: > 0 and <= Campaign.MaxIdLength } && campaignId.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
+
+    /// <summary>Validates and stores a new campaign.</summary>
+    /// <param name="request">The id, name and destination template.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The stored campaign.</returns>
+    /// <exception cref="CampaignValidationException">A field is invalid, or the id is taken (field <c>id</c>).</exception>
+    public async ValueTask<Campaign> CreateAsync(NewCampaign request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var errors = Validate(request);
+        if (errors.Count == 0 && await _store.GetCampaignAsync(request.Id, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            errors["id"] = [$"A campaign with id '{request.Id}' exists."];
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new CampaignValidationException(errors);
+        }
+
+        var campaign = new Campaign
+        {
+            Id = request.Id,
+            Name = Trimmed(request.Name),
+            DestinationTemplate = request.DestinationTemplate,
+            CreatedAt = _timeProvider.GetUtcNow(),
+        };
+        try
+        {
+            await _store.AddCampaignAsync(campaign, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException exception)
+        {
+            // Another caller created it between the check and the insert.
+            throw new CampaignValidationException($"A campaign with id '{request.Id}' exists.", exception);
+        }
+
+        return campaign;
+    }
+
+    /// <summary>Replaces a campaign's name and destination template.</summary>
+    /// <param name="request">The campaign's id and its new values.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The stored campaign, or <see langword="null"/> when none has that id.</returns>
+    /// <exception cref="CampaignValidationException">A field is invalid.</exception>
+    public async ValueTask<Campaign?> UpdateAsync(NewCampaign request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var errors = Validate(request);
+        if (errors.Count > 0)
+        {
+            throw new CampaignValidationException(errors);
+        }
+
+        var campaign = new Campaign
+        {
+            Id = request.Id,
+            Name = Trimmed(request.Name),
+            DestinationTemplate = request.DestinationTemplate,
+            CreatedAt = default,
+        };
+        return await _store.UpdateCampaignAsync(campaign, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Gets a campaign by id (case-sensitive).</summary>
+    /// <param name="campaignId">The campaign's id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The campaign, or <see langword="null"/>.</returns>
+    public ValueTask<Campaign?> GetAsync(string campaignId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(campaignId);
+        return IsValidId(campaignId) ? _store.GetCampaignAsync(campaignId, cancellationToken) : new((Campaign?)null);
+    }
+
+    /// <summary>Lists all campaigns by id.</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The campaigns.</returns>
+    public ValueTask<IReadOnlyList<Campaign>> ListAsync(CancellationToken cancellationToken = default) =>
+        _store.ListCampaignsAsync(cancellationToken);
+
+    /// <summary>Deletes a campaign; its clicks and rules are kept.</summary>
+    /// <param name="campaignId">The campaign's id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns><see langword="true"/> when a campaign was deleted.</returns>
+    public ValueTask<bool> DeleteAsync(string campaignId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(campaignId);
+        return _store.DeleteCampaignAsync(campaignId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Renders a campaign's destination for a click: <c>{{tracker.clickid}}</c> and <c>{{tracker.&lt;field&gt;}}</c> are
+    /// replaced by the click's percent-encoded values; a field the click lacks renders empty.
+    /// </summary>
+    /// <param name="campaign">The campaign.</param>
+    /// <param name="click">The click.</param>
+    /// <returns>The absolute URL to redirect to.</returns>
+    public static Uri RenderDestination(Campaign campaign, Click click)
+    {
+        ArgumentNullException.ThrowIfNull(campaign);
+        ArgumentNullException.ThrowIfNull(click);
+        var template = LinkTemplate.Parse(campaign.DestinationTemplate, UnknownMacroBehavior.Empty);
+        return new Uri(template.RenderToString(TemplateValues.ForClick(click)), UriKind.Absolute);
+    }
+
+    private static Dictionary<string, string[]> Validate(NewCampaign request)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!IsValidId(request.Id))
+        {
+            errors["id"] = [$"A campaign id is 1 to {Campaign.MaxIdLength} characters of A-Z, a-z, 0-9, '_' and '-'."];
+        }
+
+        if (request.Name is { Length: > MaxNameLength })
+        {
+            errors["name"] = [$"A campaign name is at most {MaxNameLength} characters."];
+        }
+
+        if (ValidateDestination(request.DestinationTemplate) is { } problem)
+        {
+            errors["destination"] = [problem];
+        }
+
+        return errors;
+    }
+
+    private static string? ValidateDestination(string? destination)
+    {
+        if (string.IsNullOrEmpty(destination))
+        {
+            return "A destination is required, e.g. https://t.me/mybot?start={{tracker.clickid}}.";
+        }
+
+        if (destination.Length > MaxDestinationLength)
+        {
+            return $"A destination is at most {MaxDestinationLength} characters.";
+        }
+
+        if (destination.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
+        {
+            return "A destination has no spaces or control characters; percent-encode them.";
+        }
+
+        var template = LinkTemplate.Parse(destination, UnknownMacroBehavior.Empty);
+        var unknown = template.Macros.Where(m => !m.StartsWith("tracker.", StringComparison.Ordinal) || m.Length == "tracker.".Length).ToList();
+        if (unknown.Count > 0)
+        {
+            return $"Unknown macro {string.Join(", ", unknown.Select(m => "{{" + m + "}}"))}: a destination may use {{{{tracker.clickid}}}} and {{{{tracker.<field>}}}}.";
+        }
+
+        // Render with a harmless value so the URL is checked as the redirect will send it; macros in the host are refused.
+        var probe = new TemplateValues { ClickId = ProbeValue };
+        foreach (var macro in template.Macros)
+        {
+            probe.TrackerFields[macro["tracker.".Length..]] = ProbeValue;
+        }
+
+        var withProbe = template.RenderToString(probe);
+        var withOther = template.RenderToString(new TemplateValues { ClickId = "y" });
+        if (!Uri.TryCreate(withProbe, UriKind.Absolute, out var uri) || !Uri.TryCreate(withOther, UriKind.Absolute, out var other))
+        {
+            return "A destination is an absolute URL, e.g. https://t.me/mybot?start={{tracker.clickid}}.";
+        }
+
+        if (uri.Scheme is not ("https" or "tg"))
+        {
+            return $"A destination's scheme is https or tg, not '{uri.Scheme}'.";
+        }
+
+        if (uri.Scheme == "https" && (string.IsNullOrEmpty(uri.Host) || !string.Equals(uri.Host, other.Host, StringComparison.OrdinalIgnoreCase) || uri.Port != other.Port || !string.IsNullOrEmpty(uri.UserInfo)))
+        {
+            return "A destination's host is fixed: no macros and no user info before the path.";
+        }
+
+        return null;
+    }
+
+    private static string? Trimmed(string? name) => string.IsNullOrWhiteSpace(name) ? null : name.Trim();
+}

@@ -1,0 +1,158 @@
+using Chatterfy.Postbacks.Ingestion;
+using Chatterfy.Postbacks.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Chatterfy.Postbacks.Forwarding;
+
+/// <summary>
+/// The forwarding rules in memory with their destination profiles, reloaded from the store when older than
+/// <see cref="ForwardingOptions.RuleCacheDuration"/>, so matching a conversion to its rules never queries the database on
+/// the hot path. <see cref="ForwardingRuleService"/> invalidates this instance at once; other instances see a change when
+/// their copy expires.
+/// </summary>
+internal sealed partial class ForwardingRuleCache(
+    PostbackStore store,
+    IForwardingDestinationRegistry destinations,
+    IOptionsMonitor<ForwardingOptions> options,
+    TimeProvider timeProvider,
+    ILogger<ForwardingRuleCache> logger)
+{
+    private Task<Snapshot>? _loading;
+    private Snapshot? _current;
+
+    /// <summary>Drops the cached rules; the next call reloads them.</summary>
+    public void Invalidate()
+    {
+        Volatile.Write(ref _current, null);
+        Volatile.Write(ref _loading, null);
+    }
+
+    /// <summary>Gets the rules, reloading them when the cached copy expired.</summary>
+    public ValueTask<Snapshot> GetAsync()
+    {
+        var current = Volatile.Read(ref _current);
+        if (current is not null && current.ExpiresAt > timeProvider.GetUtcNow())
+        {
+            return new(current);
+        }
+
+        return new(LoadOnceAsync());
+    }
+
+    /// <summary>
+    /// The rules a credited conversion matches: its set's rules that forward its event, then its campaign's rules that
+    /// forward it and whose destination has no rule on the set (the set's rules win per destination).
+    /// </summary>
+    public static List<ActiveRule> Match(Snapshot snapshot, string setId, string? campaignId, PostbackEvent conversionEvent)
+    {
+        var matched = new List<ActiveRule>();
+        var setRules = snapshot.BySet.GetValueOrDefault(setId) ?? [];
+        foreach (var rule in setRules)
+        {
+            if (rule.Profile is { } profile && profile.Forwards(conversionEvent))
+            {
+                matched.Add(rule);
+            }
+        }
+
+        if (campaignId is null || !snapshot.ByCampaign.TryGetValue(campaignId, out var campaignRules))
+        {
+            return matched;
+        }
+
+        foreach (var rule in campaignRules)
+        {
+            if (rule.Profile is { } profile
+                && profile.Forwards(conversionEvent)
+                && !setRules.Exists(r => string.Equals(r.Rule.DestinationId, rule.Rule.DestinationId, StringComparison.Ordinal)))
+            {
+                matched.Add(rule);
+            }
+        }
+
+        return matched;
+    }
+
+    private Task<Snapshot> LoadOnceAsync()
+    {
+        // Concurrent callers share one load; a failed load is forgotten so the next call tries again.
+        var loading = Volatile.Read(ref _loading);
+        if (loading is not null && !loading.IsFaulted && !loading.IsCanceled)
+        {
+            if (!loading.IsCompleted || loading.Result.ExpiresAt > timeProvider.GetUtcNow())
+            {
+                return loading;
+            }
+        }
+
+        // Not the caller's token: the load is shared, and one caller hanging up must not fail the others.
+        var task = LoadAsync(CancellationToken.None);
+        Interlocked.CompareExchange(ref _loading, task, loading);
+        return task;
+    }
+
+    private async Task<Snapshot> LoadAsync(CancellationToken cancellationToken)
+    {
+        var rules = await store.ListForwardingRulesAsync(cancellationToken).ConfigureAwait(false);
+        var bySet = new Dictionary<string, List<ActiveRule>>(StringComparer.Ordinal);
+        var byCampaign = new Dictionary<string, List<ActiveRule>>(StringComparer.Ordinal);
+        var byId = new Dictionary<string, ActiveRule>(StringComparer.Ordinal);
+        foreach (var rule in rules)
+        {
+            var active = new ActiveRule(rule, CreateProfile(rule));
+            byId[rule.Id] = active;
+            var (index, key) = rule.SetId is not null ? (bySet, rule.SetId) : (byCampaign, rule.CampaignId);
+            if (key is null)
+            {
+                continue;
+            }
+
+            if (!index.TryGetValue(key, out var list))
+            {
+                index[key] = list = [];
+            }
+
+            list.Add(active);
+        }
+
+        var snapshot = new Snapshot(bySet, byCampaign, byId, timeProvider.GetUtcNow() + options.CurrentValue.RuleCacheDuration);
+        Volatile.Write(ref _current, snapshot);
+        return snapshot;
+    }
+
+    private DestinationProfile? CreateProfile(ForwardingRule rule)
+    {
+        if (!destinations.TryGetDestination(rule.DestinationId, out var destination))
+        {
+            LogUnknownDestination(logger, rule.Id, rule.DestinationId);
+            return null;
+        }
+
+        try
+        {
+            return destination.CreateProfile(rule.Settings);
+        }
+        catch (InvalidDestinationSettingsException exception)
+        {
+            LogInvalidSettings(logger, rule.Id, rule.DestinationId, exception.Message);
+            return null;
+        }
+    }
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Forwarding rule {RuleId} names destination '{DestinationId}', which is not registered; it forwards nothing until the destination is added")]
+    private static partial void LogUnknownDestination(ILogger logger, string ruleId, string destinationId);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Forwarding rule {RuleId} for destination '{DestinationId}' has settings the destination refuses, so it forwards nothing: {Reason}")]
+    private static partial void LogInvalidSettings(ILogger logger, string ruleId, string destinationId, string reason);
+
+    /// <summary>A rule and its profile; the profile is <see langword="null"/> when the destination is missing or refuses the settings.</summary>
+    internal sealed record ActiveRule(ForwardingRule Rule, DestinationProfile? Profile);
+
+    /// <summary>The rules indexed by set, campaign and id, and when this copy expires.</summary>
+    internal sealed record Snapshot(
+        Dictionary<string, List<ActiveRule>> BySet,
+        Dictionary<string, List<ActiveRule>> ByCampaign,
+        Dictionary<string, ActiveRule> ById,
+        DateTimeOffset ExpiresAt);
+}

@@ -1,0 +1,151 @@
+using System.Text.Json;
+using Chatterfy.Postbacks.Campaigns;
+using Chatterfy.Postbacks.Storage;
+
+namespace Chatterfy.Postbacks.Forwarding;
+
+/// <summary>
+/// Creates, lists and deletes forwarding rules, validating each rule's destination settings (including the outbound URL
+/// policy, with DNS) before it is stored. Get it from the service provider after <c>AddForwarding()</c>.
+/// </summary>
+public sealed class ForwardingRuleService
+{
+    private const int MaxNameLength = 200;
+
+    private readonly PostbackStore _store;
+    private readonly IForwardingDestinationRegistry _destinations;
+    private readonly ForwardingRuleCache _cache;
+    private readonly TimeProvider _timeProvider;
+
+    // Created by AddForwarding: it shares the rule cache with ingestion, so this instance's changes apply at once.
+    internal ForwardingRuleService(PostbackStore store, IForwardingDestinationRegistry destinations, ForwardingRuleCache cache, TimeProvider timeProvider)
+    {
+        _store = store;
+        _destinations = destinations;
+        _cache = cache;
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>Validates and stores a new forwarding rule.</summary>
+    /// <param name="request">The scope, destination and settings.</param>
+    /// <param name="cancellationToken">Cancels the operation (including DNS lookups of destination hosts).</param>
+    /// <returns>The stored rule.</returns>
+    /// <exception cref="ForwardingRuleValidationException">
+    /// The scope is not exactly one of a known set and a campaign id, the name is too long, the destination is unknown, or its
+    /// settings are invalid or name a URL the outbound policy refuses; <see cref="ForwardingRuleValidationException.Errors"/>
+    /// names each field.
+    /// </exception>
+    public async ValueTask<ForwardingRule> CreateAsync(NewForwardingRule request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var errors = new Dictionary<string, string[]>();
+        if (request.Name is { Length: > MaxNameLength })
+        {
+            errors["name"] = [$"A rule name is at most {MaxNameLength} characters."];
+        }
+
+        if ((request.SetId is null) == (request.CampaignId is null))
+        {
+            errors["setId"] = ["A rule belongs to a postback set or to a campaign: give exactly one of setId and campaignId."];
+        }
+        else if (request.SetId is not null && await _store.GetSetAsync(request.SetId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            errors["setId"] = [$"No postback set has id '{request.SetId}'."];
+        }
+        else if (request.CampaignId is not null && !CampaignService.IsValidId(request.CampaignId))
+        {
+            errors["campaignId"] = [$"A campaign id is 1 to {Campaign.MaxIdLength} characters of A-Z, a-z, 0-9, '_' and '-'."];
+        }
+
+        var destinationId = request.DestinationId?.Trim().ToLowerInvariant() ?? "";
+        var settings = request.Settings.ValueKind == JsonValueKind.Undefined ? default : request.Settings.Clone();
+        if (!_destinations.TryGetDestination(destinationId, out _))
+        {
+            var known = string.Join(", ", _destinations.Destinations.Select(d => d.Id));
+            errors["destination"] = [$"Unknown destination '{request.DestinationId}'; registered destinations: {known}."];
+        }
+        else
+        {
+            try
+            {
+                await _destinations.CreateProfileAsync(destinationId, settings, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidDestinationSettingsException invalid)
+            {
+                foreach (var group in invalid.Errors.GroupBy(e => e.Field, StringComparer.Ordinal))
+                {
+                    errors[group.Key] = [.. group.Select(e => e.Message)];
+                }
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ForwardingRuleValidationException(errors);
+        }
+
+        var rule = new ForwardingRule
+        {
+            Id = StoreIds.New(_timeProvider),
+            Name = string.IsNullOrWhiteSpace(request.Name) ? null : request.Name.Trim(),
+            SetId = request.SetId,
+            CampaignId = request.CampaignId,
+            DestinationId = destinationId,
+            Settings = settings.ValueKind == JsonValueKind.Undefined ? JsonDocument.Parse("{}").RootElement.Clone() : settings,
+            CreatedAt = _timeProvider.GetUtcNow(),
+        };
+        await _store.AddForwardingRuleAsync(rule, cancellationToken).ConfigureAwait(false);
+        _cache.Invalidate();
+        return rule;
+    }
+
+    /// <summary>Gets a rule by id, secrets included; use <see cref="MaskSecrets"/> before showing its settings.</summary>
+    /// <param name="ruleId">The rule's id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The rule, or <see langword="null"/>.</returns>
+    public ValueTask<ForwardingRule?> GetAsync(string ruleId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ruleId);
+        return _store.GetForwardingRuleAsync(ruleId, cancellationToken);
+    }
+
+    /// <summary>Lists all rules, oldest first, secrets included; use <see cref="MaskSecrets"/> before showing their settings.</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The rules.</returns>
+    public ValueTask<IReadOnlyList<ForwardingRule>> ListAsync(CancellationToken cancellationToken = default) =>
+        _store.ListForwardingRulesAsync(cancellationToken);
+
+    /// <summary>
+    /// Deletes a rule: conversions accepted from now on are not forwarded by it, and its pending outbox messages are
+    /// dead-lettered when the dispatcher meets them.
+    /// </summary>
+    /// <param name="ruleId">The rule's id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns><see langword="true"/> when a rule was deleted.</returns>
+    public async ValueTask<bool> DeleteAsync(string ruleId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ruleId);
+        var deleted = await _store.DeleteForwardingRuleAsync(ruleId, cancellationToken).ConfigureAwait(false);
+        _cache.Invalidate();
+        return deleted;
+    }
+
+    /// <summary>
+    /// Returns the rule's settings with its destination's secrets masked (<see cref="ForwardingDestination.MaskSecrets"/>),
+    /// for API answers and logs. When the destination is no longer registered, every string value is masked.
+    /// </summary>
+    /// <param name="rule">The rule.</param>
+    /// <returns>The masked settings.</returns>
+    public JsonElement MaskSecrets(ForwardingRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        if (_destinations.TryGetDestination(rule.DestinationId, out var destination))
+        {
+            return destination.MaskSecrets(rule.Settings);
+        }
+
+        // Without the destination, which settings are secret is unknown: mask them all rather than leak one.
+        var names = rule.Settings.ValueKind == JsonValueKind.Object ? rule.Settings.EnumerateObject().Select(p => p.Name).ToArray() : [];
+        return SecretMasker.Mask(rule.Settings, names);
+    }
+}
