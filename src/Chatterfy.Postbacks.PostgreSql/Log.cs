@@ -13,4 +13,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Error, Message = "The PostgreSQL postback store could not be reached during {Operation}; the caller is told to retry later")]
     public static partial void Unavailable(ILogger logger, string operation, Exception exception);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Debug, Message = "Skipped {Skipped} of {Count} outbox completions: their message no longer holds the lease (it expired and was taken over) or is no longer pending")]
+    public static partial void OutboxCompletionsSkipped(ILogger logger, int skipped, int count);
 }

@@ -1,3 +1,4 @@
+using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.Storage;
 using Npgsql;
 using NpgsqlTypes;
@@ -8,10 +9,30 @@ namespace Chatterfy.Postbacks.PostgreSql;
 public sealed partial class PostgreSqlPostbackStore
 {
     /// <summary>
-    /// Appends a conversion and its log entry inside <paramref name="transaction"/>; the caller commits. Everything an
-    /// accepted conversion writes belongs here, in this one transaction.
+    /// Appends a conversion, its log entry and, when the conversion is stored, its outbox messages inside
+    /// <paramref name="transaction"/>; the caller commits. Everything an accepted conversion writes belongs here, in this
+    /// one transaction.
     /// </summary>
     private async Task<ConversionAppendResult> AppendConversionInTransactionAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        ConversionRecord record,
+        PostbackLogEntry logEntry,
+        OutboxMessage[] outboxMessages,
+        CancellationToken cancellationToken)
+    {
+        var result = await AppendConversionAndLogAsync(connection, transaction, record, logEntry, cancellationToken).ConfigureAwait(false);
+        if (!result.IsDuplicate)
+        {
+            // A duplicate stores none: only the conversion that was stored is forwarded.
+            await InsertOutboxMessagesAsync(connection, transaction, outboxMessages, cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    /// <summary>Appends a conversion (unless it is a duplicate) and its log entry inside <paramref name="transaction"/>.</summary>
+    private async Task<ConversionAppendResult> AppendConversionAndLogAsync(
         NpgsqlConnection connection,
         NpgsqlTransaction transaction,
         ConversionRecord record,
@@ -90,7 +111,7 @@ public sealed partial class PostgreSqlPostbackStore
     /// <summary>
     /// One statement: find the earliest stored conversion with the key (within the window), insert the new one when there
     /// is none, and log the request with what happened. Parameters: the conversion, the log entry, the outcome when
-    /// stored, and for a windowed key the open bounds of receive time (see <see cref="AppendConversionInTransactionAsync"/>).
+    /// stored, and for a windowed key the open bounds of receive time (see <see cref="AppendConversionAndLogAsync"/>).
     /// </summary>
     private string AppendSql(bool windowed)
     {

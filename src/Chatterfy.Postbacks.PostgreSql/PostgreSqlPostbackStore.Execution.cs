@@ -215,6 +215,10 @@ public sealed partial class PostgreSqlPostbackStore
         "clicks_pkey" => "A click with that id exists.",
         "conversions_pkey" => "A conversion with that id exists.",
         "postback_log_pkey" => "A postback log entry with that id exists.",
+        "forwarding_rules_pkey" => "A forwarding rule with that id exists.",
+        "campaigns_pkey" => "A campaign with that id exists.",
+        "outbox_messages_pkey" => "An outbox message with that id exists.",
+        "outbox_attempts_pkey" => "An outbox attempt with that message id and number exists.",
         _ => "A unique value is already stored: " + exception.MessageText,
     };
 }

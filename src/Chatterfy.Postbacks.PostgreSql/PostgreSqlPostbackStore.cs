@@ -1,4 +1,5 @@
 using Chatterfy.Postbacks.Clicks;
+using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.PostbackSets;
 using Chatterfy.Postbacks.Storage;
 using Microsoft.Extensions.Logging;
@@ -369,20 +370,22 @@ public sealed partial class PostgreSqlPostbackStore : PostbackStore
     /// The amount has more than 12 integer or 8 decimal digits (more than <c>AmountParser</c> ever reads), so it could not
     /// be kept exactly.
     /// </exception>
-    public override async ValueTask<ConversionAppendResult> AppendConversionAsync(ConversionRecord conversion, PostbackLogEntry logEntry, IReadOnlyList<Chatterfy.Postbacks.Forwarding.OutboxMessage> outboxMessages, CancellationToken cancellationToken)
+    public override async ValueTask<ConversionAppendResult> AppendConversionAsync(ConversionRecord conversion, PostbackLogEntry logEntry, IReadOnlyList<OutboxMessage> outboxMessages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(conversion);
         ArgumentNullException.ThrowIfNull(logEntry);
         ArgumentNullException.ThrowIfNull(conversion.Conversion);
         ArgumentNullException.ThrowIfNull(conversion.Conversion.IdempotencyKey.Value, nameof(conversion));
         ThrowIfAmountNotExact(conversion.Conversion.Amount);
+        ArgumentNullException.ThrowIfNull(outboxMessages);
+        var messages = CheckNewOutboxMessages(conversion.Id, outboxMessages);
         return await RunAsync(
             async (connection, ct) =>
             {
                 var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
                 await using (transaction.ConfigureAwait(false))
                 {
-                    var result = await AppendConversionInTransactionAsync(connection, transaction, conversion, logEntry, ct).ConfigureAwait(false);
+                    var result = await AppendConversionInTransactionAsync(connection, transaction, conversion, logEntry, messages, ct).ConfigureAwait(false);
                     await transaction.CommitAsync(ct).ConfigureAwait(false);
                     return result;
                 }

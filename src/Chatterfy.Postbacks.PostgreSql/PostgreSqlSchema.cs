@@ -116,8 +116,83 @@ internal static class PostgreSqlSchema
         CREATE INDEX postback_log_rejected_received_at ON {schema}.postback_log (received_at) WHERE outcome = 'rejected';
         """;
 
+    /// <summary>Migration 2: forwarding rules, campaigns and the outbox.</summary>
+    public const string Migration2 = """
+        -- Forwarding rules. Settings are kept as the exact JSON text given (text, not jsonb, which would reorder keys and
+        -- refuse the escape \u0000): they may hold secrets and are handed back to the destination byte for byte.
+        CREATE TABLE {schema}.forwarding_rules (
+            id             text COLLATE "C" NOT NULL,
+            name           text,
+            set_id         text COLLATE "C",
+            campaign_id    text COLLATE "C",
+            destination_id text COLLATE "C" NOT NULL,
+            settings       text             NOT NULL,
+            created_at     timestamptz      NOT NULL,
+            CONSTRAINT forwarding_rules_pkey PRIMARY KEY (id)
+        );
+
+        -- Tracker campaigns. A deleted campaign's row is gone: its id may be used again.
+        CREATE TABLE {schema}.campaigns (
+            id                   text COLLATE "C" NOT NULL,
+            name                 text,
+            destination_template text             NOT NULL,
+            created_at           timestamptz      NOT NULL,
+            CONSTRAINT campaigns_pkey PRIMARY KEY (id)
+        );
+
+        -- The outbox: one row per conversion and forwarding rule, written in the conversion's transaction. A dispatcher
+        -- leases due rows (lease_id, lease_expires_at) with FOR UPDATE SKIP LOCKED. Rows outlive their rule.
+        CREATE TABLE {schema}.outbox_messages (
+            id               text COLLATE "C" NOT NULL,
+            conversion_id    text COLLATE "C" NOT NULL,
+            rule_id          text COLLATE "C" NOT NULL,
+            destination_id   text COLLATE "C" NOT NULL,
+            created_at       timestamptz      NOT NULL,
+            status           text             NOT NULL,
+            next_attempt_at  timestamptz      NOT NULL,
+            retry_from       timestamptz      NOT NULL,
+            attempt_count    integer          NOT NULL,
+            last_error_code  text,
+            last_error       text,
+            completed_at     timestamptz,
+            lease_id         text COLLATE "C",
+            lease_expires_at timestamptz,
+            CONSTRAINT outbox_messages_pkey PRIMARY KEY (id),
+            CONSTRAINT outbox_messages_conversion_fkey FOREIGN KEY (conversion_id) REFERENCES {schema}.conversions (id),
+            CONSTRAINT outbox_messages_status_check CHECK (status IN ('pending', 'delivered', 'dead_lettered'))
+        );
+        -- What a dispatcher leases: pending rows, earliest due first.
+        CREATE INDEX outbox_messages_due ON {schema}.outbox_messages (next_attempt_at, id) WHERE status = 'pending';
+        CREATE INDEX outbox_messages_created_at ON {schema}.outbox_messages (created_at DESC, id DESC);
+        CREATE INDEX outbox_messages_conversion ON {schema}.outbox_messages (conversion_id, created_at DESC, id DESC);
+        CREATE INDEX outbox_messages_rule ON {schema}.outbox_messages (rule_id, created_at DESC, id DESC);
+
+        -- Every recorded delivery attempt of an outbox message. destination_error_transient is NULL when the destination
+        -- reported no error of its own.
+        CREATE TABLE {schema}.outbox_attempts (
+            message_id                  text COLLATE "C" NOT NULL,
+            number                      integer          NOT NULL,
+            started_at                  timestamptz      NOT NULL,
+            duration                    interval         NOT NULL,
+            status                      text             NOT NULL,
+            http_status_code            integer,
+            error_code                  text,
+            reason                      text,
+            response_excerpt            text,
+            destination_error_code      text,
+            destination_error_subcode   text,
+            destination_error_type      text,
+            destination_error_message   text,
+            destination_error_trace_id  text,
+            destination_error_transient boolean,
+            CONSTRAINT outbox_attempts_pkey PRIMARY KEY (message_id, number),
+            CONSTRAINT outbox_attempts_message_fkey FOREIGN KEY (message_id) REFERENCES {schema}.outbox_messages (id),
+            CONSTRAINT outbox_attempts_status_check CHECK (status IN ('delivered', 'retry', 'dead_letter'))
+        );
+        """;
+
     /// <summary>The migrations in order; index 0 is migration 1.</summary>
-    public static IReadOnlyList<string> Migrations { get; } = [Migration1];
+    public static IReadOnlyList<string> Migrations { get; } = [Migration1, Migration2];
 
     /// <summary>The schema version this build of the store reads and writes.</summary>
     public static int CurrentVersion => Migrations.Count;

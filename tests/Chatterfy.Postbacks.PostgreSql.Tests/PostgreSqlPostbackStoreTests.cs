@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Chatterfy.Postbacks.ConformanceTests;
+using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.Storage;
 using Npgsql;
@@ -86,8 +87,8 @@ public sealed class PostgreSqlPostbackStoreTests
 
         var applied = await Task.WhenAll(first.MigrateAsync(), second.MigrateAsync());
 
-        applied.Should().BeEquivalentTo([1, 0]);
-        (await PostgresTestDatabase.SchemaVersionsAsync(schema)).Should().Equal(1);
+        applied.Should().BeEquivalentTo([2, 0]);
+        (await PostgresTestDatabase.SchemaVersionsAsync(schema)).Should().Equal(1, 2);
         (await first.MigrateAsync()).Should().Be(0);
         await second.CheckHealthAsync(None);
         (await second.ListSetsAsync(None)).Should().BeEmpty();
@@ -208,6 +209,17 @@ public sealed class PostgreSqlPostbackStoreTests
         await Calling(() => store.FindSetByTokenAsync("tok", StoreTestData.Epoch, None)).Should().ThrowAsync<PostbackStoreUnavailableException>();
         await Calling(() => store.GetStatsAsync(new PostbackStatsQuery(), None)).Should().ThrowAsync<PostbackStoreUnavailableException>();
         await ((Func<Task>)(() => store.MigrateAsync())).Should().ThrowAsync<PostbackStoreUnavailableException>();
+        var lease = new OutboxLeaseRequest { LeaseId = "L", Now = StoreTestData.Epoch, Duration = TimeSpan.FromMinutes(1), MaxCount = 10 };
+        await Calling(() => store.LeaseOutboxMessagesAsync(lease, None)).Should().ThrowAsync<PostbackStoreUnavailableException>();
+        var completion = new OutboxCompletion
+        {
+            LeaseId = "L",
+            Attempt = new OutboxAttempt { MessageId = "m", Number = 1, StartedAt = StoreTestData.Epoch, Status = DeliveryStatus.Delivered },
+            Status = OutboxMessageStatus.Delivered,
+            CompletedAt = StoreTestData.Epoch,
+        };
+        await Calling(() => store.CompleteOutboxAttemptsAsync([completion], None)).Should().ThrowAsync<PostbackStoreUnavailableException>();
+        await Calling(() => store.ListForwardingRulesAsync(None)).Should().ThrowAsync<PostbackStoreUnavailableException>();
     }
 
     [Fact]

@@ -170,7 +170,7 @@ public sealed class PostgreSqlServiceCollectionTests
         var set = StoreTestData.Set();
         await store.AddSetAsync(set, CancellationToken.None);
         (await store.GetSetAsync(set.Id, CancellationToken.None))!.Name.Should().Be(set.Name);
-        (await PostgresTestDatabase.SchemaVersionsAsync(schema)).Should().Equal(1);
+        (await PostgresTestDatabase.SchemaVersionsAsync(schema)).Should().Equal(1, 2);
         await StopAsync(provider);
     }
 

@@ -1,0 +1,293 @@
+using System.Collections.Concurrent;
+using Chatterfy.Postbacks.ConformanceTests;
+using Chatterfy.Postbacks.Forwarding;
+using Chatterfy.Postbacks.Storage;
+
+namespace Chatterfy.Postbacks.PostgreSql.Tests;
+
+/// <summary>What the PostgreSQL store adds to the shared suite for forwarding: upgrades, and leases across instances.</summary>
+public sealed class PostgreSqlOutboxTests
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    private static readonly DateTimeOffset Now = StoreTestData.Epoch.AddHours(1);
+
+    [PostgresFact]
+    public async Task Migrate_DatabaseAtVersion1WithData_UpgradesToVersion2AndKeepsTheData()
+    {
+        await using var database = new PostgresTestDatabase();
+        var schema = database.NewSchema();
+        var quoted = PostgreSqlSchema.Quote(schema);
+        // Exactly what a store of the previous version created: the version table and migration 1.
+        await using (var command = database.NewDataSource().CreateCommand(
+            $"""
+            CREATE SCHEMA {quoted};
+            {PostgreSqlSchema.Render(PostgreSqlSchema.VersionTable, quoted)}
+            {PostgreSqlSchema.Render(PostgreSqlSchema.Migration1, quoted)}
+            INSERT INTO {quoted}.schema_version (version) VALUES (1);
+            """))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var old = database.NewStore(schema);
+        var set = StoreTestData.Set();
+        await old.AddSetAsync(set, None);
+        var before = StoreTestData.Conversion(setId: set.Id);
+        await old.AppendConversionAsync(before, StoreTestData.LogEntryFor(before), None);
+        await Calling(() => old.ListForwardingRulesAsync(None)).Should().ThrowAsync<Exception>("version 1 has no forwarding tables");
+
+        var store = database.NewStore(schema);
+        (await store.MigrateAsync()).Should().Be(1);
+
+        (await PostgresTestDatabase.SchemaVersionsAsync(schema)).Should().Equal(1, 2);
+        (await store.MigrateAsync()).Should().Be(0);
+        (await store.GetSetAsync(set.Id, None)).Should().NotBeNull();
+        (await store.GetConversionAsync(before.Id, None)).Should().NotBeNull();
+        var rule = Rule();
+        await store.AddForwardingRuleAsync(rule, None);
+        await store.AddCampaignAsync(new() { Id = "spring", DestinationTemplate = "https://t.me/bot?start={{tracker.clickid}}", CreatedAt = Now }, None);
+        var conversion = StoreTestData.Conversion(setId: set.Id);
+        var message = Message(conversion.Id, rule.Id);
+        (await store.AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), [message], None)).IsDuplicate.Should().BeFalse();
+        (await store.GetOutboxMessageAsync(message.Id, None)).Should().Be(message);
+        (await store.ListCampaignsAsync(None)).Should().ContainSingle();
+    }
+
+    [PostgresFact]
+    public async Task Lease_TwoInstancesWithFourLoopsEach_LeaseEveryDueMessageExactlyOnce()
+    {
+        const int Messages = 300;
+        await using var database = new PostgresTestDatabase();
+        // Two stores with two connection pools, as two dispatcher instances sharing one database.
+        var schema = database.NewSchema();
+        var first = database.NewStore(schema);
+        var second = database.NewStore(schema);
+        await first.MigrateAsync();
+        var ids = await AddMessagesAsync(first, Messages, perConversion: 5);
+
+        var leased = new ConcurrentBag<(string MessageId, string LeaseId)>();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var loops = Enumerable.Range(0, 8).Select(loop => Task.Run(async () =>
+        {
+            var store = loop % 2 == 0 ? first : second;
+            await gate.Task;
+            while (true)
+            {
+                var request = new OutboxLeaseRequest { LeaseId = "lease_" + StoreTestData.NewId(), Now = Now, Duration = TimeSpan.FromMinutes(5), MaxCount = 3 + loop };
+                var batch = await store.LeaseOutboxMessagesAsync(request, None);
+                if (batch.Count == 0)
+                {
+                    return;
+                }
+
+                foreach (var message in batch)
+                {
+                    message.LeaseId.Should().Be(request.LeaseId);
+                    message.LeaseExpiresAt.Should().Be(Now + request.Duration);
+                    leased.Add((message.Id, request.LeaseId));
+                }
+            }
+        })).ToArray();
+
+        gate.SetResult();
+        await Task.WhenAll(loops);
+
+        var leasedIds = leased.Select(l => l.MessageId).ToList();
+        leasedIds.Should().OnlyHaveUniqueItems("no two leases may hold one message");
+        leasedIds.Should().BeEquivalentTo(ids);
+        foreach (var (messageId, leaseId) in leased.Take(20))
+        {
+            (await second.GetOutboxMessageAsync(messageId, None))!.LeaseId.Should().Be(leaseId);
+        }
+    }
+
+    [PostgresFact]
+    public async Task Complete_UnderALeaseThatExpiredAndWasTakenOver_IsSkipped()
+    {
+        await using var database = new PostgresTestDatabase();
+        var schema = database.NewSchema();
+        var first = database.NewStore(schema);
+        var second = database.NewStore(schema);
+        await first.MigrateAsync();
+        var messageId = (await AddMessagesAsync(first, 1, perConversion: 1)).Single();
+        var stale = new OutboxLeaseRequest { LeaseId = "lease-a", Now = Now, Duration = TimeSpan.FromMinutes(1), MaxCount = 10 };
+        (await first.LeaseOutboxMessagesAsync(stale, None)).Should().ContainSingle();
+        (await second.LeaseOutboxMessagesAsync(stale with { LeaseId = "lease-early", Now = Now.AddSeconds(59) }, None))
+            .Should().BeEmpty("the first lease still lives");
+        var takeover = new OutboxLeaseRequest { LeaseId = "lease-b", Now = Now.AddMinutes(2), Duration = TimeSpan.FromMinutes(1), MaxCount = 10 };
+        (await second.LeaseOutboxMessagesAsync(takeover, None)).Should().ContainSingle().Which.LeaseId.Should().Be("lease-b");
+
+        var late = Delivered(messageId, "lease-a", Now.AddMinutes(3));
+        (await first.CompleteOutboxAttemptsAsync([late], None)).Should().Be(0);
+
+        var message = (await first.GetOutboxMessageAsync(messageId, None))!;
+        message.Status.Should().Be(OutboxMessageStatus.Pending);
+        message.LeaseId.Should().Be("lease-b");
+        message.AttemptCount.Should().Be(0);
+        (await first.ListOutboxAttemptsAsync(messageId, None)).Should().BeEmpty();
+
+        (await second.CompleteOutboxAttemptsAsync([Delivered(messageId, "lease-b", Now.AddMinutes(3))], None)).Should().Be(1);
+        message = (await first.GetOutboxMessageAsync(messageId, None))!;
+        message.Status.Should().Be(OutboxMessageStatus.Delivered);
+        message.LeaseId.Should().BeNull();
+        message.CompletedAt.Should().Be(Now.AddMinutes(3));
+        (await first.ListOutboxAttemptsAsync(messageId, None)).Should().ContainSingle();
+    }
+
+    [PostgresFact]
+    public async Task Complete_AppliedAndSkippedInOneCall_StoresOnlyTheAppliedAttemptsWithEveryValue()
+    {
+        await using var database = new PostgresTestDatabase();
+        var store = await database.NewMigratedStoreAsync();
+        var ids = await AddMessagesAsync(store, 3, perConversion: 3);
+        (await store.LeaseOutboxMessagesAsync(new() { LeaseId = "L", Now = Now, Duration = TimeSpan.FromMinutes(1), MaxCount = 2 }, None))
+            .Should().HaveCount(2);
+        var leased = ids.Take(2).ToArray();
+        var failed = new OutboxAttempt
+        {
+            MessageId = leased[0],
+            Number = 1,
+            StartedAt = Now.AddSeconds(1),
+            Duration = TimeSpan.FromMilliseconds(1234.567),
+            Status = DeliveryStatus.Retry,
+            HttpStatusCode = 503,
+            ErrorCode = "http_503",
+            Reason = "Service Unavailable",
+            ResponseExcerpt = "{\"error\":{}}",
+            DestinationError = new DestinationError { Code = "2", Subcode = "1", Type = "OAuthException", Message = "Try later", TraceId = "A1", IsTransient = true },
+        };
+        var completions = new[]
+        {
+            new OutboxCompletion { LeaseId = "L", Attempt = failed, Status = OutboxMessageStatus.Pending, NextAttemptAt = Now.AddMinutes(1), CompletedAt = Now.AddSeconds(2) },
+            Delivered(leased[1], "L", Now.AddSeconds(2)) with { Attempt = Delivered(leased[1], "L", Now).Attempt with { DestinationError = new DestinationError() } },
+            Delivered(ids[2], "L", Now.AddSeconds(2)),
+        };
+
+        (await store.CompleteOutboxAttemptsAsync(completions, None)).Should().Be(2);
+
+        (await store.ListOutboxAttemptsAsync(leased[0], None)).Should().Equal(failed);
+        (await store.ListOutboxAttemptsAsync(leased[1], None)).Single().DestinationError.Should().Be(new DestinationError());
+        (await store.ListOutboxAttemptsAsync(ids[2], None)).Should().BeEmpty();
+        var retrying = (await store.GetOutboxMessageAsync(leased[0], None))!;
+        retrying.Should().BeEquivalentTo(new
+        {
+            Status = OutboxMessageStatus.Pending,
+            AttemptCount = 1,
+            LastErrorCode = "http_503",
+            LastError = "Service Unavailable",
+            NextAttemptAt = Now.AddMinutes(1),
+            CompletedAt = (DateTimeOffset?)null,
+            LeaseId = (string?)null,
+            LeaseExpiresAt = (DateTimeOffset?)null,
+        });
+    }
+
+    [PostgresFact]
+    public async Task Lease_ReturnsMessagesEarliestDueFirstThenByOrdinalId()
+    {
+        await using var database = new PostgresTestDatabase();
+        var store = await database.NewMigratedStoreAsync();
+        var conversion = StoreTestData.Conversion();
+        var rule = "rule_" + StoreTestData.NewId();
+        var suffix = StoreTestData.NewId();
+        // Ordinal order puts upper case before lower case ("B" < "a"); a linguistic collation would not.
+        var messages = new[]
+        {
+            Message(conversion.Id, rule) with { Id = "a" + suffix, NextAttemptAt = Now.AddSeconds(-1) },
+            Message(conversion.Id, rule) with { Id = "B" + suffix, NextAttemptAt = Now.AddSeconds(-1) },
+            Message(conversion.Id, rule) with { Id = "_" + suffix, NextAttemptAt = Now.AddSeconds(-2) },
+            Message(conversion.Id, rule) with { Id = "Z" + suffix, NextAttemptAt = Now.AddSeconds(1) },
+        };
+        await store.AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), messages, None);
+
+        var leased = await store.LeaseOutboxMessagesAsync(new() { LeaseId = "L", Now = Now, Duration = TimeSpan.FromMinutes(1), MaxCount = 10 }, None);
+
+        leased.Select(m => m.Id).Should().Equal("_" + suffix, "B" + suffix, "a" + suffix);
+    }
+
+    [PostgresFact]
+    public async Task AppendConversion_MessageIdAlreadyStored_StoresNothing()
+    {
+        await using var database = new PostgresTestDatabase();
+        var store = await database.NewMigratedStoreAsync();
+        var rule = "rule_" + StoreTestData.NewId();
+        var first = StoreTestData.Conversion();
+        var taken = Message(first.Id, rule);
+        await store.AppendConversionAsync(first, StoreTestData.LogEntryFor(first), [taken], None);
+        var second = StoreTestData.Conversion();
+        var entry = StoreTestData.LogEntryFor(second);
+
+        await Calling(() => store.AppendConversionAsync(second, entry, [Message(second.Id, rule), taken with { ConversionId = second.Id }], None))
+            .Should().ThrowAsync<InvalidOperationException>();
+
+        (await store.GetConversionAsync(second.Id, None)).Should().BeNull();
+        (await store.GetLogEntryAsync(entry.Id, None)).Should().BeNull();
+        (await store.ListOutboxMessagesAsync(new OutboxQuery { ConversionId = second.Id }, None)).Should().BeEmpty();
+    }
+
+    [PostgresFact]
+    public async Task AddForwardingRule_SettingsComeBackAsTheExactTextGiven()
+    {
+        await using var database = new PostgresTestDatabase();
+        var store = await database.NewMigratedStoreAsync();
+        const string Settings = """{ "z":1.50, "a" : "x\u0000y", "n":1e2,"s":"\u00e9" }""";
+        var rule = Rule() with { Settings = StoreTestData.Json(Settings) };
+
+        await store.AddForwardingRuleAsync(rule, None);
+
+        (await store.GetForwardingRuleAsync(rule.Id, None))!.Settings.GetRawText().Should().Be(Settings);
+        (await store.ListForwardingRulesAsync(None)).Single().Settings.GetRawText().Should().Be(Settings);
+    }
+
+    private static ForwardingRule Rule() => new()
+    {
+        Id = "rule_" + StoreTestData.NewId(),
+        Name = "Meta",
+        SetId = "set_" + StoreTestData.NewId(),
+        DestinationId = "facebook-capi",
+        Settings = StoreTestData.Json("""{"pixelId":"123","accessToken":"secret"}"""),
+        CreatedAt = StoreTestData.Epoch,
+    };
+
+    private static OutboxMessage Message(string conversionId, string ruleId) => new()
+    {
+        Id = "msg_" + StoreTestData.NewId(),
+        ConversionId = conversionId,
+        RuleId = ruleId,
+        DestinationId = "facebook-capi",
+        CreatedAt = StoreTestData.Epoch,
+        NextAttemptAt = StoreTestData.Epoch,
+        RetryFrom = StoreTestData.Epoch,
+    };
+
+    private static OutboxCompletion Delivered(string messageId, string leaseId, DateTimeOffset at) => new()
+    {
+        LeaseId = leaseId,
+        Attempt = new OutboxAttempt { MessageId = messageId, Number = 1, StartedAt = at, Duration = TimeSpan.FromMilliseconds(80), Status = DeliveryStatus.Delivered, HttpStatusCode = 200 },
+        Status = OutboxMessageStatus.Delivered,
+        CompletedAt = at,
+    };
+
+    /// <summary>Appends conversions carrying <paramref name="count"/> due messages in all; returns the message ids.</summary>
+    private static async Task<List<string>> AddMessagesAsync(PostbackStore store, int count, int perConversion)
+    {
+        var ids = new List<string>();
+        var rule = "rule_" + StoreTestData.NewId();
+        while (ids.Count < count)
+        {
+            var conversion = StoreTestData.Conversion();
+            var messages = Enumerable.Range(0, Math.Min(perConversion, count - ids.Count))
+                .Select(i => Message(conversion.Id, rule) with { NextAttemptAt = StoreTestData.Epoch.AddSeconds(ids.Count + i) })
+                .ToArray();
+            (await store.AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), messages, None)).IsDuplicate.Should().BeFalse();
+            ids.AddRange(messages.Select(m => m.Id));
+        }
+
+        return ids;
+    }
+
+    private static Func<Task> Calling(Func<ValueTask> action) => async () => await action();
+
+    private static Func<Task> Calling<T>(Func<ValueTask<T>> action) => async () => await action();
+}
