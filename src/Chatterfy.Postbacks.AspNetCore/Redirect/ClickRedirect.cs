@@ -141,10 +141,24 @@ internal sealed class ClickRedirect(ILogger logger)
             ? value
             : null;
 
-    // The rendered template as written; Uri's escaped form only when a literal part of the template is not ASCII (a header
-    // value must be).
-    private static string Location(Uri destination) =>
-        IsPrintableAscii(destination.OriginalString) ? destination.OriginalString : destination.AbsoluteUri;
+    // The rendered template as written; when a literal part of the template is not ASCII (a header value must be), Uri's
+    // escaped form, with an internationalized host in its IDNA (punycode) form.
+    private static string Location(Uri destination)
+    {
+        if (IsPrintableAscii(destination.OriginalString))
+        {
+            return destination.OriginalString;
+        }
+
+        var escaped = destination.AbsoluteUri;
+        if (IsPrintableAscii(escaped))
+        {
+            return escaped;
+        }
+
+        var port = destination.IsDefaultPort ? "" : ":" + destination.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return $"{destination.Scheme}://{destination.IdnHost}{port}{destination.GetComponents(UriComponents.PathAndQuery | UriComponents.Fragment, UriFormat.UriEscaped)}";
+    }
 
     private static bool IsPrintableAscii(string value)
     {
