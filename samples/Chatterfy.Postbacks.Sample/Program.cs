@@ -37,6 +37,7 @@ var app = builder.Build();
 
 app.MapChatterfyPostbacks();
 app.MapChatterfyTrackerApi().AddEndpointFilter(apiKey);
+app.MapChatterfyClickRedirect();
 app.MapHealthChecks("/health");
 
 app.Lifetime.ApplicationStarted.Register(() =>

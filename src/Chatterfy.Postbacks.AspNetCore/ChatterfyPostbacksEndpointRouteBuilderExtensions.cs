@@ -3,7 +3,9 @@ using Chatterfy.Postbacks;
 using Chatterfy.Postbacks.AspNetCore.Diagnostics;
 using Chatterfy.Postbacks.AspNetCore.Http;
 using Chatterfy.Postbacks.AspNetCore.Receiver;
+using Chatterfy.Postbacks.AspNetCore.Redirect;
 using Chatterfy.Postbacks.AspNetCore.TrackerApi;
+using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.PostbackSets;
 using Microsoft.AspNetCore.Http;
@@ -20,6 +22,9 @@ public static class ChatterfyPostbacksEndpointRouteBuilderExtensions
 {
     /// <summary>The default route prefix of the tracker API.</summary>
     public const string DefaultTrackerApiPrefix = "/api/tracker";
+
+    /// <summary>The default route prefix of the click redirect.</summary>
+    public const string DefaultClickRedirectPrefix = "/api/go";
 
     private static readonly string[] ReceiverMethods = [HttpMethods.Get, HttpMethods.Post];
 
@@ -70,9 +75,14 @@ public static class ChatterfyPostbacksEndpointRouteBuilderExtensions
     }
 
     /// <summary>
-    /// Maps the tracker API: postback sets, clicks, affiliate links, stats, the postback log and replay. It carries no
+    /// Maps the tracker API: postback sets, clicks, affiliate links, stats, the postback log and replay, campaigns, the
+    /// forwarding outbox and, when <c>AddForwarding()</c> was called before mapping, forwarding rules. It carries no
     /// authorization of its own: protect it on the returned builder, e.g. <c>.RequireAuthorization("tracker")</c>.
     /// </summary>
+    /// <remarks>
+    /// <c>/forwarding-rules</c> is mapped only when <see cref="ForwardingRuleService"/> is registered at the time of this
+    /// call (it answers 404 otherwise). Forwarding rule settings are write-only: answers carry them with secrets masked.
+    /// </remarks>
     /// <param name="endpoints">The endpoint route builder, usually the <c>WebApplication</c>.</param>
     /// <param name="prefix">The route prefix, or <see langword="null"/> for <see cref="DefaultTrackerApiPrefix"/> (<c>/api/tracker</c>).</param>
     /// <returns>The route group, for conventions such as <c>.RequireAuthorization(…)</c> or endpoint filters.</returns>
@@ -88,7 +98,51 @@ public static class ChatterfyPostbacksEndpointRouteBuilderExtensions
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithMetadata(new ResponseTypeMetadata(StatusCodes.Status415UnsupportedMediaType, null))
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        TrackerApiEndpoints.Map(group, CreateLogger(endpoints));
+        TrackerApiEndpoints.Map(group, CreateLogger(endpoints), IsService(endpoints, typeof(ForwardingRuleService)));
+        return group;
+    }
+
+    /// <summary>
+    /// Maps the public click redirect, <c>GET {prefix}/{campaignId}</c>: for a known campaign it stores a click and answers
+    /// 302 to the campaign's destination rendered for that click (e.g. <c>https://t.me/mybot?start={{tracker.clickid}}</c>),
+    /// with <c>Cache-Control: no-store</c> and <c>Referrer-Policy: no-referrer</c>. An unknown campaign answers 404 and
+    /// stores nothing; the store being unavailable answers 503 with <c>Retry-After</c>.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// The click takes the campaign id; the client IP from <c>HttpContext.Connection.RemoteIpAddress</c> (behind a proxy,
+    /// configure the forwarded-headers middleware, which decides whose <c>X-Forwarded-For</c> to trust); the
+    /// <c>User-Agent</c> (cut at 1,024 characters); the <c>fbclid</c> query parameter (printable ASCII, at most 500
+    /// characters); the <c>_fbc</c> and <c>_fbp</c> cookies when they have Meta's format; the <c>Referer</c> as event source
+    /// URL when it is an absolute http(s) URL of at most 2,048 characters; and the other query parameters (e.g.
+    /// <c>utm_source</c>) as tracker fields: keys of 1 to 64 of <c>A-Z a-z 0-9 _ . -</c>, values of 1 to 256 characters
+    /// without control characters, at most 20, the first value of a repeated key. Anything else is ignored, never refused:
+    /// a visitor always gets to the destination.
+    /// </para>
+    /// <para>
+    /// Only <c>GET</c> is mapped: <c>HEAD</c> answers 405 and creates no click. Every <c>GET</c> creates a click, including
+    /// those of link-preview crawlers and browser prefetches; add bot filtering, if needed, as an endpoint filter on the
+    /// returned builder. The endpoints allow anonymous access; add rate limiting on the returned builder.
+    /// </para>
+    /// </remarks>
+    /// <param name="endpoints">The endpoint route builder, usually the <c>WebApplication</c>.</param>
+    /// <param name="prefix">The route prefix, or <see langword="null"/> for <see cref="DefaultClickRedirectPrefix"/> (<c>/api/go</c>).</param>
+    /// <returns>The route group, for conventions such as <c>.RequireRateLimiting(…)</c>.</returns>
+    /// <exception cref="InvalidOperationException"><c>AddChatterfyPostbacks()</c> was not called.</exception>
+    public static RouteGroupBuilder MapChatterfyClickRedirect(this IEndpointRouteBuilder endpoints, [StringSyntax("Route")] string? prefix = null)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        EnsureServices(endpoints, nameof(MapChatterfyClickRedirect));
+
+        var redirect = new ClickRedirect(CreateLogger(endpoints));
+        var group = endpoints.MapGroup(prefix ?? DefaultClickRedirectPrefix);
+        group.AllowAnonymous()
+            .WithTags("Chatterfy click redirect")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapGet($"/{{{ClickRedirect.CampaignRouteValue}}}", redirect.HandleAsync)
+            .Produces(StatusCodes.Status302Found)
+            .Produces(StatusCodes.Status404NotFound)
+            .WithSummary("Stores a click for the campaign and redirects to the campaign's destination rendered for it.");
         return group;
     }
 
@@ -104,6 +158,11 @@ public static class ChatterfyPostbacksEndpointRouteBuilderExtensions
                 $"Unable to find the services of Chatterfy.Postbacks. Call services.AddChatterfyPostbacks() (and choose a store on the returned builder) before {method}().");
         }
     }
+
+    private static bool IsService(IEndpointRouteBuilder endpoints, Type serviceType) =>
+        endpoints.ServiceProvider.GetService<IServiceProviderIsService>() is { } isService
+            ? isService.IsService(serviceType)
+            : endpoints.ServiceProvider.GetService(serviceType) is not null;
 
     private static ILogger CreateLogger(IEndpointRouteBuilder endpoints) =>
         endpoints.ServiceProvider.GetService<ILoggerFactory>()?.CreateLogger(Log.CategoryName) ?? NullLogger.Instance;

@@ -68,6 +68,11 @@ public sealed class MappingTests
     [InlineData("GET", "/api/tracker/clicks/{clickId}", 200)]
     [InlineData("GET", "/api/postbacks/{token}/{event}", 200)]
     [InlineData("POST", "/api/postbacks/{token}", 404)]
+    [InlineData("POST", "/api/tracker/campaigns", 409)]
+    [InlineData("PUT", "/api/tracker/campaigns/{id}", 200)]
+    [InlineData("GET", "/api/tracker/outbox", 200)]
+    [InlineData("POST", "/api/tracker/outbox/{id}/retry", 202)]
+    [InlineData("POST", "/api/tracker/outbox/{id}/retry", 409)]
     public async Task DescribesEachEndpointsResponsesForOpenApi(string method, string pattern, int successStatus)
     {
         await using var app = await TestApp.StartAsync();
@@ -77,6 +82,27 @@ public sealed class MappingTests
 
         var statuses = endpoint.Metadata.GetOrderedMetadata<IProducesResponseTypeMetadata>().Select(m => m.StatusCode);
         statuses.Should().Contain([successStatus, 400]);
+    }
+
+    [Fact]
+    public async Task MapChatterfyClickRedirectWithoutAddChatterfyPostbacksThrowsNamingTheCall()
+    {
+        await using var app = BareApp();
+
+        var map = () => app.MapChatterfyClickRedirect();
+
+        map.Should().Throw<InvalidOperationException>().WithMessage("*services.AddChatterfyPostbacks()*before MapChatterfyClickRedirect()*");
+    }
+
+    [Fact]
+    public async Task DescribesTheClickRedirectForOpenApi()
+    {
+        await using var app = await TestApp.StartAsync();
+
+        var endpoint = app.Get<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().Single(e => e.RoutePattern.RawText == "/api/go/{campaignId}");
+
+        endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods.Should().Equal("GET");
+        endpoint.Metadata.GetOrderedMetadata<IProducesResponseTypeMetadata>().Select(m => m.StatusCode).Should().Contain([302, 404, 503]);
     }
 
     private static WebApplication BareApp()

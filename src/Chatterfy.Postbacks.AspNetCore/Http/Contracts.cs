@@ -83,6 +83,53 @@ internal sealed record PostbackLogItemResponse(
     IReadOnlyList<string> Warnings,
     string? ConversionId);
 
+/// <summary>A forwarding rule; <c>settings</c> always has its secrets masked (write-only).</summary>
+internal sealed record ForwardingRuleResponse(
+    string Id,
+    string? Name,
+    string? SetId,
+    string? CampaignId,
+    string Destination,
+    JsonElement Settings,
+    DateTime CreatedAt);
+
+internal sealed record ForwardingRuleListResponse(IReadOnlyList<ForwardingRuleResponse> Items);
+
+internal sealed record CampaignResponse(string Id, string? Name, string Destination, DateTime CreatedAt);
+
+internal sealed record CampaignListResponse(IReadOnlyList<CampaignResponse> Items);
+
+/// <summary>An outbox message; <c>attempts</c> only on <c>GET /outbox/{id}</c>.</summary>
+internal sealed record OutboxMessageResponse(
+    string Id,
+    string ConversionId,
+    string RuleId,
+    string Destination,
+    string Status,
+    DateTime CreatedAt,
+    DateTime NextAttemptAt,
+    int AttemptCount,
+    string? LastErrorCode,
+    string? LastError,
+    DateTime? CompletedAt,
+    DateTime? LeaseExpiresAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<OutboxAttemptResponse>? Attempts = null);
+
+internal sealed record OutboxAttemptResponse(
+    int Number,
+    DateTime StartedAt,
+    string Status,
+    int? HttpStatus,
+    string? ErrorCode,
+    string? Reason,
+    string? ResponseExcerpt,
+    long DurationMs,
+    DestinationErrorResponse? DestinationError);
+
+internal sealed record DestinationErrorResponse(string? Code, string? Subcode, string? Type, string? Message, string? TraceId, bool IsTransient);
+
+internal sealed record OutboxPageResponse(IReadOnlyList<OutboxMessageResponse> Items, string? Next);
+
 /// <summary><c>POST /postback-sets</c>.</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed class CreatePostbackSetRequest
@@ -150,6 +197,41 @@ internal sealed class RenderLinkRequest
     public Dictionary<string, string?>? Variables { get; set; }
 }
 
+/// <summary><c>POST /forwarding-rules</c>.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+internal sealed class CreateForwardingRuleRequest
+{
+    public string? Name { get; set; }
+
+    public string? SetId { get; set; }
+
+    public string? CampaignId { get; set; }
+
+    public string? Destination { get; set; }
+
+    public JsonElement? Settings { get; set; }
+}
+
+/// <summary><c>POST /campaigns</c>.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+internal sealed class CreateCampaignRequest
+{
+    public string? Id { get; set; }
+
+    public string? Name { get; set; }
+
+    public string? Destination { get; set; }
+}
+
+/// <summary><c>PUT /campaigns/{id}</c>: replaces the name and destination.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+internal sealed class UpdateCampaignRequest
+{
+    public string? Name { get; set; }
+
+    public string? Destination { get; set; }
+}
+
 /// <summary>
 /// The package's serializer metadata. Use <see cref="ChatterfyJson.Context"/>: it adds the relaxed encoder that ASP.NET
 /// Core uses for JSON responses, so URLs read <c>&amp;</c> rather than <c>\u0026</c>.
@@ -168,6 +250,15 @@ internal sealed class RenderLinkRequest
 [JsonSerializable(typeof(RotateTokenRequest))]
 [JsonSerializable(typeof(CreateClickRequest))]
 [JsonSerializable(typeof(RenderLinkRequest))]
+[JsonSerializable(typeof(ForwardingRuleResponse))]
+[JsonSerializable(typeof(ForwardingRuleListResponse))]
+[JsonSerializable(typeof(CampaignResponse))]
+[JsonSerializable(typeof(CampaignListResponse))]
+[JsonSerializable(typeof(OutboxMessageResponse))]
+[JsonSerializable(typeof(OutboxPageResponse))]
+[JsonSerializable(typeof(CreateForwardingRuleRequest))]
+[JsonSerializable(typeof(CreateCampaignRequest))]
+[JsonSerializable(typeof(UpdateCampaignRequest))]
 internal sealed partial class ChatterfyJsonContext : JsonSerializerContext;
 
 internal static class ChatterfyJson

@@ -63,6 +63,28 @@ internal sealed class JsonCreated<T>(string location, T value, JsonTypeInfo<T> t
     }
 }
 
+/// <summary>A 202 JSON response: the request was accepted and will be acted on later; see <see cref="JsonOk{T}"/>.</summary>
+/// <typeparam name="T">The body type.</typeparam>
+internal sealed class JsonAccepted<T>(T value, JsonTypeInfo<T> typeInfo) : IResult, IEndpointMetadataProvider, IStatusCodeHttpResult, IValueHttpResult<T>
+{
+    public T Value { get; } = value;
+
+    public int? StatusCode => StatusCodes.Status202Accepted;
+
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        httpContext.Response.StatusCode = StatusCodes.Status202Accepted;
+        return httpContext.Response.WriteAsJsonAsync(Value, typeInfo, JsonBody.ContentType);
+    }
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Metadata.Add(new ResponseTypeMetadata(StatusCodes.Status202Accepted, typeof(T), JsonBody.MediaType));
+    }
+}
+
 internal static class JsonBody
 {
     public const string MediaType = "application/json";

@@ -23,6 +23,10 @@ internal static class Problems
     public const string BodyTooLargeCode = "body_too_large";
     public const string StoreUnavailableCode = "store_unavailable";
     public const string UnknownMacroCode = "unknown_macro";
+    public const string ForwardingRuleInvalidCode = "forwarding_rule_invalid";
+    public const string CampaignInvalidCode = "campaign_invalid";
+    public const string CampaignExistsCode = "campaign_exists";
+    public const string OutboxMessageDeliveredCode = "outbox_message_delivered";
 
     /// <summary>A postback the core refused (400): its code, its message as <c>detail</c>, its field in <c>errors</c>, and the warnings.</summary>
     public static ProblemHttpResult Rejected(PostbackRejection rejection, IReadOnlyList<PostbackWarning> warnings)
@@ -39,7 +43,7 @@ internal static class Problems
     }
 
     /// <summary>A tracker API request with invalid fields (400); <paramref name="errors"/> maps field paths to messages.</summary>
-    public static ProblemHttpResult Validation(IReadOnlyDictionary<string, string[]> errors, string? detail = null)
+    public static ProblemHttpResult Validation(IReadOnlyDictionary<string, string[]> errors, string? detail = null, string code = ValidationFailedCode)
     {
         var details = new HttpValidationProblemDetails(new Dictionary<string, string[]>(errors, StringComparer.Ordinal))
         {
@@ -47,12 +51,14 @@ internal static class Problems
             Title = "The request is invalid.",
             Detail = detail ?? "See errors for each invalid field.",
         };
-        details.Extensions["code"] = ValidationFailedCode;
+        details.Extensions["code"] = code;
         return TypedResults.Problem(details);
     }
 
     public static ProblemHttpResult Validation(string field, string message) =>
         Validation(new Dictionary<string, string[]>(StringComparer.Ordinal) { [field] = [message] }, message);
+
+    public static ProblemHttpResult Conflict(string detail, string code) => Simple(StatusCodes.Status409Conflict, "The request conflicts with the resource's state.", detail, code);
 
     public static ProblemHttpResult NotFound(string detail) => Simple(StatusCodes.Status404NotFound, "Not found.", detail, NotFoundCode);
 

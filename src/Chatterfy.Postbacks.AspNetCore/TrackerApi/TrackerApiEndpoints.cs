@@ -16,14 +16,17 @@ using Microsoft.Extensions.Options;
 
 namespace Chatterfy.Postbacks.AspNetCore.TrackerApi;
 
-/// <summary>The tracker API: postback sets, clicks, links, stats, the postback log and replay (docs/http-api.md).</summary>
+/// <summary>
+/// The tracker API: postback sets, clicks, links, stats, the postback log and replay, campaigns, the forwarding outbox and,
+/// with forwarding, forwarding rules (docs/http-api.md).
+/// </summary>
 internal static class TrackerApiEndpoints
 {
     private const int DefaultLogLimit = 50;
     private const int MaxLogLimit = 1000;
     private static readonly long MaxGracePeriodSeconds = (long)TimeSpan.FromDays(30).TotalSeconds;
 
-    public static void Map(RouteGroupBuilder group, ILogger logger)
+    public static void Map(RouteGroupBuilder group, ILogger logger, bool withForwardingRules)
     {
         group.AddEndpointFilter(async (context, next) =>
         {
@@ -77,6 +80,14 @@ internal static class TrackerApiEndpoints
                 (string id, PostbackStore store, PostbackIngestor ingestor, CancellationToken cancellationToken) =>
                     ReplayAsync(id, store, ingestor, logger, cancellationToken))
             .WithSummary("Re-runs a logged postback request with the set's current settings.");
+
+        CampaignEndpoints.Map(group);
+        if (withForwardingRules)
+        {
+            ForwardingRuleEndpoints.Map(group);
+        }
+
+        OutboxEndpoints.Map(group);
     }
 
     // ---- postback sets -------------------------------------------------------------------------------------------
@@ -425,14 +436,14 @@ internal static class TrackerApiEndpoints
         }
     }
 
-    private static string ChildLocation(HttpRequest request, string id) =>
+    internal static string ChildLocation(HttpRequest request, string id) =>
         $"{request.PathBase.ToUriComponent()}{request.Path.ToUriComponent().TrimEnd('/')}/{Uri.EscapeDataString(id)}";
 
     private static ProblemHttpResult SetNotFound(string id) => Problems.NotFound($"No postback set has the id '{id}'.");
 
     private static ProblemHttpResult ClickNotFound(string clickId) => Problems.NotFound($"No click has the id '{clickId}'.");
 
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+    internal static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     private static DateTimeOffset? ParseTime(string? text, string field, Dictionary<string, string[]> errors)
     {

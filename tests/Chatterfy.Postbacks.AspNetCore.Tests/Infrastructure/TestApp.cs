@@ -17,7 +17,7 @@ namespace Chatterfy.Postbacks.AspNetCore.Tests.Infrastructure;
 
 /// <summary>
 /// A real <see cref="WebApplication"/> with the in-memory store (or <see cref="UnavailableStore"/>), a fake clock, the
-/// receiver and the tracker API mapped with their defaults, and a health endpoint — served by TestServer, or by Kestrel on
+/// receiver, the tracker API and the click redirect mapped with their defaults, and a health endpoint — served by TestServer, or by Kestrel on
 /// 127.0.0.1 where Kestrel's own limits matter.
 /// </summary>
 internal sealed class TestApp : IAsyncDisposable
@@ -49,7 +49,9 @@ internal sealed class TestApp : IAsyncDisposable
         bool publicBaseUrl = true,
         Action<IServiceCollection>? services = null,
         string? trackerPrefix = null,
-        Action<RouteGroupBuilder>? trackerConventions = null)
+        Action<RouteGroupBuilder>? trackerConventions = null,
+        Action<IChatterfyPostbacksBuilder>? postbacks = null,
+        Action<WebApplication>? middleware = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
         builder.Logging.ClearProviders();
@@ -64,11 +66,12 @@ internal sealed class TestApp : IAsyncDisposable
 
         var time = new FakeTimeProvider(Start);
         builder.Services.AddSingleton<TimeProvider>(time);
-        builder.Services.AddChatterfyPostbacks(o =>
+        var postbacksBuilder = builder.Services.AddChatterfyPostbacks(o =>
         {
             o.PublicBaseUrl = publicBaseUrl ? PublicBaseUrl : null;
             configure?.Invoke(o);
         }).UseInMemoryStore();
+        postbacks?.Invoke(postbacksBuilder);
         if (store is not null)
         {
             builder.Services.RemoveAll<PostbackStore>();
@@ -79,7 +82,9 @@ internal sealed class TestApp : IAsyncDisposable
         services?.Invoke(builder.Services);
 
         var app = builder.Build();
+        middleware?.Invoke(app);
         app.MapChatterfyPostbacks();
+        app.MapChatterfyClickRedirect();
         var tracker = app.MapChatterfyTrackerApi(trackerPrefix);
         trackerConventions?.Invoke(tracker);
         app.MapHealthChecks(HealthPath);

@@ -1,0 +1,175 @@
+using System.Net;
+using Chatterfy.Postbacks.AspNetCore.Diagnostics;
+using Chatterfy.Postbacks.AspNetCore.Http;
+using Chatterfy.Postbacks.AspNetCore.TrackerApi;
+using Chatterfy.Postbacks.Campaigns;
+using Chatterfy.Postbacks.Clicks;
+using Chatterfy.Postbacks.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Logging;
+
+namespace Chatterfy.Postbacks.AspNetCore.Redirect;
+
+/// <summary>
+/// <c>GET {prefix}/{campaignId}</c>: creates a click for a known campaign from what the visitor's request carries and
+/// answers 302 to the campaign's destination rendered for that click. Request input reaches <c>Location</c> only through
+/// <see cref="CampaignService.RenderDestination"/> (a template validated at save, values percent-encoded).
+/// </summary>
+internal sealed class ClickRedirect(ILogger logger)
+{
+    public const string CampaignRouteValue = "campaignId";
+    public const string FbclidParameter = "fbclid";
+    public const int MaxFbclidLength = 500;
+    public const int MaxFields = 20;
+    public const int MaxFieldValueLength = 256;
+
+    private const string FbcCookie = "_fbc";
+    private const string FbpCookie = "_fbp";
+
+    public async Task<IResult> HandleAsync(string campaignId, HttpContext context, CampaignService campaigns, ClickService clicks)
+    {
+        var response = context.Response;
+
+        // A redirect that creates a click must never be served from a cache, and the visitor's page (which may carry the
+        // fbclid) must not be passed on to the destination.
+        response.Headers.CacheControl = "no-store";
+        response.Headers["Referrer-Policy"] = "no-referrer";
+        try
+        {
+            var campaign = await campaigns.GetAsync(campaignId, context.RequestAborted).ConfigureAwait(false);
+            if (campaign is null)
+            {
+                return TypedResults.NotFound();
+            }
+
+            var click = await clicks.CreateAsync(ReadClick(campaign.Id, context.Request, context.Connection.RemoteIpAddress), context.RequestAborted).ConfigureAwait(false);
+            var destination = CampaignService.RenderDestination(campaign, click);
+            return TypedResults.Redirect(Location(destination));
+        }
+        catch (PostbackStoreUnavailableException ex)
+        {
+            var problem = Problems.StoreUnavailable(context, ex, out var retryAfterSeconds);
+            Log.StoreUnavailable(logger, context.Request.Path.Value ?? "", retryAfterSeconds, ex);
+            return problem;
+        }
+    }
+
+    /// <summary>Reads a click from the request; every value that does not look right is left out, never refused.</summary>
+    internal static NewClick ReadClick(string campaignId, HttpRequest request, IPAddress? remoteAddress)
+    {
+        string? fbclid = null;
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in new QueryStringEnumerable(request.QueryString.Value))
+        {
+            var name = pair.DecodeName().ToString();
+            if (name == FbclidParameter)
+            {
+                // First value wins, as for fields.
+                if (fbclid is null)
+                {
+                    var value = pair.DecodeValue().ToString();
+                    fbclid = value.Length is > 0 and <= MaxFbclidLength && IsPrintableAscii(value) ? value : null;
+                }
+
+                continue;
+            }
+
+            if (fields.Count >= MaxFields || fields.ContainsKey(name) || !ClickRequestValidator.IsFieldKey(name))
+            {
+                continue;
+            }
+
+            var fieldValue = pair.DecodeValue().ToString();
+            if (fieldValue.Length is > 0 and <= MaxFieldValueLength && !fieldValue.Any(char.IsControl))
+            {
+                fields[name] = fieldValue;
+            }
+        }
+
+        return new NewClick
+        {
+            CampaignId = campaignId,
+            Fbclid = fbclid,
+            Fbc = FacebookCookie(request.Cookies[FbcCookie], lastPartIsDigits: false),
+            Fbp = FacebookCookie(request.Cookies[FbpCookie], lastPartIsDigits: true),
+            IpAddress = remoteAddress is { IsIPv4MappedToIPv6: true } ? remoteAddress.MapToIPv4() : remoteAddress,
+            UserAgent = UserAgent(request.Headers.UserAgent.ToString()),
+            EventSourceUrl = Referer(request.Headers.Referer.ToString()),
+            Fields = fields,
+        };
+    }
+
+    /// <summary>
+    /// Keeps a <c>_fbc</c> (<c>fb.{0-2}.{ms}.{fbclid}</c>) or <c>_fbp</c> (<c>fb.{0-2}.{ms}.{random digits}</c>) cookie
+    /// value of Meta's format. The subdomain index is 1 when the pixel sets the cookie on the site's domain.
+    /// </summary>
+    internal static string? FacebookCookie(string? value, bool lastPartIsDigits)
+    {
+        if (value is null || value.Length > ClickRequestValidator.MaxFacebookValueLength || !IsPrintableAscii(value))
+        {
+            return null;
+        }
+
+        var parts = value.Split('.', 4);
+        return parts.Length == 4
+            && parts[0] == "fb"
+            && parts[1] is "0" or "1" or "2"
+            && parts[2].Length is > 0 and <= 20 && parts[2].All(char.IsAsciiDigit)
+            && parts[3].Length > 0
+            && (!lastPartIsDigits || parts[3].All(char.IsAsciiDigit))
+                ? value
+                : null;
+    }
+
+    private static string? UserAgent(string value)
+    {
+        if (value.Length == 0)
+        {
+            return null;
+        }
+
+        var capped = value.Length > ClickRequestValidator.MaxUserAgentLength ? value[..ClickRequestValidator.MaxUserAgentLength] : value;
+        return capped.Any(char.IsControl) ? null : capped;
+    }
+
+    private static string? Referer(string value) =>
+        value.Length is > 0 and <= ClickRequestValidator.MaxUrlLength
+        && IsPrintableAscii(value)
+        && Uri.TryCreate(value, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+            ? value
+            : null;
+
+    // The rendered template as written; when a literal part of the template is not ASCII (a header value must be), Uri's
+    // escaped form, with an internationalized host in its IDNA (punycode) form.
+    private static string Location(Uri destination)
+    {
+        if (IsPrintableAscii(destination.OriginalString))
+        {
+            return destination.OriginalString;
+        }
+
+        var escaped = destination.AbsoluteUri;
+        if (IsPrintableAscii(escaped))
+        {
+            return escaped;
+        }
+
+        var port = destination.IsDefaultPort ? "" : ":" + destination.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return $"{destination.Scheme}://{destination.IdnHost}{port}{destination.GetComponents(UriComponents.PathAndQuery | UriComponents.Fragment, UriFormat.UriEscaped)}";
+    }
+
+    private static bool IsPrintableAscii(string value)
+    {
+        foreach (var c in value)
+        {
+            if (c is < '!' or > '~')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
