@@ -42,6 +42,27 @@ internal sealed class TrackerApi : IDisposable
         return clicks;
     }
 
+    /// <summary>Creates a forwarding rule for a set and returns its id.</summary>
+    public async Task<string> CreateForwardingRuleAsync(string setId, string destination, object settings, CancellationToken cancellationToken)
+    {
+        using var response = await _client.PostAsJsonAsync("api/tracker/forwarding-rules", new { setId, destination, settings }, cancellationToken);
+        var body = await ReadJsonAsync(response, HttpStatusCode.Created, cancellationToken);
+        return body.GetProperty("id").GetString()!;
+    }
+
+    /// <summary>Counts the outbox messages by status (at most 1,000 each).</summary>
+    public async Task<OutboxCounts> CountOutboxAsync(CancellationToken cancellationToken) => new(
+        await CountOutboxAsync("delivered", cancellationToken),
+        await CountOutboxAsync("pending", cancellationToken),
+        await CountOutboxAsync("dead-lettered", cancellationToken));
+
+    private async Task<int> CountOutboxAsync(string status, CancellationToken cancellationToken)
+    {
+        using var response = await _client.GetAsync($"api/tracker/outbox?status={status}&limit=1000", cancellationToken);
+        var body = await ReadJsonAsync(response, HttpStatusCode.OK, cancellationToken);
+        return body.GetProperty("items").GetArrayLength();
+    }
+
     public async Task<TrackerStats> GetStatsAsync(CancellationToken cancellationToken)
     {
         using var response = await _client.GetAsync("api/tracker/stats", cancellationToken);
@@ -173,3 +194,6 @@ internal sealed record TrackerStats(
         return $"clicks={Clicks} registrations={Registrations} firstDeposits={FirstDeposits} deposits={Deposits} unattributed={Unattributed} rejected={Rejected} amounts=[{amounts}]";
     }
 }
+
+/// <summary>How many outbox messages are in each status.</summary>
+internal sealed record OutboxCounts(int Delivered, int Pending, int DeadLettered);
