@@ -6,6 +6,9 @@
 //   PostgreSql            Postbacks:PostgreSql:ConnectionString, e.g. Host=127.0.0.1;Username=postgres;Database=postbacks
 //   InMemory              nothing is kept when the host stops
 // e.g. dotnet run --project samples/Chatterfy.Postbacks.Sample -- --Postbacks:Store=InMemory
+//
+// Forwarding (Facebook Conversions API, S2S postbacks) is on: rules are created through /api/tracker/forwarding-rules,
+// options come from Postbacks:Forwarding (docs/forwarding.md). Clicks from ads go through /api/go/{campaignId}.
 using Chatterfy.Postbacks.Sample;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -28,6 +31,8 @@ switch (store?.ToUpperInvariant())
     default:
         throw new InvalidOperationException($"Postbacks:Store is '{store}'; use Sqlite (the default), PostgreSql or InMemory.");
 }
+
+postbacks.AddForwarding(builder.Configuration.GetSection("Postbacks:Forwarding"));
 
 builder.Services.AddHealthChecks().AddChatterfyPostbacksHealthCheck();
 
