@@ -23,83 +23,112 @@ public sealed class ForwardingCrashTests(ITestOutputHelper output)
     [Fact]
     public async Task KilledWhileTheDestinationIsDown_OnSqlite_DeliversEveryConversionExactlyOnceAfterTheRestart()
     {
-        using var scenario = new Scenario("crash-forwarding", output, ScenarioDeadline);
-        var ct = scenario.Deadline;
+        using var scenario = new Scenario("crash-forwarding-sqlite", output, ScenarioDeadline);
         var directory = Directory.CreateTempSubdirectory("chatterfy-reliability-forwarding-");
         try
         {
-            await using var graph = await FakeConversionsApi.StartAsync(cancellationToken: ct);
-            graph.FailWith(503);
-            var environment = SampleHost.SqliteEnvironment(Path.Combine(directory.FullName, "postbacks.db"));
-            foreach (var (key, value) in FastForwardingEnvironment())
-            {
-                environment[key] = value;
-            }
-
-            await using var host = await SampleHost.StartAsync(scenario.Name, environment, ct);
-            PostbackSetInfo set;
-            IReadOnlyList<string> clicks;
-            using (var api = new TrackerApi(host.BaseAddress))
-            {
-                set = await api.CreateSetAsync("Binomo", "binomo", ct);
-                clicks = await api.CreateClicksAsync(FirstDeposits, "forwarding", ct);
-                await api.CreateForwardingRuleAsync(set.Id, "facebook-capi", new { pixelId = PixelId, accessToken = AccessToken, graphBaseUrl = graph.BaseUrl }, ct);
-            }
-
-            // Every first deposit is acknowledged while the destination refuses everything.
-            var expected = new Dictionary<string, decimal>(StringComparer.Ordinal);
-            using (var client = HttpClients.Create(host.BaseAddress, TimeSpan.FromSeconds(10), maxConnections: 8))
-            {
-                for (var i = 0; i < clicks.Count; i++)
-                {
-                    var amount = 10m + i + (i % 100 / 100m);
-                    var conversionId = await SendFirstDepositAsync(client, set.Token, clicks[i], amount, ct);
-                    expected.Add(conversionId, amount);
-                }
-            }
-
-            // Kill the receiver once its dispatcher has tried (and failed) to deliver: the outbox holds everything.
-            (await WaitAsync(() => graph.RequestCount >= 2, TimeSpan.FromSeconds(30), ct)).Should().BeTrue("the dispatcher should try the destination while it is down");
-            var failedCalls = graph.RequestCount;
-            host.Kill();
-            graph.Events.Should().BeEmpty("the destination accepted nothing while it was down");
-            scenario.Log($"{expected.Count} first deposits acknowledged; SIGKILL after {failedCalls} refused calls to the destination");
-
-            graph.Recover();
-            await host.StartAsync(ct);
-            var delivered = await graph.WaitForEventsAsync(expected.Count, DeliveryDeadline, ct);
-            using (var api = new TrackerApi(host.BaseAddress))
-            {
-                var outbox = await api.CountOutboxAsync(ct);
-                scenario.Summary(
-                    expected.Count,
-                    expected.Count,
-                    graph.Events.Count,
-                    duplicates: graph.EventsSent - graph.Events.Count,
-                    rejected: 0,
-                    ("destinationCalls", graph.RequestCount),
-                    ("refusedCalls", failedCalls),
-                    ("eventsSent", graph.EventsSent),
-                    ("outboxDelivered", outbox.Delivered),
-                    ("outboxPending", outbox.Pending),
-                    ("outboxDeadLettered", outbox.DeadLettered));
-                delivered.Should().BeTrue(scenario.Failure($"only {graph.Events.Count} of {expected.Count} events reached the destination within {DeliveryDeadline.TotalSeconds:0} s", host.Output()));
-                outbox.Should().Be(new OutboxCounts(expected.Count, 0, 0));
-            }
-
-            var events = graph.Events;
-            events.Select(e => e.EventId).Should().OnlyHaveUniqueItems().And.BeEquivalentTo(expected.Keys, "every acknowledged conversion is forwarded once, under its conversion id");
-            foreach (var received in events)
-            {
-                received.EventName.Should().Be("Purchase");
-                received.PixelId.Should().Be(PixelId);
-                received.Value.Should().Be(expected[received.EventId]);
-                received.Currency.Should().Be("USD");
-            }
+            await RunAsync(scenario, SampleHost.SqliteEnvironment(Path.Combine(directory.FullName, "postbacks.db")));
         }
         finally
         {
             directory.Delete(recursive: true);
+        }
+    }
+
+    [PostgresFact]
+    public async Task KilledWhileTheDestinationIsDown_OnPostgreSql_DeliversEveryConversionExactlyOnceAfterTheRestart()
+    {
+        using var scenario = new Scenario("crash-forwarding-postgresql", output, ScenarioDeadline);
+        var connectionString = PostgresTestDatabase.RequiredConnectionString;
+        var schema = PostgresTestDatabase.NewSchema();
+        try
+        {
+            await RunAsync(scenario, PostgresTestDatabase.HostEnvironment(connectionString, schema));
+        }
+        finally
+        {
+            await PostgresTestDatabase.DropSchemaAsync(connectionString, schema);
+        }
+    }
+
+    private static async Task RunAsync(Scenario scenario, Dictionary<string, string> environment)
+    {
+        var ct = scenario.Deadline;
+        await using var graph = await FakeConversionsApi.StartAsync(cancellationToken: ct);
+        graph.FailWith(503);
+        foreach (var (key, value) in FastForwardingEnvironment())
+        {
+            environment[key] = value;
+        }
+
+        await using var host = await SampleHost.StartAsync(scenario.Name, environment, ct);
+        PostbackSetInfo set;
+        List<string> clicks;
+        using (var api = new TrackerApi(host.BaseAddress))
+        {
+            set = await api.CreateSetAsync("Binomo", "binomo", ct);
+            // The Conversions API needs data to match a person on: the chat user (hashed as external_id), IP and browser.
+            var created = new List<string>();
+            for (var i = 0; i < FirstDeposits; i++)
+            {
+                created.Add(await api.CreateClickAsync(
+                    new { campaignId = "forwarding", subjectId = $"tg:{100_000 + i}", ip = $"203.0.113.{i % 250}", userAgent = "Mozilla/5.0 (iPhone)" },
+                    ct));
+            }
+
+            clicks = created;
+            await api.CreateForwardingRuleAsync(set.Id, "facebook-capi", new { pixelId = PixelId, accessToken = AccessToken, graphBaseUrl = graph.BaseUrl }, ct);
+        }
+
+        // Every first deposit is acknowledged while the destination refuses everything.
+        var expected = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        using (var client = HttpClients.Create(host.BaseAddress, TimeSpan.FromSeconds(10), maxConnections: 8))
+        {
+            for (var i = 0; i < clicks.Count; i++)
+            {
+                var amount = 10m + i + (i % 100 / 100m);
+                var conversionId = await SendFirstDepositAsync(client, set.Token, clicks[i], amount, ct);
+                expected.Add(conversionId, amount);
+            }
+        }
+
+        // Kill the receiver once its dispatcher has tried (and failed) to deliver: the outbox holds everything.
+        (await WaitAsync(() => graph.RequestCount >= 2, TimeSpan.FromSeconds(30), ct)).Should().BeTrue(scenario.Failure($"the dispatcher should try the destination while it is down; it got {graph.RequestCount} calls", host.Output()));
+        var failedCalls = graph.RequestCount;
+        host.Kill();
+        graph.Events.Should().BeEmpty("the destination accepted nothing while it was down");
+        scenario.Log($"{expected.Count} first deposits acknowledged; SIGKILL after {failedCalls} refused calls to the destination");
+
+        graph.Recover();
+        await host.StartAsync(ct);
+        var delivered = await graph.WaitForEventsAsync(expected.Count, DeliveryDeadline, ct);
+        using (var api = new TrackerApi(host.BaseAddress))
+        {
+            var outbox = await api.CountOutboxAsync(ct);
+            scenario.Summary(
+                expected.Count,
+                expected.Count,
+                graph.Events.Count,
+                duplicates: graph.EventsSent - graph.Events.Count,
+                rejected: 0,
+                ("destinationCalls", graph.RequestCount),
+                ("refusedCalls", failedCalls),
+                ("eventsSent", graph.EventsSent),
+                ("outboxDelivered", outbox.Delivered),
+                ("outboxPending", outbox.Pending),
+                ("outboxDeadLettered", outbox.DeadLettered));
+            delivered.Should().BeTrue(scenario.Failure($"only {graph.Events.Count} of {expected.Count} events reached the destination within {DeliveryDeadline.TotalSeconds:0} s", host.Output()));
+            outbox.Should().Be(new OutboxCounts(expected.Count, 0, 0));
+        }
+
+        var events = graph.Events;
+        events.Select(e => e.EventId).Should().OnlyHaveUniqueItems().And.BeEquivalentTo(expected.Keys, "every acknowledged conversion is forwarded once, under its conversion id");
+        foreach (var received in events)
+        {
+            received.EventName.Should().Be("Purchase");
+            received.PixelId.Should().Be(PixelId);
+            received.Value.Should().Be(expected[received.EventId]);
+            received.Currency.Should().Be("USD");
         }
     }
 

@@ -26,9 +26,13 @@ internal sealed class TrackerApi : IDisposable
         return new PostbackSetInfo(body.GetProperty("id").GetString()!, path[(path.LastIndexOf('/') + 1)..]);
     }
 
-    public async Task<string> CreateClickAsync(string campaignId, CancellationToken cancellationToken)
+    public Task<string> CreateClickAsync(string campaignId, CancellationToken cancellationToken) =>
+        CreateClickAsync(new { campaignId }, cancellationToken);
+
+    /// <summary>Creates a click from a <c>POST /clicks</c> body (campaign, subject, IP, user agent …) and returns its id.</summary>
+    public async Task<string> CreateClickAsync(object click, CancellationToken cancellationToken)
     {
-        using var response = await _client.PostAsJsonAsync("api/tracker/clicks", new { campaignId }, cancellationToken);
+        using var response = await _client.PostAsJsonAsync("api/tracker/clicks", click, cancellationToken);
         var body = await ReadJsonAsync(response, HttpStatusCode.Created, cancellationToken);
         return body.GetProperty("clickId").GetString()!;
     }
