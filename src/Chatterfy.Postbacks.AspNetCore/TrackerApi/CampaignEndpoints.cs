@@ -48,9 +48,9 @@ internal static class CampaignEndpoints
         }
         catch (CampaignValidationException ex)
         {
-            // The service reports a taken id as an "id" error, alone (it checks only a valid request against the store), or
-            // without errors when another caller won the race: for a well-formed id, either means the id exists.
-            return CampaignService.IsValidId(id) && ex.Errors.Keys.All(key => key == "id")
+            // The service reports a taken id as the only error, on "id" (it checks a valid request against the store, and
+            // reports a lost race the same way): for a well-formed id, that means the id exists.
+            return CampaignService.IsValidId(id) && ex.Errors.Count == 1 && ex.Errors.ContainsKey("id")
                 ? Problems.Conflict($"A campaign with id '{id}' exists; change it with PUT or choose another id.", Problems.CampaignExistsCode)
                 : Problems.Validation(ex.Errors, code: Problems.CampaignInvalidCode);
         }

@@ -67,10 +67,10 @@ public sealed class CampaignService
         {
             await _store.AddCampaignAsync(campaign, cancellationToken).ConfigureAwait(false);
         }
-        catch (InvalidOperationException exception)
+        catch (InvalidOperationException)
         {
-            // Another caller created it between the check and the insert.
-            throw new CampaignValidationException($"A campaign with id '{request.Id}' exists.", exception);
+            // Another caller created it between the check and the insert: the same answer as when the check finds it.
+            throw new CampaignValidationException(new Dictionary<string, string[]> { ["id"] = [$"A campaign with id '{request.Id}' exists."] });
         }
 
         return campaign;
