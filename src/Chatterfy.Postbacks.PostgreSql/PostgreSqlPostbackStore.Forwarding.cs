@@ -172,7 +172,7 @@ public sealed partial class PostgreSqlPostbackStore
     public override async ValueTask<int> CompleteOutboxAttemptsAsync(IReadOnlyList<OutboxCompletion> completions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(completions);
-        CheckCompletions(completions);
+        ValidateCompletions(completions);
         if (completions.Count == 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -394,47 +394,6 @@ public sealed partial class PostgreSqlPostbackStore
             Text(error?.Message),
             Text(error?.TraceId),
             Param(NpgsqlDbType.Boolean, error?.IsTransient));
-    }
-
-    // The in-memory store's checks: new messages must be the conversion's own and pending.
-    private static OutboxMessage[] CheckNewOutboxMessages(string conversionId, IReadOnlyList<OutboxMessage> messages)
-    {
-        var copies = new OutboxMessage[messages.Count];
-        for (var i = 0; i < copies.Length; i++)
-        {
-            var message = messages[i] ?? throw new ArgumentException("An outbox message is null.", nameof(messages));
-            if (!string.Equals(message.ConversionId, conversionId, StringComparison.Ordinal))
-            {
-                throw new ArgumentException($"Outbox message '{message.Id}' belongs to conversion '{message.ConversionId}', not '{conversionId}'.", nameof(messages));
-            }
-
-            if (message.Status != OutboxMessageStatus.Pending)
-            {
-                throw new ArgumentException($"Outbox message '{message.Id}' is {message.Status}; new messages are pending.", nameof(messages));
-            }
-
-            copies[i] = message;
-        }
-
-        return copies;
-    }
-
-    private static void CheckCompletions(IReadOnlyList<OutboxCompletion> completions)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var completion in completions)
-        {
-            ArgumentNullException.ThrowIfNull(completion, nameof(completions));
-            if (completion.Status == OutboxMessageStatus.Pending && completion.NextAttemptAt is null)
-            {
-                throw new ArgumentException($"The completion of message '{completion.Attempt.MessageId}' is pending but has no next attempt time.", nameof(completions));
-            }
-
-            if (!seen.Add(completion.Attempt.MessageId))
-            {
-                throw new ArgumentException($"Two completions name message '{completion.Attempt.MessageId}'.", nameof(completions));
-            }
-        }
     }
 
     private static ForwardingRule ReadRule(NpgsqlDataReader reader) => new()

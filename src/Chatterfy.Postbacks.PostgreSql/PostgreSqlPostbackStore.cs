@@ -378,7 +378,8 @@ public sealed partial class PostgreSqlPostbackStore : PostbackStore
         ArgumentNullException.ThrowIfNull(conversion.Conversion.IdempotencyKey.Value, nameof(conversion));
         ThrowIfAmountNotExact(conversion.Conversion.Amount);
         ArgumentNullException.ThrowIfNull(outboxMessages);
-        var messages = CheckNewOutboxMessages(conversion.Id, outboxMessages);
+        ValidateNewOutboxMessages(conversion.Id, outboxMessages);
+        OutboxMessage[] messages = [.. outboxMessages];
         return await RunAsync(
             async (connection, ct) =>
             {

@@ -263,7 +263,7 @@ public sealed partial class SqlitePostbackStore
     public override async ValueTask<int> CompleteOutboxAttemptsAsync(IReadOnlyList<OutboxCompletion> completions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(completions);
-        CheckCompletions(completions);
+        ValidateCompletions(completions);
         var rows = new CompletionRow[completions.Count];
         for (var i = 0; i < rows.Length; i++)
         {
@@ -460,48 +460,17 @@ public sealed partial class SqlitePostbackStore
             cancellationToken);
     }
 
-    /// <summary>
-    /// Checks the messages of an append before it is queued: each must be the conversion's own and pending. Returns their
-    /// column values, taken from the caller's objects.
-    /// </summary>
+    /// <summary>Checks the messages of an append before it is queued and returns their column values, taken from the caller's objects.</summary>
     private static OutboxRow[] CheckNewOutboxMessages(string conversionId, IReadOnlyList<OutboxMessage> messages)
     {
+        ValidateNewOutboxMessages(conversionId, messages);
         var rows = new OutboxRow[messages.Count];
         for (var i = 0; i < rows.Length; i++)
         {
-            var message = messages[i] ?? throw new ArgumentException("An outbox message is null.", nameof(messages));
-            if (!string.Equals(message.ConversionId, conversionId, StringComparison.Ordinal))
-            {
-                throw new ArgumentException($"Outbox message '{message.Id}' belongs to conversion '{message.ConversionId}', not '{conversionId}'.", nameof(messages));
-            }
-
-            if (message.Status != OutboxMessageStatus.Pending)
-            {
-                throw new ArgumentException($"Outbox message '{message.Id}' is {message.Status}; new messages are pending.", nameof(messages));
-            }
-
-            rows[i] = new OutboxRow(message);
+            rows[i] = new OutboxRow(messages[i]);
         }
 
         return rows;
-    }
-
-    private static void CheckCompletions(IReadOnlyList<OutboxCompletion> completions)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var completion in completions)
-        {
-            ArgumentNullException.ThrowIfNull(completion, nameof(completions));
-            if (completion.Status == OutboxMessageStatus.Pending && completion.NextAttemptAt is null)
-            {
-                throw new ArgumentException($"The completion of message '{completion.Attempt.MessageId}' is pending but has no next attempt time.", nameof(completions));
-            }
-
-            if (!seen.Add(completion.Attempt.MessageId))
-            {
-                throw new ArgumentException($"Two completions name message '{completion.Attempt.MessageId}'.", nameof(completions));
-            }
-        }
     }
 
     /// <summary>Throws when a message's id is taken, by a stored message or by another message of the same append.</summary>

@@ -218,7 +218,8 @@ public sealed partial class InMemoryPostbackStore : PostbackStore
         ArgumentNullException.ThrowIfNull(conversion.Conversion);
         ArgumentNullException.ThrowIfNull(outboxMessages);
         cancellationToken.ThrowIfCancellationRequested();
-        var messages = CheckNewOutboxMessages(conversion.Id, outboxMessages);
+        ValidateNewOutboxMessages(conversion.Id, outboxMessages);
+        OutboxMessage[] messages = [.. outboxMessages];
         var record = conversion with
         {
             Conversion = conversion.Conversion with { Attributes = Copy(conversion.Conversion.Attributes) },

@@ -350,4 +350,61 @@ public abstract class PostbackStore
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when the store answered.</returns>
     public virtual ValueTask CheckHealthAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    /// <summary>
+    /// Checks the outbox messages of an append as <see cref="AppendConversionAsync(ConversionRecord, PostbackLogEntry, IReadOnlyList{OutboxMessage}, CancellationToken)"/>
+    /// requires, before anything is written: each is not <see langword="null"/>, belongs to the conversion and is pending.
+    /// For store implementations, so every store refuses the same input with the same message.
+    /// </summary>
+    /// <param name="conversionId">The id of the conversion being appended.</param>
+    /// <param name="outboxMessages">The messages to write with it.</param>
+    /// <exception cref="ArgumentException">A message is <see langword="null"/>, belongs to another conversion or is not pending.</exception>
+    protected static void ValidateNewOutboxMessages(string conversionId, IReadOnlyList<OutboxMessage> outboxMessages)
+    {
+        ArgumentNullException.ThrowIfNull(outboxMessages);
+        foreach (var message in outboxMessages)
+        {
+            if (message is null)
+            {
+                throw new ArgumentException("An outbox message is null.", nameof(outboxMessages));
+            }
+
+            if (!string.Equals(message.ConversionId, conversionId, StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"Outbox message '{message.Id}' belongs to conversion '{message.ConversionId}', not '{conversionId}'.", nameof(outboxMessages));
+            }
+
+            if (message.Status != OutboxMessageStatus.Pending)
+            {
+                throw new ArgumentException($"Outbox message '{message.Id}' is {message.Status}; new messages are pending.", nameof(outboxMessages));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Checks completions as <see cref="CompleteOutboxAttemptsAsync"/> requires, before anything is written: none is
+    /// <see langword="null"/>, a pending one has a next attempt time, and no two name the same message. For store
+    /// implementations, so every store refuses the same input with the same message.
+    /// </summary>
+    /// <param name="completions">The completions.</param>
+    /// <exception cref="ArgumentException">A completion is invalid, or two name the same message.</exception>
+    protected static void ValidateCompletions(IReadOnlyList<OutboxCompletion> completions)
+    {
+        ArgumentNullException.ThrowIfNull(completions);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var completion in completions)
+        {
+            ArgumentNullException.ThrowIfNull(completion, nameof(completions));
+            ArgumentNullException.ThrowIfNull(completion.Attempt, nameof(completions));
+            if (completion.Status == OutboxMessageStatus.Pending && completion.NextAttemptAt is null)
+            {
+                throw new ArgumentException($"The completion of message '{completion.Attempt.MessageId}' is pending but has no next attempt time.", nameof(completions));
+            }
+
+            if (!seen.Add(completion.Attempt.MessageId))
+            {
+                throw new ArgumentException($"Two completions name message '{completion.Attempt.MessageId}'.", nameof(completions));
+            }
+        }
+    }
 }
