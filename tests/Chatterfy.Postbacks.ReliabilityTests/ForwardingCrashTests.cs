@@ -104,7 +104,14 @@ public sealed class ForwardingCrashTests(ITestOutputHelper output)
         var delivered = await graph.WaitForEventsAsync(expected.Count, DeliveryDeadline, ct);
         using (var api = new TrackerApi(host.BaseAddress))
         {
+            // The destination has every event once its answers are sent; the dispatcher records them just after.
             var outbox = await api.CountOutboxAsync(ct);
+            for (var poll = 0; poll < 1_500 && outbox.Delivered < expected.Count && outbox.DeadLettered == 0; poll++)
+            {
+                await Task.Delay(20, ct);
+                outbox = await api.CountOutboxAsync(ct);
+            }
+
             scenario.Summary(
                 expected.Count,
                 expected.Count,
