@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -10,6 +11,9 @@ namespace Chatterfy.Postbacks.PostgreSql;
 /// </summary>
 internal sealed class PostgreSqlDataSourceOwner : IAsyncDisposable, IDisposable
 {
+    /// <summary>How many statements each connection prepares automatically unless the connection string says otherwise.</summary>
+    internal const int DefaultMaxAutoPrepare = 32;
+
     public PostgreSqlDataSourceOwner(IOptions<PostgreSqlPostbackStoreOptions> options, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -18,6 +22,14 @@ internal sealed class PostgreSqlDataSourceOwner : IAsyncDisposable, IDisposable
         {
             // Shows in pg_stat_activity which connections are the receiver's.
             builder.ConnectionStringBuilder.ApplicationName = "Chatterfy.Postbacks";
+        }
+
+        if (!SetsMaxAutoPrepare(options.Value.ConnectionString))
+        {
+            // The receiver runs the same few statements for every postback; prepared once per connection, they skip
+            // PostgreSQL's parse and plan (about a third more postbacks per second in benchmarks/ingest.sh). A connection
+            // string that sets Max Auto Prepare (e.g. 0 behind a pooler without prepared statement support) keeps its value.
+            builder.ConnectionStringBuilder.MaxAutoPrepare = DefaultMaxAutoPrepare;
         }
 
         if (loggerFactory is not null)
@@ -29,6 +41,13 @@ internal sealed class PostgreSqlDataSourceOwner : IAsyncDisposable, IDisposable
     }
 
     public NpgsqlDataSource DataSource { get; }
+
+    // Npgsql's own builder answers for every keyword it knows, set or not; the generic builder holds only what was written.
+    private static bool SetsMaxAutoPrepare(string? connectionString)
+    {
+        var written = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        return written.ContainsKey("Max Auto Prepare") || written.ContainsKey("MaxAutoPrepare");
+    }
 
     public ValueTask DisposeAsync() => DataSource.DisposeAsync();
 
