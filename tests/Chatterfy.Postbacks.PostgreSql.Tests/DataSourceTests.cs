@@ -6,13 +6,14 @@ namespace Chatterfy.Postbacks.PostgreSql.Tests;
 public sealed class DataSourceTests
 {
     [Fact]
-    public async Task DataSource_WithoutMaxAutoPrepare_PreparesTheStoresStatements()
+    public async Task DataSource_WithoutTuning_PreparesStatementsAndSkipsTheResetOnReturn()
     {
         await using var owner = new PostgreSqlDataSourceOwner(Options.Create(new PostgreSqlPostbackStoreOptions { ConnectionString = "Host=127.0.0.1;Database=postbacks" }));
 
         var settings = new NpgsqlConnectionStringBuilder(owner.DataSource.ConnectionString);
 
         settings.MaxAutoPrepare.Should().Be(PostgreSqlDataSourceOwner.DefaultMaxAutoPrepare);
+        settings.NoResetOnClose.Should().BeTrue();
         settings.ApplicationName.Should().Be("Chatterfy.Postbacks");
     }
 
@@ -25,5 +26,13 @@ public sealed class DataSourceTests
         await using var owner = new PostgreSqlDataSourceOwner(Options.Create(new PostgreSqlPostbackStoreOptions { ConnectionString = connectionString }));
 
         new NpgsqlConnectionStringBuilder(owner.DataSource.ConnectionString).MaxAutoPrepare.Should().Be(expected);
+    }
+
+    [Fact]
+    public async Task DataSource_WithNoResetOnCloseInTheConnectionString_KeepsIt()
+    {
+        await using var owner = new PostgreSqlDataSourceOwner(Options.Create(new PostgreSqlPostbackStoreOptions { ConnectionString = "Host=127.0.0.1;No Reset On Close=false" }));
+
+        new NpgsqlConnectionStringBuilder(owner.DataSource.ConnectionString).NoResetOnClose.Should().BeFalse();
     }
 }
