@@ -3,6 +3,7 @@
 //   dotnet run --project samples/Chatterfy.Postbacks.FakeGraph -- [port] [--fail 503]
 // Type "fail 503" or "recover" on its console to switch while it runs; Ctrl+C stops it.
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Chatterfy.Postbacks.Testing;
 
@@ -22,6 +23,13 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     stop.Cancel();
 };
+
+// `kill` (SIGTERM, e.g. from a script or a container runtime) stops it the same way as Ctrl+C.
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stop.Cancel();
+});
 
 var printed = 0;
 var commands = Task.Run(async () =>
