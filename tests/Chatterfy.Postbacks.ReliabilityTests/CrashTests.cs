@@ -20,31 +20,14 @@ public sealed class CrashTests(ITestOutputHelper output)
     public async Task KilledMidStream_OnSqlite_KeepsEveryAcknowledgedPostbackAndCountsEachKeyOnce()
     {
         using var scenario = new Scenario("crash-sqlite", output, ScenarioDeadline);
-        var directory = Directory.CreateTempSubdirectory("chatterfy-reliability-sqlite-");
-        try
-        {
-            await RunAsync(scenario, SampleHost.SqliteEnvironment(Path.Combine(directory.FullName, "postbacks.db")));
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        await ThrowAwayStore.OnSqliteAsync("chatterfy-reliability-sqlite-", environment => RunAsync(scenario, environment));
     }
 
     [PostgresFact]
     public async Task KilledMidStream_OnPostgreSql_KeepsEveryAcknowledgedPostbackAndCountsEachKeyOnce()
     {
         using var scenario = new Scenario("crash-postgresql", output, ScenarioDeadline);
-        var connectionString = PostgresTestDatabase.RequiredConnectionString;
-        var schema = PostgresTestDatabase.NewSchema();
-        try
-        {
-            await RunAsync(scenario, PostgresTestDatabase.HostEnvironment(connectionString, schema));
-        }
-        finally
-        {
-            await PostgresTestDatabase.DropSchemaAsync(connectionString, schema);
-        }
+        await ThrowAwayStore.OnPostgreSqlAsync(environment => RunAsync(scenario, environment));
     }
 
     private static async Task RunAsync(Scenario scenario, Dictionary<string, string> environment)

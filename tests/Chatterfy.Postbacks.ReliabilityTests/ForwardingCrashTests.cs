@@ -24,31 +24,14 @@ public sealed class ForwardingCrashTests(ITestOutputHelper output)
     public async Task KilledWhileTheDestinationIsDown_OnSqlite_DeliversEveryConversionExactlyOnceAfterTheRestart()
     {
         using var scenario = new Scenario("crash-forwarding-sqlite", output, ScenarioDeadline);
-        var directory = Directory.CreateTempSubdirectory("chatterfy-reliability-forwarding-");
-        try
-        {
-            await RunAsync(scenario, SampleHost.SqliteEnvironment(Path.Combine(directory.FullName, "postbacks.db")));
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        await ThrowAwayStore.OnSqliteAsync("chatterfy-reliability-forwarding-", environment => RunAsync(scenario, environment));
     }
 
     [PostgresFact]
     public async Task KilledWhileTheDestinationIsDown_OnPostgreSql_DeliversEveryConversionExactlyOnceAfterTheRestart()
     {
         using var scenario = new Scenario("crash-forwarding-postgresql", output, ScenarioDeadline);
-        var connectionString = PostgresTestDatabase.RequiredConnectionString;
-        var schema = PostgresTestDatabase.NewSchema();
-        try
-        {
-            await RunAsync(scenario, PostgresTestDatabase.HostEnvironment(connectionString, schema));
-        }
-        finally
-        {
-            await PostgresTestDatabase.DropSchemaAsync(connectionString, schema);
-        }
+        await ThrowAwayStore.OnPostgreSqlAsync(environment => RunAsync(scenario, environment));
     }
 
     private static async Task RunAsync(Scenario scenario, Dictionary<string, string> environment)
