@@ -44,11 +44,18 @@ internal sealed partial class ForwardingRuleCache(
     /// The rules a credited conversion matches: its set's rules that forward its event, then its campaign's rules that
     /// forward it and whose destination has no rule on the set (the set's rules win per destination).
     /// </summary>
-    public static List<ActiveRule> Match(Snapshot snapshot, string setId, string? campaignId, PostbackEvent conversionEvent)
+    public static IReadOnlyList<ActiveRule> Match(Snapshot snapshot, string setId, string? campaignId, PostbackEvent conversionEvent)
     {
+        var setRules = snapshot.BySet.GetValueOrDefault(setId);
+        var campaignRules = campaignId is null ? null : snapshot.ByCampaign.GetValueOrDefault(campaignId);
+        if (setRules is null && campaignRules is null)
+        {
+            // Every credited conversion asks, and most sets and campaigns have no rules: nothing is allocated then.
+            return [];
+        }
+
         var matched = new List<ActiveRule>();
-        var setRules = snapshot.BySet.GetValueOrDefault(setId) ?? [];
-        foreach (var rule in setRules)
+        foreach (var rule in setRules ?? [])
         {
             if (rule.Profile is { } profile && profile.Forwards(conversionEvent))
             {
@@ -56,16 +63,11 @@ internal sealed partial class ForwardingRuleCache(
             }
         }
 
-        if (campaignId is null || !snapshot.ByCampaign.TryGetValue(campaignId, out var campaignRules))
-        {
-            return matched;
-        }
-
-        foreach (var rule in campaignRules)
+        foreach (var rule in campaignRules ?? [])
         {
             if (rule.Profile is { } profile
                 && profile.Forwards(conversionEvent)
-                && !setRules.Exists(r => string.Equals(r.Rule.DestinationId, rule.Rule.DestinationId, StringComparison.Ordinal)))
+                && setRules?.Exists(r => string.Equals(r.Rule.DestinationId, rule.Rule.DestinationId, StringComparison.Ordinal)) != true)
             {
                 matched.Add(rule);
             }
