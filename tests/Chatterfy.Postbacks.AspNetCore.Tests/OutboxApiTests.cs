@@ -34,7 +34,7 @@ public sealed class OutboxApiTests
         dead.GetProperty("destination").GetString().Should().Be("facebook-capi");
         dead.GetProperty("status").GetString().Should().Be("dead-lettered");
         dead.GetProperty("attemptCount").GetInt32().Should().Be(1);
-        dead.GetProperty("lastErrorCode").GetString().Should().Be("destination_refused");
+        dead.GetProperty("lastErrorCode").GetString().Should().Be(DeliveryErrorCodes.DestinationError);
         dead.GetProperty("lastError").GetString().Should().Be("Invalid parameter");
         dead.GetProperty("completedAt").GetString().Should().Be("2026-11-27T12:01:00Z");
         dead.GetProperty("createdAt").GetString().Should().Be("2026-11-27T12:00:01Z");
@@ -101,7 +101,7 @@ public sealed class OutboxApiTests
         attempt.GetProperty("startedAt").GetString().Should().Be("2026-11-27T12:01:00Z");
         attempt.GetProperty("status").GetString().Should().Be("dead-letter");
         attempt.GetProperty("httpStatus").GetInt32().Should().Be(400);
-        attempt.GetProperty("errorCode").GetString().Should().Be("destination_refused");
+        attempt.GetProperty("errorCode").GetString().Should().Be(DeliveryErrorCodes.DestinationError);
         attempt.GetProperty("reason").GetString().Should().Be("Invalid parameter");
         attempt.GetProperty("responseExcerpt").GetString().Should().Be("""{"error":{"code":100}}""");
         attempt.GetProperty("durationMs").GetInt64().Should().Be(245);
@@ -187,12 +187,12 @@ public sealed class OutboxApiTests
                     Duration = TimeSpan.FromMilliseconds(245.7),
                     Status = DeliveryStatus.DeadLetter,
                     HttpStatusCode = 400,
-                    ErrorCode = "destination_refused",
+                    ErrorCode = DeliveryErrorCodes.DestinationError,
                     Reason = "Invalid parameter",
                     ResponseExcerpt = """{"error":{"code":100}}""",
                     DestinationError = new DestinationError { Code = "100", Subcode = "2804003", Type = "OAuthException", Message = "Invalid parameter", TraceId = "AbCdEfG123" },
                 }),
-                Completion("m3", now, OutboxMessageStatus.Pending, new() { MessageId = "m3", Number = 1, StartedAt = now, Status = DeliveryStatus.Retry, HttpStatusCode = 503, ErrorCode = "destination_unavailable", Reason = "503" }),
+                Completion("m3", now, OutboxMessageStatus.Pending, new() { MessageId = "m3", Number = 1, StartedAt = now, Status = DeliveryStatus.Retry, HttpStatusCode = 503, ErrorCode = DeliveryErrorCodes.HttpStatus, Reason = "503" }),
             ],
             CancellationToken.None);
     }
