@@ -66,6 +66,22 @@ public sealed partial class ReadmeHostTests : IDisposable
         host.Output.Should().NotContain(Key).And.NotContain(RotatedKey);
     }
 
+    [Fact]
+    public async Task RefusesToStartWithoutKeysNamingTheSetting()
+    {
+        await using var host = ChildProcess.Start(
+            _directory,
+            new Dictionary<string, string>(StringComparer.Ordinal),
+            ChildProcess.BuildPath("ReadmeHostAssembly"),
+            "--urls",
+            "http://127.0.0.1:0");
+
+        var line = await host.WaitForLineAsync(NoKeys(), StartDeadline);
+
+        line.Value.Should().Contain("Tracker__Keys__0");
+        host.Output.Should().NotContain("Now listening on");
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private static async Task<HttpResponseMessage> SendAsync(HttpClient client, string path, string key)
@@ -74,6 +90,9 @@ public sealed partial class ReadmeHostTests : IDisposable
         request.Headers.Add("X-Api-Key", key);
         return await client.SendAsync(request);
     }
+
+    [GeneratedRegex(@"Tracker:Keys must list at least one API key.*")]
+    private static partial Regex NoKeys();
 
     [GeneratedRegex(@"Now listening on: (?<address>http://127\.0\.0\.1:\d+)")]
     private static partial Regex ListeningOn();
