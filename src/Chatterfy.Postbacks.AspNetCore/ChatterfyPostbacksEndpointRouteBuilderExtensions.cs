@@ -77,7 +77,9 @@ public static class ChatterfyPostbacksEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps the tracker API: postback sets, clicks, affiliate links, stats, the postback log and replay, campaigns, the
     /// forwarding outbox and, when <c>AddForwarding()</c> was called before mapping, forwarding rules. It carries no
-    /// authorization of its own: protect it on the returned builder, e.g. <c>.RequireAuthorization("tracker")</c>.
+    /// authorization of its own: protect it on the returned builder, e.g. with the API-key scheme
+    /// (<c>services.AddAuthentication(ChatterfyApiKeyDefaults.AuthenticationScheme).AddChatterfyApiKey(…)</c>) and
+    /// <c>.RequireAuthorization()</c>.
     /// </summary>
     /// <remarks>
     /// <c>/forwarding-rules</c> is mapped only when <see cref="ForwardingRuleService"/> is registered at the time of this
