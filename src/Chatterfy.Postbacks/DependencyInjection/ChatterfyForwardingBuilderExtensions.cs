@@ -166,5 +166,6 @@ public static class ChatterfyForwardingBuilderExtensions
 
         // Registered always; it returns at once when Dispatcher:Enabled is off (known only once options are bound).
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, OutboxDispatcherService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ForwardingRuleAuditService>());
     }
 }
