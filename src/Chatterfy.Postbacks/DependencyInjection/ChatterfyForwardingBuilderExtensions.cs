@@ -1,5 +1,6 @@
 using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.Forwarding.Facebook;
+using Chatterfy.Postbacks.Forwarding.Http;
 using Chatterfy.Postbacks.Forwarding.HttpPostback;
 using Chatterfy.Postbacks.Storage;
 using System.Diagnostics.Metrics;
@@ -109,7 +110,11 @@ public static class ChatterfyForwardingBuilderExtensions
                 client.Timeout = Timeout.InfiniteTimeSpan;
                 client.DefaultRequestHeaders.UserAgent.ParseAdd("Chatterfy.Postbacks/" + typeof(ForwardingDestination).Assembly.GetName().Version?.ToString(3));
             })
-            .AddHttpMessageHandler(sp => new OutboundRequestPolicyHandler(sp.GetRequiredService<OutboundUrlPolicy>()));
+            .AddHttpMessageHandler(sp => new OutboundRequestPolicyHandler(sp.GetRequiredService<OutboundUrlPolicy>()))
+
+            // The factory's own loggers print each request's full URL, at Information; a rendered postback URL can carry a key.
+            .RemoveAllLoggers()
+            .AddLogger(sp => new ForwardingHttpLogger(destinationId, sp.GetRequiredService<ILogger<ForwardingHttpLogger>>()));
         clientBuilder
             .AddResilienceHandler(PipelineName, static (pipeline, context) =>
             {
