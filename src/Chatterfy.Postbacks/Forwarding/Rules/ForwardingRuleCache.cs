@@ -157,7 +157,7 @@ internal sealed partial class ForwardingRuleCache(
 
         try
         {
-            return destination.CreateProfile(rule.Settings);
+            return destination.CreateRuleProfile(rule.Settings);
         }
         catch (InvalidDestinationSettingsException exception)
         {
