@@ -40,8 +40,8 @@ public sealed class OutboundUrlPolicy
     /// service, <c>fe80::/10</c>), unspecified (<c>0.0.0.0/8</c>, <c>::</c>), multicast, an IPv6 transition prefix whose
     /// gateway would reach an IPv4 address of the sender's choosing (6to4 <c>2002::/16</c>, Teredo <c>2001::/32</c>, local-use
     /// NAT64 <c>64:ff9b:1::/48</c>, IPv4-translated <c>::ffff:0:0/96</c>) or otherwise reserved. IPv4-mapped
-    /// (<c>::ffff:0:0/96</c>'s neighbour <c>::ffff:a.b.c.d</c>) and well-known NAT64 (<c>64:ff9b::/96</c>) addresses are
-    /// judged by their IPv4 address.
+    /// (<c>::ffff:a.b.c.d</c>) and well-known NAT64 (<c>64:ff9b::/96</c>, which DNS64 hosts need) addresses are judged by
+    /// their IPv4 address.
     /// </summary>
     /// <param name="address">The address.</param>
     /// <returns><see langword="true"/> when a destination must not reach it unless private networks are allowed.</returns>
