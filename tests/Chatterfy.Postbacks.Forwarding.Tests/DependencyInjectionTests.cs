@@ -88,6 +88,7 @@ public sealed class DependencyInjectionTests
             o.AttemptTimeout = TimeSpan.Zero;
             o.CircuitBreakerFailureRatio = 2;
             o.Retry.MaxDelay = TimeSpan.FromSeconds(1);
+            o.AllowedPorts.Add(0);
         });
         await using var provider = services.BuildServiceProvider();
 
@@ -95,7 +96,8 @@ public sealed class DependencyInjectionTests
 
         act.Should().Throw<OptionsValidationException>().Which.Failures.Should().Contain(f => f.StartsWith("Postbacks:Forwarding:AttemptTimeout", StringComparison.Ordinal))
             .And.Contain(f => f.StartsWith("Postbacks:Forwarding:CircuitBreakerFailureRatio", StringComparison.Ordinal))
-            .And.Contain(f => f.StartsWith("Postbacks:Forwarding:Retry:MaxDelay", StringComparison.Ordinal));
+            .And.Contain(f => f.StartsWith("Postbacks:Forwarding:Retry:MaxDelay", StringComparison.Ordinal))
+            .And.Contain("Postbacks:Forwarding:AllowedPorts must list ports between 1 and 65535 (got 0).");
     }
 
     [Fact]
@@ -105,6 +107,8 @@ public sealed class DependencyInjectionTests
         {
             ["Postbacks:Forwarding:AllowHttp"] = "true",
             ["Postbacks:Forwarding:Retry:Horizon"] = "12:00:00",
+            ["Postbacks:Forwarding:AllowedPorts:0"] = "8443",
+            ["Postbacks:Forwarding:AllowedPorts:1"] = "9443",
         }).Build();
         var services = new ServiceCollection();
         services.AddChatterfyPostbacks().UseInMemoryStore().AddForwarding(configuration.GetSection("Postbacks:Forwarding"));
@@ -114,6 +118,7 @@ public sealed class DependencyInjectionTests
 
         options.AllowHttp.Should().BeTrue();
         options.Retry.Horizon.Should().Be(TimeSpan.FromHours(12));
+        options.AllowedPorts.Should().Equal(8443, 9443);
         provider.GetRequiredService<RetrySchedule>().NextAttemptAt(ForwardingHost.Now, 1, ForwardingHost.Now.AddHours(12)).Should().BeNull();
     }
 

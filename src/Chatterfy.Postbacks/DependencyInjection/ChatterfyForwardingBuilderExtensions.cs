@@ -1,5 +1,6 @@
 using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.Forwarding.Facebook;
+using Chatterfy.Postbacks.Forwarding.Http;
 using Chatterfy.Postbacks.Forwarding.HttpPostback;
 using Chatterfy.Postbacks.Storage;
 using System.Diagnostics.Metrics;
@@ -109,7 +110,11 @@ public static class ChatterfyForwardingBuilderExtensions
                 client.Timeout = Timeout.InfiniteTimeSpan;
                 client.DefaultRequestHeaders.UserAgent.ParseAdd("Chatterfy.Postbacks/" + typeof(ForwardingDestination).Assembly.GetName().Version?.ToString(3));
             })
-            .AddHttpMessageHandler(sp => new OutboundRequestPolicyHandler(sp.GetRequiredService<OutboundUrlPolicy>()));
+            .AddHttpMessageHandler(sp => new OutboundRequestPolicyHandler(sp.GetRequiredService<OutboundUrlPolicy>()))
+
+            // The factory's own loggers print each request's full URL, at Information; a rendered postback URL can carry a key.
+            .RemoveAllLoggers()
+            .AddLogger(sp => new ForwardingHttpLogger(destinationId, sp.GetRequiredService<ILogger<ForwardingHttpLogger>>()));
         clientBuilder
             .AddResilienceHandler(PipelineName, static (pipeline, context) =>
             {
@@ -166,5 +171,6 @@ public static class ChatterfyForwardingBuilderExtensions
 
         // Registered always; it returns at once when Dispatcher:Enabled is off (known only once options are bound).
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, OutboxDispatcherService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ForwardingRuleAuditService>());
     }
 }

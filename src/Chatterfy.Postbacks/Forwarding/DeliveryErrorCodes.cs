@@ -21,10 +21,13 @@ public static class DeliveryErrorCodes
     /// <summary>The destination reported an error in its own format (see <see cref="DeliveryOutcome.DestinationError"/>).</summary>
     public const string DestinationError = "destination_error";
 
-    /// <summary>The host resolved to a forbidden address (loopback, private, link-local, metadata) at send time. Dead-lettered.</summary>
+    /// <summary>
+    /// The destination's address is forbidden by the outbound policy at send time: its host is or resolves to a loopback,
+    /// private, link-local, metadata or transition address, or its port is not allowed. Dead-lettered.
+    /// </summary>
     public const string AddressForbidden = "address_forbidden";
 
-    /// <summary>The URL is forbidden by the outbound policy (e.g. <c>http</c> while only <c>https</c> is allowed). Dead-lettered.</summary>
+    /// <summary>The URL is forbidden by the outbound policy (<c>http</c> while only <c>https</c> is allowed, user info). Dead-lettered.</summary>
     public const string UrlForbidden = "url_forbidden";
 
     /// <summary>The rendered destination URL is not a valid absolute URL; nothing was sent. Dead-lettered.</summary>

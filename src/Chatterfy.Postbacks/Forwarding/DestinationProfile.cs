@@ -34,6 +34,16 @@ public abstract class DestinationProfile
     /// <value>Defaults to none.</value>
     public virtual IReadOnlyList<DestinationEndpoint> Endpoints => [];
 
+    /// <summary>
+    /// Gets the masker of the rule's secrets (the destination's <see cref="ForwardingDestination.SecretSettings"/> and
+    /// <see cref="ImpliedSecrets"/>), which the dispatcher applies to every outcome before it is stored or logged. Set when
+    /// the profile is created for a rule (<see cref="ForwardingDestination.CreateRuleProfile"/>).
+    /// </summary>
+    internal SecretScrubber Secrets { get; set; } = SecretScrubber.PatternsOnly;
+
+    /// <summary>Gets secrets the profile's requests carry that are not secret settings, e.g. a key written into a postback URL.</summary>
+    internal virtual IEnumerable<string> ImpliedSecrets => [];
+
     /// <summary>Tells whether the rule forwards conversions of an event.</summary>
     /// <param name="conversionEvent">The conversion's event.</param>
     /// <returns><see langword="true"/> when an outbox message should be written for such conversions.</returns>

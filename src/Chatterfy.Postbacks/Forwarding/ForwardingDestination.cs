@@ -27,7 +27,8 @@ public abstract class ForwardingDestination
 
     /// <summary>
     /// Gets the names of the top-level settings that are secrets (e.g. <c>accessToken</c>): write-only, never returned by
-    /// the tracker API and never logged. <see cref="MaskSecrets"/> masks them.
+    /// the tracker API and never logged. <see cref="MaskSecrets"/> masks them, and the dispatcher masks their values in
+    /// whatever the destination answers before an attempt is stored or logged.
     /// </summary>
     /// <value>Defaults to none.</value>
     public virtual IReadOnlyList<string> SecretSettings => [];
@@ -51,6 +52,14 @@ public abstract class ForwardingDestination
     /// the policy is enforced again when each request connects.
     /// </remarks>
     public abstract DestinationProfile CreateProfile(JsonElement settings);
+
+    /// <summary>Creates the profile of a stored rule, with the masker of the rule's secrets the dispatcher applies to its outcomes.</summary>
+    internal DestinationProfile CreateRuleProfile(JsonElement settings)
+    {
+        var profile = CreateProfile(settings);
+        profile.Secrets = new SecretScrubber([.. SecretMasker.Values(settings, SecretSettings), .. profile.ImpliedSecrets]);
+        return profile;
+    }
 
     /// <summary>
     /// Returns a copy of <paramref name="settings"/> whose secret values (<see cref="SecretSettings"/>, matched

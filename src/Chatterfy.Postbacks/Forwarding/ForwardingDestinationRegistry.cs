@@ -51,7 +51,7 @@ internal sealed class ForwardingDestinationRegistry : IForwardingDestinationRegi
                 "destination", $"'{destinationId}' is not a registered forwarding destination; registered: {(known.Length == 0 ? "none" : known)}.")]);
         }
 
-        var profile = destination.CreateProfile(settings);
+        var profile = destination.CreateRuleProfile(settings);
         var errors = new List<DestinationSettingsError>();
         foreach (var endpoint in profile.Endpoints)
         {

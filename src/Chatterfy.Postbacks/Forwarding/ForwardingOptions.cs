@@ -12,10 +12,25 @@ public sealed class ForwardingOptions
 
     /// <summary>
     /// Gets or sets a value indicating whether destinations may resolve to loopback, private, shared, link-local (cloud
-    /// metadata <c>169.254.169.254</c>), unique-local or other reserved addresses. For tests and trusted internal networks only.
+    /// metadata <c>169.254.169.254</c>), unique-local, IPv6 transition (6to4, Teredo, local-use NAT64, IPv4-translated) or
+    /// other reserved addresses, on any port. For tests and trusted internal networks only.
     /// </summary>
-    /// <value>Defaults to <see langword="false"/>: such hosts are refused when a rule is created and when a request connects.</value>
+    /// <value>
+    /// Defaults to <see langword="false"/>: such hosts are refused when a rule is created and when a request connects. When
+    /// <see langword="true"/>, any port but 0 is allowed too (see <see cref="AllowedPorts"/>).
+    /// </value>
     public bool AllowPrivateNetworks { get; set; }
+
+    /// <summary>
+    /// Gets the ports destinations may use besides 443 (and 80 with <see cref="AllowHttp"/>), e.g. a tracker's postback
+    /// endpoint on 8443. Checked when a rule is created and when a request connects; port 0 is never allowed. Bound from
+    /// configuration as a list (<c>Postbacks:Forwarding:AllowedPorts:0</c> = <c>8443</c>).
+    /// </summary>
+    /// <value>
+    /// Defaults to empty: only 443, and 80 with <see cref="AllowHttp"/>. Each port between 1 and 65535.
+    /// <see cref="AllowPrivateNetworks"/> lifts the port rule (but not the refusal of port 0).
+    /// </value>
+    public IList<int> AllowedPorts { get; } = [];
 
     /// <summary>Gets or sets the timeout of one call to a destination (connect, send and read the answer).</summary>
     /// <value>Defaults to 30 seconds; between 1 second and 5 minutes.</value>

@@ -14,6 +14,14 @@ internal sealed class ForwardingOptionsValidator(IServiceProvider services, IEnu
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
+        foreach (var port in options.AllowedPorts)
+        {
+            if (port is < 1 or > 65535)
+            {
+                failures.Add($"{Section}AllowedPorts must list ports between 1 and 65535 (got {port}).");
+            }
+        }
+
         if (options.AttemptTimeout < TimeSpan.FromSeconds(1) || options.AttemptTimeout > TimeSpan.FromMinutes(5))
         {
             failures.Add($"{Section}AttemptTimeout must be between 00:00:01 and 00:05:00 (got {options.AttemptTimeout}).");

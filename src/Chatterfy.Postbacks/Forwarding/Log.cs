@@ -19,4 +19,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "Destination {DestinationId}: {Count} event(s) were not sent: {ErrorCode}")]
     public static partial void NotSent(ILogger logger, string destinationId, int count, string errorCode);
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Debug, Message = "Destination {DestinationId}: {HttpMethod} to {Host} answered {StatusCode} in {ElapsedMs} ms")]
+    public static partial void CallAnswered(ILogger logger, string destinationId, string httpMethod, string? host, int statusCode, double elapsedMs);
+
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Debug, Message = "Destination {DestinationId}: {HttpMethod} to {Host} failed after {ElapsedMs} ms ({ExceptionType})")]
+    public static partial void CallFailed(ILogger logger, string destinationId, string httpMethod, string? host, string exceptionType, double elapsedMs);
 }

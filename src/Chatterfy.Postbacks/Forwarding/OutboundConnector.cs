@@ -12,7 +12,7 @@ internal sealed class OutboundConnector(OutboundUrlPolicy policy)
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         var endpoint = context.DnsEndPoint;
-        var addresses = await policy.ResolveForConnectAsync(endpoint.Host, cancellationToken).ConfigureAwait(false);
+        var addresses = await policy.ResolveForConnectAsync(endpoint.Host, endpoint.Port, cancellationToken).ConfigureAwait(false);
         if (addresses.Length == 0)
         {
             throw new SocketException((int)SocketError.HostNotFound);

@@ -1,8 +1,8 @@
 namespace Chatterfy.Postbacks.Forwarding;
 
 /// <summary>
-/// The outermost handler of forwarding clients: refuses a request whose URL the policy refuses (scheme, user info, literal
-/// forbidden address) before it reaches the circuit breaker or the network. Host names are checked at connect time.
+/// The outermost handler of forwarding clients: refuses a request whose URL the policy refuses (scheme, user info, port,
+/// literal forbidden address) before it reaches the circuit breaker or the network. Host names are checked at connect time.
 /// </summary>
 internal sealed class OutboundRequestPolicyHandler(OutboundUrlPolicy policy) : DelegatingHandler
 {
@@ -16,6 +16,6 @@ internal sealed class OutboundRequestPolicyHandler(OutboundUrlPolicy policy) : D
         var check = policy.CheckUrl(url);
         return check.IsAllowed
             ? base.SendAsync(request, cancellationToken)
-            : Task.FromException<HttpResponseMessage>(new OutboundRequestRefusedException(check.Problem!, DeliveryErrorCodes.UrlForbidden));
+            : Task.FromException<HttpResponseMessage>(new OutboundRequestRefusedException(check.Problem!, check.ErrorCode ?? DeliveryErrorCodes.UrlForbidden));
     }
 }

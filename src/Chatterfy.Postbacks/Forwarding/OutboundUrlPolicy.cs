@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
@@ -6,8 +7,10 @@ namespace Chatterfy.Postbacks.Forwarding;
 
 /// <summary>
 /// Keeps forwarding from being turned against the host's own network (SSRF): destination URLs must be <c>https</c>
-/// (unless <see cref="ForwardingOptions.AllowHttp"/>) and must not reach loopback, private, link-local, metadata or other
-/// reserved addresses (unless <see cref="ForwardingOptions.AllowPrivateNetworks"/>). Checked when a rule is created and,
+/// (unless <see cref="ForwardingOptions.AllowHttp"/>), must use port 443 (80 with <c>AllowHttp</c>, others listed in
+/// <see cref="ForwardingOptions.AllowedPorts"/>; never port 0) and must not reach loopback, private, link-local, metadata,
+/// IPv6 transition or other reserved addresses (unless <see cref="ForwardingOptions.AllowPrivateNetworks"/>, which also
+/// lifts the port rule). Checked when a rule is created and,
 /// because a host name can be re-pointed after that check (DNS rebinding), again on every connection: the forwarding
 /// <see cref="HttpClient"/>'s handler resolves the host itself, refuses forbidden addresses and connects to the address it
 /// checked.
@@ -34,8 +37,11 @@ public sealed class OutboundUrlPolicy
     /// <summary>
     /// Tells whether an address is loopback (<c>127.0.0.0/8</c>, <c>::1</c>), private (<c>10/8</c>, <c>172.16/12</c>,
     /// <c>192.168/16</c>, <c>fc00::/7</c>), shared (<c>100.64/10</c>), link-local (<c>169.254/16</c> with the cloud metadata
-    /// service, <c>fe80::/10</c>), unspecified (<c>0.0.0.0/8</c>, <c>::</c>), multicast or otherwise reserved. IPv4-mapped and
-    /// NAT64 IPv6 addresses are judged by their IPv4 address.
+    /// service, <c>fe80::/10</c>), unspecified (<c>0.0.0.0/8</c>, <c>::</c>), multicast, an IPv6 transition prefix whose
+    /// gateway would reach an IPv4 address of the sender's choosing (6to4 <c>2002::/16</c>, Teredo <c>2001::/32</c>, local-use
+    /// NAT64 <c>64:ff9b:1::/48</c>, IPv4-translated <c>::ffff:0:0/96</c>) or otherwise reserved. IPv4-mapped
+    /// (<c>::ffff:a.b.c.d</c>) and well-known NAT64 (<c>64:ff9b::/96</c>, which DNS64 hosts need) addresses are judged by
+    /// their IPv4 address.
     /// </summary>
     /// <param name="address">The address.</param>
     /// <returns><see langword="true"/> when a destination must not reach it unless private networks are allowed.</returns>
@@ -46,8 +52,8 @@ public sealed class OutboundUrlPolicy
     }
 
     /// <summary>
-    /// Checks what can be checked without DNS: an absolute URL, an allowed scheme, no user info, and, for a literal address
-    /// or <c>localhost</c>, an allowed address.
+    /// Checks what can be checked without DNS: an absolute URL, an allowed scheme, no user info, an allowed port, and, for
+    /// a literal address or <c>localhost</c>, an allowed address.
     /// </summary>
     /// <param name="url">The destination URL.</param>
     /// <returns>The verdict.</returns>
@@ -77,6 +83,11 @@ public sealed class OutboundUrlPolicy
             return OutboundUrlCheck.Refused($"The URL of host '{url.Host}' carries user info (user:password@); put credentials in the destination's settings instead.");
         }
 
+        if (PortProblem(url.Host, url.Port, options) is { } portProblem)
+        {
+            return OutboundUrlCheck.Refused(portProblem, DeliveryErrorCodes.AddressForbidden);
+        }
+
         if (options.AllowPrivateNetworks)
         {
             return OutboundUrlCheck.Allowed;
@@ -85,12 +96,12 @@ public sealed class OutboundUrlPolicy
         if (TryParseAddress(url.Host, out var literal))
         {
             return IsPrivateOrReserved(literal)
-                ? OutboundUrlCheck.Refused($"The address {literal} is loopback, private, link-local or reserved; destinations must be public hosts.")
+                ? OutboundUrlCheck.Refused($"The address {literal} is loopback, private, link-local or reserved; destinations must be public hosts.", DeliveryErrorCodes.AddressForbidden)
                 : OutboundUrlCheck.Allowed;
         }
 
         return IsLocalhostName(url.Host)
-            ? OutboundUrlCheck.Refused($"The host '{url.Host}' is loopback; destinations must be public hosts.")
+            ? OutboundUrlCheck.Refused($"The host '{url.Host}' is loopback; destinations must be public hosts.", DeliveryErrorCodes.AddressForbidden)
             : OutboundUrlCheck.Allowed;
     }
 
@@ -113,19 +124,21 @@ public sealed class OutboundUrlPolicy
         }
         catch (SocketException)
         {
-            return OutboundUrlCheck.Refused($"The host '{url.Host}' could not be resolved.");
+            return OutboundUrlCheck.Refused($"The host '{url.Host}' could not be resolved.", DeliveryErrorCodes.AddressForbidden);
         }
 
         if (addresses.Length == 0)
         {
-            return OutboundUrlCheck.Refused($"The host '{url.Host}' could not be resolved.");
+            return OutboundUrlCheck.Refused($"The host '{url.Host}' could not be resolved.", DeliveryErrorCodes.AddressForbidden);
         }
 
         foreach (var address in addresses)
         {
             if (IsPrivateOrReserved(address))
             {
-                return OutboundUrlCheck.Refused($"The host '{url.Host}' resolves to {address}, which is loopback, private, link-local or reserved; destinations must be public hosts.");
+                return OutboundUrlCheck.Refused(
+                    $"The host '{url.Host}' resolves to {address}, which is loopback, private, link-local or reserved; destinations must be public hosts.",
+                    DeliveryErrorCodes.AddressForbidden);
             }
         }
 
@@ -156,10 +169,16 @@ public sealed class OutboundUrlPolicy
         && sockets.ConnectCallback?.Target is OutboundConnector
         && sockets.SslOptions.RemoteCertificateValidationCallback is null;
 
-    /// <summary>Resolves a host for a connection and refuses it when any address is forbidden.</summary>
-    internal async ValueTask<IPAddress[]> ResolveForConnectAsync(string host, CancellationToken cancellationToken)
+    /// <summary>Resolves a host for a connection and refuses it when the port or any address is forbidden.</summary>
+    internal async ValueTask<IPAddress[]> ResolveForConnectAsync(string host, int port, CancellationToken cancellationToken)
     {
-        var allowPrivate = _options.CurrentValue.AllowPrivateNetworks;
+        var options = _options.CurrentValue;
+        if (PortProblem(host, port, options) is { } portProblem)
+        {
+            throw new OutboundRequestRefusedException(portProblem + " The request was not sent.", DeliveryErrorCodes.AddressForbidden);
+        }
+
+        var allowPrivate = options.AllowPrivateNetworks;
         var addresses = TryParseAddress(host, out var literal)
             ? [literal]
             : await _resolve(host, cancellationToken).ConfigureAwait(false);
@@ -177,6 +196,24 @@ public sealed class OutboundUrlPolicy
         }
 
         return addresses;
+    }
+
+    // The one home of the port rule: port 0 never; 443, 80 with AllowHttp and the listed ports; any with AllowPrivateNetworks.
+    private static string? PortProblem(string host, int port, ForwardingOptions options)
+    {
+        if (port == 0)
+        {
+            return $"The URL of host '{host}' uses port 0, which no destination listens on.";
+        }
+
+        if (port == 443 || (port == 80 && options.AllowHttp) || options.AllowPrivateNetworks || options.AllowedPorts.Contains(port))
+        {
+            return null;
+        }
+
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"The URL of host '{host}' uses port {port}; destinations use port 443{(options.AllowHttp ? " or 80" : "")} unless the AllowedPorts forwarding option lists another.");
     }
 
     private static bool TryParseAddress(string host, out IPAddress address)

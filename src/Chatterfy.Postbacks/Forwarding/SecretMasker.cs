@@ -48,6 +48,23 @@ internal static class SecretMasker
         return document.RootElement.Clone();
     }
 
+    /// <summary>Gets the values of the secret settings (top level, names matched case-insensitively): strings and numbers.</summary>
+    internal static IEnumerable<string> Values(JsonElement settings, IReadOnlyList<string> secrets)
+    {
+        if (settings.ValueKind != JsonValueKind.Object || secrets.Count == 0)
+        {
+            yield break;
+        }
+
+        foreach (var property in settings.EnumerateObject())
+        {
+            if (IsSecret(property.Name, secrets) && property.Value.ValueKind is JsonValueKind.String or JsonValueKind.Number)
+            {
+                yield return property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
+            }
+        }
+    }
+
     internal static string MaskValue(string? value) =>
         value is { Length: >= MinimumLengthForHint } ? Masked + value[^4..] : Masked;
 

@@ -38,6 +38,8 @@ internal sealed class HttpPostbackProfile : DestinationProfile
 
     public override IReadOnlyList<DestinationEndpoint> Endpoints { get; }
 
+    internal override IEnumerable<string> ImpliedSecrets => PostbackUrlTemplate.LiteralKeys(_template.Text);
+
     public override bool Forwards(PostbackEvent conversionEvent) => _events is null || _events.Contains(conversionEvent.Name);
 
     public override async ValueTask<IReadOnlyList<DeliveryOutcome>> SendAsync(

@@ -75,6 +75,53 @@ internal static class PostbackUrlTemplate
         return null;
     }
 
+    /// <summary>
+    /// Gets the literal path segments and query values of a template that look like keys (a tracker's postback path such
+    /// as <c>/form/aDsHSQnhenrV</c>, <c>?key=Zx81kQ2m</c>): six characters or more mixing letters with digits, or lower- with
+    /// upper-case letters past the first. They are masked in what the destination answers; words such as <c>postback</c> are not.
+    /// </summary>
+    internal static IEnumerable<string> LiteralKeys(string text)
+    {
+        var schemeEnd = text.IndexOf("://", StringComparison.Ordinal);
+        var rest = schemeEnd < 0 ? text : text[(schemeEnd + 3)..];
+        var fragment = rest.IndexOf('#', StringComparison.Ordinal);
+        rest = fragment < 0 ? rest : rest[..fragment];
+        var query = rest.IndexOf('?', StringComparison.Ordinal);
+        var path = query < 0 ? rest : rest[..query];
+        var pieces = path.Split('/').Skip(1).ToList();
+        if (query >= 0)
+        {
+            pieces.AddRange(rest[(query + 1)..].Split('&').Select(pair => pair[(pair.IndexOf('=', StringComparison.Ordinal) + 1)..]));
+        }
+
+        foreach (var piece in pieces)
+        {
+            if (piece.Contains("{{", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var value = Uri.UnescapeDataString(piece);
+            if (LooksLikeKey(value))
+            {
+                yield return value;
+            }
+        }
+    }
+
+    private static bool LooksLikeKey(string value)
+    {
+        if (value.Length < 6)
+        {
+            return false;
+        }
+
+        var letters = value.Any(char.IsAsciiLetter);
+        var digits = value.Any(char.IsAsciiDigit);
+        var mixedCase = value.Any(char.IsAsciiLetterLower) && value.Skip(1).Any(char.IsAsciiLetterUpper);
+        return (letters && digits) || mixedCase;
+    }
+
     /// <summary>Gets the scheme, host and port a valid template calls.</summary>
     internal static Uri GetAuthority(LinkTemplate template) =>
         new(new Uri(template.Render(new ProbeValues("zqmacroa")).Value).GetLeftPart(UriPartial.Authority) + "/");

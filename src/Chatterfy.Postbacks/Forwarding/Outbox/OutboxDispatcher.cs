@@ -263,7 +263,8 @@ public sealed partial class OutboxDispatcher
         var completions = new List<OutboxCompletion>(count);
         for (var i = 0; i < count; i++)
         {
-            completions.Add(Complete(messages[i], leaseId, startedAt, now, outcomes[i]));
+            // What a destination answered may echo the rule's secrets: masked here, before anything is stored or logged.
+            completions.Add(group.Profile.Secrets.Scrub(Complete(messages[i], leaseId, startedAt, now, outcomes[i])));
         }
 
         return await CompleteAsync(completions, messages, cancellationToken).ConfigureAwait(false);

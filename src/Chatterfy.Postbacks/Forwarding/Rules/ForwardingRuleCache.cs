@@ -76,6 +76,30 @@ internal sealed partial class ForwardingRuleCache(
         return matched;
     }
 
+    /// <summary>
+    /// Names, in one warning, the stored rules whose fixed URLs the outbound policy refuses without DNS (scheme, port, a
+    /// literal or <c>localhost</c> address): rules stored before the policy or the options changed. Their messages are
+    /// dead-lettered when sent; this tells the operator at startup instead of one dead letter at a time.
+    /// </summary>
+    public async Task WarnOfRefusedRulesAsync(OutboundUrlPolicy policy)
+    {
+        var snapshot = await GetAsync().ConfigureAwait(false);
+        var refused = new List<string>();
+        foreach (var rule in snapshot.ById.Values)
+        {
+            if (rule.Profile is { } profile && profile.Endpoints.Any(endpoint => !policy.CheckUrl(endpoint.Url).IsAllowed))
+            {
+                refused.Add(rule.Rule.Id);
+            }
+        }
+
+        if (refused.Count > 0)
+        {
+            refused.Sort(StringComparer.Ordinal);
+            LogRefusedRules(logger, refused.Count, string.Join(", ", refused));
+        }
+    }
+
     private Task<Snapshot> LoadOnceAsync()
     {
         // Concurrent callers share one load; a failed load is forgotten so the next call tries again.
@@ -133,7 +157,7 @@ internal sealed partial class ForwardingRuleCache(
 
         try
         {
-            return destination.CreateProfile(rule.Settings);
+            return destination.CreateRuleProfile(rule.Settings);
         }
         catch (InvalidDestinationSettingsException exception)
         {
@@ -147,6 +171,9 @@ internal sealed partial class ForwardingRuleCache(
 
     [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Forwarding rule {RuleId} for destination '{DestinationId}' has settings the destination refuses, so it forwards nothing: {Reason}")]
     private static partial void LogInvalidSettings(ILogger logger, string ruleId, string destinationId, string reason);
+
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "{Count} stored forwarding rule(s) call a destination the outbound policy refuses (scheme, port or address), so their messages are dead-lettered (address_forbidden or url_forbidden) when sent; fix or re-create them, or change the forwarding options: {RuleIds}")]
+    private static partial void LogRefusedRules(ILogger logger, int count, string ruleIds);
 
     /// <summary>A rule and its profile; the profile is <see langword="null"/> when the destination is missing or refuses the settings.</summary>
     internal sealed record ActiveRule(ForwardingRule Rule, DestinationProfile? Profile);
