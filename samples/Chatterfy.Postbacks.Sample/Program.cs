@@ -34,6 +34,9 @@ switch (store?.ToUpperInvariant())
 
 postbacks.AddForwarding(builder.Configuration.GetSection("Postbacks:Forwarding"));
 
+// Rule secrets are stored protected (Postbacks:Forwarding:ProtectSecrets in appsettings.json); keys beside the database.
+builder.Services.AddDataProtection().KeepSampleKeysBesideTheDatabase();
+
 builder.Services.AddHealthChecks().AddChatterfyPostbacksHealthCheck();
 
 var apiKey = TrackerApiKey.FromConfiguration(builder.Configuration, out var generatedKey);
