@@ -4,7 +4,8 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.Options;
 
-namespace Chatterfy.Postbacks.Sample;
+// In the namespace of AddDataProtection, as the SDK's own builder extensions are, so Program.cs needs no using for it.
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>
 /// Where the sample keeps the Data Protection keys that protect forwarding-rule secrets at rest

@@ -64,7 +64,7 @@ public sealed class RuleSecretProtectorTests
     }
 
     private static RuleSecretProtector Protector(IDataProtectionProvider? provider) =>
-        new(provider, new StaticOptions(new ForwardingOptions { ProtectSecrets = true }));
+        new(() => provider, new StaticOptions(new ForwardingOptions { ProtectSecrets = true }));
 
     private static JsonElement Json(string json)
     {

@@ -145,7 +145,7 @@ public static class ChatterfyForwardingBuilderExtensions
             sp.GetServices<ForwardingDestination>(), sp.GetRequiredService<OutboundUrlPolicy>(), sp.GetRequiredService<IHttpClientFactory>()));
         services.TryAddSingleton(sp => new RetrySchedule(sp.GetRequiredService<IOptionsMonitor<ForwardingOptions>>()));
         services.TryAddSingleton(sp => new RuleSecretProtector(
-            sp.GetService<IDataProtectionProvider>(), sp.GetRequiredService<IOptionsMonitor<ForwardingOptions>>()));
+            sp.GetService<IDataProtectionProvider>, sp.GetRequiredService<IOptionsMonitor<ForwardingOptions>>()));
         services.TryAddSingleton(sp => new ForwardingRuleCache(
             sp.GetRequiredService<PostbackStore>(),
             sp.GetRequiredService<IForwardingDestinationRegistry>(),

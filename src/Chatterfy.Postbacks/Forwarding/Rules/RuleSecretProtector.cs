@@ -25,14 +25,17 @@ internal sealed class RuleSecretProtector
     // Non-ASCII text of the other settings stays as written (this is stored text, never HTML).
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private readonly IDataProtector? _protector;
+    private readonly Lazy<IDataProtector?> _protector;
     private readonly IOptionsMonitor<ForwardingOptions> _options;
 
-    /// <param name="provider">The host's Data Protection, or <see langword="null"/> when it registered none.</param>
+    /// <param name="provider">
+    /// Gets the host's Data Protection, or <see langword="null"/> when it registered none. Called only once a secret is to
+    /// be protected or a protected one read, so a host that never does is not made to create its key ring.
+    /// </param>
     /// <param name="options">The forwarding options, for <see cref="ForwardingOptions.ProtectSecrets"/>.</param>
-    public RuleSecretProtector(IDataProtectionProvider? provider, IOptionsMonitor<ForwardingOptions> options)
+    public RuleSecretProtector(Func<IDataProtectionProvider?> provider, IOptionsMonitor<ForwardingOptions> options)
     {
-        _protector = provider?.CreateProtector(Purpose);
+        _protector = new(() => provider()?.CreateProtector(Purpose));
         _options = options;
     }
 
@@ -51,7 +54,7 @@ internal sealed class RuleSecretProtector
             return null;
         }
 
-        var protector = _protector ?? throw new InvalidOperationException(
+        var protector = _protector.Value ?? throw new InvalidOperationException(
             "Postbacks:Forwarding:ProtectSecrets is on, but no Data Protection is registered (services.AddDataProtection()).");
         return Rewrite(settings, secrets, (writer, value) =>
         {
@@ -166,14 +169,14 @@ internal sealed class RuleSecretProtector
     private bool TryUnprotect(string value, out JsonElement plain)
     {
         plain = default;
-        if (_protector is null)
+        if (_protector.Value is not { } protector)
         {
             return false;
         }
 
         try
         {
-            using var document = JsonDocument.Parse(_protector.Unprotect(value[Marker.Length..]));
+            using var document = JsonDocument.Parse(protector.Unprotect(value[Marker.Length..]));
             plain = document.RootElement.Clone();
             return true;
         }
