@@ -46,6 +46,9 @@ switch (store?.ToUpperInvariant())
 
 postbacks.AddForwarding(builder.Configuration.GetSection("Postbacks:Forwarding"));
 
+// Rule secrets are stored protected (Postbacks:Forwarding:ProtectSecrets in appsettings.json); keys beside the database.
+builder.Services.AddDataProtection().KeepSampleKeysBesideTheDatabase();
+
 builder.Services.AddHealthChecks().AddChatterfyPostbacksHealthCheck();
 
 // The tracker API's key: Tracker:ApiKey, or one generated for this run (printed below, as only then is it not a secret

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Chatterfy.Postbacks.Campaigns;
 using Chatterfy.Postbacks.Forwarding;
 using Npgsql;
@@ -60,6 +61,18 @@ public sealed partial class PostgreSqlPostbackStore
             $"SELECT {RuleColumns} FROM {_s}.forwarding_rules ORDER BY created_at, id",
             ReadRule,
             cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask<bool> UpdateForwardingRuleSettingsAsync(string ruleId, JsonElement settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ruleId);
+        var updated = await NonQueryAsync(
+            $"UPDATE {_s}.forwarding_rules SET settings = $2 WHERE id = $1",
+            cancellationToken,
+            Text(ruleId),
+            Text(settings.GetRawText())).ConfigureAwait(false);
+        return updated > 0;
     }
 
     /// <inheritdoc />

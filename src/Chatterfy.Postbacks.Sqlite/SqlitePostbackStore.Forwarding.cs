@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Chatterfy.Postbacks.Campaigns;
 using Chatterfy.Postbacks.Forwarding;
 using Microsoft.Data.Sqlite;
@@ -92,6 +93,22 @@ public sealed partial class SqlitePostbackStore
                 return rules.AsReadOnly();
             },
             cancellationToken);
+
+    /// <inheritdoc />
+    public override ValueTask<bool> UpdateForwardingRuleSettingsAsync(string ruleId, JsonElement settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ruleId);
+        var text = settings.GetRawText();
+        return WriteAsync(
+            session =>
+            {
+                var command = session.Command("UPDATE forwarding_rules SET settings = $settings WHERE id = $id");
+                command.Parameters.AddValue("$id", ruleId);
+                command.Parameters.AddValue("$settings", text);
+                return command.ExecuteNonQuery() > 0;
+            },
+            cancellationToken);
+    }
 
     /// <inheritdoc />
     public override ValueTask<bool> DeleteForwardingRuleAsync(string ruleId, CancellationToken cancellationToken)

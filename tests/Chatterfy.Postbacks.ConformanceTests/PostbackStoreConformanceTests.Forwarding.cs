@@ -120,6 +120,57 @@ public abstract partial class PostbackStoreConformanceTests
     }
 
     [Fact]
+    public async Task UpdateForwardingRuleSettings_ReplacesOnlyTheSettings_AsTheirExactText()
+    {
+        var store = await CreateStoreAsync();
+        var rule = ForwardingTestData.SetRule(StoreTestData.Epoch.AddTicks(1_234_560));
+        var other = ForwardingTestData.CampaignRule();
+        await store.AddForwardingRuleAsync(rule, None);
+        await store.AddForwardingRuleAsync(other, None);
+        var settings = StoreTestData.Json("""{"pixelId":"1234567890", "accessToken":"dp1:CfDJ8Protected_value-0123","events":["first-deposit"],"note":"Весна 🌸"}""");
+
+        (await store.UpdateForwardingRuleSettingsAsync(rule.Id, settings, None)).Should().BeTrue();
+
+        var updated = rule with { Settings = settings };
+        ShouldMatch(await store.GetForwardingRuleAsync(rule.Id, None), updated);
+        (await store.GetForwardingRuleAsync(rule.Id, None))!.Settings.GetRawText().Should().Be(settings.GetRawText());
+        var listed = await store.ListForwardingRulesAsync(None);
+        ShouldMatch(listed.Single(r => r.Id == rule.Id), updated);
+        ShouldMatch(listed.Single(r => r.Id == other.Id), other);
+    }
+
+    [Fact]
+    public async Task UpdateForwardingRuleSettings_UnknownOrDeletedRule_ReturnsFalseAndStoresNothing()
+    {
+        var store = await CreateStoreAsync();
+        var deleted = ForwardingTestData.SetRule();
+        await store.AddForwardingRuleAsync(deleted, None);
+        await store.DeleteForwardingRuleAsync(deleted.Id, None);
+        var settings = StoreTestData.Json("""{"accessToken":"dp1:x"}""");
+
+        (await store.UpdateForwardingRuleSettingsAsync(deleted.Id, settings, None)).Should().BeFalse();
+        (await store.UpdateForwardingRuleSettingsAsync("rule_" + StoreTestData.NewId(), settings, None)).Should().BeFalse();
+
+        (await store.GetForwardingRuleAsync(deleted.Id, None)).Should().BeNull();
+        (await store.ListForwardingRulesAsync(None)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task UpdateForwardingRuleSettings_KeepsTheRulesOutboxMessages()
+    {
+        var store = await CreateStoreAsync();
+        var rule = ForwardingTestData.SetRule();
+        await store.AddForwardingRuleAsync(rule, None);
+        var conversion = StoreTestData.Conversion(rule.SetId);
+        var message = ForwardingTestData.Message(conversion.Id, ruleId: rule.Id);
+        await AppendAsync(store, conversion, message);
+
+        (await store.UpdateForwardingRuleSettingsAsync(rule.Id, StoreTestData.Json("{}"), None)).Should().BeTrue();
+
+        (await store.GetOutboxMessageAsync(message.Id, None)).Should().BeEquivalentTo(message);
+    }
+
+    [Fact]
     public async Task DeleteForwardingRule_KeepsItsOutboxMessages()
     {
         var store = await CreateStoreAsync();

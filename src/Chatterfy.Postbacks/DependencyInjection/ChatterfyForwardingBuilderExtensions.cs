@@ -4,6 +4,7 @@ using Chatterfy.Postbacks.Forwarding.Http;
 using Chatterfy.Postbacks.Forwarding.HttpPostback;
 using Chatterfy.Postbacks.Storage;
 using System.Diagnostics.Metrics;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -141,15 +142,19 @@ public static class ChatterfyForwardingBuilderExtensions
     {
         services.AddOptions<ForwardingOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ForwardingOptions>, ForwardingOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ForwardingOptions>, KeyRingPersistenceValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, ForwardingHandlerFilter>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new OutboundUrlPolicy(sp.GetRequiredService<IOptionsMonitor<ForwardingOptions>>()));
         services.TryAddSingleton<IForwardingDestinationRegistry>(sp => new ForwardingDestinationRegistry(
             sp.GetServices<ForwardingDestination>(), sp.GetRequiredService<OutboundUrlPolicy>(), sp.GetRequiredService<IHttpClientFactory>()));
         services.TryAddSingleton(sp => new RetrySchedule(sp.GetRequiredService<IOptionsMonitor<ForwardingOptions>>()));
+        services.TryAddSingleton(sp => new RuleSecretProtector(
+            sp.GetService<IDataProtectionProvider>, sp.GetRequiredService<IOptionsMonitor<ForwardingOptions>>()));
         services.TryAddSingleton(sp => new ForwardingRuleCache(
             sp.GetRequiredService<PostbackStore>(),
             sp.GetRequiredService<IForwardingDestinationRegistry>(),
+            sp.GetRequiredService<RuleSecretProtector>(),
             sp.GetRequiredService<IOptionsMonitor<ForwardingOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ForwardingRuleCache>>()));
@@ -157,6 +162,7 @@ public static class ChatterfyForwardingBuilderExtensions
             sp.GetRequiredService<PostbackStore>(),
             sp.GetRequiredService<IForwardingDestinationRegistry>(),
             sp.GetRequiredService<ForwardingRuleCache>(),
+            sp.GetRequiredService<RuleSecretProtector>(),
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<OutboxSignal>();
         services.TryAddSingleton(sp => new OutboxDispatcher(
@@ -168,6 +174,9 @@ public static class ChatterfyForwardingBuilderExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<IMeterFactory>(),
             sp.GetService<ILogger<OutboxDispatcher>>()));
+
+        // Registered always, before the dispatcher; it returns at once when ProtectSecrets is off.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RuleSecretProtectionService>());
 
         // Registered always; it returns at once when Dispatcher:Enabled is off (known only once options are bound).
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, OutboxDispatcherService>());

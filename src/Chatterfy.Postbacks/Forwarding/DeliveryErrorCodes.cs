@@ -57,6 +57,13 @@ public static class DeliveryErrorCodes
     /// <summary>The destination refuses the rule's stored settings (e.g. after an upgrade); it was not sent. Dead-lettered by the dispatcher.</summary>
     public const string SettingsInvalid = "settings_invalid";
 
+    /// <summary>
+    /// A secret setting of the rule is stored protected (<see cref="ForwardingOptions.ProtectSecrets"/>) and cannot be
+    /// unprotected with this host's Data Protection key ring (keys lost, or another application's); nothing was sent.
+    /// Dead-lettered; replay it once the key ring is restored or the rule re-created.
+    /// </summary>
+    public const string SecretUnreadable = "secret_unreadable";
+
     /// <summary>The message's conversion is not in the store; nothing can be sent. Dead-lettered by the dispatcher.</summary>
     public const string ConversionMissing = "conversion_missing";
 

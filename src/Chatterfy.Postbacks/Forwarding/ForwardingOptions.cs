@@ -61,6 +61,22 @@ public sealed class ForwardingOptions
     public int MaxResponseBodyBytes { get; set; } = 64 * 1024;
 
     /// <summary>
+    /// Gets or sets a value indicating whether the secret settings of forwarding rules (each destination's
+    /// <see cref="ForwardingDestination.SecretSettings"/>, e.g. the Conversions API <c>accessToken</c>) are kept in the store
+    /// protected with ASP.NET Core Data Protection (<c>IDataProtectionProvider</c>) rather than as plain text. Rules created
+    /// from then on are stored protected, and the plain secrets of earlier rules are protected when the host starts. The host
+    /// must register Data Protection with a persisted key ring (a key repository such as <c>PersistKeysToFileSystem</c>,
+    /// shared by every instance, under one <c>SetApplicationName</c>), or the host does not start. A secret that cannot be
+    /// unprotected later (a lost key ring, another application's keys) is never sent: its messages are dead-lettered as
+    /// <see cref="DeliveryErrorCodes.SecretUnreadable"/>. See <c>docs/forwarding.md</c>, "Secrets at rest".
+    /// </summary>
+    /// <value>
+    /// Defaults to <see langword="false"/>: secrets are stored as given. Protected secrets already stored are read either way,
+    /// while the key ring is there.
+    /// </value>
+    public bool ProtectSecrets { get; set; }
+
+    /// <summary>
     /// Gets or sets how long an instance keeps the forwarding rules in memory before reading them again. A rule created or
     /// deleted through this instance applies at once; other instances sharing the database see it after at most this long.
     /// </summary>

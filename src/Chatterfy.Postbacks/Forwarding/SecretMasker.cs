@@ -71,7 +71,7 @@ internal static class SecretMasker
     private static string MaskValue(JsonElement value) =>
         MaskValue(value.ValueKind == JsonValueKind.String ? value.GetString() : null);
 
-    private static bool IsSecret(string name, IReadOnlyList<string> secrets)
+    internal static bool IsSecret(string name, IReadOnlyList<string> secrets)
     {
         foreach (var secret in secrets)
         {

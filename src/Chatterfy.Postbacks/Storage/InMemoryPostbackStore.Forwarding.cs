@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Chatterfy.Postbacks.Campaigns;
 using Chatterfy.Postbacks.Forwarding;
 
@@ -57,6 +58,24 @@ public sealed partial class InMemoryPostbackStore
             return byTime != 0 ? byTime : string.CompareOrdinal(a.Id, b.Id);
         });
         return new(rules.AsReadOnly());
+    }
+
+    /// <inheritdoc />
+    public override ValueTask<bool> UpdateForwardingRuleSettingsAsync(string ruleId, JsonElement settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ruleId);
+        cancellationToken.ThrowIfCancellationRequested();
+        var copy = settings.Clone();
+        lock (_lock)
+        {
+            if (!_rules.TryGetValue(ruleId, out var rule))
+            {
+                return new(false);
+            }
+
+            _rules[ruleId] = rule with { Settings = copy };
+            return new(true);
+        }
     }
 
     /// <inheritdoc />

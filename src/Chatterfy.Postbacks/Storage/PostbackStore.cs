@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Chatterfy.Postbacks.Campaigns;
 using Chatterfy.Postbacks.Clicks;
 using Chatterfy.Postbacks.Forwarding;
@@ -234,6 +235,24 @@ public abstract class PostbackStore
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The rules.</returns>
     public abstract ValueTask<IReadOnlyList<ForwardingRule>> ListForwardingRulesAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replaces a forwarding rule's settings, keeping its other values; its outbox messages are untouched. The SDK uses it to
+    /// protect the plain secrets of existing rules in place (<see cref="ForwardingOptions.ProtectSecrets"/>).
+    /// </summary>
+    /// <remarks>
+    /// Stores that predate this member throw <see cref="NotSupportedException"/>; the SDK calls it only when
+    /// <see cref="ForwardingOptions.ProtectSecrets"/> is on, and then a host on such a store does not start.
+    /// </remarks>
+    /// <param name="ruleId">The rule's id.</param>
+    /// <param name="settings">The new settings, a JSON object, stored as its exact text as <see cref="AddForwardingRuleAsync"/> does.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns><see langword="true"/> when the rule exists and was updated; <see langword="false"/> when none has that id (or it was deleted).</returns>
+    /// <exception cref="NotSupportedException">The store does not implement it.</exception>
+    public virtual ValueTask<bool> UpdateForwardingRuleSettingsAsync(string ruleId, JsonElement settings, CancellationToken cancellationToken) =>
+        throw new NotSupportedException(
+            $"{GetType().FullName} does not implement UpdateForwardingRuleSettingsAsync, which protecting the secrets of existing forwarding rules " +
+            "(Postbacks:Forwarding:ProtectSecrets) needs. Update the store package, or turn ProtectSecrets off.");
 
     /// <summary>
     /// Deletes a forwarding rule. Its outbox messages are kept; the dispatcher dead-letters the pending ones when it meets

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
 using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.Storage;
 using Microsoft.Extensions.Logging;
@@ -9,15 +11,20 @@ namespace Chatterfy.Postbacks.Forwarding;
 /// The forwarding rules in memory with their destination profiles, reloaded from the store when older than
 /// <see cref="ForwardingOptions.RuleCacheDuration"/>, so matching a conversion to its rules never queries the database on
 /// the hot path. <see cref="ForwardingRuleService"/> invalidates this instance at once; other instances see a change when
-/// their copy expires.
+/// their copy expires. Protected secrets (<see cref="ForwardingOptions.ProtectSecrets"/>) are unprotected here, so the
+/// cached rules and their profiles hold plain settings; a rule whose secret cannot be unprotected gets an
+/// <see cref="UnreadableSecretProfile"/>, which never sends.
 /// </summary>
 internal sealed partial class ForwardingRuleCache(
     PostbackStore store,
     IForwardingDestinationRegistry destinations,
+    RuleSecretProtector secrets,
     IOptionsMonitor<ForwardingOptions> options,
     TimeProvider timeProvider,
     ILogger<ForwardingRuleCache> logger)
 {
+    // Rules whose unreadable secret was logged, so a reload every few seconds does not log it again.
+    private readonly ConcurrentDictionary<string, byte> _unreadable = new(StringComparer.Ordinal);
     private Task<Snapshot>? _loading;
     private Snapshot? _current;
 
@@ -126,7 +133,7 @@ internal sealed partial class ForwardingRuleCache(
         var byId = new Dictionary<string, ActiveRule>(StringComparer.Ordinal);
         foreach (var rule in rules)
         {
-            var active = new ActiveRule(rule, CreateProfile(rule));
+            var active = Activate(rule);
             byId[rule.Id] = active;
             var (index, key) = rule.SetId is not null ? (bySet, rule.SetId) : (byCampaign, rule.CampaignId);
             if (key is null)
@@ -147,21 +154,44 @@ internal sealed partial class ForwardingRuleCache(
         return snapshot;
     }
 
-    private DestinationProfile? CreateProfile(ForwardingRule rule)
+    private ActiveRule Activate(ForwardingRule rule)
     {
         if (!destinations.TryGetDestination(rule.DestinationId, out var destination))
         {
             LogUnknownDestination(logger, rule.Id, rule.DestinationId);
-            return null;
+            return new ActiveRule(rule, null);
         }
 
+        if (!secrets.TryReveal(rule.Settings, destination.SecretSettings, out var settings))
+        {
+            if (_unreadable.TryAdd(rule.Id, 0))
+            {
+                LogSecretUnreadable(logger, rule.Id, rule.DestinationId);
+            }
+
+            return new ActiveRule(rule, new UnreadableSecretProfile(rule.Id, TryCreateProfile(destination, rule.Settings, out _)));
+        }
+
+        _unreadable.TryRemove(rule.Id, out _);
+        var profile = TryCreateProfile(destination, settings, out var refusal);
+        if (refusal is not null)
+        {
+            LogInvalidSettings(logger, rule.Id, rule.DestinationId, refusal.Message);
+        }
+
+        return new ActiveRule(rule with { Settings = settings }, profile);
+    }
+
+    private static DestinationProfile? TryCreateProfile(ForwardingDestination destination, JsonElement settings, out InvalidDestinationSettingsException? refusal)
+    {
+        refusal = null;
         try
         {
-            return destination.CreateRuleProfile(rule.Settings);
+            return destination.CreateRuleProfile(settings);
         }
         catch (InvalidDestinationSettingsException exception)
         {
-            LogInvalidSettings(logger, rule.Id, rule.DestinationId, exception.Message);
+            refusal = exception;
             return null;
         }
     }
@@ -172,10 +202,16 @@ internal sealed partial class ForwardingRuleCache(
     [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Forwarding rule {RuleId} for destination '{DestinationId}' has settings the destination refuses, so it forwards nothing: {Reason}")]
     private static partial void LogInvalidSettings(ILogger logger, string ruleId, string destinationId, string reason);
 
-    [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "{Count} stored forwarding rule(s) call a destination the outbound policy refuses (scheme, port or address), so their messages are dead-lettered (address_forbidden or url_forbidden) when sent; fix or re-create them, or change the forwarding options: {RuleIds}")]
+    [LoggerMessage(EventId = 3106, Level = LogLevel.Warning, Message = "{Count} stored forwarding rule(s) call a destination the outbound policy refuses (scheme, port or address), so their messages are dead-lettered (address_forbidden or url_forbidden) when sent; fix or re-create them, or change the forwarding options: {RuleIds}")]
     private static partial void LogRefusedRules(ILogger logger, int count, string ruleIds);
 
-    /// <summary>A rule and its profile; the profile is <see langword="null"/> when the destination is missing or refuses the settings.</summary>
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Error, Message = "Forwarding rule {RuleId} for destination '{DestinationId}' has a protected secret that this host's Data Protection key ring cannot unprotect (keys lost, or another application's); its messages are dead-lettered as secret_unreadable until the key ring is restored or the rule re-created")]
+    private static partial void LogSecretUnreadable(ILogger logger, string ruleId, string destinationId);
+
+    /// <summary>
+    /// A rule, with its secrets unprotected when they could be, and its profile; the profile is <see langword="null"/> when
+    /// the destination is missing or refuses the settings, and an <see cref="UnreadableSecretProfile"/> when a secret cannot be unprotected.
+    /// </summary>
     internal sealed record ActiveRule(ForwardingRule Rule, DestinationProfile? Profile);
 
     /// <summary>The rules indexed by set, campaign and id, and when this copy expires.</summary>

@@ -6,7 +6,9 @@ namespace Chatterfy.Postbacks.Forwarding;
 
 /// <summary>
 /// Creates, lists and deletes forwarding rules, validating each rule's destination settings (including the outbound URL
-/// policy, with DNS) before it is stored. Get it from the service provider after <c>AddForwarding()</c>.
+/// policy, with DNS) before it is stored. With <see cref="ForwardingOptions.ProtectSecrets"/> on, a rule's secrets are
+/// protected before it is stored, and the rules read back hold them protected. Get it from the service provider after
+/// <c>AddForwarding()</c>.
 /// </summary>
 public sealed class ForwardingRuleService
 {
@@ -15,21 +17,24 @@ public sealed class ForwardingRuleService
     private readonly PostbackStore _store;
     private readonly IForwardingDestinationRegistry _destinations;
     private readonly ForwardingRuleCache _cache;
+    private readonly RuleSecretProtector _secrets;
     private readonly TimeProvider _timeProvider;
 
     // Created by AddForwarding: it shares the rule cache with ingestion, so this instance's changes apply at once.
-    internal ForwardingRuleService(PostbackStore store, IForwardingDestinationRegistry destinations, ForwardingRuleCache cache, TimeProvider timeProvider)
+    internal ForwardingRuleService(
+        PostbackStore store, IForwardingDestinationRegistry destinations, ForwardingRuleCache cache, RuleSecretProtector secrets, TimeProvider timeProvider)
     {
         _store = store;
         _destinations = destinations;
         _cache = cache;
+        _secrets = secrets;
         _timeProvider = timeProvider;
     }
 
     /// <summary>Validates and stores a new forwarding rule.</summary>
     /// <param name="request">The scope, destination and settings.</param>
     /// <param name="cancellationToken">Cancels the operation (including DNS lookups of destination hosts).</param>
-    /// <returns>The stored rule.</returns>
+    /// <returns>The stored rule (its secrets protected when <see cref="ForwardingOptions.ProtectSecrets"/> is on).</returns>
     /// <exception cref="ForwardingRuleValidationException">
     /// The scope is not exactly one of a known set and a campaign id, the name is too long, the destination is unknown, or its
     /// settings are invalid or name a URL the outbound policy refuses; <see cref="ForwardingRuleValidationException.Errors"/>
@@ -59,7 +64,7 @@ public sealed class ForwardingRuleService
 
         var destinationId = request.DestinationId?.Trim().ToLowerInvariant() ?? "";
         var settings = request.Settings.ValueKind == JsonValueKind.Undefined ? default : request.Settings.Clone();
-        if (!_destinations.TryGetDestination(destinationId, out _))
+        if (!_destinations.TryGetDestination(destinationId, out var destination))
         {
             var known = string.Join(", ", _destinations.Destinations.Select(d => d.Id));
             errors["destination"] = [$"Unknown destination '{request.DestinationId}'; registered destinations: {known}."];
@@ -84,6 +89,11 @@ public sealed class ForwardingRuleService
             throw new ForwardingRuleValidationException(errors);
         }
 
+        if (_secrets.IsEnabled && _secrets.Protect(settings, destination!.SecretSettings) is { } protectedSettings)
+        {
+            settings = protectedSettings;
+        }
+
         var rule = new ForwardingRule
         {
             Id = StoreIds.New(_timeProvider),
@@ -99,7 +109,10 @@ public sealed class ForwardingRuleService
         return rule;
     }
 
-    /// <summary>Gets a rule by id, secrets included; use <see cref="MaskSecrets"/> before showing its settings.</summary>
+    /// <summary>
+    /// Gets a rule by id with its settings as stored, secrets included (protected when <see cref="ForwardingOptions.ProtectSecrets"/>
+    /// was on when they were stored); use <see cref="MaskSecrets"/> before showing its settings.
+    /// </summary>
     /// <param name="ruleId">The rule's id.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The rule, or <see langword="null"/>.</returns>
@@ -109,7 +122,10 @@ public sealed class ForwardingRuleService
         return _store.GetForwardingRuleAsync(ruleId, cancellationToken);
     }
 
-    /// <summary>Lists all rules, oldest first, secrets included; use <see cref="MaskSecrets"/> before showing their settings.</summary>
+    /// <summary>
+    /// Lists all rules, oldest first, with their settings as stored, secrets included (protected when
+    /// <see cref="ForwardingOptions.ProtectSecrets"/> was on when they were stored); use <see cref="MaskSecrets"/> before showing their settings.
+    /// </summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The rules.</returns>
     public ValueTask<IReadOnlyList<ForwardingRule>> ListAsync(CancellationToken cancellationToken = default) =>
@@ -132,7 +148,9 @@ public sealed class ForwardingRuleService
 
     /// <summary>
     /// Returns the rule's settings with its destination's secrets masked (<see cref="ForwardingDestination.MaskSecrets"/>),
-    /// for API answers and logs. When the destination is no longer registered, every string value is masked.
+    /// for API answers and logs. When the destination is no longer registered, every string value is masked. A protected
+    /// secret is unprotected first, so its mask ends with the real secret's last characters; one that cannot be unprotected
+    /// masks as <c>****</c>.
     /// </summary>
     /// <param name="rule">The rule.</param>
     /// <returns>The masked settings.</returns>
@@ -141,11 +159,11 @@ public sealed class ForwardingRuleService
         ArgumentNullException.ThrowIfNull(rule);
         if (_destinations.TryGetDestination(rule.DestinationId, out var destination))
         {
-            return destination.MaskSecrets(rule.Settings);
+            return destination.MaskSecrets(_secrets.RevealForMasking(rule.Settings, destination.SecretSettings));
         }
 
         // Without the destination, which settings are secret is unknown: mask them all rather than leak one.
         var names = rule.Settings.ValueKind == JsonValueKind.Object ? rule.Settings.EnumerateObject().Select(p => p.Name).ToArray() : [];
-        return SecretMasker.Mask(rule.Settings, names);
+        return SecretMasker.Mask(_secrets.RevealForMasking(rule.Settings, names), names);
     }
 }
