@@ -5,6 +5,7 @@ using Chatterfy.Postbacks.AspNetCore.Tests.Infrastructure;
 using Chatterfy.Postbacks.Clicks;
 using Chatterfy.Postbacks.Forwarding;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,11 +24,26 @@ public sealed class ForwardingSecretsTests
     private const string QueryKey = "Zx81kQ2mPqW";
 
     [Theory]
-    [InlineData("facebook-capi", 400)]
-    [InlineData("facebook-capi", 200)]
-    [InlineData("http-postback", 400)]
-    [InlineData("http-postback", 503)]
-    public async Task SecretsADestinationEchoesAreInNoOutboxAnswerNorLogLine(string destination, int status)
+    [InlineData("facebook-capi", 400, false)]
+    [InlineData("facebook-capi", 200, false)]
+    [InlineData("facebook-capi", 400, true)]
+    [InlineData("http-postback", 400, false)]
+    [InlineData("http-postback", 503, false)]
+    public async Task SecretsADestinationEchoesAreInNoOutboxAnswerNorLogLine(string destination, int status, bool protectSecrets)
+    {
+        // With secrets protected at rest, the stored settings hold ciphertext: the scrubber must still mask the real token.
+        var keys = Directory.CreateTempSubdirectory("chatterfy-echo-keys-");
+        try
+        {
+            await EchoAsync(destination, status, protectSecrets, keys);
+        }
+        finally
+        {
+            keys.Delete(recursive: true);
+        }
+    }
+
+    private static async Task EchoAsync(string destination, int status, bool protectSecrets, DirectoryInfo keys)
     {
         await using var echo = await EchoDestination.StartAsync(status);
         await using var app = await TestApp.StartAsync(
@@ -35,8 +51,13 @@ public sealed class ForwardingSecretsTests
             {
                 (o.AllowHttp, o.AllowPrivateNetworks) = (true, true);
                 o.Dispatcher.Enabled = false;
+                o.ProtectSecrets = protectSecrets;
             }),
-            services: s => s.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddFakeLogging()));
+            services: s =>
+            {
+                s.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
+                s.AddDataProtection().PersistKeysToFileSystem(keys);
+            });
         var set = await app.CreateSetAsync();
         var settings = destination == "facebook-capi"
             ? $$"""{"pixelId":"123456789012345","accessToken":"{{AccessToken}}","graphBaseUrl":"{{echo.BaseUrl}}"}"""
