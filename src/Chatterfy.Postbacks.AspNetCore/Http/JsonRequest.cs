@@ -7,7 +7,8 @@ namespace Chatterfy.Postbacks.AspNetCore.Http;
 
 /// <summary>
 /// Reads a tracker API request body with the package's own JSON metadata (camelCase, unknown members refused), so that
-/// every mistake is answered with the contract's problem details naming the member, never a bare 400 or a 500.
+/// every mistake is answered with the contract's problem details naming the member, never a bare 400 or a 500. The body is
+/// read through <see cref="RequestBody"/>, which answers a body the client broke.
 /// </summary>
 internal static class JsonRequest
 {
@@ -30,7 +31,15 @@ internal static class JsonRequest
 
         try
         {
-            var value = await JsonSerializer.DeserializeAsync(request.Body, typeInfo, context.RequestAborted).ConfigureAwait(false);
+            var (value, unreadable) = await RequestBody.ReadAsync(
+                context,
+                typeInfo,
+                static (typeInfo, body, cancellationToken) => JsonSerializer.DeserializeAsync(body, typeInfo, cancellationToken)).ConfigureAwait(false);
+            if (unreadable is not null)
+            {
+                return (null, unreadable);
+            }
+
             return value is null ? (null, Problems.Validation(BodyField, "A JSON object is required.")) : (value, null);
         }
         catch (JsonException ex)
