@@ -115,6 +115,21 @@ public sealed class MalformedBodyTests
         AssertLoggedOnceEachWithoutErrors(collector.GetSnapshot(), 2);
     }
 
+    [Fact]
+    public async Task AnswersATrackerBodyOverTheServersLimitWith413()
+    {
+        await using var app = await StartAsync(services => services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = 64));
+        var collector = app.Services.GetFakeLogCollector();
+        collector.Clear();
+
+        var response = await app.PostJsonAsync("/api/tracker/clicks", $$"""{"subjectId":"{{new string('s', 100)}}"}""");
+
+        var problem = await PostbackSetApiTests.AssertProblemAsync(response, System.Net.HttpStatusCode.RequestEntityTooLarge, "body_too_large");
+        problem.GetProperty("detail").GetString().Should().Be("The request body is larger than the server accepts.");
+        await app.DisposeAsync();
+        AssertLoggedOnceEachWithoutErrors(collector.GetSnapshot(), 1);
+    }
+
     // Called once the host has stopped, which waits for its requests (and the server's own work after each answer).
     private static void AssertLoggedOnceEachWithoutErrors(IReadOnlyList<FakeLogRecord> entries, int requests)
     {
