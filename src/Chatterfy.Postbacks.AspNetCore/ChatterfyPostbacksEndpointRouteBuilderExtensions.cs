@@ -37,7 +37,8 @@ public static class ChatterfyPostbacksEndpointRouteBuilderExtensions
     /// <para>
     /// Answers 200 only after the store committed; 400 <c>application/problem+json</c> with the rejection <c>code</c>;
     /// 404 with an empty body for an unknown, disabled or rotated-away token; 405 for other methods; 413 for a body
-    /// over 16 KiB; 503 with <c>Retry-After</c> when the store is unavailable.
+    /// over 16 KiB; 400 <c>body_unreadable</c> (or the server's 408) for a body that cannot be read; 503 with
+    /// <c>Retry-After</c> when the store is unavailable.
     /// </para>
     /// <para>
     /// The endpoints allow anonymous access: the secret token in the URL authenticates the network, which cannot send

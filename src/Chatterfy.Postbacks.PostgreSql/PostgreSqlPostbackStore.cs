@@ -202,6 +202,19 @@ public sealed partial class PostgreSqlPostbackStore : PostbackStore
     }
 
     /// <inheritdoc />
+    public override async ValueTask<bool> IsSetIdUsedAsync(string setId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(setId);
+
+        // A deleted set keeps its row (deleted = true).
+        return await QuerySingleAsync(
+            $"SELECT s.id FROM {_s}.postback_sets s WHERE s.id = $1",
+            reader => reader.GetString(0),
+            cancellationToken,
+            Text(setId)).ConfigureAwait(false) is not null;
+    }
+
+    /// <inheritdoc />
     public override async ValueTask<PostbackSet?> FindSetByTokenAsync(string token, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);

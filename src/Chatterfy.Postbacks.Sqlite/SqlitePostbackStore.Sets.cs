@@ -69,6 +69,21 @@ public sealed partial class SqlitePostbackStore
     }
 
     /// <inheritdoc />
+    public override ValueTask<bool> IsSetIdUsedAsync(string setId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(setId);
+        return ReadAsync(
+            (connection, _) =>
+            {
+                // A deleted set keeps its row (deleted = 1).
+                using var command = Command(connection, "SELECT 1 FROM postback_sets WHERE id = $id");
+                command.Parameters.AddValue("$id", setId);
+                return command.ExecuteScalar() is not null;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
     public override ValueTask<PostbackSet?> FindSetByTokenAsync(string token, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);

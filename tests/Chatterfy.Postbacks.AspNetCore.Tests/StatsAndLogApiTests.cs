@@ -60,6 +60,25 @@ public sealed class StatsAndLogApiTests
         byCampaign.GetProperty("clicks").GetInt64().Should().Be(1);
     }
 
+    [Fact]
+    public async Task AnswersNotFoundForTheStatsOfASetThatNeverExistedButKeepsADeletedSetsStats()
+    {
+        await using var app = await TestApp.StartAsync();
+        var set = await app.CreateSetAsync("1win");
+        var setId = set.GetProperty("id").GetString()!;
+        var click = await app.CreateClickAsync();
+        await Ok(app, $"{Bare(set)}/registration?clickid={click}");
+        (await app.Client.DeleteAsync($"/api/tracker/postback-sets/{setId}")).StatusCode.Should().Be(HttpStatusCode.NoContent);
+
+        var unknown = await app.Client.GetAsync("/api/tracker/stats?setId=01a21ce06e0070000000000000000000");
+        var deleted = await app.Client.GetFromJsonAsync<JsonElement>($"/api/tracker/stats?setId={setId}");
+
+        var problem = await AssertProblemAsync(unknown, HttpStatusCode.NotFound, "not_found");
+        problem.GetProperty("detail").GetString().Should().Contain("01a21ce06e0070000000000000000000");
+        deleted.GetProperty("registrations").GetInt64().Should().Be(1);
+        deleted.GetProperty("clicks").GetInt64().Should().Be(1);
+    }
+
     [Theory]
     [InlineData("from=yesterday", "from")]
     [InlineData("to=2026-13-01", "to")]

@@ -366,6 +366,25 @@ public abstract partial class PostbackStoreConformanceTests
     }
 
     [Fact]
+    public async Task IsSetIdUsed_ExistingDisabledAndDeletedSets_AreUsedAndAnUnknownIdIsNot()
+    {
+        var store = await CreateStoreAsync();
+        var set = StoreTestData.Set();
+        var disabled = StoreTestData.Set() with { Enabled = false };
+        var deleted = StoreTestData.Set();
+        await store.AddSetAsync(set, None);
+        await store.AddSetAsync(disabled, None);
+        await store.AddSetAsync(deleted, None);
+        await store.DeleteSetAsync(deleted.Id, None);
+
+        (await store.IsSetIdUsedAsync(set.Id, None)).Should().BeTrue();
+        (await store.IsSetIdUsedAsync(disabled.Id, None)).Should().BeTrue();
+        (await store.IsSetIdUsedAsync(deleted.Id, None)).Should().BeTrue("a deleted set's id stays used");
+        (await store.IsSetIdUsedAsync(StoreTestData.NewId(), None)).Should().BeFalse();
+        (await store.IsSetIdUsedAsync(set.Id.ToUpperInvariant(), None)).Should().BeFalse("ids are compared ordinally");
+    }
+
+    [Fact]
     public async Task DeleteSet_UnknownOrAlreadyDeletedSet_ReturnsFalse()
     {
         var store = await CreateStoreAsync();

@@ -9,7 +9,8 @@ namespace Chatterfy.Postbacks.ReliabilityTests;
 /// <summary>
 /// Hundreds of hostile requests against a running receiver: each is answered 4xx (or 200 where it is in fact a valid
 /// postback), never 5xx; the host stays up; and the stats move only by what was valid, plus the <c>rejected</c> counter
-/// by exactly the number of rejections (400 with a rejection code) that reached the valid token.
+/// by exactly the number of rejections (400 with a rejection code) that reached the valid token. Requests that are not
+/// postbacks (broken chunk framing, tracker API bodies with a member given twice) must get their own refusal code.
 /// </summary>
 public sealed class BadInputTests(ITestOutputHelper output)
 {
@@ -72,6 +73,18 @@ public sealed class BadInputTests(ITestOutputHelper output)
                 if (response.Failure is not null)
                 {
                     problems.Add($"{status} but {response.Failure} for {request.Describe()}");
+                }
+
+                // Issue 9: requests that are not postbacks (a body the server cannot de-frame, a tracker API body with a
+                // member given twice) must get exactly their refusal; nothing is logged or counted.
+                if (request.ExpectedCode is { } expectedCode)
+                {
+                    if (status is < 400 or >= 500 || ProblemCode(response) != expectedCode)
+                    {
+                        problems.Add($"{status} '{ProblemCode(response)}' instead of a refusal '{expectedCode}' for {request.Describe()}: {Shorten(response.Body)}");
+                    }
+
+                    continue;
                 }
 
                 if (status >= 500)

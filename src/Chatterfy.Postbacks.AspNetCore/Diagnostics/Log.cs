@@ -18,4 +18,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Replayed postback log entry {LogEntryId} of set {SetId}: {Outcome}")]
     public static partial void Replayed(ILogger logger, string logEntryId, string? setId, Chatterfy.Postbacks.Storage.PostbackOutcome outcome);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Debug, Message = "Request body of {Method} {Route} could not be read ({ExceptionType}: {Reason}); answered {StatusCode}")]
+    public static partial void RequestBodyUnreadable(ILogger logger, string method, string route, string exceptionType, string reason, int statusCode);
 }

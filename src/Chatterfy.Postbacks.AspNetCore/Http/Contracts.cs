@@ -236,7 +236,7 @@ internal sealed class UpdateCampaignRequest
 /// The package's serializer metadata. Use <see cref="ChatterfyJson.Context"/>: it adds the relaxed encoder that ASP.NET
 /// Core uses for JSON responses, so URLs read <c>&amp;</c> rather than <c>\u0026</c>.
 /// </summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, AllowTrailingCommas = false, ReadCommentHandling = JsonCommentHandling.Disallow, MaxDepth = 32)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, AllowTrailingCommas = false, ReadCommentHandling = JsonCommentHandling.Disallow, MaxDepth = 32, AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(PostbackResultResponse))]
 [JsonSerializable(typeof(IReadOnlyList<WarningResponse>))]
 [JsonSerializable(typeof(PostbackSetResponse))]
@@ -270,5 +270,9 @@ internal static class ChatterfyJson
         AllowTrailingCommas = false,
         ReadCommentHandling = JsonCommentHandling.Disallow,
         MaxDepth = 32,
+
+        // A member given twice is refused at any depth, JsonElement (settings) and dictionary (fields) members included,
+        // rather than the last one winning unseen.
+        AllowDuplicateProperties = false,
     });
 }

@@ -21,6 +21,7 @@ internal static class Problems
     public const string NotFoundCode = "not_found";
     public const string UnsupportedMediaTypeCode = "unsupported_media_type";
     public const string BodyTooLargeCode = "body_too_large";
+    public const string BodyUnreadableCode = "body_unreadable";
     public const string StoreUnavailableCode = "store_unavailable";
     public const string UnknownMacroCode = "unknown_macro";
     public const string ForwardingRuleInvalidCode = "forwarding_rule_invalid";
@@ -73,6 +74,17 @@ internal static class Problems
         "The request body is too large.",
         $"A postback body may be at most {limit / 1024} KiB.",
         BodyTooLargeCode);
+
+    /// <summary>
+    /// A body the client broke (see <see cref="RequestBody"/>): 413 from a server limit, 408 when it arrived too slowly,
+    /// otherwise 400 (499 when the client is gone and nobody reads the answer).
+    /// </summary>
+    public static ProblemHttpResult BodyUnreadable(int status) => status switch
+    {
+        StatusCodes.Status413PayloadTooLarge => Simple(status, "The request body is too large.", "The request body is larger than the server accepts.", BodyTooLargeCode),
+        StatusCodes.Status408RequestTimeout => Simple(status, "The request body arrived too slowly.", "The request body arrived more slowly than the server accepts.", BodyUnreadableCode),
+        _ => Simple(status, "The request body could not be read.", "The request body could not be read: its framing is broken or it was cut off.", BodyUnreadableCode),
+    };
 
     public static ProblemHttpResult UnknownMacro(string detail) => Simple(StatusCodes.Status400BadRequest, "The link template has a macro without a value.", detail, UnknownMacroCode);
 

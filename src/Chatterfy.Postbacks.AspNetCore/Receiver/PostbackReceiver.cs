@@ -34,7 +34,12 @@ internal sealed class PostbackReceiver(PostbackTelemetry telemetry, ILogger logg
         string? body = null;
         if (HttpMethods.IsPost(request.Method))
         {
-            var (tooLarge, text) = await PostbackBodyReader.ReadAsync(request, context.RequestAborted).ConfigureAwait(false);
+            var (tooLarge, text, unreadable) = await PostbackBodyReader.ReadAsync(context).ConfigureAwait(false);
+            if (unreadable is not null)
+            {
+                return unreadable;
+            }
+
             if (tooLarge)
             {
                 Log.BodyTooLarge(logger, PostbackBodyReader.Limit);

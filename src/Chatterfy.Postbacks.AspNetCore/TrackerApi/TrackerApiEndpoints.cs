@@ -322,7 +322,7 @@ internal static class TrackerApiEndpoints
         string? campaignId,
         string? from,
         string? to,
-        PostbackStore store,
+        PostbackStatsService statistics,
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -338,10 +338,11 @@ internal static class TrackerApiEndpoints
             return Problems.Validation(errors);
         }
 
-        var stats = await store.GetStatsAsync(
-            new PostbackStatsQuery { SetId = Blank(setId), CampaignId = Blank(campaignId), From = fromTime, To = toTime },
-            cancellationToken).ConfigureAwait(false);
-        return new JsonOk<StatsResponse>(Responses.Stats(stats), ChatterfyJson.Context.StatsResponse);
+        var query = new PostbackStatsQuery { SetId = Blank(setId), CampaignId = Blank(campaignId), From = fromTime, To = toTime };
+        var stats = await statistics.GetAsync(query, cancellationToken).ConfigureAwait(false);
+        return stats is null
+            ? SetNotFound(query.SetId!)
+            : new JsonOk<StatsResponse>(Responses.Stats(stats), ChatterfyJson.Context.StatsResponse);
     }
 
     private static async Task<Results<JsonOk<PostbackLogPageResponse>, ProblemHttpResult>> ListLogAsync(

@@ -40,6 +40,7 @@ public static class ChatterfyPostbacksServiceCollectionExtensions
         services.TryAddSingleton<IClickIdGenerator, RandomClickIdGenerator>();
         services.TryAddSingleton<ClickService>();
         services.TryAddSingleton<CampaignService>();
+        services.TryAddSingleton<PostbackStatsService>();
         services.TryAddSingleton<PostbackParser>();
         services.TryAddSingleton(sp => new PostbackSetCache(
             sp.GetRequiredService<PostbackStore>(), sp.GetRequiredService<IOptionsMonitor<ChatterfyPostbacksOptions>>(), sp.GetRequiredService<TimeProvider>()));

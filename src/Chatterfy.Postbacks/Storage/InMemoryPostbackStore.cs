@@ -63,6 +63,18 @@ public sealed partial class InMemoryPostbackStore : PostbackStore
     }
 
     /// <inheritdoc />
+    public override ValueTask<bool> IsSetIdUsedAsync(string setId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(setId);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            // A deleted set stays in _sets, marked Deleted.
+            return new(_sets.ContainsKey(setId));
+        }
+    }
+
+    /// <inheritdoc />
     public override ValueTask<PostbackSet?> FindSetByTokenAsync(string token, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);

@@ -40,6 +40,16 @@ public abstract class PostbackStore
     public abstract ValueTask<PostbackSet?> GetSetAsync(string setId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Tells whether a set has or had the id <paramref name="setId"/>: <see langword="true"/> for a set that exists, enabled
+    /// or not, and for a deleted one (its id stays used, and its conversions and log entries are kept);
+    /// <see langword="false"/> for an id no set ever had.
+    /// </summary>
+    /// <param name="setId">The set's id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>Whether the id is or was a set's.</returns>
+    public abstract ValueTask<bool> IsSetIdUsedAsync(string setId, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Finds the set whose current token is <paramref name="token"/>, or whose previous token it is while that token's
     /// grace period (see <see cref="RotateTokenAsync"/>) has not ended at <paramref name="now"/> (it works while
     /// <paramref name="now"/> is before the end). Disabled sets are returned too; the caller decides. Deleted sets are not.

@@ -28,6 +28,7 @@ internal sealed class TestApp : IAsyncDisposable
     public static readonly DateTimeOffset Start = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
 
     private readonly WebApplication _app;
+    private bool _disposed;
 
     private TestApp(WebApplication app, FakeTimeProvider time, HttpClient client)
     {
@@ -39,6 +40,9 @@ internal sealed class TestApp : IAsyncDisposable
     public FakeTimeProvider Time { get; }
 
     public HttpClient Client { get; }
+
+    /// <summary>The Kestrel port on 127.0.0.1 (only with <c>kestrel: true</c>).</summary>
+    public int Port => Client.BaseAddress!.Port;
 
     public IServiceProvider Services => _app.Services;
 
@@ -133,8 +137,15 @@ internal sealed class TestApp : IAsyncDisposable
         return url[PublicBaseUrl.Length..];
     }
 
+    /// <summary>Stops the host (waiting for the requests in flight) and disposes of it; safe to call again.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         Client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();

@@ -26,6 +26,8 @@ internal sealed class UnavailableStore : PostbackStore
 
     public override ValueTask<PostbackSet?> GetSetAsync(string setId, CancellationToken cancellationToken) { Guard(); return _inner.GetSetAsync(setId, cancellationToken); }
 
+    public override ValueTask<bool> IsSetIdUsedAsync(string setId, CancellationToken cancellationToken) { Guard(); return _inner.IsSetIdUsedAsync(setId, cancellationToken); }
+
     public override ValueTask<PostbackSet?> FindSetByTokenAsync(string token, DateTimeOffset now, CancellationToken cancellationToken) { Guard(); return _inner.FindSetByTokenAsync(token, now, cancellationToken); }
 
     public override ValueTask<IReadOnlyList<PostbackSet>> ListSetsAsync(CancellationToken cancellationToken) { Guard(); return _inner.ListSetsAsync(cancellationToken); }

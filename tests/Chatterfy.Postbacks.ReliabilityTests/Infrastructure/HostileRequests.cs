@@ -144,6 +144,9 @@ internal sealed class HostileRequests
             list.Add(Raw($"token of length {length}", "GET", $"{Prefix}{token}/registration?click_id={click}", oversize: length >= MaxRequestLine - 100));
         }
 
+        // Issue 9 (chunked bodies, duplicate JSON members): see the block at the end of this class.
+        list.AddRange(UnreadableBodies());
+        list.AddRange(DuplicateMembers());
         return list;
     }
 
@@ -280,4 +283,54 @@ internal sealed class HostileRequests
 
     // A JSON string holding the (already percent-encoded) text, escaping only what JSON requires.
     private static string JsonString(string text) => "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
+    // ---- Issue 9: bodies the server cannot de-frame, and JSON members given twice (tracker API) ---------------------
+
+    private const string TrackerPrefix = "/api/tracker/";
+    private const string UnknownToken = "AAAAAAAAAAAAAAAAAAAAAA";
+
+    // Chunk sizes past Kestrel's 32-bit chunk length: an IOException out of the body stream, once a 500.
+    private static readonly string[] OverflowingChunkSizes = ["80000000", "FFFFFFFF", "100000000", "FFFFFFFFFFFFFFFF"];
+
+    /// <summary>Overflowing chunk sizes on the receiver (valid and unknown token) and on the tracker API with the key: 400 <c>body_unreadable</c>.</summary>
+    private IEnumerable<RawRequest> UnreadableBodies()
+    {
+        foreach (var size in OverflowingChunkSizes)
+        {
+            var body = Encoding.ASCII.GetBytes($"{size}\r\nclick_id={_clicks[0]}&amount=1.00&transaction_id=chunked\r\n0\r\n\r\n");
+            string[] form = ["Content-Type: application/x-www-form-urlencoded"];
+            yield return new($"chunk size {size}", "POST", Encoding.ASCII.GetBytes($"{Prefix}{_token}/deposit"), form, body, false, false, true, Framed: true, ExpectedCode: "body_unreadable");
+            yield return new($"chunk size {size}, unknown token", "POST", Encoding.ASCII.GetBytes($"{Prefix}{UnknownToken}/deposit"), form, body, false, false, false, Framed: true, ExpectedCode: "body_unreadable");
+            foreach (var route in new[] { "clicks", "postback-sets", "campaigns" })
+            {
+                var json = Encoding.ASCII.GetBytes($"{size}\r\n{{\"name\":\"chunked\"}}\r\n0\r\n\r\n");
+                yield return Tracker($"chunk size {size}, tracker API", "POST", route, json, "body_unreadable", framed: true);
+            }
+        }
+    }
+
+    /// <summary>A member given twice, at the top, in <c>settings</c> and in <c>fields</c>: 400 <c>validation_failed</c>, nothing created.</summary>
+    private IEnumerable<RawRequest> DuplicateMembers()
+    {
+        (string Route, string Json)[] bodies =
+        [
+            ("clicks", """{"subjectId":"dup-a","subjectId":"dup-b"}"""),
+            ("clicks", """{"campaignId":"bad-input","fields":{"utm_source":"a","utm_source":"b"}}"""),
+            ("postback-sets", """{"name":"dup","name":"dup2","network":"binomo"}"""),
+            ("postback-sets", """{"name":"dup","network":"1win","settings":{"clickIdSub":"sub1","clickIdSub":"sub4"}}"""),
+            ("postback-sets", """{"name":"dup","network":"custom","settings":{"clickIdMacro":"{subid}","fields":{"u":"{uid}","u":"{user_id}"}}}"""),
+            ("campaigns", """{"id":"dup-a","id":"dup-b","destination":"https://t.me/mybot?start={{tracker.clickid}}"}"""),
+            ("links", $$$"""{"template":"https://x.example/?c={{tracker.clickid}}","clickId":"{{{_clicks[0]}}}","variables":{"v":"1","v":"2"}}"""),
+            ("forwarding-rules", """{"setId":"01a21ce06e0070000000000000000000","destination":"http-postback","destination":"facebook-capi","settings":{}}"""),
+        ];
+        foreach (var (route, json) in bodies)
+        {
+            yield return Tracker("duplicate JSON member, tracker API", "POST", route, Encoding.UTF8.GetBytes(json), "validation_failed", framed: false);
+        }
+    }
+
+    private static RawRequest Tracker(string category, string method, string route, byte[] body, string expectedCode, bool framed) =>
+        new(category, method, Encoding.ASCII.GetBytes(TrackerPrefix + route), ["Content-Type: application/json", $"X-Api-Key: {SampleHost.ApiKey}"], body, false, false, false, framed, expectedCode);
+
+    // ---- end of issue 9 -------------------------------------------------------------------------------------------
 }

@@ -9,13 +9,18 @@ namespace Chatterfy.Postbacks.ReliabilityTests.Infrastructure;
 /// A raw HTTP/1.1 request, byte for byte: HttpClient and <see cref="Uri"/> would repair what the bad-input scenario needs
 /// to send broken (invalid percent-encoding, raw bytes in the request line, inconsistent framing is never sent).
 /// </summary>
-internal sealed record RawRequest(string Category, string Method, byte[] Target, IReadOnlyList<string> Headers, byte[]? Body, bool Chunked, bool Oversize, bool ToValidToken)
+/// <remarks>
+/// <paramref name="Framed"/>: the body is already chunk-framed, sent as is with <c>Transfer-Encoding: chunked</c> (broken
+/// framing on purpose). <paramref name="ExpectedCode"/>: the request must be refused with a 4xx problem of this code
+/// (it is not a postback: nothing is logged or counted).
+/// </remarks>
+internal sealed record RawRequest(string Category, string Method, byte[] Target, IReadOnlyList<string> Headers, byte[]? Body, bool Chunked, bool Oversize, bool ToValidToken, bool Framed = false, string? ExpectedCode = null)
 {
     public string Describe(int max = 300)
     {
         var target = Encoding.Latin1.GetString(Target);
         var body = Body is null ? "" : $" body[{Body.Length}]={Preview(Encoding.Latin1.GetString(Body.AsSpan(0, Math.Min(Body.Length, 400))), 400)}";
-        return $"[{Category}] {Method} {Preview(target, max)}{(Chunked ? " (chunked)" : "")}{body}";
+        return $"[{Category}] {Method} {Preview(target, max)}{(Chunked || Framed ? " (chunked)" : "")}{body}";
     }
 
     private static string Preview(string text, int max = 120)
@@ -137,7 +142,7 @@ internal static class RawHttp
 
             if (request.Body is not null)
             {
-                head.Append(request.Chunked ? "Transfer-Encoding: chunked\r\n" : $"Content-Length: {request.Body.Length}\r\n");
+                head.Append(request.Chunked || request.Framed ? "Transfer-Encoding: chunked\r\n" : $"Content-Length: {request.Body.Length}\r\n");
             }
 
             head.Append("\r\n");
@@ -148,7 +153,7 @@ internal static class RawHttp
             await SendAllAsync(socket, bytes.ToArray(), cancellationToken);
             if (request.Body is { } body)
             {
-                if (request.Chunked)
+                if (request.Chunked && !request.Framed)
                 {
                     const int ChunkSize = 64 * 1024;
                     for (var offset = 0; offset < body.Length; offset += ChunkSize)
