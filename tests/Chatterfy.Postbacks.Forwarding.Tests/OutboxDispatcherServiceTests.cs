@@ -92,6 +92,42 @@ public sealed class OutboxDispatcherServiceTests
     }
 
     [Fact]
+    public async Task HostedDispatcher_LeavesTheBacklogOfABusyDestinationInTheStore_AndLeasesAnotherDestinationsMessage()
+    {
+        await using var healthy = await FakeDestination.StartAsync();
+        await using var scenario = OutboxScenario.Create(o => o.Dispatcher.BatchSize = 2, HangingDestination.Add);
+        var set = await scenario.CreateSetAsync();
+        await scenario.Rules.CreateAsync(new NewForwardingRule { SetId = set.Id, DestinationId = HangingDestination.DestinationId });
+        for (var i = 0; i < 5; i++)
+        {
+            await scenario.FirstDepositAsync(set, await scenario.CreateClickAsync(), transactionId: $"backlog-{i}");
+        }
+
+        var hanging = scenario.Host.Provider.GetRequiredService<HangingDestination.Calls>();
+        var service = HostedDispatcher(scenario);
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            await hanging.WaitForStartedAsync(1, Bound);
+            await scenario.PostbackRuleAsync(healthy.BaseUrl, set.Id);
+            var click = await scenario.CreateClickAsync();
+            await scenario.FirstDepositAsync(set, click, transactionId: "after");
+
+            await healthy.WaitForRequestsAsync(1, Bound);
+            healthy.Requests.Should().ContainSingle().Which.Query.Should().StartWith($"?cid={click.Id}&");
+            var backlog = (await scenario.MessagesAsync()).Where(m => m.DestinationId == HangingDestination.DestinationId).ToList();
+            backlog.Should().HaveCount(6);
+            backlog.Count(m => m.LeaseId is not null).Should().BeLessThanOrEqualTo(
+                2, "the busy destination keeps what one lease gave it (one call in flight, one waiting); the rest is left in the store");
+            hanging.Started.Should().ContainSingle();
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task HostedDispatcher_StoppedWhileASendIsInFlight_ReleasesItsLease_SoARestartSendsTheMessageAtOnce()
     {
         await using var scenario = OutboxScenario.Create(services: HangingDestination.Add);

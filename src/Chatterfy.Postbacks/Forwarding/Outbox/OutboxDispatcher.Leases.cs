@@ -184,6 +184,7 @@ public sealed partial class OutboxDispatcher
             {
                 while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
                 {
+                    timer.Period = dispatcher._options.CurrentValue.Dispatcher.LeaseDuration / 3;
                     var held = dispatcher.HeldUnder(Id);
                     if (held.Length == 0)
                     {

@@ -62,6 +62,7 @@ internal sealed partial class OutboxDispatcherService(
     {
         // Only the run's own loop touches the groups; calls in flight report back through the signal.
         private readonly Dictionary<OutboxDispatcher.GroupKey, Group> _groups = [];
+        private readonly Queue<Group> _ready = new();
         private readonly List<Task> _calls = [];
 
         public async Task ExecuteAsync()
@@ -167,24 +168,16 @@ internal sealed partial class OutboxDispatcherService(
                 }
 
                 group.Queue.Enqueue(item.Message);
+                MarkReady(group);
             }
         }
 
-        // Starts the next batch of every group without a call in flight, while calls are allowed.
+        // Starts the next batch of the groups waiting for a call, in turn, while calls are allowed.
         private void StartCalls(OutboxDispatcher.HeldLease lease, int maxCalls)
         {
-            foreach (var group in _groups.Values)
+            while (_calls.Count < maxCalls && _ready.TryDequeue(out var group))
             {
-                if (_calls.Count >= maxCalls)
-                {
-                    return;
-                }
-
-                if (group.Call is not null || group.Queue.Count == 0)
-                {
-                    continue;
-                }
-
+                group.Ready = false;
                 var batch = new List<OutboxMessage>();
                 var size = Math.Max(1, group.Profile.MaxBatchSize);
                 while (batch.Count < size && group.Queue.TryDequeue(out var message))
@@ -224,7 +217,7 @@ internal sealed partial class OutboxDispatcherService(
             }
         }
 
-        // Forgets ended calls, and groups with nothing left to send (their rules are leased again).
+        // Forgets ended calls: a group with more to send waits for its turn, one with nothing left goes (its rules are leased again).
         private void Reap()
         {
             foreach (var group in _groups.Values.ToList())
@@ -233,12 +226,22 @@ internal sealed partial class OutboxDispatcherService(
                 {
                     _calls.Remove(call);
                     group.Call = null;
+                    MarkReady(group);
                 }
 
                 if (group.Call is null && group.Queue.Count == 0)
                 {
                     _groups.Remove(group.Key);
                 }
+            }
+        }
+
+        private void MarkReady(Group group)
+        {
+            if (group.Call is null && !group.Ready && group.Queue.Count > 0)
+            {
+                group.Ready = true;
+                _ready.Enqueue(group);
             }
         }
     }
@@ -253,5 +256,8 @@ internal sealed partial class OutboxDispatcherService(
         public Queue<OutboxMessage> Queue { get; } = new();
 
         public Task? Call { get; set; }
+
+        /// <summary>Gets or sets a value indicating whether the group waits in line for a call.</summary>
+        public bool Ready { get; set; }
     }
 }
