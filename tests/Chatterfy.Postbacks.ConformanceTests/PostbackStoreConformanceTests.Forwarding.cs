@@ -713,6 +713,23 @@ public abstract partial class PostbackStoreConformanceTests
     }
 
     [Fact]
+    public async Task LeaseOutboxMessages_TwiceUnderOneLeaseId_HoldsBoth_WhichOneRenewalAndOneReleaseCover()
+    {
+        var store = await CreateStoreAsync();
+        var t = StoreTestData.Epoch;
+        var messages = await AppendMessagesAsync(store, t, t.AddSeconds(5));
+        var first = ForwardingTestData.Lease(t, TimeSpan.FromSeconds(30), maxCount: 10);
+        (await store.LeaseOutboxMessagesAsync(first, None)).Should().ContainSingle();
+        (await store.LeaseOutboxMessagesAsync(first with { Now = t.AddSeconds(5) }, None)).Should().ContainSingle();
+        var ids = messages.Select(m => m.Id).ToArray();
+
+        (await store.ExtendOutboxLeaseAsync(first.LeaseId, ids, t.AddMinutes(1), None)).Should().Be(2);
+        (await store.ListOutboxMessagesAsync(new OutboxQuery(), None)).Should().OnlyContain(m => m.LeaseId == first.LeaseId && m.LeaseExpiresAt == t.AddMinutes(1));
+        (await store.ReleaseOutboxLeaseAsync(first.LeaseId, ids, None)).Should().Be(2);
+        (await store.ListOutboxMessagesAsync(new OutboxQuery(), None)).Should().BeEquivalentTo(messages);
+    }
+
+    [Fact]
     public async Task ExtendOutboxLease_UnderAnEndedLeaseTheMessageStillHolds_RenewsIt()
     {
         var store = await CreateStoreAsync();
