@@ -155,6 +155,7 @@ public sealed partial class PostgreSqlPostbackStore
         ArgumentOutOfRangeException.ThrowIfLessThan(request.MaxCount, 1, nameof(request));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(request.MaxCount, MaxOutboxLease, nameof(request));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.Duration, TimeSpan.Zero, nameof(request));
+        ArgumentNullException.ThrowIfNull(request.ExcludedRuleIds, nameof(request));
 
         // SKIP LOCKED: rows another dispatcher is leasing right now are passed over, not waited for; once it commits they
         // carry its live lease and no longer match. UPDATE … RETURNING has no order, so the rows are sorted afterwards.
@@ -166,6 +167,7 @@ public sealed partial class PostgreSqlPostbackStore
                 WHERE id IN (
                     SELECT id FROM {_s}.outbox_messages
                     WHERE status = 'pending' AND next_attempt_at <= $2 AND (lease_id IS NULL OR lease_expires_at <= $2)
+                      AND NOT (rule_id = ANY($5))
                     ORDER BY next_attempt_at, id
                     LIMIT $4
                     FOR UPDATE SKIP LOCKED)
@@ -178,7 +180,8 @@ public sealed partial class PostgreSqlPostbackStore
             Text(request.LeaseId),
             Time(request.Now),
             Time(request.Now + request.Duration),
-            Param(NpgsqlDbType.Integer, request.MaxCount)).ConfigureAwait(false);
+            Param(NpgsqlDbType.Integer, request.MaxCount),
+            TextArray(request.ExcludedRuleIds)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -232,6 +235,41 @@ public sealed partial class PostgreSqlPostbackStore
         }
 
         return applied;
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask<int> ExtendOutboxLeaseAsync(string leaseId, IReadOnlyCollection<string> messageIds, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        ValidateLeaseMessages(leaseId, messageIds);
+        if (messageIds.Count == 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return 0;
+        }
+
+        return await NonQueryAsync(
+            $"UPDATE {_s}.outbox_messages SET lease_expires_at = $3 WHERE lease_id = $1 AND status = 'pending' AND id = ANY($2)",
+            cancellationToken,
+            Text(leaseId),
+            TextArray(messageIds),
+            Time(expiresAt)).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask<int> ReleaseOutboxLeaseAsync(string leaseId, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken)
+    {
+        ValidateLeaseMessages(leaseId, messageIds);
+        if (messageIds.Count == 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return 0;
+        }
+
+        return await NonQueryAsync(
+            $"UPDATE {_s}.outbox_messages SET lease_id = NULL, lease_expires_at = NULL WHERE lease_id = $1 AND status = 'pending' AND id = ANY($2)",
+            cancellationToken,
+            Text(leaseId),
+            TextArray(messageIds)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -408,6 +446,9 @@ public sealed partial class PostgreSqlPostbackStore
             Text(error?.TraceId),
             Param(NpgsqlDbType.Boolean, error?.IsTransient));
     }
+
+    private static NpgsqlParameter TextArray(IReadOnlyCollection<string> values) =>
+        Param(NpgsqlDbType.Array | NpgsqlDbType.Text, values.Select(v => Clean(v)).ToArray());
 
     private static ForwardingRule ReadRule(NpgsqlDataReader reader) => new()
     {

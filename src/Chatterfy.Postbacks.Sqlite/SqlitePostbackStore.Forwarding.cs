@@ -239,6 +239,8 @@ public sealed partial class SqlitePostbackStore
         ArgumentOutOfRangeException.ThrowIfLessThan(request.MaxCount, 1, nameof(request));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(request.MaxCount, MaxOutboxLease, nameof(request));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.Duration, TimeSpan.Zero, nameof(request));
+        ArgumentNullException.ThrowIfNull(request.ExcludedRuleIds, nameof(request));
+        var excludedRuleIds = SqliteValues.ToJson([.. request.ExcludedRuleIds]);
         var leaseId = request.LeaseId;
         var now = SqliteValues.ToDb(request.Now);
         var expiresAt = SqliteValues.ToDb(request.Now + request.Duration);
@@ -255,6 +257,7 @@ public sealed partial class SqlitePostbackStore
                         SELECT id FROM outbox_messages
                         WHERE status = 'pending' AND next_attempt_at <= $now
                           AND (lease_id IS NULL OR lease_expires_at IS NULL OR lease_expires_at <= $now)
+                          AND rule_id NOT IN (SELECT value FROM json_each($excluded_rule_ids))
                         ORDER BY next_attempt_at, id
                         LIMIT $max_count)
                     RETURNING {OutboxColumns}
@@ -263,6 +266,7 @@ public sealed partial class SqlitePostbackStore
                 command.Parameters.AddValue("$lease_expires_at", expiresAt);
                 command.Parameters.AddValue("$now", now);
                 command.Parameters.AddValue("$max_count", maxCount);
+                command.Parameters.AddValue("$excluded_rule_ids", excludedRuleIds);
                 var leased = ReadOutboxMessages(command, CancellationToken.None);
 
                 // RETURNING gives no order; the contract's is earliest due first, then id.
@@ -325,6 +329,58 @@ public sealed partial class SqlitePostbackStore
                 }
 
                 return applied;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask<int> ExtendOutboxLeaseAsync(string leaseId, IReadOnlyCollection<string> messageIds, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        ValidateLeaseMessages(leaseId, messageIds);
+        if (messageIds.Count == 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return 0;
+        }
+
+        var ids = SqliteValues.ToJson([.. messageIds]);
+        var expires = SqliteValues.ToDb(expiresAt);
+        return await WriteAsync(
+            session =>
+            {
+                var command = session.Command("""
+                    UPDATE outbox_messages SET lease_expires_at = $lease_expires_at
+                    WHERE lease_id = $lease_id AND status = 'pending' AND id IN (SELECT value FROM json_each($ids))
+                    """);
+                command.Parameters.AddValue("$lease_id", leaseId);
+                command.Parameters.AddValue("$lease_expires_at", expires);
+                command.Parameters.AddValue("$ids", ids);
+                return command.ExecuteNonQuery();
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask<int> ReleaseOutboxLeaseAsync(string leaseId, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken)
+    {
+        ValidateLeaseMessages(leaseId, messageIds);
+        if (messageIds.Count == 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return 0;
+        }
+
+        var ids = SqliteValues.ToJson([.. messageIds]);
+        return await WriteAsync(
+            session =>
+            {
+                var command = session.Command("""
+                    UPDATE outbox_messages SET lease_id = NULL, lease_expires_at = NULL
+                    WHERE lease_id = $lease_id AND status = 'pending' AND id IN (SELECT value FROM json_each($ids))
+                    """);
+                command.Parameters.AddValue("$lease_id", leaseId);
+                command.Parameters.AddValue("$ids", ids);
+                return command.ExecuteNonQuery();
             },
             cancellationToken).ConfigureAwait(false);
     }

@@ -5,6 +5,7 @@ using Chatterfy.Postbacks.AspNetCore.Tests.Infrastructure;
 using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using static Chatterfy.Postbacks.AspNetCore.Tests.PostbackSetApiTests;
 
 namespace Chatterfy.Postbacks.AspNetCore.Tests;
@@ -149,6 +150,41 @@ public sealed class OutboxApiTests
     }
 
     [Fact]
+    public async Task RetryClearsALeaseNobodyRenews_AndMakesTheMessageDueNow()
+    {
+        await using var app = await TestApp.StartAsync(postbacks: b => b.AddForwarding(o => o.Dispatcher.Enabled = false));
+        await LeasedByAnotherDispatcherAsync(app, "m9");
+
+        // The dispatcher that leased the message for 30 s died 20 s ago: it no longer renews its lease.
+        app.Time.Advance(TimeSpan.FromSeconds(20));
+        var response = await app.Client.PostAsync($"{Outbox}/m9/retry", null);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        var message = await response.Content.ReadFromJsonAsync<JsonElement>();
+        message.GetProperty("leaseExpiresAt").ValueKind.Should().Be(JsonValueKind.Null);
+        message.GetProperty("nextAttemptAt").GetString().Should().Be("2026-11-27T12:00:20Z");
+        var stored = await app.Client.GetFromJsonAsync<JsonElement>($"{Outbox}/m9");
+        stored.GetProperty("leaseExpiresAt").ValueKind.Should().Be(JsonValueKind.Null);
+        stored.GetProperty("status").GetString().Should().Be("pending");
+    }
+
+    [Fact]
+    public async Task RetryLeavesALeaseThatIsBeingRenewed()
+    {
+        await using var app = await TestApp.StartAsync(postbacks: b => b.AddForwarding(o => o.Dispatcher.Enabled = false));
+        await LeasedByAnotherDispatcherAsync(app, "m9");
+
+        // Leased 5 s ago: its holder (another instance) may be sending it right now.
+        app.Time.Advance(TimeSpan.FromSeconds(5));
+        var response = await app.Client.PostAsync($"{Outbox}/m9/retry", null);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Accepted);
+        var message = await response.Content.ReadFromJsonAsync<JsonElement>();
+        message.GetProperty("leaseExpiresAt").GetString().Should().Be("2026-11-27T12:00:30Z");
+        message.GetProperty("nextAttemptAt").GetString().Should().Be("2026-11-27T12:00:00Z");
+    }
+
+    [Fact]
     public async Task RefusesToRetryADeliveredMessage()
     {
         await using var app = await TestApp.StartAsync();
@@ -195,6 +231,17 @@ public sealed class OutboxApiTests
                 Completion("m3", now, OutboxMessageStatus.Pending, new() { MessageId = "m3", Number = 1, StartedAt = now, Status = DeliveryStatus.Retry, HttpStatusCode = 503, ErrorCode = DeliveryErrorCodes.HttpStatus, Reason = "503" }),
             ],
             CancellationToken.None);
+    }
+
+    /// <summary>Appends a message and leases it for 30 s from <see cref="TestApp.Start"/> under another dispatcher's lease.</summary>
+    private static async Task LeasedByAnotherDispatcherAsync(TestApp app, string id)
+    {
+        var store = app.Get<PostbackStore>();
+        await AppendAsync(store, "c-" + id, TestApp.Start, Message(id, "c-" + id, "rule-a", TestApp.Start));
+        var leased = await store.LeaseOutboxMessagesAsync(
+            new OutboxLeaseRequest { LeaseId = "another-dispatcher", Now = TestApp.Start, Duration = TimeSpan.FromSeconds(30), MaxCount = 10 },
+            CancellationToken.None);
+        leased.Should().ContainSingle().Which.Id.Should().Be(id);
     }
 
     private static OutboxCompletion Completion(string id, DateTimeOffset now, OutboxMessageStatus status, OutboxAttempt attempt) => new()

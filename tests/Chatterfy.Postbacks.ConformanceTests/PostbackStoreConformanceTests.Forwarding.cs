@@ -719,6 +719,172 @@ public abstract partial class PostbackStoreConformanceTests
         (await store.LeaseOutboxMessagesAsync(ForwardingTestData.Lease(now), None)).Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task LeaseOutboxMessages_ExcludedRules_AreSkipped_TheirMessagesStayDueForALaterLease()
+    {
+        var store = await CreateStoreAsync();
+        var t = StoreTestData.Epoch.AddHours(1);
+        var conversion = StoreTestData.Conversion();
+        var busy = ForwardingTestData.Message(conversion.Id, StoreTestData.Epoch, t.AddSeconds(-3), ruleId: "rule_busy_" + StoreTestData.NewId());
+        var alsoBusy = ForwardingTestData.Message(conversion.Id, StoreTestData.Epoch, t.AddSeconds(-2), ruleId: "rule_also_busy_" + StoreTestData.NewId());
+        var free = ForwardingTestData.Message(conversion.Id, StoreTestData.Epoch, t.AddSeconds(-1));
+        await AppendAsync(store, conversion, busy, alsoBusy, free);
+
+        var leased = await store.LeaseOutboxMessagesAsync(
+            ForwardingTestData.Lease(t, maxCount: 1) with { ExcludedRuleIds = [busy.RuleId, alsoBusy.RuleId, "rule_unknown"] }, None);
+
+        leased.Select(m => m.Id).Should().Equal([free.Id], "the excluded rules' messages are due earlier but left out");
+        (await store.GetOutboxMessageAsync(busy.Id, None)).Should().BeEquivalentTo(busy);
+        (await store.LeaseOutboxMessagesAsync(ForwardingTestData.Lease(t) with { ExcludedRuleIds = [alsoBusy.RuleId] }, None))
+            .Select(m => m.Id).Should().Equal(busy.Id);
+        (await store.LeaseOutboxMessagesAsync(ForwardingTestData.Lease(t) with { ExcludedRuleIds = [] }, None))
+            .Select(m => m.Id).Should().Equal(alsoBusy.Id);
+    }
+
+    // ---------------------------------------------------------------- renew and release
+
+    [Fact]
+    public async Task ExtendOutboxLease_RenewsTheListedMessagesThatHoldTheLease_AndNothingElse()
+    {
+        var store = await CreateStoreAsync();
+        var t = StoreTestData.Epoch;
+        var messages = await AppendMessagesAsync(store, t, t, t);
+        var leased = await LeaseAllAsync(store, t, 3, TimeSpan.FromSeconds(30));
+        var expiresAt = t.AddTicks(412_345_670);
+
+        var renewed = await store.ExtendOutboxLeaseAsync(leased[0].LeaseId!, [leased[0].Id, leased[1].Id, "msg_unknown"], expiresAt, None);
+
+        renewed.Should().Be(2);
+        (await store.GetOutboxMessageAsync(leased[0].Id, None)).Should().BeEquivalentTo(leased[0] with { LeaseExpiresAt = expiresAt });
+        (await store.GetOutboxMessageAsync(leased[1].Id, None)).Should().BeEquivalentTo(leased[1] with { LeaseExpiresAt = expiresAt });
+        (await store.GetOutboxMessageAsync(leased[2].Id, None)).Should().BeEquivalentTo(leased[2], "it was not listed");
+        (await store.LeaseOutboxMessagesAsync(ForwardingTestData.Lease(t.AddSeconds(30)), None))
+            .Select(m => m.Id).Should().Equal([leased[2].Id], "the renewed lease still lives when the first one would have ended");
+        messages.Should().HaveCount(3);
+    }
+
+    [Fact]
+    public async Task LeaseOutboxMessages_TwiceUnderOneLeaseId_HoldsBoth_WhichOneRenewalAndOneReleaseCover()
+    {
+        var store = await CreateStoreAsync();
+        var t = StoreTestData.Epoch;
+        var messages = await AppendMessagesAsync(store, t, t.AddSeconds(5));
+        var first = ForwardingTestData.Lease(t, TimeSpan.FromSeconds(30), maxCount: 10);
+        (await store.LeaseOutboxMessagesAsync(first, None)).Should().ContainSingle();
+        (await store.LeaseOutboxMessagesAsync(first with { Now = t.AddSeconds(5) }, None)).Should().ContainSingle();
+        var ids = messages.Select(m => m.Id).ToArray();
+
+        (await store.ExtendOutboxLeaseAsync(first.LeaseId, ids, t.AddMinutes(1), None)).Should().Be(2);
+        (await store.ListOutboxMessagesAsync(new OutboxQuery(), None)).Should().OnlyContain(m => m.LeaseId == first.LeaseId && m.LeaseExpiresAt == t.AddMinutes(1));
+        (await store.ReleaseOutboxLeaseAsync(first.LeaseId, ids, None)).Should().Be(2);
+        (await store.ListOutboxMessagesAsync(new OutboxQuery(), None)).Should().BeEquivalentTo(messages);
+    }
+
+    [Fact]
+    public async Task ExtendOutboxLease_UnderAnEndedLeaseTheMessageStillHolds_RenewsIt()
+    {
+        var store = await CreateStoreAsync();
+        var t = StoreTestData.Epoch;
+        await AppendMessagesAsync(store, t);
+        var leased = (await LeaseAllAsync(store, t, 1, TimeSpan.FromSeconds(30)))[0];
+
+        (await store.ExtendOutboxLeaseAsync(leased.LeaseId!, [leased.Id], t.AddSeconds(70), None)).Should().Be(1);
+
+        (await store.GetOutboxMessageAsync(leased.Id, None))!.LeaseExpiresAt.Should().Be(t.AddSeconds(70));
+        (await store.LeaseOutboxMessagesAsync(ForwardingTestData.Lease(t.AddSeconds(45)), None)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task ExtendOutboxLease_OfAnotherLease_OrOfACompletedMessage_ChangesNothing()
+    {
+        var store = await CreateStoreAsync();
+        var t = StoreTestData.Epoch;
+        await AppendMessagesAsync(store, t, t);
+        var leased = await LeaseAllAsync(store, t, 2, TimeSpan.FromSeconds(30));
+        await store.CompleteOutboxAttemptsAsync(
+            [Completion(leased[1], ForwardingTestData.Delivered(leased[1].Id, 1, t), OutboxMessageStatus.Delivered, t.AddSeconds(1))], None);
+        var delivered = await store.GetOutboxMessageAsync(leased[1].Id, None);
+
+        (await store.ExtendOutboxLeaseAsync("lease_other", [leased[0].Id], t.AddHours(1), None)).Should().Be(0);
+        (await store.ExtendOutboxLeaseAsync(leased[1].LeaseId!, [leased[1].Id], t.AddHours(1), None)).Should().Be(0);
+        (await store.ExtendOutboxLeaseAsync(leased[0].LeaseId!, [], t.AddHours(1), None)).Should().Be(0);
+
+        (await store.GetOutboxMessageAsync(leased[0].Id, None)).Should().BeEquivalentTo(leased[0]);
+        (await store.GetOutboxMessageAsync(leased[1].Id, None)).Should().BeEquivalentTo(delivered);
+    }
+
+    [Fact]
+    public async Task ExtendOutboxLease_AfterTheLeaseWasTakenOver_ChangesNothing()
+    {
+        var store = await CreateStoreAsync();
+        var t = StoreTestData.Epoch;
+        await AppendMessagesAsync(store, t);
+        var first = (await LeaseAllAsync(store, t, 1, TimeSpan.FromSeconds(30)))[0];
+        var second = (await store.LeaseOutboxMessagesAsync(ForwardingTestData.Lease(t.AddSeconds(30)), None)).Single();
+
+        (await store.ExtendOutboxLeaseAsync(first.LeaseId!, [first.Id], t.AddHours(1), None)).Should().Be(0);
+
+        (await store.GetOutboxMessageAsync(first.Id, None)).Should().BeEquivalentTo(second);
+    }
+
+    [Fact]
+    public async Task ReleaseOutboxLease_ClearsTheListedMessagesLease_SoTheyAreLeasedAgainAtOnce_KeepingEverythingElse()
+    {
+        var store = await CreateStoreAsync();
+        var t = StoreTestData.Epoch;
+        var messages = await AppendMessagesAsync(store, t, t.AddSeconds(1), t.AddSeconds(2));
+        var leased = await LeaseAllAsync(store, t.AddSeconds(2), 3, TimeSpan.FromMinutes(5));
+        var byId = messages.ToDictionary(m => m.Id);
+
+        var released = await store.ReleaseOutboxLeaseAsync(leased[0].LeaseId!, [leased[0].Id, leased[2].Id, "msg_unknown"], None);
+
+        released.Should().Be(2);
+        (await store.GetOutboxMessageAsync(leased[0].Id, None)).Should().BeEquivalentTo(byId[leased[0].Id]);
+        (await store.GetOutboxMessageAsync(leased[2].Id, None)).Should().BeEquivalentTo(byId[leased[2].Id]);
+        (await store.GetOutboxMessageAsync(leased[1].Id, None)).Should().BeEquivalentTo(leased[1], "it was not listed");
+        (await store.ListOutboxAttemptsAsync(leased[0].Id, None)).Should().BeEmpty("a release records no attempt");
+        (await store.LeaseOutboxMessagesAsync(ForwardingTestData.Lease(t.AddSeconds(3)), None))
+            .Select(m => m.Id).Should().BeEquivalentTo([leased[0].Id, leased[2].Id]);
+    }
+
+    [Fact]
+    public async Task ReleaseOutboxLease_OfAnotherLease_OrOfACompletedMessage_ChangesNothing()
+    {
+        var store = await CreateStoreAsync();
+        var t = StoreTestData.Epoch;
+        await AppendMessagesAsync(store, t, t);
+        var leased = await LeaseAllAsync(store, t, 2, TimeSpan.FromSeconds(30));
+        await store.CompleteOutboxAttemptsAsync(
+            [Completion(leased[1], ForwardingTestData.Refused(leased[1].Id, 1, t), OutboxMessageStatus.DeadLettered, t.AddSeconds(1))], None);
+        var deadLetter = await store.GetOutboxMessageAsync(leased[1].Id, None);
+
+        (await store.ReleaseOutboxLeaseAsync("lease_other", [leased[0].Id], None)).Should().Be(0);
+        (await store.ReleaseOutboxLeaseAsync(leased[1].LeaseId!, [leased[1].Id], None)).Should().Be(0);
+        (await store.ReleaseOutboxLeaseAsync(leased[0].LeaseId!, [], None)).Should().Be(0);
+
+        (await store.GetOutboxMessageAsync(leased[0].Id, None)).Should().BeEquivalentTo(leased[0]);
+        (await store.GetOutboxMessageAsync(leased[1].Id, None)).Should().BeEquivalentTo(deadLetter);
+    }
+
+    [Fact]
+    public async Task ExtendAndReleaseOutboxLease_InvalidArguments_ThrowAndChangeNothing()
+    {
+        var store = await CreateStoreAsync();
+        var t = StoreTestData.Epoch;
+        await AppendMessagesAsync(store, t);
+        var leased = (await LeaseAllAsync(store, t, 1))[0];
+
+        await Calling(() => store.ExtendOutboxLeaseAsync("", [leased.Id], t.AddHours(1), None)).Should().ThrowAsync<ArgumentException>();
+        await Calling(() => store.ExtendOutboxLeaseAsync(null!, [leased.Id], t.AddHours(1), None)).Should().ThrowAsync<ArgumentNullException>();
+        await Calling(() => store.ExtendOutboxLeaseAsync(leased.LeaseId!, null!, t.AddHours(1), None)).Should().ThrowAsync<ArgumentNullException>();
+        await Calling(() => store.ExtendOutboxLeaseAsync(leased.LeaseId!, [leased.Id, null!], t.AddHours(1), None)).Should().ThrowAsync<ArgumentException>();
+        await Calling(() => store.ReleaseOutboxLeaseAsync("", [leased.Id], None)).Should().ThrowAsync<ArgumentException>();
+        await Calling(() => store.ReleaseOutboxLeaseAsync(leased.LeaseId!, null!, None)).Should().ThrowAsync<ArgumentNullException>();
+        await Calling(() => store.ReleaseOutboxLeaseAsync(leased.LeaseId!, [leased.Id, null!], None)).Should().ThrowAsync<ArgumentException>();
+
+        (await store.GetOutboxMessageAsync(leased.Id, None)).Should().BeEquivalentTo(leased);
+    }
+
     // ---------------------------------------------------------------- complete
 
     [Fact]

@@ -56,6 +56,145 @@ public sealed class OutboxDispatcherServiceTests
     }
 
     [Fact]
+    public async Task HostedDispatcher_WhileADestinationNeverAnswers_SendsAnotherDestinationsMessages_WithoutTheClockMoving()
+    {
+        await using var healthy = await FakeDestination.StartAsync();
+        await using var scenario = OutboxScenario.Create(services: HangingDestination.Add);
+        var set = await scenario.CreateSetAsync();
+        await scenario.Rules.CreateAsync(new NewForwardingRule { SetId = set.Id, DestinationId = HangingDestination.DestinationId });
+        await scenario.PostbackRuleAsync(healthy.BaseUrl, set.Id);
+        var hanging = scenario.Host.Provider.GetRequiredService<HangingDestination.Calls>();
+        var service = HostedDispatcher(scenario);
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            // The fake clock never moves: only ingestion's signal wakes the dispatcher, and nothing times the hanging call out.
+            var first = await scenario.FirstDepositAsync(set, await scenario.CreateClickAsync(), transactionId: "1");
+            await hanging.WaitForStartedAsync(1, Bound);
+            await healthy.WaitForRequestsAsync(1, Bound);
+
+            var secondClick = await scenario.CreateClickAsync();
+            await scenario.FirstDepositAsync(set, secondClick, transactionId: "2");
+
+            await healthy.WaitForRequestsAsync(2, Bound);
+            healthy.Requests.Should().HaveCount(2).And.Contain(r => r.Query.StartsWith($"?cid={secondClick.Id}&", StringComparison.Ordinal));
+            var messages = await scenario.MessagesAsync();
+            await OutboxScenario.EventuallyAsync(
+                async () => (await scenario.MessagesAsync()).Count(m => m.DestinationId == "http-postback" && m.Status == OutboxMessageStatus.Delivered) == 2,
+                "both postbacks are recorded as delivered while the other destination still hangs");
+            hanging.Started.Should().ContainSingle("the hanging destination has one call in flight; its second message waits for it")
+                .Which.Should().Equal(messages.Single(m => m.ConversionId == first.ConversionId && m.DestinationId == HangingDestination.DestinationId).Id);
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task HostedDispatcher_LeavesTheBacklogOfABusyDestinationInTheStore_AndLeasesAnotherDestinationsMessage()
+    {
+        await using var healthy = await FakeDestination.StartAsync();
+        await using var scenario = OutboxScenario.Create(o => o.Dispatcher.BatchSize = 2, HangingDestination.Add);
+        var set = await scenario.CreateSetAsync();
+        await scenario.Rules.CreateAsync(new NewForwardingRule { SetId = set.Id, DestinationId = HangingDestination.DestinationId });
+        for (var i = 0; i < 5; i++)
+        {
+            await scenario.FirstDepositAsync(set, await scenario.CreateClickAsync(), transactionId: $"backlog-{i}");
+        }
+
+        var hanging = scenario.Host.Provider.GetRequiredService<HangingDestination.Calls>();
+        var service = HostedDispatcher(scenario);
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            await hanging.WaitForStartedAsync(1, Bound);
+            await scenario.PostbackRuleAsync(healthy.BaseUrl, set.Id);
+            var click = await scenario.CreateClickAsync();
+            await scenario.FirstDepositAsync(set, click, transactionId: "after");
+
+            await healthy.WaitForRequestsAsync(1, Bound);
+            healthy.Requests.Should().ContainSingle().Which.Query.Should().StartWith($"?cid={click.Id}&");
+            var backlog = (await scenario.MessagesAsync()).Where(m => m.DestinationId == HangingDestination.DestinationId).ToList();
+            backlog.Should().HaveCount(6);
+            backlog.Count(m => m.LeaseId is not null).Should().BeLessThanOrEqualTo(
+                2, "the busy destination keeps what one lease gave it (one call in flight, one waiting); the rest is left in the store");
+            hanging.Started.Should().ContainSingle();
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task HostedDispatcher_StoppedWhileASendIsInFlight_ReleasesItsLease_SoARestartSendsTheMessageAtOnce()
+    {
+        await using var scenario = OutboxScenario.Create(services: HangingDestination.Add);
+        var set = await scenario.CreateSetAsync();
+        await scenario.Rules.CreateAsync(new NewForwardingRule { SetId = set.Id, DestinationId = HangingDestination.DestinationId });
+        var hanging = scenario.Host.Provider.GetRequiredService<HangingDestination.Calls>();
+        var service = HostedDispatcher(scenario);
+        await service.StartAsync(CancellationToken.None);
+        var result = await scenario.FirstDepositAsync(set, await scenario.CreateClickAsync());
+        await hanging.WaitForStartedAsync(1, Bound);
+        (await scenario.MessageAsync(result.ConversionId!)).LeaseId.Should().NotBeNull("the send in flight holds the lease");
+
+        await service.StopAsync(CancellationToken.None);
+
+        hanging.Cancelled.Should().Be(1, "stopping cancels the send in flight");
+        var message = await scenario.MessageAsync(result.ConversionId!);
+        message.Status.Should().Be(OutboxMessageStatus.Pending);
+        message.LeaseId.Should().BeNull("a graceful stop releases the leases it holds");
+        message.LeaseExpiresAt.Should().BeNull();
+        message.AttemptCount.Should().Be(0, "a send cut short records no attempt");
+        var restarted = await scenario.Store.LeaseOutboxMessagesAsync(
+            new OutboxLeaseRequest { LeaseId = "restarted", Now = scenario.Host.Time.GetUtcNow(), Duration = TimeSpan.FromSeconds(30), MaxCount = 10 }, default);
+        restarted.Should().ContainSingle("the next dispatcher takes the message at once, not when a lease ends");
+    }
+
+    [Fact]
+    public async Task HostedDispatcher_RenewsTheLeaseOfASendInProgress_EveryThirdOfTheLease()
+    {
+        await using var scenario = OutboxScenario.Create(
+            o =>
+            {
+                o.AttemptTimeout = TimeSpan.FromSeconds(10);
+                o.Dispatcher.LeaseDuration = TimeSpan.FromSeconds(30);
+            },
+            HangingDestination.Add);
+        var set = await scenario.CreateSetAsync();
+        await scenario.Rules.CreateAsync(new NewForwardingRule { SetId = set.Id, DestinationId = HangingDestination.DestinationId });
+        var hanging = scenario.Host.Provider.GetRequiredService<HangingDestination.Calls>();
+        var service = HostedDispatcher(scenario);
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            var result = await scenario.FirstDepositAsync(set, await scenario.CreateClickAsync());
+            await hanging.WaitForStartedAsync(1, Bound);
+            (await scenario.MessageAsync(result.ConversionId!)).LeaseExpiresAt.Should().Be(ForwardingHost.Now.AddSeconds(30));
+
+            for (var third = 1; third <= 4; third++)
+            {
+                scenario.Host.Time.Advance(TimeSpan.FromSeconds(10));
+                var expected = ForwardingHost.Now.AddSeconds((10 * third) + 30);
+                await OutboxScenario.EventuallyAsync(
+                    async () => (await scenario.MessageAsync(result.ConversionId!)).LeaseExpiresAt == expected,
+                    $"the lease is renewed to {expected:O} after {third} third(s) of it");
+            }
+
+            var other = await scenario.Store.LeaseOutboxMessagesAsync(
+                new OutboxLeaseRequest { LeaseId = "other", Now = scenario.Host.Time.GetUtcNow(), Duration = TimeSpan.FromSeconds(30), MaxCount = 10 }, default);
+            other.Should().BeEmpty("40 s after it began, the renewed lease of the send in progress still lives");
+            hanging.Started.Should().ContainSingle();
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task DestinationThatThrows_IsRetriedWithDestinationException_AndOthersInThePassAreDelivered()
     {
         await using var healthy = await FakeDestination.StartAsync();
@@ -139,7 +278,7 @@ public sealed class OutboxDispatcherServiceTests
         dispatcher.Enabled.Should().BeFalse();
         dispatcher.BatchSize.Should().Be(50);
         dispatcher.PollInterval.Should().Be(TimeSpan.FromSeconds(5));
-        dispatcher.LeaseDuration.Should().Be(TimeSpan.FromMinutes(5));
+        dispatcher.LeaseDuration.Should().Be(TimeSpan.FromSeconds(30));
         dispatcher.MaxConcurrentSends.Should().Be(4);
         provider.GetRequiredService<OutboxDispatcher>().Should().NotBeNull();
     }
@@ -151,7 +290,7 @@ public sealed class OutboxDispatcherServiceTests
         services.AddChatterfyPostbacks().UseInMemoryStore().AddForwarding(o =>
         {
             o.AttemptTimeout = TimeSpan.FromMinutes(1);
-            o.Dispatcher.LeaseDuration = TimeSpan.FromSeconds(90);
+            o.Dispatcher.LeaseDuration = TimeSpan.FromSeconds(2);
             o.Dispatcher.BatchSize = 0;
             o.Dispatcher.MaxConcurrentSends = 0;
             o.Dispatcher.PollInterval = TimeSpan.Zero;
@@ -161,10 +300,25 @@ public sealed class OutboxDispatcherServiceTests
         var act = () => provider.GetRequiredService<IOptions<ForwardingOptions>>().Value;
 
         act.Should().Throw<OptionsValidationException>().Which.Failures.Should()
-            .Contain("Postbacks:Forwarding:Dispatcher:LeaseDuration must be at least twice AttemptTimeout and at most 1.00:00:00 (got 00:01:30 for 00:01:00).")
+            .Contain("Postbacks:Forwarding:Dispatcher:LeaseDuration must be between 00:00:03 and 01:00:00 (got 00:00:02).")
             .And.Contain(f => f.StartsWith("Postbacks:Forwarding:Dispatcher:BatchSize must be between 1 and 10000", StringComparison.Ordinal))
             .And.Contain(f => f.StartsWith("Postbacks:Forwarding:Dispatcher:MaxConcurrentSends must be between 1 and 64", StringComparison.Ordinal))
             .And.Contain(f => f.StartsWith("Postbacks:Forwarding:Dispatcher:PollInterval", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task DispatcherOptions_LeaseShorterThanTheAttemptTimeout_IsValid_BecauseSendsRenewTheirLease()
+    {
+        var services = new ServiceCollection();
+        services.AddChatterfyPostbacks().UseInMemoryStore().AddForwarding(o =>
+        {
+            o.AttemptTimeout = TimeSpan.FromMinutes(2);
+            o.CircuitBreakerSamplingDuration = TimeSpan.FromMinutes(4);
+            o.Dispatcher.LeaseDuration = TimeSpan.FromSeconds(3);
+        });
+        await using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<IOptions<ForwardingOptions>>().Value.Dispatcher.LeaseDuration.Should().Be(TimeSpan.FromSeconds(3));
     }
 
     [Fact]
@@ -182,6 +336,9 @@ public sealed class OutboxDispatcherServiceTests
         (await provider.GetRequiredService<PostbackStore>().ListOutboxMessagesAsync(new OutboxQuery(), default)).Should().BeEmpty();
         provider.GetService<OutboxDispatcher>().Should().BeNull();
     }
+
+    private static OutboxDispatcherService HostedDispatcher(OutboxScenario scenario) =>
+        scenario.Host.Provider.GetServices<IHostedService>().OfType<OutboxDispatcherService>().Single();
 
     private sealed class ThrowingDestination : ForwardingDestination
     {

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Chatterfy.Postbacks.AspNetCore.TrackerApi;
 
@@ -23,7 +24,7 @@ internal static class OutboxEndpoints
             .WithSummary("Gets an outbox message and its delivery attempts.");
         group.MapPost("/outbox/{id}/retry", RetryAsync)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .WithSummary("Schedules a pending or dead-lettered outbox message for delivery now.");
+            .WithSummary("Schedules a pending or dead-lettered outbox message for delivery now, clearing a lease no send renews.");
     }
 
     internal static string Status(OutboxMessageStatus status) => status switch
@@ -107,9 +108,13 @@ internal static class OutboxEndpoints
         string id,
         PostbackStore store,
         TimeProvider timeProvider,
+        IServiceProvider services,
         CancellationToken cancellationToken)
     {
-        var message = await store.RetryOutboxMessageAsync(id, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        // With forwarding, the dispatcher decides (it knows its live sends and wakes itself); without it, nothing here sends.
+        var message = services.GetService<OutboxDispatcher>() is { } dispatcher
+            ? await dispatcher.RetryAsync(id, cancellationToken).ConfigureAwait(false)
+            : await store.RetryOutboxMessageAsync(id, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         if (message is null)
         {
             return NotFound(id);

@@ -172,6 +172,7 @@ public static class ChatterfyForwardingBuilderExtensions
             sp.GetRequiredService<RetrySchedule>(),
             sp.GetRequiredService<IOptionsMonitor<ForwardingOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<OutboxSignal>(),
             sp.GetService<IMeterFactory>(),
             sp.GetService<ILogger<OutboxDispatcher>>()));
 

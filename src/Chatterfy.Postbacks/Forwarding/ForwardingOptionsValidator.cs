@@ -84,9 +84,9 @@ internal sealed class ForwardingOptionsValidator(IServiceProvider services, IEnu
             failures.Add($"{Section}Dispatcher:PollInterval must be between 00:00:00.010 and 00:10:00 (got {dispatcher.PollInterval}).");
         }
 
-        if (dispatcher.LeaseDuration < 2 * options.AttemptTimeout || dispatcher.LeaseDuration > TimeSpan.FromDays(1))
+        if (dispatcher.LeaseDuration < TimeSpan.FromSeconds(3) || dispatcher.LeaseDuration > TimeSpan.FromHours(1))
         {
-            failures.Add($"{Section}Dispatcher:LeaseDuration must be at least twice AttemptTimeout and at most 1.00:00:00 (got {dispatcher.LeaseDuration} for {options.AttemptTimeout}).");
+            failures.Add($"{Section}Dispatcher:LeaseDuration must be between 00:00:03 and 01:00:00 (got {dispatcher.LeaseDuration}).");
         }
 
         if (dispatcher.BatchSize is < 1 or > 10_000)

@@ -167,12 +167,14 @@ public sealed partial class InMemoryPostbackStore
         ArgumentOutOfRangeException.ThrowIfLessThan(request.MaxCount, 1, nameof(request));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(request.MaxCount, MaxOutboxLease, nameof(request));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.Duration, TimeSpan.Zero, nameof(request));
+        ArgumentNullException.ThrowIfNull(request.ExcludedRuleIds, nameof(request));
         cancellationToken.ThrowIfCancellationRequested();
         var now = request.Now;
+        var excluded = request.ExcludedRuleIds.ToHashSet(StringComparer.Ordinal);
         lock (_lock)
         {
             var due = _outbox.Values
-                .Where(m => m.Status == OutboxMessageStatus.Pending && m.NextAttemptAt <= now && !IsLeased(m, now))
+                .Where(m => m.Status == OutboxMessageStatus.Pending && m.NextAttemptAt <= now && !IsLeased(m, now) && !excluded.Contains(m.RuleId))
                 .OrderBy(m => m.NextAttemptAt)
                 .ThenBy(m => m.Id, StringComparer.Ordinal)
                 .Take(request.MaxCount)
@@ -230,6 +232,22 @@ public sealed partial class InMemoryPostbackStore
         }
 
         return new(applied);
+    }
+
+    /// <inheritdoc />
+    public override ValueTask<int> ExtendOutboxLeaseAsync(string leaseId, IReadOnlyCollection<string> messageIds, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        ValidateLeaseMessages(leaseId, messageIds);
+        cancellationToken.ThrowIfCancellationRequested();
+        return new(UpdateHeld(leaseId, messageIds, m => m with { LeaseExpiresAt = expiresAt }));
+    }
+
+    /// <inheritdoc />
+    public override ValueTask<int> ReleaseOutboxLeaseAsync(string leaseId, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken)
+    {
+        ValidateLeaseMessages(leaseId, messageIds);
+        cancellationToken.ThrowIfCancellationRequested();
+        return new(UpdateHeld(leaseId, messageIds, m => m with { LeaseId = null, LeaseExpiresAt = null }));
     }
 
     /// <inheritdoc />
@@ -317,6 +335,27 @@ public sealed partial class InMemoryPostbackStore
             _outbox[messageId] = retried;
             return new(retried);
         }
+    }
+
+    // Applies a change to each listed message that is pending and holds the lease; returns how many it applied to.
+    private int UpdateHeld(string leaseId, IReadOnlyCollection<string> messageIds, Func<OutboxMessage, OutboxMessage> change)
+    {
+        var updated = 0;
+        lock (_lock)
+        {
+            foreach (var id in messageIds.Distinct(StringComparer.Ordinal))
+            {
+                if (_outbox.TryGetValue(id, out var message)
+                    && message.Status == OutboxMessageStatus.Pending
+                    && string.Equals(message.LeaseId, leaseId, StringComparison.Ordinal))
+                {
+                    _outbox[id] = change(message);
+                    updated++;
+                }
+            }
+        }
+
+        return updated;
     }
 
     private static bool IsLeased(OutboxMessage message, DateTimeOffset now) =>

@@ -306,9 +306,10 @@ public abstract class PostbackStore
     /// <summary>
     /// Leases due outbox messages for one dispatcher: up to <see cref="OutboxLeaseRequest.MaxCount"/> messages that are
     /// <see cref="OutboxMessageStatus.Pending"/>, due (<see cref="OutboxMessage.NextAttemptAt"/> at or before
-    /// <see cref="OutboxLeaseRequest.Now"/>) and not under a live lease (none, or one whose
-    /// <see cref="OutboxMessage.LeaseExpiresAt"/> is at or before <see cref="OutboxLeaseRequest.Now"/>), earliest due first
-    /// then by id (ordinal). Their <see cref="OutboxMessage.LeaseId"/> and <see cref="OutboxMessage.LeaseExpiresAt"/> are set.
+    /// <see cref="OutboxLeaseRequest.Now"/>), not under a live lease (none, or one whose
+    /// <see cref="OutboxMessage.LeaseExpiresAt"/> is at or before <see cref="OutboxLeaseRequest.Now"/>) and not of a rule in
+    /// <see cref="OutboxLeaseRequest.ExcludedRuleIds"/>, earliest due first then by id (ordinal). Their
+    /// <see cref="OutboxMessage.LeaseId"/> and <see cref="OutboxMessage.LeaseExpiresAt"/> are set.
     /// </summary>
     /// <remarks>
     /// Race-free: concurrent calls, from this process or (for a shared database) from other instances, never lease the same
@@ -335,6 +336,34 @@ public abstract class PostbackStore
     /// <returns>How many completions were applied.</returns>
     /// <exception cref="ArgumentException">A pending completion has no <see cref="OutboxCompletion.NextAttemptAt"/>, or two completions name the same message.</exception>
     public abstract ValueTask<int> CompleteOutboxAttemptsAsync(IReadOnlyList<OutboxCompletion> completions, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Renews a lease its holder still holds: each message of <paramref name="messageIds"/> that is
+    /// <see cref="OutboxMessageStatus.Pending"/> and holds <paramref name="leaseId"/> (whether or not that lease has ended:
+    /// nobody took it over) gets <see cref="OutboxMessage.LeaseExpiresAt"/> = <paramref name="expiresAt"/>. Other messages
+    /// and unknown ids are left as they are. A dispatcher renews the lease of what it is sending, so a long send keeps its
+    /// messages while a crashed dispatcher's messages are free again soon.
+    /// </summary>
+    /// <param name="leaseId">The lease's id.</param>
+    /// <param name="messageIds">The messages to renew; may be empty.</param>
+    /// <param name="expiresAt">The new end of the lease.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>How many messages were renewed.</returns>
+    /// <exception cref="ArgumentException"><paramref name="leaseId"/> is empty, or an id is <see langword="null"/>.</exception>
+    public abstract ValueTask<int> ExtendOutboxLeaseAsync(string leaseId, IReadOnlyCollection<string> messageIds, DateTimeOffset expiresAt, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Gives a lease up: each message of <paramref name="messageIds"/> that is <see cref="OutboxMessageStatus.Pending"/> and
+    /// holds <paramref name="leaseId"/> has <see cref="OutboxMessage.LeaseId"/> and <see cref="OutboxMessage.LeaseExpiresAt"/>
+    /// cleared, so any dispatcher may lease it again at once (when it is due); nothing else of it changes and no attempt is
+    /// recorded. Other messages and unknown ids are left as they are.
+    /// </summary>
+    /// <param name="leaseId">The lease's id.</param>
+    /// <param name="messageIds">The messages to release; may be empty.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>How many messages were released.</returns>
+    /// <exception cref="ArgumentException"><paramref name="leaseId"/> is empty, or an id is <see langword="null"/>.</exception>
+    public abstract ValueTask<int> ReleaseOutboxLeaseAsync(string leaseId, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken);
 
     /// <summary>Gets an outbox message by id.</summary>
     /// <param name="messageId">The message's id.</param>
@@ -406,6 +435,27 @@ public abstract class PostbackStore
             if (message.Status != OutboxMessageStatus.Pending)
             {
                 throw new ArgumentException($"Outbox message '{message.Id}' is {message.Status}; new messages are pending.", nameof(outboxMessages));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Checks the arguments of <see cref="ExtendOutboxLeaseAsync"/> and <see cref="ReleaseOutboxLeaseAsync"/> before anything
+    /// is written: the lease id is not empty and no message id is <see langword="null"/>. For store implementations, so every
+    /// store refuses the same input with the same message.
+    /// </summary>
+    /// <param name="leaseId">The lease's id.</param>
+    /// <param name="messageIds">The message ids.</param>
+    /// <exception cref="ArgumentException">The lease id is empty, or a message id is <see langword="null"/>.</exception>
+    protected static void ValidateLeaseMessages(string leaseId, IReadOnlyCollection<string> messageIds)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(leaseId);
+        ArgumentNullException.ThrowIfNull(messageIds);
+        foreach (var messageId in messageIds)
+        {
+            if (messageId is null)
+            {
+                throw new ArgumentException("A message id is null.", nameof(messageIds));
             }
         }
     }

@@ -64,6 +64,10 @@ internal sealed class UnavailableStore : PostbackStore
 
     public override ValueTask<int> CompleteOutboxAttemptsAsync(IReadOnlyList<OutboxCompletion> completions, CancellationToken cancellationToken) { Guard(); return _inner.CompleteOutboxAttemptsAsync(completions, cancellationToken); }
 
+    public override ValueTask<int> ExtendOutboxLeaseAsync(string leaseId, IReadOnlyCollection<string> messageIds, DateTimeOffset expiresAt, CancellationToken cancellationToken) { Guard(); return _inner.ExtendOutboxLeaseAsync(leaseId, messageIds, expiresAt, cancellationToken); }
+
+    public override ValueTask<int> ReleaseOutboxLeaseAsync(string leaseId, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken) { Guard(); return _inner.ReleaseOutboxLeaseAsync(leaseId, messageIds, cancellationToken); }
+
     public override ValueTask<OutboxMessage?> GetOutboxMessageAsync(string messageId, CancellationToken cancellationToken) { Guard(); return _inner.GetOutboxMessageAsync(messageId, cancellationToken); }
 
     public override ValueTask<IReadOnlyList<OutboxAttempt>> ListOutboxAttemptsAsync(string messageId, CancellationToken cancellationToken) { Guard(); return _inner.ListOutboxAttemptsAsync(messageId, cancellationToken); }

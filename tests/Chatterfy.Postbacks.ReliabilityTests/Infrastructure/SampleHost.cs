@@ -196,6 +196,37 @@ internal sealed class SampleHost : IAsyncDisposable
         _process = null;
     }
 
+    /// <summary>
+    /// SIGTERM, as an orchestrator stops a container: the host shuts down gracefully (its hosted services stop). Waits
+    /// until the process has exited.
+    /// </summary>
+    public void Terminate()
+    {
+        if (_process is null)
+        {
+            return;
+        }
+
+        var signal = new ProcessStartInfo("kill") { UseShellExecute = false };
+        signal.ArgumentList.Add("-TERM");
+        signal.ArgumentList.Add(_process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using (var kill = Process.Start(signal) ?? throw new InvalidOperationException("Could not run kill."))
+        {
+            kill.WaitForExit(ExitDeadline);
+        }
+
+        if (!_process.WaitForExit(ExitDeadline))
+        {
+            throw new InvalidOperationException($"The sample host '{Name}' (pid {_process.Id}) did not exit within {ExitDeadline.TotalSeconds:0} s of SIGTERM.{Environment.NewLine}{Output()}");
+        }
+
+        _process.WaitForExit();
+        Running.TryRemove(_process.Id, out _);
+        AddOutput($"[harness] {Name} terminated (SIGTERM), exit code {_process.ExitCode}");
+        _process.Dispose();
+        _process = null;
+    }
+
     /// <summary>The last lines the process wrote, for failure messages.</summary>
     public string Output()
     {

@@ -54,6 +54,21 @@ internal sealed class TrackerApi : IDisposable
         return body.GetProperty("id").GetString()!;
     }
 
+    /// <summary>The outbox messages of one conversion, each with its attempts (<c>GET /outbox/{id}</c>).</summary>
+    public async Task<IReadOnlyList<JsonElement>> GetOutboxMessagesAsync(string conversionId, CancellationToken cancellationToken)
+    {
+        using var list = await _client.GetAsync($"api/tracker/outbox?conversionId={Uri.EscapeDataString(conversionId)}", cancellationToken);
+        var page = await ReadJsonAsync(list, HttpStatusCode.OK, cancellationToken);
+        var messages = new List<JsonElement>();
+        foreach (var item in page.GetProperty("items").EnumerateArray())
+        {
+            using var response = await _client.GetAsync($"api/tracker/outbox/{Uri.EscapeDataString(item.GetProperty("id").GetString()!)}", cancellationToken);
+            messages.Add(await ReadJsonAsync(response, HttpStatusCode.OK, cancellationToken));
+        }
+
+        return messages;
+    }
+
     /// <summary>Counts the outbox messages by status (at most 1,000 each).</summary>
     public async Task<OutboxCounts> CountOutboxAsync(CancellationToken cancellationToken) => new(
         await CountOutboxAsync("delivered", cancellationToken),

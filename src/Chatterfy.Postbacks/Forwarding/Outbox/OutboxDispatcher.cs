@@ -14,10 +14,12 @@ namespace Chatterfy.Postbacks.Forwarding;
 /// again, and destinations de-duplicate by the conversion id (Meta's <c>event_id</c>).
 /// </summary>
 /// <remarks>
-/// The SDK runs a hosted dispatcher that calls this in a loop (see <see cref="OutboxDispatcherOptions"/>). Hosts that drive
+/// The SDK runs a hosted dispatcher (see <see cref="OutboxDispatcherOptions"/>) that keeps leasing while calls are in
+/// flight, one call at a time per destination group, so a slow destination never holds back the others. Hosts that drive
 /// dispatch themselves (a scheduled job, tests) turn it off with <see cref="OutboxDispatcherOptions.Enabled"/> and call
 /// <see cref="DispatchOnceAsync"/>. Any number of dispatchers, in one process or many sharing a database, may run at once:
-/// a message is leased by one at a time. Get it from the service provider after <c>AddForwarding()</c>.
+/// a message is leased by one at a time, its lease is renewed while it is held, and given back when a dispatcher stops.
+/// Get it from the service provider after <c>AddForwarding()</c>.
 /// </remarks>
 public sealed partial class OutboxDispatcher
 {
@@ -38,6 +40,7 @@ public sealed partial class OutboxDispatcher
     private readonly RetrySchedule _schedule;
     private readonly IOptionsMonitor<ForwardingOptions> _options;
     private readonly TimeProvider _timeProvider;
+    private readonly OutboxSignal _signal;
     private readonly ILogger _logger;
     private readonly Counter<long> _attempts;
     private readonly Histogram<double> _duration;
@@ -50,6 +53,7 @@ public sealed partial class OutboxDispatcher
         RetrySchedule schedule,
         IOptionsMonitor<ForwardingOptions> options,
         TimeProvider timeProvider,
+        OutboxSignal signal,
         IMeterFactory? meterFactory,
         ILogger<OutboxDispatcher>? logger)
     {
@@ -59,6 +63,7 @@ public sealed partial class OutboxDispatcher
         _schedule = schedule;
         _options = options;
         _timeProvider = timeProvider;
+        _signal = signal;
         _logger = logger ?? NullLogger<OutboxDispatcher>.Instance;
         var meter = meterFactory?.Create(new MeterOptions(MeterName)) ?? FallbackMeter.Value;
         _attempts = meter.CreateCounter<long>(AttemptsCounterName, unit: "{attempt}", description: "Outbox delivery attempts recorded, by destination and status.");
@@ -72,75 +77,95 @@ public sealed partial class OutboxDispatcher
 
     /// <summary>
     /// Makes one pass over the outbox: leases up to <see cref="OutboxDispatcherOptions.BatchSize"/> due messages, sends
-    /// them, grouped by destination and batch key, and records each message's attempt.
+    /// them, grouped by destination and batch key (at most <see cref="OutboxDispatcherOptions.MaxConcurrentSends"/> groups at
+    /// a time, each group's batches one after another), records each message's attempt, and returns when every send of the
+    /// pass has ended. The pass renews its lease while it runs.
     /// </summary>
+    /// <remarks>
+    /// A pass waits for its slowest destination; the hosted dispatcher does not (it keeps leasing while calls are in flight).
+    /// Call this from a host that drives dispatch itself, with the hosted dispatcher off.
+    /// </remarks>
     /// <param name="cancellationToken">
-    /// Stops the pass. Batches already sent are recorded; a batch being sent is not, and its messages are sent again by a
-    /// later pass once their lease ends (<see cref="OutboxDispatcherOptions.LeaseDuration"/>).
+    /// Stops the pass. Batches already sent are recorded; a batch being sent is not, and every message the pass still holds
+    /// is released at once, so the next pass of any dispatcher sends it again.
     /// </param>
     /// <returns>How many messages were completed: delivered, dead-lettered or rescheduled for a retry.</returns>
     /// <exception cref="PostbackStoreUnavailableException">The store cannot lease messages now.</exception>
     public async Task<int> DispatchOnceAsync(CancellationToken cancellationToken = default)
     {
-        var pass = await RunPassAsync(cancellationToken).ConfigureAwait(false);
-        return pass.Completed;
-    }
-
-    /// <summary>One pass, reporting how many messages were leased too (a full batch means more may be due).</summary>
-    internal async Task<PassResult> RunPassAsync(CancellationToken cancellationToken)
-    {
-        var options = _options.CurrentValue;
-        var settings = options.Dispatcher;
-        var now = _timeProvider.GetUtcNow();
-        var leaseId = Guid.NewGuid().ToString("N");
-        var leased = await _store.LeaseOutboxMessagesAsync(
-            new OutboxLeaseRequest { LeaseId = leaseId, Now = now, Duration = settings.LeaseDuration, MaxCount = settings.BatchSize },
-            cancellationToken).ConfigureAwait(false);
+        var settings = _options.CurrentValue.Dispatcher;
+        var leaseId = NewLeaseId();
+        var leased = await LeaseAsync(leaseId, settings.BatchSize, [], cancellationToken).ConfigureAwait(false);
         if (leased.Count == 0)
         {
-            return new PassResult(0, 0);
+            return 0;
         }
 
-        var (groups, unsendable) = await PrepareAsync(leased, cancellationToken).ConfigureAwait(false);
-        var completed = 0;
-        if (unsendable.Count > 0)
+        var lease = StartLease(leaseId);
+        try
         {
-            var completedAt = _timeProvider.GetUtcNow();
-            var completions = unsendable.ConvertAll(u => DeadLetter(u.Message, leaseId, completedAt, u.ErrorCode, u.Reason));
-            completed += await CompleteAsync(completions, unsendable.ConvertAll(u => u.Message), cancellationToken).ConfigureAwait(false);
-        }
-
-        if (groups.Count > 0)
-        {
-            var leaseEnds = now + settings.LeaseDuration;
-            using var slots = new SemaphoreSlim(settings.MaxConcurrentSends, settings.MaxConcurrentSends);
-            var sends = new Task<int>[groups.Count];
-            for (var i = 0; i < sends.Length; i++)
+            var (sendable, completed) = await SortAsync(leased, leaseId, cancellationToken).ConfigureAwait(false);
+            if (sendable.Count > 0)
             {
-                sends[i] = SendGroupAsync(groups[i], leaseId, leaseEnds, options.AttemptTimeout, slots, cancellationToken);
+                var groups = sendable.GroupBy(s => s.Key).Select(g => (g.Key, g.First().Profile, Messages: g.Select(s => s.Message).ToList())).ToList();
+                using var slots = new SemaphoreSlim(settings.MaxConcurrentSends, settings.MaxConcurrentSends);
+                var sends = new Task<int>[groups.Count];
+                for (var i = 0; i < sends.Length; i++)
+                {
+                    sends[i] = SendGroupAsync(groups[i].Key.DestinationId, groups[i].Profile, groups[i].Messages, lease, slots, cancellationToken);
+                }
+
+                foreach (var sent in await Task.WhenAll(sends).ConfigureAwait(false))
+                {
+                    completed += sent;
+                }
             }
 
-            foreach (var sent in await Task.WhenAll(sends).ConfigureAwait(false))
-            {
-                completed += sent;
-            }
+            return completed;
         }
-
-        return new PassResult(leased.Count, completed);
+        finally
+        {
+            // Whatever the pass did not complete (it was stopped, or a store call failed) is given back for the next pass.
+            await lease.DisposeAsync().ConfigureAwait(false);
+            await ReleaseAsync(leaseId).ConfigureAwait(false);
+        }
     }
 
-    private async Task<(List<Group> Groups, List<Unsendable> Unsendable)> PrepareAsync(IReadOnlyList<OutboxMessage> leased, CancellationToken cancellationToken)
+    /// <summary>
+    /// Leases due messages under <paramref name="leaseId"/>, leaving out the rules in <paramref name="excludedRuleIds"/>,
+    /// and holds them (for renewal, release and retry). A message this process holds already is not returned again.
+    /// </summary>
+    internal async Task<IReadOnlyList<OutboxMessage>> LeaseAsync(string leaseId, int maxCount, IReadOnlyCollection<string> excludedRuleIds, CancellationToken cancellationToken)
+    {
+        var leased = await _store.LeaseOutboxMessagesAsync(
+            new OutboxLeaseRequest
+            {
+                LeaseId = leaseId,
+                Now = _timeProvider.GetUtcNow(),
+                Duration = _options.CurrentValue.Dispatcher.LeaseDuration,
+                MaxCount = maxCount,
+                ExcludedRuleIds = excludedRuleIds,
+            },
+            cancellationToken).ConfigureAwait(false);
+        return Hold(leased, leaseId);
+    }
+
+    /// <summary>
+    /// Sorts leased messages by destination group (destination and batch key) through their rules, and dead-letters at once
+    /// those that cannot be sent (rule deleted, destination missing or refusing the rule's settings).
+    /// </summary>
+    /// <returns>The sendable messages with their group and profile, and how many messages were dead-lettered.</returns>
+    internal async Task<(List<Sendable> Sendable, int Completed)> SortAsync(IReadOnlyList<OutboxMessage> leased, string leaseId, CancellationToken cancellationToken)
     {
         var snapshot = await _rules.GetAsync().ConfigureAwait(false);
         var reloaded = false;
-        var groups = new Dictionary<(string DestinationId, string BatchKey), Group>();
+        var sendable = new List<Sendable>(leased.Count);
         var unsendable = new List<Unsendable>();
-        var clicks = new Dictionary<string, Click?>(StringComparer.Ordinal);
         foreach (var message in leased)
         {
             if (!snapshot.ById.TryGetValue(message.RuleId, out var rule) && !reloaded)
             {
-                // A rule created on another instance may be newer than this copy of the rules: read them again, once a pass.
+                // A rule created on another instance may be newer than this copy of the rules: read them again, once a lease.
                 _rules.Invalidate();
                 snapshot = await _rules.GetAsync().ConfigureAwait(false);
                 reloaded = true;
@@ -161,10 +186,53 @@ public sealed partial class OutboxDispatcher
                 continue;
             }
 
+            sendable.Add(new Sendable(message, new GroupKey(rule.Rule.DestinationId, profile.BatchKey), profile));
+        }
+
+        var completed = await DeadLetterAsync(unsendable, leaseId, cancellationToken).ConfigureAwait(false);
+        return (sendable, completed);
+    }
+
+    /// <summary>The rules whose messages belong to one of <paramref name="groups"/>, by the current rules.</summary>
+    internal async Task<IReadOnlyCollection<string>> RulesOfAsync(IReadOnlyCollection<GroupKey> groups)
+    {
+        if (groups.Count == 0)
+        {
+            return [];
+        }
+
+        var snapshot = await _rules.GetAsync().ConfigureAwait(false);
+        return [.. snapshot.ById.Values
+            .Where(r => r.Profile is { } profile && groups.Contains(new GroupKey(r.Rule.DestinationId, profile.BatchKey)))
+            .Select(r => r.Rule.Id)];
+    }
+
+    /// <summary>
+    /// Sends one batch of a group's messages (at most the profile's <see cref="DestinationProfile.MaxBatchSize"/>) in one
+    /// call and records their attempts. Messages whose lease has lapsed (it could not be renewed) are not sent: another
+    /// dispatcher may hold them now. Messages whose conversion is gone are dead-lettered without a call.
+    /// </summary>
+    /// <returns>How many messages were completed.</returns>
+    internal async Task<int> SendBatchAsync(string destinationId, DestinationProfile profile, List<OutboxMessage> messages, HeldLease lease, CancellationToken cancellationToken)
+    {
+        var now = _timeProvider.GetUtcNow();
+        var lapsed = messages.FindAll(m => !lease.Covers(m, now));
+        if (lapsed.Count > 0)
+        {
+            LogLeaseLapsed(_logger, lapsed.Count, destinationId);
+            Drop(lapsed);
+            messages = messages.FindAll(m => lease.Covers(m, now));
+        }
+
+        var group = new Group(destinationId, profile);
+        var missing = new List<Unsendable>();
+        var clicks = new Dictionary<string, Click?>(StringComparer.Ordinal);
+        foreach (var message in messages)
+        {
             var conversion = await _store.GetConversionAsync(message.ConversionId, cancellationToken).ConfigureAwait(false);
             if (conversion is null)
             {
-                unsendable.Add(new(message, DeliveryErrorCodes.ConversionMissing, $"The conversion '{message.ConversionId}' is not in the store; the message was not sent."));
+                missing.Add(new(message, DeliveryErrorCodes.ConversionMissing, $"The conversion '{message.ConversionId}' is not in the store; the message was not sent."));
                 continue;
             }
 
@@ -173,12 +241,6 @@ public sealed partial class OutboxDispatcher
             {
                 click = await _store.FindClickAsync(clickId, cancellationToken).ConfigureAwait(false);
                 clicks[clickId] = click;
-            }
-
-            var key = (rule.Rule.DestinationId, profile.BatchKey);
-            if (!groups.TryGetValue(key, out var group))
-            {
-                groups[key] = group = new Group(rule.Rule.DestinationId, profile);
             }
 
             group.Messages.Add(message);
@@ -191,27 +253,24 @@ public sealed partial class OutboxDispatcher
             });
         }
 
-        return ([.. groups.Values], unsendable);
+        var completed = await DeadLetterAsync(missing, lease.Id, cancellationToken).ConfigureAwait(false);
+        if (group.Messages.Count > 0)
+        {
+            completed += await SendChunkAsync(group, 0, group.Messages.Count, lease.Id, cancellationToken).ConfigureAwait(false);
+        }
+
+        return completed;
     }
 
-    private async Task<int> SendGroupAsync(Group group, string leaseId, DateTimeOffset leaseEnds, TimeSpan attemptTimeout, SemaphoreSlim slots, CancellationToken cancellationToken)
+    private async Task<int> SendGroupAsync(string destinationId, DestinationProfile profile, List<OutboxMessage> messages, HeldLease lease, SemaphoreSlim slots, CancellationToken cancellationToken)
     {
         await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var completed = 0;
-            var size = Math.Max(1, group.Profile.MaxBatchSize);
-            for (var start = 0; start < group.Batch.Count; start += size)
+            foreach (var batch in messages.Chunk(Math.Max(1, profile.MaxBatchSize)))
             {
-                var count = Math.Min(size, group.Batch.Count - start);
-                if (_timeProvider.GetUtcNow() + attemptTimeout > leaseEnds)
-                {
-                    // The call could outlive the lease and race another dispatcher: leave the rest to a later pass.
-                    LogLeaseRunningOut(_logger, group.Batch.Count - start, group.DestinationId);
-                    break;
-                }
-
-                completed += await SendChunkAsync(group, start, count, leaseId, cancellationToken).ConfigureAwait(false);
+                completed += await SendBatchAsync(destinationId, profile, [.. batch], lease, cancellationToken).ConfigureAwait(false);
             }
 
             return completed;
@@ -220,6 +279,18 @@ public sealed partial class OutboxDispatcher
         {
             slots.Release();
         }
+    }
+
+    private async Task<int> DeadLetterAsync(List<Unsendable> unsendable, string leaseId, CancellationToken cancellationToken)
+    {
+        if (unsendable.Count == 0)
+        {
+            return 0;
+        }
+
+        var completedAt = _timeProvider.GetUtcNow();
+        var completions = unsendable.ConvertAll(u => DeadLetter(u.Message, leaseId, completedAt, u.ErrorCode, u.Reason));
+        return await CompleteAsync(completions, unsendable.ConvertAll(u => u.Message), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<int> SendChunkAsync(Group group, int start, int count, string leaseId, CancellationToken cancellationToken)
@@ -241,7 +312,7 @@ public sealed partial class OutboxDispatcher
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Shutting down: record nothing. The lease ends and a later pass sends these messages again.
+            // Shutting down: record nothing. The lease is given back and the next lease of any dispatcher sends them again.
             throw;
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
@@ -340,6 +411,12 @@ public sealed partial class OutboxDispatcher
             LogCompletionFailed(_logger, exception, completions.Count, messages[0].DestinationId);
             return 0;
         }
+        finally
+        {
+            // Recorded, skipped (the lease was lost) or not recorded: either way this dispatcher no longer holds them, and an
+            // unrecorded one is sent again once its lease, no longer renewed, ends.
+            Drop(messages);
+        }
 
         Report(completions, messages);
         if (applied < completions.Count)
@@ -418,11 +495,14 @@ public sealed partial class OutboxDispatcher
     [LoggerMessage(EventId = 4106, Level = LogLevel.Warning, Message = "{Count} message(s) to {DestinationId} had lost their lease before their outcome was recorded (the pass outlived the lease); another pass owns them")]
     private static partial void LogLeaseLost(ILogger logger, int count, string destinationId);
 
-    [LoggerMessage(EventId = 4107, Level = LogLevel.Warning, Message = "{Count} leased message(s) to {DestinationId} were not sent: less than AttemptTimeout of the lease remains. They are sent after the lease ends; consider a longer Dispatcher:LeaseDuration or a smaller Dispatcher:BatchSize")]
-    private static partial void LogLeaseRunningOut(ILogger logger, int count, string destinationId);
+    [LoggerMessage(EventId = 4107, Level = LogLevel.Warning, Message = "{Count} leased message(s) to {DestinationId} were not sent: their lease could not be renewed and has ended, so another dispatcher may hold them. Whichever dispatcher leases them next sends them")]
+    private static partial void LogLeaseLapsed(ILogger logger, int count, string destinationId);
 
-    /// <summary>How many messages a pass leased and how many it completed.</summary>
-    internal readonly record struct PassResult(int Leased, int Completed);
+    /// <summary>The messages of one destination and batch key: they may share a call, and have one call in flight at a time.</summary>
+    internal readonly record struct GroupKey(string DestinationId, string BatchKey);
+
+    /// <summary>A leased message that can be sent, with its group and the profile to send it through.</summary>
+    internal sealed record Sendable(OutboxMessage Message, GroupKey Key, DestinationProfile Profile);
 
     private sealed record Unsendable(OutboxMessage Message, string ErrorCode, string Reason);
 

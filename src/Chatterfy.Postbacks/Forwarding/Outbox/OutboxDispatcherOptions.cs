@@ -15,26 +15,31 @@ public sealed class OutboxDispatcherOptions
 
     /// <summary>
     /// Gets or sets how long the hosted dispatcher waits for due messages when nothing wakes it. A conversion accepted by
-    /// this instance wakes it at once; messages written by other instances, and retries falling due, wait at most this long.
+    /// this instance, a retry by hand through it and a call to a destination ending wake it at once; messages written by
+    /// other instances, and retries falling due, wait at most this long.
     /// </summary>
     /// <value>Defaults to 1 second; between 10 milliseconds and 10 minutes.</value>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Gets or sets how long a dispatcher holds the messages it leased. A dispatcher that crashes (or stalls) loses them when
-    /// the lease ends, and another pass sends them again. A batch is sent only while at least
-    /// <see cref="ForwardingOptions.AttemptTimeout"/> of the lease remains.
+    /// Gets or sets how long a lease on outbox messages lasts unless it is renewed. A dispatcher renews the lease of the
+    /// messages it holds every third of this, so a send may take as long as <see cref="ForwardingOptions.AttemptTimeout"/>
+    /// allows; a dispatcher that stops gives its leases back at once, and one that crashes loses them when they end. After a
+    /// crash, a message is sent again within this plus <see cref="PollInterval"/>. Instances sharing a database should use
+    /// the same value: retry by hand (<see cref="OutboxDispatcher.RetryAsync"/>) clears a lease not renewed for half of it.
     /// </summary>
-    /// <value>Defaults to 5 minutes; at least twice <see cref="ForwardingOptions.AttemptTimeout"/> and at most 1 day.</value>
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(5);
+    /// <value>Defaults to 30 seconds; between 3 seconds and 1 hour.</value>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Gets or sets the most messages one pass leases.</summary>
+    /// <summary>Gets or sets the most messages one lease takes (one pass of <see cref="OutboxDispatcher.DispatchOnceAsync"/>).</summary>
     /// <value>Defaults to 500; between 1 and 10,000.</value>
     public int BatchSize { get; set; } = 500;
 
     /// <summary>
-    /// Gets or sets the most destination groups (messages of one destination and batch key, e.g. one pixel) a pass sends
-    /// to at the same time. One slow destination occupies one slot, not the whole pass.
+    /// Gets or sets the most calls to destinations in flight at once. A destination group (the messages of one destination
+    /// and batch key, e.g. one pixel or one postback URL) has at most one call in flight, so a slow destination takes one
+    /// slot and the others go on: the hosted dispatcher keeps leasing other groups' messages while it waits, and leaves a
+    /// busy group's messages in the store until its call ends.
     /// </summary>
     /// <value>Defaults to 4; between 1 and 64.</value>
     public int MaxConcurrentSends { get; set; } = 4;
