@@ -18,4 +18,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Replayed postback log entry {LogEntryId} of set {SetId}: {Outcome}")]
     public static partial void Replayed(ILogger logger, string logEntryId, string? setId, Chatterfy.Postbacks.Storage.PostbackOutcome outcome);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Click redirect for campaign {CampaignId}: the tracker fields {Fields} rendered empty to keep Location within {Limit} characters")]
+    public static partial void DestinationFieldsOmitted(ILogger logger, string campaignId, IReadOnlyList<string> fields, int limit);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Click redirect for campaign {CampaignId}: its destination has macros in its host, saved before they were refused; they render empty. Replace the destination with PUT")]
+    public static partial void DestinationHostMacrosOmitted(ILogger logger, string campaignId);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "Click redirect for campaign {CampaignId} answered 404 and stored no click: its destination, saved before today's checks, does not render to a URL. Replace the destination with PUT")]
+    public static partial void DestinationNotRenderable(ILogger logger, string campaignId);
 }
