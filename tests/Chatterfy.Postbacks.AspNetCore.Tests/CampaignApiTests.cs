@@ -72,6 +72,8 @@ public sealed class CampaignApiTests
     [InlineData("tg://user@resolve?domain=mybot&start={{tracker.clickid}}", "destination")]
     [InlineData("https://t.me:{{tracker.port}}/mybot?start={{tracker.clickid}}", "destination")]
     [InlineData("https://{{tracker.sub}}.t.me/mybot?start={{tracker.clickid}}", "destination")]
+    [InlineData("https://t.me/mybot?start=%{{tracker.clickid}}", "destination")]
+    [InlineData("https://t.me/mybot?start={{tracker.clickid}}&pct=100%", "destination")]
     public async Task RefusesAnInvalidDestination(string destination, string field)
     {
         await using var app = await TestApp.StartAsync();

@@ -195,6 +195,11 @@ public sealed class CampaignService
             return "A destination has no spaces or control characters; percent-encode them.";
         }
 
+        if (HasStrayPercent(destination))
+        {
+            return "A '%' in a destination starts a percent-escape of two hex digits, e.g. %20; write a literal '%' as %25.";
+        }
+
         var template = DestinationTemplate.Parse(destination);
         var unknown = template.MacroNames.Distinct(StringComparer.Ordinal).Where(m => !m.StartsWith(TrackerMacroPrefix, StringComparison.Ordinal) || m.Length == TrackerMacroPrefix.Length).ToList();
         if (unknown.Count > 0)
@@ -242,6 +247,21 @@ public sealed class CampaignService
         }
 
         return null;
+    }
+
+    // A '%' not followed by two hex digits would join with the value of a macro after it ("%{{tracker.clickid}}" and a
+    // click id starting "45" read as "E…"): the value would not arrive as sent.
+    private static bool HasStrayPercent(string destination)
+    {
+        for (var i = destination.IndexOf('%', StringComparison.Ordinal); i >= 0; i = destination.IndexOf('%', i + 1))
+        {
+            if (i + 2 >= destination.Length || !char.IsAsciiHexDigit(destination[i + 1]) || !char.IsAsciiHexDigit(destination[i + 2]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string? Trimmed(string? name) => string.IsNullOrWhiteSpace(name) ? null : name.Trim();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Chatterfy.Postbacks.Clicks;
 using Chatterfy.Postbacks.Templates;
 
@@ -14,7 +15,8 @@ namespace Chatterfy.Postbacks.Campaigns;
 /// The <b>host part</b> runs from the start to the first <c>/</c>, <c>\</c>, <c>?</c> or <c>#</c> after <c>scheme:</c>
 /// and the slashes that follow it: the scheme, user info, host and port. Values are percent-encoded, so they can never
 /// hold one of those characters, and a macro after the host part can only ever render into the path, query or fragment.
-/// A macro in the host part is refused when a campaign is saved, and renders empty for a campaign saved before that rule.
+/// A macro in the host part is refused when a campaign is saved. For a campaign saved before that rule it renders empty,
+/// and the host part is read again without it, until no macro is left there.
 /// </para>
 /// <para>
 /// Rendering never throws. The click id is always rendered; every other macro (a tracker field) renders its
@@ -26,35 +28,51 @@ internal sealed class DestinationTemplate
 {
     private readonly string _text;
     private readonly Macro[] _macros;
-    private readonly int _hostEnd;
 
-    private DestinationTemplate(string text, Macro[] macros, int hostEnd)
+    private DestinationTemplate(string text, Macro[] macros, string[] macroNames, bool hasMacroInHost)
     {
         _text = text;
         _macros = macros;
-        _hostEnd = hostEnd;
+        MacroNames = macroNames;
+        HasMacroInHost = hasMacroInHost;
     }
 
-    /// <summary>Gets the normalized names of the macros, as written (repeats included).</summary>
-    public IEnumerable<string> MacroNames => _macros.Select(m => m.Name);
+    /// <summary>Gets the normalized names of the macros as written, those in the host part included (repeats too).</summary>
+    public IReadOnlyList<string> MacroNames { get; }
 
-    /// <summary>Gets a value indicating whether a macro stands in the host part (scheme, user info, host or port).</summary>
-    public bool HasMacroInHost => _macros.Any(m => m.Start < _hostEnd);
+    /// <summary>Gets a value indicating whether a macro stands in the host part (scheme, user info, host or port) as written.</summary>
+    public bool HasMacroInHost { get; }
 
-    /// <summary>Reads a template; any text is accepted.</summary>
+    /// <summary>Reads a template; any text is accepted. Macros in the host part are dropped, so they render empty.</summary>
     /// <param name="text">The template.</param>
     /// <returns>The template.</returns>
     public static DestinationTemplate Parse(string text)
     {
-        var macros = new List<Macro>();
-        var position = 0;
-        while (MacroSyntax.TryFindNext(text, position, out var start, out var length, out var name))
+        var hasMacroInHost = false;
+        string[]? macroNames = null;
+        while (true)
         {
-            macros.Add(new Macro(start, length, MacroSyntax.Normalize(text.AsSpan()[name])));
-            position = start + length;
-        }
+            var macros = FindMacros(text);
+            macroNames ??= [.. macros.Select(m => m.Name)];
+            var hostEnd = HostEnd(text);
+            if (macros.Count == 0 || macros[0].Start >= hostEnd)
+            {
+                return new DestinationTemplate(text, [.. macros], macroNames, hasMacroInHost);
+            }
 
-        return new DestinationTemplate(text, [.. macros], HostEnd(text));
+            // Without its macros the host part may end elsewhere ("tg:{{tracker.a}}//{{tracker.b}}/" becomes
+            // "tg://{{tracker.b}}/"), so it is read again until no macro is left in it. Each pass removes text: it ends.
+            hasMacroInHost = true;
+            var builder = new StringBuilder(text.Length);
+            var position = 0;
+            foreach (var macro in macros.TakeWhile(m => m.Start < hostEnd))
+            {
+                builder.Append(text, position, macro.Start - position);
+                position = macro.Start + macro.Length;
+            }
+
+            text = builder.Append(text, position, text.Length - position).ToString();
+        }
     }
 
     /// <summary>
@@ -71,7 +89,6 @@ internal sealed class DestinationTemplate
     public RenderedDestination? Render(Click click)
     {
         var values = TemplateValues.ForClick(click);
-        var hostMacrosOmitted = HasMacroInHost;
         if (ToLocation(Build(values, budget: 0, omitted: null)) is not { } fixedPart)
         {
             return null;
@@ -79,20 +96,20 @@ internal sealed class DestinationTemplate
 
         var omitted = new List<string>();
         var budget = CampaignService.MaxLocationLength - fixedPart.Length;
-        if (budget <= 0 || !_macros.Any(m => m.Start >= _hostEnd && !IsClickId(m) && values.TryGetValue(m.Name, out var value) && value.Length > 0))
+        if (budget <= 0 || !_macros.Any(m => !IsClickId(m) && values.TryGetValue(m.Name, out var value) && value.Length > 0))
         {
-            return new RenderedDestination(fixedPart, [], hostMacrosOmitted);
+            return new RenderedDestination(fixedPart, [], HasMacroInHost);
         }
 
         // Every rendered value adds its escaped length to the fixed part; should Uri's own reading of a non-ASCII
         // template still make it longer, or the text no URL, the fields are left out (never for an ASCII template).
         if (ToLocation(Build(values, budget, omitted)) is { Length: <= CampaignService.MaxLocationLength } location)
         {
-            return new RenderedDestination(location, omitted, hostMacrosOmitted);
+            return new RenderedDestination(location, omitted, HasMacroInHost);
         }
 
-        var fields = _macros.Where(m => m.Start >= _hostEnd && !IsClickId(m) && values.TryGetValue(m.Name, out var value) && value.Length > 0).Select(m => m.Name);
-        return new RenderedDestination(fixedPart, [.. fields.Distinct(StringComparer.Ordinal).Select(KeyOf)], hostMacrosOmitted);
+        var fields = _macros.Where(m => !IsClickId(m) && values.TryGetValue(m.Name, out var value) && value.Length > 0).Select(m => m.Name);
+        return new RenderedDestination(fixedPart, [.. fields.Distinct(StringComparer.Ordinal).Select(KeyOf)], HasMacroInHost);
     }
 
     /// <summary>
@@ -122,6 +139,19 @@ internal sealed class DestinationTemplate
         var port = uri.IsDefaultPort ? "" : ":" + uri.Port.ToString(CultureInfo.InvariantCulture);
         var idn = $"{uri.Scheme}://{uri.IdnHost}{port}{uri.GetComponents(UriComponents.PathAndQuery | UriComponents.Fragment, UriFormat.UriEscaped)}";
         return IsPrintableAscii(idn) ? idn : null;
+    }
+
+    private static List<Macro> FindMacros(string text)
+    {
+        var macros = new List<Macro>();
+        var position = 0;
+        while (MacroSyntax.TryFindNext(text, position, out var start, out var length, out var name))
+        {
+            macros.Add(new Macro(start, length, MacroSyntax.Normalize(text.AsSpan()[name])));
+            position = start + length;
+        }
+
+        return macros;
     }
 
     // The end of the host part: see the remarks. Browsers read any run of '/' and '\' after "https:" as the start of the
@@ -172,7 +202,7 @@ internal sealed class DestinationTemplate
             {
                 buffer.Append(_text.AsSpan(position, macro.Start - position));
                 position = macro.Start + macro.Length;
-                if (macro.Start < _hostEnd || !values.TryGetValue(macro.Name, out var value))
+                if (!values.TryGetValue(macro.Name, out var value))
                 {
                     continue;
                 }
