@@ -94,22 +94,22 @@ internal sealed class DestinationTemplate
             return null;
         }
 
-        var omitted = new List<string>();
-        var budget = CampaignService.MaxLocationLength - fixedPart.Length;
-        if (budget <= 0 || !_macros.Any(m => !IsClickId(m) && values.TryGetValue(m.Name, out var value) && value.Length > 0))
+        var fields = _macros.Where(m => !IsClickId(m) && values.TryGetValue(m.Name, out var value) && value.Length > 0).Select(m => KeyOf(m.Name)).Distinct(StringComparer.Ordinal).ToList();
+        if (fields.Count == 0)
         {
             return new RenderedDestination(fixedPart, [], HasMacroInHost);
         }
 
-        // Every rendered value adds its escaped length to the fixed part; should Uri's own reading of a non-ASCII
-        // template still make it longer, or the text no URL, the fields are left out (never for an ASCII template).
-        if (ToLocation(Build(values, budget, omitted)) is { Length: <= CampaignService.MaxLocationLength } location)
+        // Every rendered value adds its escaped length to the fixed part. Should Uri's own reading of a non-ASCII template
+        // still make the result longer, or no URL (never for an ASCII template), the fields are all left out.
+        var omitted = new List<string>();
+        var budget = CampaignService.MaxLocationLength - fixedPart.Length;
+        if (budget > 0 && ToLocation(Build(values, budget, omitted)) is { Length: <= CampaignService.MaxLocationLength } location)
         {
             return new RenderedDestination(location, omitted, HasMacroInHost);
         }
 
-        var fields = _macros.Where(m => !IsClickId(m) && values.TryGetValue(m.Name, out var value) && value.Length > 0).Select(m => m.Name);
-        return new RenderedDestination(fixedPart, [.. fields.Distinct(StringComparer.Ordinal).Select(KeyOf)], HasMacroInHost);
+        return new RenderedDestination(fixedPart, fields, HasMacroInHost);
     }
 
     /// <summary>
