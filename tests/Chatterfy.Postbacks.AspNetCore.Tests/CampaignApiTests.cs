@@ -86,6 +86,20 @@ public sealed class CampaignApiTests
     }
 
     [Fact]
+    public async Task RefusesAMacroInATelegramHostAndTheRedirectAnswersNotFound()
+    {
+        await using var app = await TestApp.StartAsync();
+
+        var response = await app.PostJsonAsync(Campaigns, """{"id":"tghost","destination":"tg://{{tracker.x}}"}""");
+
+        // The message docs/http-api.md shows.
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "campaign_invalid");
+        problem.GetProperty("errors").GetProperty("destination")[0].GetString().Should().Be(
+            "A destination's host is fixed: no macro before the path, e.g. tg://resolve?domain=mybot&start={{tracker.clickid}}, not tg://{{tracker.bot}}.");
+        (await app.Client.GetAsync("/api/go/tghost?x=a%20b")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task RefusesADestinationWhoseFixedTextAndClickIdWouldExceed8KiBInTheLocation()
     {
         await using var app = await TestApp.StartAsync();
