@@ -108,8 +108,9 @@ public static class ChatterfyPostbacksEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps the public click redirect, <c>GET {prefix}/{campaignId}</c>: for a known campaign it stores a click and answers
     /// 302 to the campaign's destination rendered for that click (e.g. <c>https://t.me/mybot?start={{tracker.clickid}}</c>),
-    /// with <c>Cache-Control: no-store</c> and <c>Referrer-Policy: no-referrer</c>. An unknown campaign answers 404 and
-    /// stores nothing; the store being unavailable answers 503 with <c>Retry-After</c>.
+    /// with <c>Cache-Control: no-store</c> and <c>Referrer-Policy: no-referrer</c>. The click is stored only when the
+    /// visitor is redirected. An unknown campaign answers 404 and stores nothing; the store being unavailable answers 503
+    /// with <c>Retry-After</c>.
     /// </summary>
     /// <remarks>
     /// <para>
@@ -121,6 +122,12 @@ public static class ChatterfyPostbacksEndpointRouteBuilderExtensions
     /// <c>utm_source</c>) as tracker fields: keys of 1 to 64 of <c>A-Z a-z 0-9 _ . -</c>, values of 1 to 256 characters
     /// without control characters, at most 20, the first value of a repeated key. Anything else is ignored, never refused:
     /// a visitor always gets to the destination.
+    /// </para>
+    /// <para>
+    /// <c>Location</c> is at most <see cref="Chatterfy.Postbacks.Campaigns.CampaignService.MaxLocationLength"/> characters: a field whose
+    /// encoded value would push it past that renders empty (logged once per redirect, without the value). A destination
+    /// saved by an earlier version with a macro in its host renders that macro empty (logged as a warning); one that then
+    /// renders to no URL answers 404 and stores no click.
     /// </para>
     /// <para>
     /// Only <c>GET</c> is mapped: <c>HEAD</c> answers 405 and creates no click. Every <c>GET</c> creates a click, including

@@ -65,6 +65,15 @@ public sealed class CampaignApiTests
     [InlineData("https://t.me/mybot?start={{tracker.clickid}}\r\nSet-Cookie: x=1", "destination")]
     [InlineData("", "destination")]
     [InlineData("/relative?start={{tracker.clickid}}", "destination")]
+    [InlineData("tg://{{tracker.x}}", "destination")]
+    [InlineData("tg://{{tracker.clickid}}?start={{tracker.clickid}}", "destination")]
+    [InlineData("tg://resolve{{tracker.x}}?domain=mybot&start={{tracker.clickid}}", "destination")]
+    [InlineData("tg:{{tracker.x}}?start={{tracker.clickid}}", "destination")]
+    [InlineData("tg://user@resolve?domain=mybot&start={{tracker.clickid}}", "destination")]
+    [InlineData("https://t.me:{{tracker.port}}/mybot?start={{tracker.clickid}}", "destination")]
+    [InlineData("https://{{tracker.sub}}.t.me/mybot?start={{tracker.clickid}}", "destination")]
+    [InlineData("https://t.me/mybot?start=%{{tracker.clickid}}", "destination")]
+    [InlineData("https://t.me/mybot?start={{tracker.clickid}}&pct=100%", "destination")]
     public async Task RefusesAnInvalidDestination(string destination, string field)
     {
         await using var app = await TestApp.StartAsync();
@@ -74,6 +83,44 @@ public sealed class CampaignApiTests
         var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "campaign_invalid");
         problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).Should().Equal(field);
         await AssertProblemAsync(await app.Client.GetAsync($"{Campaigns}/spring"), HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
+    public async Task RefusesAMacroInATelegramHostAndTheRedirectAnswersNotFound()
+    {
+        await using var app = await TestApp.StartAsync();
+
+        var response = await app.PostJsonAsync(Campaigns, """{"id":"tghost","destination":"tg://{{tracker.x}}"}""");
+
+        // The message docs/http-api.md shows.
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "campaign_invalid");
+        problem.GetProperty("errors").GetProperty("destination")[0].GetString().Should().Be(
+            "A destination's host is fixed: no macro before the path, e.g. tg://resolve?domain=mybot&start={{tracker.clickid}}, not tg://{{tracker.bot}}.");
+        (await app.Client.GetAsync("/api/go/tghost?x=a%20b")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task RefusesADestinationWhoseFixedTextAndClickIdWouldExceed8KiBInTheLocation()
+    {
+        await using var app = await TestApp.StartAsync();
+
+        // 1,400 Cyrillic letters are 8,400 characters once percent-encoded for the Location header.
+        var response = await app.PostJsonAsync(Campaigns, $$$"""{"id":"long","destination":"https://t.me/{{{new string('б', 1_400)}}}?start={{tracker.clickid}}"}""");
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "campaign_invalid");
+        problem.GetProperty("errors").GetProperty("destination")[0].GetString().Should().Contain("8192");
+        await AssertProblemAsync(await app.Client.GetAsync($"{Campaigns}/long"), HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
+    public async Task AcceptsADestinationWhoseFixedTextAndLongestClickIdFitIn8KiB()
+    {
+        await using var app = await TestApp.StartAsync();
+
+        // 13 + 1,300 × 6 + 7 + a 64-character click id = 7,884 characters.
+        var response = await app.PostJsonAsync(Campaigns, $$$"""{"id":"long","destination":"https://t.me/{{{new string('б', 1_300)}}}?start={{tracker.clickid}}"}""");
+
+        response.StatusCode.Should().Be(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
     }
 
     [Theory]

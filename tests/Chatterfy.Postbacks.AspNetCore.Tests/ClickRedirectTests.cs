@@ -2,12 +2,15 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Chatterfy.Postbacks.AspNetCore.Tests.Infrastructure;
+using Chatterfy.Postbacks.Campaigns;
 using Chatterfy.Postbacks.Clicks;
 using Chatterfy.Postbacks.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Chatterfy.Postbacks.AspNetCore.Tests;
 
@@ -270,6 +273,58 @@ public sealed class ClickRedirectTests
     }
 
     [Fact]
+    public async Task RedirectsAStoredCampaignWithAMacroInItsHostWithoutLettingTheVisitorChooseTheHost()
+    {
+        // Saved before hosts were checked: the API refuses this destination today.
+        await using var app = await StartAsync(kestrel: true);
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = app.Client.BaseAddress };
+        await AddStoredCampaignAsync(app, "tghost", "tg://{{tracker.x}}?start={{tracker.clickid}}");
+
+        var response = await client.GetAsync("/api/go/tghost?x=a%20b");
+
+        response.StatusCode.Should().Be(HttpStatusCode.Found);
+        var click = await SingleClickAsync(app);
+        response.Headers.Location!.OriginalString.Should().Be($"tg://?start={click.Id}");
+        click.Fields["x"].Should().Be("a b");
+    }
+
+    [Fact]
+    public async Task AnswersNotFoundAndStoresNoClickWhenAStoredDestinationDoesNotRenderToAUrl()
+    {
+        await using var app = await StartAsync(kestrel: true);
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = app.Client.BaseAddress };
+        await AddStoredCampaignAsync(app, "hosted", "https://{{tracker.x}}/go?start={{tracker.clickid}}");
+
+        var response = await client.GetAsync("/api/go/hosted?x=evil.example");
+
+        response.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        response.Headers.Location.Should().BeNull();
+        (await ClickCountAsync(app)).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task KeepsTheLocationWithin8KiBAndStillRedirectsWhenFieldValuesWouldPushItPast()
+    {
+        await using var app = await StartAsync(kestrel: true, logs: true);
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = app.Client.BaseAddress };
+        var destination = "https://t.me/mybot?" + string.Concat(Enumerable.Repeat("x={{tracker.x}}&", 120)) + "start={{tracker.clickid}}";
+        (await app.PostJsonAsync("/api/tracker/campaigns", $$"""{"id":"repeat","destination":"{{destination}}"}""")).StatusCode.Should().Be(HttpStatusCode.Created);
+        var value = new string('é', 256);
+
+        var response = await client.GetAsync("/api/go/repeat?x=" + Uri.EscapeDataString(value));
+
+        response.StatusCode.Should().Be(HttpStatusCode.Found);
+        var click = await SingleClickAsync(app);
+        click.Fields["x"].Should().Be(value);
+        var location = response.Headers.Location!.OriginalString;
+        location.Length.Should().BeLessThanOrEqualTo(CampaignService.MaxLocationLength);
+        location.Should().StartWith("https://t.me/mybot?x=" + Uri.EscapeDataString(value) + "&x=").And.EndWith($"&x=&start={click.Id}");
+        var logged = app.Get<FakeLogCollector>().GetSnapshot().Where(r => r.Message.Contains("repeat", StringComparison.Ordinal)).Should().ContainSingle().Subject;
+        logged.Level.Should().Be(LogLevel.Information);
+        logged.Message.Should().Contain("x").And.NotContain("%C3%A9").And.NotContain("é");
+    }
+
+    [Fact]
     public async Task AnswersServiceUnavailableWhenTheStoreIsDown()
     {
         var store = new UnavailableStore();
@@ -303,12 +358,19 @@ public sealed class ClickRedirectTests
         conventions.Should().BeGreaterThan(0);
     }
 
-    private static async Task<TestApp> StartAsync(bool kestrel = false, PostbackStore? store = null)
+    private static async Task<TestApp> StartAsync(bool kestrel = false, PostbackStore? store = null, bool logs = false)
     {
         var app = await TestApp.StartAsync(
             kestrel: kestrel,
             store: store,
-            services: services => services.AddSingleton<RecordingClickIds>().AddSingleton<IClickIdGenerator>(sp => sp.GetRequiredService<RecordingClickIds>()),
+            services: services =>
+            {
+                services.AddSingleton<RecordingClickIds>().AddSingleton<IClickIdGenerator>(sp => sp.GetRequiredService<RecordingClickIds>());
+                if (logs)
+                {
+                    services.AddLogging(logging => logging.AddFakeLogging());
+                }
+            },
             middleware: web =>
             {
                 // Stands in for the connection's address, which TestServer leaves empty.
@@ -329,6 +391,10 @@ public sealed class ClickRedirectTests
         response.StatusCode.Should().Be(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return app;
     }
+
+    // A campaign written to the store directly, as an older version may have saved it.
+    private static async Task AddStoredCampaignAsync(TestApp app, string id, string destination) =>
+        await app.Get<PostbackStore>().AddCampaignAsync(new Campaign { Id = id, DestinationTemplate = destination, CreatedAt = TestApp.Start }, CancellationToken.None);
 
     private static async Task<Click> SingleClickAsync(TestApp app) => (await ClicksAsync(app)).Should().ContainSingle().Subject;
 

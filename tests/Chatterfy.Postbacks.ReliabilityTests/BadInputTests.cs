@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Chatterfy.Postbacks.Campaigns;
 using Chatterfy.Postbacks.ReliabilityTests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -37,6 +38,8 @@ public sealed class BadInputTests(ITestOutputHelper output)
             var set = await api.CreateSetAsync("Binomo", "binomo", ct);
             var clicks = await api.CreateClicksAsync(3, "bad-input", ct);
             await SendBaselineAsync(host, set, clicks[0], ct);
+            var problems = new List<string>();
+            await CreateInputRuleCampaignsAsync(api, problems, ct);
             var before = await api.GetStatsAsync(ct);
 
             var hostile = new HostileRequests(set.Token, clicks);
@@ -46,9 +49,9 @@ public sealed class BadInputTests(ITestOutputHelper output)
             await Parallel.ForAsync(0, requests.Count, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = ct }, async (i, _) =>
                 responses[i] = await RawHttp.SendAsync(host.Port, requests[i], RequestTimeout));
 
-            var problems = new List<string>();
             var rejected = 0;
             var refused = 0;
+            var redirects = 0;
             var accepted = new HashSet<string>(StringComparer.Ordinal);
             var unattributed = new HashSet<string>(StringComparer.Ordinal);
             var duplicates = 0;
@@ -85,6 +88,17 @@ public sealed class BadInputTests(ITestOutputHelper output)
                     }
 
                     continue;
+                }
+
+                if (HostileRequests.InputRuleExpectations.TryGetValue(request.Category, out var expectedAnswer))
+                {
+                    CheckInputRuleAnswer(request, response, expectedAnswer, problems);
+                    if (status == 302)
+                    {
+                        // A redirect stores a click; it is no postback, so the checks below do not apply.
+                        redirects++;
+                        continue;
+                    }
                 }
 
                 if (status >= 500)
@@ -140,7 +154,7 @@ public sealed class BadInputTests(ITestOutputHelper output)
 
             var after = await api.GetStatsAsync(ct);
             var conversions = (await api.GetConversionsAsync(clicks, ct)).Values.SelectMany(c => c).ToDictionary(c => c.Id, StringComparer.Ordinal);
-            var expected = Expected(before, rejected, accepted, unattributed.Count, conversions, problems);
+            var expected = Expected(before, rejected, accepted, unattributed.Count, conversions, problems) with { Clicks = before.Clicks + redirects };
             if (!after.SameAs(expected))
             {
                 problems.Insert(0, $"stats moved by more than the valid postbacks and the rejections:{Environment.NewLine}  before   {before}{Environment.NewLine}  expected {expected}{Environment.NewLine}  after    {after}");
@@ -154,7 +168,8 @@ public sealed class BadInputTests(ITestOutputHelper output)
                 duplicates,
                 after.Rejected - before.Rejected,
                 ("answers", byStatus),
-                ("refusedOversize", refused));
+                ("refusedOversize", refused),
+                ("redirects", redirects));
             Assert.True(
                 problems.Count == 0,
                 scenario.Failure(
@@ -166,6 +181,45 @@ public sealed class BadInputTests(ITestOutputHelper output)
             directory.Delete(recursive: true);
         }
     }
+
+    // ---- Issue 9 input rules (defects 4, 5 and 11); the requests are in HostileRequests' block of the same name. ----
+
+    // The tg:// host-macro campaign must be refused (400 naming destination); the others are valid.
+    private static async Task CreateInputRuleCampaignsAsync(TrackerApi api, List<string> problems, CancellationToken ct)
+    {
+        foreach (var (id, destination) in HostileRequests.InputRuleCampaigns)
+        {
+            var (status, body) = await api.TryCreateCampaignAsync(id, destination, ct);
+            var refusal = id == HostileRequests.TelegramHostCampaign;
+            if (refusal ? status != HttpStatusCode.BadRequest || !body.Contains("\"destination\"", StringComparison.Ordinal) : status != HttpStatusCode.Created)
+            {
+                problems.Add($"campaign {id} ({destination[..Math.Min(destination.Length, 60)]}…) answered {(int)status}, expected {(refusal ? "400 naming destination" : "201")}: {Shorten(body)}");
+            }
+        }
+    }
+
+    // The exact answer: "302" (with a Location of at most 8 KiB, printable ASCII), "404", or "400 <code>".
+    private static void CheckInputRuleAnswer(RawRequest request, RawResponse response, string expected, List<string> problems)
+    {
+        var code = response.Status == 400 ? ProblemCode(response) : null;
+        var actual = code is null ? $"{response.Status}" : $"{response.Status} {code}";
+        if (actual != expected)
+        {
+            problems.Add($"{actual}, expected {expected}, for {request.Describe()}: {Shorten(response.Body)}");
+            return;
+        }
+
+        if (response.Status == 302)
+        {
+            var location = response.Head.Split("\r\n").FirstOrDefault(line => line.StartsWith("Location:", StringComparison.OrdinalIgnoreCase))?["Location:".Length..].Trim();
+            if (location is null || location.Length > CampaignService.MaxLocationLength || location.Any(c => c is < '!' or > '~'))
+            {
+                problems.Add($"302 with a Location of {location?.Length ?? 0} characters (at most {CampaignService.MaxLocationLength}, printable ASCII) for {request.Describe()}");
+            }
+        }
+    }
+
+    // ---- end of the issue 9 input rules ----
 
     // Real money on the books before the attack, so "unchanged sums" means something.
     private static async Task SendBaselineAsync(SampleHost host, PostbackSetInfo set, string click, CancellationToken ct)

@@ -21,4 +21,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Debug, Message = "Request body of {Method} {Route} could not be read ({ExceptionType}: {Reason}); answered {StatusCode}")]
     public static partial void RequestBodyUnreadable(ILogger logger, string method, string route, string exceptionType, string reason, int statusCode);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Click redirect for campaign {CampaignId}: the tracker fields {Fields} rendered empty to keep Location within {Limit} characters")]
+    public static partial void DestinationFieldsOmitted(ILogger logger, string campaignId, IReadOnlyList<string> fields, int limit);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "Click redirect for campaign {CampaignId}: its destination has macros in its host, saved before they were refused; they render empty. Replace the destination with PUT")]
+    public static partial void DestinationHostMacrosOmitted(ILogger logger, string campaignId);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Warning, Message = "Click redirect for campaign {CampaignId} answered 404 and stored no click: its destination, saved before today's checks, does not render to a URL. Replace the destination with PUT")]
+    public static partial void DestinationNotRenderable(ILogger logger, string campaignId);
 }

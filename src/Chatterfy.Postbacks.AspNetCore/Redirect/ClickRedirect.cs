@@ -14,7 +14,8 @@ namespace Chatterfy.Postbacks.AspNetCore.Redirect;
 /// <summary>
 /// <c>GET {prefix}/{campaignId}</c>: creates a click for a known campaign from what the visitor's request carries and
 /// answers 302 to the campaign's destination rendered for that click. Request input reaches <c>Location</c> only through
-/// <see cref="CampaignService.RenderDestination"/> (a template validated at save, values percent-encoded).
+/// <see cref="CampaignService.RenderDestination"/> (a template validated at save, values percent-encoded, the length
+/// bounded). The click is stored only once the destination has rendered, so a visitor who is not redirected leaves none.
 /// </summary>
 internal sealed class ClickRedirect(ILogger logger)
 {
@@ -43,9 +44,25 @@ internal sealed class ClickRedirect(ILogger logger)
                 return TypedResults.NotFound();
             }
 
-            var click = await clicks.CreateAsync(ReadClick(campaign.Id, context.Request, context.Connection.RemoteIpAddress), context.RequestAborted).ConfigureAwait(false);
-            var destination = CampaignService.RenderDestination(campaign, click);
-            return TypedResults.Redirect(Location(destination));
+            var click = clicks.Mint(ReadClick(campaign.Id, context.Request, context.Connection.RemoteIpAddress));
+            if (CampaignService.RenderDestination(campaign, click) is not { } destination)
+            {
+                Log.DestinationNotRenderable(logger, campaign.Id);
+                return TypedResults.NotFound();
+            }
+
+            await clicks.AddAsync(click, context.RequestAborted).ConfigureAwait(false);
+            if (destination.HostMacrosOmitted)
+            {
+                Log.DestinationHostMacrosOmitted(logger, campaign.Id);
+            }
+
+            if (destination.OmittedFields.Count > 0)
+            {
+                Log.DestinationFieldsOmitted(logger, campaign.Id, destination.OmittedFields, CampaignService.MaxLocationLength);
+            }
+
+            return TypedResults.Redirect(destination.Location);
         }
         catch (PostbackStoreUnavailableException ex)
         {
@@ -140,25 +157,6 @@ internal sealed class ClickRedirect(ILogger logger)
         && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
             ? value
             : null;
-
-    // The rendered template as written; when a literal part of the template is not ASCII (a header value must be), Uri's
-    // escaped form, with an internationalized host in its IDNA (punycode) form.
-    private static string Location(Uri destination)
-    {
-        if (IsPrintableAscii(destination.OriginalString))
-        {
-            return destination.OriginalString;
-        }
-
-        var escaped = destination.AbsoluteUri;
-        if (IsPrintableAscii(escaped))
-        {
-            return escaped;
-        }
-
-        var port = destination.IsDefaultPort ? "" : ":" + destination.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return $"{destination.Scheme}://{destination.IdnHost}{port}{destination.GetComponents(UriComponents.PathAndQuery | UriComponents.Fragment, UriFormat.UriEscaped)}";
-    }
 
     private static bool IsPrintableAscii(string value)
     {

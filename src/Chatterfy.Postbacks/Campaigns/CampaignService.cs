@@ -6,16 +6,25 @@ namespace Chatterfy.Postbacks.Campaigns;
 
 /// <summary>
 /// Creates and manages campaigns and renders their destinations for the click redirect. Destination templates are
-/// validated when saved, so a redirect's <c>Location</c> is always an <c>https</c> or <c>tg</c> URL with a fixed host and
-/// percent-encoded values. Get it from the service provider after <c>AddChatterfyPostbacks()</c>.
+/// validated when saved, so a redirect's <c>Location</c> is always an <c>https</c> or <c>tg</c> URL with a fixed host,
+/// percent-encoded values and at most <see cref="MaxLocationLength"/> characters. Get it from the service provider after
+/// <c>AddChatterfyPostbacks()</c>.
 /// </summary>
 public sealed class CampaignService
 {
     /// <summary>The longest destination template, in characters.</summary>
     public const int MaxDestinationLength = 2048;
 
+    /// <summary>
+    /// The longest <c>Location</c> the click redirect sends, in characters (8 KiB). A destination whose fixed text and a
+    /// click id of <see cref="Click.MaxIdLength"/> characters exceed it once percent-encoded is refused when saved; a
+    /// tracker field whose encoded value would push a <c>Location</c> past it renders empty.
+    /// </summary>
+    public const int MaxLocationLength = 8 * 1024;
+
     private const int MaxNameLength = 200;
     private const string ProbeValue = "x";
+    private const string TrackerMacroPrefix = "tracker.";
 
     private readonly PostbackStore _store;
     private readonly TimeProvider _timeProvider;
@@ -128,17 +137,24 @@ public sealed class CampaignService
 
     /// <summary>
     /// Renders a campaign's destination for a click: <c>{{tracker.clickid}}</c> and <c>{{tracker.&lt;field&gt;}}</c> are
-    /// replaced by the click's percent-encoded values; a field the click lacks renders empty.
+    /// replaced by the click's percent-encoded values; a field the click lacks renders empty, and so does a field whose
+    /// encoded value would push the <c>Location</c> past <see cref="MaxLocationLength"/>. No click value can make it throw.
     /// </summary>
+    /// <remarks>
+    /// A destination saved before macros in its host were refused (e.g. <c>tg://{{tracker.x}}</c>) renders those macros
+    /// empty, so no click value chooses the host, and reports it in <see cref="RenderedDestination.HostMacrosOmitted"/>.
+    /// </remarks>
     /// <param name="campaign">The campaign.</param>
     /// <param name="click">The click.</param>
-    /// <returns>The absolute URL to redirect to.</returns>
-    public static Uri RenderDestination(Campaign campaign, Click click)
+    /// <returns>
+    /// The destination, or <see langword="null"/> when the stored template does not render to an absolute URL, which only a
+    /// destination saved before today's checks can do (e.g. <c>https://{{tracker.host}}/</c>, whose host renders empty).
+    /// </returns>
+    public static RenderedDestination? RenderDestination(Campaign campaign, Click click)
     {
         ArgumentNullException.ThrowIfNull(campaign);
         ArgumentNullException.ThrowIfNull(click);
-        var template = LinkTemplate.Parse(campaign.DestinationTemplate, UnknownMacroBehavior.Empty);
-        return new Uri(template.RenderToString(TemplateValues.ForClick(click)), UriKind.Absolute);
+        return DestinationTemplate.Parse(campaign.DestinationTemplate).Render(click);
     }
 
     private static Dictionary<string, string[]> Validate(NewCampaign request)
@@ -179,23 +195,28 @@ public sealed class CampaignService
             return "A destination has no spaces or control characters; percent-encode them.";
         }
 
-        var template = LinkTemplate.Parse(destination, UnknownMacroBehavior.Empty);
-        var unknown = template.Macros.Where(m => !m.StartsWith("tracker.", StringComparison.Ordinal) || m.Length == "tracker.".Length).ToList();
+        if (HasStrayPercent(destination))
+        {
+            return "A '%' in a destination starts a percent-escape of two hex digits, e.g. %20; write a literal '%' as %25.";
+        }
+
+        var template = DestinationTemplate.Parse(destination);
+        var unknown = template.MacroNames.Distinct(StringComparer.Ordinal).Where(m => !m.StartsWith(TrackerMacroPrefix, StringComparison.Ordinal) || m.Length == TrackerMacroPrefix.Length).ToList();
         if (unknown.Count > 0)
         {
             return $"Unknown macro {string.Join(", ", unknown.Select(m => "{{" + m + "}}"))}: a destination may use {{{{tracker.clickid}}}} and {{{{tracker.<field>}}}}.";
         }
 
-        // Render with a harmless value so the URL is checked as the redirect will send it; macros in the host are refused.
+        // Render with harmless values so the URL is checked as the redirect will send it.
         var probe = new TemplateValues { ClickId = ProbeValue };
-        foreach (var macro in template.Macros)
+        foreach (var macro in template.MacroNames)
         {
-            probe.TrackerFields[macro["tracker.".Length..]] = ProbeValue;
+            probe.TrackerFields[macro[TrackerMacroPrefix.Length..]] = ProbeValue;
         }
 
-        var withProbe = template.RenderToString(probe);
-        var withOther = template.RenderToString(new TemplateValues { ClickId = "y" });
-        if (!Uri.TryCreate(withProbe, UriKind.Absolute, out var uri) || !Uri.TryCreate(withOther, UriKind.Absolute, out var other))
+        var link = LinkTemplate.Parse(destination, UnknownMacroBehavior.Empty);
+        if (!Uri.TryCreate(link.RenderToString(probe), UriKind.Absolute, out var uri)
+            || !Uri.TryCreate(link.RenderToString(new TemplateValues { ClickId = "y" }), UriKind.Absolute, out var other))
         {
             return "A destination is an absolute URL, e.g. https://t.me/mybot?start={{tracker.clickid}}.";
         }
@@ -205,12 +226,42 @@ public sealed class CampaignService
             return $"A destination's scheme is https or tg, not '{uri.Scheme}'.";
         }
 
-        if (uri.Scheme == "https" && (string.IsNullOrEmpty(uri.Host) || !string.Equals(uri.Host, other.Host, StringComparison.OrdinalIgnoreCase) || uri.Port != other.Port || !string.IsNullOrEmpty(uri.UserInfo)))
+        if (template.HasMacroInHost)
         {
-            return "A destination's host is fixed: no macros and no user info before the path.";
+            return "A destination's host is fixed: no macro before the path, e.g. tg://resolve?domain=mybot&start={{tracker.clickid}}, not tg://{{tracker.bot}}.";
+        }
+
+        if ((uri.Scheme == "https" && string.IsNullOrEmpty(uri.Host)) || !string.Equals(uri.Host, other.Host, StringComparison.OrdinalIgnoreCase) || uri.Port != other.Port || !string.IsNullOrEmpty(uri.UserInfo))
+        {
+            return "A destination has a literal host (https needs one) and no user info, e.g. https://t.me/mybot?start={{tracker.clickid}}.";
+        }
+
+        if (template.RenderFixedPart(new string('x', Click.MaxIdLength)) is not { } fixedPart)
+        {
+            return "A destination is an absolute URL, e.g. https://t.me/mybot?start={{tracker.clickid}}.";
+        }
+
+        if (fixedPart.Length > MaxLocationLength)
+        {
+            return $"A destination's Location is at most {MaxLocationLength} characters; this one's text with a {Click.MaxIdLength}-character click id is {fixedPart.Length} once percent-encoded (a non-ASCII letter takes 6).";
         }
 
         return null;
+    }
+
+    // A '%' not followed by two hex digits would join with the value of a macro after it ("%{{tracker.clickid}}" and a
+    // click id starting "45" read as "E…"): the value would not arrive as sent.
+    private static bool HasStrayPercent(string destination)
+    {
+        for (var i = destination.IndexOf('%', StringComparison.Ordinal); i >= 0; i = destination.IndexOf('%', i + 1))
+        {
+            if (i + 2 >= destination.Length || !char.IsAsciiHexDigit(destination[i + 1]) || !char.IsAsciiHexDigit(destination[i + 2]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string? Trimmed(string? name) => string.IsNullOrWhiteSpace(name) ? null : name.Trim();

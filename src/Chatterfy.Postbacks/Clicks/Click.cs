@@ -8,6 +8,12 @@ namespace Chatterfy.Postbacks.Clicks;
 /// </summary>
 public sealed record Click
 {
+    /// <summary>
+    /// The longest click id, in characters: the most an <see cref="IClickIdGenerator"/> may return and a postback's click
+    /// id may have.
+    /// </summary>
+    public const int MaxIdLength = 64;
+
     /// <summary>Gets the click id, e.g. <c>67wgwWkaR0xQ</c>.</summary>
     public required string Id { get; init; }
 

@@ -29,8 +29,21 @@ public sealed class ClickService
     /// <returns>The stored click.</returns>
     public async ValueTask<Click> CreateAsync(NewClick details, CancellationToken cancellationToken = default)
     {
+        var click = Mint(details);
+        await AddAsync(click, cancellationToken).ConfigureAwait(false);
+        return click;
+    }
+
+    /// <summary>
+    /// Mints a click id and makes the click, without storing it: the click redirect renders the campaign's destination
+    /// for the click first and stores it with <see cref="AddAsync"/> only when it redirects.
+    /// </summary>
+    /// <param name="details">What is known about the click.</param>
+    /// <returns>The click, not yet stored.</returns>
+    public Click Mint(NewClick details)
+    {
         ArgumentNullException.ThrowIfNull(details);
-        var click = new Click
+        return new Click
         {
             Id = _clickIds.NewClickId(),
             CampaignId = details.CampaignId,
@@ -44,8 +57,16 @@ public sealed class ClickService
             CreatedAt = _timeProvider.GetUtcNow(),
             Fields = details.Fields is null ? new Dictionary<string, string>() : new Dictionary<string, string>(details.Fields, StringComparer.Ordinal),
         };
-        await _store.AddClickAsync(click, cancellationToken).ConfigureAwait(false);
-        return click;
+    }
+
+    /// <summary>Stores a click made by <see cref="Mint"/>.</summary>
+    /// <param name="click">The click.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the click is stored.</returns>
+    public ValueTask AddAsync(Click click, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(click);
+        return _store.AddClickAsync(click, cancellationToken);
     }
 
     /// <summary>Finds a click by id.</summary>

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
+using Chatterfy.Postbacks.Clicks;
 using Chatterfy.Postbacks.Networks;
 using Chatterfy.Postbacks.PostbackSets;
 using Microsoft.Extensions.Options;
@@ -32,14 +33,6 @@ public sealed class PostbackParser
     public const int MaxAttributeValueLength = 512;
 
     private const string TrackerPostbackSegment = "tracker-postback";
-    private const int MaxClickIdLength = 64;
-
-    // Values that are a parameter's name rather than its value: a network sent the literal macro name.
-    private static readonly string[] ParameterNamesAsValues =
-    [
-        "sub1", "sub2", "sub3", "sub4", "sub5", "subid", "sub_id", "clickid", "click_id", "tid", "transaction_id",
-        "user_id", "null", "undefined", "none", "nil",
-    ];
 
     private readonly IAffiliateNetworkRegistry _networks;
     private readonly IOptionsMonitor<ChatterfyPostbacksOptions> _options;
@@ -89,9 +82,9 @@ public sealed class PostbackParser
                 : Reject(PostbackRejectionCodes.MacroNotSubstituted, $"The click id is '{clickIdMacro}', a macro the network did not replace. Check the macro name in the network's panel.", "clickid", warnings);
         }
 
-        if (!IsValidClickId(clickId))
+        if (!PostbackIds.IsValidClickId(clickId))
         {
-            return Reject(PostbackRejectionCodes.ClickIdInvalid, $"The click id '{Truncate(clickId)}' is not a tracker click id: it must be 1 to {MaxClickIdLength} of A-Z a-z 0-9 . _ - and not a parameter name.", "clickid", warnings);
+            return Reject(PostbackRejectionCodes.ClickIdInvalid, $"The click id '{Truncate(clickId)}' is not a tracker click id: it must be 1 to {Click.MaxIdLength} of A-Z a-z 0-9 . _ - and not a parameter name.", "clickid", warnings);
         }
 
         if (!TryResolveEvent(request, new PostbackParameters(source), profile, ref fields, ref warnings, out var conversionEvent, out var eventRejection))
@@ -114,9 +107,9 @@ public sealed class PostbackParser
         currency = amount is null ? null : currency?.ToUpperInvariant() ?? profile.DefaultCurrency;
 
         var transactionId = fields.Select(CanonicalField.TransactionId, ref warnings, out _);
-        if (transactionId is not null && (transactionId.Length > MaxTransactionIdLength || transactionId.AsSpan().ContainsAnyInRange('\u0000', '\u001f') || transactionId.Contains('\u007f', StringComparison.Ordinal)))
+        if (transactionId is not null && !PostbackIds.IsValidTransactionId(transactionId))
         {
-            return Reject(PostbackRejectionCodes.TransactionIdInvalid, $"The transaction id must be at most {MaxTransactionIdLength} characters without control characters.", "tid", warnings);
+            return Reject(PostbackRejectionCodes.TransactionIdInvalid, $"The transaction id must be at most {MaxTransactionIdLength} characters without control or bidirectional-control characters.", "tid", warnings);
         }
 
         var at = receivedAt ?? _timeProvider.GetUtcNow();
@@ -394,6 +387,12 @@ public sealed class PostbackParser
             return false;
         }
 
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            rejection = new PostbackRejection(PostbackRejectionCodes.AmountInvalid, "The amount is only white space: send a number, or an empty amount (amount=) when there is none.", "amount");
+            return false;
+        }
+
         switch (AmountParser.Parse(text, out var value))
         {
             case AmountParseStatus.Ambiguous:
@@ -413,32 +412,6 @@ public sealed class PostbackParser
         }
 
         amount = value;
-        return true;
-    }
-
-    private static bool IsValidClickId(string clickId)
-    {
-        if (clickId.Length > MaxClickIdLength)
-        {
-            return false;
-        }
-
-        foreach (var c in clickId)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
-            {
-                return false;
-            }
-        }
-
-        foreach (var name in ParameterNamesAsValues)
-        {
-            if (clickId.Equals(name, StringComparison.OrdinalIgnoreCase))
-            {
-                return false;
-            }
-        }
-
         return true;
     }
 
@@ -462,8 +435,9 @@ public sealed class PostbackParser
         public void Offer(CanonicalField field, int rank, ReadOnlySpan<char> value, string? valueText)
         {
             ref var slot = ref _values[((int)field * CanonicalFields.MaxAliases) + rank];
-            // Blank values are absent: networks send "amount=" or a lone form-decoded '+' for fields they do not have.
-            if (slot is null && !value.IsWhiteSpace())
+            // Blank values are absent: networks send "clickid=" or a lone form-decoded '+' for fields they do not have.
+            // An amount is absent only when empty: white space alone is an amount that cannot be read (amount_invalid).
+            if (slot is null && !(field == CanonicalField.Amount ? value.IsEmpty : value.IsWhiteSpace()))
             {
                 slot = valueText ?? value.ToString();
             }

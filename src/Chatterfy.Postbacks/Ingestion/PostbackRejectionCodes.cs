@@ -21,7 +21,7 @@ public static class PostbackRejectionCodes
     /// <summary>A first deposit or deposit without an amount.</summary>
     public const string AmountMissing = "amount_missing";
 
-    /// <summary>The amount does not follow the amount grammar (letters, exponents, NaN, too many digits, a sign where not allowed).</summary>
+    /// <summary>The amount does not follow the amount grammar (letters, exponents, NaN, too many digits, a sign where not allowed, only white space).</summary>
     public const string AmountInvalid = "amount_invalid";
 
     /// <summary>The amount could be read two ways, e.g. <c>1,234</c> (1234 or 1.234).</summary>
@@ -30,7 +30,10 @@ public static class PostbackRejectionCodes
     /// <summary>The currency is not three ASCII letters.</summary>
     public const string CurrencyInvalid = "currency_invalid";
 
-    /// <summary>The transaction id is longer than 128 characters or contains control characters.</summary>
+    /// <summary>
+    /// The transaction id is longer than 128 characters or contains a control character (C0, DEL, C1) or a bidirectional
+    /// control (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069).
+    /// </summary>
     public const string TransactionIdInvalid = "transaction_id_invalid";
 
     /// <summary>The body could not be read: malformed JSON, not a JSON object, nested too deep, or over 16 KiB.</summary>

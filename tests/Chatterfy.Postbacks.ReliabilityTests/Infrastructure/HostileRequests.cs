@@ -147,6 +147,8 @@ internal sealed class HostileRequests
         // Issue 9 (chunked bodies, duplicate JSON members): see the block at the end of this class.
         list.AddRange(UnreadableBodies());
         list.AddRange(DuplicateMembers());
+        // Issue 9 input rules: see the block at the end of this class.
+        list.AddRange(InputRules());
         return list;
     }
 
@@ -333,4 +335,73 @@ internal sealed class HostileRequests
         new(category, method, Encoding.ASCII.GetBytes(TrackerPrefix + route), ["Content-Type: application/json", $"X-Api-Key: {SampleHost.ApiKey}"], body, false, false, false, framed, expectedCode);
 
     // ---- end of issue 9 -------------------------------------------------------------------------------------------
+
+    // ---- Issue 9 input rules (defects 4, 5 and 11): a tg:// host macro, an 8 KiB Location, white-space amounts, control
+    // characters in ids. Each request has an exact expected answer in InputRuleExpectations, keyed by its category. ----
+
+    /// <summary>The campaign whose destination has a macro in its <c>tg://</c> host: creating it must answer 400.</summary>
+    public const string TelegramHostCampaign = "tghost";
+
+    /// <summary>A valid <c>tg://</c> campaign that renders a visitor's field.</summary>
+    public const string TelegramCampaign = "tg-hostile";
+
+    /// <summary>A campaign repeating one field 120 times, so long values would make a <c>Location</c> of hundreds of KB.</summary>
+    public const string RepeatCampaign = "repeat-hostile";
+
+    /// <summary>The campaigns the scenario creates before sending, with their destinations.</summary>
+    public static readonly IReadOnlyList<(string Id, string Destination)> InputRuleCampaigns =
+    [
+        (TelegramHostCampaign, "tg://{{tracker.x}}"),
+        (TelegramCampaign, "tg://resolve?domain=hostile_bot&start={{tracker.clickid}}&x={{tracker.x}}"),
+        (RepeatCampaign, "https://t.me/hostile_bot?" + string.Concat(Enumerable.Repeat("x={{tracker.x}}&", 120)) + "start={{tracker.clickid}}"),
+    ];
+
+    /// <summary>The exact answer each input-rule request must get: <c>302</c>, <c>404</c>, or <c>400 &lt;code&gt;</c>.</summary>
+    public static readonly IReadOnlyDictionary<string, string> InputRuleExpectations = InputRuleCases().ToDictionary(c => c.Category, c => c.Expected, StringComparer.Ordinal);
+
+    private const string RedirectPrefix = "/api/go/";
+
+    private IEnumerable<RawRequest> InputRules()
+    {
+        foreach (var (category, _, target, body) in InputRuleCases(_token, _clicks[1]))
+        {
+            yield return body is null
+                ? new RawRequest(category, "GET", Encoding.Latin1.GetBytes(target), [], null, false, false, target.StartsWith(Prefix, StringComparison.Ordinal))
+                : new RawRequest(category, "POST", Encoding.Latin1.GetBytes(target), ["Content-Type: application/json"], Encoding.UTF8.GetBytes(body), false, false, true);
+        }
+    }
+
+    private static IEnumerable<(string Category, string Expected, string Target, string? Body)> InputRuleCases(string token = "", string click = "")
+    {
+        var postbacks = $"{Prefix}{token}";
+
+        // Defect 4: a macro in a tg:// host is refused at save, so its redirect is an unknown campaign, never a 500.
+        yield return ("redirect to a tg:// host macro", "404", $"{RedirectPrefix}{TelegramHostCampaign}?x=a%20b", null);
+        foreach (var value in new[] { "a%20b", "%C2%85", "%E2%80%AE", "%0D%0ASet-Cookie:%20a=b", "%00", "%ED%A0%80", "%", "%G1", ".." })
+        {
+            yield return ($"redirect to tg:// with x={value}", "302", $"{RedirectPrefix}{TelegramCampaign}?x={value}", null);
+        }
+
+        // Defect 5: 120 × 256 × '%C3%A9' would be a Location of 184 KB; it stays within 8 KiB and still redirects.
+        yield return ("redirect with a Location that would be 184 KB", "302", $"{RedirectPrefix}{RepeatCampaign}?x={string.Concat(Enumerable.Repeat("%C3%A9", 256))}", null);
+
+        // Defect 11: white space alone is not "no amount", whatever the event.
+        foreach (var (amount, @event) in new[] { ("%20", "registration"), ("%C2%A0", "registration"), ("+", "registration"), ("%20%20", "first-deposit"), ("%E2%80%AF", "emailconf") })
+        {
+            yield return ($"white-space amount {amount} on {@event}", "400 amount_invalid", $"{postbacks}/{@event}?click_id={click}&amount={amount}&transaction_id=ws", null);
+        }
+
+        yield return ("white-space JSON amount", "400 amount_invalid", $"{postbacks}/registration", $"{{\"click_id\":\"{click}\",\"amount\":\" \"}}");
+
+        // Defect 11: C1 and bidirectional controls in ids.
+        foreach (var control in new[] { "%C2%85", "%C2%9B", "%C2%80", "%C2%9F", "%E2%80%AA", "%E2%80%AB", "%E2%80%AC", "%E2%80%AD", "%E2%80%AE", "%E2%81%A6", "%E2%81%A7", "%E2%81%A8", "%E2%81%A9" })
+        {
+            yield return ($"transaction id with {control}", "400 transaction_id_invalid", $"{postbacks}/deposit?click_id={click}&amount=1.00&transaction_id=a{control}b", null);
+            yield return ($"click id with {control}", "400 click_id_invalid", $"{postbacks}/registration?click_id=a{control}b", null);
+        }
+
+        yield return ("JSON transaction id with U+0085", "400 transaction_id_invalid", $"{postbacks}/deposit", $"{{\"click_id\":\"{click}\",\"amount\":\"1.00\",\"transaction_id\":\"a\\u0085b\"}}");
+    }
+
+    // ---- end of the issue 9 input rules ----
 }

@@ -46,6 +46,13 @@ internal sealed class TrackerApi : IDisposable
         return clicks;
     }
 
+    /// <summary>Tries to create a campaign; returns the status and the body, whatever they are.</summary>
+    public async Task<(HttpStatusCode Status, string Body)> TryCreateCampaignAsync(string id, string destination, CancellationToken cancellationToken)
+    {
+        using var response = await _client.PostAsJsonAsync("api/tracker/campaigns", new { id, destination }, cancellationToken);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
+    }
+
     /// <summary>Creates a forwarding rule for a set and returns its id.</summary>
     public async Task<string> CreateForwardingRuleAsync(string setId, string destination, object settings, CancellationToken cancellationToken)
     {
