@@ -5,6 +5,7 @@ using Chatterfy.Postbacks.Storage;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Chatterfy.Postbacks.Forwarding.Tests;
 
@@ -241,6 +242,8 @@ public sealed class SecretsAtRestTests : IDisposable
             },
             default);
 
+        // The rule was written behind the host's back (as another instance would): it is seen once the rule cache expires.
+        ((FakeTimeProvider)host.Services.GetRequiredService<TimeProvider>()).Advance(new ForwardingOptions().RuleCacheDuration + TimeSpan.FromSeconds(1));
         await host.FirstDepositAsync(set);
         await host.Dispatcher.DispatchOnceAsync();
 
