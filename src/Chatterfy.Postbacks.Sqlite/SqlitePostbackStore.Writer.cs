@@ -52,6 +52,7 @@ public sealed partial class SqlitePostbackStore
             BatchStarting?.Invoke(batch.Count);
             var connection = _writeConnection ??= OpenWriteConnection(enableWal: false);
             var session = _writeSession ??= new WriteSession(connection);
+            PreparingBatch?.Invoke(connection);
 
             // BEGIN IMMEDIATE takes the write lock up front, waiting up to the busy timeout for another process holding it.
             var transaction = connection.BeginTransaction(deferred: false);

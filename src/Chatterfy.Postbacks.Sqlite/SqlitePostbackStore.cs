@@ -106,6 +106,9 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
     /// <summary>Gets or sets a hook the writer calls with the batch size when it has taken a batch, before it begins the transaction (tests only).</summary>
     internal Action<int>? BatchStarting { get; set; }
 
+    /// <summary>Gets or sets a hook the writer calls with its connection before it begins a batch's transaction (tests only).</summary>
+    internal Action<SqliteConnection>? PreparingBatch { get; set; }
+
     /// <summary>
     /// Opens the database, enables the write-ahead log and applies the schema migrations it lacks. Called on first use;
     /// call it at startup to fail early. Concurrent calls migrate once; after a failure a later call tries again.
