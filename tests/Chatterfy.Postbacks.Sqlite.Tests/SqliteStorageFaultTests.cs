@@ -265,7 +265,7 @@ public sealed class SqliteStorageFaultTests : IDisposable
 
             failures = Failures(logger);
             failures.Should().HaveCount(2);
-            failures[1].Message.Should().Contain("5", "the line counts the failures since the last one");
+            failures[1].StructuredState!.Should().Contain(new KeyValuePair<string, string?>("Failures", "5"), "the line counts the failures since the last one");
 
             store.PreparingBatch = null;
             await AppendAsync(store);
@@ -273,7 +273,7 @@ public sealed class SqliteStorageFaultTests : IDisposable
             await store.DisposeAsync(); // the writer logs after answering; disposal waits for it
 
             var recovered = logger.Collector.GetSnapshot().Where(r => r.Level is LogLevel.Information or LogLevel.Warning && r.Message.Contains("again", StringComparison.Ordinal)).ToList();
-            recovered.Should().ContainSingle().Which.Message.Should().Contain("6");
+            recovered.Should().ContainSingle().Which.StructuredState!.Should().Contain(new KeyValuePair<string, string?>("Failures", "6"));
         }
         finally
         {

@@ -27,6 +27,8 @@ internal sealed class ClickRedirect(ILogger logger)
     private const string FbcCookie = "_fbc";
     private const string FbpCookie = "_fbp";
 
+    private readonly StoreOutageLog _outageLog = new(logger, "click redirect");
+
     public async Task<IResult> HandleAsync(string campaignId, HttpContext context, CampaignService campaigns, ClickService clicks)
     {
         var response = context.Response;
@@ -50,7 +52,7 @@ internal sealed class ClickRedirect(ILogger logger)
         catch (PostbackStoreUnavailableException ex)
         {
             var problem = Problems.StoreUnavailable(context, ex, out var retryAfterSeconds);
-            Log.StoreUnavailable(logger, context.Request.Path.Value ?? "", retryAfterSeconds, ex);
+            _outageLog.Refused(ex, retryAfterSeconds, context.RequestServices);
             return problem;
         }
     }
