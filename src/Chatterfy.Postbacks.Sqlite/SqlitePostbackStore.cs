@@ -258,7 +258,6 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
                 throw;
             }
 
-            _fileIdentity?.Dispose();
             _fileIdentity = SqliteFileIdentity.Open(_dataSource);
             _writeConnection = connection;
             _writer = Task.Run(RunWriterAsync, CancellationToken.None);

@@ -88,7 +88,7 @@ public sealed class LogThrottleTests
         var throttle = new LogThrottle(_time, Interval);
         var logged = 0;
 
-        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(thread => Task.Run(() =>
         {
             for (var i = 0; i < 1000; i++)
             {

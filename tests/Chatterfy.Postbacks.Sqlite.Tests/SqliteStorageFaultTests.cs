@@ -192,6 +192,19 @@ public sealed class SqliteStorageFaultTests : IDisposable
     }
 
     [Fact]
+    public async Task MissingFileWithCreateIfMissingOff_FailsWithTheMessageTheDocsShow()
+    {
+        const string DataSource = "/var/lib/myapp/postbacks.db";
+        var docs = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "docs", "storage-sqlite.md"));
+        await using var store = new SqlitePostbackStore(new SqlitePostbackStoreOptions { DataSource = DataSource, CreateIfMissing = false });
+
+        var refused = await FluentActions.Awaiting(() => store.InitializeAsync()).Should().ThrowAsync<InvalidOperationException>();
+
+        docs.Should().Contain(refused.Which.Message, "docs/storage-sqlite.md quotes the message");
+        File.Exists(DataSource).Should().BeFalse();
+    }
+
+    [Fact]
     public async Task HostStart_ExistingFileWithCreateIfMissingOff_Opens()
     {
         await using (var first = _database.CreateStore())
@@ -274,6 +287,38 @@ public sealed class SqliteStorageFaultTests : IDisposable
 
             var recovered = logger.Collector.GetSnapshot().Where(r => r.Level is LogLevel.Information or LogLevel.Warning && r.Message.Contains("again", StringComparison.Ordinal)).ToList();
             recovered.Should().ContainSingle().Which.StructuredState!.Should().Contain(new KeyValuePair<string, string?>("Failures", "6"));
+        }
+        finally
+        {
+            await store.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task RepeatedReadFailures_AreLoggedOncePerIntervalWithACount()
+    {
+        var time = new FakeTimeProvider(StoreTestData.Epoch);
+        var logger = new FakeLogger<SqlitePostbackStore>();
+        var store = new SqlitePostbackStore(new SqlitePostbackStoreOptions { DataSource = _database.Path }, time, logger);
+        try
+        {
+            await store.InitializeAsync();
+
+            // A new read connection finds no file to open.
+            DeleteDatabaseFiles(_database.Path);
+            SqliteConnection.ClearAllPools();
+            for (var i = 0; i < 3; i++)
+            {
+                await FluentActions.Awaiting(() => store.ListSetsAsync(None).AsTask()).Should().ThrowAsync<PostbackStoreUnavailableException>();
+            }
+
+            Failures(logger).Should().ContainSingle("three failed reads in one interval are one line");
+            time.Advance(TimeSpan.FromMinutes(1));
+            await FluentActions.Awaiting(() => store.ListSetsAsync(None).AsTask()).Should().ThrowAsync<PostbackStoreUnavailableException>();
+
+            var failures = Failures(logger);
+            failures.Should().HaveCount(2);
+            failures[1].StructuredState!.Should().Contain(new KeyValuePair<string, string?>("Failures", "3"));
         }
         finally
         {
