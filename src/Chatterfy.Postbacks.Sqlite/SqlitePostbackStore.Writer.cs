@@ -9,8 +9,13 @@ public sealed partial class SqlitePostbackStore
 {
     private const int SqliteConstraint = 19;
 
-    // The health check's probe write: rewrites the schema version with its own value (a page of the file, changed).
-    private static readonly string HealthProbeSql = string.Create(CultureInfo.InvariantCulture, $"PRAGMA user_version = {SqliteSchema.LatestVersion}");
+    // The health check's probe write: a 64 KiB log row, inserted and deleted in one transaction. Nothing of it stays, but
+    // the commit writes some twenty pages to the write-ahead log, as a few postbacks do.
+    private const string HealthProbeSql = """
+        INSERT INTO postback_log (id, received_at, set_id, outcome, warnings, method, path, query_string, body)
+        VALUES ('chatterfy:health-probe', 0, '', 'rejected', '[]', 'GET', '', '', printf('%.*c', 65536, 'x'));
+        DELETE FROM postback_log WHERE id = 'chatterfy:health-probe';
+        """;
 
     private async Task RunWriterAsync()
     {
@@ -126,7 +131,9 @@ public sealed partial class SqlitePostbackStore
             // Start the next batch on a fresh connection.
             CloseWriteConnection();
             var failure = $"The SQLite postback store could not commit: {ex.Message}";
-            _writeFailure = failure;
+            Interlocked.Exchange(ref _lastWriteFailedAt, _timeProvider.GetTimestamp());
+            _lastWriteFailure = failure;
+            _writesFailing = true;
             FailAll(batch, failure, ex);
             if (_batchFailures.ShouldLog(out var failures))
             {
@@ -150,9 +157,9 @@ public sealed partial class SqlitePostbackStore
 
         var elapsed = _timeProvider.GetElapsedTime(started).TotalMilliseconds;
         Log.BatchCommitted(_logger, batch.Count, elapsed);
-        if (_writeFailure is not null)
+        if (_writesFailing)
         {
-            _writeFailure = null;
+            _writesFailing = false;
             if (_batchFailures.TryEnd(out var failed))
             {
                 Log.WritesRecovered(_logger, _dataSource, failed);
@@ -171,7 +178,6 @@ public sealed partial class SqlitePostbackStore
     {
         var lost = $"The SQLite postback store's database file '{_dataSource}' was deleted or replaced while open ({change}); nothing more is written or read until the host restarts.";
         _fileLost = lost;
-        _writeFailure = lost;
 
         var rescuePath = RescuePath();
         Exception? rescueFailure = null;

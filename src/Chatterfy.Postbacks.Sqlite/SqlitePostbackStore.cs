@@ -42,6 +42,9 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
 {
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
 
+    // How long a failed transaction alone decides the health check; after that a probe does (see CheckHealthAsync).
+    private static readonly TimeSpan FreshWriteFailure = TimeSpan.FromSeconds(5);
+
     private readonly SqlitePostbackStoreOptions _options;
     private readonly string _dataSource;
     private readonly string _readConnectionString;
@@ -68,8 +71,10 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
     // Set once the file at the path is no longer the one opened: why, for every refused read and write.
     private volatile string? _fileLost;
 
-    // The failure of the writer's last transaction while writes fail; null while they succeed.
-    private volatile string? _writeFailure;
+    // Whether the writer's last transaction failed; the latest failure of any transaction, and when (a timestamp).
+    private volatile bool _writesFailing;
+    private volatile string? _lastWriteFailure;
+    private long _lastWriteFailedAt;
 
     /// <summary>Initializes a new instance of the <see cref="SqlitePostbackStore"/> class. Nothing is opened until first use.</summary>
     /// <param name="options">The options; they are copied, so later changes have no effect.</param>
@@ -150,9 +155,11 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
 
     /// <summary>
     /// Checks that the store can serve requests: the database can be read, the writer runs, the file at the path is the
-    /// one the store opened, and writes succeed. While the writer's last transaction failed (a full disk, a lock held by
-    /// another process), or the file at the path looks changed, the check asks the writer to commit a probe (it rewrites the
-    /// schema version with its own value) and fails unless it commits, so the check recovers without waiting for traffic.
+    /// one the store opened, and writes succeed. The check fails while a transaction of the writer failed (a full disk, a
+    /// lock held by another process) less than five seconds ago, whatever committed since: a disk with room for some small
+    /// transactions and not for others fails postbacks too. When the last transaction failed longer ago, or the file at the
+    /// path looks changed, the check asks the writer to commit a probe the size of a few postbacks (a 64 KiB row written
+    /// and deleted in one transaction: nothing stays) and fails unless it commits, so the check recovers without traffic.
     /// </summary>
     /// <param name="cancellationToken">Cancels the operation (not a probe already queued).</param>
     /// <returns>A task that completes when the store answered.</returns>
@@ -165,8 +172,15 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
             throw new PostbackStoreUnavailableException("The SQLite postback store's writer has stopped.") { RetryAfter = RetryAfter };
         }
 
-        // Reads say nothing of writes: ask the writer when the last transaction failed or the file looks changed.
-        if (_writeFailure is not null || _fileIdentity?.IsInPlace(withCompanions: false, out _) == false)
+        // Reads say nothing of writes. A failed transaction is the best evidence while it is fresh; after that, or when the
+        // file looks changed, a probe decides: small enough to be cheap, large enough that a disk with room for a page or
+        // two in the write-ahead log is not taken for a working one.
+        if (_lastWriteFailure is { } failure && _timeProvider.GetElapsedTime(Interlocked.Read(ref _lastWriteFailedAt)) < FreshWriteFailure)
+        {
+            throw new PostbackStoreUnavailableException(failure) { RetryAfter = RetryAfter };
+        }
+
+        if (_writesFailing || _fileIdentity?.IsInPlace(withCompanions: false, out _) == false)
         {
             await WriteAsync(static session => session.Command(HealthProbeSql).ExecuteNonQuery(), cancellationToken).ConfigureAwait(false);
         }
@@ -242,6 +256,7 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
             {
                 connection = OpenWriteConnection(enableWal: true, create: _options.CreateIfMissing);
                 Migrate(connection);
+                _fileIdentity = SqliteFileIdentity.Open(_dataSource);
             }
             catch (SqliteException ex)
             {
@@ -258,7 +273,6 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
                 throw;
             }
 
-            _fileIdentity = SqliteFileIdentity.Open(_dataSource);
             _writeConnection = connection;
             _writer = Task.Run(RunWriterAsync, CancellationToken.None);
             _initialized = true;

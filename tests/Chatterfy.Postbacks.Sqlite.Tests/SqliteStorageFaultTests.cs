@@ -230,7 +230,8 @@ public sealed class SqliteStorageFaultTests : IDisposable
     [Fact]
     public async Task CheckHealth_WhileWritesFail_Throws_AndSucceedsOnceWritesWorkAgain()
     {
-        var store = _database.CreateStore();
+        var time = new FakeTimeProvider(StoreTestData.Epoch);
+        await using var store = new SqlitePostbackStore(new SqlitePostbackStoreOptions { DataSource = _database.Path }, time);
         await store.InitializeAsync();
         store.PreparingBatch = RefuseWrites;
         await FluentActions.Awaiting(() => AppendAsync(store)).Should().ThrowAsync<PostbackStoreUnavailableException>();
@@ -238,7 +239,32 @@ public sealed class SqliteStorageFaultTests : IDisposable
         await FluentActions.Awaiting(() => store.CheckHealthAsync(None).AsTask()).Should().ThrowAsync<PostbackStoreUnavailableException>(
             "a store that can read but not write cannot take postbacks");
 
+        // Later, with nothing written meanwhile, the check's own probe decides: it fails while writes do.
+        time.Advance(TimeSpan.FromSeconds(5));
+        await FluentActions.Awaiting(() => store.CheckHealthAsync(None).AsTask()).Should().ThrowAsync<PostbackStoreUnavailableException>();
+
         store.PreparingBatch = null;
+        time.Advance(TimeSpan.FromSeconds(5));
+        await store.CheckHealthAsync(None);
+        await store.CheckHealthAsync(None);
+        _database.Scalar("SELECT count(*) FROM postback_log").Should().Be(0L, "the probe leaves nothing behind");
+    }
+
+    [Fact]
+    public async Task CheckHealth_AWriteSucceedsAfterAFailure_IsHealthyFiveSecondsAfterTheFailure()
+    {
+        var time = new FakeTimeProvider(StoreTestData.Epoch);
+        await using var store = new SqlitePostbackStore(new SqlitePostbackStoreOptions { DataSource = _database.Path }, time);
+        await store.InitializeAsync();
+        store.PreparingBatch = RefuseWrites;
+        await FluentActions.Awaiting(() => AppendAsync(store)).Should().ThrowAsync<PostbackStoreUnavailableException>();
+        store.PreparingBatch = null;
+        await AppendAsync(store);
+
+        await FluentActions.Awaiting(() => store.CheckHealthAsync(None).AsTask()).Should().ThrowAsync<PostbackStoreUnavailableException>(
+            "writes that fail now and then (a disk with room for small transactions only) fail postbacks too");
+
+        time.Advance(TimeSpan.FromSeconds(5));
         await store.CheckHealthAsync(None);
     }
 
