@@ -199,6 +199,15 @@ internal sealed class SampleHost : IAsyncDisposable
         _process = null;
     }
 
+    /// <summary>The last lines the process wrote, for failure messages.</summary>
+    public string Output()
+    {
+        lock (_outputLock)
+        {
+            return $"--- last {_output.Count} output lines of sample host '{Name}' ---{Environment.NewLine}{string.Join(Environment.NewLine, _output)}";
+        }
+    }
+
     /// <summary>Gets how many bytes (UTF-16 characters and line ends) the processes wrote to stdout and stderr in all.</summary>
     public long OutputBytes => Interlocked.Read(ref _outputBytes);
 
@@ -208,15 +217,6 @@ internal sealed class SampleHost : IAsyncDisposable
         lock (_outputLock)
         {
             return [.. _critical];
-        }
-    }
-
-    /// <summary>The last lines the process wrote, for failure messages.</summary>
-    public string Output()
-    {
-        lock (_outputLock)
-        {
-            return $"--- last {_output.Count} output lines of sample host '{Name}' ---{Environment.NewLine}{string.Join(Environment.NewLine, _output)}";
         }
     }
 
