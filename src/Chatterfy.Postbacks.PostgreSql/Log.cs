@@ -11,8 +11,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 4002, Level = LogLevel.Debug, Message = "PostgreSQL postback store schema {Schema} is at version {Version}")]
     public static partial void SchemaCurrent(ILogger logger, string schema, int version);
 
-    [LoggerMessage(EventId = 4003, Level = LogLevel.Error, Message = "The PostgreSQL postback store could not be reached during {Operation}; the caller is told to retry later")]
-    public static partial void Unavailable(ILogger logger, string operation, Exception exception);
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Error, Message = "The PostgreSQL postback store could not be reached during {Operation}; the caller is told to retry later ({Failures} failed operations since the last report)")]
+    public static partial void Unavailable(ILogger logger, string operation, long failures, Exception exception);
 
     [LoggerMessage(EventId = 4004, Level = LogLevel.Debug, Message = "Skipped {Skipped} of {Count} outbox completions: their message no longer holds the lease (it expired and was taken over) or is no longer pending")]
     public static partial void OutboxCompletionsSkipped(ILogger logger, int skipped, int count);

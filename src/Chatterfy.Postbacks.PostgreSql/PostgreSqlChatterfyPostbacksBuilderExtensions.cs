@@ -68,7 +68,8 @@ public static class PostgreSqlChatterfyPostbacksBuilderExtensions
         services.AddSingleton<PostbackStore>(sp => new PostgreSqlPostbackStore(
             sp.GetRequiredService<PostgreSqlDataSourceOwner>().DataSource,
             sp.GetRequiredService<IOptions<PostgreSqlPostbackStoreOptions>>().Value,
-            sp.GetService<ILogger<PostgreSqlPostbackStore>>()));
+            sp.GetService<ILogger<PostgreSqlPostbackStore>>(),
+            sp.GetService<TimeProvider>()));
 
         // First among the hosted services: hosts start them in order, so the schema is ready before, say, log retention runs.
         if (!services.Any(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(PostgreSqlSchemaMigrator)))

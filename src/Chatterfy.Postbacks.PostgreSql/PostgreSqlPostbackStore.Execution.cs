@@ -33,7 +33,11 @@ public sealed partial class PostgreSqlPostbackStore
         }
         catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
         {
-            Log.Unavailable(_logger, operationName, ex);
+            if (_unavailable.ShouldLog(out var failures))
+            {
+                Log.Unavailable(_logger, operationName, failures, ex);
+            }
+
             throw new PostbackStoreUnavailableException("The PostgreSQL postback store is unavailable: " + ex.Message, ex);
         }
     }

@@ -1,4 +1,5 @@
 using Chatterfy.Postbacks.Clicks;
+using Chatterfy.Postbacks.Diagnostics;
 using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.PostbackSets;
 using Chatterfy.Postbacks.Storage;
@@ -41,6 +42,7 @@ public sealed partial class PostgreSqlPostbackStore : PostbackStore
     private readonly string _schemaName;
     private readonly string _s;
     private readonly long _migrationLockKey;
+    private readonly LogThrottle _unavailable;
 
     private const string SetColumns = "s.id, s.name, s.network_id, s.campaign_id, s.token, s.settings, s.created_at, s.enabled";
 
@@ -60,8 +62,12 @@ public sealed partial class PostgreSqlPostbackStore : PostbackStore
     /// <see cref="PostgreSqlPostbackStoreOptions.CommandTimeout"/> are read once, here.
     /// </param>
     /// <param name="logger">The logger, or <see langword="null"/> for none.</param>
+    /// <param name="timeProvider">
+    /// Paces the log while the database is unavailable (one line per interval, with a count);
+    /// <see cref="TimeProvider.System"/> when <see langword="null"/>.
+    /// </param>
     /// <exception cref="ArgumentException">The schema name or command timeout is invalid.</exception>
-    public PostgreSqlPostbackStore(NpgsqlDataSource dataSource, PostgreSqlPostbackStoreOptions options, ILogger<PostgreSqlPostbackStore>? logger = null)
+    public PostgreSqlPostbackStore(NpgsqlDataSource dataSource, PostgreSqlPostbackStoreOptions options, ILogger<PostgreSqlPostbackStore>? logger = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(options);
@@ -73,6 +79,7 @@ public sealed partial class PostgreSqlPostbackStore : PostbackStore
 
         _dataSource = dataSource;
         _logger = logger ?? NullLogger<PostgreSqlPostbackStore>.Instance;
+        _unavailable = new LogThrottle(timeProvider ?? TimeProvider.System);
         _commandTimeoutSeconds = (int)Math.Ceiling(options.CommandTimeout.TotalSeconds);
         _schemaName = options.Schema;
         _s = PostgreSqlSchema.Quote(options.Schema);
@@ -614,15 +621,26 @@ public sealed partial class PostgreSqlPostbackStore : PostbackStore
 
     // ------------------------------------------------------------------ health
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Checks that the store can serve requests: the server answers, and accepts writes (it is not a standby in recovery,
+    /// and transactions are not read-only by default). A full disk on the server shows only when a write fails.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the store answered.</returns>
+    /// <exception cref="PostbackStoreUnavailableException">The server cannot be reached, or accepts no writes.</exception>
     public override async ValueTask CheckHealthAsync(CancellationToken cancellationToken)
     {
-        await RunAsync(
-            async (connection, ct) =>
-            {
-                await ScalarAsync(connection, null, "SELECT 1", ct).ConfigureAwait(false);
-                return true;
-            },
+        var readOnly = await RunAsync(
+            async (connection, ct) => (bool)(await ScalarAsync(
+                connection,
+                null,
+                "SELECT pg_is_in_recovery() OR current_setting('transaction_read_only')::boolean",
+                ct).ConfigureAwait(false))!,
             cancellationToken).ConfigureAwait(false);
+        if (readOnly)
+        {
+            throw new PostbackStoreUnavailableException(
+                "The PostgreSQL server accepts no writes: it is read-only (a standby in recovery, or default_transaction_read_only is on).");
+        }
     }
 }

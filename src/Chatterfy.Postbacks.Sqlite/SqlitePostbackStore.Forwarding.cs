@@ -20,6 +20,11 @@ public sealed partial class SqlitePostbackStore
     private const string OutboxColumns =
         "id, conversion_id, rule_id, destination_id, created_at, status, next_attempt_at, retry_from, attempt_count, last_error_code, last_error, completed_at, lease_id, lease_expires_at";
 
+    // A message a lease may take: pending, due, and under no live lease (a lease is live while it ends after now).
+    private const string DueCondition =
+        "status = 'pending' AND next_attempt_at <= $now AND (lease_id IS NULL OR lease_expires_at IS NULL OR lease_expires_at <= $now)" +
+        " AND rule_id NOT IN (SELECT value FROM json_each($excluded_rule_ids))";
+
     private const string AttemptColumns =
         "message_id, number, started_at, duration, status, http_status_code, error_code, reason, response_excerpt, destination_error";
 
@@ -232,7 +237,7 @@ public sealed partial class SqlitePostbackStore
     }
 
     /// <inheritdoc />
-    public override ValueTask<IReadOnlyList<OutboxMessage>> LeaseOutboxMessagesAsync(OutboxLeaseRequest request, CancellationToken cancellationToken)
+    public override async ValueTask<IReadOnlyList<OutboxMessage>> LeaseOutboxMessagesAsync(OutboxLeaseRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentException.ThrowIfNullOrEmpty(request.LeaseId, nameof(request));
@@ -246,7 +251,23 @@ public sealed partial class SqlitePostbackStore
         var expiresAt = SqliteValues.ToDb(request.Now + request.Duration);
         var maxCount = request.MaxCount;
 
-        return WriteAsync<IReadOnlyList<OutboxMessage>>(
+        // A dispatcher asks every poll interval, mostly to find nothing due. A read answers that without the writer: no
+        // transaction, no sync, and no write queued ahead of postbacks while another process holds the lock.
+        var anyDue = await ReadAsync(
+            (connection, _) =>
+            {
+                using var probe = Command(connection, $"SELECT EXISTS (SELECT 1 FROM outbox_messages WHERE {DueCondition})");
+                probe.Parameters.AddValue("$now", now);
+                probe.Parameters.AddValue("$excluded_rule_ids", excludedRuleIds);
+                return Convert.ToInt64(probe.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) != 0;
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (!anyDue)
+        {
+            return [];
+        }
+
+        return await WriteAsync<IReadOnlyList<OutboxMessage>>(
             session =>
             {
                 // One statement chooses and marks the messages, in the writer's BEGIN IMMEDIATE transaction: nothing can
@@ -255,9 +276,7 @@ public sealed partial class SqlitePostbackStore
                     UPDATE outbox_messages SET lease_id = $lease_id, lease_expires_at = $lease_expires_at
                     WHERE id IN (
                         SELECT id FROM outbox_messages
-                        WHERE status = 'pending' AND next_attempt_at <= $now
-                          AND (lease_id IS NULL OR lease_expires_at IS NULL OR lease_expires_at <= $now)
-                          AND rule_id NOT IN (SELECT value FROM json_each($excluded_rule_ids))
+                        WHERE {DueCondition}
                         ORDER BY next_attempt_at, id
                         LIMIT $max_count)
                     RETURNING {OutboxColumns}
@@ -277,7 +296,7 @@ public sealed partial class SqlitePostbackStore
                 });
                 return leased.AsReadOnly();
             },
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Chatterfy.Postbacks.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -7,6 +8,14 @@ namespace Chatterfy.Postbacks.Sqlite;
 public sealed partial class SqlitePostbackStore
 {
     private const int SqliteConstraint = 19;
+
+    // The health check's probe write: a 64 KiB log row, inserted and deleted in one transaction. Nothing of it stays, but
+    // the commit writes some twenty pages to the write-ahead log, as a few postbacks do.
+    private const string HealthProbeSql = """
+        INSERT INTO postback_log (id, received_at, set_id, outcome, warnings, method, path, query_string, body)
+        VALUES ('chatterfy:health-probe', 0, '', 'rejected', '[]', 'GET', '', '', printf('%.*c', 65536, 'x'));
+        DELETE FROM postback_log WHERE id = 'chatterfy:health-probe';
+        """;
 
     private async Task RunWriterAsync()
     {
@@ -26,9 +35,10 @@ public sealed partial class SqlitePostbackStore
                 continue;
             }
 
+            string? failure;
             try
             {
-                RunBatch(batch);
+                failure = RunBatch(batch);
             }
 #pragma warning disable CA1031 // Last resort (a throwing logger, say): the writer must not die with callers waiting.
             catch (Exception ex)
@@ -38,20 +48,50 @@ public sealed partial class SqlitePostbackStore
                 {
                     item.Fail(Unavailable("The SQLite postback store's writer failed.", ex));
                 }
+
+                failure = null;
             }
 
             batch.Clear();
+            if (failure is not null)
+            {
+                // The writes queued behind a failed transaction waited for it already (up to BusyTimeout when the lock is
+                // held); another attempt would make them wait as long again. They fail with it, so every write is answered
+                // within about one BusyTimeout, and the next write tries afresh.
+                for (var waiting = reader.Count; waiting > 0 && reader.TryRead(out var item); waiting--)
+                {
+                    item.Fail(Unavailable(failure, inner: null));
+                }
+            }
         }
     }
 
-    private void RunBatch(List<WriteItem> batch)
+    /// <summary>Runs one batch in one transaction and answers its writes.</summary>
+    /// <returns><see langword="null"/> when it committed; otherwise why the database could not be written.</returns>
+    private string? RunBatch(List<WriteItem> batch)
     {
         var started = _timeProvider.GetTimestamp();
+        if (_fileLost is { } lost)
+        {
+            // Queued before the loss was noticed.
+            FailAll(batch, lost, inner: null);
+            return lost;
+        }
+
+        string? change = null;
         try
         {
             BatchStarting?.Invoke(batch.Count);
+
+            // After a failure the connection was closed: a new one must not open whatever file is at the path now.
+            if (_writeConnection is null && _fileIdentity?.IsInPlace(withCompanions: false, out change) == false)
+            {
+                return OnDatabaseFileLost(batch, change);
+            }
+
             var connection = _writeConnection ??= OpenWriteConnection(enableWal: false);
             var session = _writeSession ??= new WriteSession(connection);
+            PreparingBatch?.Invoke(connection);
 
             // BEGIN IMMEDIATE takes the write lock up front, waiting up to the busy timeout for another process holding it.
             var transaction = connection.BeginTransaction(deferred: false);
@@ -71,7 +111,12 @@ public sealed partial class SqlitePostbackStore
                     RunWithSavepoints(session, batch);
                 }
 
-                transaction.Commit();
+                // A commit into a file that is no longer at the path is a commit nobody will find: check right before it.
+                // Rolled back (by Dispose) when the file changed.
+                if (_fileIdentity?.IsInPlace(withCompanions: true, out change) != false)
+                {
+                    transaction.Commit();
+                }
             }
             finally
             {
@@ -85,13 +130,22 @@ public sealed partial class SqlitePostbackStore
             // The database could not be written (I/O error, disk full, locked too long): nothing of the batch is committed.
             // Start the next batch on a fresh connection.
             CloseWriteConnection();
-            foreach (var item in batch)
+            var failure = $"The SQLite postback store could not commit: {ex.Message}";
+            Interlocked.Exchange(ref _lastWriteFailedAt, _timeProvider.GetTimestamp());
+            _lastWriteFailure = failure;
+            _writesFailing = true;
+            FailAll(batch, failure, ex);
+            if (_batchFailures.ShouldLog(out var failures))
             {
-                item.Fail(Unavailable($"The SQLite postback store could not commit: {ex.Message}", ex));
+                Log.BatchFailed(_logger, failures, batch.Count, _timeProvider.GetElapsedTime(started).TotalMilliseconds, ex);
             }
 
-            Log.BatchFailed(_logger, batch.Count, _timeProvider.GetElapsedTime(started).TotalMilliseconds, ex);
-            return;
+            return failure;
+        }
+
+        if (change is not null)
+        {
+            return OnDatabaseFileLost(batch, change);
         }
 
         Interlocked.Increment(ref _committedTransactions);
@@ -103,6 +157,86 @@ public sealed partial class SqlitePostbackStore
 
         var elapsed = _timeProvider.GetElapsedTime(started).TotalMilliseconds;
         Log.BatchCommitted(_logger, batch.Count, elapsed);
+        if (_writesFailing)
+        {
+            _writesFailing = false;
+            if (_batchFailures.TryEnd(out var failed))
+            {
+                Log.WritesRecovered(_logger, _dataSource, failed);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The file at the path is no longer the one the writer has open (deleted, renamed, replaced): refuses every read and
+    /// write from now on, moves what the write-ahead log holds into the opened file, saves a copy of it beside the path,
+    /// says so in one critical line, and only then answers the batch.
+    /// </summary>
+    private string OnDatabaseFileLost(List<WriteItem> batch, string change)
+    {
+        var lost = $"The SQLite postback store's database file '{_dataSource}' was deleted or replaced while open ({change}); nothing more is written or read until the host restarts.";
+        _fileLost = lost;
+
+        var rescuePath = RescuePath();
+        Exception? rescueFailure = null;
+        if (_writeConnection is { } connection)
+        {
+            try
+            {
+                // The committed transactions move from the write-ahead log into the opened file, and the log is emptied:
+                // a file put at the path is then not mixed with this one's log when it is next opened.
+                ExecuteNonQuery(connection, "PRAGMA wal_checkpoint(TRUNCATE)");
+                using var copy = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = rescuePath, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
+                copy.Open();
+                connection.BackupDatabase(copy);
+            }
+            catch (SqliteException ex)
+            {
+                rescueFailure = ex;
+            }
+        }
+        else
+        {
+            rescueFailure = new InvalidOperationException("The writer had no connection open to the lost file.");
+        }
+
+        CloseWriteConnection();
+        ClearReadPool();
+        if (rescueFailure is null)
+        {
+            Log.DatabaseFileLost(_logger, _dataSource, change, rescuePath);
+        }
+        else
+        {
+            Log.DatabaseFileLostNotSaved(_logger, _dataSource, change, rescuePath, _fileIdentity?.OpenFile ?? "nowhere (it is gone with this process's handles)", rescueFailure);
+        }
+
+        // Answered last: whoever hears 503 can already find the copy and the log line.
+        FailAll(batch, lost, inner: null);
+        return lost;
+    }
+
+    /// <summary>A path beside the database for the copy of a lost file: <c>postbacks.db.rescued-20261203T101112Z</c>.</summary>
+    private string RescuePath()
+    {
+        var stamp = _timeProvider.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+        var path = $"{_dataSource}.rescued-{stamp}";
+        for (var n = 2; File.Exists(path) && n < 100; n++)
+        {
+            path = string.Create(CultureInfo.InvariantCulture, $"{_dataSource}.rescued-{stamp}-{n}");
+        }
+
+        return path;
+    }
+
+    private static void FailAll(List<WriteItem> batch, string failure, Exception? inner)
+    {
+        foreach (var item in batch)
+        {
+            item.Fail(Unavailable(failure, inner));
+        }
     }
 
     /// <summary>Runs every write of the batch in the transaction; <see langword="false"/> when one failed alone.</summary>
@@ -169,8 +303,8 @@ public sealed partial class SqlitePostbackStore
     private static bool IsItemFailure(Exception exception) =>
         exception is not SqliteException sqlite || sqlite.SqliteErrorCode == SqliteConstraint;
 
-    private static PostbackStoreUnavailableException Unavailable(string message, Exception inner) =>
-        new(message, inner) { RetryAfter = RetryAfter };
+    private static PostbackStoreUnavailableException Unavailable(string message, Exception? inner) =>
+        inner is null ? new(message) { RetryAfter = RetryAfter } : new(message, inner) { RetryAfter = RetryAfter };
 
     /// <summary>A queued write: runs inside the writer's transaction, answered after the commit.</summary>
     private abstract class WriteItem

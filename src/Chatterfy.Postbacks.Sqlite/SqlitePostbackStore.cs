@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.Channels;
+using Chatterfy.Postbacks.Diagnostics;
 using Chatterfy.Postbacks.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -24,7 +25,13 @@ namespace Chatterfy.Postbacks.Sqlite;
 /// commits, and only then completes them. A write whose caller gives up waiting (its token is cancelled after it was queued) still commits.
 /// When the queue holds <see cref="SqlitePostbackStoreOptions.WriteQueueCapacity"/> writes, or the database cannot be
 /// written (I/O error, disk full, locked longer than <see cref="SqlitePostbackStoreOptions.BusyTimeout"/>), writes fail
-/// with <see cref="PostbackStoreUnavailableException"/> and nothing of them is committed.
+/// with <see cref="PostbackStoreUnavailableException"/> and nothing of them is committed; the writes queued behind a
+/// failed transaction fail with it, so none waits longer than about one busy timeout.
+/// </para>
+/// <para>
+/// Before each commit the writer checks that the file at the path is still the one it opened. When the file was deleted,
+/// renamed or replaced, the commit is rolled back, what was committed is saved beside the path, a critical line is logged,
+/// and every read and write fails as unavailable until the store is created again (the host restarts).
 /// </para>
 /// <para>Reads use their own pooled connections and see every completed write.</para>
 /// <para>
@@ -35,14 +42,20 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
 {
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
 
+    // How long a failed transaction alone decides the health check; after that a probe does (see CheckHealthAsync).
+    private static readonly TimeSpan FreshWriteFailure = TimeSpan.FromSeconds(5);
+
     private readonly SqlitePostbackStoreOptions _options;
     private readonly string _dataSource;
     private readonly string _readConnectionString;
     private readonly string _writeConnectionString;
+    private readonly string _createConnectionString;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly Channel<WriteItem> _queue;
     private readonly SemaphoreSlim _lifecycleLock = new(1, 1);
+    private readonly LogThrottle _batchFailures;
+    private readonly LogThrottle _readFailures;
 
     private volatile bool _initialized;
     private volatile bool _disposing;
@@ -53,6 +66,15 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
     private SqliteConnection? _writeConnection;
     private WriteSession? _writeSession;
     private Task? _writer;
+    private SqliteFileIdentity? _fileIdentity;
+
+    // Set once the file at the path is no longer the one opened: why, for every refused read and write.
+    private volatile string? _fileLost;
+
+    // Whether the writer's last transaction failed; the latest failure of any transaction, and when (a timestamp).
+    private volatile bool _writesFailing;
+    private volatile string? _lastWriteFailure;
+    private long _lastWriteFailedAt;
 
     /// <summary>Initializes a new instance of the <see cref="SqlitePostbackStore"/> class. Nothing is opened until first use.</summary>
     /// <param name="options">The options; they are copied, so later changes have no effect.</param>
@@ -72,6 +94,8 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
         _dataSource = Path.GetFullPath(_options.DataSource!);
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        _batchFailures = new LogThrottle(_timeProvider);
+        _readFailures = new LogThrottle(_timeProvider);
 
         // Microsoft.Data.Sqlite retries a busy database for DefaultTimeout (whole seconds); busy_timeout (below) is SQLite's own wait.
         var builder = new SqliteConnectionStringBuilder
@@ -83,10 +107,14 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
             DefaultTimeout = Math.Max(1, (int)Math.Ceiling(_options.BusyTimeout.TotalSeconds)),
         };
         _readConnectionString = builder.ToString();
-        builder.Mode = SqliteOpenMode.ReadWriteCreate;
         builder.Pooling = false;
         builder.ForeignKeys = true;
+
+        // Only the first open may create the file: a writer reopening after a failure must not put a new, empty database
+        // where the old one went missing.
         _writeConnectionString = builder.ToString();
+        builder.Mode = SqliteOpenMode.ReadWriteCreate;
+        _createConnectionString = builder.ToString();
 
         _queue = Channel.CreateBounded<WriteItem>(new BoundedChannelOptions(_options.WriteQueueCapacity)
         {
@@ -106,25 +134,55 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
     /// <summary>Gets or sets a hook the writer calls with the batch size when it has taken a batch, before it begins the transaction (tests only).</summary>
     internal Action<int>? BatchStarting { get; set; }
 
+    /// <summary>Gets or sets a hook the writer calls with its connection before it begins a batch's transaction (tests only).</summary>
+    internal Action<SqliteConnection>? PreparingBatch { get; set; }
+
     /// <summary>
-    /// Opens the database, enables the write-ahead log and applies the schema migrations it lacks. Called on first use;
-    /// call it at startup to fail early. Concurrent calls migrate once; after a failure a later call tries again.
+    /// Opens the database (creating it when <see cref="SqlitePostbackStoreOptions.CreateIfMissing"/> allows), enables the
+    /// write-ahead log and applies the schema migrations it lacks. Called on first use; call it at startup to fail early.
+    /// Concurrent calls migrate once; after a failure a later call tries again.
     /// </summary>
     /// <param name="cancellationToken">Cancels waiting for a concurrent initialization.</param>
     /// <returns>A task that completes when the store is ready.</returns>
     /// <exception cref="PostbackStoreUnavailableException">The database cannot be opened or written.</exception>
-    /// <exception cref="InvalidOperationException">The database was created by a newer version of this package.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The database was created by a newer version of this package, or there is none and
+    /// <see cref="SqlitePostbackStoreOptions.CreateIfMissing"/> is off.
+    /// </exception>
     /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
     public Task InitializeAsync(CancellationToken cancellationToken = default) =>
         _initialized ? Task.CompletedTask : InitializeCoreAsync(cancellationToken);
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Checks that the store can serve requests: the database can be read, the writer runs, the file at the path is the
+    /// one the store opened, and writes succeed. The check fails while a transaction of the writer failed (a full disk, a
+    /// lock held by another process) less than five seconds ago, whatever committed since: a disk with room for some small
+    /// transactions and not for others fails postbacks too. When the last transaction failed longer ago, or the file at the
+    /// path looks changed, the check asks the writer to commit a probe the size of a few postbacks (a 64 KiB row written
+    /// and deleted in one transaction: nothing stays) and fails unless it commits, so the check recovers without traffic.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the operation (not a probe already queued).</param>
+    /// <returns>A task that completes when the store answered.</returns>
+    /// <exception cref="PostbackStoreUnavailableException">The store cannot read or cannot write; the message says why.</exception>
     public override async ValueTask CheckHealthAsync(CancellationToken cancellationToken)
     {
         await ReadAsync(static (connection, _) => ExecuteScalar(connection, "SELECT count(*) FROM sqlite_schema"), cancellationToken).ConfigureAwait(false);
         if (_writer is { IsCompleted: true } && !_disposing)
         {
             throw new PostbackStoreUnavailableException("The SQLite postback store's writer has stopped.") { RetryAfter = RetryAfter };
+        }
+
+        // Reads say nothing of writes. A failed transaction is the best evidence while it is fresh; after that, or when the
+        // file looks changed, a probe decides: small enough to be cheap, large enough that a disk with room for a page or
+        // two in the write-ahead log is not taken for a working one.
+        if (_lastWriteFailure is { } failure && _timeProvider.GetElapsedTime(Interlocked.Read(ref _lastWriteFailedAt)) < FreshWriteFailure)
+        {
+            throw new PostbackStoreUnavailableException(failure) { RetryAfter = RetryAfter };
+        }
+
+        if (_writesFailing || _fileIdentity?.IsInPlace(withCompanions: false, out _) == false)
+        {
+            await WriteAsync(static session => session.Command(HealthProbeSql).ExecuteNonQuery(), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -154,11 +212,10 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
                 CloseWriteConnection();
             }
 
-            using (var pooled = new SqliteConnection(_readConnectionString))
-            {
-                SqliteConnection.ClearPool(pooled);
-            }
+            ClearReadPool();
 
+            // Last: closing it earlier would release SQLite's locks on the file (see SqliteFileIdentity).
+            _fileIdentity?.Dispose();
             _disposed = true;
             if (_initialized)
             {
@@ -189,11 +246,17 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
             }
 
             ObjectDisposedException.ThrowIf(_disposing, this);
+            if (!_options.CreateIfMissing && !File.Exists(_dataSource))
+            {
+                throw new InvalidOperationException(MissingDatabaseMessage("does not exist"));
+            }
+
             SqliteConnection? connection = null;
             try
             {
-                connection = OpenWriteConnection(enableWal: true);
+                connection = OpenWriteConnection(enableWal: true, create: _options.CreateIfMissing);
                 Migrate(connection);
+                _fileIdentity = SqliteFileIdentity.Open(_dataSource);
             }
             catch (SqliteException ex)
             {
@@ -220,9 +283,9 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
         }
     }
 
-    private SqliteConnection OpenWriteConnection(bool enableWal)
+    private SqliteConnection OpenWriteConnection(bool enableWal, bool create = false)
     {
-        var connection = new SqliteConnection(_writeConnectionString);
+        var connection = new SqliteConnection(create ? _createConnectionString : _writeConnectionString);
         try
         {
             connection.Open();
@@ -271,6 +334,17 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
                 $"The SQLite postback store '{_dataSource}' is at schema version {version}, newer than this version of Chatterfy.Postbacks.Sqlite knows ({SqliteSchema.LatestVersion}). Upgrade the package.");
         }
 
+        if (version == 0)
+        {
+            // An empty file (just created, or empty when found) gets the whole schema: a new database.
+            if (!_options.CreateIfMissing)
+            {
+                throw new InvalidOperationException(MissingDatabaseMessage("holds no postback store schema"));
+            }
+
+            Log.DatabaseCreated(_logger, _dataSource);
+        }
+
         foreach (var migration in SqliteSchema.Migrations)
         {
             if (migration.Version <= version)
@@ -285,6 +359,15 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
 
         transaction.Commit();
         Log.SchemaUpToDate(_logger, _dataSource, SqliteSchema.LatestVersion);
+    }
+
+    private string MissingDatabaseMessage(string what) =>
+        $"The SQLite postback store's database '{_dataSource}' {what}, and Postbacks:Sqlite:CreateIfMissing is false. Put the database back at that path, or set CreateIfMissing to true to start with a new, empty one.";
+
+    private void ClearReadPool()
+    {
+        using var pooled = new SqliteConnection(_readConnectionString);
+        SqliteConnection.ClearPool(pooled);
     }
 
     private void Checkpoint(SqliteConnection connection)
@@ -308,6 +391,7 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
         cancellationToken.ThrowIfCancellationRequested();
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfFileLost();
         try
         {
             using var connection = new SqliteConnection(_readConnectionString);
@@ -316,7 +400,11 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
         }
         catch (SqliteException ex)
         {
-            Log.ReadFailed(_logger, _dataSource, ex);
+            if (_readFailures.ShouldLog(out var failures))
+            {
+                Log.ReadFailed(_logger, _dataSource, failures, ex);
+            }
+
             throw new PostbackStoreUnavailableException($"The SQLite postback store could not be read: {ex.Message}", ex) { RetryAfter = RetryAfter };
         }
     }
@@ -329,6 +417,7 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
     {
         cancellationToken.ThrowIfCancellationRequested();
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        ThrowIfFileLost();
         var item = new WriteItem<T>(work);
         if (!_queue.Writer.TryWrite(item))
         {
@@ -368,6 +457,14 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
             // The write goes on; observe its outcome so a failure nobody waits for is not reported as unobserved.
             _ = item.Task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             throw;
+        }
+    }
+
+    private void ThrowIfFileLost()
+    {
+        if (_fileLost is { } lost)
+        {
+            throw new PostbackStoreUnavailableException(lost) { RetryAfter = RetryAfter };
         }
     }
 

@@ -12,8 +12,9 @@ public sealed class SqlitePostbackStoreOptions
 
     /// <summary>
     /// Gets or sets the path of the database file, e.g. <c>postbacks.db</c> or <c>/var/lib/myapp/postbacks.db</c>. A
-    /// relative path is resolved against the process's current directory. The file and its <c>-wal</c> and <c>-shm</c>
-    /// companions are created when missing; the directory must exist and be writable.
+    /// relative path is resolved against the process's current directory. The file is created when missing (see
+    /// <see cref="CreateIfMissing"/>), its <c>-wal</c> and <c>-shm</c> companions whenever needed; the directory must exist and
+    /// be writable.
     /// </summary>
     /// <value>Required; no default. An in-memory database (<c>:memory:</c>) is refused: it is not durable.</value>
     public string? DataSource { get; set; }
@@ -44,9 +45,20 @@ public sealed class SqlitePostbackStoreOptions
     /// <value>Defaults to 5 seconds. From zero to 10 minutes.</value>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Gets or sets whether the store creates a new, empty database when there is none at <see cref="DataSource"/> as it
+    /// opens. A new database is logged as a warning with its path. In production set it to <see langword="false"/> once the
+    /// database exists: a database that went missing (a lost volume, a wrong path) then stops the start with a message
+    /// naming the file, instead of a new, empty one answering 404 to every postback URL while the networks' retries leave
+    /// no trace.
+    /// </summary>
+    /// <value>Defaults to <see langword="true"/>.</value>
+    public bool CreateIfMissing { get; set; } = true;
+
     internal SqlitePostbackStoreOptions Clone() => new()
     {
         DataSource = DataSource,
+        CreateIfMissing = CreateIfMissing,
         Synchronous = Synchronous,
         WriteQueueCapacity = WriteQueueCapacity,
         MaxBatchSize = MaxBatchSize,

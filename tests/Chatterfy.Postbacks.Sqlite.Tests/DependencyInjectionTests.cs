@@ -66,6 +66,7 @@ public sealed class DependencyInjectionTests : IDisposable
             ["Postbacks:Sqlite:WriteQueueCapacity"] = "500",
             ["Postbacks:Sqlite:MaxBatchSize"] = "32",
             ["Postbacks:Sqlite:BusyTimeout"] = "00:00:10",
+            ["Postbacks:Sqlite:CreateIfMissing"] = "false",
         }).Build();
         var services = new ServiceCollection();
 
@@ -78,6 +79,7 @@ public sealed class DependencyInjectionTests : IDisposable
         options.WriteQueueCapacity.Should().Be(500);
         options.MaxBatchSize.Should().Be(32);
         options.BusyTimeout.Should().Be(TimeSpan.FromSeconds(10));
+        options.CreateIfMissing.Should().BeFalse();
     }
 
     [Fact]
@@ -90,6 +92,7 @@ public sealed class DependencyInjectionTests : IDisposable
         options.WriteQueueCapacity.Should().Be(10_000);
         options.MaxBatchSize.Should().Be(256);
         options.BusyTimeout.Should().Be(TimeSpan.FromSeconds(5));
+        options.CreateIfMissing.Should().BeTrue();
     }
 
     [Theory]

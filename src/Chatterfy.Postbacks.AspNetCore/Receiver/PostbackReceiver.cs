@@ -19,6 +19,8 @@ internal sealed class PostbackReceiver(PostbackTelemetry telemetry, ILogger logg
 {
     public const string EventRouteValue = "event";
 
+    private readonly StoreOutageLog _outageLog = new(logger, "postback receiver");
+
     // The SDK's singletons, taken from the root provider on first use (not when mapping, so that a misconfigured store
     // still fails when the host starts, as before). Taking them as handler parameters would resolve them from
     // HttpContext.RequestServices, which creates and disposes a service scope for every postback.
@@ -71,7 +73,7 @@ internal sealed class PostbackReceiver(PostbackTelemetry telemetry, ILogger logg
         catch (PostbackStoreUnavailableException ex)
         {
             var problem = Problems.StoreUnavailable(context, ex, out var retryAfterSeconds);
-            Log.StoreUnavailable(logger, postback.Path, retryAfterSeconds, ex);
+            _outageLog.Refused(ex, retryAfterSeconds, services);
             telemetry.Record(
                 PostbackTelemetry.OutcomeUnavailable,
                 PostbackTelemetry.NetworkUnknown,

@@ -28,6 +28,8 @@ internal sealed class ClickRedirect(ILogger logger)
     private const string FbcCookie = "_fbc";
     private const string FbpCookie = "_fbp";
 
+    private readonly StoreOutageLog _outageLog = new(logger, "click redirect");
+
     public async Task<IResult> HandleAsync(string campaignId, HttpContext context, CampaignService campaigns, ClickService clicks)
     {
         var response = context.Response;
@@ -67,7 +69,7 @@ internal sealed class ClickRedirect(ILogger logger)
         catch (PostbackStoreUnavailableException ex)
         {
             var problem = Problems.StoreUnavailable(context, ex, out var retryAfterSeconds);
-            Log.StoreUnavailable(logger, context.Request.Path.Value ?? "", retryAfterSeconds, ex);
+            _outageLog.Refused(ex, retryAfterSeconds, context.RequestServices);
             return problem;
         }
     }

@@ -28,6 +28,7 @@ internal static class TrackerApiEndpoints
 
     public static void Map(RouteGroupBuilder group, ILogger logger, bool withForwardingRules)
     {
+        var outageLog = new StoreOutageLog(logger, "tracker API");
         group.AddEndpointFilter(async (context, next) =>
         {
             try
@@ -37,7 +38,7 @@ internal static class TrackerApiEndpoints
             catch (PostbackStoreUnavailableException ex)
             {
                 var problem = Problems.StoreUnavailable(context.HttpContext, ex, out var retryAfterSeconds);
-                Log.StoreUnavailable(logger, context.HttpContext.Request.Path.Value ?? "", retryAfterSeconds, ex);
+                outageLog.Refused(ex, retryAfterSeconds, context.HttpContext.RequestServices);
                 return problem;
             }
         });

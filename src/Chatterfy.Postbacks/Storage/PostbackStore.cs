@@ -402,8 +402,11 @@ public abstract class PostbackStore
     public abstract ValueTask<OutboxMessage?> RetryOutboxMessageAsync(string messageId, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Checks that the store can serve requests (for health checks). Throws <see cref="PostbackStoreUnavailableException"/>
-    /// when it cannot.
+    /// Checks that the store can serve requests (for health checks): that it can be read, and that writes succeed. Reads
+    /// alone are not enough: a store that reads but cannot write (a full disk, a lock held elsewhere, a read-only server)
+    /// answers every postback 503. A store that knows its writes are failing throws too, and may commit a small probe
+    /// write to find out whether they work again. Throws <see cref="PostbackStoreUnavailableException"/>, saying why, when
+    /// the store cannot serve requests. The default does nothing (a store in memory is always available).
     /// </summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when the store answered.</returns>

@@ -16,6 +16,7 @@ internal sealed class SampleHost : IAsyncDisposable
     public const string ApiKey = "reliability-tracker-key";
 
     private const int OutputLines = 200;
+    private const int CriticalLinesKept = 100;
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan ExitDeadline = TimeSpan.FromSeconds(15);
 
@@ -24,7 +25,9 @@ internal sealed class SampleHost : IAsyncDisposable
 
     private readonly Dictionary<string, string> _environment;
     private readonly Queue<string> _output = new();
+    private readonly List<string> _critical = [];
     private readonly Lock _outputLock = new();
+    private long _outputBytes;
     private Process? _process;
 
     private SampleHost(string name, IReadOnlyDictionary<string, string> environment)
@@ -236,6 +239,18 @@ internal sealed class SampleHost : IAsyncDisposable
         }
     }
 
+    /// <summary>Gets how many bytes (UTF-16 characters and line ends) the processes wrote to stdout and stderr in all.</summary>
+    public long OutputBytes => Interlocked.Read(ref _outputBytes);
+
+    /// <summary>The console logger's header lines of critical entries (<c>crit: Category[EventId]</c>), the first 100.</summary>
+    public IReadOnlyList<string> CriticalLines()
+    {
+        lock (_outputLock)
+        {
+            return [.. _critical];
+        }
+    }
+
     public ValueTask DisposeAsync()
     {
         Kill();
@@ -307,8 +322,14 @@ internal sealed class SampleHost : IAsyncDisposable
             return;
         }
 
+        Interlocked.Add(ref _outputBytes, line.Length + 1);
         lock (_outputLock)
         {
+            if (line.StartsWith("crit:", StringComparison.Ordinal) && _critical.Count < CriticalLinesKept)
+            {
+                _critical.Add(line);
+            }
+
             _output.Enqueue(line);
             while (_output.Count > OutputLines)
             {
