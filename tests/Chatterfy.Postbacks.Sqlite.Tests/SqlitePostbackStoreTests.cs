@@ -301,7 +301,7 @@ public sealed class SqlitePostbackStoreTests : IDisposable
         await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => store.InitializeAsync())));
         await store.ListSetsAsync(None);
 
-        logger.Collector.GetSnapshot().Count(r => r.Id.Id == 3001).Should().Be(SqliteSchema.LatestVersion, "each migration is applied once");
+        logger.Collector.GetSnapshot().Count(r => r.Id.Id == 4001).Should().Be(SqliteSchema.LatestVersion, "each migration is applied once");
     }
 
     [Fact]
@@ -313,7 +313,7 @@ public sealed class SqlitePostbackStoreTests : IDisposable
         await first.DisposeAsync();
 
         _database.Scalar("PRAGMA user_version").Should().Be(2L);
-        var applied = firstLogger.Collector.GetSnapshot().Where(r => r.Id.Id == 3001).ToList();
+        var applied = firstLogger.Collector.GetSnapshot().Where(r => r.Id.Id == 4001).ToList();
         applied.Should().HaveCount(2).And.OnlyContain(r => r.Level == LogLevel.Information);
         _database.Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table'").Should().Be(9L);
 
@@ -321,7 +321,7 @@ public sealed class SqlitePostbackStoreTests : IDisposable
         var second = _database.CreateStore(logger: secondLogger);
         await second.InitializeAsync();
 
-        secondLogger.Collector.GetSnapshot().Should().NotContain(r => r.Id.Id == 3001);
+        secondLogger.Collector.GetSnapshot().Should().NotContain(r => r.Id.Id == 4001);
         _database.Scalar("PRAGMA user_version").Should().Be(2L);
     }
 
@@ -367,7 +367,7 @@ public sealed class SqlitePostbackStoreTests : IDisposable
         await store.AppendLogAsync(StoreTestData.LogEntry(), None);
         await store.DisposeAsync(); // the writer logs after answering; disposal waits for it
 
-        var committed = logger.Collector.GetSnapshot().Where(r => r.Id.Id == 3004).Should().ContainSingle().Subject;
+        var committed = logger.Collector.GetSnapshot().Where(r => r.Id.Id == 4004).Should().ContainSingle().Subject;
         committed.Level.Should().Be(LogLevel.Debug);
         committed.StructuredState!.Should().Contain(s => s.Key == "Count" && s.Value == "1");
     }

@@ -58,9 +58,9 @@ internal sealed partial class PostbackLogRetentionService(
         }
     }
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Purged {Count} postback log entries older than {Retention}")]
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Purged {Count} postback log entries older than {Retention}")]
     private static partial void LogPurged(ILogger logger, int count, TimeSpan retention);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Postback log retention could not reach the store; it will try again")]
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Postback log retention could not reach the store; it will try again")]
     private static partial void LogPurgeFailed(ILogger logger, Exception exception);
 }

@@ -130,13 +130,13 @@ public sealed partial class OutboxDispatcher
     private string[] HeldUnder(string leaseId) =>
         [.. _held.Where(h => string.Equals(h.Value, leaseId, StringComparison.Ordinal)).Select(h => h.Key)];
 
-    [LoggerMessage(EventId = 4108, Level = LogLevel.Warning, Message = "The lease of {Count} outbox message(s) could not be renewed; it is tried again a third of Dispatcher:LeaseDuration later. Should the lease end first, another dispatcher may send them again")]
+    [LoggerMessage(EventId = 2208, Level = LogLevel.Warning, Message = "The lease of {Count} outbox message(s) could not be renewed; it is tried again a third of Dispatcher:LeaseDuration later. Should the lease end first, another dispatcher may send them again")]
     private static partial void LogRenewalFailed(ILogger logger, Exception exception, int count);
 
-    [LoggerMessage(EventId = 4109, Level = LogLevel.Warning, Message = "The lease of {Count} outbox message(s) could not be given back; they are sent again when it ends")]
+    [LoggerMessage(EventId = 2209, Level = LogLevel.Warning, Message = "The lease of {Count} outbox message(s) could not be given back; they are sent again when it ends")]
     private static partial void LogReleaseFailed(ILogger logger, Exception exception, int count);
 
-    [LoggerMessage(EventId = 4110, Level = LogLevel.Information, Message = "Retrying outbox message {MessageId} cleared lease {LeaseId} (to end at {LeaseExpiresAt}), which no send renews")]
+    [LoggerMessage(EventId = 2210, Level = LogLevel.Information, Message = "Retrying outbox message {MessageId} cleared lease {LeaseId} (to end at {LeaseExpiresAt}), which no send renews")]
     private static partial void LogRetryClearedLease(ILogger logger, string messageId, string leaseId, DateTimeOffset leaseExpiresAt);
 
     /// <summary>

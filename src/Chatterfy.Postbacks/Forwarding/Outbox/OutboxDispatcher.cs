@@ -477,25 +477,25 @@ public sealed partial class OutboxDispatcher
         }
     }
 
-    [LoggerMessage(EventId = 4101, Level = LogLevel.Debug, Message = "Delivered {Count} message(s) to {DestinationId} in {DurationMs} ms")]
+    [LoggerMessage(EventId = 2201, Level = LogLevel.Debug, Message = "Delivered {Count} message(s) to {DestinationId} in {DurationMs} ms")]
     private static partial void LogDelivered(ILogger logger, int count, string destinationId, double durationMs);
 
-    [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "{Count} message(s) to {DestinationId} failed transiently ({ErrorCode}, HTTP {HttpStatus}); next attempt at {NextAttemptAt} (first message {MessageId})")]
+    [LoggerMessage(EventId = 2202, Level = LogLevel.Information, Message = "{Count} message(s) to {DestinationId} failed transiently ({ErrorCode}, HTTP {HttpStatus}); next attempt at {NextAttemptAt} (first message {MessageId})")]
     private static partial void LogWillRetry(ILogger logger, int count, string destinationId, string? errorCode, int? httpStatus, DateTimeOffset? nextAttemptAt, string messageId);
 
-    [LoggerMessage(EventId = 4103, Level = LogLevel.Warning, Message = "{Count} message(s) to {DestinationId} dead-lettered: {ErrorCode} (destination code {Code}, subcode {Subcode}, trace {TraceId}); first message {MessageId} of rule {RuleId}: {Reason}")]
+    [LoggerMessage(EventId = 2203, Level = LogLevel.Warning, Message = "{Count} message(s) to {DestinationId} dead-lettered: {ErrorCode} (destination code {Code}, subcode {Subcode}, trace {TraceId}); first message {MessageId} of rule {RuleId}: {Reason}")]
     private static partial void LogDeadLettered(ILogger logger, int count, string destinationId, string? errorCode, string? code, string? subcode, string? traceId, string messageId, string ruleId, string? reason);
 
-    [LoggerMessage(EventId = 4104, Level = LogLevel.Error, Message = "Destination {DestinationId} threw while sending {Count} message(s); they will be retried")]
+    [LoggerMessage(EventId = 2204, Level = LogLevel.Error, Message = "Destination {DestinationId} threw while sending {Count} message(s); they will be retried")]
     private static partial void LogDestinationThrew(ILogger logger, Exception exception, string destinationId, int count);
 
-    [LoggerMessage(EventId = 4105, Level = LogLevel.Warning, Message = "The outcomes of {Count} message(s) to {DestinationId} could not be recorded: the store is unavailable. They will be sent again when their lease ends")]
+    [LoggerMessage(EventId = 2205, Level = LogLevel.Warning, Message = "The outcomes of {Count} message(s) to {DestinationId} could not be recorded: the store is unavailable. They will be sent again when their lease ends")]
     private static partial void LogCompletionFailed(ILogger logger, Exception exception, int count, string destinationId);
 
-    [LoggerMessage(EventId = 4106, Level = LogLevel.Warning, Message = "{Count} message(s) to {DestinationId} had lost their lease before their outcome was recorded (the pass outlived the lease); another pass owns them")]
+    [LoggerMessage(EventId = 2206, Level = LogLevel.Warning, Message = "{Count} message(s) to {DestinationId} had lost their lease before their outcome was recorded (the pass outlived the lease); another pass owns them")]
     private static partial void LogLeaseLost(ILogger logger, int count, string destinationId);
 
-    [LoggerMessage(EventId = 4107, Level = LogLevel.Warning, Message = "{Count} leased message(s) to {DestinationId} were not sent: their lease could not be renewed and has ended, so another dispatcher may hold them. Whichever dispatcher leases them next sends them")]
+    [LoggerMessage(EventId = 2207, Level = LogLevel.Warning, Message = "{Count} leased message(s) to {DestinationId} were not sent: their lease could not be renewed and has ended, so another dispatcher may hold them. Whichever dispatcher leases them next sends them")]
     private static partial void LogLeaseLapsed(ILogger logger, int count, string destinationId);
 
     /// <summary>The messages of one destination and batch key: they may share a call, and have one call in flight at a time.</summary>

@@ -42,19 +42,19 @@ internal sealed partial class OutboxDispatcherService(
         await run.ExecuteAsync().ConfigureAwait(false);
     }
 
-    [LoggerMessage(EventId = 4111, Level = LogLevel.Information, Message = "The outbox dispatcher is disabled (Postbacks:Forwarding:Dispatcher:Enabled); outbox messages are sent only by DispatchOnceAsync")]
+    [LoggerMessage(EventId = 2211, Level = LogLevel.Information, Message = "The outbox dispatcher is disabled (Postbacks:Forwarding:Dispatcher:Enabled); outbox messages are sent only by DispatchOnceAsync")]
     private static partial void LogDisabled(ILogger logger);
 
-    [LoggerMessage(EventId = 4112, Level = LogLevel.Warning, Message = "The outbox dispatcher could not reach the store; it will try again after the poll interval")]
+    [LoggerMessage(EventId = 2212, Level = LogLevel.Warning, Message = "The outbox dispatcher could not reach the store; it will try again after the poll interval")]
     private static partial void LogStoreUnavailable(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 4113, Level = LogLevel.Error, Message = "An outbox dispatch pass failed; the dispatcher will try again after the poll interval")]
+    [LoggerMessage(EventId = 2213, Level = LogLevel.Error, Message = "An outbox dispatch pass failed; the dispatcher will try again after the poll interval")]
     private static partial void LogPassFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 4114, Level = LogLevel.Warning, Message = "{Count} message(s) to {DestinationId} were not sent: the store could not be reached to read them. They are given back, or sent again when their lease ends")]
+    [LoggerMessage(EventId = 2214, Level = LogLevel.Warning, Message = "{Count} message(s) to {DestinationId} were not sent: the store could not be reached to read them. They are given back, or sent again when their lease ends")]
     private static partial void LogBatchStoreUnavailable(ILogger logger, Exception exception, int count, string destinationId);
 
-    [LoggerMessage(EventId = 4115, Level = LogLevel.Error, Message = "Sending {Count} message(s) to {DestinationId} failed; they are given back, or sent again when their lease ends")]
+    [LoggerMessage(EventId = 2215, Level = LogLevel.Error, Message = "Sending {Count} message(s) to {DestinationId} failed; they are given back, or sent again when their lease ends")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, int count, string destinationId);
 
     /// <summary>One run of the hosted dispatcher, from start to stop: its lease, its groups and its calls in flight.</summary>

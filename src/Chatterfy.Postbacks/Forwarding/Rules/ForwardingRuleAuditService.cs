@@ -33,9 +33,9 @@ internal sealed partial class ForwardingRuleAuditService(ForwardingRuleCache rul
         }
     }
 
-    [LoggerMessage(EventId = 3104, Level = LogLevel.Debug, Message = "The stored forwarding rules were not checked against the outbound policy at startup: {Reason}")]
+    [LoggerMessage(EventId = 2107, Level = LogLevel.Debug, Message = "The stored forwarding rules were not checked against the outbound policy at startup: {Reason}")]
     private static partial void LogStoreUnavailable(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 3105, Level = LogLevel.Error, Message = "Checking the stored forwarding rules against the outbound policy at startup failed")]
+    [LoggerMessage(EventId = 2108, Level = LogLevel.Error, Message = "Checking the stored forwarding rules against the outbound policy at startup failed")]
     private static partial void LogFailed(ILogger logger, Exception exception);
 }

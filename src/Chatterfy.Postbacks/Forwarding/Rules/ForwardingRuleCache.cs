@@ -196,16 +196,16 @@ internal sealed partial class ForwardingRuleCache(
         }
     }
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Forwarding rule {RuleId} names destination '{DestinationId}', which is not registered; it forwards nothing until the destination is added")]
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Forwarding rule {RuleId} names destination '{DestinationId}', which is not registered; it forwards nothing until the destination is added")]
     private static partial void LogUnknownDestination(ILogger logger, string ruleId, string destinationId);
 
-    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Forwarding rule {RuleId} for destination '{DestinationId}' has settings the destination refuses, so it forwards nothing: {Reason}")]
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Forwarding rule {RuleId} for destination '{DestinationId}' has settings the destination refuses, so it forwards nothing: {Reason}")]
     private static partial void LogInvalidSettings(ILogger logger, string ruleId, string destinationId, string reason);
 
-    [LoggerMessage(EventId = 3106, Level = LogLevel.Warning, Message = "{Count} stored forwarding rule(s) call a destination the outbound policy refuses (scheme, port or address), so their messages are dead-lettered (address_forbidden or url_forbidden) when sent; fix or re-create them, or change the forwarding options: {RuleIds}")]
+    [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "{Count} stored forwarding rule(s) call a destination the outbound policy refuses (scheme, port or address), so their messages are dead-lettered (address_forbidden or url_forbidden) when sent; fix or re-create them, or change the forwarding options: {RuleIds}")]
     private static partial void LogRefusedRules(ILogger logger, int count, string ruleIds);
 
-    [LoggerMessage(EventId = 3103, Level = LogLevel.Error, Message = "Forwarding rule {RuleId} for destination '{DestinationId}' has a protected secret that this host's Data Protection key ring cannot unprotect (keys lost, or another application's); its messages are dead-lettered as secret_unreadable until the key ring is restored or the rule re-created")]
+    [LoggerMessage(EventId = 2104, Level = LogLevel.Error, Message = "Forwarding rule {RuleId} for destination '{DestinationId}' has a protected secret that this host's Data Protection key ring cannot unprotect (keys lost, or another application's); its messages are dead-lettered as secret_unreadable until the key ring is restored or the rule re-created")]
     private static partial void LogSecretUnreadable(ILogger logger, string ruleId, string destinationId);
 
     /// <summary>

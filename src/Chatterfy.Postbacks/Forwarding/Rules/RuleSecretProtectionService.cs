@@ -52,9 +52,9 @@ internal sealed partial class RuleSecretProtectionService(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(EventId = 3104, Level = LogLevel.Information, Message = "Protected the plain secrets of {Count} forwarding rule(s) in place with Data Protection (Postbacks:Forwarding:ProtectSecrets)")]
+    [LoggerMessage(EventId = 2105, Level = LogLevel.Information, Message = "Protected the plain secrets of {Count} forwarding rule(s) in place with Data Protection (Postbacks:Forwarding:ProtectSecrets)")]
     private static partial void LogProtected(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 3105, Level = LogLevel.Warning, Message = "The store is unavailable, so the plain secrets of forwarding rules were not all protected at start-up ({Count} were); the rest stay as stored until the next start")]
+    [LoggerMessage(EventId = 2106, Level = LogLevel.Warning, Message = "The store is unavailable, so the plain secrets of forwarding rules were not all protected at start-up ({Count} were); the rest stay as stored until the next start")]
     private static partial void LogStoreUnavailable(ILogger logger, Exception exception, int count);
 }
