@@ -22,6 +22,9 @@ internal sealed class UnavailableStore : PostbackStore
 
     public TimeSpan? RetryAfter { get; set; }
 
+    /// <summary>Released once per call to <see cref="LeaseOutboxMessagesAsync"/>, so a test can follow a dispatcher's polls.</summary>
+    public SemaphoreSlim LeaseCalls { get; } = new(0);
+
     public override ValueTask AddSetAsync(PostbackSet postbackSet, CancellationToken cancellationToken) { Guard(); return _inner.AddSetAsync(postbackSet, cancellationToken); }
 
     public override ValueTask<PostbackSet?> GetSetAsync(string setId, CancellationToken cancellationToken) { Guard(); return _inner.GetSetAsync(setId, cancellationToken); }
@@ -60,7 +63,12 @@ internal sealed class UnavailableStore : PostbackStore
 
     public override ValueTask<bool> DeleteCampaignAsync(string campaignId, CancellationToken cancellationToken) { Guard(); return _inner.DeleteCampaignAsync(campaignId, cancellationToken); }
 
-    public override ValueTask<IReadOnlyList<OutboxMessage>> LeaseOutboxMessagesAsync(OutboxLeaseRequest request, CancellationToken cancellationToken) { Guard(); return _inner.LeaseOutboxMessagesAsync(request, cancellationToken); }
+    public override ValueTask<IReadOnlyList<OutboxMessage>> LeaseOutboxMessagesAsync(OutboxLeaseRequest request, CancellationToken cancellationToken)
+    {
+        LeaseCalls.Release();
+        Guard();
+        return _inner.LeaseOutboxMessagesAsync(request, cancellationToken);
+    }
 
     public override ValueTask<int> CompleteOutboxAttemptsAsync(IReadOnlyList<OutboxCompletion> completions, CancellationToken cancellationToken) { Guard(); return _inner.CompleteOutboxAttemptsAsync(completions, cancellationToken); }
 

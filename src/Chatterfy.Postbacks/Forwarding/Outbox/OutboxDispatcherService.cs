@@ -1,3 +1,4 @@
+using Chatterfy.Postbacks.Diagnostics;
 using Chatterfy.Postbacks.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -45,8 +46,8 @@ internal sealed partial class OutboxDispatcherService(
     [LoggerMessage(EventId = 2211, Level = LogLevel.Information, Message = "The outbox dispatcher is disabled (Postbacks:Forwarding:Dispatcher:Enabled); outbox messages are sent only by DispatchOnceAsync")]
     private static partial void LogDisabled(ILogger logger);
 
-    [LoggerMessage(EventId = 2212, Level = LogLevel.Warning, Message = "The outbox dispatcher could not reach the store; it will try again after the poll interval")]
-    private static partial void LogStoreUnavailable(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 2212, Level = LogLevel.Warning, Message = "The outbox dispatcher could not reach the store ({Failures} failed attempt(s) since the last report): {Reason}. It tries again every poll interval")]
+    private static partial void LogStoreUnavailable(ILogger logger, long failures, string reason);
 
     [LoggerMessage(EventId = 2213, Level = LogLevel.Error, Message = "An outbox dispatch pass failed; the dispatcher will try again after the poll interval")]
     private static partial void LogPassFailed(ILogger logger, Exception exception);
@@ -57,6 +58,9 @@ internal sealed partial class OutboxDispatcherService(
     [LoggerMessage(EventId = 2215, Level = LogLevel.Error, Message = "Sending {Count} message(s) to {DestinationId} failed; they are given back, or sent again when their lease ends")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, int count, string destinationId);
 
+    [LoggerMessage(EventId = 2216, Level = LogLevel.Information, Message = "The outbox dispatcher reaches the store again after {Failures} failed attempt(s)")]
+    private static partial void LogStoreBack(ILogger logger, long failures);
+
     /// <summary>One run of the hosted dispatcher, from start to stop: its lease, its groups and its calls in flight.</summary>
     private sealed class Run(OutboxDispatcherService service, string leaseId, CancellationToken stopping)
     {
@@ -64,6 +68,9 @@ internal sealed partial class OutboxDispatcherService(
         private readonly Dictionary<OutboxDispatcher.GroupKey, Group> _groups = [];
         private readonly Queue<Group> _ready = new();
         private readonly List<Task> _calls = [];
+
+        // The store is asked every poll interval: an outage is logged once per interval with a count, and its end once.
+        private readonly LogThrottle _storeOutage = new(service._timeProvider);
 
         public async Task ExecuteAsync()
         {
@@ -98,6 +105,11 @@ internal sealed partial class OutboxDispatcherService(
                         // Every group this run has is busy: their messages stay in the store until their call ends.
                         var busy = await dispatcher.RulesOfAsync(_groups.Keys).ConfigureAwait(false);
                         var leased = await dispatcher.LeaseAsync(leaseId, settings.BatchSize, busy, stopping).ConfigureAwait(false);
+                        if (_storeOutage.TryEnd(out var failures))
+                        {
+                            LogStoreBack(service._logger, failures);
+                        }
+
                         if (leased.Count > 0)
                         {
                             await EnqueueAsync(leased).ConfigureAwait(false);
@@ -111,7 +123,11 @@ internal sealed partial class OutboxDispatcherService(
                     }
                     catch (PostbackStoreUnavailableException exception)
                     {
-                        LogStoreUnavailable(service._logger, exception);
+                        if (_storeOutage.ShouldLog(out var failures))
+                        {
+                            LogStoreUnavailable(service._logger, failures, exception.Message);
+                        }
+
                         failed = true;
                     }
                     catch (Exception exception) when (exception is not OutOfMemoryException)
