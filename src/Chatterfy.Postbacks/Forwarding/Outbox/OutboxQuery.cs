@@ -3,6 +3,9 @@ namespace Chatterfy.Postbacks.Forwarding;
 /// <summary>Filters and paging for <see cref="Storage.PostbackStore.ListOutboxMessagesAsync"/>.</summary>
 public sealed record OutboxQuery
 {
+    /// <summary>The largest page: 1,000 messages.</summary>
+    public const int MaxLimit = 1000;
+
     /// <summary>Gets the status to list, or <see langword="null"/> for all.</summary>
     public OutboxMessageStatus? Status { get; init; }
 
