@@ -21,7 +21,7 @@ public sealed class ServiceCollectionTests
 
         services.Count(d => d.ServiceType == typeof(PostbackParser)).Should().Be(1);
         services.Count(d => d.ServiceType == typeof(AffiliateNetwork)).Should().Be(3);
-        services.Count(d => d.ServiceType == typeof(PostbackStore)).Should().Be(1);
+        services.Count(d => d.ServiceType == typeof(PostbackStorage)).Should().Be(1);
     }
 
     [Fact]
