@@ -238,6 +238,39 @@ public sealed class InMemoryPostbackStorageTests
     }
 
     [Fact]
+    public async Task ListLogAndPurge_ThousandsOfEntriesOutOfOrder_MatchTheEntriesSortedNewestFirst()
+    {
+        var store = InMemoryPostbackStorage.Create();
+        var random = new Random(20261127);
+        var entries = new List<PostbackLogEntry>();
+        for (var i = 0; i < 3000; i++)
+        {
+            // Mostly in order, some a little late, a few replays far back, many sharing a second.
+            var seconds = random.Next(10) switch
+            {
+                0 => random.Next(i + 1),
+                1 or 2 => Math.Max(0, i - random.Next(20)),
+                _ => i,
+            };
+            var entry = StoreData.LogEntry("set-a", StoreData.Epoch.AddSeconds(seconds / 3));
+            entries.Add(entry);
+            await store.Ingest.AppendAsync([StoreData.Rejected(entry)], None);
+        }
+
+        var expected = entries.OrderByDescending(e => e.ReceivedAt).ThenByDescending(e => e.Id, StringComparer.Ordinal).Select(e => e.Id).ToList();
+        (await PageThroughAsync(store, 97)).Should().Equal(expected);
+        (await store.Log.GetAsync(expected[1234], None))!.Id.Should().Be(expected[1234]);
+
+        var cutoff = StoreData.Epoch.AddSeconds(400);
+        var purged = await store.Log.PurgeAsync(cutoff, None);
+
+        var kept = entries.Where(e => e.ReceivedAt >= cutoff).ToList();
+        purged.Should().Be(entries.Count - kept.Count);
+        (await PageThroughAsync(store, 1000)).Should().Equal(expected.Where(id => kept.Any(e => e.Id == id)));
+        (await store.Log.GetAsync(entries.First(e => e.ReceivedAt < cutoff).Id, None)).Should().BeNull();
+    }
+
+    [Fact]
     public async Task Append_KeysInAndOutOfRange_IsADuplicateOfTheEarliestStoredInRange()
     {
         var store = InMemoryPostbackStorage.Create();
@@ -367,6 +400,25 @@ public sealed class InMemoryPostbackStorageTests
         count.Should().Be(1);
         (await store.Sets.GetAsync(scoped.Id, None)).Should().BeNull();
         (await store.Sets.GetIncludingDeletedAsync(scoped.Id, None))!.CampaignId.Should().Be("spring");
+    }
+
+    private static async Task<List<string>> PageThroughAsync(PostbackStorage store, int limit)
+    {
+        var ids = new List<string>();
+        string? cursor = null;
+        for (var pages = 0; pages < 1000; pages++)
+        {
+            var page = await store.Log.ListAsync(new PostbackLogQuery { Limit = limit, BeforeId = cursor }, None);
+            ids.AddRange(page.Select(e => e.Id));
+            if (page.Count < limit)
+            {
+                break;
+            }
+
+            cursor = page[^1].Id;
+        }
+
+        return ids;
     }
 
     private static void ShouldBeCompleted(ValueTask task) => task.IsCompletedSuccessfully.Should().BeTrue();

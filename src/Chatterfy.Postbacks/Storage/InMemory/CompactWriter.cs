@@ -6,8 +6,8 @@ using System.Text;
 namespace Chatterfy.Postbacks.Storage.InMemory;
 
 /// <summary>
-/// Writes a record as one byte array: the in-memory store keeps a conversion or a log entry as a single object, not a
-/// graph of strings, dictionaries and addresses. Strings are UTF-8 (UTF-16 for a string that has a lone surrogate, which
+/// Writes a record as bytes, which the in-memory store copies into a <see cref="ByteArena"/>: a conversion or a log entry
+/// is kept as a run of bytes, not a graph of strings, dictionaries and addresses. Strings are UTF-8 (UTF-16 for a string that has a lone surrogate, which
 /// UTF-8 cannot carry), each after its length; <see cref="CompactReader"/> reads the fields back in the same order.
 /// </summary>
 internal ref struct CompactWriter
@@ -116,14 +116,13 @@ internal ref struct CompactWriter
         }
     }
 
-    /// <summary>Returns the written bytes as an array of their exact size and gives the scratch buffer back.</summary>
-    public byte[] ToArrayAndReturn()
+    /// <summary>Hands the written bytes over, in the writer's pooled buffer; the writer is not used after.</summary>
+    public Encoded Detach()
     {
-        var result = _buffer.AsSpan(0, _length).ToArray();
-        ArrayPool<byte>.Shared.Return(_buffer);
+        var encoded = new Encoded(_buffer, _length);
         _buffer = [];
         _length = 0;
-        return result;
+        return encoded;
     }
 
     private void Ensure(int more)

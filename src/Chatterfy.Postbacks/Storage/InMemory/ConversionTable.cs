@@ -5,8 +5,8 @@ using Chatterfy.Postbacks.Ingestion;
 namespace Chatterfy.Postbacks.Storage.InMemory;
 
 /// <summary>
-/// The stored conversions: one fixed-size slot each, in chunks that never move, with the rarely read fields in one byte
-/// array per conversion. The indexes by idempotency key and by click id hold no strings: they map a hash to the newest
+/// The stored conversions: one fixed-size slot each, in chunks that never move, with the rarely read fields encoded in a
+/// <see cref="ByteArena"/>: no object per conversion. The indexes by idempotency key and by click id hold no strings: they map a hash to the newest
 /// slot with it, and each slot links to the previous one with the same hash (the key itself is compared in the byte array).
 /// Not thread-safe: the <see cref="InMemoryDatabase"/>'s lock guards it.
 /// </summary>
@@ -18,6 +18,7 @@ internal sealed class ConversionTable
     private const int None = -1;
 
     private readonly StringPool _pool;
+    private readonly ByteArena _arena = new();
     private readonly Dictionary<CompactId, int> _byId = [];
     private readonly Dictionary<int, int> _newestByKeyHash = [];
     private readonly Dictionary<int, int> _newestByClickHash = [];
@@ -28,8 +29,11 @@ internal sealed class ConversionTable
 
     public bool Contains(CompactId id) => _byId.ContainsKey(id);
 
-    /// <summary>Encodes what the table keeps of a conversion in its byte array; safe to call outside the lock.</summary>
-    public static byte[] Encode(ConversionRecord record)
+    /// <summary>
+    /// Encodes what the table keeps of a conversion beside its slot; safe to call outside the lock. The caller returns the
+    /// buffer once the conversion is added (or not).
+    /// </summary>
+    public static Encoded Encode(ConversionRecord record)
     {
         var conversion = record.Conversion;
         var key = conversion.IdempotencyKey;
@@ -49,7 +53,7 @@ internal sealed class ConversionTable
             writer.WriteString(value);
         }
 
-        return writer.ToArrayAndReturn();
+        return writer.Detach();
     }
 
     /// <summary>
@@ -68,7 +72,7 @@ internal sealed class ConversionTable
         for (; index != None; index = At(index).NextByKey)
         {
             ref var slot = ref At(index);
-            if (!range.Contains(Time(slot.ReceivedAtTicks)) || !new CompactReader(slot.Blob).StringEquals(keyValue))
+            if (!range.Contains(Time(slot.ReceivedAtTicks)) || !new CompactReader(_arena.Read(slot.Bytes)).StringEquals(keyValue))
             {
                 continue;
             }
@@ -82,8 +86,8 @@ internal sealed class ConversionTable
         return best is { } found ? At(found).Id.ToString() : null;
     }
 
-    /// <summary>Adds a conversion whose id is unused, with the byte array <see cref="Encode"/> made of it.</summary>
-    public void Add(ConversionRecord record, CompactId id, byte[] blob)
+    /// <summary>Adds a conversion whose id is unused, with what <see cref="Encode"/> wrote of it.</summary>
+    public void Add(ConversionRecord record, CompactId id, ReadOnlySpan<byte> encoded)
     {
         var conversion = record.Conversion;
         if (_count == _chunks.Length << ChunkShift)
@@ -95,7 +99,7 @@ internal sealed class ConversionTable
         _chunks[index >> ChunkShift] ??= new Slot[ChunkSize];
         ref var slot = ref At(index);
         slot.Id = id;
-        slot.Blob = blob;
+        slot.Bytes = _arena.Write(encoded);
         slot.ReceivedAtTicks = conversion.ReceivedAt.UtcTicks;
         slot.SetId = _pool.Intern(conversion.SetId);
         slot.CampaignId = _pool.Intern(record.CampaignId);
@@ -186,7 +190,7 @@ internal sealed class ConversionTable
         {
             for (; index != None; index = At(index).NextByClick)
             {
-                var reader = new CompactReader(At(index).Blob);
+                var reader = new CompactReader(_arena.Read(At(index).Bytes));
                 reader.ReadString();
                 if (reader.StringEquals(clickId))
                 {
@@ -201,7 +205,7 @@ internal sealed class ConversionTable
     private ConversionRecord Read(int index)
     {
         ref var slot = ref At(index);
-        var reader = new CompactReader(slot.Blob);
+        var reader = new CompactReader(_arena.Read(slot.Bytes));
         var keyValue = reader.ReadString()!;
         var clickId = reader.ReadString()!;
         var window = reader.ReadVarint();
@@ -286,13 +290,13 @@ internal sealed class ConversionTable
     }
 
     /// <summary>
-    /// One conversion: what filters and stats read, in place; the rest in <see cref="Blob"/>. The strings are pooled (a set
-    /// id, campaign or currency is one string however many conversions name it).
+    /// One conversion: what filters and stats read, in place; the rest encoded at <see cref="Bytes"/>. The strings are
+    /// pooled (a set id, campaign or currency is one string however many conversions name it).
     /// </summary>
     private struct Slot
     {
         public CompactId Id;
-        public byte[] Blob;
+        public ByteArena.Address Bytes;
         public long ReceivedAtTicks;
         public decimal Amount;
         public string SetId;

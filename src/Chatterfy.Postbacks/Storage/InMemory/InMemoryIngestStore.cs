@@ -20,11 +20,21 @@ internal sealed class InMemoryIngestStore(InMemoryDatabase db) : IngestStore
         }
 
         var results = new IngestResult[prepared.Length];
-        lock (db.Lock)
+        try
         {
-            for (var i = 0; i < prepared.Length; i++)
+            lock (db.Lock)
             {
-                results[i] = Apply(prepared[i]);
+                for (var i = 0; i < prepared.Length; i++)
+                {
+                    results[i] = Apply(prepared[i]);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var record in prepared)
+            {
+                record.ReturnBuffers();
             }
         }
 
@@ -62,13 +72,13 @@ internal sealed class InMemoryIngestStore(InMemoryDatabase db) : IngestStore
 
         if (record.Conversion is not { } conversion)
         {
-            db.Log.Add(entry, prepared.LogEntryId, prepared.LogEntryBytes, entry.Outcome, entry.ConversionId);
+            db.Log.Add(entry, prepared.LogEntryId, prepared.LogEntryBytes.Bytes, entry.Outcome, entry.ConversionId);
             return IngestResult.Written(null);
         }
 
         if (db.Conversions.FindOriginal(conversion.Conversion.IdempotencyKey.Value, record.DuplicateRange) is { } originalId)
         {
-            db.Log.Add(entry, prepared.LogEntryId, prepared.LogEntryBytes, record.DuplicateOutcome, originalId);
+            db.Log.Add(entry, prepared.LogEntryId, prepared.LogEntryBytes.Bytes, record.DuplicateOutcome, originalId);
             return IngestResult.Duplicate(originalId);
         }
 
@@ -86,13 +96,13 @@ internal sealed class InMemoryIngestStore(InMemoryDatabase db) : IngestStore
             }
         }
 
-        db.Conversions.Add(conversion, prepared.ConversionId, prepared.ConversionBytes!);
+        db.Conversions.Add(conversion, prepared.ConversionId, prepared.ConversionBytes.Bytes);
         foreach (var message in prepared.OutboxMessages)
         {
             db.Outbox.Add(message.Id, message);
         }
 
-        db.Log.Add(entry, prepared.LogEntryId, prepared.LogEntryBytes, entry.Outcome, entry.ConversionId);
+        db.Log.Add(entry, prepared.LogEntryId, prepared.LogEntryBytes.Bytes, entry.Outcome, entry.ConversionId);
         return IngestResult.Written(conversion.Id);
     }
 
@@ -103,12 +113,19 @@ internal sealed class InMemoryIngestStore(InMemoryDatabase db) : IngestStore
 
         public CompactId LogEntryId { get; } = CompactId.From(record.LogEntry.Id);
 
-        public byte[] LogEntryBytes { get; } = LogTable.Encode(record.LogEntry);
-
         public CompactId ConversionId { get; } = record.Conversion is { } conversion ? CompactId.From(conversion.Id) : default;
 
-        public byte[]? ConversionBytes { get; } = record.Conversion is { } conversion ? ConversionTable.Encode(conversion) : null;
-
         public OutboxMessage[] OutboxMessages { get; } = [.. record.OutboxMessages];
+
+        // Encoded last: nothing above can throw once a buffer is rented.
+        public Encoded LogEntryBytes { get; } = LogTable.Encode(record.LogEntry);
+
+        public Encoded ConversionBytes { get; } = record.Conversion is { } conversion ? ConversionTable.Encode(conversion) : default;
+
+        public void ReturnBuffers()
+        {
+            LogEntryBytes.Return();
+            ConversionBytes.Return();
+        }
     }
 }

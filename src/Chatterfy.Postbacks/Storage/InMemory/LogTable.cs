@@ -3,18 +3,24 @@ using Chatterfy.Postbacks.Ingestion;
 namespace Chatterfy.Postbacks.Storage.InMemory;
 
 /// <summary>
-/// The postback log, newest first: one small slot per entry in a sorted set, with the request and the codes in one byte
-/// array. Not thread-safe: the <see cref="InMemoryDatabase"/>'s lock guards it.
+/// The postback log: one small slot per entry in sorted chunks of slots (oldest first by receive time, then id), with the
+/// request and the codes encoded in a <see cref="ByteArena"/>: no object per entry. Entries arrive almost in order, so an
+/// entry is nearly always appended to the last chunk; one that arrives out of order (a replay keeps its original time) is
+/// inserted into its chunk, which is split at that point when full. Purging removes the oldest chunks whole. Not
+/// thread-safe: the <see cref="InMemoryDatabase"/>'s lock guards it.
 /// </summary>
 internal sealed class LogTable(StringPool pool)
 {
-    private readonly SortedSet<Slot> _newestFirst = new(NewestFirst.Instance);
+    private const int ChunkCapacity = 512;
+
+    private readonly List<Chunk> _chunks = [];
     private readonly Dictionary<CompactId, long> _ticksById = [];
+    private readonly ByteArena _arena = new();
 
     public bool Contains(CompactId id) => _ticksById.ContainsKey(id);
 
-    /// <summary>Encodes what the table keeps of an entry in its byte array; safe to call outside the lock.</summary>
-    public static byte[] Encode(PostbackLogEntry entry)
+    /// <summary>Encodes what the table keeps of an entry beside its slot; safe to call outside the lock.</summary>
+    public static Encoded Encode(PostbackLogEntry entry)
     {
         var request = entry.Request;
         var writer = new CompactWriter(512);
@@ -32,11 +38,11 @@ internal sealed class LogTable(StringPool pool)
         writer.WriteString(request.Body);
         writer.WriteString(request.ContentType);
         writer.WriteAddress(request.RemoteAddress);
-        return writer.ToArrayAndReturn();
+        return writer.Detach();
     }
 
     /// <summary>Adds an entry whose id is unused, with the outcome and conversion id it is stored with.</summary>
-    public void Add(PostbackLogEntry entry, CompactId id, byte[] blob, PostbackOutcome outcome, string? conversionId)
+    public void Add(PostbackLogEntry entry, CompactId id, ReadOnlySpan<byte> encoded, PostbackOutcome outcome, string? conversionId)
     {
         var slot = new Slot
         {
@@ -46,40 +52,50 @@ internal sealed class LogTable(StringPool pool)
             Outcome = outcome,
             ConversionId = conversionId is null ? default : CompactId.From(conversionId),
             HasConversionId = conversionId is not null,
-            Blob = blob,
+            Bytes = _arena.Write(encoded),
         };
-        _newestFirst.Add(slot);
+        Insert(slot);
         _ticksById.Add(id, slot.Ticks);
     }
 
     public PostbackLogEntry? Get(CompactId id) =>
-        _ticksById.TryGetValue(id, out var ticks) && _newestFirst.TryGetValue(new Slot { Ticks = ticks, Id = id }, out var slot) ? Read(slot) : null;
+        _ticksById.TryGetValue(id, out var ticks) && Locate(ticks, id) is { } at ? Read(_chunks[at.Chunk].Slots[at.Index]) : null;
 
+    /// <summary>The entries matching the query, newest first.</summary>
     public List<PostbackLogEntry> List(PostbackLogQuery query)
     {
         var page = new List<PostbackLogEntry>(Math.Min(query.Limit, 64));
-        IEnumerable<Slot> candidates = _newestFirst;
-        if (query.BeforeId is not null)
+        (int Chunk, int Index) start;
+        if (query.BeforeId is null)
+        {
+            start = (_chunks.Count - 1, _chunks.Count == 0 ? -1 : _chunks[^1].Count - 1);
+        }
+        else
         {
             var cursorId = CompactId.From(query.BeforeId);
-            if (!_ticksById.TryGetValue(cursorId, out var ticks))
+            if (!_ticksById.TryGetValue(cursorId, out var ticks) || Locate(ticks, cursorId) is not { } cursor)
             {
                 return page;
             }
 
-            // The view starts at the cursor itself (inclusive); skip it.
-            candidates = _newestFirst.GetViewBetween(new Slot { Ticks = ticks, Id = cursorId }, _newestFirst.Max).Skip(1);
+            // The entry just older than the cursor.
+            start = (cursor.Chunk, cursor.Index - 1);
         }
 
-        foreach (var slot in candidates)
+        for (var c = start.Chunk; c >= 0; c--)
         {
-            if ((query.SetId is null || string.Equals(slot.SetId, query.SetId, StringComparison.Ordinal))
-                && (query.Outcome is null || slot.Outcome == query.Outcome))
+            var chunk = _chunks[c];
+            for (var i = c == start.Chunk ? start.Index : chunk.Count - 1; i >= 0; i--)
             {
-                page.Add(Read(slot));
-                if (page.Count == query.Limit)
+                ref var slot = ref chunk.Slots[i];
+                if ((query.SetId is null || string.Equals(slot.SetId, query.SetId, StringComparison.Ordinal))
+                    && (query.Outcome is null || slot.Outcome == query.Outcome))
                 {
-                    break;
+                    page.Add(Read(slot));
+                    if (page.Count == query.Limit)
+                    {
+                        return page;
+                    }
                 }
             }
         }
@@ -90,26 +106,32 @@ internal sealed class LogTable(StringPool pool)
     public int Purge(DateTimeOffset receivedBefore)
     {
         var cutoff = receivedBefore.UtcTicks;
-
-        // Oldest first, so the walk stops at the first entry that stays.
-        var purged = new List<Slot>();
-        foreach (var slot in _newestFirst.Reverse())
+        var purged = 0;
+        var whole = 0;
+        while (whole < _chunks.Count && _chunks[whole].Slots[_chunks[whole].Count - 1].Ticks < cutoff)
         {
-            if (slot.Ticks >= cutoff)
+            purged += Forget(_chunks[whole], _chunks[whole].Count);
+            whole++;
+        }
+
+        _chunks.RemoveRange(0, whole);
+        if (_chunks.Count > 0)
+        {
+            // The oldest chunk left has some entries to keep: drop the ones before them.
+            var first = _chunks[0];
+            var older = 0;
+            while (first.Slots[older].Ticks < cutoff)
             {
-                break;
+                older++;
             }
 
-            purged.Add(slot);
+            purged += Forget(first, older);
+            Array.Copy(first.Slots, older, first.Slots, 0, first.Count - older);
+            Array.Clear(first.Slots, first.Count - older, older);
+            first.Count -= older;
         }
 
-        foreach (var slot in purged)
-        {
-            _newestFirst.Remove(slot);
-            _ticksById.Remove(slot.Id);
-        }
-
-        return purged.Count;
+        return purged;
     }
 
     /// <summary>Counts the entries matching the query; <paramref name="campaignOfSet"/> gives a set's campaign scope, deleted sets included.</summary>
@@ -117,24 +139,137 @@ internal sealed class LogTable(StringPool pool)
     {
         long? from = query.From?.UtcTicks, to = query.To?.UtcTicks;
         long count = 0;
-        foreach (var slot in _newestFirst)
+        foreach (var chunk in _chunks)
         {
-            if (slot.Outcome == query.Outcome
-                && (from is not { } f || slot.Ticks >= f)
-                && (to is not { } t || slot.Ticks < t)
-                && (query.SetId is null || string.Equals(slot.SetId, query.SetId, StringComparison.Ordinal))
-                && (query.SetCampaignId is null || string.Equals(campaignOfSet(slot.SetId), query.SetCampaignId, StringComparison.Ordinal)))
+            for (var i = 0; i < chunk.Count; i++)
             {
-                count++;
+                ref var slot = ref chunk.Slots[i];
+                if (slot.Outcome == query.Outcome
+                    && (from is not { } f || slot.Ticks >= f)
+                    && (to is not { } t || slot.Ticks < t)
+                    && (query.SetId is null || string.Equals(slot.SetId, query.SetId, StringComparison.Ordinal))
+                    && (query.SetCampaignId is null || string.Equals(campaignOfSet(slot.SetId), query.SetCampaignId, StringComparison.Ordinal)))
+                {
+                    count++;
+                }
             }
         }
 
         return count;
     }
 
-    private static PostbackLogEntry Read(Slot slot)
+    private static int Compare(long ticks, CompactId id, ref Slot slot)
     {
-        var reader = new CompactReader(slot.Blob);
+        var byTime = ticks.CompareTo(slot.Ticks);
+        return byTime != 0 ? byTime : id.CompareTo(slot.Id);
+    }
+
+    private void Insert(Slot slot)
+    {
+        if (_chunks.Count == 0 || Compare(slot.Ticks, slot.Id, ref Last(_chunks[^1])) > 0)
+        {
+            // In order, as nearly every entry is.
+            if (_chunks.Count == 0 || _chunks[^1].Count == ChunkCapacity)
+            {
+                _chunks.Add(new Chunk());
+            }
+
+            var last = _chunks[^1];
+            last.Slots[last.Count++] = slot;
+            return;
+        }
+
+        var c = FirstChunkEndingAfter(slot.Ticks, slot.Id);
+        var chunk = _chunks[c];
+        var index = Position(chunk, slot.Ticks, slot.Id);
+        if (chunk.Count == ChunkCapacity)
+        {
+            // Split where the entry goes: the slots after it move to a new chunk, and it joins the end of this one.
+            var tail = new Chunk { Count = chunk.Count - index };
+            Array.Copy(chunk.Slots, index, tail.Slots, 0, tail.Count);
+            Array.Clear(chunk.Slots, index, tail.Count);
+            chunk.Count = index;
+            _chunks.Insert(c + 1, tail);
+        }
+        else
+        {
+            Array.Copy(chunk.Slots, index, chunk.Slots, index + 1, chunk.Count - index);
+        }
+
+        chunk.Slots[index] = slot;
+        chunk.Count++;
+    }
+
+    /// <summary>Where the entry with this receive time and id is, if it is stored.</summary>
+    private (int Chunk, int Index)? Locate(long ticks, CompactId id)
+    {
+        if (_chunks.Count == 0 || Compare(ticks, id, ref Last(_chunks[^1])) > 0)
+        {
+            return null;
+        }
+
+        var c = FirstChunkEndingAfter(ticks, id, inclusive: true);
+        var index = Position(_chunks[c], ticks, id);
+        return index < _chunks[c].Count && Compare(ticks, id, ref _chunks[c].Slots[index]) == 0 ? (c, index) : null;
+    }
+
+    /// <summary>The first chunk whose last slot comes after (or, inclusive, is) the given one; there is one.</summary>
+    private int FirstChunkEndingAfter(long ticks, CompactId id, bool inclusive = false)
+    {
+        int low = 0, high = _chunks.Count - 1;
+        while (low < high)
+        {
+            var middle = (low + high) >>> 1;
+            var comparison = Compare(ticks, id, ref Last(_chunks[middle]));
+            if (comparison < 0 || (inclusive && comparison == 0))
+            {
+                high = middle;
+            }
+            else
+            {
+                low = middle + 1;
+            }
+        }
+
+        return low;
+    }
+
+    /// <summary>The index of the first slot of the chunk that is not before the given one.</summary>
+    private static int Position(Chunk chunk, long ticks, CompactId id)
+    {
+        int low = 0, high = chunk.Count;
+        while (low < high)
+        {
+            var middle = (low + high) >>> 1;
+            if (Compare(ticks, id, ref chunk.Slots[middle]) > 0)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low;
+    }
+
+    private static ref Slot Last(Chunk chunk) => ref chunk.Slots[chunk.Count - 1];
+
+    private int Forget(Chunk chunk, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            _arena.Release(chunk.Slots[i].Bytes);
+            _ticksById.Remove(chunk.Slots[i].Id);
+        }
+
+        return count;
+    }
+
+    private PostbackLogEntry Read(in Slot slot)
+    {
+        var reader = new CompactReader(_arena.Read(slot.Bytes));
         var code = reader.ReadString();
         var warnings = new string[(int)reader.ReadVarint()];
         for (var i = 0; i < warnings.Length; i++)
@@ -164,7 +299,15 @@ internal sealed class LogTable(StringPool pool)
         };
     }
 
-    /// <summary>One entry: what lists and counts filter on, in place; the request and the codes in <see cref="Blob"/>.</summary>
+    /// <summary>Up to <see cref="ChunkCapacity"/> slots, sorted oldest first.</summary>
+    private sealed class Chunk
+    {
+        public Slot[] Slots { get; } = new Slot[ChunkCapacity];
+
+        public int Count { get; set; }
+    }
+
+    /// <summary>One entry: what lists and counts filter on, in place; the request and the codes encoded at <see cref="Bytes"/>.</summary>
     private struct Slot
     {
         public long Ticks;
@@ -173,18 +316,6 @@ internal sealed class LogTable(StringPool pool)
         public PostbackOutcome Outcome;
         public CompactId ConversionId;
         public bool HasConversionId;
-        public byte[] Blob;
-    }
-
-    /// <summary>Newest first: receive time descending, then id descending (ordinal). Ids are unique, so the order is total.</summary>
-    private sealed class NewestFirst : IComparer<Slot>
-    {
-        public static NewestFirst Instance { get; } = new();
-
-        public int Compare(Slot x, Slot y)
-        {
-            var byTime = y.Ticks.CompareTo(x.Ticks);
-            return byTime != 0 ? byTime : y.Id.CompareTo(x.Id);
-        }
+        public ByteArena.Address Bytes;
     }
 }
