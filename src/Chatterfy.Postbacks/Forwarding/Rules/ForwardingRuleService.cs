@@ -55,7 +55,8 @@ public sealed class ForwardingRuleService
         {
             errors["setId"] = ["A rule belongs to a postback set or to a campaign: give exactly one of setId and campaignId."];
         }
-        else if (request.SetId is not null && await _sets.GetAsync(request.SetId, cancellationToken).ConfigureAwait(false) is null)
+        else if (request.SetId is not null
+            && (request.SetId.Length == 0 || await _sets.GetAsync(request.SetId, cancellationToken).ConfigureAwait(false) is null))
         {
             errors["setId"] = [$"No postback set has id '{request.SetId}'."];
         }
