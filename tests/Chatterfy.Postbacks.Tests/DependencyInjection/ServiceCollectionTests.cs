@@ -25,6 +25,24 @@ public sealed class ServiceCollectionTests
     }
 
     [Fact]
+    public void UseStorage_AfterAnotherStore_ReplacesItAndEachRoleIsTheNewStoresOwn()
+    {
+        var first = InMemoryPostbackStorage.Create();
+        var second = InMemoryPostbackStorage.Create();
+        using var provider = Build(s => s.AddChatterfyPostbacks().UseStorage(_ => first).UseStorage(_ => second));
+
+        provider.GetRequiredService<PostbackStorage>().Should().BeSameAs(second);
+        provider.GetRequiredService<PostbackSetStore>().Should().BeSameAs(second.Sets);
+        provider.GetRequiredService<CampaignStore>().Should().BeSameAs(second.Campaigns);
+        provider.GetRequiredService<ClickStore>().Should().BeSameAs(second.Clicks);
+        provider.GetRequiredService<IngestStore>().Should().BeSameAs(second.Ingest);
+        provider.GetRequiredService<PostbackLogStore>().Should().BeSameAs(second.Log);
+        provider.GetRequiredService<OutboxStore>().Should().BeSameAs(second.Outbox);
+        provider.GetRequiredService<ForwardingRuleStore>().Should().BeSameAs(second.ForwardingRules);
+        provider.GetServices<IngestStore>().Should().ContainSingle();
+    }
+
+    [Fact]
     public void AddChatterfyPostbacks_WithoutTimeProvider_UsesSystemClock()
     {
         using var provider = Build(s => s.AddChatterfyPostbacks().UseInMemoryStore());
