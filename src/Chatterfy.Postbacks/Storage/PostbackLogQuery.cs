@@ -1,6 +1,6 @@
 namespace Chatterfy.Postbacks.Storage;
 
-/// <summary>Filters and paging for <see cref="PostbackStore.ListLogAsync"/>; entries come newest first.</summary>
+/// <summary>Filters and paging for <see cref="PostbackLogStore.ListAsync"/>; entries come newest first.</summary>
 public sealed record PostbackLogQuery
 {
     /// <summary>The largest page: 1,000 entries.</summary>

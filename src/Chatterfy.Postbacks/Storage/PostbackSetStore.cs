@@ -32,6 +32,19 @@ public abstract class PostbackSetStore : StoreRole
         return GetCoreAsync(setId, cancellationToken);
     }
 
+    /// <summary>
+    /// Gets a set by id whether or not it was deleted: a deleted set's conversions and log entries are kept, and so are its
+    /// figures, which depend on its campaign scope (<see cref="PostbackStatsService"/>).
+    /// </summary>
+    /// <param name="setId">The set's id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The set as it was last stored (before its deletion, for a deleted one), or <see langword="null"/> when no set ever had the id.</returns>
+    public ValueTask<PostbackSet?> GetIncludingDeletedAsync(string setId, CancellationToken cancellationToken)
+    {
+        ThrowIfInvalidId(setId);
+        return GetIncludingDeletedCoreAsync(setId, cancellationToken);
+    }
+
     /// <summary>Tells whether a set with this id exists or ever existed (a deleted set's id stays used).</summary>
     /// <param name="setId">The set's id.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
@@ -117,6 +130,12 @@ public abstract class PostbackSetStore : StoreRole
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The set, or <see langword="null"/>.</returns>
     protected abstract ValueTask<PostbackSet?> GetCoreAsync(string setId, CancellationToken cancellationToken);
+
+    /// <summary>Reads a set, deleted or not (see <see cref="GetIncludingDeletedAsync"/>).</summary>
+    /// <param name="setId">The set's id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The set, or <see langword="null"/>.</returns>
+    protected abstract ValueTask<PostbackSet?> GetIncludingDeletedCoreAsync(string setId, CancellationToken cancellationToken);
 
     /// <summary>Tells whether an id is or was used (see <see cref="IsIdUsedAsync"/>).</summary>
     /// <param name="setId">The set's id.</param>

@@ -1,6 +1,6 @@
 namespace Chatterfy.Postbacks.Forwarding;
 
-/// <summary>What a dispatcher asks <see cref="Storage.PostbackStore.LeaseOutboxMessagesAsync"/> for.</summary>
+/// <summary>What a dispatcher asks <see cref="Storage.OutboxStore.LeaseAsync"/> for.</summary>
 public sealed record OutboxLeaseRequest
 {
     /// <summary>The most messages one lease may take: 10,000.</summary>

@@ -1,6 +1,6 @@
 namespace Chatterfy.Postbacks.Forwarding;
 
-/// <summary>Filters and paging for <see cref="Storage.PostbackStore.ListOutboxMessagesAsync"/>.</summary>
+/// <summary>Filters and paging for <see cref="Storage.OutboxStore.ListAsync"/>.</summary>
 public sealed record OutboxQuery
 {
     /// <summary>The largest page: 1,000 messages.</summary>
