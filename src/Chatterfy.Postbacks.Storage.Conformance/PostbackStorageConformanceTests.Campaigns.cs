@@ -3,7 +3,6 @@ namespace Chatterfy.Postbacks.Storage.Conformance;
 // CampaignStore: campaigns; ids are case-sensitive, and a deleted campaign's id may be used again.
 public abstract partial class PostbackStorageConformanceTests
 {
-
     /// <summary>A campaign added is read back and listed with all its values.</summary>
     [Fact]
     public async Task AddCampaign_ThenGetAndList_ReturnAllValues()

@@ -7,7 +7,6 @@ namespace Chatterfy.Postbacks.Storage.Conformance;
 // outlive them.
 public abstract partial class PostbackStorageConformanceTests
 {
-
     /// <summary>A set's forwarding rule added is read back and listed with all its values.</summary>
     [Fact]
     public async Task AddForwardingRule_SetRule_GetAndListReturnAllValues()

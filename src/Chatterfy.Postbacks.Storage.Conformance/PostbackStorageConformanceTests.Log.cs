@@ -266,23 +266,32 @@ public abstract partial class PostbackStorageConformanceTests
     public async Task Append_LogEntriesOfEveryOutcome_ReadBackAndFilter()
     {
         var store = await NewStorageAsync();
-        var entries = Enum.GetValues<PostbackOutcome>()
-            .Select((outcome, i) => StoreTestData.LogEntry(receivedAt: StoreTestData.Epoch.AddSeconds(i), outcome: outcome) with
-            {
-                ConversionId = outcome == PostbackOutcome.Rejected ? null : "conv_" + StoreTestData.NewId(),
-            })
-            .ToArray();
-        foreach (var entry in entries)
+        var t = StoreTestData.Epoch;
+        var credited = StoreTestData.Conversion(receivedAt: t);
+        var unattributed = StoreTestData.Conversion(receivedAt: t.AddSeconds(1), attribution: ConversionAttribution.Unattributed);
+        IngestRecord[] records =
+        [
+            StoreTestData.Record(StoreTestData.LogEntry(receivedAt: t.AddSeconds(2))),
+            StoreTestData.Record(credited),
+            StoreTestData.Record(unattributed),
+            StoreTestData.Record(StoreTestData.Retry(credited, t.AddSeconds(3))),
+        ];
+        await store.Ingest.AppendAsync(records, None);
+        var expected = new Dictionary<PostbackOutcome, PostbackLogEntry>
         {
-            await LogAsync(store, entry);
-        }
+            [PostbackOutcome.Rejected] = records[0].LogEntry,
+            [PostbackOutcome.Accepted] = records[1].LogEntry,
+            [PostbackOutcome.Unattributed] = records[2].LogEntry,
+            [PostbackOutcome.Duplicate] = records[3].LogEntry with { Outcome = PostbackOutcome.Duplicate, ConversionId = credited.Id },
+        };
 
-        foreach (var entry in entries)
+        expected.Keys.Should().BeEquivalentTo(Enum.GetValues<PostbackOutcome>());
+        foreach (var (outcome, entry) in expected)
         {
             (await store.Log.GetAsync(entry.Id, None)).Should().BeEquivalentTo(entry);
-            (await store.Log.ListAsync(new PostbackLogQuery { Outcome = entry.Outcome }, None)).Should().ContainSingle()
+            (await store.Log.ListAsync(new PostbackLogQuery { Outcome = outcome }, None)).Should().ContainSingle()
                 .Which.Should().BeEquivalentTo(entry);
-            (await store.Log.CountLogEntriesAsync(new LogCountQuery { Outcome = entry.Outcome }, None)).Should().Be(1);
+            (await store.Log.CountLogEntriesAsync(new LogCountQuery { Outcome = outcome }, None)).Should().Be(1);
         }
     }
 

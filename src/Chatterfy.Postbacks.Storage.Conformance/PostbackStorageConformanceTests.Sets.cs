@@ -5,7 +5,6 @@ namespace Chatterfy.Postbacks.Storage.Conformance;
 // PostbackSetStore: sets and their tokens; a set's id and every token it had stay used for good.
 public abstract partial class PostbackStorageConformanceTests
 {
-
     /// <summary>A set added is read back with all its values.</summary>
     [Fact]
     public async Task AddSet_ThenGetSet_ReturnsAllValues()
