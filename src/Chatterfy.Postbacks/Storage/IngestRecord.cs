@@ -22,7 +22,9 @@ public sealed record IngestRecord
 
     /// <summary>
     /// Gets when a stored conversion with the same <see cref="Ingestion.IdempotencyKey.Value"/> makes this one a duplicate:
-    /// when its receive time lies in this range. <see cref="ReceivedRange.Always"/> for keys that de-duplicate forever.
+    /// when its receive time lies in this range. For a key without a window (<see cref="Ingestion.IdempotencyKey.Window"/> is
+    /// <see langword="null"/>) it is always <see cref="ReceivedRange.Always"/>, so a store may hold such key values unique; for
+    /// a key with a window it is the window around the conversion's receive time.
     /// </summary>
     /// <value>Defaults to <see cref="ReceivedRange.Always"/>.</value>
     public ReceivedRange DuplicateRange { get; init; }

@@ -1,7 +1,7 @@
 using Chatterfy.Postbacks.Campaigns;
 using Chatterfy.Postbacks.Forwarding;
 
-namespace Chatterfy.Postbacks.ConformanceTests;
+namespace Chatterfy.Postbacks.Storage.Conformance;
 
 /// <summary>
 /// Builders for forwarding rules, campaigns and outbox messages. Every call returns fresh, unique ids; customize the
