@@ -17,6 +17,7 @@ public abstract partial class PostbackStorageConformanceTests
         await Calling(() => sets.AddAsync(null!, None)).Should().ThrowExactlyAsync<ArgumentNullException>().WithParameterName("postbackSet");
         await Calling(() => sets.UpdateAsync(null!, None)).Should().ThrowExactlyAsync<ArgumentNullException>().WithParameterName("postbackSet");
         await ShouldRefuseIdAsync(id => sets.GetAsync(id, None), "setId");
+        await ShouldRefuseIdAsync(id => sets.GetIncludingDeletedAsync(id, None), "setId");
         await ShouldRefuseIdAsync(id => sets.IsIdUsedAsync(id, None), "setId");
         await ShouldRefuseIdAsync(id => sets.FindByTokenAsync(id, StoreTestData.Epoch, None), "token");
         await ShouldRefuseIdAsync(id => sets.RotateTokenAsync(id, "tok_" + StoreTestData.NewId(), null, None), "setId");

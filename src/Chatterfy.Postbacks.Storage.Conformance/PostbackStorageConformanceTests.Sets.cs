@@ -455,4 +455,22 @@ public abstract partial class PostbackStorageConformanceTests
         (await store.Ingest.ListConversionsByClickAsync(conversion.Conversion.ClickId, None)).Should().ContainSingle();
         (await store.Log.ListAsync(new PostbackLogQuery { SetId = set.Id }, None)).Should().HaveCount(2);
     }
+
+    /// <summary>A set is read by id whether or not it was deleted, as last stored; an id no set ever had reads nothing.</summary>
+    [Fact]
+    public async Task GetSetIncludingDeleted_ReturnsExistingAndDeletedSetsAsLastStored()
+    {
+        var store = await NewStorageAsync();
+        var set = StoreTestData.Set(campaignId: "camp-1");
+        var deleted = StoreTestData.Set(campaignId: "camp-9");
+        await store.Sets.AddAsync(set, None);
+        await store.Sets.AddAsync(deleted, None);
+        var renamed = await store.Sets.UpdateAsync(deleted with { Name = "Renamed" }, None);
+        await store.Sets.DeleteAsync(deleted.Id, None);
+
+        ShouldMatch(await store.Sets.GetIncludingDeletedAsync(set.Id, None), set);
+        ShouldMatch(await store.Sets.GetIncludingDeletedAsync(deleted.Id, None), renamed!);
+        (await store.Sets.GetIncludingDeletedAsync("set_" + StoreTestData.NewId(), None)).Should().BeNull();
+        (await store.Sets.GetIncludingDeletedAsync(set.Id.ToUpperInvariant(), None)).Should().BeNull();
+    }
 }
