@@ -62,7 +62,8 @@ public sealed class ClickService
 
     /// <summary>
     /// Stores a click made by <see cref="Mint"/>, and in the same transaction credits the conversions that arrived for its
-    /// id before it did (late attribution, see <see cref="CreditFor"/>).
+    /// id before it did and were stored unattributed (late attribution): those without a campaign or of the click's
+    /// campaign now count toward the click's campaign. Their log entries keep the outcome they were answered with.
     /// </summary>
     /// <param name="click">The click.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
