@@ -21,10 +21,10 @@ public sealed class PostgreSqlStorageFaultTests
 
         // As on a standby after a fail-over, or a primary an operator made read-only: reads work, every write fails.
         await using var readOnly = NpgsqlDataSource.Create(PostgresTestDatabase.RequiredConnectionString + ";Options=-c default_transaction_read_only=on");
-        var store = new PostgreSqlPostbackStore(readOnly, new PostgreSqlPostbackStoreOptions { Schema = schema });
-        await store.ListSetsAsync(None);
+        var store = new PostgreSqlPostbackStore(readOnly, new PostgreSqlPostbackStoreOptions { Schema = schema }).Storage;
+        await store.Sets.ListAsync(None);
 
-        await FluentActions.Awaiting(() => store.CheckHealthAsync(None).AsTask()).Should().ThrowAsync<PostbackStoreUnavailableException>()
+        await FluentActions.Awaiting(() => store.Ingest.CheckHealthAsync(None).AsTask()).Should().ThrowAsync<PostbackStoreUnavailableException>()
             .WithMessage("*read-only*");
     }
 
@@ -34,7 +34,7 @@ public sealed class PostgreSqlStorageFaultTests
         await using var database = new PostgresTestDatabase();
         var store = await database.NewMigratedStoreAsync();
 
-        await store.CheckHealthAsync(None);
+        await store.Storage.Ingest.CheckHealthAsync(None);
     }
 
     [Fact]
@@ -49,17 +49,17 @@ public sealed class PostgreSqlStorageFaultTests
         // Nothing listens on port 1: every connection is refused at once.
         services.AddChatterfyPostbacks().UsePostgreSql("Host=127.0.0.1;Port=1;Timeout=2;Pooling=false");
         await using var provider = services.BuildServiceProvider();
-        var store = provider.GetRequiredService<PostbackStore>();
+        var store = provider.GetRequiredService<PostbackSetStore>();
 
         for (var i = 0; i < 3; i++)
         {
-            await FluentActions.Awaiting(() => store.GetSetAsync("set-1", None).AsTask()).Should().ThrowAsync<PostbackStoreUnavailableException>();
+            await FluentActions.Awaiting(() => store.GetAsync("set-1", None).AsTask()).Should().ThrowAsync<PostbackStoreUnavailableException>();
         }
 
         Errors(collector).Should().ContainSingle("three failures in one interval are one line");
 
         time.Advance(TimeSpan.FromMinutes(1));
-        await FluentActions.Awaiting(() => store.GetSetAsync("set-1", None).AsTask()).Should().ThrowAsync<PostbackStoreUnavailableException>();
+        await FluentActions.Awaiting(() => store.GetAsync("set-1", None).AsTask()).Should().ThrowAsync<PostbackStoreUnavailableException>();
 
         var errors = Errors(collector);
         errors.Should().HaveCount(2);

@@ -51,7 +51,7 @@ public sealed class UnavailabilityTests
         await using var dataSource = NpgsqlDataSource.Create(PostgresTestDatabase.RequiredConnectionString + ";Application Name=" + applicationName);
         var store = new PostgreSqlPostbackStore(dataSource, new PostgreSqlPostbackStoreOptions { Schema = database.NewSchema() });
         await store.MigrateAsync();
-        await store.CheckHealthAsync(CancellationToken.None);
+        await store.Storage.Ingest.CheckHealthAsync(CancellationToken.None);
 
         // As when the server shuts down: it ends the pooled connection's backend (admin_shutdown, 57P01).
         await using (var admin = NpgsqlDataSource.Create(PostgresTestDatabase.RequiredConnectionString))
@@ -62,10 +62,10 @@ public sealed class UnavailabilityTests
         }
 
         var conversion = StoreTestData.Conversion();
-        await ((Func<Task>)(async () => await store.AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), CancellationToken.None)))
+        await ((Func<Task>)(async () => await store.Storage.Ingest.AppendOneAsync(IngestRecords.For(conversion))))
             .Should().ThrowAsync<PostbackStoreUnavailableException>();
 
         // Nothing was committed; the network's retry goes through on a new connection.
-        (await store.AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), CancellationToken.None)).IsDuplicate.Should().BeFalse();
+        (await store.Storage.Ingest.AppendOneAsync(IngestRecords.For(conversion))).Should().Be(IngestResult.Written(conversion.Id));
     }
 }
