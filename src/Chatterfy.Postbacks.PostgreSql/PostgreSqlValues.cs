@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
@@ -12,6 +13,9 @@ namespace Chatterfy.Postbacks.PostgreSql;
 /// </summary>
 internal static class PostgreSqlValues
 {
+    // U+0000 and the surrogates (valid pairs among them are kept).
+    private static readonly SearchValues<char> Unstorable = SearchValues.Create("\0" + string.Concat(Enumerable.Range(0xD800, 0x800).Select(c => (char)c)));
+
     public static NpgsqlParameter Param(NpgsqlDbType type, object? value) => new() { NpgsqlDbType = type, Value = value ?? DBNull.Value };
 
     public static NpgsqlParameter Text(string? value) => Param(NpgsqlDbType.Text, Clean(value));
@@ -35,10 +39,35 @@ internal static class PostgreSqlValues
 
     public static DateTime? TimeValue(DateTimeOffset? value) => value?.UtcDateTime;
 
-    /// <summary>PostgreSQL text cannot hold U+0000; it is written as U+FFFD rather than failing the whole write.</summary>
+    /// <summary>
+    /// PostgreSQL text (UTF-8) cannot hold U+0000 nor a lone UTF-16 surrogate; each is written as U+FFFD rather than failing
+    /// the write (and the batch it is in). Surrogate pairs are kept.
+    /// </summary>
     [return: NotNullIfNotNull(nameof(value))]
-    public static string? Clean(string? value) =>
-        value is not null && value.Contains('\0', StringComparison.Ordinal) ? value.Replace('\0', '\uFFFD') : value;
+    public static string? Clean(string? value)
+    {
+        if (value is null || value.AsSpan().IndexOfAny(Unstorable) < 0)
+        {
+            return value;
+        }
+
+        return string.Create(value.Length, value, static (chars, text) =>
+        {
+            for (var i = 0; i < text.Length; i++)
+            {
+                var c = text[i];
+                if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                {
+                    chars[i] = c;
+                    chars[++i] = text[i];
+                }
+                else
+                {
+                    chars[i] = c == '\0' || char.IsSurrogate(c) ? '\uFFFD' : c;
+                }
+            }
+        });
+    }
 
     public static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 

@@ -148,6 +148,29 @@ public sealed class PostgreSqlPostbackStoreTests
     }
 
     [PostgresFact]
+    public async Task Append_StringsWithALoneSurrogate_AreStoredWithAReplacementCharacterAndTheirNeighboursToo()
+    {
+        await using var database = new PostgresTestDatabase();
+        var store = (await database.NewMigratedStoreAsync()).Storage;
+        var template = StoreTestData.Conversion();
+        // UTF-8 (PostgreSQL's text) has no lone surrogates; a pair (an emoji) is kept.
+        var conversion = template with
+        {
+            Conversion = template.Conversion with { Attributes = new Dictionary<string, string> { ["note"] = "a\uD800b \uD83D\uDE00 \uDC00" } },
+        };
+        var entry = StoreTestData.LogEntryFor(conversion) with { Request = new PostbackRequest { Method = "POST", Body = "x=\uDBFF", QueryString = "?y=\uD83D\uDE00" } };
+        var neighbour = StoreTestData.Conversion();
+
+        var results = await store.Ingest.AppendAsync([IngestRecords.For(conversion, entry), IngestRecords.For(neighbour)], None);
+
+        results.Should().Equal(IngestResult.Written(conversion.Id), IngestResult.Written(neighbour.Id));
+        (await store.Ingest.GetConversionAsync(conversion.Id, None))!.Conversion.Attributes["note"].Should().Be("a\uFFFDb \uD83D\uDE00 \uFFFD");
+        var logged = await store.Log.GetAsync(entry.Id, None);
+        logged!.Request.Body.Should().Be("x=\uFFFD");
+        logged.Request.QueryString.Should().Be("?y=\uD83D\uDE00");
+    }
+
+    [PostgresFact]
     public async Task AddSet_SettingsWithAnEscapedNul_AreStoredWithAReplacementCharacter()
     {
         await using var database = new PostgresTestDatabase();
