@@ -26,7 +26,7 @@ internal sealed partial class PostgreSqlIngestStore
     private const string LogColumns =
         "id, received_at, set_id, outcome, code, warnings, conversion_id, request_method, request_path, request_event_segment, request_query_string, request_body, request_content_type, request_remote_address";
 
-    private const string LockSql = "SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) AS k";
+    internal const string LockSql = "SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) AS k";
 
     private readonly string _appendSql;
 

@@ -31,7 +31,7 @@ internal static class PostgreSqlValues
     public static NpgsqlParameter TextArray(IEnumerable<string?> values) => Param(NpgsqlDbType.Array | NpgsqlDbType.Text, values.Select(v => Clean(v)).ToArray());
 
     /// <summary>An array parameter of <paramref name="type"/> elements.</summary>
-    public static NpgsqlParameter ArrayOf<T>(NpgsqlDbType type, T[] values) => new() { NpgsqlDbType = NpgsqlDbType.Array | type, Value = values };
+    public static NpgsqlParameter ArrayOf<T>(NpgsqlDbType type, T[] values) => new NpgsqlParameter<T[]> { NpgsqlDbType = NpgsqlDbType.Array | type, TypedValue = values };
 
     // inet has no zone index: an IPv6 scope id (fe80::1%eth0) would not round-trip, so it is dropped.
     public static IPAddress? InetValue(IPAddress? address) =>

@@ -20,6 +20,11 @@ public sealed class DocumentationTests
         var lockKey = PostgreSqlPostbackStore.LockKey(PostgreSqlPostbackStoreOptions.DefaultSchema, "migrations", "");
         docs.Should().Contain($"SELECT pg_advisory_xact_lock({lockKey});");
         docs.Should().Contain("## PostgreSQL").And.Contain("## SQLite").And.Contain("docs/storage-sqlite.md");
+
+        // The batching it describes: the lock statement as executed, and the batch size.
+        docs.Should().Contain($"`{PostgreSqlIngestStore.LockSql}`");
+        docs.Should().Contain($"(256 for PostgreSQL)");
+        PostgreSqlIngestStore.BatchSize.Should().Be(256);
     }
 
     private static string DocsPath(string name, [CallerFilePath] string callerFile = "") =>
