@@ -96,7 +96,7 @@ internal sealed partial class PostgreSqlIngestStore
                 seen = round + 1;
                 if (!known)
                 {
-                    lockKeys.Add(_db.LockKey("key", key));
+                    lockKeys.Add(PostgreSqlPostbackStore.LockKey(_keyLockPrefix, key));
                 }
             }
 

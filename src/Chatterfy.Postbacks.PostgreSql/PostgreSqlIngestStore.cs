@@ -21,11 +21,15 @@ internal sealed partial class PostgreSqlIngestStore : IngestStore
     private readonly PostgreSqlPostbackStore _db;
     private readonly string _s;
 
+    // The lock ids of key values: PostgreSqlPostbackStore.LockKey(schema, "key", value), with the prefix encoded once.
+    private readonly byte[] _keyLockPrefix;
+
     public PostgreSqlIngestStore(PostgreSqlPostbackStore db)
     {
         _db = db;
         _s = db.QuotedSchema;
         _appendSql = AppendSql();
+        _keyLockPrefix = System.Text.Encoding.UTF8.GetBytes("Chatterfy.Postbacks.PostgreSql\n" + db.Schema + "\nkey\n");
     }
 
     /// <inheritdoc />

@@ -168,12 +168,29 @@ public sealed partial class PostgreSqlPostbackStore
     /// <summary>A stable 64-bit advisory lock id, private to this schema, so two stores in one database never share locks.</summary>
     internal long LockKey(string purpose, string value) => LockKey(_schemaName, purpose, value);
 
-    /// <summary>The advisory lock id of <paramref name="value"/> for <paramref name="purpose"/> in <paramref name="schema"/>.</summary>
-    internal static long LockKey(string schema, string purpose, string value)
+    /// <summary>
+    /// The advisory lock id of <paramref name="value"/> for <paramref name="purpose"/> in <paramref name="schema"/>: the
+    /// first 8 bytes (little-endian) of the SHA-256 of <c>Chatterfy.Postbacks.PostgreSql\n{schema}\n{purpose}\n{value}</c>.
+    /// </summary>
+    internal static long LockKey(string schema, string purpose, string value) =>
+        LockKey(Encoding.UTF8.GetBytes("Chatterfy.Postbacks.PostgreSql\n" + schema + "\n" + purpose + "\n"), value);
+
+    /// <summary>The advisory lock id of <paramref name="value"/> after a prefix made as in <see cref="LockKey(string, string, string)"/>; allocates nothing for values up to 1 KiB.</summary>
+    internal static long LockKey(ReadOnlySpan<byte> prefix, string value)
     {
-        var text = "Chatterfy.Postbacks.PostgreSql\n" + schema + "\n" + purpose + "\n" + value;
+        const int StackLimit = 1024;
+        var length = prefix.Length + Encoding.UTF8.GetByteCount(value);
+        byte[]? rented = null;
+        var text = length <= StackLimit ? stackalloc byte[StackLimit] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(length));
+        prefix.CopyTo(text);
+        Encoding.UTF8.GetBytes(value, text[prefix.Length..]);
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(text), hash);
+        SHA256.HashData(text[..length], hash);
+        if (rented is not null)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+
         return BinaryPrimitives.ReadInt64LittleEndian(hash);
     }
 
