@@ -153,6 +153,30 @@ public sealed class PostgreSqlBatchAppendTests
     }
 
     [PostgresFact]
+    public async Task Append_RecordFailingInALaterRound_FailsAloneAndTheRoundsBeforeAndAfterAreWritten()
+    {
+        await using var database = new PostgresTestDatabase();
+        var store = (await database.NewMigratedStoreAsync()).Storage;
+        var usedEntry = StoreTestData.LogEntry();
+        await store.Ingest.AppendOneAsync(IngestRecords.Rejected(usedEntry));
+        var first = StoreTestData.Conversion();
+        var retry = StoreTestData.Retry(first);
+        var thirdTime = StoreTestData.Retry(first);
+
+        // The retry is in the second round (the second record of its key); its log entry's id is taken.
+        var results = await store.Ingest.AppendAsync(
+            [IngestRecords.For(first), IngestRecords.For(retry, usedEntry with { SetId = first.Conversion.SetId }), IngestRecords.For(thirdTime)],
+            None);
+
+        results[0].Should().Be(IngestResult.Written(first.Id));
+        results[1].Failure.Should().BeOfType<InvalidOperationException>().Which.Message.Should().Be("A postback log entry with that id exists.");
+        results[2].Should().Be(IngestResult.Duplicate(first.Id));
+        (await store.Log.GetAsync(usedEntry.Id, None))!.Outcome.Should().Be(PostbackOutcome.Rejected, "the stored entry is untouched");
+        (await store.Log.ListAsync(new PostbackLogQuery { SetId = first.Conversion.SetId }, None)).Select(e => e.Outcome)
+            .Should().BeEquivalentTo([PostbackOutcome.Accepted, PostbackOutcome.Duplicate]);
+    }
+
+    [PostgresFact]
     public async Task Append_TwoInstancesAppendingOverlappingKeysInEveryOrder_NeverDeadlockAndStoreEachKeyOnce()
     {
         const int Keys = 60;
