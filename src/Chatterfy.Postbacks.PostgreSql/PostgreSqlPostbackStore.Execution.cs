@@ -206,8 +206,11 @@ public sealed partial class PostgreSqlPostbackStore
             switch (e)
             {
                 case NpgsqlException { IsTransient: true }:
+                // A read-only server (a standby after a fail-over, default_transaction_read_only on) takes no write now;
+                // the network retries, as the health check reports.
                 case PostgresException pg when pg.SqlState.StartsWith("08", StringComparison.Ordinal)
-                    || pg.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow:
+                    || pg.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
+                        or PostgresErrorCodes.ReadOnlySqlTransaction:
                 case SocketException:
                 case IOException:
                 case TimeoutException:

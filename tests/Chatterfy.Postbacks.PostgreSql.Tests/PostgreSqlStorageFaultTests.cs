@@ -1,3 +1,4 @@
+using Chatterfy.Postbacks.ConformanceTests;
 using Chatterfy.Postbacks.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -26,6 +27,20 @@ public sealed class PostgreSqlStorageFaultTests
 
         await FluentActions.Awaiting(() => store.Ingest.CheckHealthAsync(None).AsTask()).Should().ThrowAsync<PostbackStoreUnavailableException>()
             .WithMessage("*read-only*");
+    }
+
+    [PostgresFact]
+    public async Task Append_ServerThatAcceptsNoWrites_IsUnavailableSoThePostbacksAreAnswered503()
+    {
+        await using var database = new PostgresTestDatabase();
+        var schema = database.NewSchema();
+        await database.NewStore(schema).MigrateAsync();
+        await using var readOnly = NpgsqlDataSource.Create(PostgresTestDatabase.RequiredConnectionString + ";Options=-c default_transaction_read_only=on");
+        var store = new PostgreSqlPostbackStore(readOnly, new PostgreSqlPostbackStoreOptions { Schema = schema }).Storage;
+        var conversion = StoreTestData.Conversion();
+
+        await FluentActions.Awaiting(() => store.Ingest.AppendAsync([IngestRecords.For(conversion)], None).AsTask())
+            .Should().ThrowAsync<PostbackStoreUnavailableException>().WithMessage("*read-only*");
     }
 
     [PostgresFact]

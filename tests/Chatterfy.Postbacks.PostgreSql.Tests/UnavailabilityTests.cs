@@ -12,6 +12,7 @@ public sealed class UnavailabilityTests
     [InlineData("57P02", true)] // crash_shutdown
     [InlineData("57P03", true)] // cannot_connect_now: starting up or in recovery
     [InlineData("08006", true)] // connection_failure
+    [InlineData("25006", true)] // read_only_sql_transaction: a standby after a fail-over
     [InlineData("53300", true)] // too_many_connections (transient)
     [InlineData("40P01", true)] // deadlock_detected (transient)
     [InlineData("23505", false)] // unique_violation: the caller's mistake, not an outage
