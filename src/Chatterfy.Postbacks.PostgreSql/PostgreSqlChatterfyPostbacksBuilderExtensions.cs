@@ -64,17 +64,40 @@ public static class PostgreSqlChatterfyPostbacksBuilderExtensions
         services.TryAddSingleton(sp => new PostgreSqlDataSourceOwner(
             sp.GetRequiredService<IOptions<PostgreSqlPostbackStoreOptions>>(),
             sp.GetService<ILoggerFactory>()));
-        services.RemoveAll<PostbackStore>();
-        services.AddSingleton<PostbackStore>(sp => new PostgreSqlPostbackStore(
+        services.TryAddSingleton(sp => new PostgreSqlPostbackStore(
             sp.GetRequiredService<PostgreSqlDataSourceOwner>().DataSource,
             sp.GetRequiredService<IOptions<PostgreSqlPostbackStoreOptions>>().Value,
             sp.GetService<ILogger<PostgreSqlPostbackStore>>(),
             sp.GetService<TimeProvider>()));
+        UseStorage(services, sp => sp.GetRequiredService<PostgreSqlPostbackStore>().Storage);
 
         // First among the hosted services: hosts start them in order, so the schema is ready before, say, log retention runs.
         if (!services.Any(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(PostgreSqlSchemaMigrator)))
         {
             services.Insert(0, ServiceDescriptor.Singleton<IHostedService, PostgreSqlSchemaMigrator>());
         }
+    }
+
+    // TODO(v2-core): replace with the core's builder.UseStorage(Func<IServiceProvider, PostbackStorage>) once it is on v2;
+    // until then this registers the storage and each of its roles the way that call will.
+    private static void UseStorage(IServiceCollection services, Func<IServiceProvider, PostbackStorage> storage)
+    {
+        services.RemoveAll<PostbackStore>();
+        services.RemoveAll<PostbackStorage>();
+        services.AddSingleton(storage);
+        Role(services, s => s.Sets);
+        Role(services, s => s.Campaigns);
+        Role(services, s => s.Clicks);
+        Role(services, s => s.Ingest);
+        Role(services, s => s.Log);
+        Role(services, s => s.Outbox);
+        Role(services, s => s.ForwardingRules);
+    }
+
+    private static void Role<TRole>(IServiceCollection services, Func<PostbackStorage, TRole> role)
+        where TRole : class
+    {
+        services.RemoveAll<TRole>();
+        services.AddSingleton(sp => role(sp.GetRequiredService<PostbackStorage>()));
     }
 }
