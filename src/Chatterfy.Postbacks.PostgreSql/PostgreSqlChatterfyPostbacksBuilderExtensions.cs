@@ -1,5 +1,4 @@
 using Chatterfy.Postbacks.PostgreSql;
-using Chatterfy.Postbacks.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -69,35 +68,12 @@ public static class PostgreSqlChatterfyPostbacksBuilderExtensions
             sp.GetRequiredService<IOptions<PostgreSqlPostbackStoreOptions>>().Value,
             sp.GetService<ILogger<PostgreSqlPostbackStore>>(),
             sp.GetService<TimeProvider>()));
-        UseStorage(services, sp => sp.GetRequiredService<PostgreSqlPostbackStore>().Storage);
+        builder.UseStorage(sp => sp.GetRequiredService<PostgreSqlPostbackStore>().Storage);
 
         // First among the hosted services: hosts start them in order, so the schema is ready before, say, log retention runs.
         if (!services.Any(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(PostgreSqlSchemaMigrator)))
         {
             services.Insert(0, ServiceDescriptor.Singleton<IHostedService, PostgreSqlSchemaMigrator>());
         }
-    }
-
-    // TODO(v2-core): replace with the core's builder.UseStorage(Func<IServiceProvider, PostbackStorage>) once it is on v2;
-    // until then this registers the storage and each of its roles the way that call will.
-    private static void UseStorage(IServiceCollection services, Func<IServiceProvider, PostbackStorage> storage)
-    {
-        services.RemoveAll<PostbackStore>();
-        services.RemoveAll<PostbackStorage>();
-        services.AddSingleton(storage);
-        Role(services, s => s.Sets);
-        Role(services, s => s.Campaigns);
-        Role(services, s => s.Clicks);
-        Role(services, s => s.Ingest);
-        Role(services, s => s.Log);
-        Role(services, s => s.Outbox);
-        Role(services, s => s.ForwardingRules);
-    }
-
-    private static void Role<TRole>(IServiceCollection services, Func<PostbackStorage, TRole> role)
-        where TRole : class
-    {
-        services.RemoveAll<TRole>();
-        services.AddSingleton(sp => role(sp.GetRequiredService<PostbackStorage>()));
     }
 }

@@ -51,6 +51,14 @@ internal sealed class PostgreSqlSetStore(PostgreSqlPostbackStore db) : PostbackS
             [Text(setId)],
             cancellationToken).ConfigureAwait(false);
 
+    // A deleted set keeps its row (deleted = true), as it was last stored.
+    protected override async ValueTask<PostbackSet?> GetIncludingDeletedCoreAsync(string setId, CancellationToken cancellationToken) =>
+        await db.QuerySingleAsync(
+            $"SELECT {Columns} FROM {_s}.postback_sets s WHERE s.id = $1",
+            Read,
+            [Text(setId)],
+            cancellationToken).ConfigureAwait(false);
+
     // A deleted set keeps its row (deleted = true).
     protected override async ValueTask<bool> IsIdUsedCoreAsync(string setId, CancellationToken cancellationToken) =>
         await db.QuerySingleAsync(

@@ -1,8 +1,8 @@
-using Chatterfy.Postbacks.ConformanceTests;
 using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.PostgreSql.Tests.Speed;
 using Chatterfy.Postbacks.Storage;
+using Chatterfy.Postbacks.Storage.Conformance;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using Chatterfy.Postbacks.ConformanceTests;
 using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.Storage;
+using Chatterfy.Postbacks.Storage.Conformance;
 
 namespace Chatterfy.Postbacks.PostgreSql.Tests;
 

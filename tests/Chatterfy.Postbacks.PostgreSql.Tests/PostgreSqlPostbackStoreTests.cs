@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
-using Chatterfy.Postbacks.ConformanceTests;
 using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.Storage;
+using Chatterfy.Postbacks.Storage.Conformance;
 using Npgsql;
 
 namespace Chatterfy.Postbacks.PostgreSql.Tests;

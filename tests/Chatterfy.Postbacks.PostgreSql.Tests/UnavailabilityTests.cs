@@ -1,6 +1,6 @@
 using System.Net.Sockets;
-using Chatterfy.Postbacks.ConformanceTests;
 using Chatterfy.Postbacks.Storage;
+using Chatterfy.Postbacks.Storage.Conformance;
 using Npgsql;
 
 namespace Chatterfy.Postbacks.PostgreSql.Tests;

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using Chatterfy.Postbacks.ConformanceTests;
 using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.Storage;
+using Chatterfy.Postbacks.Storage.Conformance;
 using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
 

@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
-using Chatterfy.Postbacks.ConformanceTests;
 using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.Storage;
+using Chatterfy.Postbacks.Storage.Conformance;
 using Npgsql;
 
 namespace Chatterfy.Postbacks.PostgreSql.Tests.Upgrade;
@@ -164,39 +164,9 @@ public sealed class PostgreSqlUpgradeTests
         return sections;
     }
 
-    /// <summary>
-    /// The tracker's stats from the store's figures.
-    /// TODO(v2-core): use the core's PostbackStatsService once it reads the roles; until then this applies its formulas
-    /// (storage-v2.md §2) so the figures of the upgraded store can be compared.
-    /// </summary>
-    private static async Task<PostbackStats?> StatsAsync(PostbackStorage roles, PostbackStatsQuery query)
-    {
-        if (query.SetId is { } setId && !await roles.Sets.IsIdUsedAsync(setId, None))
-        {
-            return null;
-        }
-
-        var totals = await roles.Log.GetConversionTotalsAsync(new ConversionTotalsQuery { SetId = query.SetId, CampaignId = query.CampaignId, From = query.From, To = query.To }, None);
-        var clickCampaign = query.CampaignId ?? (query.SetId is { } id ? (await roles.Sets.GetAsync(id, None))?.CampaignId : null);
-        var credited = totals.Where(t => t.Attribution == ConversionAttribution.Credited).ToList();
-        long Count(Ingestion.PostbackEventKind kind) => credited.Where(t => t.Kind == kind).Sum(t => t.Count);
-        decimal Sum(string currency, Ingestion.PostbackEventKind kind) => credited.Where(t => t.Kind == kind && t.Currency == currency).Sum(t => t.Amount);
-        return new PostbackStats
-        {
-            Clicks = await roles.Log.CountClicksAsync(new ClickCountQuery { CampaignId = clickCampaign, From = query.From, To = query.To }, None),
-            Registrations = Count(Ingestion.PostbackEventKind.Registration),
-            FirstDeposits = Count(Ingestion.PostbackEventKind.FirstDeposit),
-            Deposits = Count(Ingestion.PostbackEventKind.Deposit),
-            Unattributed = totals.Where(t => t.Attribution == ConversionAttribution.Unattributed).Sum(t => t.Count),
-            Rejected = await roles.Log.CountLogEntriesAsync(new LogCountQuery { Outcome = PostbackOutcome.Rejected, SetId = query.SetId, SetCampaignId = query.CampaignId, From = query.From, To = query.To }, None),
-            Amounts =
-            [
-                .. credited.Where(t => t.Currency is not null && t.Kind is Ingestion.PostbackEventKind.FirstDeposit or Ingestion.PostbackEventKind.Deposit)
-                    .Select(t => t.Currency!).Distinct().Order(StringComparer.Ordinal)
-                    .Select(c => new CurrencyAmounts(c, Sum(c, Ingestion.PostbackEventKind.FirstDeposit), Sum(c, Ingestion.PostbackEventKind.Deposit))),
-            ],
-        };
-    }
+    /// <summary>The tracker's stats through the core's service, which turns the store's figures into them.</summary>
+    private static async Task<PostbackStats?> StatsAsync(PostbackStorage roles, PostbackStatsQuery query) =>
+        await new PostbackStatsService(roles.Sets, roles.Log).GetAsync(query, None);
 
     private static string ResourcePath(string name, [CallerFilePath] string callerFile = "") =>
         Path.Combine(Path.GetDirectoryName(SourceFiles.Resolve(callerFile))!, name);
