@@ -1,169 +1,66 @@
-using Chatterfy.Postbacks.Clicks;
-using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Chatterfy.Postbacks.Sqlite;
 
-// Clicks and conversions. Idempotency is race-free because the duplicate check and the insert run in the writer's
-// transaction, and the writer is the only one writing.
-public sealed partial class SqlitePostbackStore
+/// <summary>
+/// The append of processed postbacks: conversions in <c>conversions</c>, their log entries in <c>postback_log</c> and their
+/// outbox messages in <c>outbox_messages</c>, written by the single writer, a batch per transaction. Duplicate detection is
+/// race-free because the look-up and the insert run in the writer's transaction, and the writer is the only one writing.
+/// </summary>
+/// <param name="database">The store whose connection and writer it uses.</param>
+internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestStore
 {
-    private const string ClickColumns =
-        "id, campaign_id, subject_id, fbclid, fbc, fbp, ip_address, user_agent, event_source_url, created_at, fields";
-
-    private const string ConversionColumns =
+    /// <summary>The columns of <c>conversions</c>, in the order <see cref="ReadConversion"/> reads them.</summary>
+    internal const string ConversionColumns =
         "id, set_id, event, click_id, amount, currency, transaction_id, attributes, received_at, remote_address, idempotency_key, idempotency_window, attribution, campaign_id";
 
-    /// <inheritdoc />
-    public override async ValueTask AddClickAsync(Click click, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(click);
-        var id = click.Id;
-        ArgumentNullException.ThrowIfNull(id, nameof(click));
-        var campaignId = click.CampaignId;
-        var subjectId = click.SubjectId;
-        var fbclid = click.Fbclid;
-        var fbc = click.Fbc;
-        var fbp = click.Fbp;
-        var ipAddress = SqliteValues.ToDb(click.IpAddress);
-        var userAgent = click.UserAgent;
-        var eventSourceUrl = click.EventSourceUrl;
-        var createdAt = SqliteValues.ToDb(click.CreatedAt);
-        var fields = SqliteValues.ToJson(click.Fields);
+    // The earliest stored conversion with the key in the range: the key is looked up under its click id (index
+    // ix_conversions_click_key), which holds because the key contains the click id (see IngestStore.AppendAsync).
+    private const string FindDuplicateSql = """
+        SELECT id FROM conversions
+        WHERE click_id = ?1 AND idempotency_key = ?2 AND (?3 IS NULL OR received_at > ?3) AND (?4 IS NULL OR received_at < ?4)
+        ORDER BY received_at, id LIMIT 1
+        """;
 
-        await WriteAsync(
-            session =>
-            {
-                if (Exists(session, "SELECT 1 FROM clicks WHERE id = $value", id))
-                {
-                    throw new InvalidOperationException($"A click with id '{id}' exists.");
-                }
+    private const int SqliteConstraint = 19;
 
-                var insert = session.Command($"""
-                    INSERT INTO clicks ({ClickColumns})
-                    VALUES ($id, $campaign_id, $subject_id, $fbclid, $fbc, $fbp, $ip_address, $user_agent, $event_source_url, $created_at, $fields)
-                    """);
-                insert.Parameters.AddValue("$id", id);
-                insert.Parameters.AddValue("$campaign_id", campaignId);
-                insert.Parameters.AddValue("$subject_id", subjectId);
-                insert.Parameters.AddValue("$fbclid", fbclid);
-                insert.Parameters.AddValue("$fbc", fbc);
-                insert.Parameters.AddValue("$fbp", fbp);
-                insert.Parameters.AddValue("$ip_address", ipAddress);
-                insert.Parameters.AddValue("$user_agent", userAgent);
-                insert.Parameters.AddValue("$event_source_url", eventSourceUrl);
-                insert.Parameters.AddValue("$created_at", createdAt);
-                insert.Parameters.AddValue("$fields", fields);
-                insert.ExecuteNonQuery();
+    private const string InsertConversionSql =
+        $"INSERT INTO conversions ({ConversionColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
 
-                // Conversions that arrived before their click was known are credited now, in the same transaction.
-                var credit = session.Command("""
-                    UPDATE conversions SET attribution = 'credited', campaign_id = $campaign_id
-                    WHERE click_id = $click_id AND attribution = 'unattributed' AND (campaign_id IS NULL OR campaign_id = $campaign_id)
-                    """);
-                credit.Parameters.AddValue("$click_id", id);
-                credit.Parameters.AddValue("$campaign_id", campaignId);
-                credit.ExecuteNonQuery();
-
-                return true;
-            },
-            cancellationToken).ConfigureAwait(false);
-    }
+    /// <summary>Gets the store whose connection and writer it uses.</summary>
+    public SqlitePostbackStore Database => database;
 
     /// <inheritdoc />
-    public override ValueTask<Click?> FindClickAsync(string clickId, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(clickId);
-        return ReadAsync(
+    /// <value><see cref="SqlitePostbackStoreOptions.MaxBatchSize"/>: the writer commits this many records in one transaction.</value>
+    public override int PreferredBatchSize => database.MaxBatchSize;
+
+    /// <inheritdoc cref="SqlitePostbackStore.CheckHealthAsync"/>
+    public override ValueTask CheckHealthAsync(CancellationToken cancellationToken) => database.CheckHealthAsync(cancellationToken);
+
+    /// <inheritdoc />
+    protected override ValueTask<IReadOnlyList<IngestResult>> AppendCoreAsync(IReadOnlyList<IngestRecord> records, CancellationToken cancellationToken) =>
+        database.SubmitAsync(new AppendUnit(records), cancellationToken);
+
+    /// <inheritdoc />
+    protected override ValueTask<ConversionRecord?> GetConversionCoreAsync(string conversionId, CancellationToken cancellationToken) =>
+        database.ReadAsync(
             (connection, _) =>
             {
-                using var command = Command(connection, $"SELECT {ClickColumns} FROM clicks WHERE id = $id");
-                command.Parameters.AddValue("$id", clickId);
-                using var reader = command.ExecuteReader();
-                return reader.Read() ? ReadClick(reader) : null;
-            },
-            cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public override ValueTask<bool> ForgetClickPersonalDataAsync(string clickId, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(clickId);
-        return WriteAsync(
-            session =>
-            {
-                var command = session.Command("UPDATE clicks SET ip_address = NULL, user_agent = NULL WHERE id = $id");
-                command.Parameters.AddValue("$id", clickId);
-                return command.ExecuteNonQuery() > 0;
-            },
-            cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public override ValueTask<ConversionAppendResult> AppendConversionAsync(ConversionRecord conversion, PostbackLogEntry logEntry, IReadOnlyList<OutboxMessage> outboxMessages, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(conversion);
-        ArgumentNullException.ThrowIfNull(logEntry);
-        ArgumentNullException.ThrowIfNull(conversion.Conversion);
-        ArgumentNullException.ThrowIfNull(outboxMessages);
-        var messages = CheckNewOutboxMessages(conversion.Id, outboxMessages);
-        var key = conversion.Conversion.IdempotencyKey;
-        ArgumentNullException.ThrowIfNull(key.Value, nameof(conversion));
-        var row = new ConversionRow(conversion);
-        var log = new LogRow(logEntry);
-
-        // One write unit: the conversion, its outbox messages and the log entry commit together or, when any of it fails
-        // (the writer then rolls this write back alone), not at all. A duplicate stores its log entry only.
-        return WriteAsync(
-            session =>
-            {
-                ThrowIfLogEntryExists(session, log.Id);
-                if (FindOriginal(session, key, row.ReceivedAt) is { } originalId)
-                {
-                    InsertLog(session, log, PostbackOutcome.Duplicate, originalId);
-                    return ConversionAppendResult.Duplicate(originalId);
-                }
-
-                if (Exists(session, "SELECT 1 FROM conversions WHERE id = $value", row.Id))
-                {
-                    throw new InvalidOperationException($"A conversion with id '{row.Id}' exists.");
-                }
-
-                ThrowIfOutboxMessageExists(session, messages);
-                InsertConversion(session, row);
-                InsertOutboxMessages(session, messages);
-                var outcome = conversion.Attribution == ConversionAttribution.Credited ? PostbackOutcome.Accepted : PostbackOutcome.Unattributed;
-                InsertLog(session, log, outcome, row.Id);
-                return ConversionAppendResult.Accepted(row.Id);
-            },
-            cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public override ValueTask<ConversionRecord?> GetConversionAsync(string conversionId, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(conversionId);
-        return ReadAsync(
-            (connection, _) =>
-            {
-                using var command = Command(connection, $"SELECT {ConversionColumns} FROM conversions WHERE id = $id");
+                using var command = SqlitePostbackStore.Command(connection, $"SELECT {ConversionColumns} FROM conversions WHERE id = $id");
                 command.Parameters.AddValue("$id", conversionId);
                 using var reader = command.ExecuteReader();
                 return reader.Read() ? ReadConversion(reader) : null;
             },
             cancellationToken);
-    }
 
     /// <inheritdoc />
-    public override ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsByClickAsync(string clickId, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(clickId);
-        return ReadAsync<IReadOnlyList<ConversionRecord>>(
+    protected override ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsByClickCoreAsync(string clickId, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<ConversionRecord>>(
             (connection, cancellationToken) =>
             {
-                using var command = Command(connection, $"SELECT {ConversionColumns} FROM conversions WHERE click_id = $click_id ORDER BY received_at, id");
+                using var command = SqlitePostbackStore.Command(connection, $"SELECT {ConversionColumns} FROM conversions WHERE click_id = $click_id ORDER BY received_at, id");
                 command.Parameters.AddValue("$click_id", clickId);
                 using var reader = command.ExecuteReader();
                 var conversions = new List<ConversionRecord>();
@@ -176,76 +73,6 @@ public sealed partial class SqlitePostbackStore
                 return conversions.AsReadOnly();
             },
             cancellationToken);
-    }
-
-    /// <summary>
-    /// The earliest stored conversion (by receive time, then id) with the key's value, and for a windowed key received less
-    /// than the window before or after <paramref name="receivedAt"/>.
-    /// </summary>
-    private static string? FindOriginal(WriteSession session, IdempotencyKey key, long receivedAt)
-    {
-        SqliteCommand command;
-        if (key.Window is { } window)
-        {
-            // |received_at - receivedAt| < window, as an index range; saturated so extreme values cannot overflow.
-            var ticks = Math.Max(window.Ticks, 0);
-            var from = receivedAt > long.MinValue + ticks ? receivedAt - ticks : long.MinValue;
-            var to = receivedAt < long.MaxValue - ticks ? receivedAt + ticks : long.MaxValue;
-            command = session.Command("""
-                SELECT id FROM conversions
-                WHERE idempotency_key = $key AND received_at > $from AND received_at < $to
-                ORDER BY received_at, id LIMIT 1
-                """);
-            command.Parameters.AddValue("$from", from);
-            command.Parameters.AddValue("$to", to);
-        }
-        else
-        {
-            command = session.Command("SELECT id FROM conversions WHERE idempotency_key = $key ORDER BY received_at, id LIMIT 1");
-        }
-
-        command.Parameters.AddValue("$key", key.Value);
-        return command.ExecuteScalar() as string;
-    }
-
-    private static void InsertConversion(WriteSession session, ConversionRow row)
-    {
-        var command = session.Command($"""
-            INSERT INTO conversions ({ConversionColumns})
-            VALUES ($id, $set_id, $event, $click_id, $amount, $currency, $transaction_id, $attributes, $received_at, $remote_address,
-                    $idempotency_key, $idempotency_window, $attribution, $campaign_id)
-            """);
-        command.Parameters.AddValue("$id", row.Id);
-        command.Parameters.AddValue("$set_id", row.SetId);
-        command.Parameters.AddValue("$event", row.Event);
-        command.Parameters.AddValue("$click_id", row.ClickId);
-        command.Parameters.AddValue("$amount", row.Amount);
-        command.Parameters.AddValue("$currency", row.Currency);
-        command.Parameters.AddValue("$transaction_id", row.TransactionId);
-        command.Parameters.AddValue("$attributes", row.Attributes);
-        command.Parameters.AddValue("$received_at", row.ReceivedAt);
-        command.Parameters.AddValue("$remote_address", row.RemoteAddress);
-        command.Parameters.AddValue("$idempotency_key", row.IdempotencyKey);
-        command.Parameters.AddValue("$idempotency_window", row.IdempotencyWindow);
-        command.Parameters.AddValue("$attribution", row.Attribution);
-        command.Parameters.AddValue("$campaign_id", row.CampaignId);
-        command.ExecuteNonQuery();
-    }
-
-    private static Click ReadClick(SqliteDataReader reader) => new()
-    {
-        Id = reader.GetString(0),
-        CampaignId = reader.GetNullableString(1),
-        SubjectId = reader.GetNullableString(2),
-        Fbclid = reader.GetNullableString(3),
-        Fbc = reader.GetNullableString(4),
-        Fbp = reader.GetNullableString(5),
-        IpAddress = SqliteValues.ToIpAddress(reader.GetNullableString(6)),
-        UserAgent = reader.GetNullableString(7),
-        EventSourceUrl = reader.GetNullableString(8),
-        CreatedAt = SqliteValues.ToDateTimeOffset(reader.GetInt64(9)),
-        Fields = SqliteValues.ToDictionary(reader.GetString(10)),
-    };
 
     private static ConversionRecord ReadConversion(SqliteDataReader reader)
     {
@@ -266,15 +93,140 @@ public sealed partial class SqlitePostbackStore
                 RemoteAddress = SqliteValues.ToIpAddress(reader.GetNullableString(9)),
                 IdempotencyKey = new IdempotencyKey(reader.GetString(10), window is { } ticks ? TimeSpan.FromTicks(ticks) : null),
             },
-            Attribution = SqliteValues.ToAttribution(reader.GetString(12)),
+            Attribution = StoredWords.ParseAttribution(reader.GetString(12)),
             CampaignId = reader.GetNullableString(13),
         };
     }
 
-    /// <summary>A conversion's column values, taken from the caller's objects before the write is queued.</summary>
+    /// <summary>One <see cref="IngestStore.AppendAsync"/> call: its records, each written (or undone) alone, answered together after the commit.</summary>
+    private sealed class AppendUnit : WriteUnit<IReadOnlyList<IngestResult>>
+    {
+        private readonly Row[] _rows;
+        private readonly IngestResult[] _results;
+
+        // The column values are taken from the caller's objects now, before the writer runs.
+        public AppendUnit(IReadOnlyList<IngestRecord> records)
+            : base(records.Count)
+        {
+            _rows = new Row[records.Count];
+            for (var i = 0; i < _rows.Length; i++)
+            {
+                _rows[i] = new Row(records[i]);
+            }
+
+            _results = new IngestResult[records.Count];
+        }
+
+        public override void Execute(SqliteWriteSession session, int index)
+        {
+            var row = _rows[index];
+            if (row.Conversion is not { } conversion)
+            {
+                InsertLogEntry(session, row, row.Log.Outcome, row.Log.ConversionId);
+                _results[index] = IngestResult.Written(null);
+                return;
+            }
+
+            var find = session.Statement(FindDuplicateSql);
+            find.Bind(1, conversion.ClickId);
+            find.Bind(2, conversion.IdempotencyKey);
+            find.Bind(3, row.DuplicateAfter);
+            find.Bind(4, row.DuplicateBefore);
+            if (find.ExecuteScalarString() is { } storedId)
+            {
+                InsertLogEntry(session, row, row.DuplicateOutcome, storedId);
+                _results[index] = IngestResult.Duplicate(storedId);
+                return;
+            }
+
+            // A used conversion, message or log entry id breaks a unique constraint: the record fails alone.
+            var insert = session.Statement(InsertConversionSql);
+            insert.Bind(1, conversion.Id);
+            insert.Bind(2, conversion.SetId);
+            insert.Bind(3, conversion.Event);
+            insert.Bind(4, conversion.ClickId);
+            insert.Bind(5, conversion.Amount);
+            insert.Bind(6, conversion.Currency);
+            insert.Bind(7, conversion.TransactionId);
+            insert.Bind(8, conversion.Attributes);
+            insert.Bind(9, conversion.ReceivedAt);
+            insert.Bind(10, conversion.RemoteAddress);
+            insert.Bind(11, conversion.IdempotencyKey);
+            insert.Bind(12, conversion.IdempotencyWindow);
+            insert.Bind(13, conversion.Attribution);
+            insert.Bind(14, conversion.CampaignId);
+            Insert(insert, "Conversion", conversion.Id);
+            foreach (var message in row.OutboxMessages)
+            {
+                try
+                {
+                    SqliteOutboxStore.InsertOutboxMessage(session, message);
+                }
+                catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
+                {
+                    throw Conflict("Outbox message", message.Id, ex);
+                }
+            }
+
+            InsertLogEntry(session, row, row.Log.Outcome, row.Log.ConversionId);
+            _results[index] = IngestResult.Written(conversion.Id);
+        }
+
+        public override void SetFailure(int index, Exception exception) => _results[index] = IngestResult.Failed(exception);
+
+        private static void InsertLogEntry(SqliteWriteSession session, Row row, string outcome, string? conversionId)
+        {
+            try
+            {
+                SqliteLogStore.InsertLogEntry(session, row.Log, outcome, conversionId);
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
+            {
+                throw Conflict("Log entry", row.Log.Id, ex);
+            }
+        }
+
+        private static void Insert(SqliteStatement insert, string what, string id)
+        {
+            try
+            {
+                insert.Execute();
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
+            {
+                throw Conflict(what, id, ex);
+            }
+        }
+
+        // A record that fails alone says which of its ids is taken (the writer undoes it and answers the others).
+        private static InvalidOperationException Conflict(string what, string id, SqliteException exception) =>
+            new($"{what} '{id}' cannot be stored: {exception.Message}", exception);
+
+        public override void Complete() => TrySetResult(_results);
+
+        public override void Fail(Exception exception) => TrySetException(exception);
+    }
+
+    /// <summary>A record's column values.</summary>
+    private sealed class Row(IngestRecord record)
+    {
+        public SqliteLogStore.LogRow Log { get; } = new(record.LogEntry);
+
+        public ConversionRow? Conversion { get; } = record.Conversion is { } conversion ? new(conversion) : null;
+
+        public long? DuplicateAfter { get; } = SqliteValues.ToDb(record.DuplicateRange.After);
+
+        public long? DuplicateBefore { get; } = SqliteValues.ToDb(record.DuplicateRange.Before);
+
+        public string DuplicateOutcome { get; } = StoredWords.Of(record.DuplicateOutcome);
+
+        public SqliteOutboxStore.OutboxRow[] OutboxMessages { get; } = [.. record.OutboxMessages.Select(m => new SqliteOutboxStore.OutboxRow(m))];
+    }
+
+    /// <summary>A conversion's column values.</summary>
     private sealed class ConversionRow(ConversionRecord record)
     {
-        public string Id { get; } = record.Id ?? throw new ArgumentNullException(nameof(record), "The conversion has no id.");
+        public string Id { get; } = record.Id;
 
         public string SetId { get; } = record.Conversion.SetId;
 
@@ -298,7 +250,7 @@ public sealed partial class SqlitePostbackStore
 
         public long? IdempotencyWindow { get; } = record.Conversion.IdempotencyKey.Window?.Ticks;
 
-        public string Attribution { get; } = SqliteValues.ToDb(record.Attribution);
+        public string Attribution { get; } = StoredWords.Of(record.Attribution);
 
         public string? CampaignId { get; } = record.CampaignId;
     }
