@@ -220,7 +220,23 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
 
         public string DuplicateOutcome { get; } = StoredWords.Of(record.DuplicateOutcome);
 
-        public SqliteOutboxStore.OutboxRow[] OutboxMessages { get; } = [.. record.OutboxMessages.Select(m => new SqliteOutboxStore.OutboxRow(m))];
+        public SqliteOutboxStore.OutboxRow[] OutboxMessages { get; } = ToRows(record.OutboxMessages);
+
+        private static SqliteOutboxStore.OutboxRow[] ToRows(IReadOnlyList<Forwarding.OutboxMessage> messages)
+        {
+            if (messages.Count == 0)
+            {
+                return [];
+            }
+
+            var rows = new SqliteOutboxStore.OutboxRow[messages.Count];
+            for (var i = 0; i < rows.Length; i++)
+            {
+                rows[i] = new SqliteOutboxStore.OutboxRow(messages[i]);
+            }
+
+            return rows;
+        }
     }
 
     /// <summary>A conversion's column values.</summary>

@@ -38,6 +38,11 @@ internal static class SqliteValues
 
     public static string ToJson(IReadOnlyDictionary<string, string> values)
     {
+        if (values.Count == 0)
+        {
+            return "{}";
+        }
+
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -67,6 +72,11 @@ internal static class SqliteValues
 
     public static string ToJson(IReadOnlyList<string> values)
     {
+        if (values.Count == 0)
+        {
+            return "[]";
+        }
+
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {
