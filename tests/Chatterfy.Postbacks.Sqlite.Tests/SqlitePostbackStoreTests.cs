@@ -124,6 +124,35 @@ public sealed class SqlitePostbackStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Append_WriterIdle_CommitsOnTheCallersThreadBeforeReturning()
+    {
+        var store = _database.CreateStore();
+        await store.InitializeAsync();
+        var transactionsBefore = store.CommittedTransactions;
+        var conversion = StoreTestData.Conversion();
+
+        var append = store.Ingest.AppendAsync([Ingest.Record(conversion)], None);
+
+        append.IsCompleted.Should().BeTrue("an idle writer runs on the caller's thread: no hand-off to another thread per write");
+        (await append).Should().Equal(IngestResult.Written(conversion.Id));
+        (store.CommittedTransactions - transactionsBefore).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Append_MoreRecordsThanTheBatchSize_CommitsInOneTransaction()
+    {
+        var store = _database.CreateStore(o => o.MaxBatchSize = 2);
+        await store.InitializeAsync();
+        var transactionsBefore = store.CommittedTransactions;
+        var conversions = Enumerable.Range(0, 5).Select(_ => StoreTestData.Conversion()).ToArray();
+
+        var results = await store.Ingest.AppendAsync([.. conversions.Select(c => Ingest.Record(c))], None);
+
+        results.Should().Equal(conversions.Select(c => IngestResult.Written(c.Id)));
+        (store.CommittedTransactions - transactionsBefore).Should().Be(1, "a call's records commit together or not at all");
+    }
+
+    [Fact]
     public async Task OneBadWriteInABatch_FailsAlone_WhileItsNeighboursCommit()
     {
         var store = _database.CreateStore(o => o.BusyTimeout = Bound);
