@@ -221,7 +221,8 @@ public sealed partial class SqlitePostbackStore : IAsyncDisposable, IDisposable
             }
             finally
             {
-                _writerLock.Release();
+                // A write that got past the shutdown check as disposal began is answered as unavailable, not left queued.
+                ReleaseWriter();
             }
 
             ClearReadPool();
