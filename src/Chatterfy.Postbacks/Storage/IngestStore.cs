@@ -21,6 +21,12 @@ namespace Chatterfy.Postbacks.Storage;
 /// store that locks keys takes its locks in one deterministic order (ascending by lock key) in every transaction, so
 /// that two batches never deadlock; the lifecycle of conversions will add a lock per click id to the same order.
 /// </para>
+/// <para>
+/// <b>Keys and clicks.</b> An idempotency key names its click: the core's keys contain the conversion's
+/// <see cref="Ingestion.Conversion.ClickId"/>, so conversions with the same key value always have the same click id. A store
+/// may therefore look a key up under its click id (one index on click id and key serves both duplicate detection and
+/// <see cref="ListConversionsByClickAsync"/>).
+/// </para>
 /// </remarks>
 public abstract class IngestStore : StoreRole
 {

@@ -2,8 +2,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Chatterfy.Postbacks.Sqlite;
 
-/// <summary>The SQLite store's log messages (event ids 3001–3099).</summary>
-internal static partial class Log
+/// <summary>The SQLite store's log messages (event ids 4001–4099).</summary>
+internal static partial class SqliteLog
 {
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Applied SQLite schema migration {Version} ({Description}) to {DataSource}")]
     public static partial void MigrationApplied(ILogger logger, int version, string description, string dataSource);

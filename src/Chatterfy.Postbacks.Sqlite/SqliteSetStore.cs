@@ -1,18 +1,22 @@
 using Chatterfy.Postbacks.PostbackSets;
+using Chatterfy.Postbacks.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Chatterfy.Postbacks.Sqlite;
 
-// Postback sets and their tokens. Every token a set ever had stays in postback_set_tokens, so it is never reused.
-public sealed partial class SqlitePostbackStore
+/// <summary>
+/// Postback sets and their tokens in <c>postback_sets</c> and <c>postback_set_tokens</c>. Every token a set ever had stays
+/// in <c>postback_set_tokens</c>, and a deleted set keeps its row (<c>deleted = 1</c>), so ids and tokens are never reused.
+/// </summary>
+/// <param name="database">The store whose connection and writer it uses.</param>
+internal sealed class SqliteSetStore(SqlitePostbackStore database) : PostbackSetStore
 {
     private const string SetColumns = "id, name, network_id, campaign_id, token, settings, created_at, enabled";
     private const string QualifiedSetColumns = "s.id, s.name, s.network_id, s.campaign_id, s.token, s.settings, s.created_at, s.enabled";
 
     /// <inheritdoc />
-    public override async ValueTask AddSetAsync(PostbackSet postbackSet, CancellationToken cancellationToken)
+    protected override async ValueTask AddCoreAsync(PostbackSet postbackSet, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(postbackSet);
         var id = postbackSet.Id;
         var token = postbackSet.Token;
         ArgumentNullException.ThrowIfNull(id, nameof(postbackSet));
@@ -24,7 +28,7 @@ public sealed partial class SqlitePostbackStore
         var createdAt = SqliteValues.ToDb(postbackSet.CreatedAt);
         var enabled = postbackSet.Enabled;
 
-        await WriteAsync(
+        await database.WriteAsync(
             session =>
             {
                 if (Exists(session, "SELECT 1 FROM postback_sets WHERE id = $value", id))
@@ -54,44 +58,37 @@ public sealed partial class SqlitePostbackStore
     }
 
     /// <inheritdoc />
-    public override ValueTask<PostbackSet?> GetSetAsync(string setId, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(setId);
-        return ReadAsync(
+    protected override ValueTask<PostbackSet?> GetCoreAsync(string setId, CancellationToken cancellationToken) =>
+        database.ReadAsync(
             (connection, _) =>
             {
-                using var command = Command(connection, $"SELECT {SetColumns} FROM postback_sets WHERE id = $id AND deleted = 0");
+                using var command = SqlitePostbackStore.Command(connection, $"SELECT {SetColumns} FROM postback_sets WHERE id = $id AND deleted = 0");
                 command.Parameters.AddValue("$id", setId);
                 using var reader = command.ExecuteReader();
                 return reader.Read() ? ReadSet(reader) : null;
             },
             cancellationToken);
-    }
 
     /// <inheritdoc />
-    public override ValueTask<bool> IsSetIdUsedAsync(string setId, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(setId);
-        return ReadAsync(
+    protected override ValueTask<bool> IsIdUsedCoreAsync(string setId, CancellationToken cancellationToken) =>
+        database.ReadAsync(
             (connection, _) =>
             {
                 // A deleted set keeps its row (deleted = 1).
-                using var command = Command(connection, "SELECT 1 FROM postback_sets WHERE id = $id");
+                using var command = SqlitePostbackStore.Command(connection, "SELECT 1 FROM postback_sets WHERE id = $id");
                 command.Parameters.AddValue("$id", setId);
                 return command.ExecuteScalar() is not null;
             },
             cancellationToken);
-    }
 
     /// <inheritdoc />
-    public override ValueTask<PostbackSet?> FindSetByTokenAsync(string token, DateTimeOffset now, CancellationToken cancellationToken)
+    protected override ValueTask<PostbackSet?> FindByTokenCoreAsync(string token, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(token);
         var nowValue = SqliteValues.ToDb(now);
-        return ReadAsync(
+        return database.ReadAsync(
             (connection, _) =>
             {
-                using var command = Command(connection, $"""
+                using var command = SqlitePostbackStore.Command(connection, $"""
                     SELECT {QualifiedSetColumns}, s.previous_token, s.previous_token_valid_until
                     FROM postback_set_tokens t JOIN postback_sets s ON s.id = t.set_id
                     WHERE t.token = $token AND s.deleted = 0
@@ -119,11 +116,11 @@ public sealed partial class SqlitePostbackStore
     }
 
     /// <inheritdoc />
-    public override ValueTask<IReadOnlyList<PostbackSet>> ListSetsAsync(CancellationToken cancellationToken) =>
-        ReadAsync<IReadOnlyList<PostbackSet>>(
+    protected override ValueTask<IReadOnlyList<PostbackSet>> ListCoreAsync(CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<PostbackSet>>(
             (connection, cancellationToken) =>
             {
-                using var command = Command(connection, $"SELECT {SetColumns} FROM postback_sets WHERE deleted = 0 ORDER BY created_at, id");
+                using var command = SqlitePostbackStore.Command(connection, $"SELECT {SetColumns} FROM postback_sets WHERE deleted = 0 ORDER BY created_at, id");
                 using var reader = command.ExecuteReader();
                 var sets = new List<PostbackSet>();
                 while (reader.Read())
@@ -137,9 +134,8 @@ public sealed partial class SqlitePostbackStore
             cancellationToken);
 
     /// <inheritdoc />
-    public override ValueTask<PostbackSet?> UpdateSetAsync(PostbackSet postbackSet, CancellationToken cancellationToken)
+    protected override ValueTask<PostbackSet?> UpdateCoreAsync(PostbackSet postbackSet, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(postbackSet);
         var id = postbackSet.Id;
         ArgumentNullException.ThrowIfNull(id, nameof(postbackSet));
         var name = postbackSet.Name;
@@ -147,7 +143,7 @@ public sealed partial class SqlitePostbackStore
         var settings = SqliteValues.ToDb(postbackSet.Settings);
         var enabled = postbackSet.Enabled;
 
-        return WriteAsync(
+        return database.WriteAsync(
             session =>
             {
                 var command = session.Command($"""
@@ -166,13 +162,10 @@ public sealed partial class SqlitePostbackStore
     }
 
     /// <inheritdoc />
-    public override ValueTask<PostbackSet?> RotateTokenAsync(string setId, string newToken, DateTimeOffset? previousTokenValidUntil, CancellationToken cancellationToken)
+    protected override ValueTask<PostbackSet?> RotateTokenCoreAsync(string setId, string newToken, DateTimeOffset? previousTokenValidUntil, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(setId);
-        ArgumentNullException.ThrowIfNull(newToken);
         long? until = previousTokenValidUntil is { } value ? SqliteValues.ToDb(value) : null;
-
-        return WriteAsync(
+        return database.WriteAsync(
             session =>
             {
                 if (!Exists(session, "SELECT 1 FROM postback_sets WHERE id = $value AND deleted = 0", setId))
@@ -199,10 +192,8 @@ public sealed partial class SqlitePostbackStore
     }
 
     /// <inheritdoc />
-    public override ValueTask<bool> DeleteSetAsync(string setId, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(setId);
-        return WriteAsync(
+    protected override ValueTask<bool> DeleteCoreAsync(string setId, CancellationToken cancellationToken) =>
+        database.WriteAsync(
             session =>
             {
                 // The row stays (deleted = 1): its id and tokens remain used, its conversions and log entries remain.
@@ -211,6 +202,17 @@ public sealed partial class SqlitePostbackStore
                 return command.ExecuteNonQuery() > 0;
             },
             cancellationToken);
+
+    /// <summary>Runs a query with one parameter, <c>$value</c>, in the writer's transaction, and tells whether it returned a row.</summary>
+    /// <param name="session">The writer's session.</param>
+    /// <param name="sql">The query.</param>
+    /// <param name="value">The parameter's value.</param>
+    /// <returns><see langword="true"/> when it returned a row.</returns>
+    internal static bool Exists(SqliteWriteSession session, string sql, string value)
+    {
+        var command = session.Command(sql);
+        command.Parameters.AddValue("$value", value);
+        return command.ExecuteScalar() is not null;
     }
 
     private static PostbackSet? ReadSingleSet(SqliteCommand command)
@@ -231,7 +233,7 @@ public sealed partial class SqlitePostbackStore
         Enabled = reader.GetInt64(7) != 0,
     };
 
-    private static void ThrowIfTokenUsed(WriteSession session, string token)
+    private static void ThrowIfTokenUsed(SqliteWriteSession session, string token)
     {
         if (Exists(session, "SELECT 1 FROM postback_set_tokens WHERE token = $value", token))
         {
@@ -239,19 +241,11 @@ public sealed partial class SqlitePostbackStore
         }
     }
 
-    private static void InsertToken(WriteSession session, string token, string setId)
+    private static void InsertToken(SqliteWriteSession session, string token, string setId)
     {
         var command = session.Command("INSERT INTO postback_set_tokens (token, set_id) VALUES ($token, $set_id)");
         command.Parameters.AddValue("$token", token);
         command.Parameters.AddValue("$set_id", setId);
         command.ExecuteNonQuery();
-    }
-
-    /// <summary>Runs a query with one parameter, <c>$value</c>, and tells whether it returned a row.</summary>
-    private static bool Exists(WriteSession session, string sql, string value)
-    {
-        var command = session.Command(sql);
-        command.Parameters.AddValue("$value", value);
-        return command.ExecuteScalar() is not null;
     }
 }

@@ -5,11 +5,13 @@ using Microsoft.Data.Sqlite;
 
 namespace Chatterfy.Postbacks.Sqlite;
 
-// The postback log.
-public sealed partial class SqlitePostbackStore
+/// <summary>
+/// The postback log in <c>postback_log</c> (entries are written by <see cref="SqliteIngestStore"/>), and the figures the
+/// stats are made of.
+/// </summary>
+/// <param name="database">The store whose connection and writer it uses.</param>
+internal sealed partial class SqliteLogStore(SqlitePostbackStore database) : PostbackLogStore
 {
-    private const int MaxLogLimit = 1000;
-
     // A purge deletes in chunks, each its own write, so a large purge never holds the writer for long.
     private const int PurgeChunk = 2000;
 
@@ -17,42 +19,20 @@ public sealed partial class SqlitePostbackStore
         "id, received_at, set_id, outcome, code, warnings, conversion_id, method, path, event_segment, query_string, body, content_type, remote_address";
 
     /// <inheritdoc />
-    public override async ValueTask AppendLogAsync(PostbackLogEntry logEntry, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(logEntry);
-        var log = new LogRow(logEntry);
-        await WriteAsync(
-            session =>
-            {
-                ThrowIfLogEntryExists(session, log.Id);
-                InsertLog(session, log, logEntry.Outcome, logEntry.ConversionId);
-                return true;
-            },
-            cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
-    public override ValueTask<PostbackLogEntry?> GetLogEntryAsync(string logEntryId, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(logEntryId);
-        return ReadAsync(
+    protected override ValueTask<PostbackLogEntry?> GetCoreAsync(string logEntryId, CancellationToken cancellationToken) =>
+        database.ReadAsync(
             (connection, _) =>
             {
-                using var command = Command(connection, $"SELECT {LogColumns} FROM postback_log WHERE id = $id");
+                using var command = SqlitePostbackStore.Command(connection, $"SELECT {LogColumns} FROM postback_log WHERE id = $id");
                 command.Parameters.AddValue("$id", logEntryId);
                 using var reader = command.ExecuteReader();
                 return reader.Read() ? ReadLogEntry(reader) : null;
             },
             cancellationToken);
-    }
 
     /// <inheritdoc />
-    public override ValueTask<IReadOnlyList<PostbackLogEntry>> ListLogAsync(PostbackLogQuery query, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, MaxLogLimit, nameof(query));
-        return ReadAsync<IReadOnlyList<PostbackLogEntry>>(
+    protected override ValueTask<IReadOnlyList<PostbackLogEntry>> ListCoreAsync(PostbackLogQuery query, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<PostbackLogEntry>>(
             (connection, cancellationToken) =>
             {
                 // One read transaction, so the cursor and the page come from the same snapshot.
@@ -62,7 +42,7 @@ public sealed partial class SqlitePostbackStore
                 var sql = new StringBuilder($"SELECT {LogColumns} FROM postback_log WHERE 1 = 1");
                 if (query.BeforeId is { } beforeId)
                 {
-                    using var cursor = Command(connection, "SELECT received_at FROM postback_log WHERE id = $id");
+                    using var cursor = SqlitePostbackStore.Command(connection, "SELECT received_at FROM postback_log WHERE id = $id");
                     cursor.Transaction = transaction;
                     cursor.Parameters.AddValue("$id", beforeId);
                     if (cursor.ExecuteScalar() is not long cursorReceivedAt)
@@ -85,7 +65,7 @@ public sealed partial class SqlitePostbackStore
                 if (query.Outcome is { } outcome)
                 {
                     sql.Append(" AND outcome = $outcome");
-                    command.Parameters.AddValue("$outcome", SqliteValues.ToDb(outcome));
+                    command.Parameters.AddValue("$outcome", StoredWords.Of(outcome));
                 }
 
                 sql.Append(" ORDER BY received_at DESC, id DESC LIMIT $limit");
@@ -102,16 +82,15 @@ public sealed partial class SqlitePostbackStore
                 return page.AsReadOnly();
             },
             cancellationToken);
-    }
 
     /// <inheritdoc />
-    public override async ValueTask<int> PurgeLogAsync(DateTimeOffset receivedBefore, CancellationToken cancellationToken)
+    protected override async ValueTask<int> PurgeCoreAsync(DateTimeOffset receivedBefore, CancellationToken cancellationToken)
     {
         var cutOff = SqliteValues.ToDb(receivedBefore);
         var total = 0;
         while (true)
         {
-            var purged = await WriteAsync(
+            var purged = await database.WriteAsync(
                 session =>
                 {
                     var command = session.Command("""
@@ -130,36 +109,30 @@ public sealed partial class SqlitePostbackStore
         }
     }
 
-    private static void ThrowIfLogEntryExists(WriteSession session, string id)
+    /// <summary>Writes a log entry in the writer's transaction (for <see cref="SqliteIngestStore"/>).</summary>
+    /// <param name="session">The writer's session.</param>
+    /// <param name="row">The entry's values.</param>
+    /// <param name="outcome">The stored word of its outcome.</param>
+    /// <param name="conversionId">Its conversion's id, or <see langword="null"/>.</param>
+    /// <exception cref="SqliteException">Its id is taken (a constraint violation).</exception>
+    internal static void InsertLogEntry(SqliteWriteSession session, LogRow row, string outcome, string? conversionId)
     {
-        if (Exists(session, "SELECT 1 FROM postback_log WHERE id = $value", id))
-        {
-            throw new InvalidOperationException($"A postback log entry with id '{id}' exists.");
-        }
-    }
-
-    private static void InsertLog(WriteSession session, LogRow row, PostbackOutcome outcome, string? conversionId)
-    {
-        var command = session.Command($"""
-            INSERT INTO postback_log ({LogColumns})
-            VALUES ($id, $received_at, $set_id, $outcome, $code, $warnings, $conversion_id, $method, $path, $event_segment, $query_string,
-                    $body, $content_type, $remote_address)
-            """);
-        command.Parameters.AddValue("$id", row.Id);
-        command.Parameters.AddValue("$received_at", row.ReceivedAt);
-        command.Parameters.AddValue("$set_id", row.SetId);
-        command.Parameters.AddValue("$outcome", SqliteValues.ToDb(outcome));
-        command.Parameters.AddValue("$code", row.Code);
-        command.Parameters.AddValue("$warnings", row.Warnings);
-        command.Parameters.AddValue("$conversion_id", conversionId);
-        command.Parameters.AddValue("$method", row.Method);
-        command.Parameters.AddValue("$path", row.Path);
-        command.Parameters.AddValue("$event_segment", row.EventSegment);
-        command.Parameters.AddValue("$query_string", row.QueryString);
-        command.Parameters.AddValue("$body", row.Body);
-        command.Parameters.AddValue("$content_type", row.ContentType);
-        command.Parameters.AddValue("$remote_address", row.RemoteAddress);
-        command.ExecuteNonQuery();
+        var insert = session.Statement($"INSERT INTO postback_log ({LogColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+        insert.Bind(1, row.Id);
+        insert.Bind(2, row.ReceivedAt);
+        insert.Bind(3, row.SetId);
+        insert.Bind(4, outcome);
+        insert.Bind(5, row.Code);
+        insert.Bind(6, row.Warnings);
+        insert.Bind(7, conversionId);
+        insert.Bind(8, row.Method);
+        insert.Bind(9, row.Path);
+        insert.Bind(10, row.EventSegment);
+        insert.Bind(11, row.QueryString);
+        insert.Bind(12, row.Body);
+        insert.Bind(13, row.ContentType);
+        insert.Bind(14, row.RemoteAddress);
+        insert.Execute();
     }
 
     private static PostbackLogEntry ReadLogEntry(SqliteDataReader reader) => new()
@@ -167,7 +140,7 @@ public sealed partial class SqlitePostbackStore
         Id = reader.GetString(0),
         ReceivedAt = SqliteValues.ToDateTimeOffset(reader.GetInt64(1)),
         SetId = reader.GetString(2),
-        Outcome = SqliteValues.ToOutcome(reader.GetString(3)),
+        Outcome = StoredWords.ParseOutcome(reader.GetString(3)),
         Code = reader.GetNullableString(4),
         Warnings = SqliteValues.ToList(reader.GetString(5)),
         ConversionId = reader.GetNullableString(6),
@@ -183,10 +156,14 @@ public sealed partial class SqlitePostbackStore
         },
     };
 
-    /// <summary>A log entry's column values (outcome and conversion id apart), taken before the write is queued.</summary>
-    private sealed class LogRow(PostbackLogEntry entry)
+    /// <summary>A log entry's column values, taken before the write is queued.</summary>
+    internal sealed class LogRow(PostbackLogEntry entry)
     {
-        public string Id { get; } = entry.Id ?? throw new ArgumentNullException(nameof(entry), "The log entry has no id.");
+        public string Id { get; } = entry.Id;
+
+        public string Outcome { get; } = StoredWords.Of(entry.Outcome);
+
+        public string? ConversionId { get; } = entry.ConversionId;
 
         public long ReceivedAt { get; } = SqliteValues.ToDb(entry.ReceivedAt);
 
