@@ -70,6 +70,19 @@ internal sealed class SqliteSetStore(SqlitePostbackStore database) : PostbackSet
             cancellationToken);
 
     /// <inheritdoc />
+    protected override ValueTask<PostbackSet?> GetIncludingDeletedCoreAsync(string setId, CancellationToken cancellationToken) =>
+        database.ReadAsync(
+            (connection, _) =>
+            {
+                // A deleted set keeps its row (deleted = 1), as it was last stored.
+                using var command = SqlitePostbackStore.Command(connection, $"SELECT {SetColumns} FROM postback_sets WHERE id = $id");
+                command.Parameters.AddValue("$id", setId);
+                using var reader = command.ExecuteReader();
+                return reader.Read() ? ReadSet(reader) : null;
+            },
+            cancellationToken);
+
+    /// <inheritdoc />
     protected override ValueTask<bool> IsIdUsedCoreAsync(string setId, CancellationToken cancellationToken) =>
         database.ReadAsync(
             (connection, _) =>

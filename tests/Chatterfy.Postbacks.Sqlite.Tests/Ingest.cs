@@ -1,4 +1,4 @@
-using Chatterfy.Postbacks.ConformanceTests;
+using Chatterfy.Postbacks.Storage.Conformance;
 using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.Storage;
 

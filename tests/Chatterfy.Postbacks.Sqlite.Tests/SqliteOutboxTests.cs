@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Chatterfy.Postbacks.Campaigns;
-using Chatterfy.Postbacks.ConformanceTests;
+using Chatterfy.Postbacks.Storage.Conformance;
 using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.Storage;
 using Microsoft.Data.Sqlite;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Chatterfy.Postbacks.ConformanceTests;
+using Chatterfy.Postbacks.Storage.Conformance;
 using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.Storage;
 using Microsoft.Extensions.Logging;

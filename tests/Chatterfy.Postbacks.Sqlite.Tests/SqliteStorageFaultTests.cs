@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Chatterfy.Postbacks.ConformanceTests;
+using Chatterfy.Postbacks.Storage.Conformance;
 using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.Storage;
 using Microsoft.Data.Sqlite;

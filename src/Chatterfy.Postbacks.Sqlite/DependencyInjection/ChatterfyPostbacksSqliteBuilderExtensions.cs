@@ -1,5 +1,4 @@
 using Chatterfy.Postbacks.Sqlite;
-using Chatterfy.Postbacks.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -67,29 +66,6 @@ public static class ChatterfyPostbacksSqliteBuilderExtensions
             sp.GetRequiredService<IOptions<SqlitePostbackStoreOptions>>().Value,
             sp.GetService<TimeProvider>(),
             sp.GetService<ILogger<SqlitePostbackStore>>()));
-        UseStorage(builder, static sp => sp.GetRequiredService<SqlitePostbackStore>().Storage);
-    }
-
-    // TODO(v2): the core's UseStorage (helper v2-core) registers a store this way; call it once it is on the v2 branch, and
-    // delete this copy.
-    private static void UseStorage(IChatterfyPostbacksBuilder builder, Func<IServiceProvider, PostbackStorage> factory)
-    {
-        var services = builder.Services;
-        services.RemoveAll<PostbackStorage>();
-        services.RemoveAll<PostbackSetStore>();
-        services.RemoveAll<CampaignStore>();
-        services.RemoveAll<ClickStore>();
-        services.RemoveAll<IngestStore>();
-        services.RemoveAll<PostbackLogStore>();
-        services.RemoveAll<OutboxStore>();
-        services.RemoveAll<ForwardingRuleStore>();
-        services.AddSingleton(factory);
-        services.AddSingleton(static sp => sp.GetRequiredService<PostbackStorage>().Sets);
-        services.AddSingleton(static sp => sp.GetRequiredService<PostbackStorage>().Campaigns);
-        services.AddSingleton(static sp => sp.GetRequiredService<PostbackStorage>().Clicks);
-        services.AddSingleton(static sp => sp.GetRequiredService<PostbackStorage>().Ingest);
-        services.AddSingleton(static sp => sp.GetRequiredService<PostbackStorage>().Log);
-        services.AddSingleton(static sp => sp.GetRequiredService<PostbackStorage>().Outbox);
-        services.AddSingleton(static sp => sp.GetRequiredService<PostbackStorage>().ForwardingRules);
+        builder.UseStorage(static sp => sp.GetRequiredService<SqlitePostbackStore>().Storage);
     }
 }

@@ -153,7 +153,12 @@ public sealed class SqliteUpgradeTests : IDisposable
         (await store.Log.CountLogEntriesAsync(new LogCountQuery { Outcome = PostbackOutcome.Duplicate }, None)).Should().Be(2);
         (await store.Log.CountLogEntriesAsync(new LogCountQuery { Outcome = PostbackOutcome.Rejected, From = T0.AddHours(1), To = T0.AddHours(3) }, None)).Should().Be(0);
 
-        // TODO(v2): once PostbackStatsService runs on the roles (helper v2-core), also check that it answers V2Database.Stats.
+        // And the stats the core makes of them are the ones the old store computed.
+        var stats = new PostbackStatsService(store.Sets, store.Log);
+        foreach (var (query, expected) in Stats)
+        {
+            (await stats.GetAsync(query, None)).Should().BeEquivalentTo(expected, o => o.WithStrictOrdering(), $"the stats of {query}");
+        }
     }
 
     [Fact]
