@@ -10,7 +10,7 @@ public static class ChatterfyPostbacksHealthChecksBuilderExtensions
     public const string DefaultName = "chatterfy-postbacks-store";
 
     /// <summary>
-    /// Adds a health check that asks the postback store whether it can serve requests (<c>PostbackStore.CheckHealthAsync</c>);
+    /// Adds a health check that asks the postback store whether it can serve requests (<c>IngestStore.CheckHealthAsync</c>);
     /// it reports <paramref name="failureStatus"/> (by default <see cref="HealthStatus.Unhealthy"/>) while the store is unavailable.
     /// </summary>
     /// <param name="builder">The health checks builder from <c>services.AddHealthChecks()</c>.</param>

@@ -16,7 +16,7 @@ internal static class JsonText
             writer.WriteStartObject();
             foreach (var (key, value) in values)
             {
-                writer.WriteString(PostgreSqlPostbackStore.Clean(key), PostgreSqlPostbackStore.Clean(value));
+                writer.WriteString(PostgreSqlValues.Clean(key), PostgreSqlValues.Clean(value));
             }
 
             writer.WriteEndObject();
@@ -74,7 +74,7 @@ internal static class JsonText
                 writer.WriteStartObject();
                 foreach (var property in element.EnumerateObject())
                 {
-                    writer.WritePropertyName(PostgreSqlPostbackStore.Clean(property.Name));
+                    writer.WritePropertyName(PostgreSqlValues.Clean(property.Name));
                     WriteClean(writer, property.Value);
                 }
 
@@ -90,7 +90,7 @@ internal static class JsonText
                 writer.WriteEndArray();
                 break;
             case JsonValueKind.String:
-                writer.WriteStringValue(PostgreSqlPostbackStore.Clean(element.GetString()));
+                writer.WriteStringValue(PostgreSqlValues.Clean(element.GetString()));
                 break;
             default:
                 element.WriteTo(writer);

@@ -1,5 +1,4 @@
 using Chatterfy.Postbacks.PostgreSql;
-using Chatterfy.Postbacks.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -64,12 +63,12 @@ public static class PostgreSqlChatterfyPostbacksBuilderExtensions
         services.TryAddSingleton(sp => new PostgreSqlDataSourceOwner(
             sp.GetRequiredService<IOptions<PostgreSqlPostbackStoreOptions>>(),
             sp.GetService<ILoggerFactory>()));
-        services.RemoveAll<PostbackStore>();
-        services.AddSingleton<PostbackStore>(sp => new PostgreSqlPostbackStore(
+        services.TryAddSingleton(sp => new PostgreSqlPostbackStore(
             sp.GetRequiredService<PostgreSqlDataSourceOwner>().DataSource,
             sp.GetRequiredService<IOptions<PostgreSqlPostbackStoreOptions>>().Value,
             sp.GetService<ILogger<PostgreSqlPostbackStore>>(),
             sp.GetService<TimeProvider>()));
+        builder.UseStorage(sp => sp.GetRequiredService<PostgreSqlPostbackStore>().Storage);
 
         // First among the hosted services: hosts start them in order, so the schema is ready before, say, log retention runs.
         if (!services.Any(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(PostgreSqlSchemaMigrator)))

@@ -1,23 +1,21 @@
 using System.Buffers.Binary;
-using System.Diagnostics.CodeAnalysis;
-using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using Chatterfy.Postbacks.Storage;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Chatterfy.Postbacks.PostgreSql;
 
 // Connections, commands, and mapping database errors to the store contract.
 public sealed partial class PostgreSqlPostbackStore
 {
-    private async ValueTask<T> RunAsync<T>(
+    internal async ValueTask<T> RunAsync<T>(
         Func<NpgsqlConnection, CancellationToken, ValueTask<T>> operation,
         CancellationToken cancellationToken,
-        [CallerMemberName] string operationName = "")
+        [CallerMemberName] string operationName = "",
+        [CallerFilePath] string callerFile = "")
     {
         try
         {
@@ -35,14 +33,14 @@ public sealed partial class PostgreSqlPostbackStore
         {
             if (_unavailable.ShouldLog(out var failures))
             {
-                Log.Unavailable(_logger, operationName, failures, ex);
+                Log.Unavailable(_logger, OperationName(callerFile, operationName), failures, ex);
             }
 
             throw new PostbackStoreUnavailableException("The PostgreSQL postback store is unavailable: " + ex.Message, ex);
         }
     }
 
-    private async ValueTask<T?> QuerySingleAsync<T>(string sql, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+    internal async ValueTask<T?> QuerySingleAsync<T>(string sql, Func<NpgsqlDataReader, T> read, NpgsqlParameter[] parameters, CancellationToken cancellationToken, [CallerMemberName] string operationName = "", [CallerFilePath] string callerFile = "")
         where T : class
     {
         return await RunAsync(
@@ -58,10 +56,12 @@ public sealed partial class PostgreSqlPostbackStore
                     }
                 }
             },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            operationName,
+            callerFile).ConfigureAwait(false);
     }
 
-    private async ValueTask<IReadOnlyList<T>> QueryListAsync<T>(string sql, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+    internal async ValueTask<IReadOnlyList<T>> QueryListAsync<T>(string sql, Func<NpgsqlDataReader, T> read, NpgsqlParameter[] parameters, CancellationToken cancellationToken, [CallerMemberName] string operationName = "", [CallerFilePath] string callerFile = "")
     {
         return await RunAsync(
             async (connection, ct) =>
@@ -82,10 +82,12 @@ public sealed partial class PostgreSqlPostbackStore
                     }
                 }
             },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            operationName,
+            callerFile).ConfigureAwait(false);
     }
 
-    private async ValueTask<int> NonQueryAsync(string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+    internal async ValueTask<int> NonQueryAsync(string sql, NpgsqlParameter[] parameters, CancellationToken cancellationToken, [CallerMemberName] string operationName = "", [CallerFilePath] string callerFile = "")
     {
         return await RunAsync(
             async (connection, ct) =>
@@ -96,10 +98,20 @@ public sealed partial class PostgreSqlPostbackStore
                     return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
                 }
             },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            operationName,
+            callerFile).ConfigureAwait(false);
     }
 
-    private async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+    /// <summary>Names an operation in the log: the role and member, e.g. <c>IngestStore.AppendCoreAsync</c>.</summary>
+    private static string OperationName(string callerFile, string member)
+    {
+        var file = Path.GetFileNameWithoutExtension(callerFile.Replace('\\', '/'));
+        var role = file.StartsWith("PostgreSql", StringComparison.Ordinal) ? file["PostgreSql".Length..] : file;
+        return role.Length == 0 || role.StartsWith("PostbackStore", StringComparison.Ordinal) ? member : role + "." + member;
+    }
+
+    internal async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
     {
         var command = NewCommand(connection, transaction, sql, parameters);
         await using (command.ConfigureAwait(false))
@@ -108,7 +120,7 @@ public sealed partial class PostgreSqlPostbackStore
         }
     }
 
-    private async Task<object?> ScalarAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+    internal async Task<object?> ScalarAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
     {
         var command = NewCommand(connection, transaction, sql, parameters);
         await using (command.ConfigureAwait(false))
@@ -129,7 +141,7 @@ public sealed partial class PostgreSqlPostbackStore
         return version;
     }
 
-    private NpgsqlCommand NewCommand(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, NpgsqlParameter[] parameters)
+    internal NpgsqlCommand NewCommand(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, NpgsqlParameter[] parameters)
     {
 #pragma warning disable CA2100 // The SQL is built from constants and the validated, quoted schema name; values are parameters.
         var command = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = _commandTimeoutSeconds };
@@ -138,49 +150,47 @@ public sealed partial class PostgreSqlPostbackStore
         return command;
     }
 
-    private NpgsqlBatch NewBatch(NpgsqlConnection connection, NpgsqlTransaction? transaction) =>
+    internal NpgsqlBatch NewBatch(NpgsqlConnection connection, NpgsqlTransaction? transaction) =>
         new(connection, transaction) { Timeout = _commandTimeoutSeconds };
 
-    private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
+    internal static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
     {
         var command = new NpgsqlBatchCommand(sql);
         command.Parameters.AddRange(parameters);
         return command;
     }
 
-    private string Render(string sql) => PostgreSqlSchema.Render(sql, _s);
+    internal string Render(string sql) => PostgreSqlSchema.Render(sql, _s);
 
-    private static string Placeholders(int first, int count) =>
+    internal static string Placeholders(int first, int count) =>
         string.Join(", ", Enumerable.Range(first, count).Select(i => "$" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
-    private static NpgsqlParameter Param(NpgsqlDbType type, object? value) => new() { NpgsqlDbType = type, Value = value ?? DBNull.Value };
-
-    private static NpgsqlParameter Text(string? value) => Param(NpgsqlDbType.Text, Clean(value));
-
-    private static NpgsqlParameter Jsonb(string? json) => Param(NpgsqlDbType.Jsonb, json);
-
-    private static NpgsqlParameter Time(DateTimeOffset value) => Param(NpgsqlDbType.TimestampTz, value.ToUniversalTime());
-
-    private static NpgsqlParameter Time(DateTimeOffset? value) => Param(NpgsqlDbType.TimestampTz, value?.ToUniversalTime());
-
-    // inet has no zone index: an IPv6 scope id (fe80::1%eth0) would not round-trip, so it is dropped.
-    private static NpgsqlParameter Inet(IPAddress? address) =>
-        Param(NpgsqlDbType.Inet, address is { AddressFamily: AddressFamily.InterNetworkV6, ScopeId: not 0 } ? new IPAddress(address.GetAddressBytes()) : address);
-
-    /// <summary>PostgreSQL text cannot hold U+0000; it is written as U+FFFD rather than failing the whole write.</summary>
-    [return: NotNullIfNotNull(nameof(value))]
-    internal static string? Clean(string? value) =>
-        value is not null && value.Contains('\0', StringComparison.Ordinal) ? value.Replace('\0', '\uFFFD') : value;
-
     /// <summary>A stable 64-bit advisory lock id, private to this schema, so two stores in one database never share locks.</summary>
-    private long LockKey(string purpose, string value) => LockKey(_schemaName, purpose, value);
+    internal long LockKey(string purpose, string value) => LockKey(_schemaName, purpose, value);
 
-    /// <summary>The advisory lock id of <paramref name="value"/> for <paramref name="purpose"/> in <paramref name="schema"/>.</summary>
-    internal static long LockKey(string schema, string purpose, string value)
+    /// <summary>
+    /// The advisory lock id of <paramref name="value"/> for <paramref name="purpose"/> in <paramref name="schema"/>: the
+    /// first 8 bytes (little-endian) of the SHA-256 of <c>Chatterfy.Postbacks.PostgreSql\n{schema}\n{purpose}\n{value}</c>.
+    /// </summary>
+    internal static long LockKey(string schema, string purpose, string value) =>
+        LockKey(Encoding.UTF8.GetBytes("Chatterfy.Postbacks.PostgreSql\n" + schema + "\n" + purpose + "\n"), value);
+
+    /// <summary>The advisory lock id of <paramref name="value"/> after a prefix made as in <see cref="LockKey(string, string, string)"/>; allocates nothing for values up to 1 KiB.</summary>
+    internal static long LockKey(ReadOnlySpan<byte> prefix, string value)
     {
-        var text = "Chatterfy.Postbacks.PostgreSql\n" + schema + "\n" + purpose + "\n" + value;
+        const int StackLimit = 1024;
+        var length = prefix.Length + Encoding.UTF8.GetByteCount(value);
+        byte[]? rented = null;
+        var text = length <= StackLimit ? stackalloc byte[StackLimit] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(length));
+        prefix.CopyTo(text);
+        Encoding.UTF8.GetBytes(value, text[prefix.Length..]);
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(text), hash);
+        SHA256.HashData(text[..length], hash);
+        if (rented is not null)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+
         return BinaryPrimitives.ReadInt64LittleEndian(hash);
     }
 
@@ -196,8 +206,11 @@ public sealed partial class PostgreSqlPostbackStore
             switch (e)
             {
                 case NpgsqlException { IsTransient: true }:
+                // A read-only server (a standby after a fail-over, default_transaction_read_only on) takes no write now;
+                // the network retries, as the health check reports.
                 case PostgresException pg when pg.SqlState.StartsWith("08", StringComparison.Ordinal)
-                    || pg.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow:
+                    || pg.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
+                        or PostgresErrorCodes.ReadOnlySqlTransaction:
                 case SocketException:
                 case IOException:
                 case TimeoutException:
@@ -212,7 +225,7 @@ public sealed partial class PostgreSqlPostbackStore
         return false;
     }
 
-    private static string UniqueViolationMessage(PostgresException exception) => exception.ConstraintName switch
+    internal static string UniqueViolationMessage(PostgresException exception) => exception.ConstraintName switch
     {
         "postback_sets_pkey" => "A postback set with that id exists or existed.",
         "postback_set_tokens_pkey" => "The token is or was used by a postback set.",

@@ -191,8 +191,31 @@ internal static class PostgreSqlSchema
         );
         """;
 
+    /// <summary>
+    /// Migration 3: the stored words every store writes (<see cref="Storage.StoredWords"/>). Versions 1 and 2 wrote
+    /// <c>first_deposit</c>, <c>dead_lettered</c> and <c>dead_letter</c>; the rows keep everything else.
+    /// </summary>
+    public const string Migration3 = """
+        -- The stored words of every store (Chatterfy.Postbacks.Storage.StoredWords): first-deposit, dead-lettered and
+        -- dead-letter were written with underscores before. Each check is dropped, the rows rewritten, the check added back.
+        ALTER TABLE {schema}.conversions DROP CONSTRAINT conversions_event_kind_check;
+        UPDATE {schema}.conversions SET event_kind = 'first-deposit' WHERE event_kind = 'first_deposit';
+        ALTER TABLE {schema}.conversions ADD CONSTRAINT conversions_event_kind_check
+            CHECK (event_kind IN ('registration', 'first-deposit', 'deposit', 'custom'));
+
+        ALTER TABLE {schema}.outbox_messages DROP CONSTRAINT outbox_messages_status_check;
+        UPDATE {schema}.outbox_messages SET status = 'dead-lettered' WHERE status = 'dead_lettered';
+        ALTER TABLE {schema}.outbox_messages ADD CONSTRAINT outbox_messages_status_check
+            CHECK (status IN ('pending', 'delivered', 'dead-lettered'));
+
+        ALTER TABLE {schema}.outbox_attempts DROP CONSTRAINT outbox_attempts_status_check;
+        UPDATE {schema}.outbox_attempts SET status = 'dead-letter' WHERE status = 'dead_letter';
+        ALTER TABLE {schema}.outbox_attempts ADD CONSTRAINT outbox_attempts_status_check
+            CHECK (status IN ('delivered', 'retry', 'dead-letter'));
+        """;
+
     /// <summary>The migrations in order; index 0 is migration 1.</summary>
-    public static IReadOnlyList<string> Migrations { get; } = [Migration1, Migration2];
+    public static IReadOnlyList<string> Migrations { get; } = [Migration1, Migration2, Migration3];
 
     /// <summary>The schema version this build of the store reads and writes.</summary>
     public static int CurrentVersion => Migrations.Count;

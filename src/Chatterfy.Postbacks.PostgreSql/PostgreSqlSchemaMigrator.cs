@@ -1,4 +1,5 @@
 using Chatterfy.Postbacks.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -8,23 +9,23 @@ namespace Chatterfy.Postbacks.PostgreSql;
 /// Creates or upgrades the schema when the host starts (<see cref="PostgreSqlPostbackStoreOptions.CreateSchema"/>), or
 /// checks that it is current. Registered ahead of the other hosted services, so nothing touches the store before.
 /// </summary>
-internal sealed class PostgreSqlSchemaMigrator(PostbackStore store, IOptions<PostgreSqlPostbackStoreOptions> options) : IHostedService
+internal sealed class PostgreSqlSchemaMigrator(IServiceProvider services, IOptions<PostgreSqlPostbackStoreOptions> options) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        // Another Use*Store call may have replaced the PostgreSQL store after UsePostgreSql.
-        if (store is not PostgreSqlPostbackStore postgres)
+        // Another Use… call may have replaced the PostgreSQL storage after UsePostgreSql: then its database is left alone.
+        if (services.GetService<PostbackStorage>()?.Ingest is not PostgreSqlIngestStore { Database: var store })
         {
             return;
         }
 
         if (options.Value.CreateSchema)
         {
-            await postgres.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            await postgres.VerifySchemaAsync(cancellationToken).ConfigureAwait(false);
+            await store.VerifySchemaAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

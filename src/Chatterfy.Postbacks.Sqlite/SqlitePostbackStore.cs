@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Threading.Channels;
 using Chatterfy.Postbacks.Diagnostics;
 using Chatterfy.Postbacks.Storage;
 using Microsoft.Data.Sqlite;
@@ -9,9 +8,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Chatterfy.Postbacks.Sqlite;
 
 /// <summary>
-/// A <see cref="PostbackStore"/> in one SQLite database file: the embedded default for a single instance. Durable (an
-/// acknowledged write is committed to a write-ahead log synced to disk), race-free (every write goes through one writer)
-/// and fast under load (group commit: concurrent writes share one transaction and one sync).
+/// The SQLite store: one database file that provides every store role of the SDK (<see cref="Storage"/>), the embedded
+/// default for a single instance. Durable (an acknowledged write is committed to a write-ahead log synced to disk),
+/// race-free (every write goes through one writer) and fast under load (group commit: concurrent writes share one
+/// transaction and one sync).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -19,14 +19,15 @@ namespace Chatterfy.Postbacks.Sqlite;
 /// the host starts, so a bad path fails the start).
 /// </para>
 /// <para>
-/// Writes (sets, clicks, conversions, log entries, purges) are queued to a single writer that owns one connection. It
-/// takes up to <see cref="SqlitePostbackStoreOptions.MaxBatchSize"/> queued writes, runs them in one transaction (again
-/// with a savepoint per write if one fails, so that a failing write, a duplicate id say, is undone and answered alone),
-/// commits, and only then completes them. A write whose caller gives up waiting (its token is cancelled after it was queued) still commits.
-/// When the queue holds <see cref="SqlitePostbackStoreOptions.WriteQueueCapacity"/> writes, or the database cannot be
-/// written (I/O error, disk full, locked longer than <see cref="SqlitePostbackStoreOptions.BusyTimeout"/>), writes fail
-/// with <see cref="PostbackStoreUnavailableException"/> and nothing of them is committed; the writes queued behind a
-/// failed transaction fail with it, so none waits longer than about one busy timeout.
+/// Writes (sets, clicks, batches of postbacks, purges, outbox leases and completions) go through a single writer that owns
+/// one connection. There is no writer thread: a write that finds the writer idle runs it on its own thread, taking along
+/// the writes that queued meanwhile, up to <see cref="SqlitePostbackStoreOptions.MaxBatchSize"/> records per transaction
+/// (again with a savepoint per record if one fails, so that a failing record, a duplicate id say, is undone and answered
+/// alone). It commits, and only then answers them. A write whose caller gives up waiting (its token is cancelled after it
+/// was queued) still commits. When <see cref="SqlitePostbackStoreOptions.WriteQueueCapacity"/> records are waiting, or the
+/// database cannot be written (I/O error, disk full, locked longer than <see cref="SqlitePostbackStoreOptions.BusyTimeout"/>),
+/// writes fail with <see cref="PostbackStoreUnavailableException"/> and nothing of them is committed; the writes queued
+/// behind a failed transaction fail with it, so none waits longer than about one busy timeout.
 /// </para>
 /// <para>
 /// Before each commit the writer checks that the file at the path is still the one it opened. When the file was deleted,
@@ -38,7 +39,7 @@ namespace Chatterfy.Postbacks.Sqlite;
 /// Dispose the store (the DI container does) to stop accepting writes, commit the queued ones and close the file.
 /// </para>
 /// </remarks>
-public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposable, IDisposable
+public sealed partial class SqlitePostbackStore : IAsyncDisposable, IDisposable
 {
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
 
@@ -52,7 +53,6 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
     private readonly string _createConnectionString;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly Channel<WriteItem> _queue;
     private readonly SemaphoreSlim _lifecycleLock = new(1, 1);
     private readonly LogThrottle _batchFailures;
     private readonly LogThrottle _readFailures;
@@ -60,12 +60,6 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
     private volatile bool _initialized;
     private volatile bool _disposing;
     private volatile bool _disposed;
-    private int _queueFullReported;
-    private long _committedTransactions;
-    private long _committedWrites;
-    private SqliteConnection? _writeConnection;
-    private WriteSession? _writeSession;
-    private Task? _writer;
     private SqliteFileIdentity? _fileIdentity;
 
     // Set once the file at the path is no longer the one opened: why, for every refused read and write.
@@ -116,26 +110,42 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
         builder.Mode = SqliteOpenMode.ReadWriteCreate;
         _createConnectionString = builder.ToString();
 
-        _queue = Channel.CreateBounded<WriteItem>(new BoundedChannelOptions(_options.WriteQueueCapacity)
-        {
-            SingleReader = true,
-            SingleWriter = false,
-            FullMode = BoundedChannelFullMode.Wait,
-            AllowSynchronousContinuations = false,
-        });
+        Sets = new SqliteSetStore(this);
+        Campaigns = new SqliteCampaignStore(this);
+        Clicks = new SqliteClickStore(this);
+        Ingest = new SqliteIngestStore(this);
+        Log = new SqliteLogStore(this);
+        Outbox = new SqliteOutboxStore(this);
+        ForwardingRules = new SqliteForwardingRuleStore(this);
+        Storage = new PostbackStorage(Sets, Campaigns, Clicks, Ingest, Log, Outbox, ForwardingRules);
     }
 
-    /// <summary>Gets how many write transactions the writer committed (for tests of group commit).</summary>
-    internal long CommittedTransactions => Interlocked.Read(ref _committedTransactions);
+    /// <summary>Gets every role of this store together, as the SDK's services use them.</summary>
+    public PostbackStorage Storage { get; }
 
-    /// <summary>Gets how many writes the committed transactions held.</summary>
-    internal long CommittedWrites => Interlocked.Read(ref _committedWrites);
+    /// <summary>Gets the postback sets and their tokens.</summary>
+    public PostbackSetStore Sets { get; }
 
-    /// <summary>Gets or sets a hook the writer calls with the batch size when it has taken a batch, before it begins the transaction (tests only).</summary>
-    internal Action<int>? BatchStarting { get; set; }
+    /// <summary>Gets the campaigns.</summary>
+    public CampaignStore Campaigns { get; }
 
-    /// <summary>Gets or sets a hook the writer calls with its connection before it begins a batch's transaction (tests only).</summary>
-    internal Action<SqliteConnection>? PreparingBatch { get; set; }
+    /// <summary>Gets the clicks.</summary>
+    public ClickStore Clicks { get; }
+
+    /// <summary>Gets the batched append of processed postbacks (<see cref="IngestStore.PreferredBatchSize"/> is <see cref="SqlitePostbackStoreOptions.MaxBatchSize"/>) and the reads of conversions.</summary>
+    public IngestStore Ingest { get; }
+
+    /// <summary>Gets the postback log and the stats figures.</summary>
+    public PostbackLogStore Log { get; }
+
+    /// <summary>Gets the forwarding outbox.</summary>
+    public OutboxStore Outbox { get; }
+
+    /// <summary>Gets the forwarding rules.</summary>
+    public ForwardingRuleStore ForwardingRules { get; }
+
+    /// <summary>Gets the largest number of records one transaction holds.</summary>
+    internal int MaxBatchSize => _options.MaxBatchSize;
 
     /// <summary>
     /// Opens the database (creating it when <see cref="SqlitePostbackStoreOptions.CreateIfMissing"/> allows), enables the
@@ -154,23 +164,20 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
         _initialized ? Task.CompletedTask : InitializeCoreAsync(cancellationToken);
 
     /// <summary>
-    /// Checks that the store can serve requests: the database can be read, the writer runs, the file at the path is the
-    /// one the store opened, and writes succeed. The check fails while a transaction of the writer failed (a full disk, a
-    /// lock held by another process) less than five seconds ago, whatever committed since: a disk with room for some small
-    /// transactions and not for others fails postbacks too. When the last transaction failed longer ago, or the file at the
-    /// path looks changed, the check asks the writer to commit a probe the size of a few postbacks (a 64 KiB row written
-    /// and deleted in one transaction: nothing stays) and fails unless it commits, so the check recovers without traffic.
+    /// Checks that the store can serve requests: the database can be read, the file at the path is the one the store
+    /// opened, and writes succeed. The check fails while a transaction of the writer failed (a full disk, a lock held by
+    /// another process) less than five seconds ago, whatever committed since: a disk with room for some small transactions
+    /// and not for others fails postbacks too. When the last transaction failed longer ago, or the file at the path looks
+    /// changed, the check asks the writer to commit a probe the size of a few postbacks (a 64 KiB row written and deleted
+    /// in one transaction: nothing stays) and fails unless it commits, so the check recovers without traffic.
+    /// <see cref="Ingest"/>'s <see cref="IngestStore.CheckHealthAsync"/> is this check.
     /// </summary>
     /// <param name="cancellationToken">Cancels the operation (not a probe already queued).</param>
     /// <returns>A task that completes when the store answered.</returns>
     /// <exception cref="PostbackStoreUnavailableException">The store cannot read or cannot write; the message says why.</exception>
-    public override async ValueTask CheckHealthAsync(CancellationToken cancellationToken)
+    public async ValueTask CheckHealthAsync(CancellationToken cancellationToken = default)
     {
         await ReadAsync(static (connection, _) => ExecuteScalar(connection, "SELECT count(*) FROM sqlite_schema"), cancellationToken).ConfigureAwait(false);
-        if (_writer is { IsCompleted: true } && !_disposing)
-        {
-            throw new PostbackStoreUnavailableException("The SQLite postback store's writer has stopped.") { RetryAfter = RetryAfter };
-        }
 
         // Reads say nothing of writes. A failed transaction is the best evidence while it is fresh; after that, or when the
         // file looks changed, a probe decides: small enough to be cheap, large enough that a disk with room for a page or
@@ -200,16 +207,22 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
             }
 
             _disposing = true;
-            _queue.Writer.TryComplete();
-            if (_writer is { } writer)
-            {
-                await writer.ConfigureAwait(false);
-            }
 
-            if (_writeConnection is { } connection)
+            // Waits for a write under way, then commits what is still queued: nothing is queued after this.
+            await _writerLock.WaitAsync().ConfigureAwait(false);
+            try
             {
-                Checkpoint(connection);
-                CloseWriteConnection();
+                DrainQueue();
+                if (_writeConnection is { } connection)
+                {
+                    Checkpoint(connection);
+                    CloseWriteConnection();
+                }
+            }
+            finally
+            {
+                // A write that got past the shutdown check as disposal began is answered as unavailable, not left queued.
+                ReleaseWriter();
             }
 
             ClearReadPool();
@@ -219,7 +232,7 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
             _disposed = true;
             if (_initialized)
             {
-                Log.Stopped(_logger, _dataSource);
+                SqliteLog.Stopped(_logger, _dataSource);
             }
         }
         finally
@@ -233,6 +246,45 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
     /// this exists so a container disposed synchronously can still close the store.
     /// </summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <summary>Runs <paramref name="read"/> on a pooled read connection; database errors become <see cref="PostbackStoreUnavailableException"/>.</summary>
+    /// <typeparam name="T">The result's type.</typeparam>
+    /// <param name="read">The read; it may throw <see cref="OperationCanceledException"/> with the token it is given.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The read's result.</returns>
+    internal async ValueTask<T> ReadAsync<T>(Func<SqliteConnection, CancellationToken, T> read, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfFileLost();
+        try
+        {
+            using var connection = new SqliteConnection(_readConnectionString);
+            connection.Open();
+            return read(connection, cancellationToken);
+        }
+        catch (SqliteException ex)
+        {
+            if (_readFailures.ShouldLog(out var failures))
+            {
+                SqliteLog.ReadFailed(_logger, _dataSource, failures, ex);
+            }
+
+            throw new PostbackStoreUnavailableException($"The SQLite postback store could not be read: {ex.Message}", ex) { RetryAfter = RetryAfter };
+        }
+    }
+
+    /// <summary>A command on <paramref name="connection"/>, for reads; the caller disposes it.</summary>
+    /// <param name="connection">The connection.</param>
+    /// <param name="sql">The statement.</param>
+    /// <returns>The command.</returns>
+    internal static SqliteCommand Command(SqliteConnection connection, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command;
+    }
 
     private async Task InitializeCoreAsync(CancellationToken cancellationToken)
     {
@@ -261,7 +313,7 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
             catch (SqliteException ex)
             {
                 connection?.Dispose();
-                Log.InitializationFailed(_logger, _dataSource, ex);
+                SqliteLog.InitializationFailed(_logger, _dataSource, ex);
                 throw new PostbackStoreUnavailableException($"The SQLite postback store '{_dataSource}' could not be opened: {ex.Message}", ex)
                 {
                     RetryAfter = RetryAfter,
@@ -274,7 +326,6 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
             }
 
             _writeConnection = connection;
-            _writer = Task.Run(RunWriterAsync, CancellationToken.None);
             _initialized = true;
         }
         finally
@@ -342,7 +393,7 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
                 throw new InvalidOperationException(MissingDatabaseMessage("holds no postback store schema"));
             }
 
-            Log.DatabaseCreated(_logger, _dataSource);
+            SqliteLog.DatabaseCreated(_logger, _dataSource);
         }
 
         foreach (var migration in SqliteSchema.Migrations)
@@ -354,11 +405,11 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
 
             ExecuteNonQuery(connection, migration.Sql, transaction);
             ExecuteNonQuery(connection, string.Create(CultureInfo.InvariantCulture, $"PRAGMA user_version = {migration.Version}"), transaction);
-            Log.MigrationApplied(_logger, migration.Version, migration.Description, _dataSource);
+            SqliteLog.MigrationApplied(_logger, migration.Version, migration.Description, _dataSource);
         }
 
         transaction.Commit();
-        Log.SchemaUpToDate(_logger, _dataSource, SqliteSchema.LatestVersion);
+        SqliteLog.SchemaUpToDate(_logger, _dataSource, SqliteSchema.LatestVersion);
     }
 
     private string MissingDatabaseMessage(string what) =>
@@ -378,87 +429,12 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
         }
         catch (SqliteException ex)
         {
-            Log.CheckpointFailed(_logger, _dataSource, ex);
+            SqliteLog.CheckpointFailed(_logger, _dataSource, ex);
         }
     }
 
     private ValueTask EnsureInitializedAsync(CancellationToken cancellationToken) =>
         _initialized ? ValueTask.CompletedTask : new ValueTask(InitializeCoreAsync(cancellationToken));
-
-    /// <summary>Runs <paramref name="read"/> on a pooled read connection; database errors become <see cref="PostbackStoreUnavailableException"/>.</summary>
-    private async ValueTask<T> ReadAsync<T>(Func<SqliteConnection, CancellationToken, T> read, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        ThrowIfFileLost();
-        try
-        {
-            using var connection = new SqliteConnection(_readConnectionString);
-            connection.Open();
-            return read(connection, cancellationToken);
-        }
-        catch (SqliteException ex)
-        {
-            if (_readFailures.ShouldLog(out var failures))
-            {
-                Log.ReadFailed(_logger, _dataSource, failures, ex);
-            }
-
-            throw new PostbackStoreUnavailableException($"The SQLite postback store could not be read: {ex.Message}", ex) { RetryAfter = RetryAfter };
-        }
-    }
-
-    /// <summary>
-    /// Queues <paramref name="work"/> for the writer and waits until its transaction committed. The caller's token stops
-    /// the wait, never the write.
-    /// </summary>
-    private async ValueTask<T> WriteAsync<T>(Func<WriteSession, T> work, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        ThrowIfFileLost();
-        var item = new WriteItem<T>(work);
-        if (!_queue.Writer.TryWrite(item))
-        {
-            if (_disposing)
-            {
-                throw new PostbackStoreUnavailableException("The SQLite postback store is shutting down.") { RetryAfter = RetryAfter };
-            }
-
-            if (Interlocked.Exchange(ref _queueFullReported, 1) == 0)
-            {
-                Log.QueueFull(_logger, _options.WriteQueueCapacity);
-            }
-
-            throw new PostbackStoreUnavailableException(
-                $"The SQLite postback store's write queue is full ({_options.WriteQueueCapacity} writes waiting).")
-            {
-                RetryAfter = RetryAfter,
-            };
-        }
-
-        if (_queueFullReported != 0)
-        {
-            Volatile.Write(ref _queueFullReported, 0);
-        }
-
-        if (!cancellationToken.CanBeCanceled)
-        {
-            return await item.Task.ConfigureAwait(false);
-        }
-
-        try
-        {
-            return await item.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // The write goes on; observe its outcome so a failure nobody waits for is not reported as unobserved.
-            _ = item.Task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            throw;
-        }
-    }
 
     private void ThrowIfFileLost()
     {
@@ -482,12 +458,5 @@ public sealed partial class SqlitePostbackStore : PostbackStore, IAsyncDisposabl
         command.Transaction = transaction;
         command.CommandText = sql;
         return command.ExecuteNonQuery();
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command;
     }
 }

@@ -11,7 +11,10 @@ using Microsoft.Data.Sqlite;
 
 namespace Chatterfy.Postbacks.Sqlite;
 
-/// <summary>Converts values to and from their column representation (see the conventions on <see cref="SqliteSchema"/>).</summary>
+/// <summary>
+/// Converts values to and from their column representation (see the conventions on <see cref="SqliteSchema"/>). Stored words
+/// (outcomes, attributions, statuses) come from <see cref="StoredWords"/>, their one home.
+/// </summary>
 internal static class SqliteValues
 {
     private static readonly long UnixEpochTicks = DateTimeOffset.UnixEpoch.UtcTicks;
@@ -29,44 +32,17 @@ internal static class SqliteValues
 
     public static IPAddress? ToIpAddress(string? value) => value is null ? null : IPAddress.Parse(value);
 
-    public static string ToDb(ConversionAttribution value) => value switch
-    {
-        ConversionAttribution.Credited => "credited",
-        ConversionAttribution.Unattributed => "unattributed",
-        _ => throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown attribution."),
-    };
-
-    public static ConversionAttribution ToAttribution(string value) => value switch
-    {
-        "credited" => ConversionAttribution.Credited,
-        "unattributed" => ConversionAttribution.Unattributed,
-        _ => throw new InvalidDataException($"Unknown attribution '{value}' in the database."),
-    };
-
-    public static string ToDb(PostbackOutcome value) => value switch
-    {
-        PostbackOutcome.Accepted => "accepted",
-        PostbackOutcome.Duplicate => "duplicate",
-        PostbackOutcome.Unattributed => "unattributed",
-        PostbackOutcome.Rejected => "rejected",
-        _ => throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown outcome."),
-    };
-
-    public static PostbackOutcome ToOutcome(string value) => value switch
-    {
-        "accepted" => PostbackOutcome.Accepted,
-        "duplicate" => PostbackOutcome.Duplicate,
-        "unattributed" => PostbackOutcome.Unattributed,
-        "rejected" => PostbackOutcome.Rejected,
-        _ => throw new InvalidDataException($"Unknown outcome '{value}' in the database."),
-    };
-
     /// <summary>An event is stored by its canonical name, which parses back to the same event (custom names never collide with aliases).</summary>
     public static PostbackEvent ToEvent(string value) =>
         PostbackEvent.TryParse(value, out var parsed) ? parsed : throw new InvalidDataException($"Unknown event '{value}' in the database.");
 
     public static string ToJson(IReadOnlyDictionary<string, string> values)
     {
+        if (values.Count == 0)
+        {
+            return "{}";
+        }
+
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -96,6 +72,11 @@ internal static class SqliteValues
 
     public static string ToJson(IReadOnlyList<string> values)
     {
+        if (values.Count == 0)
+        {
+            return "[]";
+        }
+
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -135,38 +116,6 @@ internal static class SqliteValues
         using var document = JsonDocument.Parse(value);
         return document.RootElement.Clone();
     }
-
-    public static string ToDb(OutboxMessageStatus value) => value switch
-    {
-        OutboxMessageStatus.Pending => "pending",
-        OutboxMessageStatus.Delivered => "delivered",
-        OutboxMessageStatus.DeadLettered => "dead-lettered",
-        _ => throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown outbox message status."),
-    };
-
-    public static OutboxMessageStatus ToOutboxMessageStatus(string value) => value switch
-    {
-        "pending" => OutboxMessageStatus.Pending,
-        "delivered" => OutboxMessageStatus.Delivered,
-        "dead-lettered" => OutboxMessageStatus.DeadLettered,
-        _ => throw new InvalidDataException($"Unknown outbox message status '{value}' in the database."),
-    };
-
-    public static string ToDb(DeliveryStatus value) => value switch
-    {
-        DeliveryStatus.Delivered => "delivered",
-        DeliveryStatus.Retry => "retry",
-        DeliveryStatus.DeadLetter => "dead-letter",
-        _ => throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown delivery status."),
-    };
-
-    public static DeliveryStatus ToDeliveryStatus(string value) => value switch
-    {
-        "delivered" => DeliveryStatus.Delivered,
-        "retry" => DeliveryStatus.Retry,
-        "dead-letter" => DeliveryStatus.DeadLetter,
-        _ => throw new InvalidDataException($"Unknown delivery status '{value}' in the database."),
-    };
 
     public static long? ToDb(DateTimeOffset? value) => value is { } time ? ToDb(time) : null;
 

@@ -358,7 +358,7 @@ public sealed class ClickRedirectTests
         conventions.Should().BeGreaterThan(0);
     }
 
-    private static async Task<TestApp> StartAsync(bool kestrel = false, PostbackStore? store = null, bool logs = false)
+    private static async Task<TestApp> StartAsync(bool kestrel = false, UnavailableStore? store = null, bool logs = false)
     {
         var app = await TestApp.StartAsync(
             kestrel: kestrel,
@@ -394,7 +394,7 @@ public sealed class ClickRedirectTests
 
     // A campaign written to the store directly, as an older version may have saved it.
     private static async Task AddStoredCampaignAsync(TestApp app, string id, string destination) =>
-        await app.Get<PostbackStore>().AddCampaignAsync(new Campaign { Id = id, DestinationTemplate = destination, CreatedAt = TestApp.Start }, CancellationToken.None);
+        await app.Get<CampaignStore>().AddAsync(new Campaign { Id = id, DestinationTemplate = destination, CreatedAt = TestApp.Start }, CancellationToken.None);
 
     private static async Task<Click> SingleClickAsync(TestApp app) => (await ClicksAsync(app)).Should().ContainSingle().Subject;
 
@@ -404,7 +404,7 @@ public sealed class ClickRedirectTests
         var clicks = new List<Click>();
         foreach (var id in app.Get<RecordingClickIds>().Minted)
         {
-            clicks.Add((await app.Get<PostbackStore>().FindClickAsync(id, CancellationToken.None))!);
+            clicks.Add((await app.Get<ClickStore>().FindAsync(id, CancellationToken.None))!);
         }
 
         return clicks;

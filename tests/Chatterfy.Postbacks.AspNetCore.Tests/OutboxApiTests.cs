@@ -200,7 +200,7 @@ public sealed class OutboxApiTests
 
     private static async Task SeedAsync(TestApp app)
     {
-        var store = app.Get<PostbackStore>();
+        var store = app.Get<PostbackStorage>();
         var start = TestApp.Start;
         await AppendAsync(store, "c1", start, Message("m1", "c1", "rule-a", start), Message("m2", "c1", "rule-b", start.AddSeconds(1), "facebook-capi"));
         await AppendAsync(store, "c2", start, Message("m3", "c2", "rule-a", start.AddSeconds(2)));
@@ -208,11 +208,11 @@ public sealed class OutboxApiTests
 
         var now = start.AddMinutes(1);
         app.Time.SetUtcNow(now);
-        var leased = await store.LeaseOutboxMessagesAsync(
+        var leased = await store.Outbox.LeaseAsync(
             new OutboxLeaseRequest { LeaseId = "lease-1", Now = now, Duration = TimeSpan.FromMinutes(5), MaxCount = 3 },
             CancellationToken.None);
         leased.Select(m => m.Id).Should().Equal("m1", "m2", "m3");
-        await store.CompleteOutboxAttemptsAsync(
+        await store.Outbox.CompleteAsync(
             [
                 Completion("m1", now, OutboxMessageStatus.Delivered, new() { MessageId = "m1", Number = 1, StartedAt = now, Duration = TimeSpan.FromMilliseconds(80), Status = DeliveryStatus.Delivered, HttpStatusCode = 200, ResponseExcerpt = "OK" }),
                 Completion("m2", now, OutboxMessageStatus.DeadLettered, new()
@@ -236,9 +236,9 @@ public sealed class OutboxApiTests
     /// <summary>Appends a message and leases it for 30 s from <see cref="TestApp.Start"/> under another dispatcher's lease.</summary>
     private static async Task LeasedByAnotherDispatcherAsync(TestApp app, string id)
     {
-        var store = app.Get<PostbackStore>();
+        var store = app.Get<PostbackStorage>();
         await AppendAsync(store, "c-" + id, TestApp.Start, Message(id, "c-" + id, "rule-a", TestApp.Start));
-        var leased = await store.LeaseOutboxMessagesAsync(
+        var leased = await store.Outbox.LeaseAsync(
             new OutboxLeaseRequest { LeaseId = "another-dispatcher", Now = TestApp.Start, Duration = TimeSpan.FromSeconds(30), MaxCount = 10 },
             CancellationToken.None);
         leased.Should().ContainSingle().Which.Id.Should().Be(id);
@@ -264,7 +264,7 @@ public sealed class OutboxApiTests
         RetryFrom = createdAt,
     };
 
-    private static async Task AppendAsync(PostbackStore store, string conversionId, DateTimeOffset receivedAt, params OutboxMessage[] messages)
+    private static async Task AppendAsync(PostbackStorage store, string conversionId, DateTimeOffset receivedAt, params OutboxMessage[] messages)
     {
         var conversion = new ConversionRecord
         {
@@ -286,9 +286,11 @@ public sealed class OutboxApiTests
             Id = "log-" + conversionId,
             ReceivedAt = receivedAt,
             SetId = "set-1",
-            Outcome = PostbackOutcome.Accepted,
+            Outcome = PostbackOutcome.Unattributed,
+            ConversionId = conversionId,
             Request = new PostbackRequest { Path = "/api/postbacks/tok/first-deposit" },
         };
-        (await store.AppendConversionAsync(conversion, log, messages, CancellationToken.None)).Should().NotBeNull();
+        (await store.Ingest.AppendAsync([new IngestRecord { LogEntry = log, Conversion = conversion, OutboxMessages = messages }], CancellationToken.None))
+            .Should().ContainSingle().Which.Failure.Should().BeNull();
     }
 }

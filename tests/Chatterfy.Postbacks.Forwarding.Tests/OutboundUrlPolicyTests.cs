@@ -332,7 +332,7 @@ public sealed class OutboundUrlPolicyTests
     {
         await using var scenario = OutboxScenario.Create(o => (o.AllowHttp, o.AllowPrivateNetworks) = (true, allowPrivate));
         var set = await scenario.CreateSetAsync();
-        await StoreRuleAsync(scenario.Store, "stored-before-upgrade", HttpPostbackDestination.DestinationId, new { urlTemplate = url }, set.Id);
+        await StoreRuleAsync(scenario.Store.ForwardingRules, "stored-before-upgrade", HttpPostbackDestination.DestinationId, new { urlTemplate = url }, set.Id);
         var result = await scenario.FirstDepositAsync(set, await scenario.CreateClickAsync());
 
         (await scenario.Dispatcher.DispatchOnceAsync()).Should().Be(1);
@@ -349,7 +349,7 @@ public sealed class OutboundUrlPolicyTests
         builder.Logging.SetMinimumLevel(LogLevel.Debug).AddFakeLogging();
         builder.Services.AddChatterfyPostbacks().UseInMemoryStore().AddForwarding(o => o.Dispatcher.Enabled = false);
         using var host = builder.Build();
-        var store = host.Services.GetRequiredService<PostbackStore>();
+        var store = host.Services.GetRequiredService<ForwardingRuleStore>();
         await StoreRuleAsync(store, "rule-6to4", S2S, new { urlTemplate = "https://[2002:7f00:1::]/pb" });
         await StoreRuleAsync(store, "rule-port-zero", S2S, new { urlTemplate = "https://tracker.example:0/pb" });
         await StoreRuleAsync(store, "rule-fine", S2S, new { urlTemplate = "https://tracker.example/pb" });
@@ -378,8 +378,8 @@ public sealed class OutboundUrlPolicyTests
         handler.ConnectCallback.Should().NotBeNull();
     }
 
-    private static async Task StoreRuleAsync(PostbackStore store, string id, string destinationId, object settings, string setId = "set-1") =>
-        await store.AddForwardingRuleAsync(
+    private static async Task StoreRuleAsync(ForwardingRuleStore store, string id, string destinationId, object settings, string setId = "set-1") =>
+        await store.AddAsync(
             new ForwardingRule { Id = id, SetId = setId, DestinationId = destinationId, Settings = JsonSerializer.SerializeToElement(settings), CreatedAt = ForwardingHost.Now },
             CancellationToken.None);
 

@@ -148,7 +148,7 @@ public sealed class OutboxDispatcherServiceTests
         message.LeaseId.Should().BeNull("a graceful stop releases the leases it holds");
         message.LeaseExpiresAt.Should().BeNull();
         message.AttemptCount.Should().Be(0, "a send cut short records no attempt");
-        var restarted = await scenario.Store.LeaseOutboxMessagesAsync(
+        var restarted = await scenario.Store.Outbox.LeaseAsync(
             new OutboxLeaseRequest { LeaseId = "restarted", Now = scenario.Host.Time.GetUtcNow(), Duration = TimeSpan.FromSeconds(30), MaxCount = 10 }, default);
         restarted.Should().ContainSingle("the next dispatcher takes the message at once, not when a lease ends");
     }
@@ -183,7 +183,7 @@ public sealed class OutboxDispatcherServiceTests
                     $"the lease is renewed to {expected:O} after {third} third(s) of it");
             }
 
-            var other = await scenario.Store.LeaseOutboxMessagesAsync(
+            var other = await scenario.Store.Outbox.LeaseAsync(
                 new OutboxLeaseRequest { LeaseId = "other", Now = scenario.Host.Time.GetUtcNow(), Duration = TimeSpan.FromSeconds(30), MaxCount = 10 }, default);
             other.Should().BeEmpty("40 s after it began, the renewed lease of the send in progress still lives");
             hanging.Started.Should().ContainSingle();
@@ -333,7 +333,7 @@ public sealed class OutboxDispatcherServiceTests
         var result = await provider.GetRequiredService<PostbackIngestor>().IngestAsync(set.Token, new PostbackRequest { QueryString = $"?click_id={click.Id}&ftd=true&amount=5" });
 
         result.Outcome.Should().Be(PostbackOutcome.Accepted);
-        (await provider.GetRequiredService<PostbackStore>().ListOutboxMessagesAsync(new OutboxQuery(), default)).Should().BeEmpty();
+        (await provider.GetRequiredService<OutboxStore>().ListAsync(new OutboxQuery(), default)).Should().BeEmpty();
         provider.GetService<OutboxDispatcher>().Should().BeNull();
     }
 

@@ -236,7 +236,7 @@ public sealed class OutboxForwardingTests
         message.Status.Should().Be(OutboxMessageStatus.DeadLettered);
 
         scenario.Host.Time.Advance(TimeSpan.FromHours(1));
-        await scenario.Store.RetryOutboxMessageAsync(message.Id, scenario.Host.Time.GetUtcNow(), default);
+        await scenario.Store.Outbox.RescheduleAsync(message.Id, scenario.Host.Time.GetUtcNow(), default);
         (await scenario.Dispatcher.DispatchOnceAsync()).Should().Be(1);
 
         message = await scenario.ReloadAsync(message);
@@ -302,7 +302,7 @@ public sealed class OutboxForwardingTests
         await scenario.FacebookRuleAsync(graph, setId: set.Id);
         var result = await scenario.FirstDepositAsync(set, await scenario.CreateClickAsync());
         var leaseDuration = TimeSpan.FromMinutes(5);
-        var crashed = await scenario.Store.LeaseOutboxMessagesAsync(
+        var crashed = await scenario.Store.Outbox.LeaseAsync(
             new OutboxLeaseRequest { LeaseId = "crashed-dispatcher", Now = scenario.Host.Time.GetUtcNow(), Duration = leaseDuration, MaxCount = 10 }, default);
         crashed.Should().ContainSingle();
 
@@ -352,17 +352,22 @@ public sealed class OutboxForwardingTests
             Settings = JsonSerializer.SerializeToElement(new { pixelId = Graph.PixelId, accessToken = Graph.AccessToken, graphBaseUrl = graph.BaseUrl }),
             CreatedAt = now,
         };
-        await scenario.Store.AddForwardingRuleAsync(rule, default);
-        var original = (await scenario.Store.GetConversionAsync(result.ConversionId!, default))!;
-        await scenario.Store.AppendConversionAsync(
-            original with { Id = "conversion-elsewhere", Conversion = original.Conversion with { IdempotencyKey = new IdempotencyKey("elsewhere", null) } },
-            new PostbackLogEntry { Id = "log-elsewhere", ReceivedAt = now, SetId = set.Id, Request = new PostbackRequest(), Outcome = PostbackOutcome.Accepted },
-            [new OutboxMessage { Id = "message-elsewhere", ConversionId = "conversion-elsewhere", RuleId = rule.Id, DestinationId = rule.DestinationId, CreatedAt = now, NextAttemptAt = now, RetryFrom = now }],
+        await scenario.Store.ForwardingRules.AddAsync(rule, default);
+        var original = (await scenario.Store.Ingest.GetConversionAsync(result.ConversionId!, default))!;
+        await scenario.Store.Ingest.AppendAsync(
+            [
+                new IngestRecord
+                {
+                    Conversion = original with { Id = "conversion-elsewhere", Conversion = original.Conversion with { IdempotencyKey = new IdempotencyKey("elsewhere", null) } },
+                    LogEntry = new PostbackLogEntry { Id = "log-elsewhere", ReceivedAt = now, SetId = set.Id, Request = new PostbackRequest(), Outcome = PostbackOutcome.Accepted, ConversionId = "conversion-elsewhere" },
+                    OutboxMessages = [new OutboxMessage { Id = "message-elsewhere", ConversionId = "conversion-elsewhere", RuleId = rule.Id, DestinationId = rule.DestinationId, CreatedAt = now, NextAttemptAt = now, RetryFrom = now }],
+                },
+            ],
             default);
 
         (await scenario.Dispatcher.DispatchOnceAsync()).Should().Be(1);
 
-        (await scenario.Store.GetOutboxMessageAsync("message-elsewhere", default))!.Status.Should().Be(OutboxMessageStatus.Delivered, "a rule missing from the cache is looked up again before its message is dead-lettered");
+        (await scenario.Store.Outbox.GetAsync("message-elsewhere", default))!.Status.Should().Be(OutboxMessageStatus.Delivered, "a rule missing from the cache is looked up again before its message is dead-lettered");
         Graph.EventIds(graph.Requests.Should().ContainSingle().Subject).Should().Equal("conversion-elsewhere");
     }
 
@@ -376,7 +381,7 @@ public sealed class OutboxForwardingTests
         var click = await scenario.CreateClickAsync();
         var rejected = await scenario.IngestAsync(set, $"?click_id={click.Id}&ftd=true&amount=1,234&transaction_id=5");
         rejected.Outcome.Should().Be(PostbackOutcome.Rejected);
-        var entry = (await scenario.Store.ListLogAsync(new PostbackLogQuery(), default)).Single();
+        var entry = (await scenario.Store.Log.ListAsync(new PostbackLogQuery(), default)).Single();
         scenario.Host.Time.Advance(TimeSpan.FromDays(2));
 
         var replay = await scenario.Ingestor.ReplayAsync(entry with { Request = entry.Request with { QueryString = entry.Request.QueryString.Replace("1,234", "1234", StringComparison.Ordinal) } });

@@ -20,7 +20,7 @@ public sealed class OutboxRetryTests
         var message = await scenario.MessageAsync(result.ConversionId!);
 
         // A dispatcher of another instance leased the message for 30 s and crashed 20 s ago.
-        (await scenario.Store.LeaseOutboxMessagesAsync(
+        (await scenario.Store.Outbox.LeaseAsync(
             new OutboxLeaseRequest { LeaseId = "crashed", Now = ForwardingHost.Now, Duration = TimeSpan.FromSeconds(30), MaxCount = 10 }, default))
             .Should().ContainSingle();
         scenario.Host.Time.Advance(TimeSpan.FromSeconds(20));
@@ -72,7 +72,7 @@ public sealed class OutboxRetryTests
         var set = await scenario.CreateSetAsync();
         await scenario.PostbackRuleAsync("http://127.0.0.1:9", set.Id);
         var result = await scenario.FirstDepositAsync(set, await scenario.CreateClickAsync());
-        var leased = (await scenario.Store.LeaseOutboxMessagesAsync(
+        var leased = (await scenario.Store.Outbox.LeaseAsync(
             new OutboxLeaseRequest { LeaseId = "another-instance", Now = ForwardingHost.Now, Duration = TimeSpan.FromSeconds(30), MaxCount = 10 }, default)).Single();
 
         // Renewed every 10 s, a live holder's lease never has less than 20 s left: with 16 s left it may still be sending.

@@ -18,7 +18,7 @@ public sealed class SecretsAtRestTests : IDisposable
 {
     private const string Marker = "dp1:";
 
-    private readonly InMemoryPostbackStore _store = new();
+    private readonly PostbackStorage _store = InMemoryPostbackStorage.Create();
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "chatterfy-secrets-tests", Guid.NewGuid().ToString("N"));
 
     private string Keys => Path.Combine(_folder, "keys");
@@ -40,7 +40,7 @@ public sealed class SecretsAtRestTests : IDisposable
 
         var rule = await host.FacebookRuleAsync(graph, set.Id);
 
-        AccessToken(await _store.GetForwardingRuleAsync(rule.Id, default)).Should().Be(Graph.AccessToken);
+        AccessToken(await _store.ForwardingRules.GetAsync(rule.Id, default)).Should().Be(Graph.AccessToken);
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class SecretsAtRestTests : IDisposable
         var conversionId = await host.FirstDepositAsync(set);
         await host.Dispatcher.DispatchOnceAsync();
 
-        var stored = (await _store.GetForwardingRuleAsync(rule.Id, default))!;
+        var stored = (await _store.ForwardingRules.GetAsync(rule.Id, default))!;
         stored.Settings.GetRawText().Should().NotContain(Graph.AccessToken);
         AccessToken(stored).Should().StartWith(Marker);
         stored.Settings.GetProperty("pixelId").GetString().Should().Be(Graph.PixelId, "only the declared secrets are protected");
@@ -190,12 +190,12 @@ public sealed class SecretsAtRestTests : IDisposable
             });
         }
 
-        AccessToken(await _store.GetForwardingRuleAsync(plain.Id, default)).Should().Be(Graph.AccessToken);
+        AccessToken(await _store.ForwardingRules.GetAsync(plain.Id, default)).Should().Be(Graph.AccessToken);
 
         ForwardingRule created;
         await using (var first = await SecretsHost.StartAsync(_store, protectSecrets: true, SecretsHost.KeysIn(Keys)))
         {
-            AccessToken(await _store.GetForwardingRuleAsync(plain.Id, default)).Should().StartWith(Marker);
+            AccessToken(await _store.ForwardingRules.GetAsync(plain.Id, default)).Should().StartWith(Marker);
             created = await first.FacebookRuleAsync(other, otherSet.Id, accessToken: "EAAB-second-token-abcdefghijklmnop");
         }
 
@@ -204,14 +204,14 @@ public sealed class SecretsAtRestTests : IDisposable
 
         // A plain rule written now (by an instance with protection off) is read as it is.
         var late = plain with { Id = "late-plain-rule", SetId = otherSet.Id, CreatedAt = plain.CreatedAt.AddSeconds(1) };
-        await _store.AddForwardingRuleAsync(late, default);
+        await _store.ForwardingRules.AddAsync(late, default);
 
         await using var second = await SecretsHost.StartAsync(_store, protectSecrets: true, SecretsHost.KeysIn(Keys));
         var afterSecondStart = await SettingsTextAsync();
         afterSecondStart[plain.Id].Should().Be(afterFirstStart[plain.Id], "protected secrets are not protected again");
         afterSecondStart[created.Id].Should().Be(afterFirstStart[created.Id]);
         afterSecondStart[postback.Id].Should().Be(afterFirstStart[postback.Id]);
-        AccessToken(await _store.GetForwardingRuleAsync(late.Id, default)).Should().StartWith(Marker, "the second start protects the rule written in between");
+        AccessToken(await _store.ForwardingRules.GetAsync(late.Id, default)).Should().StartWith(Marker, "the second start protects the rule written in between");
 
         await second.FirstDepositAsync(set);
         await second.FirstDepositAsync(otherSet);
@@ -231,7 +231,7 @@ public sealed class SecretsAtRestTests : IDisposable
         await using var graph = await FakeDestination.StartAsync(Graph.Received);
         await using var host = await SecretsHost.StartAsync(_store, protectSecrets: true, SecretsHost.KeysIn(Keys));
         var set = await host.CreateSetAsync();
-        await _store.AddForwardingRuleAsync(
+        await _store.ForwardingRules.AddAsync(
             new ForwardingRule
             {
                 Id = "plain-rule",
@@ -253,5 +253,5 @@ public sealed class SecretsAtRestTests : IDisposable
     private static string? AccessToken(ForwardingRule? rule) => rule!.Settings.GetProperty("accessToken").GetString();
 
     private async Task<Dictionary<string, string>> SettingsTextAsync() =>
-        (await _store.ListForwardingRulesAsync(default)).ToDictionary(r => r.Id, r => r.Settings.GetRawText());
+        (await _store.ForwardingRules.ListAsync(default)).ToDictionary(r => r.Id, r => r.Settings.GetRawText());
 }

@@ -20,6 +20,26 @@ public sealed class DocumentationTests
         var lockKey = PostgreSqlPostbackStore.LockKey(PostgreSqlPostbackStoreOptions.DefaultSchema, "migrations", "");
         docs.Should().Contain($"SELECT pg_advisory_xact_lock({lockKey});");
         docs.Should().Contain("## PostgreSQL").And.Contain("## SQLite").And.Contain("docs/storage-sqlite.md");
+
+        // The batching it describes: the lock statement as executed, and the batch size.
+        docs.Should().Contain($"`{PostgreSqlIngestStore.LockSql}`");
+        docs.Should().Contain($"(256 for PostgreSQL)");
+        PostgreSqlIngestStore.BatchSize.Should().Be(256);
+    }
+
+    // docs/storage.md gives the key locks' formula; a long value (past the stack buffer) and a non-ASCII one hash the same way.
+    [Theory]
+    [InlineData("set:first-deposit:click")]
+    [InlineData("é€😀 key")]
+    [InlineData(null)]
+    public void LockKey_OfAKeyValue_IsTheFirst8BytesOfTheSha256OfTheDocumentedText(string? value)
+    {
+        value ??= new string('k', 3000);
+        var text = System.Text.Encoding.UTF8.GetBytes($"Chatterfy.Postbacks.PostgreSql\npostbacks\nkey\n{value}");
+        var expected = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(System.Security.Cryptography.SHA256.HashData(text));
+
+        PostgreSqlPostbackStore.LockKey("postbacks", "key", value).Should().Be(expected);
+        PostgreSqlPostbackStore.LockKey(System.Text.Encoding.UTF8.GetBytes("Chatterfy.Postbacks.PostgreSql\npostbacks\nkey\n"), value).Should().Be(expected);
     }
 
     private static string DocsPath(string name, [CallerFilePath] string callerFile = "") =>

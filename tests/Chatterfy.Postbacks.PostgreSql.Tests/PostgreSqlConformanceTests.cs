@@ -1,11 +1,12 @@
 using System.Reflection;
-using Chatterfy.Postbacks.ConformanceTests;
 using Chatterfy.Postbacks.Storage;
+using Chatterfy.Postbacks.Storage.Conformance;
 
 namespace Chatterfy.Postbacks.PostgreSql.Tests;
 
 /// <summary>
-/// Runs the shared store conformance suite against PostgreSQL, one test case per conformance test.
+/// Runs the store conformance suite (Chatterfy.Postbacks.Storage.Conformance) against PostgreSQL, one test case per
+/// conformance test, each on a fresh schema.
 /// </summary>
 /// <remarks>
 /// The suite's tests are plain <c>[Fact]</c>s, and xunit 2 cannot skip at run time, so a class deriving from the suite
@@ -21,7 +22,7 @@ public sealed class PostgreSqlConformanceTests
     [MemberData(nameof(ConformanceTestNames))]
     public async Task Conformance(string test)
     {
-        var method = typeof(PostbackStoreConformanceTests).GetMethod(test, BindingFlags.Public | BindingFlags.Instance)!;
+        var method = typeof(PostbackStorageConformanceTests).GetMethod(test, BindingFlags.Public | BindingFlags.Instance)!;
         await using var suite = new Suite();
 
         await (Task)method.Invoke(suite, null)!;
@@ -30,29 +31,37 @@ public sealed class PostgreSqlConformanceTests
     [Fact]
     public void ConformanceSuite_EveryTestIsAParameterlessFactThatTheTheoryRuns()
     {
-        var tests = typeof(PostbackStoreConformanceTests)
+        var tests = typeof(PostbackStorageConformanceTests)
             .GetMethods(BindingFlags.Public | BindingFlags.Instance)
             .Where(m => m.GetCustomAttributes<FactAttribute>(inherit: true).Any())
             .ToList();
 
-        tests.Should().HaveCountGreaterThan(50);
+        tests.Should().HaveCountGreaterThan(150);
         tests.Should().OnlyContain(m => m.GetCustomAttribute<FactAttribute>()!.GetType() == typeof(FactAttribute), "a theory would need its data here");
         tests.Should().OnlyContain(m => m.GetParameters().Length == 0 && m.ReturnType == typeof(Task));
         ConformanceFacts().Select(m => m.Name).Should().BeEquivalentTo(tests.Select(m => m.Name));
     }
 
     private static IEnumerable<MethodInfo> ConformanceFacts() =>
-        typeof(PostbackStoreConformanceTests)
+        typeof(PostbackStorageConformanceTests)
             .GetMethods(BindingFlags.Public | BindingFlags.Instance)
             .Where(m => m.GetCustomAttribute<FactAttribute>() is not null && m.GetParameters().Length == 0)
             .OrderBy(m => m.Name, StringComparer.Ordinal);
 
-    private sealed class Suite : PostbackStoreConformanceTests, IAsyncDisposable
+    private sealed class Suite : PostbackStorageConformanceTests, IAsyncDisposable
     {
         private readonly PostgresTestDatabase _database = new();
 
         public ValueTask DisposeAsync() => _database.DisposeAsync();
 
-        protected override async ValueTask<PostbackStore> CreateStoreAsync() => await _database.NewMigratedStoreAsync();
+        protected override async ValueTask<PostbackStorage> CreateStorageAsync(TimeProvider timeProvider)
+        {
+            var store = new PostgreSqlPostbackStore(
+                _database.NewDataSource(),
+                new PostgreSqlPostbackStoreOptions { ConnectionString = PostgresTestDatabase.RequiredConnectionString, Schema = _database.NewSchema() },
+                timeProvider: timeProvider);
+            await store.MigrateAsync();
+            return store.Storage;
+        }
     }
 }

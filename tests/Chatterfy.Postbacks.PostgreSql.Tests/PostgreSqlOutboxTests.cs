@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using Chatterfy.Postbacks.ConformanceTests;
 using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.Storage;
+using Chatterfy.Postbacks.Storage.Conformance;
 
 namespace Chatterfy.Postbacks.PostgreSql.Tests;
 
@@ -13,45 +13,47 @@ public sealed class PostgreSqlOutboxTests
     private static readonly DateTimeOffset Now = StoreTestData.Epoch.AddHours(1);
 
     [PostgresFact]
-    public async Task Migrate_DatabaseAtVersion1WithData_UpgradesToVersion2AndKeepsTheData()
+    public async Task Migrate_DatabaseAtVersion1WithData_UpgradesToTheCurrentVersionAndKeepsTheData()
     {
         await using var database = new PostgresTestDatabase();
         var schema = database.NewSchema();
         var quoted = PostgreSqlSchema.Quote(schema);
-        // Exactly what a store of the previous version created: the version table and migration 1.
+        // Exactly what a store of version 1 created, and a set and a first deposit as it wrote them (first_deposit).
         await using (var command = database.NewDataSource().CreateCommand(
             $"""
             CREATE SCHEMA {quoted};
             {PostgreSqlSchema.Render(PostgreSqlSchema.VersionTable, quoted)}
             {PostgreSqlSchema.Render(PostgreSqlSchema.Migration1, quoted)}
             INSERT INTO {quoted}.schema_version (version) VALUES (1);
+            INSERT INTO {quoted}.postback_sets (id, name, network_id, token, created_at, enabled) VALUES ('set-1', 'Binomo', 'binomo', 'tok-1', '2025-03-14T09:26:53Z', true);
+            INSERT INTO {quoted}.postback_set_tokens (token, set_id) VALUES ('tok-1', 'set-1');
+            INSERT INTO {quoted}.conversions (id, set_id, event_kind, event_name, click_id, amount, currency, attributes, received_at, idempotency_key, attribution, campaign_id)
+            VALUES ('conv-1', 'set-1', 'first_deposit', 'first-deposit', 'click-1', 12.50, 'USD', jsonb_build_object('a', 'b'), '2025-03-14T09:26:53Z', 'set-1:first-deposit:click-1', 'credited', 'camp-1');
             """))
         {
             await command.ExecuteNonQueryAsync();
         }
 
-        var old = database.NewStore(schema);
-        var set = StoreTestData.Set();
-        await old.AddSetAsync(set, None);
-        var before = StoreTestData.Conversion(setId: set.Id);
-        await old.AppendConversionAsync(before, StoreTestData.LogEntryFor(before), None);
-        await Calling(() => old.ListForwardingRulesAsync(None)).Should().ThrowAsync<Exception>("version 1 has no forwarding tables");
-
         var store = database.NewStore(schema);
-        (await store.MigrateAsync()).Should().Be(1);
+        (await store.MigrateAsync()).Should().Be(2);
 
-        (await PostgresTestDatabase.SchemaVersionsAsync(schema)).Should().Equal(1, 2);
+        (await PostgresTestDatabase.SchemaVersionsAsync(schema)).Should().Equal(1, 2, 3);
         (await store.MigrateAsync()).Should().Be(0);
-        (await store.GetSetAsync(set.Id, None)).Should().NotBeNull();
-        (await store.GetConversionAsync(before.Id, None)).Should().NotBeNull();
+        var roles = store.Storage;
+        (await roles.Sets.GetAsync("set-1", None)).Should().NotBeNull();
+        var before = (await roles.Ingest.GetConversionAsync("conv-1", None))!;
+        before.Conversion.Event.Should().Be(Chatterfy.Postbacks.Ingestion.PostbackEvent.FirstDeposit);
+        before.Conversion.Amount.Should().Be(12.50m);
+        var retry = StoreTestData.Retry(before);
+        (await roles.Ingest.AppendOneAsync(IngestRecords.For(retry))).Should().Be(IngestResult.Duplicate("conv-1"));
         var rule = Rule();
-        await store.AddForwardingRuleAsync(rule, None);
-        await store.AddCampaignAsync(new() { Id = "spring", DestinationTemplate = "https://t.me/bot?start={{tracker.clickid}}", CreatedAt = Now }, None);
-        var conversion = StoreTestData.Conversion(setId: set.Id);
+        await roles.ForwardingRules.AddAsync(rule, None);
+        await roles.Campaigns.AddAsync(new() { Id = "spring", DestinationTemplate = "https://t.me/bot?start={{tracker.clickid}}", CreatedAt = Now }, None);
+        var conversion = StoreTestData.Conversion(setId: "set-1");
         var message = Message(conversion.Id, rule.Id);
-        (await store.AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), [message], None)).IsDuplicate.Should().BeFalse();
-        (await store.GetOutboxMessageAsync(message.Id, None)).Should().Be(message);
-        (await store.ListCampaignsAsync(None)).Should().ContainSingle();
+        (await roles.Ingest.AppendOneAsync(IngestRecords.For(conversion, message))).Should().Be(IngestResult.Written(conversion.Id));
+        (await roles.Outbox.GetAsync(message.Id, None)).Should().Be(message);
+        (await roles.Campaigns.ListAsync(None)).Should().ContainSingle();
     }
 
     [PostgresFact]
@@ -75,7 +77,7 @@ public sealed class PostgreSqlOutboxTests
             while (true)
             {
                 var request = new OutboxLeaseRequest { LeaseId = "lease_" + StoreTestData.NewId(), Now = Now, Duration = TimeSpan.FromMinutes(5), MaxCount = 3 + loop };
-                var batch = await store.LeaseOutboxMessagesAsync(request, None);
+                var batch = await store.Storage.Outbox.LeaseAsync(request, None);
                 if (batch.Count == 0)
                 {
                     return;
@@ -98,7 +100,7 @@ public sealed class PostgreSqlOutboxTests
         leasedIds.Should().BeEquivalentTo(ids);
         foreach (var (messageId, leaseId) in leased.Take(20))
         {
-            (await second.GetOutboxMessageAsync(messageId, None))!.LeaseId.Should().Be(leaseId);
+            (await second.Storage.Outbox.GetAsync(messageId, None))!.LeaseId.Should().Be(leaseId);
         }
     }
 
@@ -112,27 +114,27 @@ public sealed class PostgreSqlOutboxTests
         await first.MigrateAsync();
         var messageId = (await AddMessagesAsync(first, 1, perConversion: 1)).Single();
         var stale = new OutboxLeaseRequest { LeaseId = "lease-a", Now = Now, Duration = TimeSpan.FromMinutes(1), MaxCount = 10 };
-        (await first.LeaseOutboxMessagesAsync(stale, None)).Should().ContainSingle();
-        (await second.LeaseOutboxMessagesAsync(stale with { LeaseId = "lease-early", Now = Now.AddSeconds(59) }, None))
+        (await first.Storage.Outbox.LeaseAsync(stale, None)).Should().ContainSingle();
+        (await second.Storage.Outbox.LeaseAsync(stale with { LeaseId = "lease-early", Now = Now.AddSeconds(59) }, None))
             .Should().BeEmpty("the first lease still lives");
         var takeover = new OutboxLeaseRequest { LeaseId = "lease-b", Now = Now.AddMinutes(2), Duration = TimeSpan.FromMinutes(1), MaxCount = 10 };
-        (await second.LeaseOutboxMessagesAsync(takeover, None)).Should().ContainSingle().Which.LeaseId.Should().Be("lease-b");
+        (await second.Storage.Outbox.LeaseAsync(takeover, None)).Should().ContainSingle().Which.LeaseId.Should().Be("lease-b");
 
         var late = Delivered(messageId, "lease-a", Now.AddMinutes(3));
-        (await first.CompleteOutboxAttemptsAsync([late], None)).Should().Be(0);
+        (await first.Storage.Outbox.CompleteAsync([late], None)).Should().Be(0);
 
-        var message = (await first.GetOutboxMessageAsync(messageId, None))!;
+        var message = (await first.Storage.Outbox.GetAsync(messageId, None))!;
         message.Status.Should().Be(OutboxMessageStatus.Pending);
         message.LeaseId.Should().Be("lease-b");
         message.AttemptCount.Should().Be(0);
-        (await first.ListOutboxAttemptsAsync(messageId, None)).Should().BeEmpty();
+        (await first.Storage.Outbox.ListAttemptsAsync(messageId, None)).Should().BeEmpty();
 
-        (await second.CompleteOutboxAttemptsAsync([Delivered(messageId, "lease-b", Now.AddMinutes(3))], None)).Should().Be(1);
-        message = (await first.GetOutboxMessageAsync(messageId, None))!;
+        (await second.Storage.Outbox.CompleteAsync([Delivered(messageId, "lease-b", Now.AddMinutes(3))], None)).Should().Be(1);
+        message = (await first.Storage.Outbox.GetAsync(messageId, None))!;
         message.Status.Should().Be(OutboxMessageStatus.Delivered);
         message.LeaseId.Should().BeNull();
         message.CompletedAt.Should().Be(Now.AddMinutes(3));
-        (await first.ListOutboxAttemptsAsync(messageId, None)).Should().ContainSingle();
+        (await first.Storage.Outbox.ListAttemptsAsync(messageId, None)).Should().ContainSingle();
     }
 
     [PostgresFact]
@@ -141,7 +143,7 @@ public sealed class PostgreSqlOutboxTests
         await using var database = new PostgresTestDatabase();
         var store = await database.NewMigratedStoreAsync();
         var ids = await AddMessagesAsync(store, 3, perConversion: 3);
-        (await store.LeaseOutboxMessagesAsync(new() { LeaseId = "L", Now = Now, Duration = TimeSpan.FromMinutes(1), MaxCount = 2 }, None))
+        (await store.Storage.Outbox.LeaseAsync(new() { LeaseId = "L", Now = Now, Duration = TimeSpan.FromMinutes(1), MaxCount = 2 }, None))
             .Should().HaveCount(2);
         var leased = ids.Take(2).ToArray();
         var failed = new OutboxAttempt
@@ -164,12 +166,12 @@ public sealed class PostgreSqlOutboxTests
             Delivered(ids[2], "L", Now.AddSeconds(2)),
         };
 
-        (await store.CompleteOutboxAttemptsAsync(completions, None)).Should().Be(2);
+        (await store.Storage.Outbox.CompleteAsync(completions, None)).Should().Be(2);
 
-        (await store.ListOutboxAttemptsAsync(leased[0], None)).Should().Equal(failed);
-        (await store.ListOutboxAttemptsAsync(leased[1], None)).Single().DestinationError.Should().Be(new DestinationError());
-        (await store.ListOutboxAttemptsAsync(ids[2], None)).Should().BeEmpty();
-        var retrying = (await store.GetOutboxMessageAsync(leased[0], None))!;
+        (await store.Storage.Outbox.ListAttemptsAsync(leased[0], None)).Should().Equal(failed);
+        (await store.Storage.Outbox.ListAttemptsAsync(leased[1], None)).Single().DestinationError.Should().Be(new DestinationError());
+        (await store.Storage.Outbox.ListAttemptsAsync(ids[2], None)).Should().BeEmpty();
+        var retrying = (await store.Storage.Outbox.GetAsync(leased[0], None))!;
         retrying.Should().BeEquivalentTo(new
         {
             Status = OutboxMessageStatus.Pending,
@@ -199,31 +201,37 @@ public sealed class PostgreSqlOutboxTests
             Message(conversion.Id, rule) with { Id = "_" + suffix, NextAttemptAt = Now.AddSeconds(-2) },
             Message(conversion.Id, rule) with { Id = "Z" + suffix, NextAttemptAt = Now.AddSeconds(1) },
         };
-        await store.AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), messages, None);
+        await store.Storage.Ingest.AppendOneAsync(IngestRecords.For(conversion, messages));
 
-        var leased = await store.LeaseOutboxMessagesAsync(new() { LeaseId = "L", Now = Now, Duration = TimeSpan.FromMinutes(1), MaxCount = 10 }, None);
+        var leased = await store.Storage.Outbox.LeaseAsync(new() { LeaseId = "L", Now = Now, Duration = TimeSpan.FromMinutes(1), MaxCount = 10 }, None);
 
         leased.Select(m => m.Id).Should().Equal("_" + suffix, "B" + suffix, "a" + suffix);
     }
 
     [PostgresFact]
-    public async Task AppendConversion_MessageIdAlreadyStored_StoresNothing()
+    public async Task Append_MessageIdAlreadyStored_FailsThatRecordAloneAndStoresNothingOfIt()
     {
         await using var database = new PostgresTestDatabase();
-        var store = await database.NewMigratedStoreAsync();
+        var store = (await database.NewMigratedStoreAsync()).Storage;
         var rule = "rule_" + StoreTestData.NewId();
         var first = StoreTestData.Conversion();
         var taken = Message(first.Id, rule);
-        await store.AppendConversionAsync(first, StoreTestData.LogEntryFor(first), [taken], None);
+        await store.Ingest.AppendOneAsync(IngestRecords.For(first, taken));
         var second = StoreTestData.Conversion();
         var entry = StoreTestData.LogEntryFor(second);
+        var neighbour = StoreTestData.Conversion();
+        var neighbourMessage = Message(neighbour.Id, rule);
 
-        await Calling(() => store.AppendConversionAsync(second, entry, [Message(second.Id, rule), taken with { ConversionId = second.Id }], None))
-            .Should().ThrowAsync<InvalidOperationException>();
+        var results = await store.Ingest.AppendAsync(
+            [IngestRecords.For(second, entry, Message(second.Id, rule), taken with { ConversionId = second.Id }), IngestRecords.For(neighbour, neighbourMessage)],
+            None);
 
-        (await store.GetConversionAsync(second.Id, None)).Should().BeNull();
-        (await store.GetLogEntryAsync(entry.Id, None)).Should().BeNull();
-        (await store.ListOutboxMessagesAsync(new OutboxQuery { ConversionId = second.Id }, None)).Should().BeEmpty();
+        results[0].Failure.Should().BeOfType<InvalidOperationException>().Which.Message.Should().Be("An outbox message with that id exists.");
+        results[1].Should().Be(IngestResult.Written(neighbour.Id));
+        (await store.Ingest.GetConversionAsync(second.Id, None)).Should().BeNull();
+        (await store.Log.GetAsync(entry.Id, None)).Should().BeNull();
+        (await store.Outbox.ListAsync(new OutboxQuery { ConversionId = second.Id }, None)).Should().BeEmpty();
+        (await store.Outbox.GetAsync(neighbourMessage.Id, None)).Should().Be(neighbourMessage);
     }
 
     [PostgresFact]
@@ -234,10 +242,10 @@ public sealed class PostgreSqlOutboxTests
         const string Settings = """{ "z":1.50, "a" : "x\u0000y", "n":1e2,"s":"\u00e9" }""";
         var rule = Rule() with { Settings = StoreTestData.Json(Settings) };
 
-        await store.AddForwardingRuleAsync(rule, None);
+        await store.Storage.ForwardingRules.AddAsync(rule, None);
 
-        (await store.GetForwardingRuleAsync(rule.Id, None))!.Settings.GetRawText().Should().Be(Settings);
-        (await store.ListForwardingRulesAsync(None)).Single().Settings.GetRawText().Should().Be(Settings);
+        (await store.Storage.ForwardingRules.GetAsync(rule.Id, None))!.Settings.GetRawText().Should().Be(Settings);
+        (await store.Storage.ForwardingRules.ListAsync(None)).Single().Settings.GetRawText().Should().Be(Settings);
     }
 
     private static ForwardingRule Rule() => new()
@@ -270,7 +278,7 @@ public sealed class PostgreSqlOutboxTests
     };
 
     /// <summary>Appends conversions carrying <paramref name="count"/> due messages in all; returns the message ids.</summary>
-    private static async Task<List<string>> AddMessagesAsync(PostbackStore store, int count, int perConversion)
+    private static async Task<List<string>> AddMessagesAsync(PostgreSqlPostbackStore store, int count, int perConversion)
     {
         var ids = new List<string>();
         var rule = "rule_" + StoreTestData.NewId();
@@ -280,14 +288,10 @@ public sealed class PostgreSqlOutboxTests
             var messages = Enumerable.Range(0, Math.Min(perConversion, count - ids.Count))
                 .Select(i => Message(conversion.Id, rule) with { NextAttemptAt = StoreTestData.Epoch.AddSeconds(ids.Count + i) })
                 .ToArray();
-            (await store.AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), messages, None)).IsDuplicate.Should().BeFalse();
+            (await store.Storage.Ingest.AppendOneAsync(IngestRecords.For(conversion, messages))).IsDuplicate.Should().BeFalse();
             ids.AddRange(messages.Select(m => m.Id));
         }
 
         return ids;
     }
-
-    private static Func<Task> Calling(Func<ValueTask> action) => async () => await action();
-
-    private static Func<Task> Calling<T>(Func<ValueTask<T>> action) => async () => await action();
 }

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
-using Chatterfy.Postbacks.ConformanceTests;
 using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.Storage;
+using Chatterfy.Postbacks.Storage.Conformance;
 using Npgsql;
 
 namespace Chatterfy.Postbacks.PostgreSql.Tests;
@@ -17,7 +17,7 @@ public sealed class PostgreSqlPostbackStoreTests
     [PostgresTheory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task AppendConversion_ConcurrentIdenticalAppendsOnTwoInstances_AcceptExactlyOne(bool windowed)
+    public async Task Append_ConcurrentIdenticalAppendsOnTwoInstances_StoreExactlyOne(bool windowed)
     {
         await using var database = new PostgresTestDatabase();
         // Two stores with two connection pools, as two receiver instances sharing one database.
@@ -33,7 +33,7 @@ public sealed class PostgreSqlPostbackStoreTests
             var store = i % 2 == 0 ? first : second;
             var conversion = StoreTestData.Retry(template);
             await gate.Task;
-            var result = await store.AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), None);
+            var result = await store.Storage.Ingest.AppendOneAsync(IngestRecords.For(conversion));
             return (conversion.Id, Result: result);
         })).ToArray();
 
@@ -42,16 +42,16 @@ public sealed class PostgreSqlPostbackStoreTests
 
         var accepted = results.Where(r => !r.Result.IsDuplicate).Should().ContainSingle().Subject;
         accepted.Result.ConversionId.Should().Be(accepted.Id);
-        results.Should().OnlyContain(r => r.Result.ConversionId == accepted.Id);
-        (await second.ListConversionsByClickAsync(template.Conversion.ClickId, None)).Select(c => c.Id).Should().Equal(accepted.Id);
-        var log = await first.ListLogAsync(new PostbackLogQuery { SetId = template.Conversion.SetId, Limit = 100 }, None);
+        results.Should().OnlyContain(r => r.Result.ConversionId == accepted.Id && r.Result.Failure == null);
+        (await second.Storage.Ingest.ListConversionsByClickAsync(template.Conversion.ClickId, None)).Select(c => c.Id).Should().Equal(accepted.Id);
+        var log = await first.Storage.Log.ListAsync(new PostbackLogQuery { SetId = template.Conversion.SetId, Limit = 100 }, None);
         log.Should().HaveCount(ConcurrentAppends);
         log.Should().OnlyContain(e => e.ConversionId == accepted.Id);
         log.Count(e => e.Outcome == PostbackOutcome.Accepted).Should().Be(1);
     }
 
     [PostgresFact]
-    public async Task AppendConversion_PermanentAndWindowedKeysWithOneValueOnTwoInstances_AcceptExactlyOne()
+    public async Task Append_PermanentAndWindowedKeysWithOneValueOnTwoInstances_StoreExactlyOne()
     {
         await using var database = new PostgresTestDatabase();
         // Keys are matched on their value alone; the contract holds even when a permanent and a windowed key share one.
@@ -67,7 +67,7 @@ public sealed class PostgreSqlPostbackStoreTests
             var key = new IdempotencyKey(value, i % 4 < 2 ? null : TimeSpan.FromHours(1));
             var conversion = StoreTestData.Retry(template) with { Conversion = template.Conversion with { IdempotencyKey = key } };
             await gate.Task;
-            return await (i % 2 == 0 ? first : second).AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), None);
+            return await (i % 2 == 0 ? first : second).Storage.Ingest.AppendOneAsync(IngestRecords.For(conversion));
         })).ToArray();
 
         gate.SetResult();
@@ -87,11 +87,11 @@ public sealed class PostgreSqlPostbackStoreTests
 
         var applied = await Task.WhenAll(first.MigrateAsync(), second.MigrateAsync());
 
-        applied.Should().BeEquivalentTo([2, 0]);
-        (await PostgresTestDatabase.SchemaVersionsAsync(schema)).Should().Equal(1, 2);
+        applied.Should().BeEquivalentTo([3, 0]);
+        (await PostgresTestDatabase.SchemaVersionsAsync(schema)).Should().Equal(1, 2, 3);
         (await first.MigrateAsync()).Should().Be(0);
-        await second.CheckHealthAsync(None);
-        (await second.ListSetsAsync(None)).Should().BeEmpty();
+        await second.Storage.Ingest.CheckHealthAsync(None);
+        (await second.Storage.Sets.ListAsync(None)).Should().BeEmpty();
     }
 
     [PostgresFact]
@@ -102,24 +102,24 @@ public sealed class PostgreSqlPostbackStoreTests
         var b = await database.NewMigratedStoreAsync();
         var set = StoreTestData.Set();
 
-        await a.AddSetAsync(set, None);
-        await b.AddSetAsync(set, None);
+        await a.Storage.Sets.AddAsync(set, None);
+        await b.Storage.Sets.AddAsync(set, None);
 
-        (await a.ListSetsAsync(None)).Should().ContainSingle();
-        (await b.ListSetsAsync(None)).Should().ContainSingle();
+        (await a.Storage.Sets.ListAsync(None)).Should().ContainSingle();
+        (await b.Storage.Sets.ListAsync(None)).Should().ContainSingle();
     }
 
     [PostgresFact]
-    public async Task AppendConversion_KeepsTheAmountsWrittenScale()
+    public async Task Append_KeepsTheAmountsWrittenScale()
     {
         await using var database = new PostgresTestDatabase();
         var store = await database.NewMigratedStoreAsync();
         var template = StoreTestData.Conversion();
         var conversion = template with { Conversion = template.Conversion with { Amount = 12.50m } };
 
-        await store.AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), None);
+        await store.Storage.Ingest.AppendOneAsync(IngestRecords.For(conversion));
 
-        var stored = await store.GetConversionAsync(conversion.Id, None);
+        var stored = await store.Storage.Ingest.GetConversionAsync(conversion.Id, None);
         stored!.Conversion.Amount!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture).Should().Be("12.50");
     }
 
@@ -138,13 +138,36 @@ public sealed class PostgreSqlPostbackStoreTests
             Request = new PostbackRequest { Method = "POST", Body = "{\"a\":\"\0\"}", QueryString = "?x=\0" },
         };
 
-        await store.AppendConversionAsync(conversion, entry, None);
+        await store.Storage.Ingest.AppendOneAsync(IngestRecords.For(conversion, entry));
 
-        (await store.GetConversionAsync(conversion.Id, None))!.Conversion.Attributes.Should()
+        (await store.Storage.Ingest.GetConversionAsync(conversion.Id, None))!.Conversion.Attributes.Should()
             .Equal(new Dictionary<string, string> { ["n\uFFFDame"] = "va\uFFFDlue" });
-        var logged = await store.GetLogEntryAsync(entry.Id, None);
+        var logged = await store.Storage.Log.GetAsync(entry.Id, None);
         logged!.Request.Body.Should().Be("{\"a\":\"\uFFFD\"}");
         logged.Request.QueryString.Should().Be("?x=\uFFFD");
+    }
+
+    [PostgresFact]
+    public async Task Append_StringsWithALoneSurrogate_AreStoredWithAReplacementCharacterAndTheirNeighboursToo()
+    {
+        await using var database = new PostgresTestDatabase();
+        var store = (await database.NewMigratedStoreAsync()).Storage;
+        var template = StoreTestData.Conversion();
+        // UTF-8 (PostgreSQL's text) has no lone surrogates; a pair (an emoji) is kept.
+        var conversion = template with
+        {
+            Conversion = template.Conversion with { Attributes = new Dictionary<string, string> { ["note"] = "a\uD800b \uD83D\uDE00 \uDC00" } },
+        };
+        var entry = StoreTestData.LogEntryFor(conversion) with { Request = new PostbackRequest { Method = "POST", Body = "x=\uDBFF", QueryString = "?y=\uD83D\uDE00" } };
+        var neighbour = StoreTestData.Conversion();
+
+        var results = await store.Ingest.AppendAsync([IngestRecords.For(conversion, entry), IngestRecords.For(neighbour)], None);
+
+        results.Should().Equal(IngestResult.Written(conversion.Id), IngestResult.Written(neighbour.Id));
+        (await store.Ingest.GetConversionAsync(conversion.Id, None))!.Conversion.Attributes["note"].Should().Be("a\uFFFDb \uD83D\uDE00 \uFFFD");
+        var logged = await store.Log.GetAsync(entry.Id, None);
+        logged!.Request.Body.Should().Be("x=\uFFFD");
+        logged.Request.QueryString.Should().Be("?y=\uD83D\uDE00");
     }
 
     [PostgresFact]
@@ -154,9 +177,9 @@ public sealed class PostgreSqlPostbackStoreTests
         var store = await database.NewMigratedStoreAsync();
         var set = StoreTestData.Set() with { Settings = StoreTestData.Json("""{"a":"x\u0000y","b":[1.50,"\u0000"]}""") };
 
-        await store.AddSetAsync(set, None);
+        await store.Storage.Sets.AddAsync(set, None);
 
-        var settings = (await store.GetSetAsync(set.Id, None))!.Settings!.Value;
+        var settings = (await store.Storage.Sets.GetAsync(set.Id, None))!.Settings!.Value;
         settings.GetProperty("a").GetString().Should().Be("x\uFFFDy");
         settings.GetProperty("b")[0].GetRawText().Should().Be("1.50");
     }
@@ -168,9 +191,9 @@ public sealed class PostgreSqlPostbackStoreTests
         var store = await database.NewMigratedStoreAsync();
         var click = StoreTestData.Click() with { IpAddress = IPAddress.Parse("fe80::1%3") };
 
-        await store.AddClickAsync(click, None);
+        await store.Storage.Clicks.AddAsync(click, new ConversionCredit { CampaignIds = [null, click.CampaignId], NewCampaignId = click.CampaignId }, None);
 
-        (await store.FindClickAsync(click.Id, None))!.IpAddress.Should().Be(IPAddress.Parse("fe80::1"));
+        (await store.Storage.Clicks.FindAsync(click.Id, None))!.IpAddress.Should().Be(IPAddress.Parse("fe80::1"));
     }
 
     [PostgresFact]
@@ -188,29 +211,30 @@ public sealed class PostgreSqlPostbackStoreTests
             await command.ExecuteNonQueryAsync();
         }
 
-        var purged = await store.PurgeLogAsync(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero).AddSeconds(11000), None);
+        var purged = await store.Storage.Log.PurgeAsync(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero).AddSeconds(11000), None);
 
         purged.Should().Be(10999);
-        (await store.GetStatsAsync(new PostbackStatsQuery(), None)).Rejected.Should().Be(1001);
+        (await store.Storage.Log.CountLogEntriesAsync(new LogCountQuery { Outcome = PostbackOutcome.Rejected }, None)).Should().Be(1001);
     }
 
     [Fact]
     public async Task EveryOperation_ServerUnreachable_ThrowsUnavailableWithTheCause()
     {
         await using var dataSource = NpgsqlDataSource.Create($"Host=127.0.0.1;Port={ClosedPort()};Timeout=5;Pooling=false");
-        var store = new PostgreSqlPostbackStore(dataSource, new PostgreSqlPostbackStoreOptions());
+        var store = new PostgreSqlPostbackStore(dataSource, new PostgreSqlPostbackStoreOptions()).Storage;
         var conversion = StoreTestData.Conversion();
 
-        (await Calling(() => store.AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), None))
+        (await Calling(() => store.Ingest.AppendAsync([IngestRecords.For(conversion)], None))
             .Should().ThrowAsync<PostbackStoreUnavailableException>())
             .WithInnerException<NpgsqlException>();
-        await Calling(() => store.CheckHealthAsync(None)).Should().ThrowAsync<PostbackStoreUnavailableException>();
-        await Calling(() => store.AppendLogAsync(StoreTestData.LogEntry(), None)).Should().ThrowAsync<PostbackStoreUnavailableException>();
-        await Calling(() => store.FindSetByTokenAsync("tok", StoreTestData.Epoch, None)).Should().ThrowAsync<PostbackStoreUnavailableException>();
-        await Calling(() => store.GetStatsAsync(new PostbackStatsQuery(), None)).Should().ThrowAsync<PostbackStoreUnavailableException>();
-        await ((Func<Task>)(() => store.MigrateAsync())).Should().ThrowAsync<PostbackStoreUnavailableException>();
+        await Calling(() => store.Ingest.CheckHealthAsync(None)).Should().ThrowAsync<PostbackStoreUnavailableException>();
+        await Calling(() => store.Ingest.AppendAsync([IngestRecords.Rejected(StoreTestData.LogEntry())], None)).Should().ThrowAsync<PostbackStoreUnavailableException>();
+        await Calling(() => store.Sets.FindByTokenAsync("tok", StoreTestData.Epoch, None)).Should().ThrowAsync<PostbackStoreUnavailableException>();
+        await Calling(() => store.Log.GetConversionTotalsAsync(new ConversionTotalsQuery(), None)).Should().ThrowAsync<PostbackStoreUnavailableException>();
+        await Calling(() => store.Log.CountClicksAsync(new ClickCountQuery(), None)).Should().ThrowAsync<PostbackStoreUnavailableException>();
+        await ((Func<Task>)(() => new PostgreSqlPostbackStore(dataSource, new PostgreSqlPostbackStoreOptions()).MigrateAsync())).Should().ThrowAsync<PostbackStoreUnavailableException>();
         var lease = new OutboxLeaseRequest { LeaseId = "L", Now = StoreTestData.Epoch, Duration = TimeSpan.FromMinutes(1), MaxCount = 10 };
-        await Calling(() => store.LeaseOutboxMessagesAsync(lease, None)).Should().ThrowAsync<PostbackStoreUnavailableException>();
+        await Calling(() => store.Outbox.LeaseAsync(lease, None)).Should().ThrowAsync<PostbackStoreUnavailableException>();
         var completion = new OutboxCompletion
         {
             LeaseId = "L",
@@ -218,23 +242,25 @@ public sealed class PostgreSqlPostbackStoreTests
             Status = OutboxMessageStatus.Delivered,
             CompletedAt = StoreTestData.Epoch,
         };
-        await Calling(() => store.CompleteOutboxAttemptsAsync([completion], None)).Should().ThrowAsync<PostbackStoreUnavailableException>();
-        await Calling(() => store.ListForwardingRulesAsync(None)).Should().ThrowAsync<PostbackStoreUnavailableException>();
+        await Calling(() => store.Outbox.CompleteAsync([completion], None)).Should().ThrowAsync<PostbackStoreUnavailableException>();
+        await Calling(() => store.ForwardingRules.ListAsync(None)).Should().ThrowAsync<PostbackStoreUnavailableException>();
+        await Calling(() => store.Clicks.FindAsync("click", None)).Should().ThrowAsync<PostbackStoreUnavailableException>();
+        await Calling(() => store.Campaigns.ListAsync(None)).Should().ThrowAsync<PostbackStoreUnavailableException>();
     }
 
     [Fact]
-    public async Task AppendConversion_AmountThatCannotBeKeptExactly_ThrowsBeforeTouchingTheDatabase()
+    public async Task Append_AmountsThatCannotBeKeptExactly_FailThoseRecordsBeforeTouchingTheDatabase()
     {
         await using var dataSource = NpgsqlDataSource.Create($"Host=127.0.0.1;Port={ClosedPort()}");
-        var store = new PostgreSqlPostbackStore(dataSource, new PostgreSqlPostbackStoreOptions());
+        var store = new PostgreSqlPostbackStore(dataSource, new PostgreSqlPostbackStoreOptions()).Storage;
         var template = StoreTestData.Conversion();
+        var records = new[] { 0.123456789m, 1_000_000_000_000m, -1_000_000_000_000m }
+            .Select(amount => IngestRecords.For(StoreTestData.Retry(template) with { Conversion = template.Conversion with { Amount = amount } }))
+            .ToArray();
 
-        foreach (var amount in new[] { 0.123456789m, 1_000_000_000_000m, -1_000_000_000_000m })
-        {
-            var conversion = template with { Conversion = template.Conversion with { Amount = amount } };
-            await Calling(() => store.AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), None))
-                .Should().ThrowAsync<ArgumentOutOfRangeException>();
-        }
+        var results = await store.Ingest.AppendAsync(records, None);
+
+        results.Should().HaveCount(3).And.OnlyContain(r => r.Failure is ArgumentOutOfRangeException && r.ConversionId == null && !r.IsDuplicate);
     }
 
     [Fact]
@@ -243,7 +269,7 @@ public sealed class PostgreSqlPostbackStoreTests
         await using var dataSource = NpgsqlDataSource.Create($"Host=127.0.0.1;Port={ClosedPort()}");
         var store = new PostgreSqlPostbackStore(dataSource, new PostgreSqlPostbackStoreOptions());
 
-        await Calling(() => store.CheckHealthAsync(new CancellationToken(canceled: true))).Should().ThrowAsync<OperationCanceledException>();
+        await Calling(() => store.Storage.Ingest.CheckHealthAsync(new CancellationToken(canceled: true))).Should().ThrowAsync<OperationCanceledException>();
     }
 
     [Fact]

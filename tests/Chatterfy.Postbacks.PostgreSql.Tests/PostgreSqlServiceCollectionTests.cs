@@ -1,5 +1,5 @@
-using Chatterfy.Postbacks.ConformanceTests;
 using Chatterfy.Postbacks.Storage;
+using Chatterfy.Postbacks.Storage.Conformance;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -18,9 +18,11 @@ public sealed class PostgreSqlServiceCollectionTests
         services.AddChatterfyPostbacks().UseInMemoryStore().UsePostgreSql(SomeConnectionString);
         await using var provider = services.BuildServiceProvider();
 
-        provider.GetRequiredService<PostbackStore>().Should().BeOfType<PostgreSqlPostbackStore>()
-            .Which.Schema.Should().Be("postbacks");
-        services.Count(d => d.ServiceType == typeof(PostbackStore)).Should().Be(1);
+        var postgres = provider.GetRequiredService<PostgreSqlPostbackStore>();
+        postgres.Schema.Should().Be("postbacks");
+        provider.GetRequiredService<PostbackStorage>().Should().BeSameAs(postgres.Storage);
+        provider.GetRequiredService<IngestStore>().Should().BeSameAs(postgres.Storage.Ingest);
+        services.Count(d => d.ServiceType == typeof(PostbackStorage)).Should().Be(1);
     }
 
     [Fact]
@@ -30,7 +32,7 @@ public sealed class PostgreSqlServiceCollectionTests
         services.AddChatterfyPostbacks().UsePostgreSql($"Host=127.0.0.1;Port={PostgreSqlPostbackStoreTests.ClosedPort()}").UseInMemoryStore();
         await using var provider = services.BuildServiceProvider();
 
-        provider.GetRequiredService<PostbackStore>().Should().BeOfType<InMemoryPostbackStore>();
+        provider.GetRequiredService<PostbackStorage>().Ingest.Should().NotBeOfType<PostgreSqlIngestStore>();
         var migrator = provider.GetServices<IHostedService>().OfType<PostgreSqlSchemaMigrator>().Should().ContainSingle().Subject;
         await migrator.StartAsync(CancellationToken.None);
     }
@@ -41,7 +43,8 @@ public sealed class PostgreSqlServiceCollectionTests
         var services = new ServiceCollection();
         services.AddChatterfyPostbacks().UsePostgreSql(SomeConnectionString).UsePostgreSql(o => o.Schema = "other");
 
-        services.Count(d => d.ServiceType == typeof(PostbackStore)).Should().Be(1);
+        services.Count(d => d.ServiceType == typeof(PostbackStorage)).Should().Be(1);
+        services.Count(d => d.ServiceType == typeof(PostgreSqlPostbackStore)).Should().Be(1);
         var hosted = services.Where(d => d.ServiceType == typeof(IHostedService)).ToList();
         hosted.Count(d => d.ImplementationType == typeof(PostgreSqlSchemaMigrator)).Should().Be(1);
         hosted[0].ImplementationType.Should().Be<PostgreSqlSchemaMigrator>();
@@ -59,7 +62,7 @@ public sealed class PostgreSqlServiceCollectionTests
         });
         await using var provider = services.BuildServiceProvider();
 
-        provider.GetRequiredService<PostbackStore>().Should().BeOfType<PostgreSqlPostbackStore>().Which.Schema.Should().Be("receiver");
+        provider.GetRequiredService<PostgreSqlPostbackStore>().Schema.Should().Be("receiver");
     }
 
     [Fact]
@@ -80,7 +83,7 @@ public sealed class PostgreSqlServiceCollectionTests
         options.Schema.Should().Be("from_config");
         options.CreateSchema.Should().BeFalse();
         options.CommandTimeout.Should().Be(TimeSpan.FromSeconds(10));
-        provider.GetRequiredService<PostbackStore>().Should().BeOfType<PostgreSqlPostbackStore>().Which.Schema.Should().Be("from_config");
+        provider.GetRequiredService<PostgreSqlPostbackStore>().Schema.Should().Be("from_config");
     }
 
     [Fact]
@@ -141,7 +144,7 @@ public sealed class PostgreSqlServiceCollectionTests
         var services = new ServiceCollection();
         services.AddChatterfyPostbacks().UsePostgreSql(SomeConnectionString);
         var provider = services.BuildServiceProvider();
-        var store = provider.GetRequiredService<PostbackStore>();
+        var store = provider.GetRequiredService<IngestStore>();
         var owner = provider.GetRequiredService<PostgreSqlDataSourceOwner>();
 
         await provider.DisposeAsync();
@@ -166,11 +169,11 @@ public sealed class PostgreSqlServiceCollectionTests
 
         await StartAsync(provider);
 
-        var store = provider.GetRequiredService<PostbackStore>();
+        var store = provider.GetRequiredService<PostbackSetStore>();
         var set = StoreTestData.Set();
-        await store.AddSetAsync(set, CancellationToken.None);
-        (await store.GetSetAsync(set.Id, CancellationToken.None))!.Name.Should().Be(set.Name);
-        (await PostgresTestDatabase.SchemaVersionsAsync(schema)).Should().Equal(1, 2);
+        await store.AddAsync(set, CancellationToken.None);
+        (await store.GetAsync(set.Id, CancellationToken.None))!.Name.Should().Be(set.Name);
+        (await PostgresTestDatabase.SchemaVersionsAsync(schema)).Should().Equal(1, 2, 3);
         await StopAsync(provider);
     }
 

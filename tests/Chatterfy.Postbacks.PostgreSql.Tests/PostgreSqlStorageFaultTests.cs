@@ -1,4 +1,5 @@
 using Chatterfy.Postbacks.Storage;
+using Chatterfy.Postbacks.Storage.Conformance;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -21,11 +22,25 @@ public sealed class PostgreSqlStorageFaultTests
 
         // As on a standby after a fail-over, or a primary an operator made read-only: reads work, every write fails.
         await using var readOnly = NpgsqlDataSource.Create(PostgresTestDatabase.RequiredConnectionString + ";Options=-c default_transaction_read_only=on");
-        var store = new PostgreSqlPostbackStore(readOnly, new PostgreSqlPostbackStoreOptions { Schema = schema });
-        await store.ListSetsAsync(None);
+        var store = new PostgreSqlPostbackStore(readOnly, new PostgreSqlPostbackStoreOptions { Schema = schema }).Storage;
+        await store.Sets.ListAsync(None);
 
-        await FluentActions.Awaiting(() => store.CheckHealthAsync(None).AsTask()).Should().ThrowAsync<PostbackStoreUnavailableException>()
+        await FluentActions.Awaiting(() => store.Ingest.CheckHealthAsync(None).AsTask()).Should().ThrowAsync<PostbackStoreUnavailableException>()
             .WithMessage("*read-only*");
+    }
+
+    [PostgresFact]
+    public async Task Append_ServerThatAcceptsNoWrites_IsUnavailableSoThePostbacksAreAnswered503()
+    {
+        await using var database = new PostgresTestDatabase();
+        var schema = database.NewSchema();
+        await database.NewStore(schema).MigrateAsync();
+        await using var readOnly = NpgsqlDataSource.Create(PostgresTestDatabase.RequiredConnectionString + ";Options=-c default_transaction_read_only=on");
+        var store = new PostgreSqlPostbackStore(readOnly, new PostgreSqlPostbackStoreOptions { Schema = schema }).Storage;
+        var conversion = StoreTestData.Conversion();
+
+        await FluentActions.Awaiting(() => store.Ingest.AppendAsync([IngestRecords.For(conversion)], None).AsTask())
+            .Should().ThrowAsync<PostbackStoreUnavailableException>().WithMessage("*read-only*");
     }
 
     [PostgresFact]
@@ -34,7 +49,7 @@ public sealed class PostgreSqlStorageFaultTests
         await using var database = new PostgresTestDatabase();
         var store = await database.NewMigratedStoreAsync();
 
-        await store.CheckHealthAsync(None);
+        await store.Storage.Ingest.CheckHealthAsync(None);
     }
 
     [Fact]
@@ -49,17 +64,17 @@ public sealed class PostgreSqlStorageFaultTests
         // Nothing listens on port 1: every connection is refused at once.
         services.AddChatterfyPostbacks().UsePostgreSql("Host=127.0.0.1;Port=1;Timeout=2;Pooling=false");
         await using var provider = services.BuildServiceProvider();
-        var store = provider.GetRequiredService<PostbackStore>();
+        var store = provider.GetRequiredService<PostbackSetStore>();
 
         for (var i = 0; i < 3; i++)
         {
-            await FluentActions.Awaiting(() => store.GetSetAsync("set-1", None).AsTask()).Should().ThrowAsync<PostbackStoreUnavailableException>();
+            await FluentActions.Awaiting(() => store.GetAsync("set-1", None).AsTask()).Should().ThrowAsync<PostbackStoreUnavailableException>();
         }
 
         Errors(collector).Should().ContainSingle("three failures in one interval are one line");
 
         time.Advance(TimeSpan.FromMinutes(1));
-        await FluentActions.Awaiting(() => store.GetSetAsync("set-1", None).AsTask()).Should().ThrowAsync<PostbackStoreUnavailableException>();
+        await FluentActions.Awaiting(() => store.GetAsync("set-1", None).AsTask()).Should().ThrowAsync<PostbackStoreUnavailableException>();
 
         var errors = Errors(collector);
         errors.Should().HaveCount(2);

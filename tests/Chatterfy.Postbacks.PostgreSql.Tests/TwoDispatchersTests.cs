@@ -70,7 +70,7 @@ public sealed class TwoDispatchersTests(ITestOutputHelper output)
 
         // The first instance leases everything, as a pass does, then dies before it sends or records anything.
         var crashed = new OutboxLeaseRequest { LeaseId = "crashed-" + Guid.NewGuid().ToString("N"), Now = time.GetUtcNow(), Duration = leaseDuration, MaxCount = 1000 };
-        (await first.GetRequiredService<PostbackStore>().LeaseOutboxMessagesAsync(crashed, CancellationToken.None)).Should().HaveCount(Conversions);
+        (await first.GetRequiredService<OutboxStore>().LeaseAsync(crashed, CancellationToken.None)).Should().HaveCount(Conversions);
         await first.DisposeAsync();
         var dispatcher = second.GetRequiredService<OutboxDispatcher>();
 
@@ -190,19 +190,19 @@ public sealed class TwoDispatchersTests(ITestOutputHelper output)
     }
 
     private static async Task<int> PendingAsync(ServiceProvider instance) =>
-        (await instance.GetRequiredService<PostbackStore>().ListOutboxMessagesAsync(
+        (await instance.GetRequiredService<OutboxStore>().ListAsync(
             new OutboxQuery { Status = OutboxMessageStatus.Pending, Limit = 1000 },
             CancellationToken.None)).Count;
 
     private static async Task ShouldAllBeDeliveredOnceAsync(ServiceProvider instance, List<string> conversionIds)
     {
-        var store = instance.GetRequiredService<PostbackStore>();
-        var messages = await store.ListOutboxMessagesAsync(new OutboxQuery { Limit = 1000 }, CancellationToken.None);
+        var store = instance.GetRequiredService<OutboxStore>();
+        var messages = await store.ListAsync(new OutboxQuery { Limit = 1000 }, CancellationToken.None);
         messages.Select(m => m.ConversionId).Should().BeEquivalentTo(conversionIds);
         messages.Should().OnlyContain(m => m.Status == OutboxMessageStatus.Delivered && m.AttemptCount == 1 && m.LeaseId == null);
         foreach (var message in messages.Take(20))
         {
-            (await store.ListOutboxAttemptsAsync(message.Id, CancellationToken.None)).Should().ContainSingle()
+            (await store.ListAttemptsAsync(message.Id, CancellationToken.None)).Should().ContainSingle()
                 .Which.Status.Should().Be(DeliveryStatus.Delivered);
         }
     }

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
-using Chatterfy.Postbacks.ConformanceTests;
 using Chatterfy.Postbacks.Storage;
+using Chatterfy.Postbacks.Storage.Conformance;
 using Npgsql;
 
 namespace Chatterfy.Postbacks.PostgreSql.Tests;
@@ -12,6 +12,7 @@ public sealed class UnavailabilityTests
     [InlineData("57P02", true)] // crash_shutdown
     [InlineData("57P03", true)] // cannot_connect_now: starting up or in recovery
     [InlineData("08006", true)] // connection_failure
+    [InlineData("25006", true)] // read_only_sql_transaction: a standby after a fail-over
     [InlineData("53300", true)] // too_many_connections (transient)
     [InlineData("40P01", true)] // deadlock_detected (transient)
     [InlineData("23505", false)] // unique_violation: the caller's mistake, not an outage
@@ -51,7 +52,7 @@ public sealed class UnavailabilityTests
         await using var dataSource = NpgsqlDataSource.Create(PostgresTestDatabase.RequiredConnectionString + ";Application Name=" + applicationName);
         var store = new PostgreSqlPostbackStore(dataSource, new PostgreSqlPostbackStoreOptions { Schema = database.NewSchema() });
         await store.MigrateAsync();
-        await store.CheckHealthAsync(CancellationToken.None);
+        await store.Storage.Ingest.CheckHealthAsync(CancellationToken.None);
 
         // As when the server shuts down: it ends the pooled connection's backend (admin_shutdown, 57P01).
         await using (var admin = NpgsqlDataSource.Create(PostgresTestDatabase.RequiredConnectionString))
@@ -62,10 +63,10 @@ public sealed class UnavailabilityTests
         }
 
         var conversion = StoreTestData.Conversion();
-        await ((Func<Task>)(async () => await store.AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), CancellationToken.None)))
+        await ((Func<Task>)(async () => await store.Storage.Ingest.AppendOneAsync(IngestRecords.For(conversion))))
             .Should().ThrowAsync<PostbackStoreUnavailableException>();
 
         // Nothing was committed; the network's retry goes through on a new connection.
-        (await store.AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), CancellationToken.None)).IsDuplicate.Should().BeFalse();
+        (await store.Storage.Ingest.AppendOneAsync(IngestRecords.For(conversion))).Should().Be(IngestResult.Written(conversion.Id));
     }
 }

@@ -1,4 +1,4 @@
-using Chatterfy.Postbacks.ConformanceTests;
+using Chatterfy.Postbacks.Storage.Conformance;
 using Chatterfy.Postbacks.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,9 +22,18 @@ public sealed class DependencyInjectionTests : IDisposable
 
         services.AddChatterfyPostbacks().UseInMemoryStore().UseSqlite(_database.Path);
 
-        services.Where(d => d.ServiceType == typeof(PostbackStore)).Should().ContainSingle();
+        services.Where(d => d.ServiceType == typeof(PostbackStorage)).Should().ContainSingle();
+        services.Where(d => d.ServiceType == typeof(IngestStore)).Should().ContainSingle();
         await using var provider = services.BuildServiceProvider();
-        provider.GetRequiredService<PostbackStore>().Should().BeOfType<SqlitePostbackStore>();
+        var sqlite = provider.GetRequiredService<SqlitePostbackStore>();
+        provider.GetRequiredService<PostbackStorage>().Should().BeSameAs(sqlite.Storage);
+        provider.GetRequiredService<PostbackSetStore>().Should().BeSameAs(sqlite.Sets);
+        provider.GetRequiredService<CampaignStore>().Should().BeSameAs(sqlite.Campaigns);
+        provider.GetRequiredService<ClickStore>().Should().BeSameAs(sqlite.Clicks);
+        provider.GetRequiredService<IngestStore>().Should().BeSameAs(sqlite.Ingest);
+        provider.GetRequiredService<PostbackLogStore>().Should().BeSameAs(sqlite.Log);
+        provider.GetRequiredService<OutboxStore>().Should().BeSameAs(sqlite.Outbox);
+        provider.GetRequiredService<ForwardingRuleStore>().Should().BeSameAs(sqlite.ForwardingRules);
     }
 
     [Fact]
@@ -34,13 +43,15 @@ public sealed class DependencyInjectionTests : IDisposable
 
         services.AddChatterfyPostbacks().UseSqlite(_database.Path).UseSqlite(o => o.MaxBatchSize = 64);
 
-        services.Where(d => d.ServiceType == typeof(PostbackStore)).Should().ContainSingle();
+        services.Where(d => d.ServiceType == typeof(PostbackStorage)).Should().ContainSingle();
+        services.Where(d => d.ServiceType == typeof(SqlitePostbackStore)).Should().ContainSingle();
         services.Where(d => d.ServiceType == typeof(IValidateOptions<SqlitePostbackStoreOptions>)).Should().ContainSingle();
         services.Where(d => d.ImplementationType == typeof(SqlitePostbackStoreInitializer)).Should().ContainSingle();
         await using var provider = services.BuildServiceProvider();
         var options = provider.GetRequiredService<IOptions<SqlitePostbackStoreOptions>>().Value;
         options.DataSource.Should().Be(_database.Path);
         options.MaxBatchSize.Should().Be(64);
+        provider.GetRequiredService<IngestStore>().PreferredBatchSize.Should().Be(64, "the writer's batch is the batch the core gathers");
     }
 
     [Fact]
@@ -50,7 +61,7 @@ public sealed class DependencyInjectionTests : IDisposable
         services.AddChatterfyPostbacks().UseSqlite(_database.Path).UseInMemoryStore();
         await using var provider = services.BuildServiceProvider();
 
-        provider.GetRequiredService<PostbackStore>().Should().BeOfType<InMemoryPostbackStore>();
+        provider.GetRequiredService<IngestStore>().Should().NotBeAssignableTo<SqliteIngestStore>();
         await Initializer(provider).StartingAsync(None);
 
         File.Exists(_database.Path).Should().BeFalse();
@@ -170,22 +181,25 @@ public sealed class DependencyInjectionTests : IDisposable
             o.BusyTimeout = TimeSpan.FromSeconds(30);
         });
         var provider = services.BuildServiceProvider();
-        var store = provider.GetRequiredService<PostbackStore>();
+        var store = provider.GetRequiredService<IngestStore>();
         await Initializer(provider).StartingAsync(None);
+        var taken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        provider.GetRequiredService<SqlitePostbackStore>().BatchStarting = _ => taken.TrySetResult();
         var conversion = StoreTestData.Conversion();
-        Task<ConversionAppendResult> append;
+        Task<IReadOnlyList<IngestResult>> append;
         Task disposal;
 
         using (_database.LockForWriting())
         {
-            append = store.AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), None).AsTask();
+            append = Task.Run(() => store.AppendAsync([Ingest.Record(conversion)], None).AsTask());
+            await taken.Task.WaitAsync(TimeSpan.FromSeconds(30));
             disposal = provider.DisposeAsync().AsTask();
             disposal.IsCompleted.Should().BeFalse();
         }
 
         await disposal.WaitAsync(TimeSpan.FromSeconds(30));
-        (await append).IsDuplicate.Should().BeFalse();
-        (await _database.CreateStore().GetConversionAsync(conversion.Id, None)).Should().NotBeNull();
+        (await append)[0].Should().Be(IngestResult.Written(conversion.Id));
+        (await _database.CreateStore().Ingest.GetConversionAsync(conversion.Id, None)).Should().NotBeNull();
     }
 
     private static SqlitePostbackStoreInitializer Initializer(IServiceProvider provider) =>

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Chatterfy.Postbacks.Campaigns;
-using Chatterfy.Postbacks.ConformanceTests;
+using Chatterfy.Postbacks.Storage.Conformance;
 using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.Storage;
 using Microsoft.Data.Sqlite;
@@ -31,8 +31,8 @@ public sealed class SqliteOutboxTests : IDisposable
         var entry = StoreTestData.LogEntryFor(conversion);
         await using (var before = _database.CreateStore())
         {
-            await before.AddSetAsync(set, None);
-            await before.AppendConversionAsync(conversion, entry, None);
+            await before.Sets.AddAsync(set, None);
+            await before.AppendAsync(conversion, entry);
         }
 
         DowngradeToVersion1();
@@ -45,20 +45,20 @@ public sealed class SqliteOutboxTests : IDisposable
         var store = _database.CreateStore();
         await store.InitializeAsync();
 
-        _database.Scalar("PRAGMA user_version").Should().Be(2L);
+        _database.Scalar("PRAGMA user_version").Should().Be((long)SqliteSchema.LatestVersion);
         foreach (var table in new[] { "forwarding_rules", "campaigns", "outbox_messages", "outbox_attempts" })
         {
             _database.Scalar($"SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '{table}'").Should().Be(1L, table);
         }
 
-        (await store.GetSetAsync(set.Id, None)).Should().BeEquivalentTo(set, o => o.Excluding(s => s.Settings));
-        (await store.GetConversionAsync(conversion.Id, None)).Should().BeEquivalentTo(conversion);
-        (await store.GetLogEntryAsync(entry.Id, None)).Should().NotBeNull();
+        (await store.Sets.GetAsync(set.Id, None)).Should().BeEquivalentTo(set, o => o.Excluding(s => s.Settings));
+        (await store.Ingest.GetConversionAsync(conversion.Id, None)).Should().BeEquivalentTo(conversion);
+        (await store.Log.GetAsync(entry.Id, None)).Should().NotBeNull();
 
         var next = StoreTestData.Conversion(set.Id);
         var message = Message(next);
-        await store.AppendConversionAsync(next, StoreTestData.LogEntryFor(next), [message], None);
-        (await store.GetOutboxMessageAsync(message.Id, None)).Should().BeEquivalentTo(message);
+        await store.AppendAsync(next, null, message);
+        (await store.Outbox.GetAsync(message.Id, None)).Should().BeEquivalentTo(message);
     }
 
     // ---------------------------------------------------------- durability
@@ -77,14 +77,14 @@ public sealed class SqliteOutboxTests : IDisposable
             CreatedAt = Epoch.AddTicks(1234567),
         };
         var campaign = new Campaign { Id = "spring", Name = null, DestinationTemplate = "https://t.me/bot?start={{tracker.clickid}}", CreatedAt = Epoch };
-        await store.AddForwardingRuleAsync(rule, None);
-        await store.AddCampaignAsync(campaign, None);
+        await store.ForwardingRules.AddAsync(rule, None);
+        await store.Campaigns.AddAsync(campaign, None);
         var conversion = StoreTestData.Conversion();
         var delivered = Message(conversion, rule.Id);
         var retried = Message(conversion, rule.Id);
-        await store.AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), [delivered, retried], None);
+        await store.AppendAsync(conversion, null, delivered, retried);
 
-        var leased = await store.LeaseOutboxMessagesAsync(Lease("lease-1", Epoch.AddMinutes(1)), None);
+        var leased = await store.Outbox.LeaseAsync(Lease("lease-1", Epoch.AddMinutes(1)), None);
         leased.Should().HaveCount(2);
         var failure = new OutboxAttempt
         {
@@ -108,25 +108,25 @@ public sealed class SqliteOutboxTests : IDisposable
             Status = DeliveryStatus.Delivered,
             HttpStatusCode = 200,
         };
-        var applied = await store.CompleteOutboxAttemptsAsync(
+        var applied = await store.Outbox.CompleteAsync(
             [
                 new OutboxCompletion { LeaseId = "lease-1", Attempt = failure, Status = OutboxMessageStatus.Pending, NextAttemptAt = Epoch.AddMinutes(2), CompletedAt = Epoch.AddMinutes(1.5) },
                 new OutboxCompletion { LeaseId = "lease-1", Attempt = success, Status = OutboxMessageStatus.Delivered, CompletedAt = Epoch.AddMinutes(1.5) },
             ],
             None);
         applied.Should().Be(2);
-        var beforeReopen = new[] { await store.GetOutboxMessageAsync(delivered.Id, None), await store.GetOutboxMessageAsync(retried.Id, None) };
+        var beforeReopen = new[] { await store.Outbox.GetAsync(delivered.Id, None), await store.Outbox.GetAsync(retried.Id, None) };
         await store.DisposeAsync();
 
         var reopened = _database.CreateStore();
 
-        var rules = await reopened.ListForwardingRulesAsync(None);
+        var rules = await reopened.ForwardingRules.ListAsync(None);
         rules.Should().ContainSingle();
         rules[0].Should().BeEquivalentTo(rule, o => o.Excluding(r => r.Settings));
         rules[0].Settings.GetRawText().Should().Be(rule.Settings.GetRawText());
-        (await reopened.GetCampaignAsync("spring", None)).Should().Be(campaign);
-        (await reopened.GetOutboxMessageAsync(delivered.Id, None)).Should().BeEquivalentTo(beforeReopen[0]);
-        (await reopened.GetOutboxMessageAsync(retried.Id, None)).Should().BeEquivalentTo(beforeReopen[1]);
+        (await reopened.Campaigns.GetAsync("spring", None)).Should().Be(campaign);
+        (await reopened.Outbox.GetAsync(delivered.Id, None)).Should().BeEquivalentTo(beforeReopen[0]);
+        (await reopened.Outbox.GetAsync(retried.Id, None)).Should().BeEquivalentTo(beforeReopen[1]);
         beforeReopen[1]!.Should().BeEquivalentTo(retried with
         {
             AttemptCount = 1,
@@ -136,9 +136,9 @@ public sealed class SqliteOutboxTests : IDisposable
         });
         beforeReopen[0]!.Status.Should().Be(OutboxMessageStatus.Delivered);
         beforeReopen[0]!.CompletedAt.Should().Be(Epoch.AddMinutes(1.5));
-        (await reopened.ListOutboxAttemptsAsync(retried.Id, None)).Should().ContainSingle().Which.Should().Be(failure);
-        (await reopened.ListOutboxAttemptsAsync(delivered.Id, None)).Should().ContainSingle().Which.Should().Be(success);
-        (await reopened.ListOutboxMessagesAsync(new OutboxQuery { Status = OutboxMessageStatus.Pending }, None))
+        (await reopened.Outbox.ListAttemptsAsync(retried.Id, None)).Should().ContainSingle().Which.Should().Be(failure);
+        (await reopened.Outbox.ListAttemptsAsync(delivered.Id, None)).Should().ContainSingle().Which.Should().Be(success);
+        (await reopened.Outbox.ListAsync(new OutboxQuery { Status = OutboxMessageStatus.Pending }, None))
             .Should().ContainSingle().Which.Id.Should().Be(retried.Id);
     }
 
@@ -150,19 +150,19 @@ public sealed class SqliteOutboxTests : IDisposable
         var store = _database.CreateStore();
         var first = StoreTestData.Conversion();
         var taken = Message(first);
-        await store.AppendConversionAsync(first, StoreTestData.LogEntryFor(first), [taken], None);
+        await store.AppendAsync(first, null, taken);
         var second = StoreTestData.Conversion();
         var fresh = Message(second);
         var clash = Message(second) with { Id = taken.Id };
         var entry = StoreTestData.LogEntryFor(second);
 
-        await FluentActions.Awaiting(() => store.AppendConversionAsync(second, entry, [fresh, clash], None).AsTask())
-            .Should().ThrowAsync<InvalidOperationException>().WithMessage($"*{taken.Id}*");
+        (await store.AppendAsync(second, entry, fresh, clash)).Failure
+            .Should().BeOfType<InvalidOperationException>().Which.Message.Should().Contain(taken.Id);
 
-        (await store.GetConversionAsync(second.Id, None)).Should().BeNull();
-        (await store.GetLogEntryAsync(entry.Id, None)).Should().BeNull();
-        (await store.GetOutboxMessageAsync(fresh.Id, None)).Should().BeNull();
-        (await store.GetOutboxMessageAsync(taken.Id, None)).Should().BeEquivalentTo(taken);
+        (await store.Ingest.GetConversionAsync(second.Id, None)).Should().BeNull();
+        (await store.Log.GetAsync(entry.Id, None)).Should().BeNull();
+        (await store.Outbox.GetAsync(fresh.Id, None)).Should().BeNull();
+        (await store.Outbox.GetAsync(taken.Id, None)).Should().BeEquivalentTo(taken);
         _database.Scalar("SELECT count(*) FROM outbox_messages").Should().Be(1L);
     }
 
@@ -173,10 +173,9 @@ public sealed class SqliteOutboxTests : IDisposable
         var conversion = StoreTestData.Conversion();
         var message = Message(conversion);
 
-        await FluentActions.Awaiting(() => store.AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), [message, message], None).AsTask())
-            .Should().ThrowAsync<InvalidOperationException>();
+        (await store.AppendAsync(conversion, null, message, message)).Failure.Should().BeOfType<InvalidOperationException>();
 
-        (await store.GetConversionAsync(conversion.Id, None)).Should().BeNull();
+        (await store.Ingest.GetConversionAsync(conversion.Id, None)).Should().BeNull();
         _database.Scalar("SELECT count(*) FROM outbox_messages").Should().Be(0L);
     }
 
@@ -201,34 +200,34 @@ public sealed class SqliteOutboxTests : IDisposable
         var failingEntry = StoreTestData.LogEntryFor(failing);
         var other = StoreTestData.Conversion();
         var otherMessages = new[] { Message(other) };
-        Task<ConversionAppendResult> warmUp, a, b, c, d;
+        Task<IngestResult> warmUp, a, b, c, d;
 
         using (_database.LockForWriting())
         {
             var first = StoreTestData.Conversion();
-            warmUp = store.AppendConversionAsync(first, StoreTestData.LogEntryFor(first), None).AsTask();
+            warmUp = Task.Run(() => store.AppendAsync(first));
             await firstTaken.Task.WaitAsync(Bound);
 
             // The writer holds the warm-up write and waits for the lock; these four queue up behind it, to be taken together.
-            a = store.AppendConversionAsync(original, StoreTestData.LogEntryFor(original), originalMessages, None).AsTask();
-            b = store.AppendConversionAsync(duplicate, StoreTestData.LogEntryFor(duplicate), duplicateMessages, None).AsTask();
-            c = store.AppendConversionAsync(failing, failingEntry, failingMessages, None).AsTask();
-            d = store.AppendConversionAsync(other, StoreTestData.LogEntryFor(other), otherMessages, None).AsTask();
+            a = store.AppendAsync(original, null, originalMessages);
+            b = store.AppendAsync(duplicate, null, duplicateMessages);
+            c = store.AppendAsync(failing, failingEntry, failingMessages);
+            d = store.AppendAsync(other, null, otherMessages);
         }
 
         await warmUp.WaitAsync(Bound);
-        (await a.WaitAsync(Bound)).Should().Be(ConversionAppendResult.Accepted(original.Id));
-        (await b.WaitAsync(Bound)).Should().Be(ConversionAppendResult.Duplicate(original.Id));
-        await FluentActions.Awaiting(() => c.WaitAsync(Bound)).Should().ThrowAsync<InvalidOperationException>();
-        (await d.WaitAsync(Bound)).Should().Be(ConversionAppendResult.Accepted(other.Id));
+        (await a.WaitAsync(Bound)).Should().Be(IngestResult.Written(original.Id));
+        (await b.WaitAsync(Bound)).Should().Be(IngestResult.Duplicate(original.Id));
+        (await c.WaitAsync(Bound)).Failure.Should().BeOfType<InvalidOperationException>();
+        (await d.WaitAsync(Bound)).Should().Be(IngestResult.Written(other.Id));
 
         batches.Should().Equal(1, 4);
-        var stored = await store.ListOutboxMessagesAsync(new OutboxQuery(), None);
+        var stored = await store.Outbox.ListAsync(new OutboxQuery(), None);
         stored.Select(m => m.Id).Should().BeEquivalentTo(originalMessages.Concat(otherMessages).Select(m => m.Id));
-        (await store.GetConversionAsync(failing.Id, None)).Should().BeNull();
-        (await store.GetLogEntryAsync(failingEntry.Id, None)).Should().BeNull();
-        (await store.ListOutboxMessagesAsync(new OutboxQuery { ConversionId = duplicate.Id }, None)).Should().BeEmpty();
-        (await store.ListOutboxMessagesAsync(new OutboxQuery { ConversionId = original.Id }, None)).Should().HaveCount(2);
+        (await store.Ingest.GetConversionAsync(failing.Id, None)).Should().BeNull();
+        (await store.Log.GetAsync(failingEntry.Id, None)).Should().BeNull();
+        (await store.Outbox.ListAsync(new OutboxQuery { ConversionId = duplicate.Id }, None)).Should().BeEmpty();
+        (await store.Outbox.ListAsync(new OutboxQuery { ConversionId = original.Id }, None)).Should().HaveCount(2);
     }
 
     // ---------------------------------------------------------- leases
@@ -240,7 +239,7 @@ public sealed class SqliteOutboxTests : IDisposable
         var messageIds = await AppendMessagesAsync(store, 120);
 
         var leases = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => Task.Run(async () =>
-            await store.LeaseOutboxMessagesAsync(Lease("lease-" + i, Epoch.AddMinutes(1), maxCount: 7), None))));
+            await store.Outbox.LeaseAsync(Lease("lease-" + i, Epoch.AddMinutes(1), maxCount: 7), None))));
 
         var leased = leases.SelectMany(l => l).ToList();
         leased.Select(m => m.Id).Should().OnlyHaveUniqueItems().And.BeSubsetOf(messageIds);
@@ -260,7 +259,7 @@ public sealed class SqliteOutboxTests : IDisposable
         await second.InitializeAsync();
 
         var leases = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(async () =>
-            await (i % 2 == 0 ? first : second).LeaseOutboxMessagesAsync(Lease("lease-" + i, Epoch.AddMinutes(1), maxCount: 5), None))));
+            await (i % 2 == 0 ? first : second).Outbox.LeaseAsync(Lease("lease-" + i, Epoch.AddMinutes(1), maxCount: 5), None))));
 
         leases.SelectMany(l => l).Select(m => m.Id).Should().OnlyHaveUniqueItems().And.HaveCount(60);
     }
@@ -274,14 +273,14 @@ public sealed class SqliteOutboxTests : IDisposable
         var earlyB = Message(conversion, id: "m-c");
         var earlyA = Message(conversion, id: "m-b");
         var notDue = Message(conversion, id: "m-d") with { NextAttemptAt = Epoch.AddHours(1) };
-        await store.AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), [late, earlyB, earlyA, notDue], None);
+        await store.AppendAsync(conversion, null, late, earlyB, earlyA, notDue);
 
-        var first = await store.LeaseOutboxMessagesAsync(Lease("one", Epoch.AddMinutes(1), duration: TimeSpan.FromMinutes(1)), None);
+        var first = await store.Outbox.LeaseAsync(Lease("one", Epoch.AddMinutes(1), duration: TimeSpan.FromMinutes(1)), None);
         first.Select(m => m.Id).Should().Equal("m-b", "m-c", "m-a");
         first.Should().OnlyContain(m => m.LeaseExpiresAt == Epoch.AddMinutes(2));
 
-        (await store.LeaseOutboxMessagesAsync(Lease("two", Epoch.AddMinutes(1.5)), None)).Should().BeEmpty("the first lease lives");
-        var taken = await store.LeaseOutboxMessagesAsync(Lease("three", Epoch.AddMinutes(2), maxCount: 2), None);
+        (await store.Outbox.LeaseAsync(Lease("two", Epoch.AddMinutes(1.5)), None)).Should().BeEmpty("the first lease lives");
+        var taken = await store.Outbox.LeaseAsync(Lease("three", Epoch.AddMinutes(2), maxCount: 2), None);
         taken.Select(m => m.Id).Should().Equal("m-b", "m-c");
         taken.Should().OnlyContain(m => m.LeaseId == "three");
     }
@@ -295,7 +294,7 @@ public sealed class SqliteOutboxTests : IDisposable
 
         using (_database.LockForWriting())
         {
-            lease = store.LeaseOutboxMessagesAsync(Lease("held", Epoch.AddMinutes(1)), None).AsTask();
+            lease = Task.Run(() => store.Outbox.LeaseAsync(Lease("held", Epoch.AddMinutes(1)), None).AsTask());
             await Task.Delay(200);
             lease.IsCompleted.Should().BeFalse("a lease is a write: it runs in the writer's BEGIN IMMEDIATE transaction");
         }
@@ -325,14 +324,14 @@ public sealed class SqliteOutboxTests : IDisposable
         MaxCount = maxCount,
     };
 
-    private static async Task<List<string>> AppendMessagesAsync(PostbackStore store, int count)
+    private static async Task<List<string>> AppendMessagesAsync(SqlitePostbackStore store, int count)
     {
         var ids = new List<string>();
         for (var i = 0; i < count; i += 3)
         {
             var conversion = StoreTestData.Conversion();
             OutboxMessage[] messages = [.. Enumerable.Range(0, Math.Min(3, count - i)).Select(_ => Message(conversion))];
-            await store.AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), messages, None);
+            await store.AppendAsync(conversion, null, messages);
             ids.AddRange(messages.Select(m => m.Id));
         }
 
@@ -340,14 +339,17 @@ public sealed class SqliteOutboxTests : IDisposable
     }
 
     /// <summary>
-    /// Turns the database file back into what version 1 of the schema left: the tables migration 2 added are dropped (migration
-    /// 2 changes nothing else) and the version is set to 1.
+    /// Turns the database file back into what version 1 of the schema left: migration 3's index is replaced by the two it
+    /// replaced, the tables migration 2 added are dropped (migration 2 changes nothing else) and the version is set to 1.
     /// </summary>
     private void DowngradeToVersion1()
     {
         using var connection = _database.OpenRaw();
         using var command = connection.CreateCommand();
         command.CommandText = """
+            DROP INDEX ix_conversions_click_key;
+            CREATE INDEX ix_conversions_idempotency_key ON conversions (idempotency_key, received_at, id);
+            CREATE INDEX ix_conversions_click_id ON conversions (click_id, received_at, id);
             DROP TABLE outbox_attempts;
             DROP TABLE outbox_messages;
             DROP TABLE campaigns;

@@ -1,19 +1,19 @@
-using Chatterfy.Postbacks.ConformanceTests;
 using Chatterfy.Postbacks.Storage;
+using Chatterfy.Postbacks.Storage.Conformance;
 
 namespace Chatterfy.Postbacks.Sqlite.Tests;
 
-/// <summary>The shared store contract, on a fresh database file per test.</summary>
-public sealed class SqlitePostbackStoreConformanceTests : PostbackStoreConformanceTests, IDisposable
+/// <summary>The store contract (the conformance suite), on a fresh database file per test.</summary>
+public sealed class SqlitePostbackStoreConformanceTests : PostbackStorageConformanceTests, IDisposable
 {
     private readonly TestDatabase _database = new();
 
     public void Dispose() => _database.Dispose();
 
-    protected override async ValueTask<PostbackStore> CreateStoreAsync()
+    protected override async ValueTask<PostbackStorage> CreateStorageAsync(TimeProvider timeProvider)
     {
-        var store = _database.CreateStore();
+        var store = _database.CreateStore(timeProvider: timeProvider);
         await store.InitializeAsync();
-        return store;
+        return store.Storage;
     }
 }

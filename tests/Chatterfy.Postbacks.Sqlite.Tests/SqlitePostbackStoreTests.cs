@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Chatterfy.Postbacks.ConformanceTests;
+using Chatterfy.Postbacks.Storage.Conformance;
 using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.Storage;
 using Microsoft.Extensions.Logging;
@@ -26,33 +26,33 @@ public sealed class SqlitePostbackStoreTests : IDisposable
         var store = _database.CreateStore();
         var set = StoreTestData.Set(campaignId: "camp-1");
         var click = StoreTestData.Click(campaignId: "camp-1");
-        await store.AddSetAsync(set, None);
-        await store.AddClickAsync(click, None);
+        await store.Sets.AddAsync(set, None);
+        await store.Clicks.AddAsync(click, new ConversionCredit { CampaignIds = [null, click.CampaignId], NewCampaignId = click.CampaignId }, None);
         decimal[] amounts = [999999999999.99999999m, 0.00000001m, 12.50m, -0.1m];
         var conversions = new List<ConversionRecord>();
         foreach (var amount in amounts)
         {
             var template = StoreTestData.Conversion(set.Id, click.Id, StoreTestData.Epoch.AddSeconds(conversions.Count));
             var conversion = template with { Conversion = template.Conversion with { Amount = amount } };
-            await store.AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), None);
+            await store.AppendAsync(conversion);
             conversions.Add(conversion);
         }
 
         var rejected = StoreTestData.LogEntry(set.Id);
-        await store.AppendLogAsync(rejected, None);
+        await store.AppendAsync(Ingest.Record(rejected));
         await store.DisposeAsync();
 
         var reopened = _database.CreateStore();
 
-        (await reopened.GetSetAsync(set.Id, None)).Should().BeEquivalentTo(set, o => o.Excluding(s => s.Settings));
-        (await reopened.FindClickAsync(click.Id, None)).Should().BeEquivalentTo(click);
-        var listed = await reopened.ListConversionsByClickAsync(click.Id, None);
+        (await reopened.Sets.GetAsync(set.Id, None)).Should().BeEquivalentTo(set, o => o.Excluding(s => s.Settings));
+        (await reopened.Clicks.FindAsync(click.Id, None)).Should().BeEquivalentTo(click);
+        var listed = await reopened.Ingest.ListConversionsByClickAsync(click.Id, None);
         listed.Should().BeEquivalentTo(conversions, o => o.WithStrictOrdering());
         listed.Select(c => c.Conversion.Amount).Should().Equal(amounts.Cast<decimal?>());
         listed[2].Conversion.Amount!.Value.Scale.Should().Be(2, "12.50 keeps its scale");
-        (await reopened.GetLogEntryAsync(rejected.Id, None)).Should().BeEquivalentTo(rejected);
-        (await reopened.GetStatsAsync(new PostbackStatsQuery(), None)).Amounts
-            .Should().Equal(new CurrencyAmounts("USD", 1000000000012.40000000m, 0m));
+        (await reopened.Log.GetAsync(rejected.Id, None)).Should().BeEquivalentTo(rejected);
+        (await reopened.Log.GetConversionTotalsAsync(new ConversionTotalsQuery(), None))
+            .Should().Equal(new ConversionTotal(PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, "USD", 4, 1000000000012.40000000m));
     }
 
     [Fact]
@@ -62,9 +62,9 @@ public sealed class SqlitePostbackStoreTests : IDisposable
         var receivedAt = new DateTimeOffset(2025, 3, 14, 9, 26, 53, TimeSpan.Zero).AddTicks(1234567);
         var conversion = StoreTestData.Conversion(receivedAt: receivedAt.ToOffset(TimeSpan.FromHours(3)));
 
-        await store.AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), None);
+        await store.AppendAsync(conversion);
 
-        var stored = await store.GetConversionAsync(conversion.Id, None);
+        var stored = await store.Ingest.GetConversionAsync(conversion.Id, None);
         stored!.Conversion.ReceivedAt.UtcTicks.Should().Be(receivedAt.UtcTicks);
         stored.Conversion.ReceivedAt.Offset.Should().Be(TimeSpan.Zero, "times are kept in UTC");
     }
@@ -88,29 +88,35 @@ public sealed class SqlitePostbackStoreTests : IDisposable
         await store.InitializeAsync();
         var transactionsBefore = store.CommittedTransactions;
         var writesBefore = store.CommittedWrites;
-        (ConversionRecord Conversion, Task<ConversionAppendResult> Append)[] pending;
+        var firstTaken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var allQueued = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.BatchStarting = _ => firstTaken.TrySetResult();
+        store.WriteQueued = waiting =>
+        {
+            if (waiting == 199)
+            {
+                allQueued.TrySetResult();
+            }
+        };
+        var conversions = Enumerable.Range(0, 200).Select(_ => StoreTestData.Conversion()).ToArray();
+        Task<IngestResult>[] appends;
 
         using (_database.LockForWriting())
         {
-            // Each call returns once its write is queued; the writer cannot commit while the lock is held.
-            pending = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => Task.Factory.StartNew(
-                () =>
-                {
-                    var conversion = StoreTestData.Conversion();
-                    return (conversion, store.AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), None).AsTask());
-                },
-                CancellationToken.None,
-                TaskCreationOptions.None,
-                TaskScheduler.Default)));
-            pending.Should().OnlyContain(p => !p.Append.IsCompleted, "nothing commits while another connection holds the write lock");
+            // The first append runs the writer, which waits for the lock; the others queue up behind it meanwhile.
+            var first = Task.Run(() => store.AppendAsync(conversions[0]));
+            await firstTaken.Task.WaitAsync(Bound);
+            appends = [first, .. conversions.Skip(1).Select(c => Task.Run(() => store.AppendAsync(c)))];
+            await allQueued.Task.WaitAsync(Bound);
+            appends.Should().OnlyContain(a => !a.IsCompleted, "nothing commits while another connection holds the write lock");
         }
 
-        var results = await Task.WhenAll(pending.Select(p => p.Append)).WaitAsync(Bound);
+        var results = await Task.WhenAll(appends).WaitAsync(Bound);
 
-        results.Should().OnlyContain(r => !r.IsDuplicate);
-        foreach (var (conversion, _) in pending)
+        results.Should().OnlyContain(r => !r.IsDuplicate && r.Failure == null);
+        foreach (var conversion in conversions)
         {
-            (await store.GetConversionAsync(conversion.Id, None)).Should().NotBeNull();
+            (await store.Ingest.GetConversionAsync(conversion.Id, None)).Should().NotBeNull();
         }
 
         (store.CommittedWrites - writesBefore).Should().Be(200);
@@ -118,11 +124,40 @@ public sealed class SqlitePostbackStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Append_WriterIdle_CommitsOnTheCallersThreadBeforeReturning()
+    {
+        var store = _database.CreateStore();
+        await store.InitializeAsync();
+        var transactionsBefore = store.CommittedTransactions;
+        var conversion = StoreTestData.Conversion();
+
+        var append = store.Ingest.AppendAsync([Ingest.Record(conversion)], None);
+
+        append.IsCompleted.Should().BeTrue("an idle writer runs on the caller's thread: no hand-off to another thread per write");
+        (await append).Should().Equal(IngestResult.Written(conversion.Id));
+        (store.CommittedTransactions - transactionsBefore).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Append_MoreRecordsThanTheBatchSize_CommitsInOneTransaction()
+    {
+        var store = _database.CreateStore(o => o.MaxBatchSize = 2);
+        await store.InitializeAsync();
+        var transactionsBefore = store.CommittedTransactions;
+        var conversions = Enumerable.Range(0, 5).Select(_ => StoreTestData.Conversion()).ToArray();
+
+        var results = await store.Ingest.AppendAsync([.. conversions.Select(c => Ingest.Record(c))], None);
+
+        results.Should().Equal(conversions.Select(c => IngestResult.Written(c.Id)));
+        (store.CommittedTransactions - transactionsBefore).Should().Be(1, "a call's records commit together or not at all");
+    }
+
+    [Fact]
     public async Task OneBadWriteInABatch_FailsAlone_WhileItsNeighboursCommit()
     {
         var store = _database.CreateStore(o => o.BusyTimeout = Bound);
         var existing = StoreTestData.Conversion();
-        await store.AppendConversionAsync(existing, StoreTestData.LogEntryFor(existing), None);
+        await store.AppendAsync(existing);
         var batches = new ConcurrentQueue<int>();
         var firstTaken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         store.BatchStarting = size =>
@@ -135,32 +170,32 @@ public sealed class SqlitePostbackStoreTests : IDisposable
         var bad = StoreTestData.Conversion() with { Id = existing.Id };
         var badEntry = StoreTestData.LogEntryFor(bad);
         var good2 = StoreTestData.Conversion();
-        Task<ConversionAppendResult> first, a, b, c;
+        Task<IngestResult> first, a, b, c;
 
         using (_database.LockForWriting())
         {
             var warmUp = StoreTestData.Conversion();
-            first = store.AppendConversionAsync(warmUp, StoreTestData.LogEntryFor(warmUp), None).AsTask();
+            first = Task.Run(() => store.AppendAsync(warmUp));
             await firstTaken.Task.WaitAsync(Bound);
 
             // The writer holds the first write and waits for the lock; these three queue up behind it, to be taken together.
-            a = store.AppendConversionAsync(good1, StoreTestData.LogEntryFor(good1), None).AsTask();
-            b = store.AppendConversionAsync(bad, badEntry, None).AsTask();
-            c = store.AppendConversionAsync(good2, StoreTestData.LogEntryFor(good2), None).AsTask();
+            a = store.AppendAsync(good1);
+            b = store.AppendAsync(bad, badEntry);
+            c = store.AppendAsync(good2);
         }
 
         await first.WaitAsync(Bound);
-        (await a.WaitAsync(Bound)).Should().Be(ConversionAppendResult.Accepted(good1.Id));
-        await FluentActions.Awaiting(() => b.WaitAsync(Bound)).Should().ThrowAsync<InvalidOperationException>();
-        (await c.WaitAsync(Bound)).Should().Be(ConversionAppendResult.Accepted(good2.Id));
+        (await a.WaitAsync(Bound)).Should().Be(IngestResult.Written(good1.Id));
+        (await b.WaitAsync(Bound)).Failure.Should().BeOfType<InvalidOperationException>();
+        (await c.WaitAsync(Bound)).Should().Be(IngestResult.Written(good2.Id));
 
         batches.Should().Equal(1, 3);
         (store.CommittedTransactions - transactionsBefore).Should().Be(2);
-        (await store.GetConversionAsync(good1.Id, None)).Should().NotBeNull();
-        (await store.GetConversionAsync(good2.Id, None)).Should().NotBeNull();
-        (await store.GetConversionAsync(existing.Id, None)).Should().BeEquivalentTo(existing);
-        (await store.GetLogEntryAsync(badEntry.Id, None)).Should().BeNull("the bad write's log entry was rolled back with it");
-        (await store.ListConversionsByClickAsync(bad.Conversion.ClickId, None)).Should().BeEmpty();
+        (await store.Ingest.GetConversionAsync(good1.Id, None)).Should().NotBeNull();
+        (await store.Ingest.GetConversionAsync(good2.Id, None)).Should().NotBeNull();
+        (await store.Ingest.GetConversionAsync(existing.Id, None)).Should().BeEquivalentTo(existing);
+        (await store.Log.GetAsync(badEntry.Id, None)).Should().BeNull("the bad write's log entry was rolled back with it");
+        (await store.Ingest.ListConversionsByClickAsync(bad.Conversion.ClickId, None)).Should().BeEmpty();
     }
 
     [Fact]
@@ -168,23 +203,30 @@ public sealed class SqlitePostbackStoreTests : IDisposable
     {
         var store = _database.CreateStore(o => o.BusyTimeout = Bound);
         await store.InitializeAsync();
+        var taken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.BatchStarting = _ => taken.TrySetResult();
         var conversion = StoreTestData.Conversion();
         var entry = StoreTestData.LogEntryFor(conversion);
         using var cancellation = new CancellationTokenSource();
+        Task ahead;
 
         using (_database.LockForWriting())
         {
-            var append = store.AppendConversionAsync(conversion, entry, cancellation.Token).AsTask();
+            // A write ahead of it runs the writer, which waits for the lock: this one is queued behind it.
+            ahead = Task.Run(() => store.AppendAsync(Ingest.Record(StoreTestData.LogEntry())));
+            await taken.Task.WaitAsync(Bound);
+            var append = store.AppendAsync(Ingest.Record(conversion, entry), cancellation.Token);
             await cancellation.CancelAsync();
 
             await FluentActions.Awaiting(() => append.WaitAsync(Bound)).Should().ThrowAsync<OperationCanceledException>();
         }
 
         // Writes commit in queue order: once a later write is answered, the cancelled one is committed too.
+        await ahead.WaitAsync(Bound);
         var later = StoreTestData.LogEntry();
-        await store.AppendLogAsync(later, None).AsTask().WaitAsync(Bound);
-        (await store.GetConversionAsync(conversion.Id, None)).Should().BeEquivalentTo(conversion);
-        (await store.GetLogEntryAsync(entry.Id, None))!.Outcome.Should().Be(PostbackOutcome.Accepted);
+        await store.AppendAsync(Ingest.Record(later)).WaitAsync(Bound);
+        (await store.Ingest.GetConversionAsync(conversion.Id, None)).Should().BeEquivalentTo(conversion);
+        (await store.Log.GetAsync(entry.Id, None))!.Outcome.Should().Be(PostbackOutcome.Accepted);
     }
 
     [Fact]
@@ -193,10 +235,10 @@ public sealed class SqlitePostbackStoreTests : IDisposable
         var store = _database.CreateStore();
         var conversion = StoreTestData.Conversion();
 
-        await FluentActions.Awaiting(() => store.AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), new CancellationToken(true)).AsTask())
+        await FluentActions.Awaiting(() => store.AppendAsync(Ingest.Record(conversion), new CancellationToken(true)))
             .Should().ThrowAsync<OperationCanceledException>();
 
-        (await store.GetConversionAsync(conversion.Id, None)).Should().BeNull();
+        (await store.Ingest.GetConversionAsync(conversion.Id, None)).Should().BeNull();
     }
 
     [Fact]
@@ -211,15 +253,15 @@ public sealed class SqlitePostbackStoreTests : IDisposable
         var taken = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         store.BatchStarting = size => taken.TrySetResult(size);
         var (c1, c2, c3) = (StoreTestData.Conversion(), StoreTestData.Conversion(), StoreTestData.Conversion());
-        Task<ConversionAppendResult> first, second;
+        Task<IngestResult> first, second;
 
         using (_database.LockForWriting())
         {
-            first = store.AppendConversionAsync(c1, StoreTestData.LogEntryFor(c1), None).AsTask();
+            first = Task.Run(() => store.AppendAsync(c1));
             (await taken.Task.WaitAsync(Bound)).Should().Be(1, "the writer took the first write and waits for the lock");
-            second = store.AppendConversionAsync(c2, StoreTestData.LogEntryFor(c2), None).AsTask();
+            second = store.AppendAsync(c2);
 
-            var third = store.AppendConversionAsync(c3, StoreTestData.LogEntryFor(c3), None);
+            var third = store.Ingest.AppendAsync([Ingest.Record(c3)], None);
 
             third.IsCompleted.Should().BeTrue("a full queue answers at once, it never waits");
             var refused = await FluentActions.Awaiting(() => third.AsTask()).Should().ThrowAsync<PostbackStoreUnavailableException>();
@@ -230,7 +272,7 @@ public sealed class SqlitePostbackStoreTests : IDisposable
 
         (await first.WaitAsync(Bound)).IsDuplicate.Should().BeFalse();
         (await second.WaitAsync(Bound)).IsDuplicate.Should().BeFalse();
-        (await store.GetConversionAsync(c3.Id, None)).Should().BeNull();
+        (await store.Ingest.GetConversionAsync(c3.Id, None)).Should().BeNull();
     }
 
     [Fact]
@@ -243,14 +285,14 @@ public sealed class SqlitePostbackStoreTests : IDisposable
 
         using (_database.LockForWriting())
         {
-            await FluentActions.Awaiting(() => store.AppendConversionAsync(blocked, StoreTestData.LogEntryFor(blocked), None).AsTask().WaitAsync(Bound))
+            await FluentActions.Awaiting(() => store.AppendAsync(blocked).WaitAsync(Bound))
                 .Should().ThrowAsync<PostbackStoreUnavailableException>();
         }
 
         var next = StoreTestData.Conversion();
-        (await store.AppendConversionAsync(next, StoreTestData.LogEntryFor(next), None)).IsDuplicate.Should().BeFalse();
-        (await store.GetConversionAsync(blocked.Id, None)).Should().BeNull();
-        (await store.GetConversionAsync(next.Id, None)).Should().NotBeNull();
+        (await store.AppendAsync(next)).IsDuplicate.Should().BeFalse();
+        (await store.Ingest.GetConversionAsync(blocked.Id, None)).Should().BeNull();
+        (await store.Ingest.GetConversionAsync(next.Id, None)).Should().NotBeNull();
     }
 
     // ---------------------------------------------------------- lifecycle
@@ -260,13 +302,16 @@ public sealed class SqlitePostbackStoreTests : IDisposable
     {
         var store = _database.CreateStore(o => o.BusyTimeout = Bound);
         await store.InitializeAsync();
+        var taken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.BatchStarting = _ => taken.TrySetResult();
         var queued = StoreTestData.Conversion();
-        Task<ConversionAppendResult> append;
+        Task<IngestResult> append;
         Task disposal;
 
         using (_database.LockForWriting())
         {
-            append = store.AppendConversionAsync(queued, StoreTestData.LogEntryFor(queued), None).AsTask();
+            append = Task.Run(() => store.AppendAsync(queued));
+            await taken.Task.WaitAsync(Bound);
             disposal = store.DisposeAsync().AsTask();
             disposal.IsCompleted.Should().BeFalse("disposal waits for the queued write");
         }
@@ -274,9 +319,9 @@ public sealed class SqlitePostbackStoreTests : IDisposable
         await disposal.WaitAsync(Bound);
         (await append).IsDuplicate.Should().BeFalse();
         var late = StoreTestData.Conversion();
-        await FluentActions.Awaiting(() => store.AppendConversionAsync(late, StoreTestData.LogEntryFor(late), None).AsTask())
+        await FluentActions.Awaiting(() => store.AppendAsync(late))
             .Should().ThrowAsync<PostbackStoreUnavailableException>();
-        (await _database.CreateStore().GetConversionAsync(queued.Id, None)).Should().NotBeNull();
+        (await _database.CreateStore().Ingest.GetConversionAsync(queued.Id, None)).Should().NotBeNull();
     }
 
     [Fact]
@@ -284,12 +329,12 @@ public sealed class SqlitePostbackStoreTests : IDisposable
     {
         var store = _database.CreateStore();
         var conversion = StoreTestData.Conversion();
-        await store.AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), None);
+        await store.AppendAsync(conversion);
 
         store.Dispose();
         store.Dispose();
 
-        (await _database.CreateStore().GetConversionAsync(conversion.Id, None)).Should().NotBeNull();
+        (await _database.CreateStore().Ingest.GetConversionAsync(conversion.Id, None)).Should().NotBeNull();
     }
 
     [Fact]
@@ -299,7 +344,7 @@ public sealed class SqlitePostbackStoreTests : IDisposable
         var store = _database.CreateStore(logger: logger);
 
         await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => store.InitializeAsync())));
-        await store.ListSetsAsync(None);
+        await store.Sets.ListAsync(None);
 
         logger.Collector.GetSnapshot().Count(r => r.Id.Id == 4001).Should().Be(SqliteSchema.LatestVersion, "each migration is applied once");
     }
@@ -312,9 +357,9 @@ public sealed class SqlitePostbackStoreTests : IDisposable
         await first.InitializeAsync();
         await first.DisposeAsync();
 
-        _database.Scalar("PRAGMA user_version").Should().Be(2L);
+        _database.Scalar("PRAGMA user_version").Should().Be((long)SqliteSchema.LatestVersion);
         var applied = firstLogger.Collector.GetSnapshot().Where(r => r.Id.Id == 4001).ToList();
-        applied.Should().HaveCount(2).And.OnlyContain(r => r.Level == LogLevel.Information);
+        applied.Should().HaveCount(SqliteSchema.LatestVersion).And.OnlyContain(r => r.Level == LogLevel.Information);
         _database.Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table'").Should().Be(9L);
 
         var secondLogger = new FakeLogger<SqlitePostbackStore>();
@@ -322,7 +367,7 @@ public sealed class SqlitePostbackStoreTests : IDisposable
         await second.InitializeAsync();
 
         secondLogger.Collector.GetSnapshot().Should().NotContain(r => r.Id.Id == 4001);
-        _database.Scalar("PRAGMA user_version").Should().Be(2L);
+        _database.Scalar("PRAGMA user_version").Should().Be((long)SqliteSchema.LatestVersion);
     }
 
     [Fact]
@@ -347,7 +392,7 @@ public sealed class SqlitePostbackStoreTests : IDisposable
         var store = _database.CreateStore(dataSource: Path.Combine(_database.DirectoryPath, "missing", "postbacks.db"));
 
         await FluentActions.Awaiting(() => store.InitializeAsync()).Should().ThrowAsync<PostbackStoreUnavailableException>();
-        await FluentActions.Awaiting(() => store.CheckHealthAsync(None).AsTask()).Should().ThrowAsync<PostbackStoreUnavailableException>();
+        await FluentActions.Awaiting(() => store.Ingest.CheckHealthAsync(None).AsTask()).Should().ThrowAsync<PostbackStoreUnavailableException>();
     }
 
     [Fact]
@@ -355,7 +400,7 @@ public sealed class SqlitePostbackStoreTests : IDisposable
     {
         var store = _database.CreateStore();
 
-        await store.CheckHealthAsync(None);
+        await store.Ingest.CheckHealthAsync(None);
     }
 
     [Fact]
@@ -364,7 +409,7 @@ public sealed class SqlitePostbackStoreTests : IDisposable
         var logger = new FakeLogger<SqlitePostbackStore>();
         var store = _database.CreateStore(logger: logger);
 
-        await store.AppendLogAsync(StoreTestData.LogEntry(), None);
+        await store.AppendAsync(Ingest.Record(StoreTestData.LogEntry()));
         await store.DisposeAsync(); // the writer logs after answering; disposal waits for it
 
         var committed = logger.Collector.GetSnapshot().Where(r => r.Id.Id == 4004).Should().ContainSingle().Subject;
@@ -377,12 +422,12 @@ public sealed class SqlitePostbackStoreTests : IDisposable
     {
         var store = _database.CreateStore();
         var entries = Enumerable.Range(0, 2500).Select(i => StoreTestData.LogEntry(receivedAt: StoreTestData.Epoch.AddSeconds(i))).ToList();
-        await Task.WhenAll(entries.Select(e => store.AppendLogAsync(e, None).AsTask()));
+        await Task.WhenAll(entries.Select(e => store.AppendAsync(Ingest.Record(e))));
 
-        var purged = await store.PurgeLogAsync(StoreTestData.Epoch.AddSeconds(2400), None);
+        var purged = await store.Log.PurgeAsync(StoreTestData.Epoch.AddSeconds(2400), None);
 
         purged.Should().Be(2400);
-        (await store.ListLogAsync(new PostbackLogQuery { Limit = 1000 }, None)).Should().HaveCount(100);
+        (await store.Log.ListAsync(new PostbackLogQuery { Limit = 1000 }, None)).Should().HaveCount(100);
     }
 
     [Fact]
@@ -390,10 +435,10 @@ public sealed class SqlitePostbackStoreTests : IDisposable
     {
         var store = _database.CreateStore();
         var first = StoreTestData.Conversion(key: StoreTestData.WindowedKey(TimeSpan.MaxValue));
-        await store.AppendConversionAsync(first, StoreTestData.LogEntryFor(first), None);
+        await store.AppendAsync(first);
         var retry = StoreTestData.Retry(first, DateTimeOffset.MaxValue);
 
-        (await store.AppendConversionAsync(retry, StoreTestData.LogEntryFor(retry), None)).Should().Be(ConversionAppendResult.Duplicate(first.Id));
+        (await store.AppendAsync(retry)).Should().Be(IngestResult.Duplicate(first.Id));
     }
 
     [Fact]
@@ -404,9 +449,9 @@ public sealed class SqlitePostbackStoreTests : IDisposable
         var template = StoreTestData.Conversion();
         var conversion = template with { Conversion = template.Conversion with { Event = custom } };
 
-        await store.AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), None);
+        await store.AppendAsync(conversion);
 
-        var stored = (await store.GetConversionAsync(conversion.Id, None))!.Conversion.Event;
+        var stored = (await store.Ingest.GetConversionAsync(conversion.Id, None))!.Conversion.Event;
         stored.Kind.Should().Be(PostbackEventKind.Custom);
         stored.Name.Should().Be("emailconf");
     }

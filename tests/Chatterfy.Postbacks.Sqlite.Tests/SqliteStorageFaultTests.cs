@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Chatterfy.Postbacks.ConformanceTests;
+using Chatterfy.Postbacks.Storage.Conformance;
 using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.Storage;
 using Microsoft.Data.Sqlite;
@@ -39,7 +39,7 @@ public sealed class SqliteStorageFaultTests : IDisposable
         DeleteDatabaseFiles(_database.Path);
         var late = StoreTestData.Conversion();
 
-        await FluentActions.Awaiting(() => store.AppendConversionAsync(late, StoreTestData.LogEntryFor(late), None).AsTask().WaitAsync(Bound))
+        await FluentActions.Awaiting(() => store.AppendAsync(late).WaitAsync(Bound))
             .Should().ThrowAsync<PostbackStoreUnavailableException>();
         var critical = logger.Collector.GetSnapshot().Where(r => r.Level == LogLevel.Critical).Should().ContainSingle().Subject;
         critical.Message.Should().Contain(_database.Path);
@@ -57,15 +57,15 @@ public sealed class SqliteStorageFaultTests : IDisposable
 
         DeleteDatabaseFiles(_database.Path);
         var late = StoreTestData.Conversion();
-        await FluentActions.Awaiting(() => store.AppendConversionAsync(late, StoreTestData.LogEntryFor(late), None).AsTask().WaitAsync(Bound))
+        await FluentActions.Awaiting(() => store.AppendAsync(late).WaitAsync(Bound))
             .Should().ThrowAsync<PostbackStoreUnavailableException>();
 
         var rescued = RescuedFiles().Should().ContainSingle().Subject;
         logger.Collector.GetSnapshot().Should().Contain(r => r.Level == LogLevel.Critical && r.Message.Contains(rescued, StringComparison.Ordinal));
         var reopened = _database.CreateStore(dataSource: rescued);
-        (await reopened.GetConversionAsync(first.Id, None)).Should().BeEquivalentTo(first);
-        (await reopened.GetConversionAsync(second.Id, None)).Should().BeEquivalentTo(second);
-        (await reopened.GetConversionAsync(late.Id, None)).Should().BeNull();
+        (await reopened.Ingest.GetConversionAsync(first.Id, None)).Should().BeEquivalentTo(first);
+        (await reopened.Ingest.GetConversionAsync(second.Id, None)).Should().BeEquivalentTo(second);
+        (await reopened.Ingest.GetConversionAsync(late.Id, None)).Should().BeNull();
     }
 
     [Fact]
@@ -87,17 +87,17 @@ public sealed class SqliteStorageFaultTests : IDisposable
         File.Move(copy, _database.Path, overwrite: true);
         var late = StoreTestData.Conversion();
 
-        await FluentActions.Awaiting(() => store.AppendConversionAsync(late, StoreTestData.LogEntryFor(late), None).AsTask().WaitAsync(Bound))
+        await FluentActions.Awaiting(() => store.AppendAsync(late).WaitAsync(Bound))
             .Should().ThrowAsync<PostbackStoreUnavailableException>();
         logger.Collector.GetSnapshot().Should().Contain(r => r.Level == LogLevel.Critical);
         await store.DisposeAsync();
 
         var rescued = _database.CreateStore(dataSource: RescuedFiles().Should().ContainSingle().Subject);
-        (await rescued.GetConversionAsync(afterCopy.Id, None)).Should().BeEquivalentTo(afterCopy, "what was acknowledged after the copy was taken is saved");
+        (await rescued.Ingest.GetConversionAsync(afterCopy.Id, None)).Should().BeEquivalentTo(afterCopy, "what was acknowledged after the copy was taken is saved");
         var replacement = _database.CreateStore();
-        (await replacement.GetConversionAsync(beforeCopy.Id, None)).Should().BeEquivalentTo(beforeCopy);
-        (await replacement.GetConversionAsync(afterCopy.Id, None)).Should().BeNull("the copy put in place is left as it was, not mixed with the old file's log");
-        (await replacement.GetConversionAsync(late.Id, None)).Should().BeNull();
+        (await replacement.Ingest.GetConversionAsync(beforeCopy.Id, None)).Should().BeEquivalentTo(beforeCopy);
+        (await replacement.Ingest.GetConversionAsync(afterCopy.Id, None)).Should().BeNull("the copy put in place is left as it was, not mixed with the old file's log");
+        (await replacement.Ingest.GetConversionAsync(late.Id, None)).Should().BeNull();
         _database.Scalar("PRAGMA integrity_check").Should().Be("ok");
     }
 
@@ -111,13 +111,13 @@ public sealed class SqliteStorageFaultTests : IDisposable
         File.Move(_database.Path, moved);
         var late = StoreTestData.Conversion();
 
-        await FluentActions.Awaiting(() => store.AppendConversionAsync(late, StoreTestData.LogEntryFor(late), None).AsTask().WaitAsync(Bound))
+        await FluentActions.Awaiting(() => store.AppendAsync(late).WaitAsync(Bound))
             .Should().ThrowAsync<PostbackStoreUnavailableException>();
         await store.DisposeAsync();
         File.Exists(_database.Path).Should().BeFalse();
         var renamed = _database.CreateStore(dataSource: moved);
-        (await renamed.GetConversionAsync(committed.Id, None)).Should().BeEquivalentTo(committed);
-        (await renamed.GetConversionAsync(late.Id, None)).Should().BeNull();
+        (await renamed.Ingest.GetConversionAsync(committed.Id, None)).Should().BeEquivalentTo(committed);
+        (await renamed.Ingest.GetConversionAsync(late.Id, None)).Should().BeNull();
     }
 
     [Fact]
@@ -127,11 +127,11 @@ public sealed class SqliteStorageFaultTests : IDisposable
         var committed = await AppendAsync(store);
         DeleteDatabaseFiles(_database.Path);
         var late = StoreTestData.Conversion();
-        await FluentActions.Awaiting(() => store.AppendConversionAsync(late, StoreTestData.LogEntryFor(late), None).AsTask().WaitAsync(Bound))
+        await FluentActions.Awaiting(() => store.AppendAsync(late).WaitAsync(Bound))
             .Should().ThrowAsync<PostbackStoreUnavailableException>();
 
-        await FluentActions.Awaiting(() => store.GetConversionAsync(committed.Id, None).AsTask()).Should().ThrowAsync<PostbackStoreUnavailableException>();
-        await FluentActions.Awaiting(() => store.AppendLogAsync(StoreTestData.LogEntry(), None).AsTask()).Should().ThrowAsync<PostbackStoreUnavailableException>();
+        await FluentActions.Awaiting(() => store.Ingest.GetConversionAsync(committed.Id, None).AsTask()).Should().ThrowAsync<PostbackStoreUnavailableException>();
+        await FluentActions.Awaiting(() => store.AppendAsync(Ingest.Record(StoreTestData.LogEntry()))).Should().ThrowAsync<PostbackStoreUnavailableException>();
         await FluentActions.Awaiting(() => store.CheckHealthAsync(None).AsTask()).Should().ThrowAsync<PostbackStoreUnavailableException>()
             .WithMessage("*deleted or replaced*");
     }
@@ -222,7 +222,7 @@ public sealed class SqliteStorageFaultTests : IDisposable
         await using var provider = services.BuildServiceProvider();
 
         await Initializer(provider).StartingAsync(None);
-        await provider.GetRequiredService<PostbackStore>().CheckHealthAsync(None);
+        await provider.GetRequiredService<IngestStore>().CheckHealthAsync(None);
     }
 
     // ---------------------------------------------------------- writes failing: health, logs, answers
@@ -335,12 +335,12 @@ public sealed class SqliteStorageFaultTests : IDisposable
             SqliteConnection.ClearAllPools();
             for (var i = 0; i < 3; i++)
             {
-                await FluentActions.Awaiting(() => store.ListSetsAsync(None).AsTask()).Should().ThrowAsync<PostbackStoreUnavailableException>();
+                await FluentActions.Awaiting(() => store.Sets.ListAsync(None).AsTask()).Should().ThrowAsync<PostbackStoreUnavailableException>();
             }
 
             Failures(logger).Should().ContainSingle("three failed reads in one interval are one line");
             time.Advance(TimeSpan.FromMinutes(1));
-            await FluentActions.Awaiting(() => store.ListSetsAsync(None).AsTask()).Should().ThrowAsync<PostbackStoreUnavailableException>();
+            await FluentActions.Awaiting(() => store.Sets.ListAsync(None).AsTask()).Should().ThrowAsync<PostbackStoreUnavailableException>();
 
             var failures = Failures(logger);
             failures.Should().HaveCount(2);
@@ -366,7 +366,7 @@ public sealed class SqliteStorageFaultTests : IDisposable
 
         using (_database.LockForWriting())
         {
-            first = AppendAsync(store);
+            first = Task.Run(() => AppendAsync(store));
             await taken.Task.WaitAsync(Bound);
             waited.Restart();
             second = AppendAsync(store);
@@ -387,7 +387,7 @@ public sealed class SqliteStorageFaultTests : IDisposable
         await store.InitializeAsync();
         var before = store.CommittedTransactions;
 
-        var leased = await store.LeaseOutboxMessagesAsync(LeaseRequest(), None);
+        var leased = await store.Outbox.LeaseAsync(LeaseRequest(), None);
 
         leased.Should().BeEmpty();
         store.CommittedTransactions.Should().Be(before, "a dispatcher polling an empty outbox must not write");
@@ -401,7 +401,7 @@ public sealed class SqliteStorageFaultTests : IDisposable
 
         using (_database.LockForWriting())
         {
-            var leased = await store.LeaseOutboxMessagesAsync(LeaseRequest(), None).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+            var leased = await store.Outbox.LeaseAsync(LeaseRequest(), None).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
 
             leased.Should().BeEmpty();
         }
@@ -432,7 +432,7 @@ public sealed class SqliteStorageFaultTests : IDisposable
     private static async Task<ConversionRecord> AppendAsync(SqlitePostbackStore store)
     {
         var conversion = StoreTestData.Conversion();
-        await store.AppendConversionAsync(conversion, StoreTestData.LogEntryFor(conversion), None).AsTask().WaitAsync(Bound);
+        (await store.AppendAsync(conversion).WaitAsync(Bound)).Failure.Should().BeNull();
         return conversion;
     }
 

@@ -25,11 +25,11 @@ internal sealed class TestDatabase : IDisposable
     public string Path { get; }
 
     /// <summary>Opens a store on <see cref="Path"/> (or on <paramref name="dataSource"/>); it is disposed with the database.</summary>
-    public SqlitePostbackStore CreateStore(Action<SqlitePostbackStoreOptions>? configure = null, ILogger<SqlitePostbackStore>? logger = null, string? dataSource = null)
+    public SqlitePostbackStore CreateStore(Action<SqlitePostbackStoreOptions>? configure = null, ILogger<SqlitePostbackStore>? logger = null, string? dataSource = null, TimeProvider? timeProvider = null)
     {
         var options = new SqlitePostbackStoreOptions { DataSource = dataSource ?? Path };
         configure?.Invoke(options);
-        var store = new SqlitePostbackStore(options, TimeProvider.System, logger);
+        var store = new SqlitePostbackStore(options, timeProvider ?? TimeProvider.System, logger);
         lock (_stores)
         {
             _stores.Add(store);

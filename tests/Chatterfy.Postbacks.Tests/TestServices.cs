@@ -15,7 +15,7 @@ internal sealed class TestServices : IDisposable
 
     private readonly ServiceProvider _provider;
 
-    public TestServices(Action<ChatterfyPostbacksOptions>? configure = null, Action<IChatterfyPostbacksBuilder>? build = null, PostbackStore? sharedStore = null, FakeTimeProvider? sharedTime = null)
+    public TestServices(Action<ChatterfyPostbacksOptions>? configure = null, Action<IChatterfyPostbacksBuilder>? build = null, PostbackStorage? sharedStore = null, FakeTimeProvider? sharedTime = null)
     {
         Time = sharedTime ?? new FakeTimeProvider(Start);
         var services = new ServiceCollection();
@@ -27,7 +27,7 @@ internal sealed class TestServices : IDisposable
         }).UseInMemoryStore();
         if (sharedStore is not null)
         {
-            services.AddSingleton(sharedStore);
+            builder.UseStorage(_ => sharedStore);
         }
 
         build?.Invoke(builder);
@@ -44,7 +44,7 @@ internal sealed class TestServices : IDisposable
 
     public PostbackIngestor Ingestor => _provider.GetRequiredService<PostbackIngestor>();
 
-    public PostbackStore Store => _provider.GetRequiredService<PostbackStore>();
+    public PostbackStorage Store => _provider.GetRequiredService<PostbackStorage>();
 
     public IAffiliateNetworkRegistry Networks => _provider.GetRequiredService<IAffiliateNetworkRegistry>();
 

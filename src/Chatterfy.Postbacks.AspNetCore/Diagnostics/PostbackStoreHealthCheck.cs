@@ -4,7 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Chatterfy.Postbacks.AspNetCore;
 
 /// <summary>Reports whether the postback store can serve requests.</summary>
-internal sealed class PostbackStoreHealthCheck(PostbackStore store) : IHealthCheck
+internal sealed class PostbackStoreHealthCheck(IngestStore store) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

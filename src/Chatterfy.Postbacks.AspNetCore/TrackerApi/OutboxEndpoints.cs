@@ -1,12 +1,10 @@
 using System.Globalization;
 using Chatterfy.Postbacks.AspNetCore.Http;
 using Chatterfy.Postbacks.Forwarding;
-using Chatterfy.Postbacks.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Chatterfy.Postbacks.AspNetCore.TrackerApi;
 
@@ -14,7 +12,6 @@ namespace Chatterfy.Postbacks.AspNetCore.TrackerApi;
 internal static class OutboxEndpoints
 {
     private const int DefaultLimit = 100;
-    private const int MaxLimit = 1000;
 
     public static void Map(RouteGroupBuilder group)
     {
@@ -49,7 +46,7 @@ internal static class OutboxEndpoints
         string? ruleId,
         string? limit,
         string? before,
-        PostbackStore store,
+        OutboxService outbox,
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -66,9 +63,9 @@ internal static class OutboxEndpoints
 
         var pageSize = DefaultLimit;
         if (TrackerApiEndpoints.Blank(limit) is { } limitText
-            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > MaxLimit))
+            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > OutboxQuery.MaxLimit))
         {
-            errors["limit"] = [$"The limit is a whole number from 1 to {MaxLimit}."];
+            errors["limit"] = [$"The limit is a whole number from 1 to {OutboxQuery.MaxLimit}."];
         }
 
         if (errors.Count > 0)
@@ -76,7 +73,7 @@ internal static class OutboxEndpoints
             return Problems.Validation(errors);
         }
 
-        var messages = await store.ListOutboxMessagesAsync(
+        var messages = await outbox.ListAsync(
             new OutboxQuery
             {
                 Status = statusFilter,
@@ -92,29 +89,25 @@ internal static class OutboxEndpoints
             ChatterfyJson.Context.OutboxPageResponse);
     }
 
-    private static async Task<Results<JsonOk<OutboxMessageResponse>, ProblemHttpResult>> GetAsync(string id, PostbackStore store, CancellationToken cancellationToken)
+    private static async Task<Results<JsonOk<OutboxMessageResponse>, ProblemHttpResult>> GetAsync(string id, OutboxService outbox, CancellationToken cancellationToken)
     {
-        var message = await store.GetOutboxMessageAsync(id, cancellationToken).ConfigureAwait(false);
+        var message = await outbox.GetAsync(id, cancellationToken).ConfigureAwait(false);
         if (message is null)
         {
             return NotFound(id);
         }
 
-        var attempts = await store.ListOutboxAttemptsAsync(id, cancellationToken).ConfigureAwait(false);
+        var attempts = await outbox.ListAttemptsAsync(id, cancellationToken).ConfigureAwait(false);
         return new JsonOk<OutboxMessageResponse>(Message(message, [.. attempts.Select(Attempt)]), ChatterfyJson.Context.OutboxMessageResponse);
     }
 
     private static async Task<Results<JsonAccepted<OutboxMessageResponse>, ProblemHttpResult>> RetryAsync(
         string id,
-        PostbackStore store,
-        TimeProvider timeProvider,
-        IServiceProvider services,
+        OutboxService outbox,
         CancellationToken cancellationToken)
     {
         // With forwarding, the dispatcher decides (it knows its live sends and wakes itself); without it, nothing here sends.
-        var message = services.GetService<OutboxDispatcher>() is { } dispatcher
-            ? await dispatcher.RetryAsync(id, cancellationToken).ConfigureAwait(false)
-            : await store.RetryOutboxMessageAsync(id, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var message = await outbox.RetryAsync(id, cancellationToken).ConfigureAwait(false);
         if (message is null)
         {
             return NotFound(id);

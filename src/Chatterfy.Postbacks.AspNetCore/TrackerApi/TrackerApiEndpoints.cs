@@ -23,7 +23,6 @@ namespace Chatterfy.Postbacks.AspNetCore.TrackerApi;
 internal static class TrackerApiEndpoints
 {
     private const int DefaultLogLimit = 50;
-    private const int MaxLogLimit = 1000;
     private static readonly long MaxGracePeriodSeconds = (long)TimeSpan.FromDays(30).TotalSeconds;
 
     public static void Map(RouteGroupBuilder group, ILogger logger, bool withForwardingRules)
@@ -78,8 +77,8 @@ internal static class TrackerApiEndpoints
             .WithSummary("Lists processed postback requests, newest first.");
         group.MapPost(
                 "/postback-log/{id}/replay",
-                (string id, PostbackStore store, PostbackIngestor ingestor, CancellationToken cancellationToken) =>
-                    ReplayAsync(id, store, ingestor, logger, cancellationToken))
+                (string id, PostbackLogService log, PostbackIngestor ingestor, CancellationToken cancellationToken) =>
+                    ReplayAsync(id, log, ingestor, logger, cancellationToken))
             .WithSummary("Re-runs a logged postback request with the set's current settings.");
 
         CampaignEndpoints.Map(group);
@@ -231,21 +230,21 @@ internal static class TrackerApiEndpoints
         return new JsonCreated<ClickResponse>(ChildLocation(context.Request, click.Id), Responses.Click(click), ChatterfyJson.Context.ClickResponse);
     }
 
-    private static async Task<Results<JsonOk<ClickResponse>, ProblemHttpResult>> GetClickAsync(string clickId, PostbackStore store, CancellationToken cancellationToken)
+    private static async Task<Results<JsonOk<ClickResponse>, ProblemHttpResult>> GetClickAsync(string clickId, ClickService clicks, CancellationToken cancellationToken)
     {
-        var click = await store.FindClickAsync(clickId, cancellationToken).ConfigureAwait(false);
+        var click = await clicks.FindAsync(clickId, cancellationToken).ConfigureAwait(false);
         if (click is null)
         {
             return ClickNotFound(clickId);
         }
 
-        var conversions = await store.ListConversionsByClickAsync(clickId, cancellationToken).ConfigureAwait(false);
+        var conversions = await clicks.ListConversionsAsync(clickId, cancellationToken).ConfigureAwait(false);
         return new JsonOk<ClickResponse>(Responses.Click(click, conversions), ChatterfyJson.Context.ClickResponse);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> ForgetClickPersonalDataAsync(string clickId, PostbackStore store, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> ForgetClickPersonalDataAsync(string clickId, ClickService clicks, CancellationToken cancellationToken)
     {
-        var found = await store.ForgetClickPersonalDataAsync(clickId, cancellationToken).ConfigureAwait(false);
+        var found = await clicks.ForgetPersonalDataAsync(clickId, cancellationToken).ConfigureAwait(false);
         return found ? TypedResults.NoContent() : ClickNotFound(clickId);
     }
 
@@ -253,7 +252,8 @@ internal static class TrackerApiEndpoints
 
     private static async Task<Results<JsonOk<LinkResponse>, ProblemHttpResult>> RenderLinkAsync(
         HttpContext context,
-        PostbackStore store,
+        ClickService clicks,
+        PostbackSetService sets,
         IAffiliateNetworkRegistry networks,
         IOptionsMonitor<ChatterfyPostbacksOptions> options,
         CancellationToken cancellationToken)
@@ -269,7 +269,7 @@ internal static class TrackerApiEndpoints
             return Problems.Validation(errors);
         }
 
-        var click = await store.FindClickAsync(body!.ClickId!, cancellationToken).ConfigureAwait(false);
+        var click = await clicks.FindAsync(body!.ClickId!, cancellationToken).ConfigureAwait(false);
         if (click is null)
         {
             return ClickNotFound(body.ClickId!);
@@ -278,7 +278,7 @@ internal static class TrackerApiEndpoints
         NetworkProfile? profile = null;
         if (body.SetId is { } setId)
         {
-            var set = await store.GetSetAsync(setId, cancellationToken).ConfigureAwait(false);
+            var set = await sets.GetAsync(setId, cancellationToken).ConfigureAwait(false);
             if (set is null)
             {
                 return SetNotFound(setId);
@@ -351,7 +351,7 @@ internal static class TrackerApiEndpoints
         string? outcome,
         string? limit,
         string? before,
-        PostbackStore store,
+        PostbackLogService log,
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -370,9 +370,9 @@ internal static class TrackerApiEndpoints
 
         var pageSize = DefaultLogLimit;
         if (Blank(limit) is { } limitText
-            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > MaxLogLimit))
+            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > PostbackLogQuery.MaxLimit))
         {
-            errors["limit"] = [$"The limit is a whole number from 1 to {MaxLogLimit}."];
+            errors["limit"] = [$"The limit is a whole number from 1 to {PostbackLogQuery.MaxLimit}."];
         }
 
         if (errors.Count > 0)
@@ -380,7 +380,7 @@ internal static class TrackerApiEndpoints
             return Problems.Validation(errors);
         }
 
-        var entries = await store.ListLogAsync(
+        var entries = await log.ListAsync(
             new PostbackLogQuery { SetId = Blank(setId), Outcome = outcomeFilter, Limit = pageSize, BeforeId = Blank(before) },
             cancellationToken).ConfigureAwait(false);
         var next = entries.Count == pageSize ? entries[^1].Id : null;
@@ -391,12 +391,12 @@ internal static class TrackerApiEndpoints
 
     private static async Task<Results<JsonOk<PostbackResultResponse>, ProblemHttpResult>> ReplayAsync(
         string id,
-        PostbackStore store,
+        PostbackLogService log,
         PostbackIngestor ingestor,
         ILogger logger,
         CancellationToken cancellationToken)
     {
-        var entry = await store.GetLogEntryAsync(id, cancellationToken).ConfigureAwait(false);
+        var entry = await log.GetAsync(id, cancellationToken).ConfigureAwait(false);
         if (entry is null)
         {
             return Problems.NotFound($"No postback log entry has the id '{id}' (it may have been purged).");

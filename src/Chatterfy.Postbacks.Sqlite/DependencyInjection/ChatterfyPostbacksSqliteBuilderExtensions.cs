@@ -1,5 +1,4 @@
 using Chatterfy.Postbacks.Sqlite;
-using Chatterfy.Postbacks.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -8,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Uses the SQLite store (<see cref="SqlitePostbackStore"/>) for the postback SDK.</summary>
+/// <summary>Uses the SQLite store (<see cref="SqlitePostbackStore"/>) for every store role of the postback SDK.</summary>
 public static class ChatterfyPostbacksSqliteBuilderExtensions
 {
     /// <summary>
@@ -32,7 +31,7 @@ public static class ChatterfyPostbacksSqliteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        AddSqliteStore(builder.Services);
+        AddSqliteStore(builder);
         builder.Services.Configure(configure);
         return builder;
     }
@@ -48,22 +47,25 @@ public static class ChatterfyPostbacksSqliteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(section);
-        AddSqliteStore(builder.Services);
+        AddSqliteStore(builder);
         builder.Services.AddOptions<SqlitePostbackStoreOptions>().Bind(section);
         return builder;
     }
 
-    private static void AddSqliteStore(IServiceCollection services)
+    private static void AddSqliteStore(IChatterfyPostbacksBuilder builder)
     {
+        var services = builder.Services;
         services.AddOptions<SqlitePostbackStoreOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqlitePostbackStoreOptions>, SqlitePostbackStoreOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SqlitePostbackStoreInitializer>());
-        services.RemoveAll<PostbackStore>();
 
-        // Created by a factory, so the container owns it and disposes it (DisposeAsync drains the writer) when it is disposed.
-        services.AddSingleton<PostbackStore>(sp => new SqlitePostbackStore(
+        // The database is a singleton of its own, created by a factory, so the container owns it and disposes it once
+        // (DisposeAsync commits the queued writes) when it is disposed; its roles are the registered store.
+        services.RemoveAll<SqlitePostbackStore>();
+        services.AddSingleton(static sp => new SqlitePostbackStore(
             sp.GetRequiredService<IOptions<SqlitePostbackStoreOptions>>().Value,
             sp.GetService<TimeProvider>(),
             sp.GetService<ILogger<SqlitePostbackStore>>()));
+        builder.UseStorage(static sp => sp.GetRequiredService<SqlitePostbackStore>().Storage);
     }
 }

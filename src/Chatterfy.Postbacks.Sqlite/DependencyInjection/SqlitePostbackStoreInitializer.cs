@@ -7,10 +7,10 @@ namespace Chatterfy.Postbacks.Sqlite;
 /// Opens and migrates the SQLite store while the host starts, before other hosted services run, so a wrong path or an
 /// unwritable file stops the start instead of failing the first postback. Does nothing when another store replaced it.
 /// </summary>
-internal sealed class SqlitePostbackStoreInitializer(PostbackStore store) : IHostedLifecycleService
+internal sealed class SqlitePostbackStoreInitializer(PostbackStorage storage) : IHostedLifecycleService
 {
     public Task StartingAsync(CancellationToken cancellationToken) =>
-        store is SqlitePostbackStore sqlite ? sqlite.InitializeAsync(cancellationToken) : Task.CompletedTask;
+        storage.Ingest is SqliteIngestStore sqlite ? sqlite.Database.InitializeAsync(cancellationToken) : Task.CompletedTask;
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

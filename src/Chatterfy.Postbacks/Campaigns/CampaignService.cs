@@ -26,13 +26,13 @@ public sealed class CampaignService
     private const string ProbeValue = "x";
     private const string TrackerMacroPrefix = "tracker.";
 
-    private readonly PostbackStore _store;
+    private readonly CampaignStore _store;
     private readonly TimeProvider _timeProvider;
 
     /// <summary>Initializes a new instance of the <see cref="CampaignService"/> class.</summary>
     /// <param name="store">The store.</param>
     /// <param name="timeProvider">The clock.</param>
-    public CampaignService(PostbackStore store, TimeProvider timeProvider)
+    public CampaignService(CampaignStore store, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -55,7 +55,7 @@ public sealed class CampaignService
     {
         ArgumentNullException.ThrowIfNull(request);
         var errors = Validate(request);
-        if (errors.Count == 0 && await _store.GetCampaignAsync(request.Id, cancellationToken).ConfigureAwait(false) is not null)
+        if (errors.Count == 0 && await _store.GetAsync(request.Id, cancellationToken).ConfigureAwait(false) is not null)
         {
             errors["id"] = [$"A campaign with id '{request.Id}' exists."];
         }
@@ -74,7 +74,7 @@ public sealed class CampaignService
         };
         try
         {
-            await _store.AddCampaignAsync(campaign, cancellationToken).ConfigureAwait(false);
+            await _store.AddAsync(campaign, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidOperationException)
         {
@@ -106,7 +106,7 @@ public sealed class CampaignService
             DestinationTemplate = request.DestinationTemplate,
             CreatedAt = default,
         };
-        return await _store.UpdateCampaignAsync(campaign, cancellationToken).ConfigureAwait(false);
+        return await _store.UpdateAsync(campaign, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Gets a campaign by id (case-sensitive).</summary>
@@ -116,14 +116,14 @@ public sealed class CampaignService
     public ValueTask<Campaign?> GetAsync(string campaignId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(campaignId);
-        return IsValidId(campaignId) ? _store.GetCampaignAsync(campaignId, cancellationToken) : new((Campaign?)null);
+        return IsValidId(campaignId) ? _store.GetAsync(campaignId, cancellationToken) : new((Campaign?)null);
     }
 
     /// <summary>Lists all campaigns by id.</summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The campaigns.</returns>
     public ValueTask<IReadOnlyList<Campaign>> ListAsync(CancellationToken cancellationToken = default) =>
-        _store.ListCampaignsAsync(cancellationToken);
+        _store.ListAsync(cancellationToken);
 
     /// <summary>Deletes a campaign; its clicks and rules are kept.</summary>
     /// <param name="campaignId">The campaign's id.</param>
@@ -132,7 +132,7 @@ public sealed class CampaignService
     public ValueTask<bool> DeleteAsync(string campaignId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(campaignId);
-        return _store.DeleteCampaignAsync(campaignId, cancellationToken);
+        return _store.DeleteAsync(campaignId, cancellationToken);
     }
 
     /// <summary>

@@ -2,23 +2,24 @@ using Chatterfy.Postbacks.Storage;
 
 namespace Chatterfy.Postbacks.Clicks;
 
-/// <summary>Creates and finds tracker clicks.</summary>
+/// <summary>
+/// Creates and finds tracker clicks, lists the conversions reported for them and erases their personal data. Get it from
+/// the service provider after <c>AddChatterfyPostbacks()</c>.
+/// </summary>
 public sealed class ClickService
 {
-    private readonly PostbackStore _store;
+    private readonly ClickStore _clicks;
+    private readonly IngestStore _conversions;
+    private readonly ClickCache _cache;
     private readonly IClickIdGenerator _clickIds;
     private readonly TimeProvider _timeProvider;
 
-    /// <summary>Initializes a new instance of the <see cref="ClickService"/> class.</summary>
-    /// <param name="store">The store.</param>
-    /// <param name="clickIds">The click id generator.</param>
-    /// <param name="timeProvider">The clock.</param>
-    public ClickService(PostbackStore store, IClickIdGenerator clickIds, TimeProvider timeProvider)
+    // Created by AddChatterfyPostbacks: it fills the click cache that PostbackIngestor attributes with.
+    internal ClickService(ClickStore clicks, IngestStore conversions, ClickCache cache, IClickIdGenerator clickIds, TimeProvider timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(clickIds);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        _store = store;
+        _clicks = clicks;
+        _conversions = conversions;
+        _cache = cache;
         _clickIds = clickIds;
         _timeProvider = timeProvider;
     }
@@ -59,14 +60,20 @@ public sealed class ClickService
         };
     }
 
-    /// <summary>Stores a click made by <see cref="Mint"/>.</summary>
+    /// <summary>
+    /// Stores a click made by <see cref="Mint"/>, and in the same transaction credits the conversions that arrived for its
+    /// id before it did and were stored unattributed (late attribution): those without a campaign or of the click's
+    /// campaign now count toward the click's campaign. Their log entries keep the outcome they were answered with.
+    /// </summary>
     /// <param name="click">The click.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when the click is stored.</returns>
-    public ValueTask AddAsync(Click click, CancellationToken cancellationToken = default)
+    /// <exception cref="InvalidOperationException">A click with the same id exists.</exception>
+    public async ValueTask AddAsync(Click click, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(click);
-        return _store.AddClickAsync(click, cancellationToken);
+        await _clicks.AddAsync(click, CreditFor(click), cancellationToken).ConfigureAwait(false);
+        _cache.Remember(click);
     }
 
     /// <summary>Finds a click by id.</summary>
@@ -76,6 +83,40 @@ public sealed class ClickService
     public ValueTask<Click?> FindAsync(string clickId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(clickId);
-        return _store.FindClickAsync(clickId, cancellationToken);
+        return _clicks.FindAsync(clickId, cancellationToken);
     }
+
+    /// <summary>
+    /// Lists the stored conversions reported for a click id, by any set, credited or not, oldest first. Duplicates are not
+    /// stored, so not listed.
+    /// </summary>
+    /// <param name="clickId">The click id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The conversions.</returns>
+    public ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsAsync(string clickId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(clickId);
+        return _conversions.ListConversionsByClickAsync(clickId, cancellationToken);
+    }
+
+    /// <summary>Erases a click's personal data (IP address and user agent); everything else is kept.</summary>
+    /// <param name="clickId">The click id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns><see langword="true"/> when the click exists.</returns>
+    public ValueTask<bool> ForgetPersonalDataAsync(string clickId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(clickId);
+        return _clicks.ForgetPersonalDataAsync(clickId, cancellationToken);
+    }
+
+    /// <summary>
+    /// The late-attribution rule, in one place: a conversion that arrived before its click (so it was stored unattributed)
+    /// becomes credited to the click when the click is added, if it has no campaign (its set is not scoped) or the click's
+    /// campaign; it counts toward the click's campaign from then on. Its log entry keeps the outcome it was answered with.
+    /// </summary>
+    internal static ConversionCredit CreditFor(Click click) => new()
+    {
+        CampaignIds = [null, click.CampaignId],
+        NewCampaignId = click.CampaignId,
+    };
 }

@@ -2,6 +2,7 @@ using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.Forwarding.Facebook;
 using Chatterfy.Postbacks.Forwarding.Http;
 using Chatterfy.Postbacks.Forwarding.HttpPostback;
+using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.Storage;
 using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.DataProtection;
@@ -152,21 +153,27 @@ public static class ChatterfyForwardingBuilderExtensions
         services.TryAddSingleton(sp => new RuleSecretProtector(
             sp.GetService<IDataProtectionProvider>, sp.GetRequiredService<IOptionsMonitor<ForwardingOptions>>()));
         services.TryAddSingleton(sp => new ForwardingRuleCache(
-            sp.GetRequiredService<PostbackStore>(),
+            sp.GetRequiredService<ForwardingRuleStore>(),
             sp.GetRequiredService<IForwardingDestinationRegistry>(),
             sp.GetRequiredService<RuleSecretProtector>(),
             sp.GetRequiredService<IOptionsMonitor<ForwardingOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ForwardingRuleCache>>()));
         services.TryAddSingleton(sp => new ForwardingRuleService(
-            sp.GetRequiredService<PostbackStore>(),
+            sp.GetRequiredService<ForwardingRuleStore>(),
+            sp.GetRequiredService<PostbackSetStore>(),
             sp.GetRequiredService<IForwardingDestinationRegistry>(),
             sp.GetRequiredService<ForwardingRuleCache>(),
             sp.GetRequiredService<RuleSecretProtector>(),
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<OutboxSignal>();
+
+        // Ingestion asks it for the outbox messages of each credited conversion, written in the conversion's transaction.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IngestionHook, ForwardingIngestionHook>());
         services.TryAddSingleton(sp => new OutboxDispatcher(
-            sp.GetRequiredService<PostbackStore>(),
+            sp.GetRequiredService<OutboxStore>(),
+            sp.GetRequiredService<IngestStore>(),
+            sp.GetRequiredService<ClickStore>(),
             sp.GetRequiredService<ForwardingRuleCache>(),
             sp.GetRequiredService<IForwardingDestinationRegistry>(),
             sp.GetRequiredService<RetrySchedule>(),

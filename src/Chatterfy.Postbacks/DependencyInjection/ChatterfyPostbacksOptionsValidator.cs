@@ -33,7 +33,7 @@ internal sealed class ChatterfyPostbacksOptionsValidator(IEnumerable<AffiliateNe
             failures.Add(ex.Message);
         }
 
-        if (services.GetService(typeof(PostbackStore)) is null)
+        if (services.GetService(typeof(PostbackStorage)) is null)
         {
             failures.Add("No postback store is registered: call UseInMemoryStore(), UseSqlite(…) or UsePostgreSql(…) on the builder returned by AddChatterfyPostbacks().");
         }

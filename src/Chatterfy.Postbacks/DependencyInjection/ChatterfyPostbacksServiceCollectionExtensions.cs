@@ -38,22 +38,33 @@ public static class ChatterfyPostbacksServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<AffiliateNetwork, CustomNetwork>());
         services.TryAddSingleton<IAffiliateNetworkRegistry>(sp => new AffiliateNetworkRegistry(sp.GetServices<AffiliateNetwork>()));
         services.TryAddSingleton<IClickIdGenerator, RandomClickIdGenerator>();
-        services.TryAddSingleton<ClickService>();
+        services.TryAddSingleton(sp => new ClickCache(sp.GetRequiredService<ClickStore>()));
+        services.TryAddSingleton(sp => new ClickService(
+            sp.GetRequiredService<ClickStore>(),
+            sp.GetRequiredService<IngestStore>(),
+            sp.GetRequiredService<ClickCache>(),
+            sp.GetRequiredService<IClickIdGenerator>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<CampaignService>();
         services.TryAddSingleton<PostbackStatsService>();
+        services.TryAddSingleton<PostbackLogService>();
+        services.TryAddSingleton(sp => new OutboxService(
+            sp.GetRequiredService<OutboxStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<OutboxDispatcher>()));
         services.TryAddSingleton<PostbackParser>();
         services.TryAddSingleton(sp => new PostbackSetCache(
-            sp.GetRequiredService<PostbackStore>(), sp.GetRequiredService<IOptionsMonitor<ChatterfyPostbacksOptions>>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<PostbackSetStore>(), sp.GetRequiredService<IOptionsMonitor<ChatterfyPostbacksOptions>>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new GroupCommit(sp.GetRequiredService<IngestStore>()));
         services.TryAddSingleton(sp => new PostbackIngestor(
-            sp.GetRequiredService<PostbackStore>(),
+            sp.GetRequiredService<GroupCommit>(),
             sp.GetRequiredService<PostbackSetCache>(),
+            sp.GetRequiredService<PostbackSetStore>(),
+            sp.GetRequiredService<ClickCache>(),
             sp.GetRequiredService<PostbackParser>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILogger<PostbackIngestor>>(),
-            sp.GetService<ForwardingRuleCache>(),
-            sp.GetService<OutboxSignal>()));
+            sp.GetServices<IngestionHook>()));
         services.TryAddSingleton(sp => new PostbackSetService(
-            sp.GetRequiredService<PostbackStore>(),
+            sp.GetRequiredService<PostbackSetStore>(),
             sp.GetRequiredService<PostbackSetCache>(),
             sp.GetRequiredService<IAffiliateNetworkRegistry>(),
             sp.GetRequiredService<IOptionsMonitor<ChatterfyPostbacksOptions>>(),

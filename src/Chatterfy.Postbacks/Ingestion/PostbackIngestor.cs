@@ -1,4 +1,6 @@
+using System.Runtime.ExceptionServices;
 using System.Text;
+using Chatterfy.Postbacks.Clicks;
 using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.PostbackSets;
 using Chatterfy.Postbacks.Storage;
@@ -13,39 +15,43 @@ namespace Chatterfy.Postbacks.Ingestion;
 /// Get it from the service provider after <c>AddChatterfyPostbacks()</c>.
 /// </summary>
 /// <remarks>
-/// With forwarding (<c>AddForwarding()</c>), a credited conversion is matched to the forwarding rules of its set and of its
-/// click's campaign, and one outbox message per matched rule is written in the conversion's transaction; a duplicate
-/// writes none. Unattributed conversions (unknown click, or a click of another campaign on a campaign-scoped set) are
-/// never forwarded: without a click there is no campaign to match and nothing a destination could attribute them to.
+/// The decisions are made here, once, for every store: the outcome a stored conversion is logged with (accepted when
+/// credited to its click, unattributed otherwise), the time range in which an earlier conversion with the same key makes
+/// this one a duplicate, and what the registered <see cref="IngestionHook"/>s (forwarding's outbox messages) write with
+/// it. Concurrent postbacks are committed together, in batches the store prefers; each call returns only once the commit
+/// that holds its postback is done.
 /// </remarks>
 public sealed partial class PostbackIngestor
 {
-    private readonly PostbackStore _store;
+    private readonly GroupCommit _appends;
     private readonly PostbackSetCache _sets;
+    private readonly PostbackSetStore _setStore;
+    private readonly ClickCache _clicks;
     private readonly PostbackParser _parser;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<PostbackIngestor> _logger;
-    private readonly ForwardingRuleCache? _rules;
-    private readonly OutboxSignal? _outboxSignal;
+    private readonly IngestionHook[] _hooks;
 
-    // Created by AddChatterfyPostbacks: it shares the token cache that PostbackSetService invalidates, and (with forwarding)
-    // the rule cache that ForwardingRuleService invalidates; without forwarding both of those are null.
+    // Created by AddChatterfyPostbacks: it shares the token cache that PostbackSetService invalidates, the click cache that
+    // ClickService fills, and the group commit of every ingestion of the process.
     internal PostbackIngestor(
-        PostbackStore store,
+        GroupCommit appends,
         PostbackSetCache sets,
+        PostbackSetStore setStore,
+        ClickCache clicks,
         PostbackParser parser,
         TimeProvider timeProvider,
         ILogger<PostbackIngestor>? logger,
-        ForwardingRuleCache? rules = null,
-        OutboxSignal? outboxSignal = null)
+        IEnumerable<IngestionHook> hooks)
     {
+        _appends = appends;
         _sets = sets;
-        _store = store;
+        _setStore = setStore;
+        _clicks = clicks;
         _parser = parser;
         _timeProvider = timeProvider;
         _logger = logger ?? NullLogger<PostbackIngestor>.Instance;
-        _rules = rules;
-        _outboxSignal = outboxSignal;
+        _hooks = [.. hooks];
     }
 
     /// <summary>Processes one postback request addressed to the set with <paramref name="token"/>.</summary>
@@ -81,7 +87,7 @@ public sealed partial class PostbackIngestor
     public async ValueTask<PostbackIngestionResult> ReplayAsync(PostbackLogEntry logEntry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(logEntry);
-        var set = await _store.GetSetAsync(logEntry.SetId, cancellationToken).ConfigureAwait(false);
+        var set = await _setStore.GetAsync(logEntry.SetId, cancellationToken).ConfigureAwait(false);
         if (set is null || !set.Enabled)
         {
             return PostbackIngestionResult.SetNotFound;
@@ -111,7 +117,7 @@ public sealed partial class PostbackIngestor
                 Code = parsed.Rejection.Code,
                 Warnings = Codes(parsed.Warnings),
             };
-            await _store.AppendLogAsync(logEntry, cancellationToken).ConfigureAwait(false);
+            ThrowIfFailed(await _appends.AppendAsync(new IngestRecord { LogEntry = logEntry }).ConfigureAwait(false));
             LogRejected(_logger, set.Id, parsed.Rejection.Code, parsed.Rejection.Message);
             return new PostbackIngestionResult
             {
@@ -127,7 +133,7 @@ public sealed partial class PostbackIngestor
         var conversion = parsed.Conversion;
         // The parser's warnings are kept as they are unless attribution adds one (a credited postback adds none).
         var warnings = parsed.Warnings;
-        var click = await _store.FindClickAsync(conversion.ClickId, cancellationToken).ConfigureAwait(false);
+        var click = await _clicks.FindAsync(conversion.ClickId, cancellationToken).ConfigureAwait(false);
         var attribution = ConversionAttribution.Credited;
         if (click is null)
         {
@@ -147,35 +153,41 @@ public sealed partial class PostbackIngestor
             Attribution = attribution,
             CampaignId = attribution == ConversionAttribution.Credited ? click!.CampaignId : set.CampaignId,
         };
+
+        // A new conversion is logged as accepted when it is credited to its click, as unattributed when it is not; a
+        // duplicate is logged as one, with the stored conversion's id (the store tells which).
+        var storedOutcome = attribution == ConversionAttribution.Credited ? PostbackOutcome.Accepted : PostbackOutcome.Unattributed;
         var entry = new PostbackLogEntry
         {
             Id = logEntryId,
             ReceivedAt = receivedAt,
             SetId = set.Id,
             Request = logged,
-            Outcome = PostbackOutcome.Rejected,
+            Outcome = storedOutcome,
+            ConversionId = record.Id,
             Warnings = Codes(warnings),
         };
 
-        // Without forwarding, or for an unattributed conversion, nothing is matched and nothing allocated: [] is a shared empty array.
-        IReadOnlyList<OutboxMessage> messages = [];
-        if (_rules is not null && attribution == ConversionAttribution.Credited)
-        {
-            messages = await CreateOutboxMessagesAsync(_rules, set.Id, record).ConfigureAwait(false);
-        }
+        var contributed = await ContributeAsync(set, record, cancellationToken).ConfigureAwait(false);
 
         // Once the store is asked to commit, the outcome must not depend on the caller hanging up: a network that
         // gave up retries and gets "duplicate", which is right only if this append completes.
-        var appended = await _store.AppendConversionAsync(record, entry, messages, CancellationToken.None).ConfigureAwait(false);
-        if (!appended.IsDuplicate && messages.Count > 0)
+        var appended = await _appends.AppendAsync(new IngestRecord
         {
-            _outboxSignal?.Notify();
+            LogEntry = entry,
+            Conversion = record,
+            DuplicateRange = DuplicateWindow.Of(conversion.IdempotencyKey, conversion.ReceivedAt),
+            DuplicateOutcome = PostbackOutcome.Duplicate,
+            OutboxMessages = contributed.Messages,
+        }).ConfigureAwait(false);
+        ThrowIfFailed(appended);
+        if (!appended.IsDuplicate)
+        {
+            OnStored(record, contributed);
         }
 
-        var outcome = appended.IsDuplicate
-            ? PostbackOutcome.Duplicate
-            : attribution == ConversionAttribution.Credited ? PostbackOutcome.Accepted : PostbackOutcome.Unattributed;
-        LogStored(_logger, set.Id, conversion.Event.Name, outcome, appended.ConversionId);
+        var outcome = appended.IsDuplicate ? PostbackOutcome.Duplicate : storedOutcome;
+        LogStored(_logger, set.Id, conversion.Event.Name, outcome, appended.ConversionId!);
         return new PostbackIngestionResult
         {
             Outcome = outcome,
@@ -188,34 +200,42 @@ public sealed partial class PostbackIngestor
         };
     }
 
-    private async ValueTask<IReadOnlyList<OutboxMessage>> CreateOutboxMessagesAsync(ForwardingRuleCache rules, string setId, ConversionRecord record)
+    // Without hooks (no forwarding) nothing is asked and nothing allocated: [] is a shared empty array.
+    private async ValueTask<Contribution> ContributeAsync(PostbackSet set, ConversionRecord record, CancellationToken cancellationToken)
     {
-        var snapshot = await rules.GetAsync().ConfigureAwait(false);
-        var matched = ForwardingRuleCache.Match(snapshot, setId, record.CampaignId, record.Conversion.Event);
-        if (matched.Count == 0)
+        switch (_hooks.Length)
         {
-            return [];
-        }
+            case 0:
+                return new Contribution([], null);
+            case 1:
+                return new Contribution(await _hooks[0].CreateOutboxMessagesAsync(set, record, cancellationToken).ConfigureAwait(false), null);
+            default:
+                var byHook = new IReadOnlyList<OutboxMessage>[_hooks.Length];
+                var all = new List<OutboxMessage>();
+                for (var i = 0; i < _hooks.Length; i++)
+                {
+                    byHook[i] = await _hooks[i].CreateOutboxMessagesAsync(set, record, cancellationToken).ConfigureAwait(false);
+                    all.AddRange(byHook[i]);
+                }
 
-        // Now, not the receive time: a replayed postback's messages are new, and their retry horizon starts today.
-        var now = _timeProvider.GetUtcNow();
-        var messages = new OutboxMessage[matched.Count];
-        for (var i = 0; i < messages.Length; i++)
+                return new Contribution(all, byHook);
+        }
+    }
+
+    private void OnStored(ConversionRecord record, Contribution contributed)
+    {
+        for (var i = 0; i < _hooks.Length; i++)
         {
-            var rule = matched[i].Rule;
-            messages[i] = new OutboxMessage
-            {
-                Id = StoreIds.New(_timeProvider),
-                ConversionId = record.Id,
-                RuleId = rule.Id,
-                DestinationId = rule.DestinationId,
-                CreatedAt = now,
-                NextAttemptAt = now,
-                RetryFrom = now,
-            };
+            _hooks[i].OnStored(record, contributed.ByHook?[i] ?? contributed.Messages);
         }
+    }
 
-        return messages;
+    private static void ThrowIfFailed(IngestResult result)
+    {
+        if (result.Failure is { } failure)
+        {
+            ExceptionDispatchInfo.Throw(failure);
+        }
     }
 
     private static string? TruncateBody(string? body)
@@ -256,4 +276,7 @@ public sealed partial class PostbackIngestor
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Debug, Message = "Postback for set {SetId} ({Event}) stored as {Outcome}, conversion {ConversionId}")]
     private static partial void LogStored(ILogger logger, string setId, string @event, PostbackOutcome outcome, string conversionId);
+
+    /// <summary>What the hooks gave for a conversion: all messages, and (with more than one hook) each hook's own.</summary>
+    private readonly record struct Contribution(IReadOnlyList<OutboxMessage> Messages, IReadOnlyList<OutboxMessage>[]? ByHook);
 }

@@ -10,7 +10,7 @@ namespace Chatterfy.Postbacks.PostbackSets;
 /// guessing do not reach the database on every request. <see cref="PostbackSetService"/> invalidates this instance's
 /// entries at once when it changes a set; other instances see the change when their entries expire.
 /// </summary>
-internal sealed class PostbackSetCache(PostbackStore store, IOptionsMonitor<ChatterfyPostbacksOptions> options, TimeProvider timeProvider)
+internal sealed class PostbackSetCache(PostbackSetStore store, IOptionsMonitor<ChatterfyPostbacksOptions> options, TimeProvider timeProvider)
 {
     // Enough for every real set many times over; a flood of random tokens only ever evicts the cache, never grows it unbounded.
     private const int MaxEntries = 100_000;
@@ -25,7 +25,7 @@ internal sealed class PostbackSetCache(PostbackStore store, IOptionsMonitor<Chat
             return cached.Set;
         }
 
-        var set = await store.FindSetByTokenAsync(token, now, cancellationToken).ConfigureAwait(false);
+        var set = await store.FindByTokenAsync(token, now, cancellationToken).ConfigureAwait(false);
         var current = options.CurrentValue;
         var lifetime = set is null ? current.UnknownTokenCacheDuration : current.SetCacheDuration;
 

@@ -14,14 +14,14 @@ public sealed class PostbackSetService
     private const int MaxNameLength = 200;
     private const int MaxCampaignIdLength = 64;
 
-    private readonly PostbackStore _store;
+    private readonly PostbackSetStore _store;
     private readonly PostbackSetCache _cache;
     private readonly IAffiliateNetworkRegistry _networks;
     private readonly IOptionsMonitor<ChatterfyPostbacksOptions> _options;
     private readonly TimeProvider _timeProvider;
 
     // Created by AddChatterfyPostbacks: it shares the token cache with PostbackIngestor, so its changes apply at once.
-    internal PostbackSetService(PostbackStore store, PostbackSetCache cache, IAffiliateNetworkRegistry networks, IOptionsMonitor<ChatterfyPostbacksOptions> options, TimeProvider timeProvider)
+    internal PostbackSetService(PostbackSetStore store, PostbackSetCache cache, IAffiliateNetworkRegistry networks, IOptionsMonitor<ChatterfyPostbacksOptions> options, TimeProvider timeProvider)
     {
         _store = store;
         _cache = cache;
@@ -62,7 +62,7 @@ public sealed class PostbackSetService
             throw new PostbackSetValidationException(errors);
         }
 
-        await _store.AddSetAsync(set, cancellationToken).ConfigureAwait(false);
+        await _store.AddAsync(set, cancellationToken).ConfigureAwait(false);
         _cache.Invalidate(null, set.Token);
         return set;
     }
@@ -74,14 +74,14 @@ public sealed class PostbackSetService
     public ValueTask<PostbackSet?> GetAsync(string setId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(setId);
-        return _store.GetSetAsync(setId, cancellationToken);
+        return _store.GetAsync(setId, cancellationToken);
     }
 
     /// <summary>Lists all sets, oldest first.</summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The sets.</returns>
     public ValueTask<IReadOnlyList<PostbackSet>> ListAsync(CancellationToken cancellationToken = default) =>
-        _store.ListSetsAsync(cancellationToken);
+        _store.ListAsync(cancellationToken);
 
     /// <summary>Changes a set's name, settings or enabled flag. Its URLs stay the same (the query may change with the settings).</summary>
     /// <param name="setId">The set's id.</param>
@@ -93,7 +93,7 @@ public sealed class PostbackSetService
     {
         ArgumentNullException.ThrowIfNull(setId);
         ArgumentNullException.ThrowIfNull(changes);
-        var current = await _store.GetSetAsync(setId, cancellationToken).ConfigureAwait(false);
+        var current = await _store.GetAsync(setId, cancellationToken).ConfigureAwait(false);
         if (current is null)
         {
             return null;
@@ -117,7 +117,7 @@ public sealed class PostbackSetService
             throw new PostbackSetValidationException(errors);
         }
 
-        var updated = await _store.UpdateSetAsync(changed, cancellationToken).ConfigureAwait(false);
+        var updated = await _store.UpdateAsync(changed, cancellationToken).ConfigureAwait(false);
         _cache.Invalidate(setId);
         return updated;
     }
@@ -136,7 +136,7 @@ public sealed class PostbackSetService
     public async ValueTask<bool> DeleteAsync(string setId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(setId);
-        var deleted = await _store.DeleteSetAsync(setId, cancellationToken).ConfigureAwait(false);
+        var deleted = await _store.DeleteAsync(setId, cancellationToken).ConfigureAwait(false);
         _cache.Invalidate(setId);
         return deleted;
     }

@@ -19,7 +19,7 @@ public sealed record PostbackLogEntry
     /// <summary>Gets the raw request (method, path, query, body up to 16 KiB, content type, remote address).</summary>
     public required PostbackRequest Request { get; init; }
 
-    /// <summary>Gets the outcome. For entries passed to <see cref="PostbackStore.AppendConversionAsync(ConversionRecord, PostbackLogEntry, IReadOnlyList{Forwarding.OutboxMessage}, CancellationToken)"/> the store sets it.</summary>
+    /// <summary>Gets the outcome. For a duplicate, <see cref="IngestStore.AppendAsync"/> writes <see cref="IngestRecord.DuplicateOutcome"/> instead.</summary>
     public required PostbackOutcome Outcome { get; init; }
 
     /// <summary>Gets the rejection code, for <see cref="PostbackOutcome.Rejected"/>.</summary>

@@ -1,8 +1,11 @@
 namespace Chatterfy.Postbacks.Storage;
 
-/// <summary>Filters and paging for <see cref="PostbackStore.ListLogAsync"/>; entries come newest first.</summary>
+/// <summary>Filters and paging for <see cref="PostbackLogStore.ListAsync"/>; entries come newest first.</summary>
 public sealed record PostbackLogQuery
 {
+    /// <summary>The largest page: 1,000 entries.</summary>
+    public const int MaxLimit = 1000;
+
     /// <summary>Gets the set to list, or <see langword="null"/> for all.</summary>
     public string? SetId { get; init; }
 

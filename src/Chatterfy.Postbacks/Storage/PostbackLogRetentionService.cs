@@ -10,7 +10,7 @@ namespace Chatterfy.Postbacks.Storage;
 /// every <see cref="ChatterfyPostbacksOptions.LogRetentionInterval"/>. Conversions are never deleted.
 /// </summary>
 internal sealed partial class PostbackLogRetentionService(
-    PostbackStore store,
+    PostbackLogStore log,
     IOptionsMonitor<ChatterfyPostbacksOptions> options,
     TimeProvider timeProvider,
     ILogger<PostbackLogRetentionService>? logger = null) : BackgroundService
@@ -45,7 +45,7 @@ internal sealed partial class PostbackLogRetentionService(
 
         try
         {
-            var purged = await store.PurgeLogAsync(timeProvider.GetUtcNow() - retention, cancellationToken).ConfigureAwait(false);
+            var purged = await log.PurgeAsync(timeProvider.GetUtcNow() - retention, cancellationToken).ConfigureAwait(false);
             LogPurged(_logger, purged, retention);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -1,6 +1,6 @@
 namespace Chatterfy.Postbacks.Storage;
 
-/// <summary>The figures of <see cref="PostbackStore.GetStatsAsync"/>; see <see cref="PostbackStatsQuery"/> for definitions.</summary>
+/// <summary>The figures of <see cref="PostbackStatsService.GetAsync"/>; see <see cref="PostbackStatsQuery"/> for definitions.</summary>
 public sealed record PostbackStats
 {
     /// <summary>Gets the number of clicks created.</summary>

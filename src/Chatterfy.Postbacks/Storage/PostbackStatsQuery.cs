@@ -1,7 +1,7 @@
 namespace Chatterfy.Postbacks.Storage;
 
 /// <summary>
-/// Filters of <see cref="PostbackStore.GetStatsAsync"/>. Every figure counts what falls in [<see cref="From"/>,
+/// Filters of <see cref="PostbackStatsService.GetAsync"/>. Every figure counts what falls in [<see cref="From"/>,
 /// <see cref="To"/>) by receive (or creation) time.
 /// </summary>
 /// <remarks>

@@ -2,13 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Chatterfy.Postbacks.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
@@ -48,7 +46,7 @@ internal sealed class TestApp : IAsyncDisposable
 
     public static async Task<TestApp> StartAsync(
         Action<ChatterfyPostbacksOptions>? configure = null,
-        PostbackStore? store = null,
+        UnavailableStore? store = null,
         bool kestrel = false,
         bool publicBaseUrl = true,
         Action<IServiceCollection>? services = null,
@@ -78,8 +76,7 @@ internal sealed class TestApp : IAsyncDisposable
         postbacks?.Invoke(postbacksBuilder);
         if (store is not null)
         {
-            builder.Services.RemoveAll<PostbackStore>();
-            builder.Services.AddSingleton(store);
+            postbacksBuilder.UseStorage(_ => store.Storage);
         }
 
         builder.Services.AddHealthChecks().AddChatterfyPostbacksHealthCheck();

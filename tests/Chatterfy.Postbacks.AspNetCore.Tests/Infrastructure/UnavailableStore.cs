@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Chatterfy.Postbacks.Campaigns;
 using Chatterfy.Postbacks.Clicks;
 using Chatterfy.Postbacks.Forwarding;
@@ -7,102 +8,30 @@ using Chatterfy.Postbacks.Storage;
 namespace Chatterfy.Postbacks.AspNetCore.Tests.Infrastructure;
 
 /// <summary>
-/// An in-memory store whose outage the test switches on: while <see cref="IsUnavailable"/> is set, every member throws
-/// <see cref="PostbackStoreUnavailableException"/> as a database store does when its database cannot be reached. The
-/// in-memory store itself never has an outage, so this is the only way to exercise the 503 path.
+/// An in-memory store whose outage the test switches on: while <see cref="IsUnavailable"/> is set, every member of every
+/// role throws <see cref="PostbackStoreUnavailableException"/> as a database store does when its database cannot be
+/// reached. The in-memory store itself never has an outage, so this is the only way to exercise the 503 path. Register
+/// <see cref="Storage"/> with <c>UseStorage</c>.
 /// </summary>
-internal sealed class UnavailableStore : PostbackStore
+internal sealed class UnavailableStore
 {
     /// <summary>What the simulated database error says; the HTTP answers must never show it.</summary>
     public const string SecretMessage = "connection to db-primary.internal:5432 refused";
 
-    private readonly InMemoryPostbackStore _inner = new();
+    private readonly PostbackStorage _inner = InMemoryPostbackStorage.Create();
+
+    public UnavailableStore() => Storage = new PostbackStorage(
+        new Sets(this), new Campaigns(this), new Clicks(this), new Ingest(this), new Log(this), new Outbox(this), new Rules(this));
+
+    /// <summary>The store's roles, each guarded.</summary>
+    public PostbackStorage Storage { get; }
 
     public bool IsUnavailable { get; set; }
 
     public TimeSpan? RetryAfter { get; set; }
 
-    /// <summary>Released once per call to <see cref="LeaseOutboxMessagesAsync"/>, so a test can follow a dispatcher's polls.</summary>
+    /// <summary>Released once per call to <see cref="OutboxStore.LeaseAsync"/>, so a test can follow a dispatcher's polls.</summary>
     public SemaphoreSlim LeaseCalls { get; } = new(0);
-
-    public override ValueTask AddSetAsync(PostbackSet postbackSet, CancellationToken cancellationToken) { Guard(); return _inner.AddSetAsync(postbackSet, cancellationToken); }
-
-    public override ValueTask<PostbackSet?> GetSetAsync(string setId, CancellationToken cancellationToken) { Guard(); return _inner.GetSetAsync(setId, cancellationToken); }
-
-    public override ValueTask<bool> IsSetIdUsedAsync(string setId, CancellationToken cancellationToken) { Guard(); return _inner.IsSetIdUsedAsync(setId, cancellationToken); }
-
-    public override ValueTask<PostbackSet?> FindSetByTokenAsync(string token, DateTimeOffset now, CancellationToken cancellationToken) { Guard(); return _inner.FindSetByTokenAsync(token, now, cancellationToken); }
-
-    public override ValueTask<IReadOnlyList<PostbackSet>> ListSetsAsync(CancellationToken cancellationToken) { Guard(); return _inner.ListSetsAsync(cancellationToken); }
-
-    public override ValueTask<PostbackSet?> UpdateSetAsync(PostbackSet postbackSet, CancellationToken cancellationToken) { Guard(); return _inner.UpdateSetAsync(postbackSet, cancellationToken); }
-
-    public override ValueTask<PostbackSet?> RotateTokenAsync(string setId, string newToken, DateTimeOffset? previousTokenValidUntil, CancellationToken cancellationToken) { Guard(); return _inner.RotateTokenAsync(setId, newToken, previousTokenValidUntil, cancellationToken); }
-
-    public override ValueTask<bool> DeleteSetAsync(string setId, CancellationToken cancellationToken) { Guard(); return _inner.DeleteSetAsync(setId, cancellationToken); }
-
-    public override ValueTask AddClickAsync(Click click, CancellationToken cancellationToken) { Guard(); return _inner.AddClickAsync(click, cancellationToken); }
-
-    public override ValueTask<Click?> FindClickAsync(string clickId, CancellationToken cancellationToken) { Guard(); return _inner.FindClickAsync(clickId, cancellationToken); }
-
-    public override ValueTask AddForwardingRuleAsync(ForwardingRule rule, CancellationToken cancellationToken) { Guard(); return _inner.AddForwardingRuleAsync(rule, cancellationToken); }
-
-    public override ValueTask<ForwardingRule?> GetForwardingRuleAsync(string ruleId, CancellationToken cancellationToken) { Guard(); return _inner.GetForwardingRuleAsync(ruleId, cancellationToken); }
-
-    public override ValueTask<IReadOnlyList<ForwardingRule>> ListForwardingRulesAsync(CancellationToken cancellationToken) { Guard(); return _inner.ListForwardingRulesAsync(cancellationToken); }
-
-    public override ValueTask<bool> DeleteForwardingRuleAsync(string ruleId, CancellationToken cancellationToken) { Guard(); return _inner.DeleteForwardingRuleAsync(ruleId, cancellationToken); }
-
-    public override ValueTask AddCampaignAsync(Campaign campaign, CancellationToken cancellationToken) { Guard(); return _inner.AddCampaignAsync(campaign, cancellationToken); }
-
-    public override ValueTask<Campaign?> GetCampaignAsync(string campaignId, CancellationToken cancellationToken) { Guard(); return _inner.GetCampaignAsync(campaignId, cancellationToken); }
-
-    public override ValueTask<IReadOnlyList<Campaign>> ListCampaignsAsync(CancellationToken cancellationToken) { Guard(); return _inner.ListCampaignsAsync(cancellationToken); }
-
-    public override ValueTask<Campaign?> UpdateCampaignAsync(Campaign campaign, CancellationToken cancellationToken) { Guard(); return _inner.UpdateCampaignAsync(campaign, cancellationToken); }
-
-    public override ValueTask<bool> DeleteCampaignAsync(string campaignId, CancellationToken cancellationToken) { Guard(); return _inner.DeleteCampaignAsync(campaignId, cancellationToken); }
-
-    public override ValueTask<IReadOnlyList<OutboxMessage>> LeaseOutboxMessagesAsync(OutboxLeaseRequest request, CancellationToken cancellationToken)
-    {
-        LeaseCalls.Release();
-        Guard();
-        return _inner.LeaseOutboxMessagesAsync(request, cancellationToken);
-    }
-
-    public override ValueTask<int> CompleteOutboxAttemptsAsync(IReadOnlyList<OutboxCompletion> completions, CancellationToken cancellationToken) { Guard(); return _inner.CompleteOutboxAttemptsAsync(completions, cancellationToken); }
-
-    public override ValueTask<int> ExtendOutboxLeaseAsync(string leaseId, IReadOnlyCollection<string> messageIds, DateTimeOffset expiresAt, CancellationToken cancellationToken) { Guard(); return _inner.ExtendOutboxLeaseAsync(leaseId, messageIds, expiresAt, cancellationToken); }
-
-    public override ValueTask<int> ReleaseOutboxLeaseAsync(string leaseId, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken) { Guard(); return _inner.ReleaseOutboxLeaseAsync(leaseId, messageIds, cancellationToken); }
-
-    public override ValueTask<OutboxMessage?> GetOutboxMessageAsync(string messageId, CancellationToken cancellationToken) { Guard(); return _inner.GetOutboxMessageAsync(messageId, cancellationToken); }
-
-    public override ValueTask<IReadOnlyList<OutboxAttempt>> ListOutboxAttemptsAsync(string messageId, CancellationToken cancellationToken) { Guard(); return _inner.ListOutboxAttemptsAsync(messageId, cancellationToken); }
-
-    public override ValueTask<IReadOnlyList<OutboxMessage>> ListOutboxMessagesAsync(OutboxQuery query, CancellationToken cancellationToken) { Guard(); return _inner.ListOutboxMessagesAsync(query, cancellationToken); }
-
-    public override ValueTask<OutboxMessage?> RetryOutboxMessageAsync(string messageId, DateTimeOffset now, CancellationToken cancellationToken) { Guard(); return _inner.RetryOutboxMessageAsync(messageId, now, cancellationToken); }
-
-    public override ValueTask<ConversionAppendResult> AppendConversionAsync(ConversionRecord conversion, PostbackLogEntry logEntry, IReadOnlyList<OutboxMessage> outboxMessages, CancellationToken cancellationToken) { Guard(); return _inner.AppendConversionAsync(conversion, logEntry, outboxMessages, cancellationToken); }
-
-    public override ValueTask<ConversionRecord?> GetConversionAsync(string conversionId, CancellationToken cancellationToken) { Guard(); return _inner.GetConversionAsync(conversionId, cancellationToken); }
-
-    public override ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsByClickAsync(string clickId, CancellationToken cancellationToken) { Guard(); return _inner.ListConversionsByClickAsync(clickId, cancellationToken); }
-
-    public override ValueTask AppendLogAsync(PostbackLogEntry logEntry, CancellationToken cancellationToken) { Guard(); return _inner.AppendLogAsync(logEntry, cancellationToken); }
-
-    public override ValueTask<PostbackLogEntry?> GetLogEntryAsync(string logEntryId, CancellationToken cancellationToken) { Guard(); return _inner.GetLogEntryAsync(logEntryId, cancellationToken); }
-
-    public override ValueTask<IReadOnlyList<PostbackLogEntry>> ListLogAsync(PostbackLogQuery query, CancellationToken cancellationToken) { Guard(); return _inner.ListLogAsync(query, cancellationToken); }
-
-    public override ValueTask<PostbackStats> GetStatsAsync(PostbackStatsQuery query, CancellationToken cancellationToken) { Guard(); return _inner.GetStatsAsync(query, cancellationToken); }
-
-    public override ValueTask<int> PurgeLogAsync(DateTimeOffset receivedBefore, CancellationToken cancellationToken) { Guard(); return _inner.PurgeLogAsync(receivedBefore, cancellationToken); }
-
-    public override ValueTask<bool> ForgetClickPersonalDataAsync(string clickId, CancellationToken cancellationToken) { Guard(); return _inner.ForgetClickPersonalDataAsync(clickId, cancellationToken); }
-
-    public override ValueTask CheckHealthAsync(CancellationToken cancellationToken) { Guard(); return _inner.CheckHealthAsync(cancellationToken); }
 
     private void Guard()
     {
@@ -110,5 +39,125 @@ internal sealed class UnavailableStore : PostbackStore
         {
             throw new PostbackStoreUnavailableException(SecretMessage) { RetryAfter = RetryAfter };
         }
+    }
+
+    private sealed class Sets(UnavailableStore store) : PostbackSetStore
+    {
+        private readonly PostbackSetStore _inner = store._inner.Sets;
+
+        protected override ValueTask AddCoreAsync(PostbackSet postbackSet, CancellationToken cancellationToken) { store.Guard(); return _inner.AddAsync(postbackSet, cancellationToken); }
+
+        protected override ValueTask<PostbackSet?> GetCoreAsync(string setId, CancellationToken cancellationToken) { store.Guard(); return _inner.GetAsync(setId, cancellationToken); }
+
+        protected override ValueTask<PostbackSet?> GetIncludingDeletedCoreAsync(string setId, CancellationToken cancellationToken) { store.Guard(); return _inner.GetIncludingDeletedAsync(setId, cancellationToken); }
+
+        protected override ValueTask<bool> IsIdUsedCoreAsync(string setId, CancellationToken cancellationToken) { store.Guard(); return _inner.IsIdUsedAsync(setId, cancellationToken); }
+
+        protected override ValueTask<PostbackSet?> FindByTokenCoreAsync(string token, DateTimeOffset now, CancellationToken cancellationToken) { store.Guard(); return _inner.FindByTokenAsync(token, now, cancellationToken); }
+
+        protected override ValueTask<IReadOnlyList<PostbackSet>> ListCoreAsync(CancellationToken cancellationToken) { store.Guard(); return _inner.ListAsync(cancellationToken); }
+
+        protected override ValueTask<PostbackSet?> UpdateCoreAsync(PostbackSet postbackSet, CancellationToken cancellationToken) { store.Guard(); return _inner.UpdateAsync(postbackSet, cancellationToken); }
+
+        protected override ValueTask<PostbackSet?> RotateTokenCoreAsync(string setId, string newToken, DateTimeOffset? previousTokenValidUntil, CancellationToken cancellationToken) { store.Guard(); return _inner.RotateTokenAsync(setId, newToken, previousTokenValidUntil, cancellationToken); }
+
+        protected override ValueTask<bool> DeleteCoreAsync(string setId, CancellationToken cancellationToken) { store.Guard(); return _inner.DeleteAsync(setId, cancellationToken); }
+    }
+
+    private sealed class Campaigns(UnavailableStore store) : CampaignStore
+    {
+        private readonly CampaignStore _inner = store._inner.Campaigns;
+
+        protected override ValueTask AddCoreAsync(Campaign campaign, CancellationToken cancellationToken) { store.Guard(); return _inner.AddAsync(campaign, cancellationToken); }
+
+        protected override ValueTask<Campaign?> GetCoreAsync(string campaignId, CancellationToken cancellationToken) { store.Guard(); return _inner.GetAsync(campaignId, cancellationToken); }
+
+        protected override ValueTask<IReadOnlyList<Campaign>> ListCoreAsync(CancellationToken cancellationToken) { store.Guard(); return _inner.ListAsync(cancellationToken); }
+
+        protected override ValueTask<Campaign?> UpdateCoreAsync(Campaign campaign, CancellationToken cancellationToken) { store.Guard(); return _inner.UpdateAsync(campaign, cancellationToken); }
+
+        protected override ValueTask<bool> DeleteCoreAsync(string campaignId, CancellationToken cancellationToken) { store.Guard(); return _inner.DeleteAsync(campaignId, cancellationToken); }
+    }
+
+    private sealed class Clicks(UnavailableStore store) : ClickStore
+    {
+        private readonly ClickStore _inner = store._inner.Clicks;
+
+        protected override ValueTask<int> AddCoreAsync(Click click, ConversionCredit credit, CancellationToken cancellationToken) { store.Guard(); return _inner.AddAsync(click, credit, cancellationToken); }
+
+        protected override ValueTask<Click?> FindCoreAsync(string clickId, CancellationToken cancellationToken) { store.Guard(); return _inner.FindAsync(clickId, cancellationToken); }
+
+        protected override ValueTask<bool> ForgetPersonalDataCoreAsync(string clickId, CancellationToken cancellationToken) { store.Guard(); return _inner.ForgetPersonalDataAsync(clickId, cancellationToken); }
+    }
+
+    private sealed class Ingest(UnavailableStore store) : IngestStore
+    {
+        private readonly IngestStore _inner = store._inner.Ingest;
+
+        public override ValueTask CheckHealthAsync(CancellationToken cancellationToken) { store.Guard(); return _inner.CheckHealthAsync(cancellationToken); }
+
+        protected override ValueTask<IReadOnlyList<IngestResult>> AppendCoreAsync(IReadOnlyList<IngestRecord> records, CancellationToken cancellationToken) { store.Guard(); return _inner.AppendAsync(records, cancellationToken); }
+
+        protected override ValueTask<ConversionRecord?> GetConversionCoreAsync(string conversionId, CancellationToken cancellationToken) { store.Guard(); return _inner.GetConversionAsync(conversionId, cancellationToken); }
+
+        protected override ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsByClickCoreAsync(string clickId, CancellationToken cancellationToken) { store.Guard(); return _inner.ListConversionsByClickAsync(clickId, cancellationToken); }
+    }
+
+    private sealed class Log(UnavailableStore store) : PostbackLogStore
+    {
+        private readonly PostbackLogStore _inner = store._inner.Log;
+
+        protected override ValueTask<PostbackLogEntry?> GetCoreAsync(string logEntryId, CancellationToken cancellationToken) { store.Guard(); return _inner.GetAsync(logEntryId, cancellationToken); }
+
+        protected override ValueTask<IReadOnlyList<PostbackLogEntry>> ListCoreAsync(PostbackLogQuery query, CancellationToken cancellationToken) { store.Guard(); return _inner.ListAsync(query, cancellationToken); }
+
+        protected override ValueTask<int> PurgeCoreAsync(DateTimeOffset receivedBefore, CancellationToken cancellationToken) { store.Guard(); return _inner.PurgeAsync(receivedBefore, cancellationToken); }
+
+        protected override ValueTask<IReadOnlyList<ConversionTotal>> GetConversionTotalsCoreAsync(ConversionTotalsQuery query, CancellationToken cancellationToken) { store.Guard(); return _inner.GetConversionTotalsAsync(query, cancellationToken); }
+
+        protected override ValueTask<long> CountClicksCoreAsync(ClickCountQuery query, CancellationToken cancellationToken) { store.Guard(); return _inner.CountClicksAsync(query, cancellationToken); }
+
+        protected override ValueTask<long> CountLogEntriesCoreAsync(LogCountQuery query, CancellationToken cancellationToken) { store.Guard(); return _inner.CountLogEntriesAsync(query, cancellationToken); }
+    }
+
+    private sealed class Outbox(UnavailableStore store) : OutboxStore
+    {
+        private readonly OutboxStore _inner = store._inner.Outbox;
+
+        protected override ValueTask<IReadOnlyList<OutboxMessage>> LeaseCoreAsync(OutboxLeaseRequest request, CancellationToken cancellationToken)
+        {
+            store.LeaseCalls.Release();
+            store.Guard();
+            return _inner.LeaseAsync(request, cancellationToken);
+        }
+
+        protected override ValueTask<int> CompleteCoreAsync(IReadOnlyList<OutboxCompletion> completions, CancellationToken cancellationToken) { store.Guard(); return _inner.CompleteAsync(completions, cancellationToken); }
+
+        protected override ValueTask<int> ExtendLeaseCoreAsync(string leaseId, IReadOnlyCollection<string> messageIds, DateTimeOffset expiresAt, CancellationToken cancellationToken) { store.Guard(); return _inner.ExtendLeaseAsync(leaseId, messageIds, expiresAt, cancellationToken); }
+
+        protected override ValueTask<int> ReleaseLeaseCoreAsync(string leaseId, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken) { store.Guard(); return _inner.ReleaseLeaseAsync(leaseId, messageIds, cancellationToken); }
+
+        protected override ValueTask<OutboxMessage?> GetCoreAsync(string messageId, CancellationToken cancellationToken) { store.Guard(); return _inner.GetAsync(messageId, cancellationToken); }
+
+        protected override ValueTask<IReadOnlyList<OutboxAttempt>> ListAttemptsCoreAsync(string messageId, CancellationToken cancellationToken) { store.Guard(); return _inner.ListAttemptsAsync(messageId, cancellationToken); }
+
+        protected override ValueTask<IReadOnlyList<OutboxMessage>> ListCoreAsync(OutboxQuery query, CancellationToken cancellationToken) { store.Guard(); return _inner.ListAsync(query, cancellationToken); }
+
+        protected override ValueTask<OutboxMessage?> RescheduleCoreAsync(string messageId, DateTimeOffset now, CancellationToken cancellationToken) { store.Guard(); return _inner.RescheduleAsync(messageId, now, cancellationToken); }
+    }
+
+    private sealed class Rules(UnavailableStore store) : ForwardingRuleStore
+    {
+        private readonly ForwardingRuleStore _inner = store._inner.ForwardingRules;
+
+        protected override ValueTask AddCoreAsync(ForwardingRule rule, CancellationToken cancellationToken) { store.Guard(); return _inner.AddAsync(rule, cancellationToken); }
+
+        protected override ValueTask<ForwardingRule?> GetCoreAsync(string ruleId, CancellationToken cancellationToken) { store.Guard(); return _inner.GetAsync(ruleId, cancellationToken); }
+
+        protected override ValueTask<IReadOnlyList<ForwardingRule>> ListCoreAsync(CancellationToken cancellationToken) { store.Guard(); return _inner.ListAsync(cancellationToken); }
+
+        protected override ValueTask<bool> UpdateSettingsCoreAsync(string ruleId, JsonElement settings, CancellationToken cancellationToken) { store.Guard(); return _inner.UpdateSettingsAsync(ruleId, settings, cancellationToken); }
+
+        protected override ValueTask<bool> DeleteCoreAsync(string ruleId, CancellationToken cancellationToken) { store.Guard(); return _inner.DeleteAsync(ruleId, cancellationToken); }
     }
 }

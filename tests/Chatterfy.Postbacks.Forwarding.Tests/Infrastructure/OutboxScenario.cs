@@ -22,7 +22,7 @@ public sealed class OutboxScenario : IAsyncDisposable
 
     public ForwardingHost Host { get; }
 
-    public PostbackStore Store => Host.Provider.GetRequiredService<PostbackStore>();
+    public PostbackStorage Store => Host.Provider.GetRequiredService<PostbackStorage>();
 
     public PostbackIngestor Ingestor => Host.Provider.GetRequiredService<PostbackIngestor>();
 
@@ -79,13 +79,13 @@ public sealed class OutboxScenario : IAsyncDisposable
         await Ingestor.IngestAsync(set.Token, new PostbackRequest { QueryString = query });
 
     public async Task<IReadOnlyList<OutboxMessage>> MessagesAsync(string? conversionId = null) =>
-        await Store.ListOutboxMessagesAsync(new OutboxQuery { ConversionId = conversionId, Limit = 1000 }, default);
+        await Store.Outbox.ListAsync(new OutboxQuery { ConversionId = conversionId, Limit = 1000 }, default);
 
     public async Task<OutboxMessage> MessageAsync(string conversionId) => (await MessagesAsync(conversionId)).Should().ContainSingle().Subject;
 
-    public async Task<OutboxMessage> ReloadAsync(OutboxMessage message) => (await Store.GetOutboxMessageAsync(message.Id, default))!;
+    public async Task<OutboxMessage> ReloadAsync(OutboxMessage message) => (await Store.Outbox.GetAsync(message.Id, default))!;
 
-    public async Task<IReadOnlyList<OutboxAttempt>> AttemptsAsync(OutboxMessage message) => await Store.ListOutboxAttemptsAsync(message.Id, default);
+    public async Task<IReadOnlyList<OutboxAttempt>> AttemptsAsync(OutboxMessage message) => await Store.Outbox.ListAttemptsAsync(message.Id, default);
 
     /// <summary>Polls <paramref name="condition"/> with short real-time awaits until it holds, failing after 10 seconds.</summary>
     public static async Task EventuallyAsync(Func<Task<bool>> condition, string because)

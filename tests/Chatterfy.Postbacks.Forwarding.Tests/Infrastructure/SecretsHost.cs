@@ -7,7 +7,6 @@ using Chatterfy.Postbacks.Storage;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 
@@ -26,7 +25,7 @@ public sealed class SecretsHost : IAsyncDisposable
 
     public IServiceProvider Services => Host.Services;
 
-    public PostbackStore Store => Services.GetRequiredService<PostbackStore>();
+    public PostbackStorage Store => Services.GetRequiredService<PostbackStorage>();
 
     public ForwardingRuleService Rules => Services.GetRequiredService<ForwardingRuleService>();
 
@@ -34,7 +33,7 @@ public sealed class SecretsHost : IAsyncDisposable
 
     /// <summary>Builds and starts a host; <paramref name="protectSecrets"/> is set through configuration, as a host's appsettings would.</summary>
     public static async Task<SecretsHost> StartAsync(
-        PostbackStore store,
+        PostbackStorage store,
         bool protectSecrets,
         Action<IServiceCollection>? dataProtection = null,
         Action<IServiceCollection>? services = null)
@@ -48,9 +47,7 @@ public sealed class SecretsHost : IAsyncDisposable
             ["Postbacks:Forwarding:ProtectSecrets"] = protectSecrets ? "true" : "false",
         });
         builder.Services.AddSingleton<TimeProvider>(new FakeTimeProvider(ForwardingHost.Now));
-        builder.Services.AddChatterfyPostbacks().UseInMemoryStore().AddForwarding(builder.Configuration.GetSection("Postbacks:Forwarding"));
-        builder.Services.RemoveAll<PostbackStore>();
-        builder.Services.AddSingleton(store);
+        builder.Services.AddChatterfyPostbacks().UseStorage(_ => store).AddForwarding(builder.Configuration.GetSection("Postbacks:Forwarding"));
         dataProtection?.Invoke(builder.Services);
         services?.Invoke(builder.Services);
         var host = builder.Build();
@@ -99,7 +96,7 @@ public sealed class SecretsHost : IAsyncDisposable
     }
 
     public async Task<OutboxMessage> MessageAsync(string conversionId) =>
-        (await Store.ListOutboxMessagesAsync(new OutboxQuery { ConversionId = conversionId }, default)).Should().ContainSingle().Subject;
+        (await Store.Outbox.ListAsync(new OutboxQuery { ConversionId = conversionId }, default)).Should().ContainSingle().Subject;
 
     public async ValueTask DisposeAsync()
     {

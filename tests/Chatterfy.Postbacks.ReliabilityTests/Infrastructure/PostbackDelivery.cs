@@ -68,7 +68,8 @@ internal sealed class PostbackDelivery(PostbackPlan plan, string token)
 
     /// <summary>
     /// Sends the given postbacks with <paramref name="concurrency"/> clients. When <paramref name="stopAfterAnswers"/> is
-    /// reached, no new request starts and <paramref name="onStop"/> runs while the others are still in flight.
+    /// reached, no new request starts and <paramref name="onStop"/> runs while the others are still in flight. No new
+    /// request starts either once <paramref name="stopWhen"/> returns <see langword="true"/> (e.g. the host was killed).
     /// </summary>
     /// <returns>How many requests this round started.</returns>
     public async Task<int> SendRoundAsync(
@@ -77,7 +78,8 @@ internal sealed class PostbackDelivery(PostbackPlan plan, string token)
         int concurrency,
         CancellationToken cancellationToken,
         int? stopAfterAnswers = null,
-        Action? onStop = null)
+        Action? onStop = null,
+        Func<bool>? stopWhen = null)
     {
         var next = -1;
         var answered = 0;
@@ -89,7 +91,7 @@ internal sealed class PostbackDelivery(PostbackPlan plan, string token)
         {
             for (var n = 0; n < indexes.Count; n++)
             {
-                if (Volatile.Read(ref stop) != 0 || cancellationToken.IsCancellationRequested)
+                if (Volatile.Read(ref stop) != 0 || cancellationToken.IsCancellationRequested || stopWhen?.Invoke() == true)
                 {
                     return;
                 }

@@ -21,7 +21,25 @@ public sealed class ServiceCollectionTests
 
         services.Count(d => d.ServiceType == typeof(PostbackParser)).Should().Be(1);
         services.Count(d => d.ServiceType == typeof(AffiliateNetwork)).Should().Be(3);
-        services.Count(d => d.ServiceType == typeof(PostbackStore)).Should().Be(1);
+        services.Count(d => d.ServiceType == typeof(PostbackStorage)).Should().Be(1);
+    }
+
+    [Fact]
+    public void UseStorage_AfterAnotherStore_ReplacesItAndEachRoleIsTheNewStoresOwn()
+    {
+        var first = InMemoryPostbackStorage.Create();
+        var second = InMemoryPostbackStorage.Create();
+        using var provider = Build(s => s.AddChatterfyPostbacks().UseStorage(_ => first).UseStorage(_ => second));
+
+        provider.GetRequiredService<PostbackStorage>().Should().BeSameAs(second);
+        provider.GetRequiredService<PostbackSetStore>().Should().BeSameAs(second.Sets);
+        provider.GetRequiredService<CampaignStore>().Should().BeSameAs(second.Campaigns);
+        provider.GetRequiredService<ClickStore>().Should().BeSameAs(second.Clicks);
+        provider.GetRequiredService<IngestStore>().Should().BeSameAs(second.Ingest);
+        provider.GetRequiredService<PostbackLogStore>().Should().BeSameAs(second.Log);
+        provider.GetRequiredService<OutboxStore>().Should().BeSameAs(second.Outbox);
+        provider.GetRequiredService<ForwardingRuleStore>().Should().BeSameAs(second.ForwardingRules);
+        provider.GetServices<IngestStore>().Should().ContainSingle();
     }
 
     [Fact]

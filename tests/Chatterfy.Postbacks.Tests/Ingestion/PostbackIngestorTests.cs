@@ -18,11 +18,11 @@ public sealed class PostbackIngestorTests
 
         result.Outcome.Should().Be(PostbackOutcome.Accepted);
         result.ConversionId.Should().NotBeNull();
-        var stored = await services.Store.GetConversionAsync(result.ConversionId!, default);
+        var stored = await services.Store.Ingest.GetConversionAsync(result.ConversionId!, default);
         stored!.Attribution.Should().Be(ConversionAttribution.Credited);
         stored.Conversion.Amount.Should().Be(50.00m);
         stored.CampaignId.Should().Be("camp-1");
-        var log = await services.Store.ListLogAsync(new PostbackLogQuery { SetId = set.Id }, default);
+        var log = await services.Store.Log.ListAsync(new PostbackLogQuery { SetId = set.Id }, default);
         log.Should().ContainSingle().Which.Outcome.Should().Be(PostbackOutcome.Accepted);
         log[0].ConversionId.Should().Be(result.ConversionId);
     }
@@ -39,7 +39,7 @@ public sealed class PostbackIngestorTests
 
         retry.Outcome.Should().Be(PostbackOutcome.Duplicate);
         retry.ConversionId.Should().Be(first.ConversionId);
-        (await services.Store.ListConversionsByClickAsync(click.Id, default)).Should().ContainSingle();
+        (await services.Store.Ingest.ListConversionsByClickAsync(click.Id, default)).Should().ContainSingle();
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class PostbackIngestorTests
 
         result.Outcome.Should().Be(PostbackOutcome.Unattributed);
         result.Warnings.Select(w => w.Code).Should().Contain(PostbackWarningCodes.ClickUnknown);
-        (await services.Store.GetConversionAsync(result.ConversionId!, default))!.Attribution.Should().Be(ConversionAttribution.Unattributed);
+        (await services.Store.Ingest.GetConversionAsync(result.ConversionId!, default))!.Attribution.Should().Be(ConversionAttribution.Unattributed);
     }
 
     [Fact]
@@ -92,8 +92,8 @@ public sealed class PostbackIngestorTests
 
         result.Outcome.Should().Be(PostbackOutcome.Rejected);
         result.Rejection!.Code.Should().Be(PostbackRejectionCodes.AmountAmbiguous);
-        (await services.Store.ListConversionsByClickAsync(click.Id, default)).Should().BeEmpty();
-        var log = await services.Store.ListLogAsync(new PostbackLogQuery { Outcome = PostbackOutcome.Rejected }, default);
+        (await services.Store.Ingest.ListConversionsByClickAsync(click.Id, default)).Should().BeEmpty();
+        var log = await services.Store.Log.ListAsync(new PostbackLogQuery { Outcome = PostbackOutcome.Rejected }, default);
         log.Should().ContainSingle().Which.Code.Should().Be(PostbackRejectionCodes.AmountAmbiguous);
         log[0].Request.QueryString.Should().Contain("amount=1,234");
     }
@@ -111,7 +111,7 @@ public sealed class PostbackIngestorTests
         var result = await services.Ingestor.IngestAsync(token, FirstDeposit("abc123XYZ0", "5"));
 
         result.IsSetFound.Should().BeFalse();
-        (await services.Store.ListLogAsync(new PostbackLogQuery(), default)).Should().BeEmpty();
+        (await services.Store.Log.ListAsync(new PostbackLogQuery(), default)).Should().BeEmpty();
     }
 
     [Fact]
@@ -149,7 +149,7 @@ public sealed class PostbackIngestorTests
         using var services = new TestServices();
         var (set, click) = await ArrangeAsync(services);
         var first = await services.Ingestor.IngestAsync(set.Token, FirstDeposit(click.Id, "7"));
-        var entry = (await services.Store.ListLogAsync(new PostbackLogQuery(), default)).Single();
+        var entry = (await services.Store.Log.ListAsync(new PostbackLogQuery(), default)).Single();
 
         var replay = await services.Ingestor.ReplayAsync(entry);
 
@@ -166,7 +166,7 @@ public sealed class PostbackIngestorTests
         var request = new PostbackRequest { QueryString = $"?click_id={click.Id}&deposit_first=true&amount=30&transaction_id=77" };
         var rejected = await services.Ingestor.IngestAsync(set.Token, request);
         rejected.Rejection!.Code.Should().Be(PostbackRejectionCodes.EventUnknown);
-        var entry = (await services.Store.ListLogAsync(new PostbackLogQuery(), default)).Single();
+        var entry = (await services.Store.Log.ListAsync(new PostbackLogQuery(), default)).Single();
         await services.Sets.UpdateAsync(set.Id, new PostbackSetChanges
         {
             Settings = JsonDocument.Parse("""{"eventFlags":{"deposit_first":"first-deposit"}}""").RootElement,

@@ -24,7 +24,7 @@ public sealed class PostbackSetCacheTests
     [Fact]
     public async Task DisablingASet_OnAnotherInstance_TakesEffectWhenTheCacheExpires()
     {
-        var store = new InMemoryPostbackStore();
+        var store = InMemoryPostbackStorage.Create();
         using var a = new TestServices(sharedStore: store);
         using var b = new TestServices(sharedStore: store, sharedTime: a.Time);
         var set = await a.Sets.CreateAsync(new NewPostbackSet { Name = "1Win", NetworkId = "1win" });
@@ -42,13 +42,13 @@ public sealed class PostbackSetCacheTests
     [Fact]
     public async Task UnknownToken_IsRememberedBrieflySoGuessesDoNotReachTheStore()
     {
-        var store = new InMemoryPostbackStore();
+        var store = InMemoryPostbackStorage.Create();
         using var services = new TestServices(sharedStore: store);
         const string token = "Zz9Zz9Zz9Zz9Zz9Zz9Zz9A";
         (await services.Ingestor.IngestAsync(token, Registration)).IsSetFound.Should().BeFalse();
 
         // Another instance creates a set with exactly this token (only a test can arrange such a coincidence).
-        await store.AddSetAsync(new PostbackSet { Id = "s1", Name = "x", NetworkId = "1win", Token = token, CreatedAt = TestServices.Start }, default);
+        await store.Sets.AddAsync(new PostbackSet { Id = "s1", Name = "x", NetworkId = "1win", Token = token, CreatedAt = TestServices.Start }, default);
         var remembered = await services.Ingestor.IngestAsync(token, Registration);
         services.Time.Advance(TimeSpan.FromSeconds(2));
         var expired = await services.Ingestor.IngestAsync(token, Registration);
@@ -60,7 +60,7 @@ public sealed class PostbackSetCacheTests
     [Fact]
     public async Task CacheDisabled_SeesOtherInstancesChangesAtOnce()
     {
-        var store = new InMemoryPostbackStore();
+        var store = InMemoryPostbackStorage.Create();
         using var a = new TestServices(sharedStore: store);
         using var b = new TestServices(o => o.SetCacheDuration = TimeSpan.Zero, sharedStore: store, sharedTime: a.Time);
         var set = await a.Sets.CreateAsync(new NewPostbackSet { Name = "1Win", NetworkId = "1win" });

@@ -127,8 +127,8 @@ public sealed class PostbackSetServiceTests
 
         rotated!.Token.Should().NotBe(set.Token);
         services.Sets.GetUrls(rotated).Base.Should().EndWith("/" + rotated.Token);
-        (await services.Store.FindSetByTokenAsync(set.Token, services.Time.GetUtcNow(), default)).Should().BeNull();
-        (await services.Store.FindSetByTokenAsync(rotated.Token, services.Time.GetUtcNow(), default))!.Id.Should().Be(set.Id);
+        (await services.Store.Sets.FindByTokenAsync(set.Token, services.Time.GetUtcNow(), default)).Should().BeNull();
+        (await services.Store.Sets.FindByTokenAsync(rotated.Token, services.Time.GetUtcNow(), default))!.Id.Should().Be(set.Id);
     }
 
     [Fact]

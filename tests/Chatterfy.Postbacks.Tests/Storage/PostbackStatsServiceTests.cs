@@ -34,6 +34,20 @@ public sealed class PostbackStatsServiceTests
     }
 
     [Fact]
+    public async Task Get_DeletedCampaignScopedSet_CountsTheClicksOfItsCampaign()
+    {
+        using var services = new TestServices();
+        var set = await services.Sets.CreateAsync(new NewPostbackSet { Name = "1Win", NetworkId = "1win", CampaignId = "spring" });
+        await services.Clicks.CreateAsync(new NewClick { CampaignId = "spring" });
+        await services.Clicks.CreateAsync(new NewClick { CampaignId = "autumn" });
+        (await services.Sets.DeleteAsync(set.Id)).Should().BeTrue();
+
+        var stats = await services.Get<PostbackStatsService>().GetAsync(new PostbackStatsQuery { SetId = set.Id });
+
+        stats!.Clicks.Should().Be(1, "a deleted set keeps its figures, and its clicks are those of its campaign");
+    }
+
+    [Fact]
     public async Task Get_NoSetFilter_CountsEverything()
     {
         using var services = new TestServices();

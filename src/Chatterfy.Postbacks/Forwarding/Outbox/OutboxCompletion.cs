@@ -1,7 +1,7 @@
 namespace Chatterfy.Postbacks.Forwarding;
 
 /// <summary>
-/// The result of one attempt, as a dispatcher hands it to <see cref="Storage.PostbackStore.CompleteOutboxAttemptsAsync"/>:
+/// The result of one attempt, as a dispatcher hands it to <see cref="Storage.OutboxStore.CompleteAsync"/>:
 /// the attempt to record and the message's new state.
 /// </summary>
 public sealed record OutboxCompletion

@@ -37,7 +37,7 @@ public sealed partial class OutboxDispatcher
     public async Task<OutboxMessage?> RetryAsync(string messageId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messageId);
-        var message = await _store.GetOutboxMessageAsync(messageId, cancellationToken).ConfigureAwait(false);
+        var message = await _store.GetAsync(messageId, cancellationToken).ConfigureAwait(false);
         if (message is null)
         {
             return null;
@@ -50,13 +50,13 @@ public sealed partial class OutboxDispatcher
             && expiresAt - now < _options.CurrentValue.Dispatcher.LeaseDuration / 2)
         {
             // Nobody renews this lease: its holder stopped without giving it back.
-            if (await _store.ReleaseOutboxLeaseAsync(leaseId, [messageId], cancellationToken).ConfigureAwait(false) > 0)
+            if (await _store.ReleaseLeaseAsync(leaseId, [messageId], cancellationToken).ConfigureAwait(false) > 0)
             {
                 LogRetryClearedLease(_logger, messageId, leaseId, expiresAt);
             }
         }
 
-        var retried = await _store.RetryOutboxMessageAsync(messageId, now, cancellationToken).ConfigureAwait(false);
+        var retried = await _store.RescheduleAsync(messageId, now, cancellationToken).ConfigureAwait(false);
         if (retried is { Status: OutboxMessageStatus.Pending })
         {
             _signal.Notify();
@@ -88,7 +88,7 @@ public sealed partial class OutboxDispatcher
         try
         {
             // Not the caller's token: this runs when the caller is stopping.
-            await _store.ReleaseOutboxLeaseAsync(leaseId, held, CancellationToken.None).ConfigureAwait(false);
+            await _store.ReleaseLeaseAsync(leaseId, held, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
@@ -195,7 +195,7 @@ public sealed partial class OutboxDispatcher
                     var expiresAt = now + dispatcher._options.CurrentValue.Dispatcher.LeaseDuration;
                     try
                     {
-                        await dispatcher._store.ExtendOutboxLeaseAsync(Id, held, expiresAt, stop).ConfigureAwait(false);
+                        await dispatcher._store.ExtendLeaseAsync(Id, held, expiresAt, stop).ConfigureAwait(false);
                         Interlocked.Exchange(ref _renewedUntilTicks, expiresAt.UtcTicks);
                     }
                     catch (Exception exception) when (exception is not OutOfMemoryException)

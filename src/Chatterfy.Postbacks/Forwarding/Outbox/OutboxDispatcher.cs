@@ -34,7 +34,9 @@ public sealed partial class OutboxDispatcher
 
     private static readonly Lazy<Meter> FallbackMeter = new(() => new Meter(MeterName));
 
-    private readonly PostbackStore _store;
+    private readonly OutboxStore _store;
+    private readonly IngestStore _conversions;
+    private readonly ClickStore _clicks;
     private readonly ForwardingRuleCache _rules;
     private readonly IForwardingDestinationRegistry _destinations;
     private readonly RetrySchedule _schedule;
@@ -47,7 +49,9 @@ public sealed partial class OutboxDispatcher
 
     // Created by AddForwarding: it shares the rule cache that ForwardingRuleService invalidates.
     internal OutboxDispatcher(
-        PostbackStore store,
+        OutboxStore store,
+        IngestStore conversions,
+        ClickStore clicks,
         ForwardingRuleCache rules,
         IForwardingDestinationRegistry destinations,
         RetrySchedule schedule,
@@ -58,6 +62,8 @@ public sealed partial class OutboxDispatcher
         ILogger<OutboxDispatcher>? logger)
     {
         _store = store;
+        _conversions = conversions;
+        _clicks = clicks;
         _rules = rules;
         _destinations = destinations;
         _schedule = schedule;
@@ -137,7 +143,7 @@ public sealed partial class OutboxDispatcher
     /// </summary>
     internal async Task<IReadOnlyList<OutboxMessage>> LeaseAsync(string leaseId, int maxCount, IReadOnlyCollection<string> excludedRuleIds, CancellationToken cancellationToken)
     {
-        var leased = await _store.LeaseOutboxMessagesAsync(
+        var leased = await _store.LeaseAsync(
             new OutboxLeaseRequest
             {
                 LeaseId = leaseId,
@@ -229,7 +235,7 @@ public sealed partial class OutboxDispatcher
         var clicks = new Dictionary<string, Click?>(StringComparer.Ordinal);
         foreach (var message in messages)
         {
-            var conversion = await _store.GetConversionAsync(message.ConversionId, cancellationToken).ConfigureAwait(false);
+            var conversion = await _conversions.GetConversionAsync(message.ConversionId, cancellationToken).ConfigureAwait(false);
             if (conversion is null)
             {
                 missing.Add(new(message, DeliveryErrorCodes.ConversionMissing, $"The conversion '{message.ConversionId}' is not in the store; the message was not sent."));
@@ -239,7 +245,7 @@ public sealed partial class OutboxDispatcher
             var clickId = conversion.Conversion.ClickId;
             if (!clicks.TryGetValue(clickId, out var click))
             {
-                click = await _store.FindClickAsync(clickId, cancellationToken).ConfigureAwait(false);
+                click = await _clicks.FindAsync(clickId, cancellationToken).ConfigureAwait(false);
                 clicks[clickId] = click;
             }
 
@@ -404,7 +410,7 @@ public sealed partial class OutboxDispatcher
         try
         {
             // Not the caller's token: what was sent must be recorded even when the host is stopping, or it is sent twice.
-            applied = await _store.CompleteOutboxAttemptsAsync(completions, CancellationToken.None).ConfigureAwait(false);
+            applied = await _store.CompleteAsync(completions, CancellationToken.None).ConfigureAwait(false);
         }
         catch (PostbackStoreUnavailableException exception)
         {

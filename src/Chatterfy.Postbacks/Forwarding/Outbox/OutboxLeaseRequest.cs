@@ -1,8 +1,11 @@
 namespace Chatterfy.Postbacks.Forwarding;
 
-/// <summary>What a dispatcher asks <see cref="Storage.PostbackStore.LeaseOutboxMessagesAsync"/> for.</summary>
+/// <summary>What a dispatcher asks <see cref="Storage.OutboxStore.LeaseAsync"/> for.</summary>
 public sealed record OutboxLeaseRequest
 {
+    /// <summary>The most messages one lease may take: 10,000.</summary>
+    public const int MaxCountLimit = 10_000;
+
     /// <summary>
     /// Gets the lease's id, which completions, renewals and releases present. It names the holder, not the call: a
     /// dispatcher may lease several times under one id (the hosted dispatcher uses one id while it runs); ids of different

@@ -1,8 +1,11 @@
 namespace Chatterfy.Postbacks.Forwarding;
 
-/// <summary>Filters and paging for <see cref="Storage.PostbackStore.ListOutboxMessagesAsync"/>.</summary>
+/// <summary>Filters and paging for <see cref="Storage.OutboxStore.ListAsync"/>.</summary>
 public sealed record OutboxQuery
 {
+    /// <summary>The largest page: 1,000 messages.</summary>
+    public const int MaxLimit = 1000;
+
     /// <summary>Gets the status to list, or <see langword="null"/> for all.</summary>
     public OutboxMessageStatus? Status { get; init; }
 

@@ -16,7 +16,7 @@ namespace Chatterfy.Postbacks.Forwarding;
 /// <see cref="UnreadableSecretProfile"/>, which never sends.
 /// </summary>
 internal sealed partial class ForwardingRuleCache(
-    PostbackStore store,
+    ForwardingRuleStore store,
     IForwardingDestinationRegistry destinations,
     RuleSecretProtector secrets,
     IOptionsMonitor<ForwardingOptions> options,
@@ -127,7 +127,7 @@ internal sealed partial class ForwardingRuleCache(
 
     private async Task<Snapshot> LoadAsync(CancellationToken cancellationToken)
     {
-        var rules = await store.ListForwardingRulesAsync(cancellationToken).ConfigureAwait(false);
+        var rules = await store.ListAsync(cancellationToken).ConfigureAwait(false);
         var bySet = new Dictionary<string, List<ActiveRule>>(StringComparer.Ordinal);
         var byCampaign = new Dictionary<string, List<ActiveRule>>(StringComparer.Ordinal);
         var byId = new Dictionary<string, ActiveRule>(StringComparer.Ordinal);

@@ -14,7 +14,8 @@ public sealed class ForwardingRuleService
 {
     private const int MaxNameLength = 200;
 
-    private readonly PostbackStore _store;
+    private readonly ForwardingRuleStore _store;
+    private readonly PostbackSetStore _sets;
     private readonly IForwardingDestinationRegistry _destinations;
     private readonly ForwardingRuleCache _cache;
     private readonly RuleSecretProtector _secrets;
@@ -22,9 +23,10 @@ public sealed class ForwardingRuleService
 
     // Created by AddForwarding: it shares the rule cache with ingestion, so this instance's changes apply at once.
     internal ForwardingRuleService(
-        PostbackStore store, IForwardingDestinationRegistry destinations, ForwardingRuleCache cache, RuleSecretProtector secrets, TimeProvider timeProvider)
+        ForwardingRuleStore store, PostbackSetStore sets, IForwardingDestinationRegistry destinations, ForwardingRuleCache cache, RuleSecretProtector secrets, TimeProvider timeProvider)
     {
         _store = store;
+        _sets = sets;
         _destinations = destinations;
         _cache = cache;
         _secrets = secrets;
@@ -53,7 +55,8 @@ public sealed class ForwardingRuleService
         {
             errors["setId"] = ["A rule belongs to a postback set or to a campaign: give exactly one of setId and campaignId."];
         }
-        else if (request.SetId is not null && await _store.GetSetAsync(request.SetId, cancellationToken).ConfigureAwait(false) is null)
+        else if (request.SetId is not null
+            && (request.SetId.Length == 0 || await _sets.GetAsync(request.SetId, cancellationToken).ConfigureAwait(false) is null))
         {
             errors["setId"] = [$"No postback set has id '{request.SetId}'."];
         }
@@ -104,7 +107,7 @@ public sealed class ForwardingRuleService
             Settings = settings.ValueKind == JsonValueKind.Undefined ? JsonDocument.Parse("{}").RootElement.Clone() : settings,
             CreatedAt = _timeProvider.GetUtcNow(),
         };
-        await _store.AddForwardingRuleAsync(rule, cancellationToken).ConfigureAwait(false);
+        await _store.AddAsync(rule, cancellationToken).ConfigureAwait(false);
         _cache.Invalidate();
         return rule;
     }
@@ -119,7 +122,7 @@ public sealed class ForwardingRuleService
     public ValueTask<ForwardingRule?> GetAsync(string ruleId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ruleId);
-        return _store.GetForwardingRuleAsync(ruleId, cancellationToken);
+        return _store.GetAsync(ruleId, cancellationToken);
     }
 
     /// <summary>
@@ -129,7 +132,7 @@ public sealed class ForwardingRuleService
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The rules.</returns>
     public ValueTask<IReadOnlyList<ForwardingRule>> ListAsync(CancellationToken cancellationToken = default) =>
-        _store.ListForwardingRulesAsync(cancellationToken);
+        _store.ListAsync(cancellationToken);
 
     /// <summary>
     /// Deletes a rule: conversions accepted from now on are not forwarded by it, and its pending outbox messages are
@@ -141,7 +144,7 @@ public sealed class ForwardingRuleService
     public async ValueTask<bool> DeleteAsync(string ruleId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ruleId);
-        var deleted = await _store.DeleteForwardingRuleAsync(ruleId, cancellationToken).ConfigureAwait(false);
+        var deleted = await _store.DeleteAsync(ruleId, cancellationToken).ConfigureAwait(false);
         _cache.Invalidate();
         return deleted;
     }

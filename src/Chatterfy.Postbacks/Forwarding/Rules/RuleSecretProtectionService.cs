@@ -11,7 +11,7 @@ namespace Chatterfy.Postbacks.Forwarding;
 /// next start; they are read either way.
 /// </summary>
 internal sealed partial class RuleSecretProtectionService(
-    PostbackStore store,
+    ForwardingRuleStore store,
     IForwardingDestinationRegistry destinations,
     RuleSecretProtector secrets,
     ForwardingRuleCache cache,
@@ -27,12 +27,12 @@ internal sealed partial class RuleSecretProtectionService(
         var updated = 0;
         try
         {
-            foreach (var rule in await store.ListForwardingRulesAsync(cancellationToken).ConfigureAwait(false))
+            foreach (var rule in await store.ListAsync(cancellationToken).ConfigureAwait(false))
             {
                 // A rule whose destination is not registered has secrets unknown here: it stays as it is until it is.
                 if (destinations.TryGetDestination(rule.DestinationId, out var destination)
                     && secrets.Protect(rule.Settings, destination.SecretSettings) is { } settings
-                    && await store.UpdateForwardingRuleSettingsAsync(rule.Id, settings, cancellationToken).ConfigureAwait(false))
+                    && await store.UpdateSettingsAsync(rule.Id, settings, cancellationToken).ConfigureAwait(false))
                 {
                     updated++;
                 }

@@ -1,0 +1,44 @@
+using Chatterfy.Postbacks.Campaigns;
+using Chatterfy.Postbacks.Storage;
+using Npgsql;
+using static Chatterfy.Postbacks.PostgreSql.PostgreSqlValues;
+
+namespace Chatterfy.Postbacks.PostgreSql;
+
+/// <summary>Campaigns in PostgreSQL. A deleted campaign's row is gone, so its id may be used again.</summary>
+internal sealed class PostgreSqlCampaignStore(PostgreSqlPostbackStore db) : CampaignStore
+{
+    private const string Columns = "id, name, destination_template, created_at";
+
+    private readonly string _s = db.QuotedSchema;
+
+    protected override async ValueTask AddCoreAsync(Campaign campaign, CancellationToken cancellationToken) =>
+        await db.NonQueryAsync(
+            $"INSERT INTO {_s}.campaigns ({Columns}) VALUES ($1, $2, $3, $4)",
+            [Text(campaign.Id), Text(campaign.Name), Text(campaign.DestinationTemplate), Time(campaign.CreatedAt)],
+            cancellationToken).ConfigureAwait(false);
+
+    protected override async ValueTask<Campaign?> GetCoreAsync(string campaignId, CancellationToken cancellationToken) =>
+        await db.QuerySingleAsync($"SELECT {Columns} FROM {_s}.campaigns WHERE id = $1", Read, [Text(campaignId)], cancellationToken).ConfigureAwait(false);
+
+    protected override async ValueTask<IReadOnlyList<Campaign>> ListCoreAsync(CancellationToken cancellationToken) =>
+        await db.QueryListAsync($"SELECT {Columns} FROM {_s}.campaigns ORDER BY id", Read, [], cancellationToken).ConfigureAwait(false);
+
+    protected override async ValueTask<Campaign?> UpdateCoreAsync(Campaign campaign, CancellationToken cancellationToken) =>
+        await db.QuerySingleAsync(
+            $"UPDATE {_s}.campaigns SET name = $2, destination_template = $3 WHERE id = $1 RETURNING {Columns}",
+            Read,
+            [Text(campaign.Id), Text(campaign.Name), Text(campaign.DestinationTemplate)],
+            cancellationToken).ConfigureAwait(false);
+
+    protected override async ValueTask<bool> DeleteCoreAsync(string campaignId, CancellationToken cancellationToken) =>
+        await db.NonQueryAsync($"DELETE FROM {_s}.campaigns WHERE id = $1", [Text(campaignId)], cancellationToken).ConfigureAwait(false) > 0;
+
+    private static Campaign Read(NpgsqlDataReader reader) => new()
+    {
+        Id = reader.GetString(0),
+        Name = NullableString(reader, 1),
+        DestinationTemplate = reader.GetString(2),
+        CreatedAt = reader.GetFieldValue<DateTimeOffset>(3),
+    };
+}

@@ -1,0 +1,89 @@
+using Chatterfy.Postbacks.Clicks;
+using Chatterfy.Postbacks.Storage;
+using Npgsql;
+using NpgsqlTypes;
+using static Chatterfy.Postbacks.PostgreSql.PostgreSqlPostbackStore;
+using static Chatterfy.Postbacks.PostgreSql.PostgreSqlValues;
+
+namespace Chatterfy.Postbacks.PostgreSql;
+
+/// <summary>Clicks in PostgreSQL; adding one credits the conversions that were waiting for it, in the same transaction.</summary>
+internal sealed class PostgreSqlClickStore(PostgreSqlPostbackStore db) : ClickStore
+{
+    private readonly string _s = db.QuotedSchema;
+
+    protected override async ValueTask<int> AddCoreAsync(Click click, ConversionCredit credit, CancellationToken cancellationToken)
+    {
+        var campaigns = credit.CampaignIds.Where(c => c is not null).Select(c => c!).ToArray();
+        var noCampaign = credit.CampaignIds.Any(c => c is null);
+        return await db.RunAsync(
+            async (connection, ct) =>
+            {
+                // One batch is one implicit transaction: the click, and the crediting of the conversions that waited for it.
+                var batch = db.NewBatch(connection, null);
+                await using (batch.ConfigureAwait(false))
+                {
+                    batch.BatchCommands.Add(Command(
+                        $"""
+                        INSERT INTO {_s}.clicks (id, campaign_id, subject_id, fbclid, fbc, fbp, ip_address, user_agent, event_source_url, created_at, fields)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                        """,
+                        Text(click.Id),
+                        Text(click.CampaignId),
+                        Text(click.SubjectId),
+                        Text(click.Fbclid),
+                        Text(click.Fbc),
+                        Text(click.Fbp),
+                        Inet(click.IpAddress),
+                        Text(click.UserAgent),
+                        Text(click.EventSourceUrl),
+                        Time(click.CreatedAt),
+                        Jsonb(JsonText.FromDictionary(click.Fields))));
+                    var credited = Command(
+                        $"""
+                        UPDATE {_s}.conversions
+                        SET attribution = '{StoredWords.Of(ConversionAttribution.Credited)}', campaign_id = $2
+                        WHERE click_id = $1
+                          AND attribution = '{StoredWords.Of(ConversionAttribution.Unattributed)}'
+                          AND (campaign_id = ANY($3) OR ($4 AND campaign_id IS NULL))
+                        """,
+                        Text(click.Id),
+                        Text(credit.NewCampaignId),
+                        TextArray(campaigns),
+                        Param(NpgsqlDbType.Boolean, noCampaign));
+                    batch.BatchCommands.Add(credited);
+                    await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                    return credited.RecordsAffected;
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override async ValueTask<Click?> FindCoreAsync(string clickId, CancellationToken cancellationToken) =>
+        await db.QuerySingleAsync(
+            $"SELECT id, campaign_id, subject_id, fbclid, fbc, fbp, ip_address, user_agent, event_source_url, created_at, fields FROM {_s}.clicks WHERE id = $1",
+            Read,
+            [Text(clickId)],
+            cancellationToken).ConfigureAwait(false);
+
+    protected override async ValueTask<bool> ForgetPersonalDataCoreAsync(string clickId, CancellationToken cancellationToken) =>
+        await db.NonQueryAsync(
+            $"UPDATE {_s}.clicks SET ip_address = NULL, user_agent = NULL WHERE id = $1",
+            [Text(clickId)],
+            cancellationToken).ConfigureAwait(false) > 0;
+
+    private static Click Read(NpgsqlDataReader reader) => new()
+    {
+        Id = reader.GetString(0),
+        CampaignId = NullableString(reader, 1),
+        SubjectId = NullableString(reader, 2),
+        Fbclid = NullableString(reader, 3),
+        Fbc = NullableString(reader, 4),
+        Fbp = NullableString(reader, 5),
+        IpAddress = NullableInet(reader, 6),
+        UserAgent = NullableString(reader, 7),
+        EventSourceUrl = NullableString(reader, 8),
+        CreatedAt = reader.GetFieldValue<DateTimeOffset>(9),
+        Fields = JsonText.ToDictionary(reader.GetString(10)),
+    };
+}

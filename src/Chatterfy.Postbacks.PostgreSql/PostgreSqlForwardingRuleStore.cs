@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Chatterfy.Postbacks.Forwarding;
+using Chatterfy.Postbacks.Storage;
+using Npgsql;
+using static Chatterfy.Postbacks.PostgreSql.PostgreSqlValues;
+
+namespace Chatterfy.Postbacks.PostgreSql;
+
+/// <summary>
+/// Forwarding rules in PostgreSQL. Settings are <c>text</c>, not <c>jsonb</c>: they come back exactly as given (they may
+/// hold secrets and are handed to the destination byte for byte).
+/// </summary>
+internal sealed class PostgreSqlForwardingRuleStore(PostgreSqlPostbackStore db) : ForwardingRuleStore
+{
+    private const string Columns = "id, name, set_id, campaign_id, destination_id, settings, created_at";
+
+    private readonly string _s = db.QuotedSchema;
+
+    protected override async ValueTask AddCoreAsync(ForwardingRule rule, CancellationToken cancellationToken)
+    {
+        // The exact text given (GetRawText throws for an undefined element).
+        var settings = rule.Settings.GetRawText();
+        await db.NonQueryAsync(
+            $"INSERT INTO {_s}.forwarding_rules ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            [Text(rule.Id), Text(rule.Name), Text(rule.SetId), Text(rule.CampaignId), Text(rule.DestinationId), Text(settings), Time(rule.CreatedAt)],
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override async ValueTask<ForwardingRule?> GetCoreAsync(string ruleId, CancellationToken cancellationToken) =>
+        await db.QuerySingleAsync($"SELECT {Columns} FROM {_s}.forwarding_rules WHERE id = $1", Read, [Text(ruleId)], cancellationToken).ConfigureAwait(false);
+
+    protected override async ValueTask<IReadOnlyList<ForwardingRule>> ListCoreAsync(CancellationToken cancellationToken) =>
+        await db.QueryListAsync($"SELECT {Columns} FROM {_s}.forwarding_rules ORDER BY created_at, id", Read, [], cancellationToken).ConfigureAwait(false);
+
+    protected override async ValueTask<bool> UpdateSettingsCoreAsync(string ruleId, JsonElement settings, CancellationToken cancellationToken) =>
+        await db.NonQueryAsync(
+            $"UPDATE {_s}.forwarding_rules SET settings = $2 WHERE id = $1",
+            [Text(ruleId), Text(settings.GetRawText())],
+            cancellationToken).ConfigureAwait(false) > 0;
+
+    protected override async ValueTask<bool> DeleteCoreAsync(string ruleId, CancellationToken cancellationToken) =>
+        await db.NonQueryAsync($"DELETE FROM {_s}.forwarding_rules WHERE id = $1", [Text(ruleId)], cancellationToken).ConfigureAwait(false) > 0;
+
+    private static ForwardingRule Read(NpgsqlDataReader reader) => new()
+    {
+        Id = reader.GetString(0),
+        Name = NullableString(reader, 1),
+        SetId = NullableString(reader, 2),
+        CampaignId = NullableString(reader, 3),
+        DestinationId = reader.GetString(4),
+        Settings = JsonText.ToElement(reader.GetString(5)),
+        CreatedAt = reader.GetFieldValue<DateTimeOffset>(6),
+    };
+}

@@ -1,0 +1,161 @@
+using Chatterfy.Postbacks.Ingestion;
+using Chatterfy.Postbacks.Storage;
+using Npgsql;
+using NpgsqlTypes;
+using static Chatterfy.Postbacks.PostgreSql.PostgreSqlValues;
+
+namespace Chatterfy.Postbacks.PostgreSql;
+
+/// <summary>The postback log and the stats figures in PostgreSQL: the log is read, counted and purged here; amounts are summed exactly (<c>numeric</c>).</summary>
+internal sealed class PostgreSqlLogStore(PostgreSqlPostbackStore db) : PostbackLogStore
+{
+    /// <summary>The columns of a log entry, in the order <see cref="Read"/> reads them.</summary>
+    internal const string Columns =
+        "l.id, l.received_at, l.set_id, l.outcome, l.code, l.warnings, l.conversion_id, l.request_method, l.request_path, l.request_event_segment, l.request_query_string, l.request_body, l.request_content_type, l.request_remote_address";
+
+    private const int PurgeChunk = 5000;
+
+    private readonly string _s = db.QuotedSchema;
+
+    protected override async ValueTask<PostbackLogEntry?> GetCoreAsync(string logEntryId, CancellationToken cancellationToken) =>
+        await db.QuerySingleAsync($"SELECT {Columns} FROM {_s}.postback_log l WHERE l.id = $1", Read, [Text(logEntryId)], cancellationToken).ConfigureAwait(false);
+
+    protected override async ValueTask<IReadOnlyList<PostbackLogEntry>> ListCoreAsync(PostbackLogQuery query, CancellationToken cancellationToken)
+    {
+        var filter = new PostgreSqlFilter();
+        if (query.SetId is not null)
+        {
+            filter.Add("l.set_id = {0}", Text(query.SetId));
+        }
+
+        if (query.Outcome is { } outcome)
+        {
+            filter.Add("l.outcome = {0}", Text(StoredWords.Of(outcome)));
+        }
+
+        if (query.BeforeId is not null)
+        {
+            // Entries after the cursor in (received_at DESC, id DESC) order; an unknown cursor compares with NULL: no rows.
+            filter.Add($"(l.received_at, l.id) < (SELECT c.received_at, c.id FROM {_s}.postback_log c WHERE c.id = {{0}})", Text(query.BeforeId));
+        }
+
+        var limit = filter.Next(Param(NpgsqlDbType.Integer, query.Limit));
+        return await db.QueryListAsync(
+            $"SELECT {Columns} FROM {_s}.postback_log l{filter.Where} ORDER BY l.received_at DESC, l.id DESC LIMIT {limit}",
+            Read,
+            [.. filter.Parameters],
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override async ValueTask<int> PurgeCoreAsync(DateTimeOffset receivedBefore, CancellationToken cancellationToken)
+    {
+        // In chunks, so a first purge of a large log neither holds locks for long nor builds one huge transaction.
+        var total = 0;
+        while (true)
+        {
+            var purged = await db.NonQueryAsync(
+                $"DELETE FROM {_s}.postback_log WHERE id IN (SELECT id FROM {_s}.postback_log WHERE received_at < $1 LIMIT $2)",
+                [Time(receivedBefore), Param(NpgsqlDbType.Integer, PurgeChunk)],
+                cancellationToken).ConfigureAwait(false);
+            total += purged;
+            if (purged < PurgeChunk)
+            {
+                return total;
+            }
+        }
+    }
+
+    protected override async ValueTask<IReadOnlyList<ConversionTotal>> GetConversionTotalsCoreAsync(ConversionTotalsQuery query, CancellationToken cancellationToken)
+    {
+        var filter = new PostgreSqlFilter();
+        filter.AddRange("c.received_at", query.From, query.To);
+        if (query.SetId is not null)
+        {
+            filter.Add("c.set_id = {0}", Text(query.SetId));
+        }
+
+        if (query.CampaignId is not null)
+        {
+            filter.Add("c.campaign_id = {0}", Text(query.CampaignId));
+        }
+
+        var totals = await db.QueryListAsync(
+            $"""
+            SELECT c.event_kind, c.attribution, c.currency, count(*), COALESCE(sum(c.amount), 0)
+            FROM {_s}.conversions c{filter.Where}
+            GROUP BY c.event_kind, c.attribution, c.currency
+            """,
+            reader => new ConversionTotal(
+                StoredWords.ParseEventKind(reader.GetString(0)),
+                StoredWords.ParseAttribution(reader.GetString(1)),
+                NullableString(reader, 2),
+                reader.GetInt64(3),
+                reader.GetDecimal(4)),
+            [.. filter.Parameters],
+            cancellationToken).ConfigureAwait(false);
+
+        // The contract's order is the enumerations' (kind, then attribution), then currency, which SQL cannot sort by word.
+        return
+        [
+            .. totals.OrderBy(t => t.Kind).ThenBy(t => t.Attribution).ThenBy(t => t.Currency, StringComparer.Ordinal),
+        ];
+    }
+
+    protected override async ValueTask<long> CountClicksCoreAsync(ClickCountQuery query, CancellationToken cancellationToken)
+    {
+        var filter = new PostgreSqlFilter();
+        filter.AddRange("k.created_at", query.From, query.To);
+        if (query.CampaignId is not null)
+        {
+            filter.Add("k.campaign_id = {0}", Text(query.CampaignId));
+        }
+
+        return await CountAsync($"SELECT count(*) FROM {_s}.clicks k{filter.Where}", filter, cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override async ValueTask<long> CountLogEntriesCoreAsync(LogCountQuery query, CancellationToken cancellationToken)
+    {
+        var filter = new PostgreSqlFilter();
+        filter.AddRange("l.received_at", query.From, query.To);
+
+        // A literal, not a parameter: postback_log_rejected_received_at is a partial index on the rejected outcome.
+        filter.Add($"l.outcome = '{StoredWords.Of(query.Outcome)}'");
+        if (query.SetId is not null)
+        {
+            filter.Add("l.set_id = {0}", Text(query.SetId));
+        }
+
+        if (query.SetCampaignId is not null)
+        {
+            // Sets scoped to the campaign, deleted ones included (their rows are kept).
+            filter.Add($"l.set_id IN (SELECT s.id FROM {_s}.postback_sets s WHERE s.campaign_id = {{0}})", Text(query.SetCampaignId));
+        }
+
+        return await CountAsync($"SELECT count(*) FROM {_s}.postback_log l{filter.Where}", filter, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads a log entry selected with <see cref="Columns"/>.</summary>
+    internal static PostbackLogEntry Read(NpgsqlDataReader reader) => new()
+    {
+        Id = reader.GetString(0),
+        ReceivedAt = reader.GetFieldValue<DateTimeOffset>(1),
+        SetId = reader.GetString(2),
+        Outcome = StoredWords.ParseOutcome(reader.GetString(3)),
+        Code = NullableString(reader, 4),
+        Warnings = Array.AsReadOnly(reader.GetFieldValue<string[]>(5)),
+        ConversionId = NullableString(reader, 6),
+        Request = new PostbackRequest
+        {
+            Method = reader.GetString(7),
+            Path = reader.GetString(8),
+            EventSegment = NullableString(reader, 9),
+            QueryString = reader.GetString(10),
+            Body = NullableString(reader, 11),
+            ContentType = NullableString(reader, 12),
+            RemoteAddress = NullableInet(reader, 13),
+        },
+    };
+
+    private async ValueTask<long> CountAsync(string sql, PostgreSqlFilter filter, CancellationToken cancellationToken) =>
+        (await db.QueryListAsync(sql, reader => reader.GetInt64(0), [.. filter.Parameters], cancellationToken).ConfigureAwait(false))[0];
+}

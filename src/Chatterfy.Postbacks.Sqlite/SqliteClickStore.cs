@@ -1,0 +1,113 @@
+using Chatterfy.Postbacks.Clicks;
+using Chatterfy.Postbacks.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Chatterfy.Postbacks.Sqlite;
+
+/// <summary>Clicks in <c>clicks</c>; a new click credits its waiting conversions in its own transaction.</summary>
+/// <param name="database">The store whose connection and writer it uses.</param>
+internal sealed class SqliteClickStore(SqlitePostbackStore database) : ClickStore
+{
+    private const string ClickColumns =
+        "id, campaign_id, subject_id, fbclid, fbc, fbp, ip_address, user_agent, event_source_url, created_at, fields";
+
+    // Late attribution, as the core decided it (ConversionCredit): the unattributed conversions of the click id whose
+    // campaign is one of the list ($campaign_ids, a JSON array; $no_campaign = 1 when the list holds "no campaign").
+    private static readonly string CreditSql = $"""
+        UPDATE conversions SET attribution = '{StoredWords.Of(ConversionAttribution.Credited)}', campaign_id = $new_campaign_id
+        WHERE click_id = $click_id AND attribution = '{StoredWords.Of(ConversionAttribution.Unattributed)}'
+            AND (campaign_id IN (SELECT value FROM json_each($campaign_ids)) OR ($no_campaign AND campaign_id IS NULL))
+        """;
+
+    /// <inheritdoc />
+    protected override ValueTask<int> AddCoreAsync(Click click, ConversionCredit credit, CancellationToken cancellationToken)
+    {
+        var id = click.Id;
+        var campaignId = click.CampaignId;
+        var subjectId = click.SubjectId;
+        var fbclid = click.Fbclid;
+        var fbc = click.Fbc;
+        var fbp = click.Fbp;
+        var ipAddress = SqliteValues.ToDb(click.IpAddress);
+        var userAgent = click.UserAgent;
+        var eventSourceUrl = click.EventSourceUrl;
+        var createdAt = SqliteValues.ToDb(click.CreatedAt);
+        var fields = SqliteValues.ToJson(click.Fields);
+        var creditedCampaigns = SqliteValues.ToJson([.. credit.CampaignIds.OfType<string>()]);
+        var creditsNoCampaign = credit.CampaignIds.Contains(null);
+        var newCampaignId = credit.NewCampaignId;
+
+        return database.WriteAsync(
+            session =>
+            {
+                if (SqliteSetStore.Exists(session, "SELECT 1 FROM clicks WHERE id = $value", id))
+                {
+                    throw new InvalidOperationException($"A click with id '{id}' exists.");
+                }
+
+                var insert = session.Command($"""
+                    INSERT INTO clicks ({ClickColumns})
+                    VALUES ($id, $campaign_id, $subject_id, $fbclid, $fbc, $fbp, $ip_address, $user_agent, $event_source_url, $created_at, $fields)
+                    """);
+                insert.Parameters.AddValue("$id", id);
+                insert.Parameters.AddValue("$campaign_id", campaignId);
+                insert.Parameters.AddValue("$subject_id", subjectId);
+                insert.Parameters.AddValue("$fbclid", fbclid);
+                insert.Parameters.AddValue("$fbc", fbc);
+                insert.Parameters.AddValue("$fbp", fbp);
+                insert.Parameters.AddValue("$ip_address", ipAddress);
+                insert.Parameters.AddValue("$user_agent", userAgent);
+                insert.Parameters.AddValue("$event_source_url", eventSourceUrl);
+                insert.Parameters.AddValue("$created_at", createdAt);
+                insert.Parameters.AddValue("$fields", fields);
+                insert.ExecuteNonQuery();
+
+                // Conversions that arrived before their click was known are credited now, in the same transaction.
+                var update = session.Command(CreditSql);
+                update.Parameters.AddValue("$click_id", id);
+                update.Parameters.AddValue("$new_campaign_id", newCampaignId);
+                update.Parameters.AddValue("$campaign_ids", creditedCampaigns);
+                update.Parameters.AddValue("$no_campaign", creditsNoCampaign ? 1 : 0);
+                return update.ExecuteNonQuery();
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    protected override ValueTask<Click?> FindCoreAsync(string clickId, CancellationToken cancellationToken) =>
+        database.ReadAsync(
+            (connection, _) =>
+            {
+                using var command = SqlitePostbackStore.Command(connection, $"SELECT {ClickColumns} FROM clicks WHERE id = $id");
+                command.Parameters.AddValue("$id", clickId);
+                using var reader = command.ExecuteReader();
+                return reader.Read() ? ReadClick(reader) : null;
+            },
+            cancellationToken);
+
+    /// <inheritdoc />
+    protected override ValueTask<bool> ForgetPersonalDataCoreAsync(string clickId, CancellationToken cancellationToken) =>
+        database.WriteAsync(
+            session =>
+            {
+                var command = session.Command("UPDATE clicks SET ip_address = NULL, user_agent = NULL WHERE id = $id");
+                command.Parameters.AddValue("$id", clickId);
+                return command.ExecuteNonQuery() > 0;
+            },
+            cancellationToken);
+
+    private static Click ReadClick(SqliteDataReader reader) => new()
+    {
+        Id = reader.GetString(0),
+        CampaignId = reader.GetNullableString(1),
+        SubjectId = reader.GetNullableString(2),
+        Fbclid = reader.GetNullableString(3),
+        Fbc = reader.GetNullableString(4),
+        Fbp = reader.GetNullableString(5),
+        IpAddress = SqliteValues.ToIpAddress(reader.GetNullableString(6)),
+        UserAgent = reader.GetNullableString(7),
+        EventSourceUrl = reader.GetNullableString(8),
+        CreatedAt = SqliteValues.ToDateTimeOffset(reader.GetInt64(9)),
+        Fields = SqliteValues.ToDictionary(reader.GetString(10)),
+    };
+}

@@ -1,0 +1,273 @@
+using Chatterfy.Postbacks.Ingestion;
+using Chatterfy.Postbacks.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Chatterfy.Postbacks.Sqlite;
+
+/// <summary>
+/// The append of processed postbacks: conversions in <c>conversions</c>, their log entries in <c>postback_log</c> and their
+/// outbox messages in <c>outbox_messages</c>, written by the single writer, a batch per transaction. Duplicate detection is
+/// race-free because the look-up and the insert run in the writer's transaction, and the writer is the only one writing.
+/// </summary>
+/// <param name="database">The store whose connection and writer it uses.</param>
+internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestStore
+{
+    /// <summary>The columns of <c>conversions</c>, in the order <see cref="ReadConversion"/> reads them.</summary>
+    internal const string ConversionColumns =
+        "id, set_id, event, click_id, amount, currency, transaction_id, attributes, received_at, remote_address, idempotency_key, idempotency_window, attribution, campaign_id";
+
+    // The earliest stored conversion with the key in the range: the key is looked up under its click id (index
+    // ix_conversions_click_key), which holds because the key contains the click id (see IngestStore.AppendAsync).
+    private const string FindDuplicateSql = """
+        SELECT id FROM conversions
+        WHERE click_id = ?1 AND idempotency_key = ?2 AND (?3 IS NULL OR received_at > ?3) AND (?4 IS NULL OR received_at < ?4)
+        ORDER BY received_at, id LIMIT 1
+        """;
+
+    private const int SqliteConstraint = 19;
+
+    private const string InsertConversionSql =
+        $"INSERT INTO conversions ({ConversionColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+
+    /// <summary>Gets the store whose connection and writer it uses.</summary>
+    public SqlitePostbackStore Database => database;
+
+    /// <inheritdoc />
+    /// <value><see cref="SqlitePostbackStoreOptions.MaxBatchSize"/>: the writer commits this many records in one transaction.</value>
+    public override int PreferredBatchSize => database.MaxBatchSize;
+
+    /// <inheritdoc cref="SqlitePostbackStore.CheckHealthAsync"/>
+    public override ValueTask CheckHealthAsync(CancellationToken cancellationToken) => database.CheckHealthAsync(cancellationToken);
+
+    /// <inheritdoc />
+    protected override ValueTask<IReadOnlyList<IngestResult>> AppendCoreAsync(IReadOnlyList<IngestRecord> records, CancellationToken cancellationToken) =>
+        database.SubmitAsync(new AppendUnit(records), cancellationToken);
+
+    /// <inheritdoc />
+    protected override ValueTask<ConversionRecord?> GetConversionCoreAsync(string conversionId, CancellationToken cancellationToken) =>
+        database.ReadAsync(
+            (connection, _) =>
+            {
+                using var command = SqlitePostbackStore.Command(connection, $"SELECT {ConversionColumns} FROM conversions WHERE id = $id");
+                command.Parameters.AddValue("$id", conversionId);
+                using var reader = command.ExecuteReader();
+                return reader.Read() ? ReadConversion(reader) : null;
+            },
+            cancellationToken);
+
+    /// <inheritdoc />
+    protected override ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsByClickCoreAsync(string clickId, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<ConversionRecord>>(
+            (connection, cancellationToken) =>
+            {
+                using var command = SqlitePostbackStore.Command(connection, $"SELECT {ConversionColumns} FROM conversions WHERE click_id = $click_id ORDER BY received_at, id");
+                command.Parameters.AddValue("$click_id", clickId);
+                using var reader = command.ExecuteReader();
+                var conversions = new List<ConversionRecord>();
+                while (reader.Read())
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    conversions.Add(ReadConversion(reader));
+                }
+
+                return conversions.AsReadOnly();
+            },
+            cancellationToken);
+
+    private static ConversionRecord ReadConversion(SqliteDataReader reader)
+    {
+        var window = reader.GetNullableInt64(11);
+        return new ConversionRecord
+        {
+            Id = reader.GetString(0),
+            Conversion = new Conversion
+            {
+                SetId = reader.GetString(1),
+                Event = SqliteValues.ToEvent(reader.GetString(2)),
+                ClickId = reader.GetString(3),
+                Amount = reader.GetNullableString(4) is { } amount ? SqliteValues.ToDecimal(amount) : null,
+                Currency = reader.GetNullableString(5),
+                TransactionId = reader.GetNullableString(6),
+                Attributes = SqliteValues.ToDictionary(reader.GetString(7)),
+                ReceivedAt = SqliteValues.ToDateTimeOffset(reader.GetInt64(8)),
+                RemoteAddress = SqliteValues.ToIpAddress(reader.GetNullableString(9)),
+                IdempotencyKey = new IdempotencyKey(reader.GetString(10), window is { } ticks ? TimeSpan.FromTicks(ticks) : null),
+            },
+            Attribution = StoredWords.ParseAttribution(reader.GetString(12)),
+            CampaignId = reader.GetNullableString(13),
+        };
+    }
+
+    /// <summary>One <see cref="IngestStore.AppendAsync"/> call: its records, each written (or undone) alone, answered together after the commit.</summary>
+    private sealed class AppendUnit : WriteUnit<IReadOnlyList<IngestResult>>
+    {
+        private readonly Row[] _rows;
+        private readonly IngestResult[] _results;
+
+        // The column values are taken from the caller's objects now, before the writer runs.
+        public AppendUnit(IReadOnlyList<IngestRecord> records)
+            : base(records.Count)
+        {
+            _rows = new Row[records.Count];
+            for (var i = 0; i < _rows.Length; i++)
+            {
+                _rows[i] = new Row(records[i]);
+            }
+
+            _results = new IngestResult[records.Count];
+        }
+
+        public override void Execute(SqliteWriteSession session, int index)
+        {
+            var row = _rows[index];
+            if (row.Conversion is not { } conversion)
+            {
+                InsertLogEntry(session, row, row.Log.Outcome, row.Log.ConversionId);
+                _results[index] = IngestResult.Written(null);
+                return;
+            }
+
+            var find = session.Statement(FindDuplicateSql);
+            find.Bind(1, conversion.ClickId);
+            find.Bind(2, conversion.IdempotencyKey);
+            find.Bind(3, row.DuplicateAfter);
+            find.Bind(4, row.DuplicateBefore);
+            if (find.ExecuteScalarString() is { } storedId)
+            {
+                InsertLogEntry(session, row, row.DuplicateOutcome, storedId);
+                _results[index] = IngestResult.Duplicate(storedId);
+                return;
+            }
+
+            // A used conversion, message or log entry id breaks a unique constraint: the record fails alone.
+            var insert = session.Statement(InsertConversionSql);
+            insert.Bind(1, conversion.Id);
+            insert.Bind(2, conversion.SetId);
+            insert.Bind(3, conversion.Event);
+            insert.Bind(4, conversion.ClickId);
+            insert.Bind(5, conversion.Amount);
+            insert.Bind(6, conversion.Currency);
+            insert.Bind(7, conversion.TransactionId);
+            insert.Bind(8, conversion.Attributes);
+            insert.Bind(9, conversion.ReceivedAt);
+            insert.Bind(10, conversion.RemoteAddress);
+            insert.Bind(11, conversion.IdempotencyKey);
+            insert.Bind(12, conversion.IdempotencyWindow);
+            insert.Bind(13, conversion.Attribution);
+            insert.Bind(14, conversion.CampaignId);
+            Insert(insert, "Conversion", conversion.Id);
+            foreach (var message in row.OutboxMessages)
+            {
+                try
+                {
+                    SqliteOutboxStore.InsertOutboxMessage(session, message);
+                }
+                catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
+                {
+                    throw Conflict("Outbox message", message.Id, ex);
+                }
+            }
+
+            InsertLogEntry(session, row, row.Log.Outcome, row.Log.ConversionId);
+            _results[index] = IngestResult.Written(conversion.Id);
+        }
+
+        public override void SetFailure(int index, Exception exception) => _results[index] = IngestResult.Failed(exception);
+
+        private static void InsertLogEntry(SqliteWriteSession session, Row row, string outcome, string? conversionId)
+        {
+            try
+            {
+                SqliteLogStore.InsertLogEntry(session, row.Log, outcome, conversionId);
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
+            {
+                throw Conflict("Log entry", row.Log.Id, ex);
+            }
+        }
+
+        private static void Insert(SqliteStatement insert, string what, string id)
+        {
+            try
+            {
+                insert.Execute();
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
+            {
+                throw Conflict(what, id, ex);
+            }
+        }
+
+        // A record that fails alone says which of its ids is taken (the writer undoes it and answers the others).
+        private static InvalidOperationException Conflict(string what, string id, SqliteException exception) =>
+            new($"{what} '{id}' cannot be stored: {exception.Message}", exception);
+
+        public override void Complete() => TrySetResult(_results);
+
+        public override void Fail(Exception exception) => TrySetException(exception);
+    }
+
+    /// <summary>A record's column values.</summary>
+    private sealed class Row(IngestRecord record)
+    {
+        public SqliteLogStore.LogRow Log { get; } = new(record.LogEntry);
+
+        public ConversionRow? Conversion { get; } = record.Conversion is { } conversion ? new(conversion) : null;
+
+        public long? DuplicateAfter { get; } = SqliteValues.ToDb(record.DuplicateRange.After);
+
+        public long? DuplicateBefore { get; } = SqliteValues.ToDb(record.DuplicateRange.Before);
+
+        public string DuplicateOutcome { get; } = StoredWords.Of(record.DuplicateOutcome);
+
+        public SqliteOutboxStore.OutboxRow[] OutboxMessages { get; } = ToRows(record.OutboxMessages);
+
+        private static SqliteOutboxStore.OutboxRow[] ToRows(IReadOnlyList<Forwarding.OutboxMessage> messages)
+        {
+            if (messages.Count == 0)
+            {
+                return [];
+            }
+
+            var rows = new SqliteOutboxStore.OutboxRow[messages.Count];
+            for (var i = 0; i < rows.Length; i++)
+            {
+                rows[i] = new SqliteOutboxStore.OutboxRow(messages[i]);
+            }
+
+            return rows;
+        }
+    }
+
+    /// <summary>A conversion's column values.</summary>
+    private sealed class ConversionRow(ConversionRecord record)
+    {
+        public string Id { get; } = record.Id;
+
+        public string SetId { get; } = record.Conversion.SetId;
+
+        public string Event { get; } = record.Conversion.Event.Name;
+
+        public string ClickId { get; } = record.Conversion.ClickId;
+
+        public string? Amount { get; } = record.Conversion.Amount is { } amount ? SqliteValues.ToDb(amount) : null;
+
+        public string? Currency { get; } = record.Conversion.Currency;
+
+        public string? TransactionId { get; } = record.Conversion.TransactionId;
+
+        public string Attributes { get; } = SqliteValues.ToJson(record.Conversion.Attributes);
+
+        public long ReceivedAt { get; } = SqliteValues.ToDb(record.Conversion.ReceivedAt);
+
+        public string? RemoteAddress { get; } = SqliteValues.ToDb(record.Conversion.RemoteAddress);
+
+        public string IdempotencyKey { get; } = record.Conversion.IdempotencyKey.Value;
+
+        public long? IdempotencyWindow { get; } = record.Conversion.IdempotencyKey.Window?.Ticks;
+
+        public string Attribution { get; } = StoredWords.Of(record.Attribution);
+
+        public string? CampaignId { get; } = record.CampaignId;
+    }
+}

@@ -1,0 +1,68 @@
+using Chatterfy.Postbacks.Clicks;
+
+namespace Chatterfy.Postbacks.Storage;
+
+/// <summary>The store role of clicks.</summary>
+/// <remarks>
+/// See <see cref="StoreRole"/> for what every role promises. A click's id, campaign and creation time never change, so the
+/// core may cache them; its personal data (IP address, user agent) can be erased, so they are always read from the store.
+/// </remarks>
+public abstract class ClickStore : StoreRole
+{
+    /// <summary>
+    /// Adds a click, and in the same transaction applies <paramref name="credit"/> to the conversions already stored for its
+    /// id (late attribution; see <see cref="ConversionCredit"/>).
+    /// </summary>
+    /// <param name="click">The click; its id must be unused.</param>
+    /// <param name="credit">Which stored conversions of the click's id become credited.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>How many conversions were credited.</returns>
+    /// <exception cref="InvalidOperationException">A click with the same id exists. Nothing is stored.</exception>
+    public ValueTask<int> AddAsync(Click click, ConversionCredit credit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(click);
+        ArgumentNullException.ThrowIfNull(credit);
+        ArgumentNullException.ThrowIfNull(credit.CampaignIds, nameof(credit));
+        ThrowIfInvalidId(click.Id, nameof(click));
+        return AddCoreAsync(click, credit, cancellationToken);
+    }
+
+    /// <summary>Finds a click by id (case-sensitive).</summary>
+    /// <param name="clickId">The click id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The click, or <see langword="null"/>.</returns>
+    public ValueTask<Click?> FindAsync(string clickId, CancellationToken cancellationToken)
+    {
+        ThrowIfInvalidId(clickId);
+        return FindCoreAsync(clickId, cancellationToken);
+    }
+
+    /// <summary>Erases a click's personal data (IP address and user agent); everything else is kept.</summary>
+    /// <param name="clickId">The click id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns><see langword="true"/> when the click exists.</returns>
+    public ValueTask<bool> ForgetPersonalDataAsync(string clickId, CancellationToken cancellationToken)
+    {
+        ThrowIfInvalidId(clickId);
+        return ForgetPersonalDataCoreAsync(clickId, cancellationToken);
+    }
+
+    /// <summary>Stores a click and applies the credit (see <see cref="AddAsync"/>).</summary>
+    /// <param name="click">The click.</param>
+    /// <param name="credit">The credit.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>How many conversions were credited.</returns>
+    protected abstract ValueTask<int> AddCoreAsync(Click click, ConversionCredit credit, CancellationToken cancellationToken);
+
+    /// <summary>Reads a click (see <see cref="FindAsync"/>).</summary>
+    /// <param name="clickId">The click id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The click, or <see langword="null"/>.</returns>
+    protected abstract ValueTask<Click?> FindCoreAsync(string clickId, CancellationToken cancellationToken);
+
+    /// <summary>Erases personal data (see <see cref="ForgetPersonalDataAsync"/>).</summary>
+    /// <param name="clickId">The click id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns><see langword="true"/> when the click exists.</returns>
+    protected abstract ValueTask<bool> ForgetPersonalDataCoreAsync(string clickId, CancellationToken cancellationToken);
+}

@@ -1,0 +1,311 @@
+using System.Collections.ObjectModel;
+using System.Runtime.InteropServices;
+using Chatterfy.Postbacks.Ingestion;
+
+namespace Chatterfy.Postbacks.Storage.InMemory;
+
+/// <summary>
+/// The stored conversions: one fixed-size slot each, in chunks that never move, with the rarely read fields encoded in a
+/// <see cref="ByteArena"/>: no object per conversion. The indexes by idempotency key and by click id hold no strings: they map a hash to the newest
+/// slot with it, and each slot links to the previous one with the same hash (the key itself is compared in the byte array).
+/// Not thread-safe: the <see cref="InMemoryDatabase"/>'s lock guards it.
+/// </summary>
+internal sealed class ConversionTable
+{
+    // 1,024 slots of about 100 bytes: a chunk is allocated once and never copied as the table grows.
+    private const int ChunkShift = 10;
+    private const int ChunkSize = 1 << ChunkShift;
+    private const int None = -1;
+
+    private readonly StringPool _pool;
+    private readonly ByteArena _arena = new();
+    private readonly Dictionary<CompactId, int> _byId = [];
+    private readonly Dictionary<int, int> _newestByKeyHash = [];
+    private readonly Dictionary<int, int> _newestByClickHash = [];
+    private Slot[][] _chunks = new Slot[4][];
+    private int _count;
+
+    public ConversionTable(StringPool pool) => _pool = pool;
+
+    public bool Contains(CompactId id) => _byId.ContainsKey(id);
+
+    /// <summary>
+    /// Encodes what the table keeps of a conversion beside its slot; safe to call outside the lock. The caller returns the
+    /// buffer once the conversion is added (or not).
+    /// </summary>
+    public static Encoded Encode(ConversionRecord record)
+    {
+        var conversion = record.Conversion;
+        var key = conversion.IdempotencyKey;
+        var writer = new CompactWriter(256);
+
+        // The key first: the duplicate check compares it without reading the rest.
+        writer.WriteString(key.Value);
+        writer.WriteString(conversion.ClickId);
+        writer.WriteVarint(key.Window is { } window ? (ulong)window.Ticks + 1 : 0);
+        writer.WriteString(conversion.Event.Kind == PostbackEventKind.Custom ? conversion.Event.Name : null);
+        writer.WriteString(conversion.TransactionId);
+        writer.WriteAddress(conversion.RemoteAddress);
+        writer.WriteVarint((ulong)conversion.Attributes.Count);
+        foreach (var (name, value) in conversion.Attributes)
+        {
+            writer.WriteString(name);
+            writer.WriteString(value);
+        }
+
+        return writer.Detach();
+    }
+
+    /// <summary>
+    /// Finds the stored conversion that makes one with this key value and range a duplicate: the same key value, received in
+    /// the range, earliest by receive time then id.
+    /// </summary>
+    /// <returns>Its id, or <see langword="null"/>.</returns>
+    public string? FindOriginal(string keyValue, ReceivedRange range)
+    {
+        if (!_newestByKeyHash.TryGetValue(Hash(keyValue), out var index))
+        {
+            return null;
+        }
+
+        int? best = null;
+        for (; index != None; index = At(index).NextByKey)
+        {
+            ref var slot = ref At(index);
+            if (!range.Contains(Time(slot.ReceivedAtTicks)) || !new CompactReader(_arena.Read(slot.Bytes)).StringEquals(keyValue))
+            {
+                continue;
+            }
+
+            if (best is not { } current || IsEarlier(ref slot, ref At(current)))
+            {
+                best = index;
+            }
+        }
+
+        return best is { } found ? At(found).Id.ToString() : null;
+    }
+
+    /// <summary>Adds a conversion whose id is unused, with what <see cref="Encode"/> wrote of it.</summary>
+    public void Add(ConversionRecord record, CompactId id, ReadOnlySpan<byte> encoded)
+    {
+        var conversion = record.Conversion;
+        if (_count == _chunks.Length << ChunkShift)
+        {
+            Array.Resize(ref _chunks, _chunks.Length * 2);
+        }
+
+        var index = _count;
+        _chunks[index >> ChunkShift] ??= new Slot[ChunkSize];
+        ref var slot = ref At(index);
+        slot.Id = id;
+        slot.Bytes = _arena.Write(encoded);
+        slot.ReceivedAtTicks = conversion.ReceivedAt.UtcTicks;
+        slot.SetId = _pool.Intern(conversion.SetId);
+        slot.CampaignId = _pool.Intern(record.CampaignId);
+        slot.Currency = _pool.Intern(conversion.Currency);
+        slot.Amount = conversion.Amount ?? 0m;
+        slot.HasAmount = conversion.Amount is not null;
+        slot.Kind = conversion.Event.Kind;
+        slot.Attribution = record.Attribution;
+        slot.NextByKey = Link(_newestByKeyHash, Hash(conversion.IdempotencyKey.Value), index);
+        slot.NextByClick = Link(_newestByClickHash, Hash(conversion.ClickId), index);
+        _byId.Add(id, index);
+        _count++;
+    }
+
+    public ConversionRecord? Get(CompactId id) => _byId.TryGetValue(id, out var index) ? Read(index) : null;
+
+    /// <summary>The conversions of a click, oldest first by receive time then id.</summary>
+    public List<ConversionRecord> ListByClick(string clickId)
+    {
+        var indexes = OfClick(clickId);
+        indexes.Sort((a, b) => a == b ? 0 : IsEarlier(ref At(a), ref At(b)) ? -1 : 1);
+        return indexes.ConvertAll(Read);
+    }
+
+    /// <summary>Applies a new click's credit to the conversions that waited for it (late attribution).</summary>
+    public int Credit(string clickId, ConversionCredit credit)
+    {
+        var credited = 0;
+        var campaignId = _pool.Intern(credit.NewCampaignId);
+        foreach (var index in OfClick(clickId))
+        {
+            ref var slot = ref At(index);
+            if (slot.Attribution == ConversionAttribution.Unattributed && ContainsOrdinal(credit.CampaignIds, slot.CampaignId))
+            {
+                slot.Attribution = ConversionAttribution.Credited;
+                slot.CampaignId = campaignId;
+                credited++;
+            }
+        }
+
+        return credited;
+    }
+
+    /// <summary>Counts and sums the conversions matching the query by kind, attribution and currency.</summary>
+    public List<ConversionTotal> Totals(ConversionTotalsQuery query)
+    {
+        long? from = query.From?.UtcTicks, to = query.To?.UtcTicks;
+        var groups = new Dictionary<(PostbackEventKind Kind, ConversionAttribution Attribution, string? Currency), (long Count, decimal Amount)>();
+        for (var index = 0; index < _count; index++)
+        {
+            ref var slot = ref At(index);
+            if ((from is { } f && slot.ReceivedAtTicks < f)
+                || (to is { } t && slot.ReceivedAtTicks >= t)
+                || (query.SetId is not null && !string.Equals(slot.SetId, query.SetId, StringComparison.Ordinal))
+                || (query.CampaignId is not null && !string.Equals(slot.CampaignId, query.CampaignId, StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            ref var group = ref CollectionsMarshal.GetValueRefOrAddDefault(groups, (slot.Kind, slot.Attribution, slot.Currency), out _);
+            group = (group.Count + 1, group.Amount + slot.Amount);
+        }
+
+        var totals = new List<ConversionTotal>(groups.Count);
+        foreach (var ((kind, attribution, currency), (count, amount)) in groups)
+        {
+            totals.Add(new ConversionTotal(kind, attribution, currency, count, amount));
+        }
+
+        totals.Sort(static (a, b) =>
+        {
+            var byKind = a.Kind.CompareTo(b.Kind);
+            if (byKind != 0)
+            {
+                return byKind;
+            }
+
+            var byAttribution = a.Attribution.CompareTo(b.Attribution);
+            return byAttribution != 0 ? byAttribution : string.CompareOrdinal(a.Currency, b.Currency);
+        });
+        return totals;
+    }
+
+    private List<int> OfClick(string clickId)
+    {
+        var indexes = new List<int>();
+        if (_newestByClickHash.TryGetValue(Hash(clickId), out var index))
+        {
+            for (; index != None; index = At(index).NextByClick)
+            {
+                var reader = new CompactReader(_arena.Read(At(index).Bytes));
+                reader.ReadString();
+                if (reader.StringEquals(clickId))
+                {
+                    indexes.Add(index);
+                }
+            }
+        }
+
+        return indexes;
+    }
+
+    private ConversionRecord Read(int index)
+    {
+        ref var slot = ref At(index);
+        var reader = new CompactReader(_arena.Read(slot.Bytes));
+        var keyValue = reader.ReadString()!;
+        var clickId = reader.ReadString()!;
+        var window = reader.ReadVarint();
+        var customName = reader.ReadString();
+        var transactionId = reader.ReadString();
+        var remoteAddress = reader.ReadAddress();
+        var attributeCount = (int)reader.ReadVarint();
+        var attributes = ReadOnlyDictionary<string, string>.Empty;
+        if (attributeCount > 0)
+        {
+            var values = new Dictionary<string, string>(attributeCount, StringComparer.Ordinal);
+            for (var i = 0; i < attributeCount; i++)
+            {
+                values[reader.ReadString()!] = reader.ReadString()!;
+            }
+
+            attributes = values.AsReadOnly();
+        }
+
+        PostbackEvent conversionEvent;
+        if (slot.Kind != PostbackEventKind.Custom)
+        {
+            conversionEvent = PostbackEvent.FromKind(slot.Kind);
+        }
+        else if (!PostbackEvent.TryParse(customName, out conversionEvent))
+        {
+            throw new InvalidOperationException($"The stored event name '{customName}' is not an event name.");
+        }
+
+        return new ConversionRecord
+        {
+            Id = slot.Id.ToString(),
+            Attribution = slot.Attribution,
+            CampaignId = slot.CampaignId,
+            Conversion = new Conversion
+            {
+                SetId = slot.SetId,
+                Event = conversionEvent,
+                ClickId = clickId,
+                Amount = slot.HasAmount ? slot.Amount : null,
+                Currency = slot.Currency,
+                TransactionId = transactionId,
+                Attributes = attributes,
+                ReceivedAt = Time(slot.ReceivedAtTicks),
+                RemoteAddress = remoteAddress,
+                IdempotencyKey = new IdempotencyKey(keyValue, window == 0 ? null : TimeSpan.FromTicks((long)(window - 1))),
+            },
+        };
+    }
+
+    private ref Slot At(int index) => ref _chunks[index >> ChunkShift][index & (ChunkSize - 1)];
+
+    private static int Link(Dictionary<int, int> newest, int hash, int index)
+    {
+        ref var head = ref CollectionsMarshal.GetValueRefOrAddDefault(newest, hash, out var existed);
+        var previous = existed ? head : None;
+        head = index;
+        return previous;
+    }
+
+    private static int Hash(string value) => string.GetHashCode(value, StringComparison.Ordinal);
+
+    private static DateTimeOffset Time(long utcTicks) => new(utcTicks, TimeSpan.Zero);
+
+    private static bool IsEarlier(ref Slot a, ref Slot b)
+    {
+        var byTime = a.ReceivedAtTicks.CompareTo(b.ReceivedAtTicks);
+        return byTime < 0 || (byTime == 0 && a.Id.CompareTo(b.Id) < 0);
+    }
+
+    private static bool ContainsOrdinal(IReadOnlyList<string?> values, string? value)
+    {
+        foreach (var candidate in values)
+        {
+            if (string.Equals(candidate, value, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// One conversion: what filters and stats read, in place; the rest encoded at <see cref="Bytes"/>. The strings are
+    /// pooled (a set id, campaign or currency is one string however many conversions name it).
+    /// </summary>
+    private struct Slot
+    {
+        public CompactId Id;
+        public ByteArena.Address Bytes;
+        public long ReceivedAtTicks;
+        public decimal Amount;
+        public string SetId;
+        public string? CampaignId;
+        public string? Currency;
+        public int NextByKey;
+        public int NextByClick;
+        public PostbackEventKind Kind;
+        public ConversionAttribution Attribution;
+        public bool HasAmount;
+    }
+}

@@ -1,0 +1,131 @@
+using Chatterfy.Postbacks.Forwarding;
+
+namespace Chatterfy.Postbacks.Storage.InMemory;
+
+/// <summary>
+/// The in-memory store's ingestion: a batch is applied record by record under the lock, so it is atomic and race-free
+/// within the process. Each record is checked before anything of it is written, so one that fails changes nothing.
+/// </summary>
+internal sealed class InMemoryIngestStore(InMemoryDatabase db) : IngestStore
+{
+    protected override ValueTask<IReadOnlyList<IngestResult>> AppendCoreAsync(IReadOnlyList<IngestRecord> records, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // Encoding copies every value and needs no lock: the lock is held only to look up and link.
+        var prepared = new Prepared[records.Count];
+        for (var i = 0; i < prepared.Length; i++)
+        {
+            prepared[i] = new Prepared(records[i]);
+        }
+
+        var results = new IngestResult[prepared.Length];
+        try
+        {
+            lock (db.Lock)
+            {
+                for (var i = 0; i < prepared.Length; i++)
+                {
+                    results[i] = Apply(prepared[i]);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var record in prepared)
+            {
+                record.ReturnBuffers();
+            }
+        }
+
+        return new(results);
+    }
+
+    protected override ValueTask<ConversionRecord?> GetConversionCoreAsync(string conversionId, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var id = CompactId.From(conversionId);
+        lock (db.Lock)
+        {
+            return new(db.Conversions.Get(id));
+        }
+    }
+
+    protected override ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsByClickCoreAsync(string clickId, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (db.Lock)
+        {
+            return new(db.Conversions.ListByClick(clickId).AsReadOnly());
+        }
+    }
+
+    // Must be called under the lock.
+    private IngestResult Apply(Prepared prepared)
+    {
+        var record = prepared.Record;
+        var entry = record.LogEntry;
+        if (db.Log.Contains(prepared.LogEntryId))
+        {
+            return IngestResult.Failed(new InvalidOperationException($"A postback log entry with id '{entry.Id}' exists."));
+        }
+
+        if (record.Conversion is not { } conversion)
+        {
+            db.Log.Add(entry, prepared.LogEntryId, prepared.LogEntryBytes.Bytes, entry.Outcome, entry.ConversionId);
+            return IngestResult.Written(null);
+        }
+
+        if (db.Conversions.FindOriginal(conversion.Conversion.IdempotencyKey.Value, record.DuplicateRange) is { } originalId)
+        {
+            db.Log.Add(entry, prepared.LogEntryId, prepared.LogEntryBytes.Bytes, record.DuplicateOutcome, originalId);
+            return IngestResult.Duplicate(originalId);
+        }
+
+        if (db.Conversions.Contains(prepared.ConversionId))
+        {
+            return IngestResult.Failed(new InvalidOperationException($"A conversion with id '{conversion.Id}' exists."));
+        }
+
+        var messageIds = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var message in prepared.OutboxMessages)
+        {
+            if (db.Outbox.ContainsKey(message.Id) || !messageIds.Add(message.Id))
+            {
+                return IngestResult.Failed(new InvalidOperationException($"An outbox message with id '{message.Id}' exists."));
+            }
+        }
+
+        db.Conversions.Add(conversion, prepared.ConversionId, prepared.ConversionBytes.Bytes);
+        foreach (var message in prepared.OutboxMessages)
+        {
+            db.Outbox.Add(message.Id, message);
+        }
+
+        db.Log.Add(entry, prepared.LogEntryId, prepared.LogEntryBytes.Bytes, entry.Outcome, entry.ConversionId);
+        return IngestResult.Written(conversion.Id);
+    }
+
+    /// <summary>A record with its ids parsed and its values encoded, before the lock is taken.</summary>
+    private sealed class Prepared(IngestRecord record)
+    {
+        public IngestRecord Record { get; } = record;
+
+        public CompactId LogEntryId { get; } = CompactId.From(record.LogEntry.Id);
+
+        public CompactId ConversionId { get; } = record.Conversion is { } conversion ? CompactId.From(conversion.Id) : default;
+
+        public OutboxMessage[] OutboxMessages { get; } = [.. record.OutboxMessages];
+
+        // Encoded last: nothing above can throw once a buffer is rented.
+        public Encoded LogEntryBytes { get; } = LogTable.Encode(record.LogEntry);
+
+        public Encoded ConversionBytes { get; } = record.Conversion is { } conversion ? ConversionTable.Encode(conversion) : default;
+
+        public void ReturnBuffers()
+        {
+            LogEntryBytes.Return();
+            ConversionBytes.Return();
+        }
+    }
+}

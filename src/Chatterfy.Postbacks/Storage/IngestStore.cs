@@ -1,0 +1,178 @@
+using Chatterfy.Postbacks.Forwarding;
+
+namespace Chatterfy.Postbacks.Storage;
+
+/// <summary>
+/// The store role of ingestion: the batched, durable append of processed postbacks (log entry, conversion, outbox
+/// messages) with duplicate detection as an atomic primitive, and the reads of stored conversions.
+/// </summary>
+/// <remarks>
+/// <para>See <see cref="StoreRole"/> for what every role promises.</para>
+/// <para>
+/// <b>Durability.</b> When <see cref="AppendAsync"/> completes, everything it reports as written is committed: the
+/// receiver acknowledges a network only then. <b>Atomicity.</b> A record's log entry, conversion and outbox messages are
+/// written together or not at all. <b>Isolation per record.</b> A record that fails alone (an id already used) is
+/// reported in its <see cref="IngestResult.Failure"/> and changes nothing; the others of the batch are written. When the
+/// store cannot write at all, the call throws <see cref="PostbackStoreUnavailableException"/> and nothing is written.
+/// </para>
+/// <para>
+/// <b>Races.</b> Of any number of concurrent appends with the same idempotency key value (in one batch, across batches, or
+/// from other instances sharing the database), exactly one stores its conversion; the others are duplicates of it. A
+/// store that locks keys takes its locks in one deterministic order (ascending by lock key) in every transaction, so
+/// that two batches never deadlock; the lifecycle of conversions will add a lock per click id to the same order.
+/// </para>
+/// <para>
+/// <b>Keys and clicks.</b> An idempotency key names its click: the core's keys contain the conversion's
+/// <see cref="Ingestion.Conversion.ClickId"/>, so conversions with the same key value always have the same click id. A store
+/// may therefore look a key up under its click id (one index on click id and key serves both duplicate detection and
+/// <see cref="ListConversionsByClickAsync"/>).
+/// </para>
+/// </remarks>
+public abstract class IngestStore : StoreRole
+{
+    /// <summary>
+    /// Gets how many records the store prefers to receive in one <see cref="AppendAsync"/> call. The core's group commit
+    /// gathers concurrent postbacks into batches of at most this many; 1 turns batching off (a store in memory).
+    /// </summary>
+    /// <value>1 unless a store overrides it.</value>
+    public virtual int PreferredBatchSize => 1;
+
+    /// <summary>
+    /// Writes a batch of processed postbacks, in order, as if one after the other. For each record:
+    /// <list type="bullet">
+    /// <item><description>without a <see cref="IngestRecord.Conversion"/>, its log entry is written as given;</description></item>
+    /// <item><description>
+    /// otherwise, when a conversion with the same <see cref="Ingestion.IdempotencyKey.Value"/> (ordinal, across all sets)
+    /// is stored with a receive time in <see cref="IngestRecord.DuplicateRange"/> — including one stored by an earlier
+    /// record of the same batch — the record is a duplicate of the earliest such conversion (by receive time, then id):
+    /// nothing of its conversion or outbox messages is stored, and its log entry is written with
+    /// <see cref="IngestRecord.DuplicateOutcome"/> and that conversion's id;
+    /// </description></item>
+    /// <item><description>otherwise the conversion, its log entry and its outbox messages are written as given.</description></item>
+    /// </list>
+    /// </summary>
+    /// <param name="records">The records; not empty.</param>
+    /// <param name="cancellationToken">
+    /// Cancels the operation before the store begins committing; a commit under way completes (its records are then
+    /// written), so callers that must know the outcome pass <see cref="CancellationToken.None"/>.
+    /// </param>
+    /// <returns>One result per record, in order.</returns>
+    /// <exception cref="ArgumentException">
+    /// A record is invalid: no log entry; a conversion without an id or idempotency key; outbox messages without a
+    /// conversion, or one that belongs to another conversion or is not pending. Nothing is written.
+    /// </exception>
+    /// <exception cref="PostbackStoreUnavailableException">The store cannot write now. Nothing is written.</exception>
+    public ValueTask<IReadOnlyList<IngestResult>> AppendAsync(IReadOnlyList<IngestRecord> records, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count == 0)
+        {
+            throw new ArgumentException("At least one record is required.", nameof(records));
+        }
+
+        foreach (var record in records)
+        {
+            ValidateRecord(record, records);
+        }
+
+        return AppendCoreAsync(records, cancellationToken);
+    }
+
+    /// <summary>Gets a conversion by id.</summary>
+    /// <param name="conversionId">The conversion's id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The conversion, or <see langword="null"/>.</returns>
+    public ValueTask<ConversionRecord?> GetConversionAsync(string conversionId, CancellationToken cancellationToken)
+    {
+        ThrowIfInvalidId(conversionId);
+        return GetConversionCoreAsync(conversionId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Lists the stored conversions reported for a click id (case-sensitive), by any set, credited or not, oldest first by
+    /// <see cref="Ingestion.Conversion.ReceivedAt"/> then id (ordinal). Duplicates are not stored, so not listed.
+    /// </summary>
+    /// <param name="clickId">The click id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The conversions.</returns>
+    public ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsByClickAsync(string clickId, CancellationToken cancellationToken)
+    {
+        ThrowIfInvalidId(clickId);
+        return ListConversionsByClickCoreAsync(clickId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Checks that the store can take postbacks now (for health checks): that it can be read, and that writes succeed. A
+    /// store that knows its writes are failing throws, and may commit a small probe write to find out whether they work
+    /// again. Throws <see cref="PostbackStoreUnavailableException"/>, saying why. The default does nothing (a store in
+    /// memory is always available).
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the store answered.</returns>
+    public virtual ValueTask CheckHealthAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    /// <summary>Writes a checked batch (see <see cref="AppendAsync"/>).</summary>
+    /// <param name="records">The records; not empty, each valid.</param>
+    /// <param name="cancellationToken">Cancels the operation before the commit begins.</param>
+    /// <returns>One result per record, in order.</returns>
+    protected abstract ValueTask<IReadOnlyList<IngestResult>> AppendCoreAsync(IReadOnlyList<IngestRecord> records, CancellationToken cancellationToken);
+
+    /// <summary>Reads a conversion (see <see cref="GetConversionAsync"/>).</summary>
+    /// <param name="conversionId">The conversion's id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The conversion, or <see langword="null"/>.</returns>
+    protected abstract ValueTask<ConversionRecord?> GetConversionCoreAsync(string conversionId, CancellationToken cancellationToken);
+
+    /// <summary>Lists a click's conversions (see <see cref="ListConversionsByClickAsync"/>).</summary>
+    /// <param name="clickId">The click id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The conversions.</returns>
+    protected abstract ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsByClickCoreAsync(string clickId, CancellationToken cancellationToken);
+
+    private static void ValidateRecord(IngestRecord record, IReadOnlyList<IngestRecord> records)
+    {
+        if (record is null)
+        {
+            throw new ArgumentException("A record is null.", nameof(records));
+        }
+
+        if (record.LogEntry is null)
+        {
+            throw new ArgumentException("A record has no log entry.", nameof(records));
+        }
+
+        ArgumentNullException.ThrowIfNull(record.OutboxMessages, nameof(records));
+        if (record.Conversion is not { } conversion)
+        {
+            if (record.OutboxMessages.Count > 0)
+            {
+                throw new ArgumentException($"Log entry '{record.LogEntry.Id}' has outbox messages but no conversion.", nameof(records));
+            }
+
+            return;
+        }
+
+        if (string.IsNullOrEmpty(conversion.Id) || conversion.Conversion is null || string.IsNullOrEmpty(conversion.Conversion.IdempotencyKey.Value))
+        {
+            throw new ArgumentException($"The conversion of log entry '{record.LogEntry.Id}' has no id or no idempotency key.", nameof(records));
+        }
+
+        foreach (var message in record.OutboxMessages)
+        {
+            if (message is null)
+            {
+                throw new ArgumentException("An outbox message is null.", nameof(records));
+            }
+
+            if (!string.Equals(message.ConversionId, conversion.Id, StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"Outbox message '{message.Id}' belongs to conversion '{message.ConversionId}', not '{conversion.Id}'.", nameof(records));
+            }
+
+            if (message.Status != OutboxMessageStatus.Pending)
+            {
+                throw new ArgumentException($"Outbox message '{message.Id}' is {message.Status}; new messages are pending.", nameof(records));
+            }
+        }
+    }
+}
