@@ -4,6 +4,8 @@
 #   (b) the sample receiver on SQLite (synchronous=FULL, group commit)
 #   (c) the sample receiver on PostgreSQL (a throw-away server started here, like .ci/run does)
 #   (d) the sample receiver on the in-memory store
+#   (e) two sample receivers on one PostgreSQL database, both on the receiver's core; two wrk runs at once, half the
+#       connections each; the combined rate
 # Before each receiver run it creates a 1Win postback set and $CLICKS clicks through the tracker API; wrk then sends
 # deposit postbacks that cycle through the clicks with a fresh transaction id each (benchmarks/ingest-deposits.lua), so
 # the measured path is a credited deposit. The receiver (and the ceiling) run on core 0, wrk and PostgreSQL on core 1.
@@ -13,7 +15,7 @@
 # Writes the table to benchmarks/results/latest.md (OUTPUT= to change) and prints it.
 #
 # Usage: benchmarks/ingest.sh            (about 5 minutes; needs root to install wrk/PostgreSQL when missing)
-# Knobs: CONNECTIONS=64 DURATION=10 REPETITIONS=3 CLICKS=1000 WARMUP=10 SOAK=60 THREADS=1 CONFIGS="ceiling sqlite postgresql inmemory"
+# Knobs: CONNECTIONS=64 DURATION=10 REPETITIONS=3 CLICKS=1000 WARMUP=10 SOAK=60 THREADS=1 CONFIGS="ceiling sqlite postgresql inmemory postgresql2"
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -26,7 +28,7 @@ CLICKS="${CLICKS:-1000}"
 WARMUP="${WARMUP:-10}"
 SOAK="${SOAK:-60}"
 THREADS="${THREADS:-1}"
-CONFIGS="${CONFIGS:-ceiling sqlite postgresql inmemory}"
+CONFIGS="${CONFIGS:-ceiling sqlite postgresql inmemory postgresql2}"
 OUTPUT="${OUTPUT:-$root/benchmarks/results/latest.md}"
 RECEIVER_CORE=0
 CLIENT_CORE=1
@@ -128,7 +130,9 @@ start_postgres() {
     -o "-c listen_addresses=127.0.0.1 -p $port -k $pg_dir -c fsync=on -c synchronous_commit=on -c max_connections=200" start >/dev/null \
     || { cat "$pg_dir/server.log" >&2; die "PostgreSQL did not start"; }
   as_postgres "$pg_bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -q -c "CREATE DATABASE postbacks_bench" >/dev/null
+  as_postgres "$pg_bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -q -c "CREATE DATABASE postbacks_bench2" >/dev/null
   pg_connection="Host=127.0.0.1;Port=$port;Username=postgres;Database=postbacks_bench"
+  pg_connection2="Host=127.0.0.1;Port=$port;Username=postgres;Database=postbacks_bench2"
   pg_version="$("$pg_bin/postgres" --version | awk '{print $3}')"
   log "PostgreSQL $pg_version on 127.0.0.1:$port (core $CLIENT_CORE)"
 }
@@ -151,6 +155,9 @@ start_server() {
         --Postbacks:Store=PostgreSql --Postbacks:PostgreSql:ConnectionString="$pg_connection") ;;
     inmemory)
       command=(dotnet "$sample_dir/Chatterfy.Postbacks.Sample.dll" --contentRoot "$sample_dir" --Postbacks:Store=InMemory) ;;
+    postgresql2|postgresql2b)
+      command=(dotnet "$sample_dir/Chatterfy.Postbacks.Sample.dll" --contentRoot "$sample_dir"
+        --Postbacks:Store=PostgreSql --Postbacks:PostgreSql:ConnectionString="$pg_connection2") ;;
     *) die "unknown configuration $name" ;;
   esac
   (cd "$data" && ASPNETCORE_ENVIRONMENT=Production Tracker__ApiKey="$API_KEY" \
@@ -198,11 +205,11 @@ prepare() {
   [ "$created" -eq "$CLICKS" ] || die "$name: created $created clicks, expected $CLICKS"
 }
 
-# run_wrk NAME LABEL SECONDS: one wrk run on the client's core; prints "rps p50_ms p99_ms requests non2xx errors".
+# run_wrk NAME LABEL SECONDS [CONNECTIONS]: one wrk run on the client's core; prints "rps p50_ms p99_ms requests non2xx errors".
 run_wrk() {
-  local name="$1" label="$2" seconds="$3" data="$work/$1"
+  local name="$1" label="$2" seconds="$3" data="$work/$1" connections="${4:-$CONNECTIONS}"
   local out="$data/wrk-$label.txt"
-  taskset -c "$CLIENT_CORE" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 10s --latency \
+  taskset -c "$CLIENT_CORE" wrk -t"$THREADS" -c"$connections" -d"${seconds}s" --timeout 10s --latency \
     -s "$root/benchmarks/ingest-deposits.lua" "http://127.0.0.1:${ports[$name]}" -- "$(cat "$data/deposit-path")" "$data/clicks.txt" "$label" >"$out" 2>&1 \
     || { cat "$out" >&2; die "$name: wrk failed"; }
   awk '
@@ -217,6 +224,30 @@ run_wrk() {
   ' "$out"
 }
 
+# run_load NAME LABEL SECONDS: run_wrk, or for the two-instance configuration two wrk runs at once (half the connections
+# each, one per instance) combined: the rates, requests and non-2xx summed, p50 and p99 the larger of the two.
+run_load() {
+  local name="$1" label="$2" seconds="$3"
+  if [ "$name" != "postgresql2" ]; then run_wrk "$name" "$label" "$seconds"; return; fi
+  # Distinct run ids, so the two wrk runs send distinct transaction ids (the same ones would be duplicates).
+  run_wrk postgresql2 "$label-a" "$seconds" $((CONNECTIONS / 2)) >"$work/pair-a.txt" &
+  local pid_a=$!
+  run_wrk postgresql2b "$label-b" "$seconds" $((CONNECTIONS - CONNECTIONS / 2)) >"$work/pair-b.txt"
+  wait "$pid_a"
+  paste -d' ' "$work/pair-a.txt" "$work/pair-b.txt" | awk '{ printf "%.2f %.2f %.2f %d %d %s\n", $1 + $7, ($2 > $8 ? $2 : $8), ($3 > $9 ? $3 : $9), $4 + $10, $5 + $11, ($6 == "none" && $12 == "none" ? "none" : "yes") }'
+}
+
+# cpu_ticks NAME: the user and system CPU time the receiver(s) of a configuration have used, in clock ticks.
+cpu_ticks() {
+  local -a names=("$1")
+  if [ "$1" = "postgresql2" ]; then names+=(postgresql2b); fi
+  local total=0 name
+  for name in "${names[@]}"; do
+    total=$(( total + $(awk '{ print $14 + $15 }' "/proc/${server_pids[$name]}/stat") ))
+  done
+  echo "$total"
+}
+
 # json_number JSON KEY: the first number stored under KEY (the stats' top-level counters come first).
 json_number() { printf '%s' "$1" | grep -o "\"$2\":[0-9]*" | head -n1 | cut -d: -f2; }
 
@@ -226,24 +257,35 @@ kib() { awk -v key="$2" '$1 == key":" { print $2 }' "/proc/${server_pids[$1]}/st
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
 declare -A rps p50 p99 ratio raw counted hwm soak_growth soak_note sent bad
-declare -A runs_rps runs_p50 runs_p99 runs_ratio
+declare -A runs_rps runs_p50 runs_p99 runs_ratio runs_cpu cpu
+hz="$(getconf CLK_TCK)"
 
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 for config in $CONFIGS; do
-  if [ "$config" = "postgresql" ] && [ -z "$pg_bin" ]; then start_postgres; fi
+  case "$config" in postgresql|postgresql2) [ -n "$pg_bin" ] || start_postgres ;; esac
   log "$config: starting"
   start_server "$config"
-  prepare "$config"
+  if [ "$config" = "postgresql2" ]; then
+    start_server postgresql2b
+    prepare "$config"
+    # The second instance shares the database: the same set and clicks.
+    cp "$work/postgresql2/deposit-path" "$work/postgresql2/clicks.txt" "$work/postgresql2b/"
+  else
+    prepare "$config"
+  fi
 done
 for config in $CONFIGS; do
-  warm="$(run_wrk "$config" "warmup" "$WARMUP")"
+  warm="$(run_load "$config" "warmup" "$WARMUP")"
   sent[$config]="$(echo "$warm" | cut -d' ' -f4)"
   bad[$config]="$(echo "$warm" | cut -d' ' -f5)"
 done
 
 for rep in $(seq 1 "$REPETITIONS"); do
   for config in $CONFIGS; do
-    read -r a b c d e f <<<"$(run_wrk "$config" "rep$rep" "$DURATION")"
+    ticks_before="$(cpu_ticks "$config")"
+    read -r a b c d e f <<<"$(run_load "$config" "rep$rep" "$DURATION")"
+    ticks_after="$(cpu_ticks "$config")"
+    runs_cpu[$config]+=" $(awk -v t="$((ticks_after - ticks_before))" -v hz="$hz" -v n="$d" 'BEGIN { printf "%.1f", (n > 0 ? t * 1000000 / hz / n : 0) }')"
     runs_rps[$config]+=" $a"; runs_p50[$config]+=" $b"; runs_p99[$config]+=" $c"
     sent[$config]=$(( ${sent[$config]} + d )); bad[$config]=$(( ${bad[$config]} + e ))
     if [ "$config" = "ceiling" ]; then round_ceiling="$a"; fi
@@ -263,6 +305,8 @@ for config in $CONFIGS; do
   rps[$config]="$(median ${runs_rps[$config]})"; p50[$config]="$(median ${runs_p50[$config]})"; p99[$config]="$(median ${runs_p99[$config]})"
   # shellcheck disable=SC2086
   if [ -n "${runs_ratio[$config]:-}" ]; then ratio[$config]="$(median ${runs_ratio[$config]})"; fi
+  # shellcheck disable=SC2086
+  cpu[$config]="$(median ${runs_cpu[$config]})"
   if [ "$config" = "ceiling" ]; then continue; fi
   # Every request should have been a new, credited deposit: the stats must say so.
   stats="$(curl -fsS "http://127.0.0.1:${ports[$config]}/api/tracker/stats" -H "X-Api-Key: $API_KEY")"
@@ -293,6 +337,7 @@ label() {
     sqlite) echo "(b) receiver, SQLite synchronous=FULL" ;;
     postgresql) echo "(c) receiver, PostgreSQL ${pg_version:-}" ;;
     inmemory) echo "(d) receiver, in-memory store" ;;
+    postgresql2) echo "(e) two receivers on one PostgreSQL ${pg_version:-}, both on core $RECEIVER_CORE, combined" ;;
   esac
 }
 ceiling_rps="${rps[ceiling]:-}"
@@ -305,13 +350,15 @@ ceiling_rps="${rps[ceiling]:-}"
   echo "- **Pinning:** receiver and ceiling on core $RECEIVER_CORE, wrk and PostgreSQL on core $CLIENT_CORE (\`taskset\`)."
   echo "- **Client:** wrk, $THREADS thread, $CONNECTIONS connections, ${DURATION} s per run after a ${WARMUP} s warm-up, $REPETITIONS interleaved rounds (each round runs (a) to (d) one after the other), median of each column; the ratio is the median of the per-round ratios to (a). GET deposit postbacks of a 1Win set (\`clickid\`, \`fields.user_id\`, \`fields.country\`, \`amount\`, \`tid\`) cycling through $CLICKS clicks created through the tracker API, a fresh transaction id each: every request is a new, credited deposit. The ceiling gets the same requests."
   echo
-  echo "| Configuration | Requests/s | p50 | p99 | Ratio to (a) | Target |"
-  echo "|---|---:|---:|---:|---:|---|"
+  echo "| Configuration | Requests/s | p50 | p99 | Ratio to (a) | CPU µs per request | Target |"
+  echo "|---|---:|---:|---:|---:|---:|---|"
   for config in $CONFIGS; do
     shown="—"
     if [ -n "${ratio[$config]:-}" ]; then shown="$(printf '%.2f×' "${ratio[$config]}")"; fi
-    printf '| %s | %.0f | %.2f ms | %.2f ms | %s | %s |\n' "$(label "$config")" "${rps[$config]}" "${p50[$config]}" "${p99[$config]}" "$shown" "$(target "$config")"
+    printf '| %s | %.0f | %.2f ms | %.2f ms | %s | %.1f | %s |\n' "$(label "$config")" "${rps[$config]}" "${p50[$config]}" "${p99[$config]}" "$shown" "${cpu[$config]}" "$(target "$config")"
   done
+  echo
+  echo "CPU µs per request: the receiver process's user and system CPU time during a measured run (\`/proc/<pid>/stat\`) divided by the requests wrk counted in it (for (e), both processes), median of the rounds. PostgreSQL's own CPU is not included."
   echo
   echo "Rounds, in order:"
   for config in $CONFIGS; do echo "- $(label "$config"): ${raw[$config]}"; done
@@ -331,8 +378,12 @@ ceiling_rps="${rps[ceiling]:-}"
     verdict="$(awk -v r="${ratio[$config]}" -v w="$want" 'BEGIN { print (r >= w ? "met" : "missed") }')"
     printf '| %s ≥ %s× the ceiling | %s: %.2f× |\n' "$(label "$config")" "$want" "$verdict" "${ratio[$config]}"
   done
-  if [ -n "${p99[sqlite]:-}" ]; then
-    printf '| p99 ≤ 25 ms on SQLite at %d connections | %s: %.2f ms |\n' "$CONNECTIONS" "$(awk -v p="${p99[sqlite]}" 'BEGIN { print (p <= 25 ? "met" : "missed") }')" "${p99[sqlite]}"
+  for config in sqlite postgresql inmemory; do
+    [ -n "${p99[$config]:-}" ] || continue
+    printf '| %s: p99 ≤ 25 ms at %d connections | %s: %.2f ms |\n' "$(label "$config")" "$CONNECTIONS" "$(awk -v p="${p99[$config]}" 'BEGIN { print (p <= 25 ? "met" : "missed") }')" "${p99[$config]}"
+  done
+  if [ -n "${cpu[sqlite]:-}" ]; then
+    printf '| %s: CPU per postback ≤ 40 µs | %s: %.1f µs |\n' "$(label sqlite)" "$(awk -v c="${cpu[sqlite]}" 'BEGIN { print (c <= 40 ? "met" : "missed") }')" "${cpu[sqlite]}"
   fi
   for config in sqlite postgresql; do
     [ -n "${hwm[$config]:-}" ] && [ -n "${soak_growth[$config]:-}" ] || continue
