@@ -84,8 +84,8 @@ echo "perf data: $data"
 report() { perf report -i "$data" --stdio --no-demangle "$@" --sort symbol --percent-limit 0.5 2>/dev/null | grep -E '^ +[0-9]' \
   | grep -v ' 0x0000' | sed -E 's/ +$//; s/\[(OptimizedTier1|QuickJitted|Optimized|Tier0|Tier1|Instrumented Tier1)\]//' | cut -c1-160 | head -n "$TOP"; }
 echo "== CPU by binary (kernel, SQLite, JIT-compiled .NET code, the runtime, libc)"
-perf report -i "$data" --stdio --no-children --sort dso -g none 2>/dev/null | grep -E '^ +[0-9]' | sed -E 's/ +$//' | head -n 10
+perf report -i "$data" --stdio --no-children --sort dso -g none 2>/dev/null | grep -E '^ +[0-9]' | sed -E 's/ +$//' | head -n 10 || true
 echo "== top $TOP frames by exclusive CPU (self)"
-report --no-children -g none
+report --no-children -g none || true
 echo "== top $TOP frames by inclusive CPU (children)"
-report --children -g none
+report --children -g none || true
