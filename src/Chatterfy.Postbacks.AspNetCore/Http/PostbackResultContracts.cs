@@ -2,7 +2,8 @@ using System.Text.Json.Serialization;
 
 namespace Chatterfy.Postbacks.AspNetCore.Http;
 
-// The receiver's and the replay's bodies and the warnings they and links carry (docs/http-api.md). Internal: the JSON is the contract, not these types.
+// The receiver's and the replay's bodies, and the warnings they and links carry (docs/http-api.md). Internal: the JSON
+// is the contract, not these types.
 
 /// <summary>The receiver's 200 body, and the replay's.</summary>
 internal sealed record PostbackResultResponse(string Status, string? ConversionId, IReadOnlyList<WarningResponse> Warnings);
