@@ -1,4 +1,4 @@
-using Chatterfy.Postbacks.AspNetCore;
+using Chatterfy.Postbacks.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Microsoft.Extensions.DependencyInjection;

@@ -38,7 +38,7 @@ internal sealed class PostgreSqlClickStore(PostgreSqlPostbackStore db) : ClickSt
                         Text(click.UserAgent),
                         Text(click.EventSourceUrl),
                         Time(click.CreatedAt),
-                        Jsonb(JsonText.FromDictionary(click.Fields))));
+                        Jsonb(PostgreSqlJsonText.FromDictionary(click.Fields))));
                     var credited = Command(
                         $"""
                         UPDATE {_s}.conversions
@@ -84,6 +84,6 @@ internal sealed class PostgreSqlClickStore(PostgreSqlPostbackStore db) : ClickSt
         UserAgent = NullableString(reader, 7),
         EventSourceUrl = NullableString(reader, 8),
         CreatedAt = reader.GetFieldValue<DateTimeOffset>(9),
-        Fields = JsonText.ToDictionary(reader.GetString(10)),
+        Fields = PostgreSqlJsonText.ToDictionary(reader.GetString(10)),
     };
 }

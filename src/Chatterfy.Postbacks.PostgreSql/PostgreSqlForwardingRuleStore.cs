@@ -48,7 +48,7 @@ internal sealed class PostgreSqlForwardingRuleStore(PostgreSqlPostbackStore db) 
         SetId = NullableString(reader, 2),
         CampaignId = NullableString(reader, 3),
         DestinationId = reader.GetString(4),
-        Settings = JsonText.ToElement(reader.GetString(5)),
+        Settings = PostgreSqlJsonText.ToElement(reader.GetString(5)),
         CreatedAt = reader.GetFieldValue<DateTimeOffset>(6),
     };
 }

@@ -309,7 +309,7 @@ internal sealed partial class PostgreSqlIngestStore
             amount[k] = conversion.Amount;
             currency[k] = Clean(conversion.Currency);
             transactionId[k] = Clean(conversion.TransactionId);
-            attributes[k] = JsonText.FromDictionary(conversion.Attributes);
+            attributes[k] = PostgreSqlJsonText.FromDictionary(conversion.Attributes);
             receivedAt[k] = conversion.ReceivedAt.UtcDateTime;
             address[k] = InetValue(conversion.RemoteAddress);
             key[k] = Clean(conversion.IdempotencyKey.Value);

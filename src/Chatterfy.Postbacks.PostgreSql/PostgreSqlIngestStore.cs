@@ -63,7 +63,7 @@ internal sealed partial class PostgreSqlIngestStore : IngestStore
             Amount = reader.IsDBNull(5) ? null : reader.GetDecimal(5),
             Currency = NullableString(reader, 6),
             TransactionId = NullableString(reader, 7),
-            Attributes = JsonText.ToDictionary(reader.GetString(8)),
+            Attributes = PostgreSqlJsonText.ToDictionary(reader.GetString(8)),
             ReceivedAt = reader.GetFieldValue<DateTimeOffset>(9),
             RemoteAddress = NullableInet(reader, 10),
             IdempotencyKey = new IdempotencyKey(reader.GetString(11), reader.IsDBNull(12) ? null : reader.GetFieldValue<TimeSpan>(12)),

@@ -94,7 +94,7 @@ internal sealed class PostgreSqlOutboxStore(PostgreSqlPostbackStore db, ILogger 
 
         if (applied < completions.Count)
         {
-            Log.OutboxCompletionsSkipped(logger, completions.Count - applied, completions.Count);
+            PostgreSqlLog.OutboxCompletionsSkipped(logger, completions.Count - applied, completions.Count);
         }
 
         return applied;

@@ -33,7 +33,7 @@ public sealed partial class PostgreSqlPostbackStore
         {
             if (_unavailable.ShouldLog(out var failures))
             {
-                Log.Unavailable(_logger, OperationName(callerFile, operationName), failures, ex);
+                PostgreSqlLog.Unavailable(_logger, OperationName(callerFile, operationName), failures, ex);
             }
 
             throw new PostbackStoreUnavailableException("The PostgreSQL postback store is unavailable: " + ex.Message, ex);

@@ -132,10 +132,10 @@ public sealed partial class PostgreSqlPostbackStore
                     await transaction.CommitAsync(ct).ConfigureAwait(false);
                     for (var v = version + 1; v <= version + applied; v++)
                     {
-                        Log.MigrationApplied(_logger, v, _schemaName);
+                        PostgreSqlLog.MigrationApplied(_logger, v, _schemaName);
                     }
 
-                    Log.SchemaCurrent(_logger, _schemaName, PostgreSqlSchema.CurrentVersion);
+                    PostgreSqlLog.SchemaCurrent(_logger, _schemaName, PostgreSqlSchema.CurrentVersion);
                     return applied;
                 }
             },
@@ -159,7 +159,7 @@ public sealed partial class PostgreSqlPostbackStore
                 "Set Postbacks:PostgreSql:CreateSchema to true, or apply the SQL in docs/storage.md.");
         }
 
-        Log.SchemaCurrent(_logger, _schemaName, version);
+        PostgreSqlLog.SchemaCurrent(_logger, _schemaName, version);
     }
 
     // ------------------------------------------------------------------ health

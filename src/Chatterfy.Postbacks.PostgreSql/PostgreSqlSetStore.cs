@@ -30,7 +30,7 @@ internal sealed class PostgreSqlSetStore(PostgreSqlPostbackStore db) : PostbackS
                         Text(postbackSet.NetworkId),
                         Text(postbackSet.CampaignId),
                         Text(postbackSet.Token),
-                        Jsonb(postbackSet.Settings is { } settings ? JsonText.FromElement(settings) : null),
+                        Jsonb(postbackSet.Settings is { } settings ? PostgreSqlJsonText.FromElement(settings) : null),
                         Time(postbackSet.CreatedAt),
                         Param(NpgsqlDbType.Boolean, postbackSet.Enabled)));
                     batch.BatchCommands.Add(Command(
@@ -101,7 +101,7 @@ internal sealed class PostgreSqlSetStore(PostgreSqlPostbackStore db) : PostbackS
                 Text(postbackSet.Id),
                 Text(postbackSet.Name),
                 Text(postbackSet.CampaignId),
-                Jsonb(postbackSet.Settings is { } settings ? JsonText.FromElement(settings) : null),
+                Jsonb(postbackSet.Settings is { } settings ? PostgreSqlJsonText.FromElement(settings) : null),
                 Param(NpgsqlDbType.Boolean, postbackSet.Enabled),
             ],
             cancellationToken).ConfigureAwait(false);
@@ -153,7 +153,7 @@ internal sealed class PostgreSqlSetStore(PostgreSqlPostbackStore db) : PostbackS
         NetworkId = reader.GetString(2),
         CampaignId = NullableString(reader, 3),
         Token = reader.GetString(4),
-        Settings = reader.IsDBNull(5) ? null : JsonText.ToElement(reader.GetString(5)),
+        Settings = reader.IsDBNull(5) ? null : PostgreSqlJsonText.ToElement(reader.GetString(5)),
         CreatedAt = reader.GetFieldValue<DateTimeOffset>(6),
         Enabled = reader.GetBoolean(7),
     };

@@ -99,7 +99,7 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
     }
 
     /// <summary>One <see cref="IngestStore.AppendAsync"/> call: its records, each written (or undone) alone, answered together after the commit.</summary>
-    private sealed class AppendUnit : WriteUnit<IReadOnlyList<IngestResult>>
+    private sealed class AppendUnit : SqliteWriteUnit<IReadOnlyList<IngestResult>>
     {
         private readonly Row[] _rows;
         private readonly IngestResult[] _results;

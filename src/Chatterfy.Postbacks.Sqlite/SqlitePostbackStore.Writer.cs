@@ -19,13 +19,13 @@ public sealed partial class SqlitePostbackStore
         """;
 
     // The writes waiting for the writer, in order; how many records they hold (for WriteQueueCapacity).
-    private readonly ConcurrentQueue<WriteUnit> _queue = new();
+    private readonly ConcurrentQueue<SqliteWriteUnit> _queue = new();
     private int _queuedRecords;
     private int _queueFullReported;
 
     // Held by whoever runs the writer: a caller whose write found it idle, a thread-pool item it handed over to, or disposal.
     private readonly SemaphoreSlim _writerLock = new(1, 1);
-    private readonly List<WriteUnit> _batch = [];
+    private readonly List<SqliteWriteUnit> _batch = [];
 
     // Set by disposal, under the writer lock: no transaction begins after it.
     private bool _writerClosed;
@@ -69,7 +69,7 @@ public sealed partial class SqlitePostbackStore
     /// <param name="unit">The writes.</param>
     /// <param name="cancellationToken">Cancels the wait, not a write already queued.</param>
     /// <returns>The unit's result.</returns>
-    internal async ValueTask<T> SubmitAsync<T>(WriteUnit<T> unit, CancellationToken cancellationToken)
+    internal async ValueTask<T> SubmitAsync<T>(SqliteWriteUnit<T> unit, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
@@ -91,7 +91,7 @@ public sealed partial class SqlitePostbackStore
         }
     }
 
-    private void Submit(WriteUnit unit)
+    private void Submit(SqliteWriteUnit unit)
     {
         ThrowIfFileLost();
         if (_disposing)
@@ -136,7 +136,7 @@ public sealed partial class SqlitePostbackStore
     /// Runs the writer until <paramref name="own"/> is answered (or, without one, until the queue is empty), then lets go of
     /// it; a write queued meanwhile is handed to the thread pool, so the caller is not held for others' writes.
     /// </summary>
-    private void RunWriter(WriteUnit? own)
+    private void RunWriter(SqliteWriteUnit? own)
     {
         try
         {
@@ -240,7 +240,7 @@ public sealed partial class SqlitePostbackStore
 
     /// <summary>Runs one batch in one transaction and answers its units.</summary>
     /// <returns><see langword="null"/> when it committed; otherwise why the database could not be written.</returns>
-    private string? RunBatch(List<WriteUnit> batch)
+    private string? RunBatch(List<SqliteWriteUnit> batch)
     {
         var started = _timeProvider.GetTimestamp();
         if (_fileLost is { } lost)
@@ -354,7 +354,7 @@ public sealed partial class SqlitePostbackStore
     /// write from now on, moves what the write-ahead log holds into the opened file, saves a copy of it beside the path,
     /// says so in one critical line, and only then answers the batch.
     /// </summary>
-    private string OnDatabaseFileLost(List<WriteUnit> batch, string change)
+    private string OnDatabaseFileLost(List<SqliteWriteUnit> batch, string change)
     {
         var lost = $"The SQLite postback store's database file '{_dataSource}' was deleted or replaced while open ({change}); nothing more is written or read until the host restarts.";
         _fileLost = lost;
@@ -411,7 +411,7 @@ public sealed partial class SqlitePostbackStore
         return path;
     }
 
-    private static void FailAll(List<WriteUnit> batch, string failure, Exception? inner)
+    private static void FailAll(List<SqliteWriteUnit> batch, string failure, Exception? inner)
     {
         foreach (var unit in batch)
         {
@@ -420,7 +420,7 @@ public sealed partial class SqlitePostbackStore
     }
 
     /// <summary>Runs every record of the batch in the transaction; <see langword="false"/> when one failed alone.</summary>
-    private static bool TryRunWithoutSavepoints(SqliteWriteSession session, List<WriteUnit> batch)
+    private static bool TryRunWithoutSavepoints(SqliteWriteSession session, List<SqliteWriteUnit> batch)
     {
         foreach (var unit in batch)
         {
@@ -440,7 +440,7 @@ public sealed partial class SqlitePostbackStore
         return true;
     }
 
-    private static void RunWithSavepoints(SqliteWriteSession session, List<WriteUnit> batch)
+    private static void RunWithSavepoints(SqliteWriteSession session, List<SqliteWriteUnit> batch)
     {
         foreach (var unit in batch)
         {
@@ -493,7 +493,7 @@ public sealed partial class SqlitePostbackStore
         inner is null ? new(message) { RetryAfter = RetryAfter } : new(message, inner) { RetryAfter = RetryAfter };
 
     /// <summary>One write of one value: runs once in the transaction, answered after the commit.</summary>
-    private sealed class SingleWrite<T>(Func<SqliteWriteSession, T> work) : WriteUnit<T>(1)
+    private sealed class SingleWrite<T>(Func<SqliteWriteSession, T> work) : SqliteWriteUnit<T>(1)
     {
         private T? _result;
         private Exception? _failure;

@@ -33,7 +33,7 @@ public sealed class PostgreSqlServiceCollectionTests
         await using var provider = services.BuildServiceProvider();
 
         provider.GetRequiredService<PostbackStorage>().Ingest.Should().NotBeOfType<PostgreSqlIngestStore>();
-        var migrator = provider.GetServices<IHostedService>().OfType<PostgreSqlSchemaMigrator>().Should().ContainSingle().Subject;
+        var migrator = provider.GetServices<IHostedService>().OfType<PostgreSqlPostbackStoreInitializer>().Should().ContainSingle().Subject;
         await migrator.StartAsync(CancellationToken.None);
     }
 
@@ -46,8 +46,8 @@ public sealed class PostgreSqlServiceCollectionTests
         services.Count(d => d.ServiceType == typeof(PostbackStorage)).Should().Be(1);
         services.Count(d => d.ServiceType == typeof(PostgreSqlPostbackStore)).Should().Be(1);
         var hosted = services.Where(d => d.ServiceType == typeof(IHostedService)).ToList();
-        hosted.Count(d => d.ImplementationType == typeof(PostgreSqlSchemaMigrator)).Should().Be(1);
-        hosted[0].ImplementationType.Should().Be<PostgreSqlSchemaMigrator>();
+        hosted.Count(d => d.ImplementationType == typeof(PostgreSqlPostbackStoreInitializer)).Should().Be(1);
+        hosted[0].ImplementationType.Should().Be<PostgreSqlPostbackStoreInitializer>();
     }
 
     [Fact]
@@ -189,7 +189,7 @@ public sealed class PostgreSqlServiceCollectionTests
             o.CreateSchema = false;
         });
         await using var provider = services.BuildServiceProvider();
-        var migrator = provider.GetServices<IHostedService>().OfType<PostgreSqlSchemaMigrator>().Single();
+        var migrator = provider.GetServices<IHostedService>().OfType<PostgreSqlPostbackStoreInitializer>().Single();
 
         await ((Func<Task>)(() => migrator.StartAsync(CancellationToken.None))).Should()
             .ThrowAsync<InvalidOperationException>().WithMessage("*version 0*Postbacks:PostgreSql:CreateSchema*");
@@ -209,7 +209,7 @@ public sealed class PostgreSqlServiceCollectionTests
         });
         await using var provider = services.BuildServiceProvider();
 
-        await provider.GetServices<IHostedService>().OfType<PostgreSqlSchemaMigrator>().Single().StartAsync(CancellationToken.None);
+        await provider.GetServices<IHostedService>().OfType<PostgreSqlPostbackStoreInitializer>().Single().StartAsync(CancellationToken.None);
     }
 
     private static async Task StartAsync(IServiceProvider provider)

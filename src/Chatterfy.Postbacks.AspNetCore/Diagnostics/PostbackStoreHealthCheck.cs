@@ -1,7 +1,7 @@
 using Chatterfy.Postbacks.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Chatterfy.Postbacks.AspNetCore;
+namespace Chatterfy.Postbacks.AspNetCore.Diagnostics;
 
 /// <summary>Reports whether the postback store can serve requests.</summary>
 internal sealed class PostbackStoreHealthCheck(IngestStore store) : IHealthCheck

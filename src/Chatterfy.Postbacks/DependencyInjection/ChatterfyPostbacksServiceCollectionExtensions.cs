@@ -31,7 +31,6 @@ public static class ChatterfyPostbacksServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<ChatterfyPostbacksOptions>().ValidateDataAnnotations().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChatterfyPostbacksOptions>, ChatterfyPostbacksOptionsValidator>());
-        services.TryAddSingleton<ChatterfyPostbacksMarker>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<AffiliateNetwork, BinomoNetwork>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<AffiliateNetwork, OneWinNetwork>());

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Chatterfy.Postbacks.PostgreSql;
 
 /// <summary>Converts values to and from the JSON text of <c>jsonb</c> columns, without reflection.</summary>
-internal static class JsonText
+internal static class PostgreSqlJsonText
 {
     /// <summary>Writes a string dictionary as a JSON object.</summary>
     public static string FromDictionary(IReadOnlyDictionary<string, string> values)

@@ -4,11 +4,11 @@ namespace Chatterfy.Postbacks.Sqlite;
 /// Writes queued for the writer together: one call's worth (a set, a click, a batch of postbacks). The writer runs whole
 /// units in one transaction; each of a unit's <see cref="Count"/> records is undone alone when it fails alone.
 /// </summary>
-internal abstract class WriteUnit
+internal abstract class SqliteWriteUnit
 {
-    /// <summary>Initializes a new instance of the <see cref="WriteUnit"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="SqliteWriteUnit"/> class.</summary>
     /// <param name="count">How many records it holds, each undone alone when it fails (at least one).</param>
-    protected WriteUnit(int count) => Count = count;
+    protected SqliteWriteUnit(int count) => Count = count;
 
     /// <summary>Gets how many records it holds.</summary>
     public int Count { get; }
@@ -34,10 +34,10 @@ internal abstract class WriteUnit
     public abstract void Fail(Exception exception);
 }
 
-/// <summary>A <see cref="WriteUnit"/> whose caller waits for a result of type <typeparamref name="T"/>.</summary>
+/// <summary>A <see cref="SqliteWriteUnit"/> whose caller waits for a result of type <typeparamref name="T"/>.</summary>
 /// <typeparam name="T">The result's type.</typeparam>
 /// <param name="count">How many records it holds.</param>
-internal abstract class WriteUnit<T>(int count) : WriteUnit(count)
+internal abstract class SqliteWriteUnit<T>(int count) : SqliteWriteUnit(count)
 {
     private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

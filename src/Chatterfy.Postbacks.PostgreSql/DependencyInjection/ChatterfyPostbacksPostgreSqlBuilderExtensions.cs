@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Stores postbacks in PostgreSQL.</summary>
-public static class PostgreSqlChatterfyPostbacksBuilderExtensions
+public static class ChatterfyPostbacksPostgreSqlBuilderExtensions
 {
     /// <summary>
     /// Uses the PostgreSQL store with the given connection string and default options, replacing any store registered
@@ -71,9 +71,9 @@ public static class PostgreSqlChatterfyPostbacksBuilderExtensions
         builder.UseStorage(sp => sp.GetRequiredService<PostgreSqlPostbackStore>().Storage);
 
         // First among the hosted services: hosts start them in order, so the schema is ready before, say, log retention runs.
-        if (!services.Any(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(PostgreSqlSchemaMigrator)))
+        if (!services.Any(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(PostgreSqlPostbackStoreInitializer)))
         {
-            services.Insert(0, ServiceDescriptor.Singleton<IHostedService, PostgreSqlSchemaMigrator>());
+            services.Insert(0, ServiceDescriptor.Singleton<IHostedService, PostgreSqlPostbackStoreInitializer>());
         }
     }
 }

@@ -9,7 +9,7 @@ namespace Chatterfy.Postbacks.PostgreSql;
 /// Creates or upgrades the schema when the host starts (<see cref="PostgreSqlPostbackStoreOptions.CreateSchema"/>), or
 /// checks that it is current. Registered ahead of the other hosted services, so nothing touches the store before.
 /// </summary>
-internal sealed class PostgreSqlSchemaMigrator(IServiceProvider services, IOptions<PostgreSqlPostbackStoreOptions> options) : IHostedService
+internal sealed class PostgreSqlPostbackStoreInitializer(IServiceProvider services, IOptions<PostgreSqlPostbackStoreOptions> options) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -2,8 +2,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Chatterfy.Postbacks.PostgreSql;
 
-/// <summary>The PostgreSQL store's log messages (event ids 4001-4099).</summary>
-internal static partial class Log
+/// <summary>The PostgreSQL store's log messages (event ids 5001–5099).</summary>
+internal static partial class PostgreSqlLog
 {
     [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Applied PostgreSQL postback store migration {Version} to schema {Schema}")]
     public static partial void MigrationApplied(ILogger logger, int version, string schema);

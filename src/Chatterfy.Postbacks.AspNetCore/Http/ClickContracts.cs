@@ -1,0 +1,52 @@
+using System.Text.Json.Serialization;
+
+namespace Chatterfy.Postbacks.AspNetCore.Http;
+
+// Clicks (/clicks, docs/http-api.md). Internal: the JSON is the contract, not these types.
+
+internal sealed record ClickResponse(
+    string ClickId,
+    string? CampaignId,
+    string? SubjectId,
+    string? Fbclid,
+    string? Fbc,
+    string? Fbp,
+    string? Ip,
+    string? UserAgent,
+    string? EventSourceUrl,
+    IReadOnlyDictionary<string, string> Fields,
+    DateTime CreatedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ConversionResponse>? Conversions = null);
+
+internal sealed record ConversionResponse(
+    string Id,
+    string Event,
+    decimal? Amount,
+    string? Currency,
+    string? Tid,
+    DateTime ReceivedAt,
+    string SetId,
+    string Attribution);
+
+/// <summary><c>POST /clicks</c>.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+internal sealed class CreateClickRequest
+{
+    public string? CampaignId { get; set; }
+
+    public string? SubjectId { get; set; }
+
+    public string? Fbclid { get; set; }
+
+    public string? Fbc { get; set; }
+
+    public string? Fbp { get; set; }
+
+    public string? Ip { get; set; }
+
+    public string? UserAgent { get; set; }
+
+    public string? EventSourceUrl { get; set; }
+
+    public Dictionary<string, string?>? Fields { get; set; }
+}

@@ -1,0 +1,14 @@
+namespace Chatterfy.Postbacks.AspNetCore.Http;
+
+// Stats (/stats, docs/http-api.md). Internal: the JSON is the contract, not these types.
+
+internal sealed record StatsResponse(
+    long Clicks,
+    long Registrations,
+    long FirstDeposits,
+    long Deposits,
+    long Unattributed,
+    long Rejected,
+    IReadOnlyList<AmountResponse> Amounts);
+
+internal sealed record AmountResponse(string Currency, decimal FirstDeposits, decimal Deposits);
