@@ -58,7 +58,7 @@ public sealed class ForwardingOptions
 
     /// <summary>Gets or sets the largest part of a destination's answer that is read, in bytes; the rest is discarded.</summary>
     /// <value>Defaults to 65,536 (64 KiB); between 1 KiB and 1 MiB.</value>
-    public int MaxResponseBodyBytes { get; set; } = 64 * 1024;
+    public int MaxResponseBodyBytes { get; set; } = Http.DestinationHttp.DefaultMaxResponseBodyBytes;
 
     /// <summary>
     /// Gets or sets a value indicating whether the secret settings of forwarding rules (each destination's
