@@ -71,7 +71,7 @@ public static class ChatterfyPostbacksEndpointRouteBuilderExtensions
         group.MapMethods("/{token}", ReceiverMethods, receiver.HandleAsync)
             .WithSummary("Receives a postback on a set's bare URL: the event comes from parameters or network flags.");
         group.MapMethods($"/{{token}}/{{{PostbackReceiver.EventRouteValue}}}", ReceiverMethods, receiver.HandleAsync)
-            .WithSummary("Receives a postback for the event in the path (registration, first-deposit, deposit, a custom name) or tracker-postback.");
+            .WithSummary($"Receives a postback for the event in the path ({PostbackEvent.Registration.Name}, {PostbackEvent.FirstDeposit.Name}, {PostbackEvent.Deposit.Name}, a custom name) or {PostbackParser.TrackerPostbackSegment}.");
         return group;
     }
 

@@ -1,3 +1,5 @@
+using Chatterfy.Postbacks.Configuration;
+
 namespace Chatterfy.Postbacks.PostgreSql;
 
 /// <summary>
@@ -42,5 +44,6 @@ public sealed class PostgreSqlPostbackStoreOptions
     /// the network retries. Rounded up to whole seconds.
     /// </summary>
     /// <value>Defaults to 30 seconds; from 1 second to 1 hour.</value>
+    [OptionRange(SectionName + ":" + nameof(CommandTimeout), typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "{0} must be from 1 second to 1 hour (got {3}).")]
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -3,12 +3,16 @@ using Npgsql;
 
 namespace Chatterfy.Postbacks.PostgreSql;
 
-/// <summary>Checks <see cref="PostgreSqlPostbackStoreOptions"/> at startup; each message names the option's configuration path.</summary>
+/// <summary>
+/// Checks <see cref="PostgreSqlPostbackStoreOptions"/> at startup; each message names the option's configuration path. The
+/// ranges are the options' <see cref="Configuration.OptionRangeAttribute"/>s, checked by the generated
+/// <see cref="PostgreSqlPostbackStoreOptionsRanges"/>; the connection string and the schema name are checked here.
+/// </summary>
 internal sealed class PostgreSqlPostbackStoreOptionsValidator : IValidateOptions<PostgreSqlPostbackStoreOptions>
 {
     private const string Prefix = PostgreSqlPostbackStoreOptions.SectionName + ":";
 
-    internal static readonly TimeSpan MaxCommandTimeout = TimeSpan.FromHours(1);
+    private static readonly PostgreSqlPostbackStoreOptionsRanges Ranges = new();
 
     public ValidateOptionsResult Validate(string? name, PostgreSqlPostbackStoreOptions options)
     {
@@ -26,9 +30,9 @@ internal sealed class PostgreSqlPostbackStoreOptionsValidator : IValidateOptions
             failures.Add(Prefix + "Schema " + problem);
         }
 
-        if (options.CommandTimeout < TimeSpan.FromSeconds(1) || options.CommandTimeout > MaxCommandTimeout)
+        if (Ranges.Validate(null, options) is { Failed: true, Failures: { } outOfRange })
         {
-            failures.Add($"{Prefix}CommandTimeout must be from 1 second to 1 hour (got {options.CommandTimeout}).");
+            failures.AddRange(outOfRange);
         }
 
         return failures;
@@ -83,3 +87,7 @@ internal sealed class PostgreSqlPostbackStoreOptionsValidator : IValidateOptions
         return null;
     }
 }
+
+/// <summary>The generated check of <see cref="PostgreSqlPostbackStoreOptions"/>' ranges.</summary>
+[OptionsValidator]
+internal sealed partial class PostgreSqlPostbackStoreOptionsRanges : IValidateOptions<PostgreSqlPostbackStoreOptions>;

@@ -24,8 +24,6 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
         ORDER BY received_at, id LIMIT 1
         """;
 
-    private const int SqliteConstraint = 19;
-
     private const string InsertConversionSql =
         $"INSERT INTO conversions ({ConversionColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
 
@@ -162,7 +160,7 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
                 {
                     SqliteOutboxStore.InsertOutboxMessage(session, message);
                 }
-                catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
+                catch (SqliteException ex) when (ex.SqliteErrorCode == SqlitePostbackStore.SqliteConstraint)
                 {
                     throw Conflict("Outbox message", message.Id, ex);
                 }
@@ -180,7 +178,7 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
             {
                 SqliteLogStore.InsertLogEntry(session, row.Log, outcome, conversionId);
             }
-            catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
+            catch (SqliteException ex) when (ex.SqliteErrorCode == SqlitePostbackStore.SqliteConstraint)
             {
                 throw Conflict("Log entry", row.Log.Id, ex);
             }
@@ -192,7 +190,7 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
             {
                 insert.Execute();
             }
-            catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
+            catch (SqliteException ex) when (ex.SqliteErrorCode == SqlitePostbackStore.SqliteConstraint)
             {
                 throw Conflict(what, id, ex);
             }

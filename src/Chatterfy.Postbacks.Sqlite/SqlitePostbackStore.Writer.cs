@@ -8,7 +8,8 @@ namespace Chatterfy.Postbacks.Sqlite;
 // The single writer: group commit without a thread of its own; a record that fails is undone alone (see RunBatch).
 public sealed partial class SqlitePostbackStore
 {
-    private const int SqliteConstraint = 19;
+    // SQLITE_CONSTRAINT: the store's one name for the primary result code of a unique or check violation.
+    internal const int SqliteConstraint = 19;
 
     // The health check's probe write: a 64 KiB log row, inserted and deleted in one transaction. Nothing of it stays, but
     // the commit writes some twenty pages to the write-ahead log, as a few postbacks do.

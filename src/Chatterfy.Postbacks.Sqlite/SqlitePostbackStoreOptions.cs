@@ -1,3 +1,5 @@
+using Chatterfy.Postbacks.Configuration;
+
 namespace Chatterfy.Postbacks.Sqlite;
 
 /// <summary>
@@ -6,9 +8,9 @@ namespace Chatterfy.Postbacks.Sqlite;
 /// </summary>
 public sealed class SqlitePostbackStoreOptions
 {
+    internal const string Section = "Postbacks:Sqlite:";
     internal const int MaxWriteQueueCapacity = 1_000_000;
     internal const int MaxMaxBatchSize = 10_000;
-    internal static readonly TimeSpan MaxBusyTimeout = TimeSpan.FromMinutes(10);
 
     /// <summary>
     /// Gets or sets the path of the database file, e.g. <c>postbacks.db</c> or <c>/var/lib/myapp/postbacks.db</c>. A
@@ -32,10 +34,12 @@ public sealed class SqlitePostbackStoreOptions
     /// waiting.
     /// </summary>
     /// <value>Defaults to 10 000. From 1 to 1 000 000.</value>
+    [OptionRange(Section + nameof(WriteQueueCapacity), 1, MaxWriteQueueCapacity)]
     public int WriteQueueCapacity { get; set; } = 10_000;
 
     /// <summary>Gets or sets how many queued writes the writer commits together in one transaction (group commit).</summary>
     /// <value>Defaults to 256. From 1 (no grouping) to 10 000.</value>
+    [OptionRange(Section + nameof(MaxBatchSize), 1, MaxMaxBatchSize)]
     public int MaxBatchSize { get; set; } = 256;
 
     /// <summary>
@@ -43,6 +47,7 @@ public sealed class SqlitePostbackStoreOptions
     /// file, or a checkpoint) before the operation fails with <see cref="Storage.PostbackStoreUnavailableException"/>.
     /// </summary>
     /// <value>Defaults to 5 seconds. From zero to 10 minutes.</value>
+    [OptionRange(Section + nameof(BusyTimeout), typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>

@@ -3,10 +3,15 @@ using Microsoft.Extensions.Options;
 
 namespace Chatterfy.Postbacks.Sqlite;
 
-/// <summary>Validates <see cref="SqlitePostbackStoreOptions"/> at startup; messages name the configuration path.</summary>
+/// <summary>
+/// Validates <see cref="SqlitePostbackStoreOptions"/> at startup; messages name the configuration path. The ranges are the
+/// options' <see cref="Configuration.OptionRangeAttribute"/>s, checked by the generated
+/// <see cref="SqlitePostbackStoreOptionsRanges"/>; the data source and the synchronous mode are checked here.
+/// </summary>
 internal sealed class SqlitePostbackStoreOptionsValidator : IValidateOptions<SqlitePostbackStoreOptions>
 {
-    private const string Section = "Postbacks:Sqlite:";
+    private const string Section = SqlitePostbackStoreOptions.Section;
+    private static readonly SqlitePostbackStoreOptionsRanges Ranges = new();
 
     public ValidateOptionsResult Validate(string? name, SqlitePostbackStoreOptions options)
     {
@@ -34,21 +39,15 @@ internal sealed class SqlitePostbackStoreOptionsValidator : IValidateOptions<Sql
             failures.Add(string.Create(CultureInfo.InvariantCulture, $"{Section}Synchronous must be Full, Normal or Extra (got {options.Synchronous})."));
         }
 
-        if (options.WriteQueueCapacity is < 1 or > SqlitePostbackStoreOptions.MaxWriteQueueCapacity)
+        if (Ranges.Validate(null, options) is { Failed: true, Failures: { } outOfRange })
         {
-            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{Section}WriteQueueCapacity must be from 1 to {SqlitePostbackStoreOptions.MaxWriteQueueCapacity} (got {options.WriteQueueCapacity})."));
-        }
-
-        if (options.MaxBatchSize is < 1 or > SqlitePostbackStoreOptions.MaxMaxBatchSize)
-        {
-            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{Section}MaxBatchSize must be from 1 to {SqlitePostbackStoreOptions.MaxMaxBatchSize} (got {options.MaxBatchSize})."));
-        }
-
-        if (options.BusyTimeout < TimeSpan.Zero || options.BusyTimeout > SqlitePostbackStoreOptions.MaxBusyTimeout)
-        {
-            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{Section}BusyTimeout must be from 00:00:00 to {SqlitePostbackStoreOptions.MaxBusyTimeout} (got {options.BusyTimeout})."));
+            failures.AddRange(outOfRange);
         }
 
         return failures;
     }
 }
+
+/// <summary>The generated check of <see cref="SqlitePostbackStoreOptions"/>' ranges.</summary>
+[OptionsValidator]
+internal sealed partial class SqlitePostbackStoreOptionsRanges : IValidateOptions<SqlitePostbackStoreOptions>;

@@ -1,3 +1,5 @@
+using Chatterfy.Postbacks.Ingestion;
+
 namespace Chatterfy.Postbacks.Testing;
 
 /// <summary>
@@ -17,13 +19,13 @@ public sealed record SimulatedEvent
     }
 
     /// <summary>Gets the registration event: the set's registration URL, Binomo flag <c>reg</c>.</summary>
-    public static SimulatedEvent Registration { get; } = new("registration", isCustom: false);
+    public static SimulatedEvent Registration { get; } = new(PostbackEvent.Registration.Name, isCustom: false);
 
     /// <summary>Gets the first deposit (FTD) event: the set's first-deposit URL, Binomo flag <c>ftd</c>.</summary>
-    public static SimulatedEvent FirstDeposit { get; } = new("first-deposit", isCustom: false);
+    public static SimulatedEvent FirstDeposit { get; } = new(PostbackEvent.FirstDeposit.Name, isCustom: false);
 
     /// <summary>Gets the repeat deposit event: the set's deposit URL, Binomo flag <c>dep</c>.</summary>
-    public static SimulatedEvent Deposit { get; } = new("deposit", isCustom: false);
+    public static SimulatedEvent Deposit { get; } = new(PostbackEvent.Deposit.Name, isCustom: false);
 
     /// <summary>
     /// Gets the event's name: <c>registration</c>, <c>first-deposit</c>, <c>deposit</c>, or the custom name as given.

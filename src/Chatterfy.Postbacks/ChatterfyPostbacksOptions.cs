@@ -1,4 +1,4 @@
-using System.ComponentModel.DataAnnotations;
+using Chatterfy.Postbacks.Configuration;
 using Chatterfy.Postbacks.Templates;
 
 namespace Chatterfy.Postbacks;
@@ -11,6 +11,9 @@ public sealed class ChatterfyPostbacksOptions
 
     /// <summary>The longest click id length allowed by <see cref="ClickIdLength"/>.</summary>
     public const int MaxClickIdLength = 32;
+
+    /// <summary>The configuration section the options are bound from by convention.</summary>
+    internal const string Section = "Postbacks:";
 
     /// <summary>The default receiver path prefix.</summary>
     public const string DefaultReceiverPathPrefix = "/api/postbacks";
@@ -25,12 +28,11 @@ public sealed class ChatterfyPostbacksOptions
 
     /// <summary>Gets or sets the path under which the receiver listens; postback URLs are <c>{PublicBaseUrl}{ReceiverPathPrefix}/{token}/…</c>.</summary>
     /// <value>Defaults to <c>/api/postbacks</c>. Must start with <c>/</c>.</value>
-    [Required]
     public string ReceiverPathPrefix { get; set; } = DefaultReceiverPathPrefix;
 
     /// <summary>Gets or sets the length of click ids minted by <see cref="Clicks.RandomClickIdGenerator"/>.</summary>
     /// <value>Defaults to 12 (71 bits). From 8 to 32.</value>
-    [Range(MinClickIdLength, MaxClickIdLength)]
+    [OptionRange(Section + nameof(ClickIdLength), MinClickIdLength, MaxClickIdLength)]
     public int ClickIdLength { get; set; } = 12;
 
     /// <summary>
@@ -38,7 +40,7 @@ public sealed class ChatterfyPostbacksOptions
     /// first one, measured from the first one's receive time. After it, an identical postback counts as new.
     /// </summary>
     /// <value>Defaults to 24 hours, the usual retry horizon of affiliate networks. From 1 minute to 30 days.</value>
-    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    [OptionRange(Section + nameof(DeduplicationWindow), typeof(TimeSpan), "00:01:00", "30.00:00:00")]
     public TimeSpan DeduplicationWindow { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>
@@ -46,7 +48,7 @@ public sealed class ChatterfyPostbacksOptions
     /// lookups at once; other instances sharing the database see a change (a disabled set, a rotated token) within this time.
     /// </summary>
     /// <value>Defaults to 5 seconds; zero disables the cache. At most 10 minutes.</value>
-    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    [OptionRange(Section + nameof(SetCacheDuration), typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan SetCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
@@ -54,17 +56,17 @@ public sealed class ChatterfyPostbacksOptions
     /// at full rate.
     /// </summary>
     /// <value>Defaults to 2 seconds; zero disables it. At most 1 minute.</value>
-    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    [OptionRange(Section + nameof(UnknownTokenCacheDuration), typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan UnknownTokenCacheDuration { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Gets or sets how long postback log entries are kept; older ones are purged by a background job.</summary>
-    /// <value>Defaults to 30 days; zero keeps them for ever.</value>
-    [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00")]
+    /// <value>Defaults to 30 days; zero keeps them for ever. At most 3650 days (about 10 years).</value>
+    [OptionRange(Section + nameof(LogRetention), typeof(TimeSpan), "00:00:00", "3650.00:00:00")]
     public TimeSpan LogRetention { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>Gets or sets how often the log retention job runs.</summary>
     /// <value>Defaults to 1 hour. From 1 minute to 1 day.</value>
-    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    [OptionRange(Section + nameof(LogRetentionInterval), typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan LogRetentionInterval { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Gets or sets what link templates do with a macro no variable source knows.</summary>

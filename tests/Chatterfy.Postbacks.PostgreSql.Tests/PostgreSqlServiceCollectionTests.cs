@@ -96,6 +96,15 @@ public sealed class PostgreSqlServiceCollectionTests
         act.Should().Throw<ArgumentException>();
     }
 
+    [Fact]
+    public void OptionRanges_PostgreSqlOptions_MatchTheirValueDocs()
+    {
+        var mismatches = Chatterfy.Postbacks.Tests.Approvals.OptionRangeDocs.Mismatches(typeof(PostgreSqlPostbackStoreOptions).Assembly, out var checkedCount);
+
+        checkedCount.Should().Be(1);
+        mismatches.Should().BeEmpty();
+    }
+
     [Theory]
     [InlineData(null, "postbacks", 30, "Postbacks:PostgreSql:ConnectionString must be set.")]
     [InlineData("", "postbacks", 30, "Postbacks:PostgreSql:ConnectionString must be set.")]

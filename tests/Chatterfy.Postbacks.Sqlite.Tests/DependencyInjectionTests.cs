@@ -106,6 +106,15 @@ public sealed class DependencyInjectionTests : IDisposable
         options.CreateIfMissing.Should().BeTrue();
     }
 
+    [Fact]
+    public void OptionRanges_SqliteOptions_MatchTheirValueDocs()
+    {
+        var mismatches = Chatterfy.Postbacks.Tests.Approvals.OptionRangeDocs.Mismatches(typeof(SqlitePostbackStoreOptions).Assembly, out var checkedCount);
+
+        checkedCount.Should().Be(3);
+        mismatches.Should().BeEmpty();
+    }
+
     [Theory]
     [InlineData("DataSource", null, "Postbacks:Sqlite:DataSource must be set")]
     [InlineData("DataSource", " ", "Postbacks:Sqlite:DataSource must be set")]

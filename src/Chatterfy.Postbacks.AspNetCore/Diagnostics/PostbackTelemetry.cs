@@ -16,8 +16,6 @@ internal sealed class PostbackTelemetry
     public const string NetworkUnknown = "unknown";
     public const string EventNone = "none";
 
-    private const string TrackerPostbackSegment = "tracker-postback";
-
     private static readonly string? Version = typeof(PostbackTelemetry).Assembly.GetName().Version?.ToString();
 
     // Mapping twice (two prefixes, or the tests' hosts) must not create the instruments twice for one provider.
@@ -68,13 +66,7 @@ internal sealed class PostbackTelemetry
         }
     }
 
-    public static string OutcomeTag(PostbackOutcome outcome) => outcome switch
-    {
-        PostbackOutcome.Accepted => "accepted",
-        PostbackOutcome.Duplicate => "duplicate",
-        PostbackOutcome.Unattributed => "unattributed",
-        _ => "rejected",
-    };
+    public static string OutcomeTag(PostbackOutcome outcome) => StoredWords.Of(outcome);
 
     /// <summary>The bounded event tag: the parsed event's kind, else the kind named by the path, else <c>none</c>.</summary>
     public static string EventTag(PostbackIngestionResult? result, string? eventSegment)
@@ -85,7 +77,7 @@ internal sealed class PostbackTelemetry
         }
 
         if (eventSegment is not null
-            && !eventSegment.Equals(TrackerPostbackSegment, StringComparison.OrdinalIgnoreCase)
+            && !eventSegment.Equals(PostbackParser.TrackerPostbackSegment, StringComparison.OrdinalIgnoreCase)
             && PostbackEvent.TryParse(eventSegment, out var pathEvent))
         {
             return KindTag(pathEvent.Kind);
@@ -94,11 +86,5 @@ internal sealed class PostbackTelemetry
         return EventNone;
     }
 
-    private static string KindTag(PostbackEventKind kind) => kind switch
-    {
-        PostbackEventKind.Registration => "registration",
-        PostbackEventKind.FirstDeposit => "first-deposit",
-        PostbackEventKind.Deposit => "deposit",
-        _ => "custom",
-    };
+    private static string KindTag(PostbackEventKind kind) => StoredWords.Of(kind);
 }

@@ -8,14 +8,7 @@ namespace Chatterfy.Postbacks.AspNetCore.Http;
 /// <summary>Maps the core's records to the HTTP contract's bodies.</summary>
 internal static class Responses
 {
-    public static string Outcome(PostbackOutcome outcome) => outcome switch
-    {
-        PostbackOutcome.Accepted => "accepted",
-        PostbackOutcome.Duplicate => "duplicate",
-        PostbackOutcome.Unattributed => "unattributed",
-        PostbackOutcome.Rejected => "rejected",
-        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Unknown outcome."),
-    };
+    public static string Outcome(PostbackOutcome outcome) => StoredWords.Of(outcome);
 
     public static bool TryParseOutcome(string value, out PostbackOutcome outcome)
     {
@@ -84,7 +77,7 @@ internal static class Responses
         record.Conversion.TransactionId,
         record.Conversion.ReceivedAt.UtcDateTime,
         record.Conversion.SetId,
-        record.Attribution == ConversionAttribution.Credited ? "credited" : "unattributed");
+        StoredWords.Of(record.Attribution));
 
     public static StatsResponse Stats(PostbackStats stats) => new(
         stats.Clicks,

@@ -1,7 +1,6 @@
 using System.Net;
 using Chatterfy.Postbacks.AspNetCore.Diagnostics;
 using Chatterfy.Postbacks.AspNetCore.Http;
-using Chatterfy.Postbacks.AspNetCore.TrackerApi;
 using Chatterfy.Postbacks.Campaigns;
 using Chatterfy.Postbacks.Clicks;
 using Chatterfy.Postbacks.Storage;
@@ -21,12 +20,12 @@ internal sealed class ClickRedirect(ILogger logger)
 {
     public const string CampaignRouteValue = "campaignId";
     public const string FbclidParameter = "fbclid";
-    public const int MaxFbclidLength = 500;
-    public const int MaxFields = 20;
-    public const int MaxFieldValueLength = 256;
 
     private const string FbcCookie = "_fbc";
     private const string FbpCookie = "_fbp";
+
+    // A visitor, not a trusted caller, makes these clicks: the core's tighter preset.
+    private static readonly ClickLimits Limits = ClickLimits.PublicRedirect;
 
     private readonly StoreOutageLog _outageLog = new(logger, "click redirect");
 
@@ -46,7 +45,7 @@ internal sealed class ClickRedirect(ILogger logger)
                 return TypedResults.NotFound();
             }
 
-            var click = clicks.Mint(ReadClick(campaign.Id, context.Request, context.Connection.RemoteIpAddress));
+            var click = clicks.Mint(ReadClick(campaign.Id, context.Request, context.Connection.RemoteIpAddress), Limits);
             if (CampaignService.RenderDestination(campaign, click) is not { } destination)
             {
                 Log.DestinationNotRenderable(logger, campaign.Id);
@@ -74,7 +73,10 @@ internal sealed class ClickRedirect(ILogger logger)
         }
     }
 
-    /// <summary>Reads a click from the request; every value that does not look right is left out, never refused.</summary>
+    /// <summary>
+    /// Reads a click from the request with <see cref="ClickValidator"/>'s rules and <see cref="ClickLimits.PublicRedirect"/>;
+    /// every value that does not look right (or is empty) is left out, never refused.
+    /// </summary>
     internal static NewClick ReadClick(string campaignId, HttpRequest request, IPAddress? remoteAddress)
     {
         string? fbclid = null;
@@ -88,19 +90,19 @@ internal sealed class ClickRedirect(ILogger logger)
                 if (fbclid is null)
                 {
                     var value = pair.DecodeValue().ToString();
-                    fbclid = value.Length is > 0 and <= MaxFbclidLength && IsPrintableAscii(value) ? value : null;
+                    fbclid = value.Length > 0 && value.Length <= Limits.MaxFbclidLength && IsPrintableAscii(value) ? value : null;
                 }
 
                 continue;
             }
 
-            if (fields.Count >= MaxFields || fields.ContainsKey(name) || !ClickRequestValidator.IsFieldKey(name))
+            if (fields.Count >= Limits.MaxFields || fields.ContainsKey(name) || !ClickValidator.IsFieldKey(name))
             {
                 continue;
             }
 
             var fieldValue = pair.DecodeValue().ToString();
-            if (fieldValue.Length is > 0 and <= MaxFieldValueLength && !fieldValue.Any(char.IsControl))
+            if (fieldValue.Length > 0 && ClickValidator.IsFieldValue(fieldValue, Limits))
             {
                 fields[name] = fieldValue;
             }
@@ -125,7 +127,7 @@ internal sealed class ClickRedirect(ILogger logger)
     /// </summary>
     internal static string? FacebookCookie(string? value, bool lastPartIsDigits)
     {
-        if (value is null || value.Length > ClickRequestValidator.MaxFacebookValueLength || !IsPrintableAscii(value))
+        if (value is null || value.Length > Limits.MaxFacebookCookieLength || !IsPrintableAscii(value))
         {
             return null;
         }
@@ -148,12 +150,12 @@ internal sealed class ClickRedirect(ILogger logger)
             return null;
         }
 
-        var capped = value.Length > ClickRequestValidator.MaxUserAgentLength ? value[..ClickRequestValidator.MaxUserAgentLength] : value;
+        var capped = value.Length > Limits.MaxUserAgentLength ? value[..Limits.MaxUserAgentLength] : value;
         return capped.Any(char.IsControl) ? null : capped;
     }
 
     private static string? Referer(string value) =>
-        value.Length is > 0 and <= ClickRequestValidator.MaxUrlLength
+        value.Length > 0 && value.Length <= Limits.MaxUrlLength
         && IsPrintableAscii(value)
         && Uri.TryCreate(value, UriKind.Absolute, out var uri)
         && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)

@@ -8,7 +8,6 @@ internal static class LinkRequestValidator
 {
     public const int MaxTemplateLength = 8 * 1024;
     public const int MaxVariables = 100;
-    public const int MaxVariableNameLength = 128;
     public const int MaxVariableValueLength = 2048;
 
     private const string TrackerPrefix = "tracker.";
@@ -42,11 +41,11 @@ internal static class LinkRequestValidator
             foreach (var (name, value) in variables)
             {
                 var normalized = Normalize(name);
-                if (!IsMacroName(normalized))
+                if (!LinkTemplate.IsMacroName(normalized))
                 {
-                    errors["variables"] = [$"A variable name is a macro name without braces, 1 to {MaxVariableNameLength} of A-Z a-z 0-9 _ . -, e.g. chatid or fields.country."];
+                    errors["variables"] = [$"A variable name is a macro name without braces, 1 to {LinkTemplate.MaxMacroNameLength} of A-Z a-z 0-9 _ . -, e.g. chatid or fields.country."];
                 }
-                else if (normalized is "tracker.clickid" or "chat.tracker.clickid")
+                else if (LinkTemplate.IsClickIdMacro(normalized))
                 {
                     errors["variables." + name] = ["The click id comes from clickId and cannot be overridden."];
                 }
@@ -103,7 +102,4 @@ internal static class LinkRequestValidator
     }
 
     private static string Normalize(string name) => name.Trim().ToLowerInvariant();
-
-    private static bool IsMacroName(string name) =>
-        name.Length is > 0 and <= MaxVariableNameLength && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-');
 }

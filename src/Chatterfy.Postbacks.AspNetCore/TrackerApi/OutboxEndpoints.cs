@@ -1,6 +1,7 @@
 using System.Globalization;
 using Chatterfy.Postbacks.AspNetCore.Http;
 using Chatterfy.Postbacks.Forwarding;
+using Chatterfy.Postbacks.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,8 +12,6 @@ namespace Chatterfy.Postbacks.AspNetCore.TrackerApi;
 /// <summary><c>/outbox</c>: the forwarding outbox, its delivery attempts, and retrying a message by hand.</summary>
 internal static class OutboxEndpoints
 {
-    private const int DefaultLimit = 100;
-
     public static void Map(RouteGroupBuilder group)
     {
         group.MapGet("/outbox", ListAsync)
@@ -24,21 +23,9 @@ internal static class OutboxEndpoints
             .WithSummary("Schedules a pending or dead-lettered outbox message for delivery now, clearing a lease no send renews.");
     }
 
-    internal static string Status(OutboxMessageStatus status) => status switch
-    {
-        OutboxMessageStatus.Pending => "pending",
-        OutboxMessageStatus.Delivered => "delivered",
-        OutboxMessageStatus.DeadLettered => "dead-lettered",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown outbox status."),
-    };
+    internal static string Status(OutboxMessageStatus status) => StoredWords.Of(status);
 
-    internal static string Status(DeliveryStatus status) => status switch
-    {
-        DeliveryStatus.Delivered => "delivered",
-        DeliveryStatus.Retry => "retry",
-        DeliveryStatus.DeadLetter => "dead-letter",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown delivery status."),
-    };
+    internal static string Status(DeliveryStatus status) => StoredWords.Of(status);
 
     private static async Task<Results<JsonOk<OutboxPageResponse>, ProblemHttpResult>> ListAsync(
         string? status,
@@ -61,7 +48,7 @@ internal static class OutboxEndpoints
             }
         }
 
-        var pageSize = DefaultLimit;
+        var pageSize = OutboxQuery.DefaultLimit;
         if (TrackerApiEndpoints.Blank(limit) is { } limitText
             && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > OutboxQuery.MaxLimit))
         {

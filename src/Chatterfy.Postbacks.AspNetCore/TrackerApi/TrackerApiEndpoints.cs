@@ -22,7 +22,6 @@ namespace Chatterfy.Postbacks.AspNetCore.TrackerApi;
 /// </summary>
 internal static class TrackerApiEndpoints
 {
-    private const int DefaultLogLimit = 50;
     private static readonly long MaxGracePeriodSeconds = (long)TimeSpan.FromDays(30).TotalSeconds;
 
     public static void Map(RouteGroupBuilder group, ILogger logger, bool withForwardingRules)
@@ -221,12 +220,25 @@ internal static class TrackerApiEndpoints
             return problem;
         }
 
-        if (!ClickRequestValidator.TryValidate(body!, out var details, out var errors))
+        var details = ClickRequestValidator.Read(body!, out var ipError);
+        if (ipError is not null)
         {
+            // Every bad value in one answer: the core's rules, then the address.
+            var errors = ClickValidator.Validate(details, ClickLimits.Default);
+            errors["ip"] = [ipError];
             return Problems.Validation(errors);
         }
 
-        var click = await clicks.CreateAsync(details, cancellationToken).ConfigureAwait(false);
+        Click click;
+        try
+        {
+            click = await clicks.CreateAsync(details, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ClickValidationException ex)
+        {
+            return Problems.Validation(ex.Errors);
+        }
+
         return new JsonCreated<ClickResponse>(ChildLocation(context.Request, click.Id), Responses.Click(click), ChatterfyJson.Context.ClickResponse);
     }
 
@@ -368,7 +380,7 @@ internal static class TrackerApiEndpoints
             }
         }
 
-        var pageSize = DefaultLogLimit;
+        var pageSize = PostbackLogQuery.DefaultLimit;
         if (Blank(limit) is { } limitText
             && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > PostbackLogQuery.MaxLimit))
         {

@@ -22,7 +22,7 @@ public sealed class CampaignService
     /// </summary>
     public const int MaxLocationLength = 8 * 1024;
 
-    private const int MaxNameLength = 200;
+    private const int MaxNameLength = DisplayNames.MaxLength;
     private const string ProbeValue = "x";
     private const string TrackerMacroPrefix = "tracker.";
 

@@ -24,10 +24,11 @@ public sealed class ClickService
         _timeProvider = timeProvider;
     }
 
-    /// <summary>Mints a click id and stores the click.</summary>
+    /// <summary>Validates the click with <see cref="ClickLimits.Default"/>, mints a click id and stores the click.</summary>
     /// <param name="details">What is known about the click.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The stored click.</returns>
+    /// <exception cref="ClickValidationException">A value breaks <see cref="ClickValidator"/>'s rules; nothing is stored.</exception>
     public async ValueTask<Click> CreateAsync(NewClick details, CancellationToken cancellationToken = default)
     {
         var click = Mint(details);
@@ -41,9 +42,27 @@ public sealed class ClickService
     /// </summary>
     /// <param name="details">What is known about the click.</param>
     /// <returns>The click, not yet stored.</returns>
-    public Click Mint(NewClick details)
+    /// <exception cref="ClickValidationException">A value breaks <see cref="ClickValidator"/>'s rules with <see cref="ClickLimits.Default"/>.</exception>
+    public Click Mint(NewClick details) => Mint(details, ClickLimits.Default);
+
+    /// <summary>
+    /// Validates the click with <paramref name="limits"/>, mints a click id and makes the click, without storing it; the
+    /// click redirect passes <see cref="ClickLimits.PublicRedirect"/>.
+    /// </summary>
+    /// <param name="details">What is known about the click.</param>
+    /// <param name="limits">The limits the values keep.</param>
+    /// <returns>The click, not yet stored.</returns>
+    /// <exception cref="ClickValidationException">A value breaks <see cref="ClickValidator"/>'s rules with <paramref name="limits"/>.</exception>
+    public Click Mint(NewClick details, ClickLimits limits)
     {
         ArgumentNullException.ThrowIfNull(details);
+        ArgumentNullException.ThrowIfNull(limits);
+        var errors = ClickValidator.Validate(details, limits);
+        if (errors.Count > 0)
+        {
+            throw new ClickValidationException(errors);
+        }
+
         return new Click
         {
             Id = _clickIds.NewClickId(),
@@ -61,7 +80,7 @@ public sealed class ClickService
     }
 
     /// <summary>
-    /// Stores a click made by <see cref="Mint"/>, and in the same transaction credits the conversions that arrived for its
+    /// Stores a click made by <see cref="Mint(NewClick, ClickLimits)"/>, and in the same transaction credits the conversions that arrived for its
     /// id before it did and were stored unattributed (late attribution): those without a campaign or of the click's
     /// campaign now count toward the click's campaign. Their log entries keep the outcome they were answered with.
     /// </summary>

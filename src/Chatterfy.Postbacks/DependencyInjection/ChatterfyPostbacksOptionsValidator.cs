@@ -6,22 +6,35 @@ using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Checks the rules that span fields or services, so a misconfigured host fails at startup, not at the first postback.</summary>
+/// <summary>
+/// Checks the options at startup, so a misconfigured host fails then, not at the first postback: the ranges are the options'
+/// <see cref="Chatterfy.Postbacks.Configuration.OptionRangeAttribute"/>s, checked by the generated
+/// <see cref="ChatterfyPostbacksOptionsRanges"/>; the URL and path formats and the rules that span services are checked here.
+/// Each message names the configuration path.
+/// </summary>
 internal sealed class ChatterfyPostbacksOptionsValidator(IEnumerable<AffiliateNetwork> networks, IServiceProvider services)
     : IValidateOptions<ChatterfyPostbacksOptions>
 {
+    private static readonly ChatterfyPostbacksOptionsRanges Ranges = new();
+
     public ValidateOptionsResult Validate(string? name, ChatterfyPostbacksOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
+        if (Ranges.Validate(name, options) is { Failed: true, Failures: { } outOfRange })
+        {
+            failures.AddRange(outOfRange);
+        }
+
         if (options.PublicBaseUrl is not null && PublicBaseUrl.Validate(options.PublicBaseUrl) is { } problem)
         {
-            failures.Add("Postbacks:PublicBaseUrl: " + problem);
+            failures.Add(ChatterfyPostbacksOptions.Section + "PublicBaseUrl: " + problem);
         }
 
         var prefix = options.ReceiverPathPrefix;
         if (string.IsNullOrEmpty(prefix) || prefix[0] != '/' || prefix.AsSpan().ContainsAny("?#{} ") || prefix.Contains("//", StringComparison.Ordinal))
         {
-            failures.Add($"Postbacks:ReceiverPathPrefix must be a path starting with '/', without '?', '#', braces, spaces or '//' (got '{prefix}').");
+            failures.Add($"{ChatterfyPostbacksOptions.Section}ReceiverPathPrefix must be a path starting with '/', without '?', '#', braces, spaces or '//' (got '{prefix}').");
         }
 
         try
@@ -41,3 +54,7 @@ internal sealed class ChatterfyPostbacksOptionsValidator(IEnumerable<AffiliateNe
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
+
+/// <summary>The generated check of <see cref="ChatterfyPostbacksOptions"/>' ranges.</summary>
+[OptionsValidator]
+internal sealed partial class ChatterfyPostbacksOptionsRanges : IValidateOptions<ChatterfyPostbacksOptions>;

@@ -29,7 +29,7 @@ public static class ChatterfyPostbacksServiceCollectionExtensions
     public static IChatterfyPostbacksBuilder AddChatterfyPostbacks(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddOptions<ChatterfyPostbacksOptions>().ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ChatterfyPostbacksOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChatterfyPostbacksOptions>, ChatterfyPostbacksOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<AffiliateNetwork, BinomoNetwork>());

@@ -1,3 +1,6 @@
+using Chatterfy.Postbacks.Configuration;
+using Microsoft.Extensions.Options;
+
 namespace Chatterfy.Postbacks.Forwarding;
 
 /// <summary>
@@ -6,6 +9,9 @@ namespace Chatterfy.Postbacks.Forwarding;
 /// </summary>
 public sealed class ForwardingOptions
 {
+    /// <summary>The configuration section the options are bound from by convention.</summary>
+    internal const string Section = "Postbacks:Forwarding:";
+
     /// <summary>Gets or sets a value indicating whether destinations may use plain <c>http</c> URLs. For development only.</summary>
     /// <value>Defaults to <see langword="false"/>: only <c>https</c>.</value>
     public bool AllowHttp { get; set; }
@@ -34,6 +40,7 @@ public sealed class ForwardingOptions
 
     /// <summary>Gets or sets the timeout of one call to a destination (connect, send and read the answer).</summary>
     /// <value>Defaults to 30 seconds; between 1 second and 5 minutes.</value>
+    [OptionRange(Section + nameof(AttemptTimeout), typeof(TimeSpan), "00:00:01", "00:05:00", ErrorMessage = OptionRangeAttribute.Between)]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
@@ -42,10 +49,12 @@ public sealed class ForwardingOptions
     /// (and are retried later) without stalling other hosts.
     /// </summary>
     /// <value>Defaults to 0.5; greater than 0 and at most 1.</value>
+    [OptionRange(Section + nameof(CircuitBreakerFailureRatio), 0.0, 1.0, MinimumIsExclusive = true, ErrorMessage = "{0} must be greater than {1} and at most {2} (got {3}).")]
     public double CircuitBreakerFailureRatio { get; set; } = 0.5;
 
     /// <summary>Gets or sets the fewest calls to one host within the sampling duration before its circuit may open.</summary>
     /// <value>Defaults to 10; at least 2.</value>
+    [OptionRange(Section + nameof(CircuitBreakerMinimumThroughput), 2, int.MaxValue, ErrorMessage = OptionRangeAttribute.AtLeast)]
     public int CircuitBreakerMinimumThroughput { get; set; } = 10;
 
     /// <summary>Gets or sets the window over which the failure ratio of a host is measured.</summary>
@@ -54,11 +63,13 @@ public sealed class ForwardingOptions
 
     /// <summary>Gets or sets how long an open circuit stays open before one trial call is let through.</summary>
     /// <value>Defaults to 30 seconds; at least 0.5 seconds.</value>
+    [OptionRange(Section + nameof(CircuitBreakerBreakDuration), typeof(TimeSpan), "00:00:00.5", OptionRangeAttribute.MaxTimeSpan, ErrorMessage = OptionRangeAttribute.AtLeast)]
     public TimeSpan CircuitBreakerBreakDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Gets or sets the largest part of a destination's answer that is read, in bytes; the rest is discarded.</summary>
     /// <value>Defaults to 65,536 (64 KiB); between 1 KiB and 1 MiB.</value>
-    public int MaxResponseBodyBytes { get; set; } = 64 * 1024;
+    [OptionRange(Section + nameof(MaxResponseBodyBytes), 1024, 1024 * 1024, ErrorMessage = OptionRangeAttribute.Between)]
+    public int MaxResponseBodyBytes { get; set; } = Http.DestinationHttp.DefaultMaxResponseBodyBytes;
 
     /// <summary>
     /// Gets or sets a value indicating whether the secret settings of forwarding rules (each destination's
@@ -81,11 +92,14 @@ public sealed class ForwardingOptions
     /// deleted through this instance applies at once; other instances sharing the database see it after at most this long.
     /// </summary>
     /// <value>Defaults to 5 seconds; between zero (read the rules for every conversion) and 5 minutes.</value>
+    [OptionRange(Section + nameof(RuleCacheDuration), typeof(TimeSpan), "00:00:00", "00:05:00", ErrorMessage = OptionRangeAttribute.Between)]
     public TimeSpan RuleCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Gets the retry schedule of failed deliveries.</summary>
+    [ValidateObjectMembers]
     public RetryScheduleOptions Retry { get; } = new();
 
     /// <summary>Gets the options of the outbox dispatcher (section <c>Postbacks:Forwarding:Dispatcher</c>).</summary>
+    [ValidateObjectMembers]
     public OutboxDispatcherOptions Dispatcher { get; } = new();
 }

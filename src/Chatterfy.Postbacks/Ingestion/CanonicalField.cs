@@ -79,11 +79,12 @@ internal static class CanonicalFields
     };
 
     /// <summary>
-    /// Whether <paramref name="key"/> is a valid attribute key: 1 to 64 of <c>A-Z a-z 0-9 _ - .</c>, the rule of
-    /// <c>CustomNetwork.IsFieldKey</c> for the keys a set may configure, read from a span here.
+    /// Whether <paramref name="key"/> is a valid attribute key: 1 to <see cref="PostbackParser.MaxAttributeKeyLength"/>
+    /// of <c>A-Z a-z 0-9 _ - .</c>, the one rule of postback attribute keys, the field keys a custom set may configure and
+    /// tracker click field keys.
     /// </summary>
     public static bool IsAttributeKey(ReadOnlySpan<char> key) =>
-        key.Length is > 0 and <= 64 && !key.ContainsAnyExcept(AttributeKeyChars);
+        key.Length is > 0 and <= PostbackParser.MaxAttributeKeyLength && !key.ContainsAnyExcept(AttributeKeyChars);
 
     private static int IndexOf(string[] aliases, ReadOnlySpan<char> name)
     {

@@ -13,6 +13,21 @@ namespace Chatterfy.Postbacks.Ingestion;
 /// </remarks>
 public readonly record struct PostbackEvent
 {
+    /// <summary>The registration event's name; the one home of the word.</summary>
+    internal const string RegistrationName = "registration";
+
+    /// <summary>The first deposit event's name; the one home of the word.</summary>
+    internal const string FirstDepositName = "first-deposit";
+
+    /// <summary>The repeat deposit event's name; the one home of the word.</summary>
+    internal const string DepositName = "deposit";
+
+    /// <summary>The longest custom event name.</summary>
+    internal const int MaxCustomNameLength = 32;
+
+    /// <summary>The longest name <see cref="TryParse"/> reads (an alias may carry <c>-</c> and <c>_</c> it ignores).</summary>
+    private const int MaxNameLength = 64;
+
     // default(PostbackEvent) is a registration: Kind defaults to 0, and Name falls back to match it.
     private readonly string? _name;
 
@@ -23,13 +38,19 @@ public readonly record struct PostbackEvent
     }
 
     /// <summary>Gets the registration event.</summary>
-    public static PostbackEvent Registration { get; } = new(PostbackEventKind.Registration, "registration");
+    public static PostbackEvent Registration { get; } = new(PostbackEventKind.Registration, RegistrationName);
 
     /// <summary>Gets the first deposit (FTD) event.</summary>
-    public static PostbackEvent FirstDeposit { get; } = new(PostbackEventKind.FirstDeposit, "first-deposit");
+    public static PostbackEvent FirstDeposit { get; } = new(PostbackEventKind.FirstDeposit, FirstDepositName);
 
     /// <summary>Gets the repeat deposit event.</summary>
-    public static PostbackEvent Deposit { get; } = new(PostbackEventKind.Deposit, "deposit");
+    public static PostbackEvent Deposit { get; } = new(PostbackEventKind.Deposit, DepositName);
+
+    /// <summary>
+    /// Gets what an event name may be, for messages that refuse one: the three known names, or a custom name of 1 to
+    /// <see cref="MaxCustomNameLength"/> of <c>a-z 0-9 _ -</c>. The one wording, built from the one list of names.
+    /// </summary>
+    internal static string NamesHint { get; } = $"{RegistrationName}, {FirstDepositName}, {DepositName} or 1 to {MaxCustomNameLength} of a-z 0-9 _ -";
 
     /// <summary>Gets the event's kind.</summary>
     public PostbackEventKind Kind { get; }
@@ -37,7 +58,7 @@ public readonly record struct PostbackEvent
     /// <summary>
     /// Gets the canonical name: <c>registration</c>, <c>first-deposit</c>, <c>deposit</c>, or the lower-cased custom name.
     /// </summary>
-    public string Name => _name ?? "registration";
+    public string Name => _name ?? RegistrationName;
 
     /// <summary>Gets a value indicating whether the event carries money that must be present (first deposit and deposit).</summary>
     public bool RequiresAmount => Kind is PostbackEventKind.FirstDeposit or PostbackEventKind.Deposit;
@@ -49,7 +70,7 @@ public readonly record struct PostbackEvent
     public static bool TryParse([NotNullWhen(true)] string? name, out PostbackEvent value)
     {
         value = default;
-        if (string.IsNullOrEmpty(name) || name.Length > 64)
+        if (string.IsNullOrEmpty(name) || name.Length > MaxNameLength)
         {
             return false;
         }
@@ -67,7 +88,7 @@ public readonly record struct PostbackEvent
         }
 
         ReadOnlySpan<char> key = squeezed[..length];
-        if (key is "registration" or "reg" or "lead" or "signup")
+        if (key is RegistrationName or "reg" or "lead" or "signup")
         {
             value = Registration;
             return true;
@@ -79,13 +100,13 @@ public readonly record struct PostbackEvent
             return true;
         }
 
-        if (key is "deposit" or "resale" or "redeposit" or "dep" or "rd")
+        if (key is DepositName or "resale" or "redeposit" or "dep" or "rd")
         {
             value = Deposit;
             return true;
         }
 
-        if (name.Length > 32)
+        if (name.Length > MaxCustomNameLength)
         {
             return false;
         }

@@ -29,10 +29,18 @@ public sealed class PostbackParser
     /// <summary>The most <c>fields.*</c> attributes kept from one postback.</summary>
     public const int MaxAttributes = 50;
 
+    /// <summary>
+    /// The last path segment of a tracker-style postback URL (<c>…/{token}/tracker-postback</c>): not an event name, the
+    /// event comes from <c>tracker.event</c>.
+    /// </summary>
+    public const string TrackerPostbackSegment = "tracker-postback";
+
+    /// <summary>The longest <c>fields.*</c> attribute key (and tracker field key), in characters.</summary>
+    public const int MaxAttributeKeyLength = 64;
+
     /// <summary>The longest attribute value kept.</summary>
     public const int MaxAttributeValueLength = 512;
 
-    private const string TrackerPostbackSegment = "tracker-postback";
 
     private readonly IAffiliateNetworkRegistry _networks;
     private readonly IOptionsMonitor<ChatterfyPostbacksOptions> _options;
@@ -307,7 +315,7 @@ public sealed class PostbackParser
         {
             if (!PostbackEvent.TryParse(segment, out var pathEvent))
             {
-                rejection = new PostbackRejection(PostbackRejectionCodes.EventUnknown, $"The URL path names the event '{Truncate(segment)}', which is not an event name: use registration, first-deposit, deposit or 1 to 32 of a-z 0-9 _ -.", "event");
+                rejection = new PostbackRejection(PostbackRejectionCodes.EventUnknown, $"The URL path names the event '{Truncate(segment)}', which is not an event name: use {PostbackEvent.NamesHint}.", "event");
                 return false;
             }
 
@@ -324,7 +332,7 @@ public sealed class PostbackParser
             }
             else if (fromPath is null)
             {
-                rejection = new PostbackRejection(PostbackRejectionCodes.EventUnknown, $"The event '{Truncate(eventName)}' is not an event name: use registration, sale, resale or 1 to 32 of a-z 0-9 _ -.", "event");
+                rejection = new PostbackRejection(PostbackRejectionCodes.EventUnknown, $"The event '{Truncate(eventName)}' is not an event name: use {PostbackEvent.NamesHint}.", "event");
                 return false;
             }
             else
@@ -336,7 +344,7 @@ public sealed class PostbackParser
         var fromFlags = profile.DetectEventFromFlags(parameters);
         if (fromPath is null && fromParameter is null && fromFlags is null)
         {
-            rejection = new PostbackRejection(PostbackRejectionCodes.EventUnknown, "The postback names no event: use the set's registration, first-deposit or deposit URL, or send tracker.event (or event).", "event");
+            rejection = new PostbackRejection(PostbackRejectionCodes.EventUnknown, $"The postback names no event: use the set's {PostbackEvent.RegistrationName}, {PostbackEvent.FirstDepositName} or {PostbackEvent.DepositName} URL, or send tracker.event (or event).", "event");
             return false;
         }
 

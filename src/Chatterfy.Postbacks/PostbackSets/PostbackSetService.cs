@@ -11,8 +11,8 @@ namespace Chatterfy.Postbacks.PostbackSets;
 /// </summary>
 public sealed class PostbackSetService
 {
-    private const int MaxNameLength = 200;
-    private const int MaxCampaignIdLength = 64;
+    private const int MaxNameLength = DisplayNames.MaxLength;
+    private const int MaxCampaignIdLength = Campaigns.Campaign.MaxIdLength;
 
     private readonly PostbackSetStore _store;
     private readonly PostbackSetCache _cache;

@@ -6,6 +6,9 @@ public sealed record PostbackLogQuery
     /// <summary>The largest page: 1,000 entries.</summary>
     public const int MaxLimit = 1000;
 
+    /// <summary>The page size when none is asked for: 50 entries.</summary>
+    public const int DefaultLimit = 50;
+
     /// <summary>Gets the set to list, or <see langword="null"/> for all.</summary>
     public string? SetId { get; init; }
 
@@ -14,7 +17,7 @@ public sealed record PostbackLogQuery
 
     /// <summary>Gets the page size.</summary>
     /// <value>Defaults to 50; from 1 to 1000.</value>
-    public int Limit { get; init; } = 50;
+    public int Limit { get; init; } = DefaultLimit;
 
     /// <summary>
     /// Gets the paging cursor: only entries strictly older than the entry with this id are listed (ties in receive time

@@ -10,15 +10,27 @@ namespace Chatterfy.Postbacks.Storage;
 /// </summary>
 public static class StoredWords
 {
+    private const string Accepted = "accepted";
+    private const string Duplicate = "duplicate";
+    private const string Unattributed = "unattributed";
+    private const string Rejected = "rejected";
+    private const string Credited = "credited";
+    private const string Custom = "custom";
+    private const string Pending = "pending";
+    private const string Delivered = "delivered";
+    private const string DeadLettered = "dead-lettered";
+    private const string Retry = "retry";
+    private const string DeadLetter = "dead-letter";
+
     /// <summary>Gets the stored word of an outcome: <c>accepted</c>, <c>duplicate</c>, <c>unattributed</c>, <c>rejected</c>.</summary>
     /// <param name="outcome">The outcome.</param>
     /// <returns>The word.</returns>
     public static string Of(PostbackOutcome outcome) => outcome switch
     {
-        PostbackOutcome.Accepted => "accepted",
-        PostbackOutcome.Duplicate => "duplicate",
-        PostbackOutcome.Unattributed => "unattributed",
-        PostbackOutcome.Rejected => "rejected",
+        PostbackOutcome.Accepted => Accepted,
+        PostbackOutcome.Duplicate => Duplicate,
+        PostbackOutcome.Unattributed => Unattributed,
+        PostbackOutcome.Rejected => Rejected,
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
     };
 
@@ -27,8 +39,8 @@ public static class StoredWords
     /// <returns>The word.</returns>
     public static string Of(ConversionAttribution attribution) => attribution switch
     {
-        ConversionAttribution.Credited => "credited",
-        ConversionAttribution.Unattributed => "unattributed",
+        ConversionAttribution.Credited => Credited,
+        ConversionAttribution.Unattributed => Unattributed,
         _ => throw new ArgumentOutOfRangeException(nameof(attribution), attribution, null),
     };
 
@@ -37,10 +49,10 @@ public static class StoredWords
     /// <returns>The word.</returns>
     public static string Of(PostbackEventKind kind) => kind switch
     {
-        PostbackEventKind.Registration => "registration",
-        PostbackEventKind.FirstDeposit => "first-deposit",
-        PostbackEventKind.Deposit => "deposit",
-        PostbackEventKind.Custom => "custom",
+        PostbackEventKind.Registration => PostbackEvent.RegistrationName,
+        PostbackEventKind.FirstDeposit => PostbackEvent.FirstDepositName,
+        PostbackEventKind.Deposit => PostbackEvent.DepositName,
+        PostbackEventKind.Custom => Custom,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -49,9 +61,9 @@ public static class StoredWords
     /// <returns>The word.</returns>
     public static string Of(OutboxMessageStatus status) => status switch
     {
-        OutboxMessageStatus.Pending => "pending",
-        OutboxMessageStatus.Delivered => "delivered",
-        OutboxMessageStatus.DeadLettered => "dead-lettered",
+        OutboxMessageStatus.Pending => Pending,
+        OutboxMessageStatus.Delivered => Delivered,
+        OutboxMessageStatus.DeadLettered => DeadLettered,
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
 
@@ -60,9 +72,9 @@ public static class StoredWords
     /// <returns>The word.</returns>
     public static string Of(DeliveryStatus status) => status switch
     {
-        DeliveryStatus.Delivered => "delivered",
-        DeliveryStatus.Retry => "retry",
-        DeliveryStatus.DeadLetter => "dead-letter",
+        DeliveryStatus.Delivered => Delivered,
+        DeliveryStatus.Retry => Retry,
+        DeliveryStatus.DeadLetter => DeadLetter,
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
 
@@ -72,10 +84,10 @@ public static class StoredWords
     /// <exception cref="FormatException">The word is not one of <see cref="Of(PostbackOutcome)"/>'s.</exception>
     public static PostbackOutcome ParseOutcome(string word) => word switch
     {
-        "accepted" => PostbackOutcome.Accepted,
-        "duplicate" => PostbackOutcome.Duplicate,
-        "unattributed" => PostbackOutcome.Unattributed,
-        "rejected" => PostbackOutcome.Rejected,
+        Accepted => PostbackOutcome.Accepted,
+        Duplicate => PostbackOutcome.Duplicate,
+        Unattributed => PostbackOutcome.Unattributed,
+        Rejected => PostbackOutcome.Rejected,
         _ => throw Unknown(word, "outcome"),
     };
 
@@ -85,8 +97,8 @@ public static class StoredWords
     /// <exception cref="FormatException">The word is not one of <see cref="Of(ConversionAttribution)"/>'s.</exception>
     public static ConversionAttribution ParseAttribution(string word) => word switch
     {
-        "credited" => ConversionAttribution.Credited,
-        "unattributed" => ConversionAttribution.Unattributed,
+        Credited => ConversionAttribution.Credited,
+        Unattributed => ConversionAttribution.Unattributed,
         _ => throw Unknown(word, "attribution"),
     };
 
@@ -96,10 +108,10 @@ public static class StoredWords
     /// <exception cref="FormatException">The word is not one of <see cref="Of(PostbackEventKind)"/>'s.</exception>
     public static PostbackEventKind ParseEventKind(string word) => word switch
     {
-        "registration" => PostbackEventKind.Registration,
-        "first-deposit" => PostbackEventKind.FirstDeposit,
-        "deposit" => PostbackEventKind.Deposit,
-        "custom" => PostbackEventKind.Custom,
+        PostbackEvent.RegistrationName => PostbackEventKind.Registration,
+        PostbackEvent.FirstDepositName => PostbackEventKind.FirstDeposit,
+        PostbackEvent.DepositName => PostbackEventKind.Deposit,
+        Custom => PostbackEventKind.Custom,
         _ => throw Unknown(word, "event kind"),
     };
 
@@ -109,9 +121,9 @@ public static class StoredWords
     /// <exception cref="FormatException">The word is not one of <see cref="Of(OutboxMessageStatus)"/>'s.</exception>
     public static OutboxMessageStatus ParseOutboxStatus(string word) => word switch
     {
-        "pending" => OutboxMessageStatus.Pending,
-        "delivered" => OutboxMessageStatus.Delivered,
-        "dead-lettered" => OutboxMessageStatus.DeadLettered,
+        Pending => OutboxMessageStatus.Pending,
+        Delivered => OutboxMessageStatus.Delivered,
+        DeadLettered => OutboxMessageStatus.DeadLettered,
         _ => throw Unknown(word, "outbox message status"),
     };
 
@@ -121,9 +133,9 @@ public static class StoredWords
     /// <exception cref="FormatException">The word is not one of <see cref="Of(DeliveryStatus)"/>'s.</exception>
     public static DeliveryStatus ParseDeliveryStatus(string word) => word switch
     {
-        "delivered" => DeliveryStatus.Delivered,
-        "retry" => DeliveryStatus.Retry,
-        "dead-letter" => DeliveryStatus.DeadLetter,
+        Delivered => DeliveryStatus.Delivered,
+        Retry => DeliveryStatus.Retry,
+        DeadLetter => DeliveryStatus.DeadLetter,
         _ => throw Unknown(word, "attempt status"),
     };
 

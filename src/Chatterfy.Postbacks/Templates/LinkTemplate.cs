@@ -22,11 +22,27 @@ namespace Chatterfy.Postbacks.Templates;
 /// </remarks>
 public sealed class LinkTemplate
 {
+    /// <summary>The longest macro name, in characters; a longer <c>{{…}}</c> run is text, not a macro.</summary>
+    public const int MaxMacroNameLength = 128;
+
     // Typical affiliate links are well under this, so most renders never touch the pool.
     private const int StackBufferLength = 512;
 
     private readonly TemplateSegment[] _segments;
     private readonly bool _hasMacros;
+
+    /// <summary>
+    /// Tells whether a name, without braces and surrounding whitespace, is a macro name: 1 to
+    /// <see cref="MaxMacroNameLength"/> of <c>A-Z a-z 0-9 _ . -</c>.
+    /// </summary>
+    /// <param name="name">The name.</param>
+    /// <returns><see langword="true"/> when it is.</returns>
+    public static bool IsMacroName(string? name) => name is not null && MacroSyntax.IsName(name);
+
+    /// <summary>Tells whether a macro name, in any case, names the click id: <c>tracker.clickid</c> or <c>chat.tracker.clickid</c>.</summary>
+    /// <param name="name">The name, without braces and surrounding whitespace.</param>
+    /// <returns><see langword="true"/> when it does.</returns>
+    public static bool IsClickIdMacro(string? name) => name is not null && MacroSyntax.IsClickIdName(name);
 
     private LinkTemplate(string text, UnknownMacroBehavior unknownMacros, bool isUrl, TemplateSegment[] segments, IReadOnlyList<string> macros)
     {

@@ -7,7 +7,7 @@ namespace Chatterfy.Postbacks.Templates;
 internal static class MacroSyntax
 {
     /// <summary>The longest macro name accepted; longer runs are almost certainly pasted data, not a macro.</summary>
-    internal const int MaxNameLength = 128;
+    internal const int MaxNameLength = LinkTemplate.MaxMacroNameLength;
 
     /// <summary>The canonical normalized name of the click-id macro.</summary>
     internal const string ClickIdName = "tracker.clickid";
@@ -111,6 +111,27 @@ internal static class MacroSyntax
         }
 
         return position;
+    }
+
+    /// <summary>Tells whether a name is 1 to <see cref="MaxNameLength"/> name characters.</summary>
+    /// <param name="name">The name, without surrounding whitespace.</param>
+    /// <returns><see langword="true"/> when it is.</returns>
+    internal static bool IsName(ReadOnlySpan<char> name)
+    {
+        if (name.Length is 0 or > MaxNameLength)
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            if (!IsNameChar(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool IsNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-';

@@ -93,6 +93,27 @@ public sealed class ServiceCollectionTests
         act.Should().Throw<OptionsValidationException>().WithMessage($"*{expectedInMessage}*");
     }
 
+    [Theory]
+    [InlineData("ClickIdLength", "Postbacks:ClickIdLength must be from 8 to 32 (got 4).")]
+    [InlineData("DeduplicationWindow", "Postbacks:DeduplicationWindow must be from 00:01:00 to 30.00:00:00 (got 00:00:00).")]
+    [InlineData("SetCacheDuration", "Postbacks:SetCacheDuration must be from 00:00:00 to 00:10:00 (got 00:10:01).")]
+    public void StartupValidation_OutOfRangeOption_FailsWithItsConfigurationPathAndValue(string option, string expected)
+    {
+        using var provider = Build(s => s.AddChatterfyPostbacks(o =>
+        {
+            switch (option)
+            {
+                case "ClickIdLength": o.ClickIdLength = 4; break;
+                case "DeduplicationWindow": o.DeduplicationWindow = TimeSpan.Zero; break;
+                default: o.SetCacheDuration = TimeSpan.FromSeconds(601); break;
+            }
+        }).UseInMemoryStore());
+
+        var act = () => provider.GetRequiredService<IStartupValidator>().Validate();
+
+        act.Should().Throw<OptionsValidationException>().Which.Failures.Should().Equal(expected);
+    }
+
     [Fact]
     public void StartupValidation_NoStore_FailsNamingTheUseCalls()
     {

@@ -106,7 +106,7 @@ public sealed class FacebookConversionsDestination : ForwardingDestination<Faceb
                 var field = "settings.events." + ours;
                 if (!PostbackEvent.TryParse(ours, out var parsed))
                 {
-                    errors.Add(new(field, $"'{ours}' is not an event name; use registration, first-deposit, deposit or a custom event of letters, digits, '-' and '_'."));
+                    errors.Add(new(field, $"'{ours}' is not an event name; use {PostbackEvent.NamesHint}."));
                 }
                 else if (seen.TryGetValue(parsed.Name, out var previous))
                 {

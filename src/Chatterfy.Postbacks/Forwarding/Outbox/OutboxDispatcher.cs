@@ -442,12 +442,7 @@ public sealed partial class OutboxDispatcher
         {
             var completion = completions[i];
             var attempt = completion.Attempt;
-            var status = completion.Status switch
-            {
-                OutboxMessageStatus.Delivered => "delivered",
-                OutboxMessageStatus.Pending => "retry",
-                _ => "dead_letter",
-            };
+            var status = StoredWords.Of(attempt.Status);
             _attempts.Add(1, new KeyValuePair<string, object?>("destination", messages[i].DestinationId), new KeyValuePair<string, object?>("status", status));
             var key = (completion.Status, attempt.ErrorCode, attempt.DestinationError?.Code, attempt.DestinationError?.Subcode);
             lines[key] = lines.TryGetValue(key, out var line) ? (line.Count + 1, line.First) : (1, i);

@@ -1,3 +1,5 @@
+using Chatterfy.Postbacks.Configuration;
+
 namespace Chatterfy.Postbacks.Forwarding;
 
 /// <summary>
@@ -6,6 +8,8 @@ namespace Chatterfy.Postbacks.Forwarding;
 /// </summary>
 public sealed class OutboxDispatcherOptions
 {
+    private const string Section = ForwardingOptions.Section + "Dispatcher:";
+
     /// <summary>
     /// Gets or sets a value indicating whether the hosted dispatcher runs in this process. Turn it off on instances that
     /// only receive postbacks, or to drive <see cref="OutboxDispatcher.DispatchOnceAsync"/> yourself (a scheduled job).
@@ -19,6 +23,7 @@ public sealed class OutboxDispatcherOptions
     /// other instances, and retries falling due, wait at most this long.
     /// </summary>
     /// <value>Defaults to 1 second; between 10 milliseconds and 10 minutes.</value>
+    [OptionRange(Section + nameof(PollInterval), typeof(TimeSpan), "00:00:00.010", "00:10:00", ErrorMessage = OptionRangeAttribute.Between)]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
@@ -29,10 +34,12 @@ public sealed class OutboxDispatcherOptions
     /// the same value: retry by hand (<see cref="OutboxDispatcher.RetryAsync"/>) clears a lease not renewed for half of it.
     /// </summary>
     /// <value>Defaults to 30 seconds; between 3 seconds and 1 hour.</value>
+    [OptionRange(Section + nameof(LeaseDuration), typeof(TimeSpan), "00:00:03", "01:00:00", ErrorMessage = OptionRangeAttribute.Between)]
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Gets or sets the most messages one lease takes (one pass of <see cref="OutboxDispatcher.DispatchOnceAsync"/>).</summary>
     /// <value>Defaults to 500; between 1 and 10,000.</value>
+    [OptionRange(Section + nameof(BatchSize), 1, OutboxLeaseRequest.MaxCountLimit, ErrorMessage = OptionRangeAttribute.Between)]
     public int BatchSize { get; set; } = 500;
 
     /// <summary>
@@ -42,5 +49,6 @@ public sealed class OutboxDispatcherOptions
     /// busy group's messages in the store until its call ends.
     /// </summary>
     /// <value>Defaults to 4; between 1 and 64.</value>
+    [OptionRange(Section + nameof(MaxConcurrentSends), 1, 64, ErrorMessage = OptionRangeAttribute.Between)]
     public int MaxConcurrentSends { get; set; } = 4;
 }

@@ -6,6 +6,9 @@ public sealed record OutboxQuery
     /// <summary>The largest page: 1,000 messages.</summary>
     public const int MaxLimit = 1000;
 
+    /// <summary>The page size when none is asked for: 100 messages.</summary>
+    public const int DefaultLimit = 100;
+
     /// <summary>Gets the status to list, or <see langword="null"/> for all.</summary>
     public OutboxMessageStatus? Status { get; init; }
 
@@ -20,5 +23,5 @@ public sealed record OutboxQuery
 
     /// <summary>Gets the most messages to return, 1 to 1,000.</summary>
     /// <value>Defaults to 100.</value>
-    public int Limit { get; init; } = 100;
+    public int Limit { get; init; } = DefaultLimit;
 }

@@ -12,7 +12,7 @@ namespace Chatterfy.Postbacks.Forwarding;
 /// </summary>
 public sealed class ForwardingRuleService
 {
-    private const int MaxNameLength = 200;
+    private const int MaxNameLength = DisplayNames.MaxLength;
 
     private readonly ForwardingRuleStore _store;
     private readonly PostbackSetStore _sets;

@@ -39,7 +39,7 @@ public sealed class BinomoNetwork : AffiliateNetwork<BinomoSettings>
 
             if (!PostbackEvent.TryParse(eventName, out _))
             {
-                errors.Add(new NetworkSettingsError($"settings.eventFlags.{flag}", $"'{eventName}' is not an event name: use registration, first-deposit, deposit or a custom name of 1 to 32 letters, digits, '_' or '-'."));
+                errors.Add(new NetworkSettingsError($"settings.eventFlags.{flag}", $"'{eventName}' is not an event name: use {PostbackEvent.NamesHint}."));
             }
         }
     }

@@ -1,3 +1,5 @@
+using Chatterfy.Postbacks.Ingestion;
+
 namespace Chatterfy.Postbacks.Networks.Binomo;
 
 /// <summary>Per-set settings of the Binomo network (JSON: <c>{"eventFlags":{"reg":"registration"}}</c>).</summary>
@@ -13,9 +15,9 @@ public sealed class BinomoSettings
 
     internal static IReadOnlyList<KeyValuePair<string, string>> DefaultEventFlags { get; } =
     [
-        new("reg", "registration"),
-        new("ftd", "first-deposit"),
-        new("dep", "deposit"),
+        new("reg", PostbackEvent.RegistrationName),
+        new("ftd", PostbackEvent.FirstDepositName),
+        new("dep", PostbackEvent.DepositName),
         new("conf", "conf"),
         new("install", "install"),
     ];

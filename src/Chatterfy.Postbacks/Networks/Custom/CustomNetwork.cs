@@ -1,3 +1,4 @@
+using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.PostbackSets;
 
 namespace Chatterfy.Postbacks.Networks.Custom;
@@ -48,9 +49,9 @@ public sealed class CustomNetwork : AffiliateNetwork<CustomNetworkSettings>
         {
             foreach (var (key, macro) in settings.Fields)
             {
-                if (!IsFieldKey(key))
+                if (key is null || !CanonicalFields.IsAttributeKey(key))
                 {
-                    errors.Add(new NetworkSettingsError("settings.fields", $"The field key '{key}' must be 1 to 64 letters, digits, '_', '-' or '.'."));
+                    errors.Add(new NetworkSettingsError("settings.fields", $"The field key '{key}' must be 1 to {PostbackParser.MaxAttributeKeyLength} letters, digits, '_', '-' or '.'."));
                 }
                 else
                 {
@@ -92,24 +93,6 @@ public sealed class CustomNetwork : AffiliateNetwork<CustomNetworkSettings>
 
         var currency = settings.Currency?.ToUpperInvariant() ?? "USD";
         return new CustomProfile(currency, registration.ToString(), deposit.ToString(), bare.ToString());
-    }
-
-    internal static bool IsFieldKey(string? key)
-    {
-        if (string.IsNullOrEmpty(key) || key.Length > 64)
-        {
-            return false;
-        }
-
-        foreach (var c in key)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private sealed class CustomProfile(string defaultCurrency, string registrationQuery, string depositQuery, string bareQuery) : NetworkProfile
