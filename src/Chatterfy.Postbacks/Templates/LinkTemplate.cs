@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
 namespace Chatterfy.Postbacks.Templates;
@@ -28,6 +30,7 @@ public sealed class LinkTemplate
     // Typical affiliate links are well under this, so most renders never touch the pool.
     private const int StackBufferLength = 512;
 
+    // Each macro occurrence with the literal before it; the text after the last macro follows them.
     private readonly TemplateSegment[] _segments;
     private readonly bool _hasMacros;
 
@@ -89,20 +92,11 @@ public sealed class LinkTemplate
         var literalStart = 0;
         while (MacroSyntax.TryFindNext(text, literalStart, out var macroStart, out var macroLength, out var nameRange))
         {
-            if (macroStart > literalStart)
-            {
-                segments.Add(new TemplateSegment(literalStart, macroStart - literalStart, null));
-            }
-
             var name = Intern(macros, MacroSyntax.Normalize(text[nameRange]));
             var source = TemplateValues.Classify(name);
-            segments.Add(new TemplateSegment(macroStart, macroLength, name, source, TemplateValues.KeyOf(source, name)));
+            var key = TemplateValues.KeyOf(source, name);
+            segments.Add(new TemplateSegment(macroStart, macroLength, name, source, key, key is null ? 0 : TemplateValues.HashOf(key)));
             literalStart = macroStart + macroLength;
-        }
-
-        if (literalStart < text.Length)
-        {
-            segments.Add(new TemplateSegment(literalStart, text.Length - literalStart, null));
         }
 
         return new LinkTemplate(
@@ -153,53 +147,126 @@ public sealed class LinkTemplate
     /// <inheritdoc/>
     public override string ToString() => Text;
 
-    // One pass into a stack buffer that grows into pooled arrays, then one copy into the result string. (Two passes,
-    // exact length first, then string.Create, measured slower: each value is looked at twice.) The buffer is written
-    // before it is read, so [SkipLocalsInit] saves clearing 1 KiB per render. The SDK's own value source resolves each
-    // name by the source classified at parse time; others get the name.
+    // The stack buffer is written before it is read, so [SkipLocalsInit] saves clearing 1 KiB per render. It is
+    // allocated here, in a method without a loop, so that the loop in Write is compiled with tiering and its profile.
+    // The loop is compiled once per kind of value source (a struct type argument), so the SDK's own source is read
+    // without an interface call or a test per macro.
     [SkipLocalsInit]
     private string RenderCore(IMacroValueSource values, ref List<string>? unknown, bool collectUnknown)
     {
-        var buffer = new RenderBuffer(stackalloc char[StackBufferLength]);
-        try
+        Span<char> buffer = stackalloc char[StackBufferLength];
+        return values is TemplateValues templateValues
+            ? Write(new ClassifiedLookup(templateValues), buffer, ref unknown, collectUnknown)
+            : Write(new NameLookup(values), buffer, ref unknown, collectUnknown);
+    }
+
+    // One pass: each literal and value is written into the buffer, which moves to a pooled array if it runs out, and
+    // the result is one copy of it. (Measuring first and writing straight into string.Create was slower: each value is
+    // looked at twice, and the lookups must be kept for the second pass.) The SDK's own value source resolves each name
+    // by the source classified at parse time; others get the name, once per occurrence, in order.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private string Write<TLookup>(TLookup values, Span<char> buffer, ref List<string>? unknown, bool collectUnknown)
+        where TLookup : struct, IValueLookup
+    {
+        // Not returned to the pool if an unknown macro or an oversized result throws: the pool only misses an array.
+        char[]? rented = null;
+        var text = Text.AsSpan();
+        var written = 0;
+        var literalStart = 0;
+        foreach (ref readonly var segment in _segments.AsSpan())
         {
-            var text = Text.AsSpan();
-            var templateValues = values as TemplateValues;
-            foreach (ref readonly var segment in _segments.AsSpan())
+            var literal = text[literalStart..segment.Start];
+            if (literal.Length > buffer.Length - written)
             {
-                var written = text.Slice(segment.Start, segment.Length);
-                if (segment.MacroName is not { } name)
-                {
-                    buffer.Append(written);
-                }
-                else if (templateValues is not null ? templateValues.TryGetValue(segment.Source, name, segment.Key, out var value) : values.TryGetValue(name, out value))
-                {
-                    if (IsUrl)
-                    {
-                        buffer.AppendUriData(value);
-                    }
-                    else
-                    {
-                        buffer.Append(value);
-                    }
-                }
-                else if (OnUnknown(segment, name, ref unknown, collectUnknown))
-                {
-                    buffer.Append(written);
-                }
+                buffer = Grow(buffer, written, literal.Length, ref rented);
             }
 
-            return buffer.ToString();
+            literal.CopyTo(buffer[written..]);
+            written += literal.Length;
+            literalStart = segment.Start + segment.Length;
+
+            ReadOnlySpan<char> piece;
+            if (values.TryGetValue(segment, out var value))
+            {
+                piece = value;
+                var reserved = IsUrl ? UriDataEscaper.IndexOfReserved(piece) : -1;
+                if (reserved >= 0)
+                {
+                    // The bound costs nothing and almost always fits; the exact length costs a pass over the value.
+                    if ((long)piece.Length * UriDataEscaper.MaxExpansion > buffer.Length - written)
+                    {
+                        buffer = Grow(buffer, written, reserved + UriDataEscaper.GetEscapedLengthOfRest(piece[reserved..]), ref rented);
+                    }
+
+                    var destination = buffer[written..];
+                    piece[..reserved].CopyTo(destination);
+                    written += reserved + UriDataEscaper.EscapeRest(piece[reserved..], destination[reserved..]);
+                    continue;
+                }
+            }
+            else if (OnUnknown(segment, ref unknown, collectUnknown))
+            {
+                piece = text.Slice(segment.Start, segment.Length);
+            }
+            else
+            {
+                continue;
+            }
+
+            if (piece.Length > buffer.Length - written)
+            {
+                buffer = Grow(buffer, written, piece.Length, ref rented);
+            }
+
+            piece.CopyTo(buffer[written..]);
+            written += piece.Length;
         }
-        finally
+
+        var tail = text[literalStart..];
+        if (tail.Length > buffer.Length - written)
         {
-            buffer.Dispose();
+            buffer = Grow(buffer, written, tail.Length, ref rented);
         }
+
+        tail.CopyTo(buffer[written..]);
+        written += tail.Length;
+        var result = new string(buffer[..written]);
+        if (rented is not null)
+        {
+            ArrayPool<char>.Shared.Return(rented);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Moves the <paramref name="written"/> characters of <paramref name="buffer"/> to a pooled array with room for
+    /// <paramref name="additional"/> more, returning the array it replaces (if pooled) to the pool.
+    /// </summary>
+    private static Span<char> Grow(scoped ReadOnlySpan<char> buffer, int written, long additional, scoped ref char[]? rented)
+    {
+        var required = written + additional;
+        if (required > Array.MaxLength)
+        {
+            // Only reachable with values of over a hundred million characters; no string could hold the result.
+            throw new InvalidOperationException("The rendered text would be longer than the longest possible string.");
+        }
+
+        var next = ArrayPool<char>.Shared.Rent((int)Math.Max(required, Math.Min(2L * buffer.Length, Array.MaxLength)));
+        buffer[..written].CopyTo(next);
+        if (rented is not null)
+        {
+            ArrayPool<char>.Shared.Return(rented);
+        }
+
+        rented = next;
+        return next;
     }
 
     /// <summary>Applies <see cref="UnknownMacros"/> to an unknown macro; returns whether its text stays in the result.</summary>
-    private bool OnUnknown(in TemplateSegment segment, string name, ref List<string>? unknown, bool collectUnknown)
+    private bool OnUnknown(in TemplateSegment segment, ref List<string>? unknown, bool collectUnknown)
     {
+        var name = segment.MacroName;
         if (UnknownMacros == UnknownMacroBehavior.Throw)
         {
             throw new UnknownMacroException($"The link template macro {Text.AsSpan(segment.Start, segment.Length)} has no value.") { MacroName = name };
@@ -256,5 +323,25 @@ public sealed class LinkTemplate
         }
 
         return false;
+    }
+
+    /// <summary>Looks a macro occurrence's value up in one kind of value source.</summary>
+    private interface IValueLookup
+    {
+        bool TryGetValue(in TemplateSegment segment, [NotNullWhen(true)] out string? value);
+    }
+
+    /// <summary>The SDK's <see cref="TemplateValues"/>, by the source <see cref="Parse"/> classified.</summary>
+    private readonly struct ClassifiedLookup(TemplateValues values) : IValueLookup
+    {
+        public bool TryGetValue(in TemplateSegment segment, [NotNullWhen(true)] out string? value) =>
+            values.TryGetValue(segment.Source, segment.Key, segment.KeyHash, out value);
+    }
+
+    /// <summary>Any other <see cref="IMacroValueSource"/>, by the normalized name.</summary>
+    private readonly struct NameLookup(IMacroValueSource values) : IValueLookup
+    {
+        public bool TryGetValue(in TemplateSegment segment, [NotNullWhen(true)] out string? value) =>
+            values.TryGetValue(segment.MacroName, out value);
     }
 }

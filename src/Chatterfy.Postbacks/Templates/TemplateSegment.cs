@@ -1,12 +1,14 @@
 namespace Chatterfy.Postbacks.Templates;
 
 /// <summary>
-/// One compiled piece of a template: a literal run or a macro, both as a slice of the template text so that
-/// rendering copies spans instead of holding substrings.
+/// One macro of a compiled template, with the literal text before it: the literal runs from where the previous macro
+/// ended (or the start of the text) to <paramref name="Start"/>. Both are slices of the template text, so rendering
+/// copies spans instead of holding substrings.
 /// </summary>
-/// <param name="Start">The index of the slice in the template text.</param>
-/// <param name="Length">The length of the slice; for a macro, the whole <c>{{ … }}</c> as written.</param>
-/// <param name="MacroName">The normalized macro name, or <see langword="null"/> for a literal.</param>
-/// <param name="Source">For a macro, where a <see cref="TemplateValues"/> finds its value, classified once.</param>
-/// <param name="Key">For a tracker field or field macro, its dictionary key in <see cref="TemplateValues"/>.</param>
-internal readonly record struct TemplateSegment(int Start, int Length, string? MacroName, TemplateValues.MacroSource Source = default, string? Key = null);
+/// <param name="Start">The index of the macro's opening <c>{{</c> in the template text.</param>
+/// <param name="Length">The length of the macro as written, the whole <c>{{ … }}</c>.</param>
+/// <param name="MacroName">The normalized macro name.</param>
+/// <param name="Source">Where a <see cref="TemplateValues"/> finds its value, classified once.</param>
+/// <param name="Key">For a macro of one of <see cref="TemplateValues"/>' dictionaries, its key there.</param>
+/// <param name="KeyHash">The hash of <paramref name="Key"/> that <see cref="TemplateValues"/> looks it up by.</param>
+internal readonly record struct TemplateSegment(int Start, int Length, string MacroName, TemplateValues.MacroSource Source, string? Key, int KeyHash);

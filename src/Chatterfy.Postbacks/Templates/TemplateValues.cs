@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using Chatterfy.Postbacks.Clicks;
 
 namespace Chatterfy.Postbacks.Templates;
@@ -21,20 +22,10 @@ public sealed class TemplateValues : IMacroValueSource
     private const string ChatIdName = "chatid";
     private const string UsernameName = "username";
 
-    private readonly Dictionary<string, string> _trackerFields = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, string> _fields = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, string> _variables = new(StringComparer.OrdinalIgnoreCase);
-
-    // Looking keys up by span avoids a substring per tracker/fields macro on every render.
-    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _trackerLookup;
-    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _fieldsLookup;
-
-    /// <summary>Initializes a new instance of the <see cref="TemplateValues"/> class with no values.</summary>
-    public TemplateValues()
-    {
-        _trackerLookup = _trackerFields.GetAlternateLookup<ReadOnlySpan<char>>();
-        _fieldsLookup = _fields.GetAlternateLookup<ReadOnlySpan<char>>();
-    }
+    // Case-insensitive dictionaries that a LinkTemplate can also search by a key hashed when it was parsed.
+    private readonly MacroValueDictionary _trackerFields = new();
+    private readonly MacroValueDictionary _fields = new();
+    private readonly MacroValueDictionary _variables = new();
 
     /// <summary>Gets or sets the click id, rendered by <c>{{tracker.clickid}}</c> and <c>{{chat.tracker.clickid}}</c>.</summary>
     public string? ClickId { get; set; }
@@ -76,7 +67,20 @@ public sealed class TemplateValues : IMacroValueSource
     public bool TryGetValue(string name, [NotNullWhen(true)] out string? value)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return TryGetValue(Classify(name), name, key: null, out value);
+        value = Classify(name) switch
+        {
+            MacroSource.ClickId => ClickId,
+            MacroSource.ChatId => ChatId,
+            MacroSource.Username => Username,
+
+            // By span: no substring per tracker or fields name.
+            MacroSource.TrackerField => _trackerFields.Lookup.TryGetValue(name.AsSpan(TrackerPrefix.Length), out var tracker) ? tracker : null,
+            MacroSource.Field => _fields.Lookup.TryGetValue(name.AsSpan(FieldsPrefix.Length), out var field) ? field : null,
+            _ => _variables.TryGetValue(name, out var variable) ? variable : null,
+        };
+
+        // A null forced into a dictionary must not break the NotNullWhen(true) promise.
+        return value is not null;
     }
 
     /// <summary>Tells which of this class's sources resolves a macro name; see the remarks of <see cref="TemplateValues"/>.</summary>
@@ -108,46 +112,39 @@ public sealed class TemplateValues : IMacroValueSource
     }
 
     /// <summary>
-    /// Looks up a macro whose source <see cref="Classify"/> already told: a <see cref="LinkTemplate"/> classifies its
-    /// names once, when it is parsed, instead of on every render.
+    /// Looks up a macro whose source and key <see cref="Classify"/> and <see cref="KeyOf"/> already told: a
+    /// <see cref="LinkTemplate"/> classifies its names, and hashes their keys, once, when it is parsed.
     /// </summary>
-    /// <param name="source">The source of <paramref name="name"/>, from <see cref="Classify"/>.</param>
-    /// <param name="name">The macro name.</param>
-    /// <param name="key">
-    /// For a tracker field or field, the key without its prefix (<see cref="KeyOf"/>), or <see langword="null"/> to look
-    /// it up from <paramref name="name"/> as a span; a string key takes the dictionary's faster string path.
-    /// </param>
+    /// <param name="source">The source of the macro, from <see cref="Classify"/>.</param>
+    /// <param name="key">For a dictionary source, the key from <see cref="KeyOf"/>; otherwise ignored.</param>
+    /// <param name="keyHash">For a dictionary source, the key's hash from <see cref="HashOf"/>; otherwise ignored.</param>
     /// <param name="value">The value.</param>
     /// <returns><see langword="true"/> when the value is known.</returns>
-    internal bool TryGetValue(MacroSource source, string name, string? key, [NotNullWhen(true)] out string? value)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool TryGetValue(MacroSource source, string? key, int keyHash, [NotNullWhen(true)] out string? value)
     {
-        switch (source)
+        value = source switch
         {
-            case MacroSource.ClickId:
-                value = ClickId;
-                break;
-            case MacroSource.TrackerField:
-                _ = key is null ? _trackerLookup.TryGetValue(name.AsSpan(TrackerPrefix.Length), out value) : _trackerFields.TryGetValue(key, out value);
-                break;
-            case MacroSource.Field:
-                _ = key is null ? _fieldsLookup.TryGetValue(name.AsSpan(FieldsPrefix.Length), out value) : _fields.TryGetValue(key, out value);
-                break;
-            case MacroSource.ChatId:
-                value = ChatId;
-                break;
-            case MacroSource.Username:
-                value = Username;
-                break;
-            default:
-                _ = _variables.TryGetValue(name, out value);
-                break;
-        }
+            MacroSource.ClickId => ClickId,
+            MacroSource.ChatId => ChatId,
+            MacroSource.Username => Username,
+            MacroSource.TrackerField => _trackerFields.Find(key!, keyHash),
+            MacroSource.Field => _fields.Find(key!, keyHash),
+            _ => _variables.Find(key!, keyHash),
+        };
 
-        // A null forced into a dictionary must not break the NotNullWhen(true) promise.
         return value is not null;
     }
 
-    /// <summary>The dictionary key of a tracker field or field macro (the name without its prefix), else <see langword="null"/>.</summary>
+    /// <summary>The hash of a key from <see cref="KeyOf"/> that <see cref="TryGetValue(MacroSource, string?, int, out string?)"/> expects.</summary>
+    /// <param name="key">The key.</param>
+    /// <returns>The hash.</returns>
+    internal static int HashOf(string key) => MacroValueDictionary.HashOf(key);
+
+    /// <summary>
+    /// The dictionary key of a macro: for a tracker field or field, the name without its prefix; for a variable, the
+    /// name; otherwise <see langword="null"/>.
+    /// </summary>
     /// <param name="source">The source of <paramref name="name"/>, from <see cref="Classify"/>.</param>
     /// <param name="name">The macro name.</param>
     /// <returns>The key, or <see langword="null"/>.</returns>
@@ -155,6 +152,7 @@ public sealed class TemplateValues : IMacroValueSource
     {
         MacroSource.TrackerField => name[TrackerPrefix.Length..],
         MacroSource.Field => name[FieldsPrefix.Length..],
+        MacroSource.Variable => name,
         _ => null,
     };
 

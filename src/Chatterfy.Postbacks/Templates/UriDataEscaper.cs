@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Chatterfy.Postbacks.Templates;
@@ -32,16 +33,31 @@ internal static class UriDataEscaper
     private const ulong UnreservedLow = 0x03FF_6000_0000_0000UL;
     private const ulong UnreservedHigh = 0x47FF_FFFE_87FF_FFFEUL;
 
+    /// <summary>Finds the first character of a value that needs escaping.</summary>
+    /// <param name="value">The raw value.</param>
+    /// <returns>Its index, or -1 when the value is all unreserved characters and is written as it is.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int IndexOfReserved(ReadOnlySpan<char> value) => value.IndexOfAnyExcept(Unreserved);
+
     /// <summary>Computes the escaped length of a value.</summary>
     /// <param name="value">The raw value.</param>
     /// <returns>The number of characters <see cref="Escape"/> writes; a <see cref="long"/> because it can exceed <see cref="int.MaxValue"/>.</returns>
     internal static long GetEscapedLength(ReadOnlySpan<char> value)
     {
+        var index = IndexOfReserved(value);
+        return index < 0 ? value.Length : index + GetEscapedLengthOfRest(value[index..]);
+    }
+
+    /// <summary>Computes the escaped length of the part of a value from its first character that needs escaping.</summary>
+    /// <param name="rest">The value from the index <see cref="IndexOfReserved"/> found.</param>
+    /// <returns>The number of characters <see cref="EscapeRest"/> writes.</returns>
+    internal static long GetEscapedLengthOfRest(ReadOnlySpan<char> rest)
+    {
         long length = 0;
         var index = 0;
-        while (index < value.Length)
+        while (index < rest.Length)
         {
-            var c = value[index];
+            var c = rest[index];
             if (IsUnreserved(c))
             {
                 length++;
@@ -54,7 +70,7 @@ internal static class UriDataEscaper
             }
             else
             {
-                _ = Rune.DecodeFromUtf16(value[index..], out var rune, out var consumed);
+                _ = Rune.DecodeFromUtf16(rest[index..], out var rune, out var consumed);
                 length += 3L * rune.Utf8SequenceLength;
                 index += consumed;
             }
@@ -74,7 +90,7 @@ internal static class UriDataEscaper
     {
         // Most values need no escaping, or only after a clean prefix: one vectorized search finds where, and the clean
         // part is copied in bulk.
-        var index = value.IndexOfAnyExcept(Unreserved);
+        var index = IndexOfReserved(value);
         if (index < 0)
         {
             value.CopyTo(destination);
@@ -82,10 +98,20 @@ internal static class UriDataEscaper
         }
 
         value[..index].CopyTo(destination);
-        var written = index;
-        while (index < value.Length)
+        return index + EscapeRest(value[index..], destination[index..]);
+    }
+
+    /// <summary>Writes the escaped part of a value from its first character that needs escaping.</summary>
+    /// <param name="rest">The value from the index <see cref="IndexOfReserved"/> found.</param>
+    /// <param name="destination">Where to write; at least <see cref="GetEscapedLengthOfRest"/> characters long.</param>
+    /// <returns>The number of characters written.</returns>
+    internal static int EscapeRest(ReadOnlySpan<char> rest, Span<char> destination)
+    {
+        var written = 0;
+        var index = 0;
+        while (index < rest.Length)
         {
-            var c = value[index];
+            var c = rest[index];
             if (IsUnreserved(c))
             {
                 destination[written++] = c;
@@ -101,7 +127,7 @@ internal static class UriDataEscaper
             }
 
             // An invalid sequence decodes to U+FFFD with consumed = 1, which is the replacement we want.
-            _ = Rune.DecodeFromUtf16(value[index..], out var rune, out var consumed);
+            _ = Rune.DecodeFromUtf16(rest[index..], out var rune, out var consumed);
             index += consumed;
             var scalar = (uint)rune.Value;
             switch (rune.Utf8SequenceLength)

@@ -1,5 +1,7 @@
+using System.Text;
 using Chatterfy.Postbacks.Clicks;
 using Chatterfy.Postbacks.Templates;
+using CsCheck;
 
 namespace Chatterfy.Postbacks.Tests.Templates;
 
@@ -84,6 +86,81 @@ public sealed class TemplateValuesTests
         values.TryGetValue("fields.country", out var field).Should().BeTrue();
         values.TryGetValue("conversion.amount", out var variable).Should().BeTrue();
         (tracker, field, variable).Should().Be(("a", "b", "c"));
+    }
+
+    // Renders look dictionary macros up in a table kept beside each dictionary (up to 16 entries, then the dictionary
+    // itself): any sequence of edits, past that size and back, must render exactly as a case-insensitive dictionary.
+    [Fact]
+    public void Render_DictionariesEditedInAnyOrder_MatchesCaseInsensitiveDictionaries()
+    {
+        const int KeyCount = 20;
+        var prefixes = new[] { "tracker.", "fields.", string.Empty };
+        var template = new StringBuilder("x");
+        foreach (var prefix in prefixes)
+        {
+            for (var k = 0; k < KeyCount; k++)
+            {
+                template.Append(" {{").Append(prefix).Append('k').Append(k).Append("}}");
+            }
+        }
+
+        var parsed = LinkTemplate.Parse(template.ToString());
+        // Mostly sets, so a dictionary often grows past the table; removals and clears in between.
+        var kind = Gen.Frequency((10, Gen.Const(0)), (3, Gen.Const(1)), (3, Gen.Const(2)), (2, Gen.Const(3)), (1, Gen.Const(4)), (3, Gen.Const(5)));
+        var edit = Gen.Select(Gen.Int[0, 2], kind, Gen.Int[0, KeyCount - 1], Gen.Bool, Gen.String["ab"]);
+        edit.Array[0, 150].Sample(edits =>
+        {
+            var values = new TemplateValues();
+            var targets = new[] { values.TrackerFields, values.Fields, values.Variables };
+            var models = prefixes.Select(_ => new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)).ToArray();
+            foreach (var (which, kind, k, upper, value) in edits)
+            {
+                var key = upper ? "K" + k : "k" + k;
+                var (target, model) = (targets[which], models[which]);
+                switch (kind)
+                {
+                    case 0:
+                        target[key] = value;
+                        model[key] = value;
+                        break;
+                    case 1 when model.ContainsKey(key):
+                        target.Invoking(t => t.Add(key, value)).Should().Throw<ArgumentException>();
+                        break;
+                    case 1:
+                        target.Add(key, value);
+                        model.Add(key, value);
+                        break;
+                    case 2:
+                        target.Remove(key).Should().Be(model.Remove(key));
+                        break;
+                    case 3:
+                        var pair = new KeyValuePair<string, string>(key, value);
+                        var modelHasPair = model.TryGetValue(key, out var current) && current == value;
+                        target.Remove(pair).Should().Be(modelHasPair);
+                        _ = modelHasPair && model.Remove(key);
+                        break;
+                    case 4:
+                        target.Clear();
+                        model.Clear();
+                        break;
+                    default:
+                        target.TryAdd(key, value).Should().Be(model.TryAdd(key, value));
+                        break;
+                }
+            }
+
+            var expected = new StringBuilder("x");
+            for (var i = 0; i < prefixes.Length; i++)
+            {
+                for (var k = 0; k < KeyCount; k++)
+                {
+                    expected.Append(' ').Append(models[i].TryGetValue("k" + k, out var value) ? value : "{{" + prefixes[i] + "k" + k + "}}");
+                }
+            }
+
+            parsed.RenderToString(values).Should().Be(expected.ToString());
+            targets.Select(t => t.Count).Should().Equal(models.Select(m => m.Count));
+        }, iter: 1_000);
     }
 
     private static TemplateValues Filled()
