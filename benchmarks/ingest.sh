@@ -248,6 +248,20 @@ cpu_ticks() {
   echo "$total"
 }
 
+# pg_ticks: the user and system CPU time of the benchmark's PostgreSQL server (the postmaster and its backends), in clock ticks.
+pg_ticks() {
+  local postmaster pid total=0
+  postmaster="$(head -n1 "$pg_dir/data/postmaster.pid")"
+  for pid in "$postmaster" $(ps --ppid "$postmaster" -o pid= 2>/dev/null); do
+    [ -r "/proc/$pid/stat" ] && total=$(( total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0) ))
+  done
+  echo "$total"
+}
+
+# core_ticks: "busy total" clock ticks of cores 0 and 1 from /proc/stat (busy = all but idle and iowait), for the
+# share of each core a run used, whoever used it.
+core_ticks() { awk '$1 == "cpu0" || $1 == "cpu1" { t = 0; for (i = 2; i <= NF; i++) t += $i; printf "%d %d ", t - $5 - $6, t }' /proc/stat; }
+
 # json_number JSON KEY: the first number stored under KEY (the stats' top-level counters come first).
 json_number() { printf '%s' "$1" | grep -o "\"$2\":[0-9]*" | head -n1 | cut -d: -f2; }
 
@@ -257,7 +271,7 @@ kib() { awk -v key="$2" '$1 == key":" { print $2 }' "/proc/${server_pids[$1]}/st
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
 declare -A rps p50 p99 ratio raw counted hwm soak_growth soak_note sent bad
-declare -A runs_rps runs_p50 runs_p99 runs_ratio runs_cpu cpu
+declare -A runs_rps runs_p50 runs_p99 runs_ratio runs_cpu cpu runs_pgcpu pgcpu runs_core0 runs_core1 core0 core1
 hz="$(getconf CLK_TCK)"
 
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -283,8 +297,16 @@ done
 for rep in $(seq 1 "$REPETITIONS"); do
   for config in $CONFIGS; do
     ticks_before="$(cpu_ticks "$config")"
+    pg_before=0; case "$config" in postgresql|postgresql2) pg_before="$(pg_ticks)" ;; esac
+    read -r c0b c0t c1b c1t <<<"$(core_ticks)"
     read -r a b c d e f <<<"$(run_load "$config" "rep$rep" "$DURATION")"
+    read -r c0b2 c0t2 c1b2 c1t2 <<<"$(core_ticks)"
     ticks_after="$(cpu_ticks "$config")"
+    runs_core0[$config]+=" $(awk -v b=$((c0b2 - c0b)) -v t=$((c0t2 - c0t)) 'BEGIN { printf "%.0f", (t > 0 ? 100 * b / t : 0) }')"
+    runs_core1[$config]+=" $(awk -v b=$((c1b2 - c1b)) -v t=$((c1t2 - c1t)) 'BEGIN { printf "%.0f", (t > 0 ? 100 * b / t : 0) }')"
+    case "$config" in postgresql|postgresql2)
+      runs_pgcpu[$config]+=" $(awk -v t="$(( $(pg_ticks) - pg_before ))" -v hz="$hz" -v n="$d" 'BEGIN { printf "%.1f", (n > 0 ? t * 1000000 / hz / n : 0) }')" ;;
+    esac
     runs_cpu[$config]+=" $(awk -v t="$((ticks_after - ticks_before))" -v hz="$hz" -v n="$d" 'BEGIN { printf "%.1f", (n > 0 ? t * 1000000 / hz / n : 0) }')"
     runs_rps[$config]+=" $a"; runs_p50[$config]+=" $b"; runs_p99[$config]+=" $c"
     sent[$config]=$(( ${sent[$config]} + d )); bad[$config]=$(( ${bad[$config]} + e ))
@@ -307,6 +329,10 @@ for config in $CONFIGS; do
   if [ -n "${runs_ratio[$config]:-}" ]; then ratio[$config]="$(median ${runs_ratio[$config]})"; fi
   # shellcheck disable=SC2086
   cpu[$config]="$(median ${runs_cpu[$config]})"
+  # shellcheck disable=SC2086
+  core0[$config]="$(median ${runs_core0[$config]})"; core1[$config]="$(median ${runs_core1[$config]})"
+  # shellcheck disable=SC2086
+  if [ -n "${runs_pgcpu[$config]:-}" ]; then pgcpu[$config]="$(median ${runs_pgcpu[$config]})"; fi
   if [ "$config" = "ceiling" ]; then continue; fi
   # Every request should have been a new, credited deposit: the stats must say so.
   stats="$(curl -fsS "http://127.0.0.1:${ports[$config]}/api/tracker/stats" -H "X-Api-Key: $API_KEY")"
@@ -359,6 +385,14 @@ ceiling_rps="${rps[ceiling]:-}"
   done
   echo
   echo "CPU µs per request: the receiver process's user and system CPU time during a measured run (\`/proc/<pid>/stat\`) divided by the requests wrk counted in it (for (e), both processes), median of the rounds. PostgreSQL's own CPU is not included."
+  echo
+  echo "Where the time went during the measured runs (medians of the rounds): how busy each core was (\`/proc/stat\`, whoever used it: the receiver on core $RECEIVER_CORE; wrk and PostgreSQL on core $CLIENT_CORE; other work on the machine on either), and the PostgreSQL server's CPU (postmaster and backends) per request."
+  echo
+  echo "| Configuration | Core $RECEIVER_CORE busy | Core $CLIENT_CORE busy | PostgreSQL CPU µs per request |"
+  echo "|---|---:|---:|---:|"
+  for config in $CONFIGS; do
+    printf '| %s | %s %% | %s %% | %s |\n' "$(label "$config")" "${core0[$config]}" "${core1[$config]}" "${pgcpu[$config]:-—}"
+  done
   echo
   echo "Rounds, in order:"
   for config in $CONFIGS; do echo "- $(label "$config"): ${raw[$config]}"; done
