@@ -51,9 +51,6 @@ public sealed partial class SqlitePostbackStore : IAsyncDisposable, IDisposable
     private readonly string _readConnectionString;
     private readonly string _writeConnectionString;
     private readonly string _createConnectionString;
-
-    // PRAGMA cache_size in KiB when negative: 16 MiB for the writer's connection (see OpenWriteConnection).
-    private const int WriterCacheSizePragma = -16 * 1024;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _lifecycleLock = new(1, 1);
@@ -367,12 +364,6 @@ public sealed partial class SqlitePostbackStore : IAsyncDisposable, IDisposable
             // load when every write had its own savepoint. In memory it costs a copy; it lives only until the batch's
             // transaction ends, and durability does not depend on it (the write-ahead log is unchanged).
             ExecuteNonQuery(connection, "PRAGMA temp_store = MEMORY");
-
-            // The duplicate look-up and every insert walk B-trees from the root; with SQLite's default page cache (2 MiB)
-            // the writer read many of those pages back from the file, a pread each: 14.6 KB in 5.6 read calls per
-            // postback under the ingest benchmark's load. With 16 MiB, 7.7 KB in 3.9 calls. Only the writer's connection
-            // gets it: it is the one on the postback's path, and there is one of it.
-            ExecuteNonQuery(connection, "PRAGMA cache_size = " + WriterCacheSizePragma);
             ExecuteNonQuery(connection, string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(long)_options.BusyTimeout.TotalMilliseconds}"));
             return connection;
         }
