@@ -13,7 +13,10 @@ namespace Chatterfy.Postbacks.Storage;
 /// receiver acknowledges a network only then. <b>Atomicity.</b> A record's log entry, conversion and outbox messages are
 /// written together or not at all. <b>Isolation per record.</b> A record that fails alone (an id already used) is
 /// reported in its <see cref="IngestResult.Failure"/> and changes nothing; the others of the batch are written. When the
-/// store cannot write at all, the call throws <see cref="PostbackStoreUnavailableException"/> and nothing is written.
+/// store cannot write at all, the call throws <see cref="PostbackStoreUnavailableException"/> and nothing of the batch is
+/// acknowledged. Whether it was committed is then unknown only when the failure came during the commit itself (a
+/// connection lost at COMMIT): the batch is either wholly stored or not at all, and a retry of any of its postbacks is
+/// answered as a duplicate if it was stored.
 /// </para>
 /// <para>
 /// <b>Races.</b> Of any number of concurrent appends with the same idempotency key value (in one batch, across batches, or
@@ -61,7 +64,10 @@ public abstract class IngestStore : StoreRole
     /// A record is invalid: no log entry; a conversion without an id or idempotency key; outbox messages without a
     /// conversion, or one that belongs to another conversion or is not pending. Nothing is written.
     /// </exception>
-    /// <exception cref="PostbackStoreUnavailableException">The store cannot write now. Nothing is written.</exception>
+    /// <exception cref="PostbackStoreUnavailableException">
+    /// The store cannot write now. Nothing of the batch is acknowledged; if the failure came during the commit, the batch
+    /// may still have been stored, wholly (see <see cref="PostbackStoreUnavailableException"/>).
+    /// </exception>
     public ValueTask<IReadOnlyList<IngestResult>> AppendAsync(IReadOnlyList<IngestRecord> records, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
