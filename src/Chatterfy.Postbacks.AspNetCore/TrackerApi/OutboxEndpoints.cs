@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Chatterfy.Postbacks.AspNetCore.TrackerApi;
 
@@ -33,7 +34,7 @@ internal static class OutboxEndpoints
         string? ruleId,
         string? limit,
         string? before,
-        OutboxService outbox,
+        HttpContext context,
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -60,7 +61,7 @@ internal static class OutboxEndpoints
             return Problems.Validation(errors);
         }
 
-        var messages = await outbox.ListAsync(
+        var messages = await Outbox(context).ListAsync(
             new OutboxQuery
             {
                 Status = statusFilter,
@@ -76,8 +77,9 @@ internal static class OutboxEndpoints
             ChatterfyJson.Context.OutboxPageResponse);
     }
 
-    private static async Task<Results<JsonOk<OutboxMessageResponse>, ProblemHttpResult>> GetAsync(string id, OutboxService outbox, CancellationToken cancellationToken)
+    private static async Task<Results<JsonOk<OutboxMessageResponse>, ProblemHttpResult>> GetAsync(string id, HttpContext context, CancellationToken cancellationToken)
     {
+        var outbox = Outbox(context);
         var message = await outbox.GetAsync(id, cancellationToken).ConfigureAwait(false);
         if (message is null)
         {
@@ -90,11 +92,11 @@ internal static class OutboxEndpoints
 
     private static async Task<Results<JsonAccepted<OutboxMessageResponse>, ProblemHttpResult>> RetryAsync(
         string id,
-        OutboxService outbox,
+        HttpContext context,
         CancellationToken cancellationToken)
     {
         // With forwarding, the dispatcher decides (it knows its live sends and wakes itself); without it, nothing here sends.
-        var message = await outbox.RetryAsync(id, cancellationToken).ConfigureAwait(false);
+        var message = await Outbox(context).RetryAsync(id, cancellationToken).ConfigureAwait(false);
         if (message is null)
         {
             return NotFound(id);
@@ -104,6 +106,11 @@ internal static class OutboxEndpoints
             ? Problems.Conflict($"The outbox message '{id}' was delivered; it is not sent again.", Problems.OutboxMessageDeliveredCode)
             : new JsonAccepted<OutboxMessageResponse>(Message(message), ChatterfyJson.Context.OutboxMessageResponse);
     }
+
+    // AddForwarding registers the service with this instance's dispatcher. Without forwarding the outbox (which other
+    // ingestion hooks may write) is shown all the same, and a retry reschedules a message in the store alone.
+    private static OutboxService Outbox(HttpContext context) =>
+        ActivatorUtilities.GetServiceOrCreateInstance<OutboxService>(context.RequestServices);
 
     private static OutboxMessageResponse Message(OutboxMessage message, IReadOnlyList<OutboxAttemptResponse>? attempts = null) => new(
         message.Id,

@@ -1,7 +1,6 @@
 using Chatterfy.Postbacks.Campaigns;
 using Chatterfy.Postbacks;
 using Chatterfy.Postbacks.Clicks;
-using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.Networks;
 using Chatterfy.Postbacks.Networks.Binomo;
@@ -47,8 +46,6 @@ public static class ChatterfyPostbacksServiceCollectionExtensions
         services.TryAddSingleton<CampaignService>();
         services.TryAddSingleton<PostbackStatsService>();
         services.TryAddSingleton<PostbackLogService>();
-        services.TryAddSingleton(sp => new OutboxService(
-            sp.GetRequiredService<OutboxStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<OutboxDispatcher>()));
         services.TryAddSingleton<PostbackParser>();
         services.TryAddSingleton(sp => new PostbackSetCache(
             sp.GetRequiredService<PostbackSetStore>(), sp.GetRequiredService<IOptionsMonitor<ChatterfyPostbacksOptions>>(), sp.GetRequiredService<TimeProvider>()));

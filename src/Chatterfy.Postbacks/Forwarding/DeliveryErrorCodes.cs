@@ -1,6 +1,9 @@
 namespace Chatterfy.Postbacks.Forwarding;
 
-/// <summary>The stable, machine-readable codes of <see cref="DeliveryOutcome.ErrorCode"/>.</summary>
+/// <summary>
+/// The stable, machine-readable codes of a failed delivery attempt (<see cref="OutboxAttempt.ErrorCode"/>), as destinations
+/// report them (<c>DeliveryOutcome.ErrorCode</c> in Chatterfy.Postbacks.Forwarding).
+/// </summary>
 public static class DeliveryErrorCodes
 {
     /// <summary>The connection failed or broke (DNS, refused, reset). Retried.</summary>
@@ -18,7 +21,7 @@ public static class DeliveryErrorCodes
     /// <summary>The destination asked us to slow down (HTTP 429, Meta's throttling codes). Retried.</summary>
     public const string Throttled = "throttled";
 
-    /// <summary>The destination reported an error in its own format (see <see cref="DeliveryOutcome.DestinationError"/>).</summary>
+    /// <summary>The destination reported an error in its own format (see <see cref="OutboxAttempt.DestinationError"/>).</summary>
     public const string DestinationError = "destination_error";
 
     /// <summary>
@@ -58,7 +61,7 @@ public static class DeliveryErrorCodes
     public const string SettingsInvalid = "settings_invalid";
 
     /// <summary>
-    /// A secret setting of the rule is stored protected (<see cref="ForwardingOptions.ProtectSecrets"/>) and cannot be
+    /// A secret setting of the rule is stored protected (<c>ForwardingOptions.ProtectSecrets</c>) and cannot be
     /// unprotected with this host's Data Protection key ring (keys lost, or another application's); nothing was sent.
     /// Dead-lettered; replay it once the key ring is restored or the rule re-created.
     /// </summary>

@@ -22,8 +22,8 @@ public readonly record struct PostbackEvent
     /// <summary>The repeat deposit event's name; the one home of the word.</summary>
     internal const string DepositName = "deposit";
 
-    /// <summary>The longest custom event name.</summary>
-    internal const int MaxCustomNameLength = 32;
+    /// <summary>The longest custom event name, in characters.</summary>
+    public const int MaxCustomNameLength = 32;
 
     /// <summary>The longest name <see cref="TryParse"/> reads (an alias may carry <c>-</c> and <c>_</c> it ignores).</summary>
     private const int MaxNameLength = 64;
@@ -45,12 +45,6 @@ public readonly record struct PostbackEvent
 
     /// <summary>Gets the repeat deposit event.</summary>
     public static PostbackEvent Deposit { get; } = new(PostbackEventKind.Deposit, DepositName);
-
-    /// <summary>
-    /// Gets what an event name may be, for messages that refuse one: the three known names, or a custom name of 1 to
-    /// <see cref="MaxCustomNameLength"/> of <c>a-z 0-9 _ -</c>. The one wording, built from the one list of names.
-    /// </summary>
-    internal static string NamesHint { get; } = $"{RegistrationName}, {FirstDepositName}, {DepositName} or 1 to {MaxCustomNameLength} of a-z 0-9 _ -";
 
     /// <summary>Gets the event's kind.</summary>
     public PostbackEventKind Kind { get; }

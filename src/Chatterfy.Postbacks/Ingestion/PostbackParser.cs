@@ -315,7 +315,7 @@ public sealed class PostbackParser
         {
             if (!PostbackEvent.TryParse(segment, out var pathEvent))
             {
-                rejection = new PostbackRejection(PostbackRejectionCodes.EventUnknown, $"The URL path names the event '{Truncate(segment)}', which is not an event name: use {PostbackEvent.NamesHint}.", "event");
+                rejection = new PostbackRejection(PostbackRejectionCodes.EventUnknown, $"The URL path names the event '{Truncate(segment)}', which is not an event name: use {EventNameHint.Text}.", "event");
                 return false;
             }
 
@@ -332,7 +332,7 @@ public sealed class PostbackParser
             }
             else if (fromPath is null)
             {
-                rejection = new PostbackRejection(PostbackRejectionCodes.EventUnknown, $"The event '{Truncate(eventName)}' is not an event name: use {PostbackEvent.NamesHint}.", "event");
+                rejection = new PostbackRejection(PostbackRejectionCodes.EventUnknown, $"The event '{Truncate(eventName)}' is not an event name: use {EventNameHint.Text}.", "event");
                 return false;
             }
             else

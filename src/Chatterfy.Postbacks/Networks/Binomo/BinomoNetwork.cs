@@ -39,7 +39,7 @@ public sealed class BinomoNetwork : AffiliateNetwork<BinomoSettings>
 
             if (!PostbackEvent.TryParse(eventName, out _))
             {
-                errors.Add(new NetworkSettingsError($"settings.eventFlags.{flag}", $"'{eventName}' is not an event name: use {PostbackEvent.NamesHint}."));
+                errors.Add(new NetworkSettingsError($"settings.eventFlags.{flag}", $"'{eventName}' is not an event name: use {EventNameHint.Text}."));
             }
         }
     }

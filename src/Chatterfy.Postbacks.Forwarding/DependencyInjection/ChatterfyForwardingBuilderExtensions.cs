@@ -167,6 +167,7 @@ public static class ChatterfyForwardingBuilderExtensions
             sp.GetRequiredService<RuleSecretProtector>(),
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<OutboxSignal>();
+        services.TryAddSingleton<OutboxService>();
 
         // Ingestion asks it for the outbox messages of each credited conversion, written in the conversion's transaction.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IngestionHook, ForwardingIngestionHook>());

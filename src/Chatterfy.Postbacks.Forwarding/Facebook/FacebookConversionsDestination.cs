@@ -106,7 +106,7 @@ public sealed class FacebookConversionsDestination : ForwardingDestination<Faceb
                 var field = "settings.events." + ours;
                 if (!PostbackEvent.TryParse(ours, out var parsed))
                 {
-                    errors.Add(new(field, $"'{ours}' is not an event name; use {PostbackEvent.NamesHint}."));
+                    errors.Add(new(field, $"'{ours}' is not an event name; use {EventNameHint.Text}."));
                 }
                 else if (seen.TryGetValue(parsed.Name, out var previous))
                 {

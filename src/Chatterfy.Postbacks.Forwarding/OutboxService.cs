@@ -4,8 +4,8 @@ namespace Chatterfy.Postbacks.Forwarding;
 
 /// <summary>
 /// The forwarding outbox as the tracker API shows it: messages and their delivery attempts, and retrying a message by
-/// hand. Get it from the service provider after <c>AddChatterfyPostbacks()</c>; with <c>AddForwarding()</c>, a retry goes
-/// through this instance's <see cref="OutboxDispatcher"/>, which knows its own sends and wakes itself.
+/// hand. Get it from the service provider after <c>AddForwarding()</c>, which registers it with this instance's
+/// <see cref="OutboxDispatcher"/>: a retry goes through the dispatcher, which knows its own sends and wakes itself.
 /// </summary>
 public sealed class OutboxService
 {
@@ -13,9 +13,18 @@ public sealed class OutboxService
     private readonly TimeProvider _timeProvider;
     private readonly OutboxDispatcher? _dispatcher;
 
-    // Created by AddChatterfyPostbacks: the dispatcher is there only with forwarding.
-    internal OutboxService(OutboxStore store, TimeProvider timeProvider, OutboxDispatcher? dispatcher)
+    /// <summary>
+    /// Initializes a new instance of the <see cref="OutboxService"/> class. Without a dispatcher (a host that does not call
+    /// <c>AddForwarding()</c>, whose outbox other ingestion hooks may write), a retry reschedules the message in the store
+    /// alone and nothing here sends.
+    /// </summary>
+    /// <param name="store">The outbox store.</param>
+    /// <param name="timeProvider">The host's clock, for a retry without a dispatcher.</param>
+    /// <param name="dispatcher">This instance's dispatcher, or <see langword="null"/> without forwarding.</param>
+    public OutboxService(OutboxStore store, TimeProvider timeProvider, OutboxDispatcher? dispatcher = null)
     {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(timeProvider);
         _store = store;
         _timeProvider = timeProvider;
         _dispatcher = dispatcher;

@@ -9,7 +9,7 @@ namespace Chatterfy.Postbacks.Forwarding;
 /// <remarks>
 /// A credited conversion matches the rules of its set and the rules of its campaign (the click's). When both levels have
 /// rules for the same destination, the set's rules win and the campaign's rules for that destination are skipped. Which
-/// events a rule forwards is decided by its destination profile (<see cref="DestinationProfile.Forwards"/>).
+/// events a rule forwards is decided by its destination profile (<c>DestinationProfile.Forwards</c>).
 /// </remarks>
 public sealed record ForwardingRule
 {
@@ -30,7 +30,7 @@ public sealed record ForwardingRule
 
     /// <summary>
     /// Gets the destination's settings as a JSON object, secrets included (stores keep them as given; the tracker API never
-    /// returns them, see <see cref="ForwardingDestination.MaskSecrets"/>).
+    /// returns them, see <c>ForwardingDestination.MaskSecrets</c>).
     /// </summary>
     public required JsonElement Settings { get; init; }
 

@@ -27,7 +27,7 @@ public sealed record OutboxAttempt
     /// <summary>Gets the reason of a failure, or <see langword="null"/> when delivered.</summary>
     public string? Reason { get; init; }
 
-    /// <summary>Gets the start of the destination's answer (at most <see cref="DeliveryOutcome.MaxResponseExcerptLength"/> characters), or <see langword="null"/>.</summary>
+    /// <summary>Gets the start of the destination's answer (at most <c>DeliveryOutcome.MaxResponseExcerptLength</c> characters), or <see langword="null"/>.</summary>
     public string? ResponseExcerpt { get; init; }
 
     /// <summary>Gets the error as the destination reported it, or <see langword="null"/>.</summary>

@@ -88,7 +88,7 @@ public sealed class HttpPostbackDestination : ForwardingDestination<HttpPostback
             {
                 if (!PostbackEvent.TryParse(settings.Events[i], out _))
                 {
-                    errors.Add(new($"settings.events[{i}]", $"'{settings.Events[i]}' is not an event name; use {PostbackEvent.NamesHint}."));
+                    errors.Add(new($"settings.events[{i}]", $"'{settings.Events[i]}' is not an event name; use {EventNameHint.Text}."));
                 }
             }
         }
