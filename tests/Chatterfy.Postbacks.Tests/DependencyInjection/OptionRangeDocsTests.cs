@@ -10,7 +10,7 @@ public sealed class OptionRangeDocsTests
     {
         var mismatches = OptionRangeDocs.Mismatches(typeof(ChatterfyPostbacksOptions).Assembly, out var checkedCount);
 
-        checkedCount.Should().BeGreaterThanOrEqualTo(18, "the core's options and the forwarding options carry their ranges as attributes");
+        checkedCount.Should().BeGreaterThanOrEqualTo(6, "the core's options carry their ranges as attributes");
         mismatches.Should().BeEmpty();
     }
 }

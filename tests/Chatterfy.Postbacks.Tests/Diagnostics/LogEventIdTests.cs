@@ -9,11 +9,11 @@ namespace Chatterfy.Postbacks.Tests.Diagnostics;
 /// </summary>
 public sealed partial class LogEventIdTests
 {
-    // The source folder (under src/) and the ids it owns; the first match wins, so the forwarding folder comes first.
+    // The source folder (under src/) and the ids it owns.
     private static readonly (string Folder, int First, int Last)[] Ranges =
     [
-        ("Chatterfy.Postbacks/Forwarding/", 2000, 2999),
         ("Chatterfy.Postbacks/", 1000, 1999),
+        ("Chatterfy.Postbacks.Forwarding/", 2000, 2999),
         ("Chatterfy.Postbacks.AspNetCore/", 3000, 3999),
         ("Chatterfy.Postbacks.Sqlite/", 4000, 4999),
         ("Chatterfy.Postbacks.PostgreSql/", 5000, 5999),

@@ -12,6 +12,7 @@ namespace Chatterfy.Postbacks.Tests.Layout;
 public sealed class PackageDependencyTests
 {
     private const string Core = "Chatterfy.Postbacks";
+    private const string ForwardingPackage = "Chatterfy.Postbacks.Forwarding";
     private const string AspNetCorePackage = "Chatterfy.Postbacks.AspNetCore";
     private const string SqlitePackage = "Chatterfy.Postbacks.Sqlite";
     private const string PostgreSqlPackage = "Chatterfy.Postbacks.PostgreSql";
@@ -35,7 +36,12 @@ public sealed class PackageDependencyTests
     private static readonly PackageRule[] Rules =
     [
         new(Core, Ours: [], Never: [AspNetCore, DatabaseDrivers, TestFrameworks, ForwardingHttp]),
-        new(AspNetCorePackage, Ours: [Core], Never: [DatabaseDrivers, TestFrameworks, ForwardingHttp]),
+
+        // Forwarding joins ingestion through the core's IngestionHook; its HTTP client and resilience are its own.
+        new(ForwardingPackage, Ours: [Core], Never: [AspNetCore, DatabaseDrivers, TestFrameworks]),
+
+        // The /forwarding-rules and /outbox endpoints call forwarding's services.
+        new(AspNetCorePackage, Ours: [Core, ForwardingPackage], Never: [DatabaseDrivers, TestFrameworks, ForwardingHttp]),
         new(SqlitePackage, Ours: [Core], Never: [AspNetCore, PostgreSqlDriver, TestFrameworks, ForwardingHttp]),
         new(PostgreSqlPackage, Ours: [Core], Never: [AspNetCore, SqliteDriver, TestFrameworks, ForwardingHttp]),
 
@@ -51,19 +57,11 @@ public sealed class PackageDependencyTests
     // Deliberate exceptions to the rule, each with its reason.
     private static readonly Allowance[] Exceptions =
     [
-        new(Core, "Microsoft.AspNetCore.DataProtection.*", "forwarding-rule secrets at rest (ForwardingOptions.ProtectSecrets); Data Protection needs no web host"),
+        new(ForwardingPackage, "Microsoft.AspNetCore.DataProtection.*", "forwarding-rule secrets at rest (ForwardingOptions.ProtectSecrets); Data Protection needs no web host"),
     ];
-
-    private const string UntilForwardingMoves = "until forwarding moves to its own package (issue 11 item 1)";
 
     // Known violations of the rule, each to go with the change named.
-    private static readonly Allowance[] KnownViolations =
-    [
-        new(Core, "Polly.Core", UntilForwardingMoves),
-        new(Core, "Polly.Extensions", UntilForwardingMoves),
-        new(Core, "Microsoft.Extensions.Http", UntilForwardingMoves),
-        new(Core, "Microsoft.Extensions.Http.Resilience", UntilForwardingMoves),
-    ];
+    private static readonly Allowance[] KnownViolations = [];
 
     // Files that add references to every project under src/.
     private static readonly string[] SharedProjectFiles = ["Directory.Build.props", "src/Directory.Build.props", "Directory.Packages.props"];

@@ -11,12 +11,7 @@ namespace Chatterfy.Postbacks.Tests.Layout;
 public sealed partial class SourceLayoutTests
 {
     // Folders not checked yet, each with its reason.
-    private static readonly string[] UncheckedFolders =
-    [
-        // Forwarding becomes its own package (Chatterfy.Postbacks.Forwarding, issue 11); its Outbox/ and Rules/ folders
-        // share the namespace Chatterfy.Postbacks.Forwarding until that move gives them their namespaces.
-        "Chatterfy.Postbacks/Forwarding/",
-    ];
+    private static readonly string[] UncheckedFolders = [];
 
     // By convention (ASP.NET Core, dotnet/extensions), the registration surface lives in these namespaces so a host calls
     // AddChatterfyPostbacks / Use… / MapChatterfy… without a using: a file declaring only extension classes

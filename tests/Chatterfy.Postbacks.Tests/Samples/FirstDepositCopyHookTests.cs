@@ -26,7 +26,7 @@ public sealed class FirstDepositCopyHookTests
 
         retried.Outcome.Should().Be(PostbackOutcome.Duplicate);
         registration.Outcome.Should().Be(PostbackOutcome.Accepted);
-        var queued = await services.Get<OutboxService>().ListAsync(new OutboxQuery());
+        var queued = await services.Store.Outbox.ListAsync(new OutboxQuery(), CancellationToken.None);
         queued.Should().ContainSingle().Which.Should().Match<OutboxMessage>(m => m.ConversionId == stored.ConversionId && m.RuleId == FirstDepositCopyHook.RuleId);
         services.Get<IEnumerable<IngestionHook>>().OfType<FirstDepositCopyHook>().Single().Stored.Should().Be(1);
     }
