@@ -25,8 +25,14 @@ public sealed class RetrySchedule
         _random = random ?? Random.Shared.NextDouble;
     }
 
-    internal RetrySchedule(IOptionsMonitor<ForwardingOptions> options)
+    /// <summary>
+    /// Initializes a new instance of the <see cref="RetrySchedule"/> class that follows <see cref="ForwardingOptions.Retry"/>,
+    /// reloaded options included, with <see cref="Random.Shared"/> for the jitter. The constructor the service provider calls.
+    /// </summary>
+    /// <param name="options">The forwarding options; <see cref="ForwardingOptions.Retry"/> is read on each call.</param>
+    public RetrySchedule(IOptionsMonitor<ForwardingOptions> options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _options = () => options.CurrentValue.Retry;
         _random = Random.Shared.NextDouble;
     }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Chatterfy.Postbacks.Forwarding;
@@ -28,12 +29,19 @@ internal sealed class RuleSecretProtector
     private readonly Lazy<IDataProtector?> _protector;
     private readonly IOptionsMonitor<ForwardingOptions> _options;
 
-    /// <param name="provider">
-    /// Gets the host's Data Protection, or <see langword="null"/> when it registered none. Called only once a secret is to
-    /// be protected or a protected one read, so a host that never does is not made to create its key ring.
+    /// <param name="services">
+    /// Gives the host's Data Protection (<see cref="IDataProtectionProvider"/>), or none when it registered none. Asked only
+    /// once a secret is to be protected or a protected one read, so a host that never does is not made to create its key ring.
     /// </param>
     /// <param name="options">The forwarding options, for <see cref="ForwardingOptions.ProtectSecrets"/>.</param>
-    public RuleSecretProtector(Func<IDataProtectionProvider?> provider, IOptionsMonitor<ForwardingOptions> options)
+    public RuleSecretProtector(IServiceProvider services, IOptionsMonitor<ForwardingOptions> options)
+        : this(services.GetService<IDataProtectionProvider>, options)
+    {
+    }
+
+    /// <param name="provider">Gets the host's Data Protection, or <see langword="null"/> when it registered none; called as above.</param>
+    /// <param name="options">The forwarding options, for <see cref="ForwardingOptions.ProtectSecrets"/>.</param>
+    internal RuleSecretProtector(Func<IDataProtectionProvider?> provider, IOptionsMonitor<ForwardingOptions> options)
     {
         _protector = new(() => provider()?.CreateProtector(Purpose));
         _options = options;

@@ -1,8 +1,10 @@
 using Chatterfy.Postbacks.Forwarding.Facebook;
 using Chatterfy.Postbacks.Forwarding.HttpPostback;
 using Chatterfy.Postbacks.Forwarding.Tests.Infrastructure;
+using Chatterfy.Postbacks.Ingestion;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Chatterfy.Postbacks.Forwarding.Tests;
@@ -26,6 +28,42 @@ public sealed class DependencyInjectionTests
         facebook.Should().BeOfType<FacebookConversionsDestination>();
         registry.CreateHttpClient(HttpPostbackDestination.DestinationId).Should().NotBeNull();
         provider.GetRequiredService<IOptionsMonitor<ForwardingOptions>>().CurrentValue.AllowHttp.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task AddForwarding_InMemoryStore_PassesContainerValidationAndResolvesEveryService()
+    {
+        var services = new ServiceCollection();
+        services.AddChatterfyPostbacks(o => o.PublicBaseUrl = "https://pb.example.com").UseInMemoryStore().AddForwarding();
+        await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        var registrations = services.Where(d => !d.ServiceType.ContainsGenericParameters).Select(d => (d.ServiceType, d.ServiceKey)).Distinct().ToList();
+        registrations.Select(r => r.ServiceType).Should().Contain(
+        [
+            typeof(OutboundUrlPolicy), typeof(IForwardingDestinationRegistry), typeof(RetrySchedule), typeof(ForwardingRuleService),
+            typeof(OutboxService), typeof(OutboxDispatcher), typeof(ForwardingDestination), typeof(IngestionHook), typeof(IHostedService),
+        ]);
+        foreach (var (type, key) in registrations)
+        {
+            var resolved = key is null ? provider.GetServices(type) : provider.GetKeyedServices(type, key);
+            resolved.Should().NotBeEmpty("{0} is registered", type).And.NotContainNulls();
+        }
+
+        provider.GetServices<IngestionHook>().Should().ContainSingle(h => h is ForwardingIngestionHook);
+        provider.GetRequiredService<IForwardingDestinationRegistry>().CreateHttpClient(HttpPostbackDestination.DestinationId).Should().NotBeNull();
+    }
+
+    [Fact]
+    public void AddForwarding_RegistersItsServicesByType_ButThePublicServicesWhoseConstructorsTakeInternalTypes()
+    {
+        var services = new ServiceCollection();
+        services.AddChatterfyPostbacks().UseInMemoryStore().AddForwarding();
+
+        var byFactory = services
+            .Where(d => d.ImplementationFactory is not null && d.ServiceType.Assembly == typeof(ForwardingRuleService).Assembly)
+            .Select(d => d.ServiceType);
+
+        byFactory.Should().BeEquivalentTo([typeof(ForwardingRuleService), typeof(OutboxDispatcher)]);
     }
 
     [Fact]

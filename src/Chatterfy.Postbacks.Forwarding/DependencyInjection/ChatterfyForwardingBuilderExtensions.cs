@@ -5,7 +5,6 @@ using Chatterfy.Postbacks.Forwarding.HttpPostback;
 using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.Storage;
 using System.Diagnostics.Metrics;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -112,9 +111,10 @@ public static class ChatterfyForwardingBuilderExtensions
                 client.Timeout = Timeout.InfiniteTimeSpan;
                 client.DefaultRequestHeaders.UserAgent.ParseAdd("Chatterfy.Postbacks/" + typeof(ForwardingDestination).Assembly.GetName().Version?.ToString(3));
             })
-            .AddHttpMessageHandler(sp => new OutboundRequestPolicyHandler(sp.GetRequiredService<OutboundUrlPolicy>()))
+            .AddHttpMessageHandler<OutboundRequestPolicyHandler>()
 
             // The factory's own loggers print each request's full URL, at Information; a rendered postback URL can carry a key.
+            // The logger is made here, not by DI: it takes the destination id, a value and not a service.
             .RemoveAllLoggers()
             .AddLogger(sp => new ForwardingHttpLogger(destinationId, sp.GetRequiredService<ILogger<ForwardingHttpLogger>>()));
         clientBuilder
@@ -146,19 +146,14 @@ public static class ChatterfyForwardingBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ForwardingOptions>, KeyRingPersistenceValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, ForwardingHandlerFilter>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new OutboundUrlPolicy(sp.GetRequiredService<IOptionsMonitor<ForwardingOptions>>()));
-        services.TryAddSingleton<IForwardingDestinationRegistry>(sp => new ForwardingDestinationRegistry(
-            sp.GetServices<ForwardingDestination>(), sp.GetRequiredService<OutboundUrlPolicy>(), sp.GetRequiredService<IHttpClientFactory>()));
-        services.TryAddSingleton(sp => new RetrySchedule(sp.GetRequiredService<IOptionsMonitor<ForwardingOptions>>()));
-        services.TryAddSingleton(sp => new RuleSecretProtector(
-            sp.GetService<IDataProtectionProvider>, sp.GetRequiredService<IOptionsMonitor<ForwardingOptions>>()));
-        services.TryAddSingleton(sp => new ForwardingRuleCache(
-            sp.GetRequiredService<ForwardingRuleStore>(),
-            sp.GetRequiredService<IForwardingDestinationRegistry>(),
-            sp.GetRequiredService<RuleSecretProtector>(),
-            sp.GetRequiredService<IOptionsMonitor<ForwardingOptions>>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<ForwardingRuleCache>>()));
+        services.TryAddSingleton<OutboundUrlPolicy>();
+        services.TryAddTransient<OutboundRequestPolicyHandler>();
+        services.TryAddSingleton<IForwardingDestinationRegistry, ForwardingDestinationRegistry>();
+        services.TryAddSingleton<RetrySchedule>();
+        services.TryAddSingleton<RuleSecretProtector>();
+        services.TryAddSingleton<ForwardingRuleCache>();
+
+        // A factory: its constructor takes internal types (the rule cache, the secret protector), so it cannot be public.
         services.TryAddSingleton(sp => new ForwardingRuleService(
             sp.GetRequiredService<ForwardingRuleStore>(),
             sp.GetRequiredService<PostbackSetStore>(),
@@ -171,6 +166,8 @@ public static class ChatterfyForwardingBuilderExtensions
 
         // Ingestion asks it for the outbox messages of each credited conversion, written in the conversion's transaction.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IngestionHook, ForwardingIngestionHook>());
+
+        // A factory: its constructor takes internal types (the rule cache, the outbox signal), so it cannot be public.
         services.TryAddSingleton(sp => new OutboxDispatcher(
             sp.GetRequiredService<OutboxStore>(),
             sp.GetRequiredService<IngestStore>(),

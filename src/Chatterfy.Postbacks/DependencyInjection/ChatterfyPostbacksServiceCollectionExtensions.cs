@@ -34,22 +34,26 @@ public static class ChatterfyPostbacksServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<AffiliateNetwork, BinomoNetwork>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<AffiliateNetwork, OneWinNetwork>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<AffiliateNetwork, CustomNetwork>());
-        services.TryAddSingleton<IAffiliateNetworkRegistry>(sp => new AffiliateNetworkRegistry(sp.GetServices<AffiliateNetwork>()));
+        services.TryAddSingleton<IAffiliateNetworkRegistry, AffiliateNetworkRegistry>();
         services.TryAddSingleton<IClickIdGenerator, RandomClickIdGenerator>();
-        services.TryAddSingleton(sp => new ClickCache(sp.GetRequiredService<ClickStore>()));
+        services.TryAddSingleton<ClickCache>();
+
+        // A factory: its constructor takes the internal click cache, so it cannot be public.
         services.TryAddSingleton(sp => new ClickService(
             sp.GetRequiredService<ClickStore>(),
             sp.GetRequiredService<IngestStore>(),
             sp.GetRequiredService<ClickCache>(),
             sp.GetRequiredService<IClickIdGenerator>(),
             sp.GetRequiredService<TimeProvider>()));
+
         services.TryAddSingleton<CampaignService>();
         services.TryAddSingleton<PostbackStatsService>();
         services.TryAddSingleton<PostbackLogService>();
         services.TryAddSingleton<PostbackParser>();
-        services.TryAddSingleton(sp => new PostbackSetCache(
-            sp.GetRequiredService<PostbackSetStore>(), sp.GetRequiredService<IOptionsMonitor<ChatterfyPostbacksOptions>>(), sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton(sp => new GroupCommit(sp.GetRequiredService<IngestStore>()));
+        services.TryAddSingleton<PostbackSetCache>();
+        services.TryAddSingleton<GroupCommit>();
+
+        // A factory: its constructor takes internal types (the group commit, the caches), so it cannot be public.
         services.TryAddSingleton(sp => new PostbackIngestor(
             sp.GetRequiredService<GroupCommit>(),
             sp.GetRequiredService<PostbackSetCache>(),
@@ -59,12 +63,15 @@ public static class ChatterfyPostbacksServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILogger<PostbackIngestor>>(),
             sp.GetServices<IngestionHook>()));
+
+        // A factory: its constructor takes the internal set cache, so it cannot be public.
         services.TryAddSingleton(sp => new PostbackSetService(
             sp.GetRequiredService<PostbackSetStore>(),
             sp.GetRequiredService<PostbackSetCache>(),
             sp.GetRequiredService<IAffiliateNetworkRegistry>(),
             sp.GetRequiredService<IOptionsMonitor<ChatterfyPostbacksOptions>>(),
             sp.GetRequiredService<TimeProvider>()));
+
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostbackLogRetentionService>());
         return new ChatterfyPostbacksBuilder(services);
     }

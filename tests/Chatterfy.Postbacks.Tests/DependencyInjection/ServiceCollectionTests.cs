@@ -1,6 +1,8 @@
+using Chatterfy.Postbacks.Campaigns;
 using Chatterfy.Postbacks.Clicks;
 using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.Networks;
+using Chatterfy.Postbacks.PostbackSets;
 using Chatterfy.Postbacks.Storage;
 using Chatterfy.Postbacks.Tests.Samples;
 using Microsoft.Extensions.Configuration;
@@ -40,6 +42,54 @@ public sealed class ServiceCollectionTests
         provider.GetRequiredService<OutboxStore>().Should().BeSameAs(second.Outbox);
         provider.GetRequiredService<ForwardingRuleStore>().Should().BeSameAs(second.ForwardingRules);
         provider.GetServices<IngestStore>().Should().ContainSingle();
+    }
+
+    [Fact]
+    public void AddChatterfyPostbacks_InMemoryStore_PassesContainerValidationAndResolvesEveryService()
+    {
+        var services = new ServiceCollection();
+        services.AddChatterfyPostbacks(o => o.PublicBaseUrl = "https://pb.example.com").UseInMemoryStore();
+        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        var serviceTypes = services.Select(d => d.ServiceType).Where(t => !t.ContainsGenericParameters).Distinct().ToList();
+        serviceTypes.Should().Contain(
+        [
+            typeof(IAffiliateNetworkRegistry), typeof(IClickIdGenerator), typeof(ClickService), typeof(CampaignService), typeof(PostbackStatsService),
+            typeof(PostbackLogService), typeof(PostbackParser), typeof(PostbackIngestor), typeof(PostbackSetService), typeof(PostbackStorage),
+        ]);
+        foreach (var type in serviceTypes)
+        {
+            provider.GetServices(type).Should().NotBeEmpty("{0} is registered", type).And.NotContainNulls();
+        }
+
+        provider.GetRequiredService<PostbackIngestor>().Should().BeSameAs(provider.GetRequiredService<PostbackIngestor>());
+    }
+
+    [Fact]
+    public void AddChatterfyPostbacks_RegistersItsServicesByType_ButThePublicServicesWhoseConstructorsTakeInternalTypes()
+    {
+        var services = new ServiceCollection();
+        services.AddChatterfyPostbacks().UseInMemoryStore();
+
+        // The store and its roles come from the factory passed to UseStorage; every other service of the package is built by DI.
+        var store = typeof(PostbackStorage).GetProperties().Select(p => p.PropertyType).Append(typeof(PostbackStorage)).ToHashSet();
+        var byFactory = services
+            .Where(d => d.ImplementationFactory is not null && d.ServiceType.Assembly == typeof(PostbackIngestor).Assembly && !store.Contains(d.ServiceType))
+            .Select(d => d.ServiceType);
+
+        byFactory.Should().BeEquivalentTo([typeof(ClickService), typeof(PostbackIngestor), typeof(PostbackSetService)]);
+    }
+
+    [Fact]
+    public void AddChatterfyPostbacks_HostRegisteredTheRegistryFirst_TheHostsRegistrationWins()
+    {
+        var registry = new AffiliateNetworkRegistry([new AcmeNetwork()]);
+        var services = new ServiceCollection();
+        services.AddSingleton<IAffiliateNetworkRegistry>(registry);
+        services.AddChatterfyPostbacks().UseInMemoryStore();
+        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        provider.GetRequiredService<IAffiliateNetworkRegistry>().Should().BeSameAs(registry);
     }
 
     [Fact]
