@@ -40,20 +40,9 @@ internal sealed partial class SqliteLogStore(SqlitePostbackStore database) : Pos
                 using var command = connection.CreateCommand();
                 command.Transaction = transaction;
                 var sql = new StringBuilder($"SELECT {LogColumns} FROM postback_log WHERE 1 = 1");
-                if (query.BeforeId is { } beforeId)
+                if (query.BeforeId is { } beforeId && !SqliteKeysetPage.TryAppendCursor(command, sql, "postback_log", "received_at", beforeId))
                 {
-                    using var cursor = SqlitePostbackStore.Command(connection, "SELECT received_at FROM postback_log WHERE id = $id");
-                    cursor.Transaction = transaction;
-                    cursor.Parameters.AddValue("$id", beforeId);
-                    if (cursor.ExecuteScalar() is not long cursorReceivedAt)
-                    {
-                        return Array.Empty<PostbackLogEntry>();
-                    }
-
-                    // Strictly after the cursor in the order (received_at DESC, id DESC), whether or not it matches the filters.
-                    sql.Append(" AND (received_at, id) < ($cursor_received_at, $cursor_id)");
-                    command.Parameters.AddValue("$cursor_received_at", cursorReceivedAt);
-                    command.Parameters.AddValue("$cursor_id", beforeId);
+                    return Array.Empty<PostbackLogEntry>();
                 }
 
                 if (query.SetId is { } setId)

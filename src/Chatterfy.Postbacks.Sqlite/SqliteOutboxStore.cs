@@ -214,20 +214,9 @@ internal sealed class SqliteOutboxStore(SqlitePostbackStore database) : OutboxSt
                 using var command = connection.CreateCommand();
                 command.Transaction = transaction;
                 var sql = new StringBuilder($"SELECT {OutboxColumns} FROM outbox_messages WHERE 1 = 1");
-                if (query.BeforeId is { } beforeId)
+                if (query.BeforeId is { } beforeId && !SqliteKeysetPage.TryAppendCursor(command, sql, "outbox_messages", "created_at", beforeId))
                 {
-                    using var cursor = SqlitePostbackStore.Command(connection, "SELECT created_at FROM outbox_messages WHERE id = $id");
-                    cursor.Transaction = transaction;
-                    cursor.Parameters.AddValue("$id", beforeId);
-                    if (cursor.ExecuteScalar() is not long cursorCreatedAt)
-                    {
-                        return Array.Empty<OutboxMessage>();
-                    }
-
-                    // Strictly after the cursor in the order (created_at DESC, id DESC), whether or not it matches the filters.
-                    sql.Append(" AND (created_at, id) < ($cursor_created_at, $cursor_id)");
-                    command.Parameters.AddValue("$cursor_created_at", cursorCreatedAt);
-                    command.Parameters.AddValue("$cursor_id", beforeId);
+                    return Array.Empty<OutboxMessage>();
                 }
 
                 if (status is not null)
