@@ -87,10 +87,11 @@ internal sealed class InMemoryIngestStore(InMemoryDatabase db) : IngestStore
             return IngestResult.Failed(new InvalidOperationException($"A conversion with id '{conversion.Id}' exists."));
         }
 
-        var messageIds = new HashSet<string>(StringComparer.Ordinal);
+        // Most conversions have no outbox message (no forwarding rule matched): no set of ids for them.
+        var messageIds = prepared.OutboxMessages.Length > 1 ? new HashSet<string>(StringComparer.Ordinal) : null;
         foreach (var message in prepared.OutboxMessages)
         {
-            if (db.Outbox.ContainsKey(message.Id) || !messageIds.Add(message.Id))
+            if (db.Outbox.ContainsKey(message.Id) || messageIds?.Add(message.Id) == false)
             {
                 return IngestResult.Failed(new InvalidOperationException($"An outbox message with id '{message.Id}' exists."));
             }
