@@ -32,6 +32,19 @@ public sealed partial class SampleConsoleTests(SampleConsoleTests.Runs runs) : I
     }
 
     [Fact]
+    public async Task PrintsTheDashboardsUrlWhichSendsABrowserToItsSignInPage()
+    {
+        var url = (await runs.Generated.WaitForLineAsync(DashboardLine(), TimeSpan.Zero)).Groups["url"].Value;
+        url.Should().Be($"{runs.GeneratedAddress}/postbacks-admin");
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+
+        using var response = await client.GetAsync(url + "/postbacks");
+
+        response.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        response.Headers.Location!.AbsolutePath.Should().Be("/postbacks-admin/sign-in");
+    }
+
+    [Fact]
     public void KeepsTheDatabaseInTheDirectoryTheCommandRunsInAndPrintsItsFullPath()
     {
         var database = Path.Combine(runs.ConfiguredDirectory, "postbacks.db");
@@ -52,6 +65,9 @@ public sealed partial class SampleConsoleTests(SampleConsoleTests.Runs runs) : I
 
     [GeneratedRegex(@"Tracker API key \(generated[^)]*\): (?<key>[0-9a-f]{32})$")]
     private static partial Regex GeneratedKeyLine();
+
+    [GeneratedRegex(@"^Dashboard: (?<url>http://127\.0\.0\.1:\d+/postbacks-admin) ")]
+    private static partial Regex DashboardLine();
 
     [GeneratedRegex(@"listening on (?<address>http://127\.0\.0\.1:\d+)")]
     private static partial Regex ListeningOn();
