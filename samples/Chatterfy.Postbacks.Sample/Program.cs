@@ -12,6 +12,8 @@
 // Tracker:ApiKey is the tracker API's key (e.g. Tracker__ApiKey=... in the environment); when it is not set, the sample
 // generates one for the run and prints it.
 //
+// The dashboard is at /postbacks-admin (its sign-in page takes the tracker API key).
+//
 // Forwarding (Facebook Conversions API, S2S postbacks) is on: rules are created through /api/tracker/forwarding-rules,
 // options come from Postbacks:Forwarding (docs/forwarding.md). Clicks from ads go through /api/go/{campaignId}.
 using System.Security.Cryptography;
@@ -46,6 +48,9 @@ switch (store?.ToUpperInvariant())
 
 postbacks.AddForwarding(builder.Configuration.GetSection("Postbacks:Forwarding"));
 
+// The dashboard (docs/dashboard.md): its sign-in page takes the tracker API's key.
+postbacks.AddDashboard();
+
 // Rule secrets are stored protected (Postbacks:Forwarding:ProtectSecrets in appsettings.json); keys beside the database.
 builder.Services.AddDataProtection().KeepSampleKeysBesideTheDatabase();
 
@@ -64,6 +69,7 @@ var app = builder.Build();
 app.MapChatterfyPostbacks();
 app.MapChatterfyTrackerApi().RequireAuthorization();
 app.MapChatterfyClickRedirect();
+app.MapChatterfyDashboard("/postbacks-admin").RequireAuthorization();
 app.MapHealthChecks("/health");
 
 app.Lifetime.ApplicationStarted.Register(() =>
@@ -80,6 +86,7 @@ app.Lifetime.ApplicationStarted.Register(() =>
     Console.WriteLine(generatedKey is not null
         ? $"Tracker API key (generated for this run; set Tracker__ApiKey to choose one): {generatedKey}"
         : "Tracker API key: from configuration (Tracker:ApiKey)");
+    Console.WriteLine($"Dashboard: {address}/postbacks-admin (sign in with the tracker API key)");
     Console.WriteLine("Try it (docs/getting-started.md walks through the rest):");
     Console.WriteLine($"  curl -s -w '\\n' -X POST {address}/api/tracker/postback-sets -H '{keyHeader}' -H 'Content-Type: application/json' -d '{{\"name\":\"Binomo\",\"network\":\"binomo\"}}'");
     Console.WriteLine($"  curl -s -w '\\n' {address}/api/tracker/stats -H '{keyHeader}'");

@@ -20,4 +20,12 @@ public sealed class ChatterfyApiKeyOptions : AuthenticationSchemeOptions
     /// keys, e.g. <c>openssl rand -hex 32</c>.
     /// </value>
     public IList<string> Keys { get; } = [];
+
+    /// <summary>
+    /// Returns whether <paramref name="key"/> is one of <see cref="Keys"/>, compared in fixed time against every key, as the
+    /// scheme compares the <c>X-Api-Key</c> header. For a sign-in form that takes the key (the dashboard's).
+    /// </summary>
+    /// <param name="key">The key a user presented.</param>
+    /// <returns><see langword="true"/> when the key is accepted; <see langword="false"/> for a missing or wrong key.</returns>
+    public bool Accepts(string? key) => ApiKeyRing.For(this).Check(key) == ApiKeyCheck.Accepted;
 }

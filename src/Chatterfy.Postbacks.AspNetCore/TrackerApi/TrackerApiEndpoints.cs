@@ -429,13 +429,8 @@ internal static class TrackerApiEndpoints
 
     // ---- helpers -------------------------------------------------------------------------------------------------
 
-    private static PostbackSetResponse SetResponse(HttpRequest request, PostbackSetService sets, IOptionsMonitor<ChatterfyPostbacksOptions> options, PostbackSet set)
-    {
-        // The configured public base URL wins; otherwise the URL the management request came in on.
-        var baseUrl = options.CurrentValue.PublicBaseUrl
-            ?? $"{request.Scheme}://{request.Host.ToUriComponent()}{request.PathBase.ToUriComponent()}";
-        return Responses.Set(set, sets.GetUrls(set, baseUrl));
-    }
+    private static PostbackSetResponse SetResponse(HttpRequest request, PostbackSetService sets, IOptionsMonitor<ChatterfyPostbacksOptions> options, PostbackSet set) =>
+        Responses.Set(set, sets.GetUrls(set, request));
 
     private static NetworkProfile? TryGetProfile(IAffiliateNetworkRegistry networks, PostbackSet set)
     {

@@ -18,6 +18,7 @@ public sealed partial class LogEventIdTests
         ("Chatterfy.Postbacks.Sqlite/", 4000, 4999),
         ("Chatterfy.Postbacks.PostgreSql/", 5000, 5999),
         ("Chatterfy.Postbacks.Testing/", 6000, 6999),
+        ("Chatterfy.Postbacks.Dashboard/", 7000, 7999),
     ];
 
     [Fact]

@@ -14,6 +14,7 @@ public sealed class PackageDependencyTests
     private const string Core = "Chatterfy.Postbacks";
     private const string ForwardingPackage = "Chatterfy.Postbacks.Forwarding";
     private const string AspNetCorePackage = "Chatterfy.Postbacks.AspNetCore";
+    private const string DashboardPackage = "Chatterfy.Postbacks.Dashboard";
     private const string SqlitePackage = "Chatterfy.Postbacks.Sqlite";
     private const string PostgreSqlPackage = "Chatterfy.Postbacks.PostgreSql";
     private const string TestingPackage = "Chatterfy.Postbacks.Testing";
@@ -42,6 +43,9 @@ public sealed class PackageDependencyTests
 
         // The /forwarding-rules and /outbox endpoints call forwarding's services.
         new(AspNetCorePackage, Ours: [Core, ForwardingPackage], Never: [DatabaseDrivers, TestFrameworks, ForwardingHttp]),
+
+        // The dashboard's pages call the same core and forwarding services as the tracker API, and use its API-key scheme.
+        new(DashboardPackage, Ours: [Core, ForwardingPackage, AspNetCorePackage], Never: [DatabaseDrivers, TestFrameworks, ForwardingHttp]),
         new(SqlitePackage, Ours: [Core], Never: [AspNetCore, PostgreSqlDriver, TestFrameworks, ForwardingHttp]),
         new(PostgreSqlPackage, Ours: [Core], Never: [AspNetCore, SqliteDriver, TestFrameworks, ForwardingHttp]),
 

@@ -1,0 +1,20 @@
+using Chatterfy.Postbacks.Dashboard.Html;
+using Chatterfy.Postbacks.Dashboard.Layout;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Chatterfy.Postbacks.Dashboard.Pages.Links;
+
+/// <summary>The Links section's pages (placeholder until they are written).</summary>
+internal static class LinkPages
+{
+    /// <summary>Maps the section's routes.</summary>
+    /// <param name="group">The dashboard's route group.</param>
+    public static void Map(RouteGroupBuilder group) =>
+        group.MapGet("/links", (HttpContext context) =>
+        {
+            var page = DashboardPage.For(context);
+            return page.Render("Links", NavSection.Links, Markup.Of($"<h1>Links</h1>"));
+        });
+}
