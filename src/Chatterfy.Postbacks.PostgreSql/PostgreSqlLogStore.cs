@@ -33,6 +33,12 @@ internal sealed class PostgreSqlLogStore(PostgreSqlPostbackStore db) : PostbackL
             filter.Add("l.outcome = {0}", Text(StoredWords.Of(outcome)));
         }
 
+        if (query.Code is not null)
+        {
+            filter.Add("l.code = {0}", Text(query.Code));
+        }
+
+        filter.AddRange("l.received_at", query.From, query.To);
         if (query.BeforeId is not null)
         {
             // Entries after the cursor in (received_at DESC, id DESC) order; an unknown cursor compares with NULL: no rows.

@@ -145,6 +145,46 @@ public sealed class StatsAndLogApiTests
         item.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()).Should().Equal("click_unknown");
     }
 
+    [Fact]
+    public async Task FiltersTheLogByCodeAndByATimeRangeThatIncludesItsStartAndExcludesItsEnd()
+    {
+        await using var app = await TestApp.StartAsync();
+        var set = await app.CreateSetAsync("1win");
+        await app.Client.GetAsync($"{Bare(set)}/registration?clickid=%7Bsub1%7D");
+        app.Time.Advance(TimeSpan.FromHours(1));
+        await app.Client.GetAsync($"{Bare(set)}/registration");
+        app.Time.Advance(TimeSpan.FromHours(1));
+        await app.Client.GetAsync($"{Bare(set)}/registration?clickid={{sub1}}");
+
+        async Task<string?[]> CodesAsync(string query) =>
+            [.. (await app.Client.GetFromJsonAsync<JsonElement>($"/api/tracker/postback-log?{query}")).GetProperty("items").EnumerateArray()
+                .Select(i => $"{i.GetProperty("code").GetString()}@{i.GetProperty("receivedAt").GetString()}")];
+
+        (await CodesAsync("code=macro_not_substituted")).Should().Equal("macro_not_substituted@2026-11-27T14:00:00Z", "macro_not_substituted@2026-11-27T12:00:00Z");
+        (await CodesAsync("code=click_id_missing")).Should().Equal("click_id_missing@2026-11-27T13:00:00Z");
+        (await CodesAsync("from=2026-11-27T13:00:00Z&to=2026-11-27T14:00:00Z")).Should().Equal("click_id_missing@2026-11-27T13:00:00Z");
+        (await CodesAsync("from=2026-11-27T16:00:00+03:00")).Should().Equal("macro_not_substituted@2026-11-27T14:00:00Z", "click_id_missing@2026-11-27T13:00:00Z");
+        (await CodesAsync("code=macro_not_substituted&to=2026-11-27T13:00:00Z")).Should().Equal("macro_not_substituted@2026-11-27T12:00:00Z");
+        (await CodesAsync("code=amount_invalid")).Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("from=yesterday", "from")]
+    [InlineData("to=2026-13-01", "to")]
+    [InlineData("from=2026-11-28T00:00:00Z&to=2026-11-27T00:00:00Z", "to")]
+    public async Task RefusesInvalidLogTimesAsTheStatsDo(string query, string field)
+    {
+        await using var app = await TestApp.StartAsync();
+
+        var log = await app.Client.GetAsync($"/api/tracker/postback-log?{query}");
+        var stats = await app.Client.GetAsync($"/api/tracker/stats?{query}");
+
+        var logErrors = (await AssertProblemAsync(log, HttpStatusCode.BadRequest, "validation_failed")).GetProperty("errors");
+        var statsErrors = (await AssertProblemAsync(stats, HttpStatusCode.BadRequest, "validation_failed")).GetProperty("errors");
+        logErrors.EnumerateObject().Select(p => p.Name).Should().Equal(field);
+        logErrors.ToString().Should().Be(statsErrors.ToString());
+    }
+
     [Theory]
     [InlineData("outcome=lost", "outcome")]
     [InlineData("limit=0", "limit")]

@@ -339,13 +339,7 @@ internal static class TrackerApiEndpoints
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var fromTime = ParseTime(from, "from", errors);
-        var toTime = ParseTime(to, "to", errors);
-        if (errors.Count == 0 && fromTime > toTime)
-        {
-            errors["to"] = ["'to' must not be before 'from'."];
-        }
-
+        var (fromTime, toTime) = ParseRange(from, to, errors);
         if (errors.Count > 0)
         {
             return Problems.Validation(errors);
@@ -361,12 +355,16 @@ internal static class TrackerApiEndpoints
     private static async Task<Results<JsonOk<PostbackLogPageResponse>, ProblemHttpResult>> ListLogAsync(
         string? setId,
         string? outcome,
+        string? code,
+        string? from,
+        string? to,
         string? limit,
         string? before,
         PostbackLogService log,
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var (fromTime, toTime) = ParseRange(from, to, errors);
         PostbackOutcome? outcomeFilter = null;
         if (Blank(outcome) is { } outcomeText)
         {
@@ -393,7 +391,16 @@ internal static class TrackerApiEndpoints
         }
 
         var entries = await log.ListAsync(
-            new PostbackLogQuery { SetId = Blank(setId), Outcome = outcomeFilter, Limit = pageSize, BeforeId = Blank(before) },
+            new PostbackLogQuery
+            {
+                SetId = Blank(setId),
+                Outcome = outcomeFilter,
+                Code = Blank(code),
+                From = fromTime,
+                To = toTime,
+                Limit = pageSize,
+                BeforeId = Blank(before),
+            },
             cancellationToken).ConfigureAwait(false);
         var next = entries.Count == pageSize ? entries[^1].Id : null;
         return new JsonOk<PostbackLogPageResponse>(
@@ -458,6 +465,19 @@ internal static class TrackerApiEndpoints
     private static ProblemHttpResult ClickNotFound(string clickId) => Problems.NotFound($"No click has the id '{clickId}'.");
 
     internal static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    /// <summary>Reads the optional <c>from</c> (inclusive) and <c>to</c> (exclusive) of a time range, adding what is wrong to <paramref name="errors"/>.</summary>
+    private static (DateTimeOffset? From, DateTimeOffset? To) ParseRange(string? from, string? to, Dictionary<string, string[]> errors)
+    {
+        var fromTime = ParseTime(from, "from", errors);
+        var toTime = ParseTime(to, "to", errors);
+        if (fromTime > toTime)
+        {
+            errors["to"] = ["'to' must not be before 'from'."];
+        }
+
+        return (fromTime, toTime);
+    }
 
     private static DateTimeOffset? ParseTime(string? text, string field, Dictionary<string, string[]> errors)
     {

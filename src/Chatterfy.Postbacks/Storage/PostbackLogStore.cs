@@ -28,12 +28,26 @@ public abstract class PostbackLogStore : StoreRole
     /// <param name="query">Filters and paging.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The entries, at most <see cref="PostbackLogQuery.Limit"/>.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="PostbackLogQuery.Limit"/> is not from 1 to <see cref="PostbackLogQuery.MaxLimit"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <see cref="PostbackLogQuery.Limit"/> is not from 1 to <see cref="PostbackLogQuery.MaxLimit"/>, or
+    /// <see cref="PostbackLogQuery.To"/> is before <see cref="PostbackLogQuery.From"/>.
+    /// </exception>
+    /// <exception cref="ArgumentException"><see cref="PostbackLogQuery.Code"/> is empty.</exception>
     public ValueTask<IReadOnlyList<PostbackLogEntry>> ListAsync(PostbackLogQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, PostbackLogQuery.MaxLimit, nameof(query));
+        if (query.Code is { Length: 0 })
+        {
+            throw new ArgumentException("The code filter is empty; leave it null to list every code.", nameof(query));
+        }
+
+        if (query.From is { } from && query.To is { } to && to < from)
+        {
+            throw new ArgumentOutOfRangeException(nameof(query), "The end of the receive-time range is before its start.");
+        }
+
         return ListCoreAsync(query, cancellationToken);
     }
 
