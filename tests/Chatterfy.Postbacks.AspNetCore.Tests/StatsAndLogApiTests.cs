@@ -88,8 +88,55 @@ public sealed class StatsAndLogApiTests
         await using var app = await TestApp.StartAsync();
 
         var response = await app.Client.GetAsync($"/api/tracker/stats?{query}");
+        var daily = await app.Client.GetAsync($"/api/tracker/stats/daily?{query}");
 
         (await AssertProblemAsync(response, HttpStatusCode.BadRequest, "validation_failed")).GetProperty("errors").EnumerateObject().Select(p => p.Name).Should().Equal(field);
+        (await AssertProblemAsync(daily, HttpStatusCode.BadRequest, "validation_failed")).GetProperty("errors").EnumerateObject().Select(p => p.Name).Should().Equal(field);
+    }
+
+    [Fact]
+    public async Task CountsTheFunnelPerUtcDayAndTheDaysAddUpToTheStats()
+    {
+        await using var app = await TestApp.StartAsync();
+        var set = await app.CreateSetAsync("1win");
+        var first = await app.CreateClickAsync("spring");
+        await Ok(app, $"{Bare(set)}/registration?clickid={first}");
+        await Ok(app, $"{Bare(set)}/first-deposit?clickid={first}&amount=10.10&tid=1");
+        app.Time.Advance(TimeSpan.FromHours(12));
+        var second = await app.CreateClickAsync("autumn");
+        await Ok(app, $"{Bare(set)}/registration?clickid={second}");
+        await Ok(app, $"{Bare(set)}/registration?clickid=unknownClick1");
+        app.Time.Advance(TimeSpan.FromDays(1));
+        await Ok(app, $"{Bare(set)}/deposit?clickid={first}&amount=5&tid=2");
+        await Ok(app, $"{Bare(set)}/deposit?clickid={first}&amount=5&tid=3");
+
+        var response = await app.Client.GetAsync("/api/tracker/stats/daily");
+        var stats = await app.Client.GetFromJsonAsync<JsonElement>("/api/tracker/stats");
+        var autumn = await app.Client.GetFromJsonAsync<JsonElement>("/api/tracker/stats/daily?campaignId=autumn");
+        var lastDays = await app.Client.GetFromJsonAsync<JsonElement>("/api/tracker/stats/daily?from=2026-11-28T03:00:00%2B03:00&to=2026-11-29T00:00:00Z");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await response.Content.ReadAsStringAsync()).Should().Be(
+            """{"days":[{"day":"2026-11-27","clicks":1,"registrations":1,"firstDeposits":1,"deposits":0},"""
+            + """{"day":"2026-11-28","clicks":1,"registrations":1,"firstDeposits":0,"deposits":0},"""
+            + """{"day":"2026-11-29","clicks":0,"registrations":0,"firstDeposits":0,"deposits":2}]}""");
+        stats.GetProperty("registrations").GetInt64().Should().Be(2);
+        stats.GetProperty("deposits").GetInt64().Should().Be(2);
+        autumn.GetProperty("days").EnumerateArray().Select(d => d.GetProperty("day").GetString()).Should().Equal("2026-11-28");
+        lastDays.GetProperty("days").EnumerateArray().Select(d => d.GetProperty("day").GetString()).Should().Equal(["2026-11-28"], "the range is [28th 00:00 UTC, 29th 00:00 UTC)");
+    }
+
+    [Fact]
+    public async Task AnswersNotFoundForTheDailyStatsOfASetThatNeverExisted()
+    {
+        await using var app = await TestApp.StartAsync();
+        var set = await app.CreateSetAsync("1win");
+
+        var unknown = await app.Client.GetAsync("/api/tracker/stats/daily?setId=01a21ce06e0070000000000000000000");
+        var empty = await app.Client.GetAsync($"/api/tracker/stats/daily?setId={set.GetProperty("id").GetString()}");
+
+        await AssertProblemAsync(unknown, HttpStatusCode.NotFound, "not_found");
+        (await empty.Content.ReadAsStringAsync()).Should().Be("""{"days":[]}""");
     }
 
     [Fact]

@@ -71,6 +71,8 @@ internal static class TrackerApiEndpoints
 
         group.MapGet("/stats", GetStatsAsync)
             .WithSummary("Counts clicks and conversions and sums deposits per currency.");
+        group.MapGet("/stats/daily", GetDailyStatsAsync)
+            .WithSummary("Counts clicks, registrations, first deposits and deposits per UTC day.");
 
         group.MapGet("/postback-log", ListLogAsync)
             .WithSummary("Lists processed postback requests, newest first.");
@@ -339,17 +341,37 @@ internal static class TrackerApiEndpoints
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var (fromTime, toTime) = ParseRange(from, to, errors);
+        var query = ReadStatsQuery(setId, campaignId, from, to, errors);
         if (errors.Count > 0)
         {
             return Problems.Validation(errors);
         }
 
-        var query = new PostbackStatsQuery { SetId = Blank(setId), CampaignId = Blank(campaignId), From = fromTime, To = toTime };
         var stats = await statistics.GetAsync(query, cancellationToken).ConfigureAwait(false);
         return stats is null
             ? SetNotFound(query.SetId!)
             : new JsonOk<StatsResponse>(Responses.Stats(stats), ChatterfyJson.Context.StatsResponse);
+    }
+
+    private static async Task<Results<JsonOk<DailyStatsResponse>, ProblemHttpResult>> GetDailyStatsAsync(
+        string? setId,
+        string? campaignId,
+        string? from,
+        string? to,
+        PostbackStatsService statistics,
+        CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var query = ReadStatsQuery(setId, campaignId, from, to, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var days = await statistics.GetDailyAsync(query, cancellationToken).ConfigureAwait(false);
+        return days is null
+            ? SetNotFound(query.SetId!)
+            : new JsonOk<DailyStatsResponse>(Responses.DailyStats(days), ChatterfyJson.Context.DailyStatsResponse);
     }
 
     private static async Task<Results<JsonOk<PostbackLogPageResponse>, ProblemHttpResult>> ListLogAsync(
@@ -465,6 +487,13 @@ internal static class TrackerApiEndpoints
     private static ProblemHttpResult ClickNotFound(string clickId) => Problems.NotFound($"No click has the id '{clickId}'.");
 
     internal static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    /// <summary>Reads the filters of <c>/stats</c> and <c>/stats/daily</c>, adding what is wrong to <paramref name="errors"/>.</summary>
+    private static PostbackStatsQuery ReadStatsQuery(string? setId, string? campaignId, string? from, string? to, Dictionary<string, string[]> errors)
+    {
+        var (fromTime, toTime) = ParseRange(from, to, errors);
+        return new PostbackStatsQuery { SetId = Blank(setId), CampaignId = Blank(campaignId), From = fromTime, To = toTime };
+    }
 
     /// <summary>Reads the optional <c>from</c> (inclusive) and <c>to</c> (exclusive) of a time range, adding what is wrong to <paramref name="errors"/>.</summary>
     private static (DateTimeOffset? From, DateTimeOffset? To) ParseRange(string? from, string? to, Dictionary<string, string[]> errors)
