@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Chatterfy.Postbacks.PostbackSets;
 
 namespace Chatterfy.Postbacks.Networks.OneWin;
@@ -62,6 +63,14 @@ public sealed class OneWinNetwork : AffiliateNetwork<OneWinSettings>
     private sealed class OneWinProfile(string clickIdSub, string registrationQuery, string depositQuery) : NetworkProfile
     {
         public override string? ClickIdLinkParameter => clickIdSub;
+
+        // The click id may also arrive as the sub parameter itself (sub4=…), as some marketers paste 1Win's macros under
+        // their own names; it ranks after clickid, so clickid wins unless it is an unsubstituted macro.
+        public override bool TryMapParameter(string name, [NotNullWhen(true)] out string? canonicalName)
+        {
+            canonicalName = name.Equals(clickIdSub, StringComparison.OrdinalIgnoreCase) ? "click_id" : null;
+            return canonicalName is not null;
+        }
 
         // The bare URL gets the deposit query too: whoever configures it adds an event parameter, and any event may need an amount.
         public override string GetPostbackQuery(PostbackUrlKind kind) =>
