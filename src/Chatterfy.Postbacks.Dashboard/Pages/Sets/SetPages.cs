@@ -231,7 +231,7 @@ internal static class SetPages
             <div class="url-item">
             <h3 id="{item.Id}-title">{item.Title}</h3>
             <p class="hint">{item.Hint}</p>
-            {Display.Copyable(item.Id, item.Url, item.Title + " URL")}
+            {Display.Copyable(item.Id, item.Url, item.CopyLabel)}
             </div>
             """));
         return Markup.Of($"""

@@ -8,7 +8,11 @@ namespace Chatterfy.Postbacks.Dashboard.Pages.Sets;
 /// <param name="Title">Its heading, e.g. <c>Registration</c>.</param>
 /// <param name="Url">The URL.</param>
 /// <param name="Hint">Which field of the network's panel takes it.</param>
-internal sealed record SetUrlItem(string Id, string Title, string Url, string Hint);
+internal sealed record SetUrlItem(string Id, string Title, string Url, string Hint)
+{
+    /// <summary>Gets what its Copy button copies, e.g. <c>Registration URL</c>.</summary>
+    public string CopyLabel => Title.EndsWith(" URL", StringComparison.Ordinal) ? Title : Title + " URL";
+}
 
 /// <summary>
 /// Which of a set's URLs the set's page shows, and the one-line hint of the network panel's field each goes into (the
