@@ -37,3 +37,19 @@
     }
   });
 })();
+
+// Postbacks: <form data-carry="name campaignId"> (a GET form that re-renders a page, e.g. for another network) first
+// copies the current values of those inputs into its own hidden fields of the same names, so nothing typed is lost.
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var carry = form.getAttribute && form.getAttribute("data-carry");
+    if (!carry) { return; }
+    carry.split(" ").forEach(function (id) {
+      var source = document.getElementById(id);
+      var target = form.querySelector("input[type=hidden][name='" + id + "']");
+      if (source && target) { target.value = source.value; }
+    });
+  });
+})();

@@ -1,4 +1,5 @@
 using System.Net;
+using Chatterfy.Postbacks.Storage;
 using Chatterfy.Postbacks.Dashboard.Html;
 using Chatterfy.Postbacks.Dashboard.Layout;
 using Microsoft.AspNetCore.Antiforgery;
@@ -12,7 +13,8 @@ namespace Chatterfy.Postbacks.Dashboard.Security;
 
 /// <summary>
 /// The endpoint filter on every dashboard route: the security headers, the loopback-only rule of a dashboard without an
-/// authorization requirement, and the antiforgery check of every state-changing request.
+/// authorization requirement, the antiforgery check of every state-changing request, and a 503 page when the store is
+/// unavailable.
 /// </summary>
 internal static class DashboardGuard
 {
@@ -68,7 +70,19 @@ internal static class DashboardGuard
             }
         }
 
-        return await next(context).ConfigureAwait(false);
+        try
+        {
+            return await next(context).ConfigureAwait(false);
+        }
+        catch (PostbackStoreUnavailableException ex) when (!http.Response.HasStarted)
+        {
+            // Not the user's mistake, and passing: say so and let them try again, rather than a 500.
+            var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DashboardGuard).FullName!);
+            DashboardLog.StoreUnavailable(logger, http.Request.Method, http.Request.Path, ex.Message);
+            http.Response.Headers.RetryAfter = "5";
+            return Refusal(http, StatusCodes.Status503ServiceUnavailable, "Store unavailable",
+                "The store is unavailable, try again in a moment. If this was a form, nothing may have been saved: check before sending it again.");
+        }
     }
 
     /// <summary>Whether the host put an authorization requirement on the dashboard (on its routes or as the fallback policy).</summary>

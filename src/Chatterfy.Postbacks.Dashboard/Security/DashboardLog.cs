@@ -21,4 +21,7 @@ internal static partial class DashboardLog
 
     [LoggerMessage(EventId = 7005, Level = LogLevel.Information, Message = "Dashboard sign-in from {RemoteAddress}.")]
     public static partial void SignedIn(ILogger logger, string remoteAddress);
+
+    [LoggerMessage(EventId = 7050, Level = LogLevel.Warning, Message = "Dashboard {Method} {Path} answered 503: {Reason}")]
+    public static partial void StoreUnavailable(ILogger logger, string method, string path, string reason);
 }
