@@ -72,7 +72,7 @@ internal static class LogPages
             : Display.ScrollingTable("Postback log", Markup.Of($"""
                 <table id="log-table">
                 <thead><tr><th scope="col">Time</th><th scope="col">Set</th><th scope="col">Event</th><th scope="col">Outcome</th><th scope="col">Code</th><th scope="col">Click id</th><th scope="col">Conversion id</th><th scope="col">Actions</th></tr></thead>
-                <tbody>{rows}</tbody>
+                <tbody>{Markup.Join(rows)}</tbody>
                 </table>
                 """));
         var older = Markup.If(entries.Count == PageSize, Markup.Of($"""
