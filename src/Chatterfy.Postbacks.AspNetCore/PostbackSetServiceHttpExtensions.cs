@@ -21,9 +21,19 @@ public static class PostbackSetServiceHttpExtensions
         ArgumentNullException.ThrowIfNull(sets);
         ArgumentNullException.ThrowIfNull(postbackSet);
         ArgumentNullException.ThrowIfNull(request);
+        return sets.GetUrls(postbackSet, PublicBaseUrlOf(request));
+    }
+
+    /// <summary>
+    /// Returns the base URL public links are written on: <see cref="ChatterfyPostbacksOptions.PublicBaseUrl"/> when it is
+    /// configured, otherwise the scheme, host and path base <paramref name="request"/> came in on.
+    /// </summary>
+    /// <param name="request">The request that asks for a link.</param>
+    /// <returns>The base URL, without a trailing slash unless configured with one.</returns>
+    internal static string PublicBaseUrlOf(HttpRequest request)
+    {
         var options = request.HttpContext.RequestServices.GetRequiredService<IOptionsMonitor<ChatterfyPostbacksOptions>>();
-        var baseUrl = options.CurrentValue.PublicBaseUrl
+        return options.CurrentValue.PublicBaseUrl
             ?? $"{request.Scheme}://{request.Host.ToUriComponent()}{request.PathBase.ToUriComponent()}";
-        return sets.GetUrls(postbackSet, baseUrl);
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.Storage;
+using Chatterfy.Postbacks.Templates;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -23,7 +24,7 @@ internal static class Problems
     public const string BodyTooLargeCode = "body_too_large";
     public const string BodyUnreadableCode = "body_unreadable";
     public const string StoreUnavailableCode = "store_unavailable";
-    public const string UnknownMacroCode = "unknown_macro";
+    public const string UnknownMacroCode = LinkCheckCodes.UnknownMacro;
     public const string ForwardingRuleInvalidCode = "forwarding_rule_invalid";
     public const string CampaignInvalidCode = "campaign_invalid";
     public const string CampaignExistsCode = "campaign_exists";

@@ -321,10 +321,10 @@ internal static class TrackerApiEndpoints
             warnings.Add(new WarningResponse(warning.Code, warning.Message));
         }
 
-        var treatment = behavior == UnknownMacroBehavior.Empty ? "it was replaced with nothing" : "it was left in the link as written";
         foreach (var macro in rendered.UnknownMacros)
         {
-            warnings.Add(new WarningResponse(Problems.UnknownMacroCode, $"The macro {{{{{macro}}}}} has no value; {treatment}."));
+            var warning = AffiliateLinkChecker.UnknownMacro(macro, behavior);
+            warnings.Add(new WarningResponse(warning.Code, warning.Message));
         }
 
         return new JsonOk<LinkResponse>(new LinkResponse(rendered.Value, warnings), ChatterfyJson.Context.LinkResponse);

@@ -60,6 +60,26 @@ public static class AffiliateLinkChecker
         return warnings;
     }
 
+    /// <summary>
+    /// Describes a macro that had no value when a link was rendered (one of <see cref="LinkRenderResult.UnknownMacros"/>,
+    /// or the <see cref="UnknownMacroException.MacroName"/> of a refused render), saying what the render did with it.
+    /// </summary>
+    /// <param name="macroName">The macro's name, e.g. <c>fields.country</c>.</param>
+    /// <param name="behavior">What the template did with the macro (<see cref="ChatterfyPostbacksOptions.UnknownMacros"/>).</param>
+    /// <returns>A warning with the code <see cref="LinkCheckCodes.UnknownMacro"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="macroName"/> is <see langword="null"/>.</exception>
+    public static LinkCheckWarning UnknownMacro(string macroName, UnknownMacroBehavior behavior)
+    {
+        ArgumentNullException.ThrowIfNull(macroName);
+        var treatment = behavior switch
+        {
+            UnknownMacroBehavior.Empty => "; it was replaced with nothing.",
+            UnknownMacroBehavior.Throw => ", so the link cannot be rendered.",
+            _ => "; it was left in the link as written.",
+        };
+        return new LinkCheckWarning(LinkCheckCodes.UnknownMacro, $"The macro {{{{{macroName}}}}} has no value{treatment}");
+    }
+
     // Returns the warning message, or null when the parameter carries the macro.
     private static string? CheckClickIdParameter(ReadOnlySpan<char> link, string parameter)
     {

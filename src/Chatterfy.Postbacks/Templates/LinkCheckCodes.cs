@@ -17,4 +17,10 @@ public static class LinkCheckCodes
 
     /// <summary>The link has more than one <c>?</c> before its fragment: parameters after the second one are misread.</summary>
     public const string MultipleQuestionMarks = "multiple_question_marks";
+
+    /// <summary>
+    /// A macro of the link has no value for the click it was rendered for (<see cref="LinkRenderResult.UnknownMacros"/>):
+    /// see <see cref="AffiliateLinkChecker.UnknownMacro"/>.
+    /// </summary>
+    public const string UnknownMacro = "unknown_macro";
 }

@@ -119,6 +119,15 @@ public sealed class AffiliateLinkCheckerTests
         act.Should().Throw<ArgumentNullException>();
     }
 
+    [Theory]
+    [InlineData(UnknownMacroBehavior.LeaveAsIs, "The macro {{fields.country}} has no value; it was left in the link as written.")]
+    [InlineData(UnknownMacroBehavior.Empty, "The macro {{fields.country}} has no value; it was replaced with nothing.")]
+    [InlineData(UnknownMacroBehavior.Throw, "The macro {{fields.country}} has no value, so the link cannot be rendered.")]
+    public void UnknownMacro_EachBehavior_SaysWhatTheRenderDid(UnknownMacroBehavior behavior, string message)
+    {
+        AffiliateLinkChecker.UnknownMacro("fields.country", behavior).Should().Be(new LinkCheckWarning(LinkCheckCodes.UnknownMacro, message));
+    }
+
     private sealed class LinkParameterProfile(string? parameter) : NetworkProfile
     {
         public override string? ClickIdLinkParameter => parameter;
