@@ -48,6 +48,7 @@ internal sealed class DashboardSession : IAsyncDisposable
         options.BaseURL = origin.ToString();
         options.ViewportSize ??= new ViewportSize { Width = 1280, Height = 800 };
         var context = await browser.NewContextAsync(options);
+        context.SetDefaultTimeout(10_000);
         var session = new DashboardSession(host, context, await context.NewPageAsync(), origin);
         await context.RouteAsync("**/*", async route =>
         {
@@ -69,6 +70,21 @@ internal sealed class DashboardSession : IAsyncDisposable
     /// <param name="path">The path inside the dashboard.</param>
     /// <returns>The response.</returns>
     public Task<IResponse?> GoToAsync(string path) => Page.GotoAsync($"{DashboardHost.Prefix}/{path}");
+
+    /// <summary>Signs in through the sign-in page with the host's API key and waits for the dashboard's first page.</summary>
+    /// <returns>A task that completes once signed in.</returns>
+    public async Task SignInAsync()
+    {
+        await GoToAsync("sign-in");
+        await Page.GetByLabel("API key").FillAsync(DashboardHost.ApiKey);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Page.WaitForURLAsync($"**{DashboardHost.Prefix}/postbacks");
+    }
+
+    /// <summary>Whether the context holds the dashboard's sign-in cookie.</summary>
+    /// <returns><see langword="true"/> when it does.</returns>
+    public async Task<bool> HasSignInCookieAsync() =>
+        (await Context.CookiesAsync()).Any(c => c.Name == ChatterfyDashboardDefaults.CookieName);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
