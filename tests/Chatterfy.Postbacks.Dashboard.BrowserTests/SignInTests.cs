@@ -15,6 +15,7 @@ public sealed class SignInTests(BrowserFixture browser) : IClassFixture<BrowserF
 
         await session.GoToAsync("postbacks");
         page.Url.Should().Contain($"{DashboardHost.Prefix}/sign-in?returnUrl=");
+        await session.ScreenshotAsync("01-sign-in");
         await page.GetByLabel("API key").FillAsync(DashboardHost.ApiKey);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
 

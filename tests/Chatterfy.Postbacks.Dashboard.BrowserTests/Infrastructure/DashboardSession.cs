@@ -81,6 +81,31 @@ internal sealed class DashboardSession : IAsyncDisposable
         await Page.WaitForURLAsync($"**{DashboardHost.Prefix}/postbacks");
     }
 
+    /// <summary>
+    /// Saves a full-page PNG of the page as <c>artifacts/screenshots/{name}.png</c> in the checkout (docs/dashboard.md shows
+    /// copies of them).
+    /// </summary>
+    /// <param name="name">The file's name without extension, e.g. <c>01-sign-in</c>.</param>
+    /// <returns>A task that completes once saved.</returns>
+    public Task ScreenshotAsync(string name) =>
+        Page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
+
+    private static string ScreenshotDirectory
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "Postbacks.sln")))
+                {
+                    return Path.Combine(dir.FullName, "artifacts", "screenshots");
+                }
+            }
+
+            return Path.Combine(AppContext.BaseDirectory, "screenshots");
+        }
+    }
+
     /// <summary>Whether the context holds the dashboard's sign-in cookie.</summary>
     /// <returns><see langword="true"/> when it does.</returns>
     public async Task<bool> HasSignInCookieAsync() =>
