@@ -60,8 +60,8 @@ public static class ChatterfyDashboardEndpointRouteBuilderExtensions
             .DisableAntiforgery() // checked by DashboardGuard on every state-changing request, without requiring UseAntiforgery()
             .ExcludeFromDescription();
 
+        // One route for the root, with or without its trailing slash (routing ignores it; two routes were ambiguous: 500).
         group.MapGet("", (HttpContext context) => DashboardPage.For(context).RedirectTo("postbacks"));
-        group.MapGet("/", (HttpContext context) => DashboardPage.For(context).RedirectTo("postbacks"));
         AssetEndpoints.Map(group);
         SignInEndpoints.Map(group);
         SetPages.Map(group);

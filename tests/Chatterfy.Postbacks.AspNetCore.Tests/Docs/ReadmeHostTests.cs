@@ -18,20 +18,22 @@ public sealed partial class ReadmeHostTests : IDisposable
 
     private readonly string _directory = Directory.CreateTempSubdirectory("chatterfy-readme-host-").FullName;
 
-    [Fact]
-    public void ShowsTheCompiledHostVerbatim()
+    [Theory]
+    [InlineData("README.md")]
+    [InlineData("docs/dashboard.md")]
+    public void ShowsTheCompiledHostVerbatim(string page)
     {
         var root = ChildProcess.BuildPath("RepositoryRoot");
         var host = File.ReadAllText(Path.Combine(root, "tests", "Chatterfy.Postbacks.ReadmeHost", "Program.cs")).ReplaceLineEndings("\n");
-        var readme = File.ReadAllText(Path.Combine(root, "README.md")).ReplaceLineEndings("\n");
+        var text = File.ReadAllText(Path.Combine(root, page)).ReplaceLineEndings("\n");
 
-        readme.Should().Contain(
+        text.Should().Contain(
             "```csharp\n" + host + "```\n",
-            "README.md should show tests/Chatterfy.Postbacks.ReadmeHost/Program.cs as it is compiled; copy the file into the README after changing it");
+            $"{page} should show tests/Chatterfy.Postbacks.ReadmeHost/Program.cs as it is compiled; copy the file into it after changing it");
     }
 
     [Fact]
-    public async Task RunsAsWrittenWithTheTrackerApiBehindItsKeysAndTheReceiverOpen()
+    public async Task RunsAsWrittenWithTheTrackerApiAndTheDashboardBehindItsKeysAndTheReceiverOpen()
     {
         await using var host = ChildProcess.Start(
             _directory,
@@ -51,6 +53,9 @@ public sealed partial class ReadmeHostTests : IDisposable
         using var withKey = await SendAsync(client, "/api/tracker/stats", Key);
         using var withRotatedKey = await SendAsync(client, "/api/tracker/stats", RotatedKey);
         using var unknownToken = await client.GetAsync("/api/postbacks/AAAAAAAAAAAAAAAAAAAAAA/registration?click_id=abc");
+        using var noRedirects = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(address) };
+        using var dashboard = await noRedirects.GetAsync("/postbacks-admin/postbacks");
+        using var signIn = await client.GetAsync("/postbacks-admin/sign-in");
 
         anonymous.StatusCode.Should().Be(HttpStatusCode.Unauthorized, host.Output);
         anonymous.Content.Headers.ContentType?.MediaType.Should().Be("application/problem+json");
@@ -62,6 +67,9 @@ public sealed partial class ReadmeHostTests : IDisposable
         (await withKey.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("clicks").GetInt64().Should().Be(0);
         withRotatedKey.StatusCode.Should().Be(HttpStatusCode.OK, "every key in Tracker:Keys is accepted during a rotation");
         unknownToken.StatusCode.Should().Be(HttpStatusCode.NotFound, host.Output);
+        dashboard.StatusCode.Should().Be(HttpStatusCode.Redirect, "the dashboard is behind the same keys");
+        dashboard.Headers.Location!.AbsolutePath.Should().Be("/postbacks-admin/sign-in");
+        signIn.StatusCode.Should().Be(HttpStatusCode.OK, host.Output);
         File.Exists(Path.Combine(_directory, "postbacks.db")).Should().BeTrue("the snippet's UseSqlite(\"postbacks.db\") is relative to where the host runs");
         host.Output.Should().NotContain(Key).And.NotContain(RotatedKey);
     }
