@@ -59,7 +59,7 @@ internal sealed class BarChart
             for (var s = 0; s < values.Count; s++)
             {
                 var length = max <= 0m ? 0m : Math.Round(values[s] / max * PlotHeight, 2);
-                bars.Add(Markup.Of($"""<rect class="series-{s}" x="{x0 + (s * BarWidth)}" y="{baseline - length}" width="{BarWidth - 1}" height="{length}"><title>{category}: {Series[s]} {Format(values[s])}</title></rect>"""));
+                bars.Add(Markup.Of($"""<rect class="series-{s}" x="{x0 + (s * BarWidth)}" y="{baseline - length:0.##}" width="{BarWidth - 1}" height="{length:0.##}"><title>{category}: {Series[s]} {Format(values[s])}</title></rect>"""));
             }
 
             if (g % labelEvery == 0)
@@ -83,7 +83,7 @@ internal sealed class BarChart
             <text x="{Left - 4}" y="{Top + 4}" text-anchor="end">{Format(max)}</text>
             <text x="{Left - 4}" y="{baseline}" text-anchor="end">0</text>
             <text x="12" y="{Top + (PlotHeight / 2)}" transform="rotate(-90 12 {Top + (PlotHeight / 2)})" text-anchor="middle">{ValueAxis}</text>
-            {bars}
+            {Markup.Join(bars)}
             <text x="{Left + ((width - Left) / 2)}" y="{height - 6}" text-anchor="middle">{CategoryAxis}</text>
             </svg>
             <figcaption><ul class="legend">{legend}</ul></figcaption>
