@@ -84,9 +84,9 @@ internal static class OutboxPages
                 </table>
                 """));
         var statusQuery = filter is { } chosen ? "status=" + Uri.EscapeDataString(StoredWords.Of(chosen)) + "&" : "";
-        var older = Markup.If(messages.Count == OutboxQuery.DefaultLimit, Markup.Of($"""
-            <p><a href="{page.Url($"forwarding/outbox?{statusQuery}before={Uri.EscapeDataString(messages[^1].Id)}")}" id="outbox-older">Older messages</a></p>
-            """));
+        var older = messages.Count == OutboxQuery.DefaultLimit
+            ? Markup.Of($"""<p><a href="{page.Url($"forwarding/outbox?{statusQuery}before={Uri.EscapeDataString(messages[^1].Id)}")}" id="outbox-older">Older messages</a></p>""")
+            : Markup.Empty;
         var newest = Markup.If(!string.IsNullOrWhiteSpace(before), Markup.Of($"""
             <p><a href="{page.Url($"forwarding/outbox{(statusQuery.Length > 0 ? "?" + statusQuery.TrimEnd('&') : "")}")}" id="outbox-newest">Newest messages</a></p>
             """));
