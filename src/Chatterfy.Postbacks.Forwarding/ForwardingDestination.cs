@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Chatterfy.Postbacks.Forwarding;
 
@@ -32,6 +33,18 @@ public abstract class ForwardingDestination
     /// </summary>
     /// <value>Defaults to none.</value>
     public virtual IReadOnlyList<string> SecretSettings => [];
+
+    /// <summary>
+    /// Gets a JSON Schema of a rule's settings, from which the dashboard renders the settings form: each property's
+    /// <c>title</c> is the field's label, its <c>description</c> the hint, <c>required</c> the fields that must be filled,
+    /// and every name in <see cref="SecretSettings"/> is <c>"writeOnly": true</c> (shown masked, never filled in).
+    /// </summary>
+    /// <value>
+    /// Defaults to <see langword="null"/>: no schema, the settings are edited as JSON.
+    /// <see cref="ForwardingDestination{TSettings}"/> describes its settings type. Each read returns a new object, which
+    /// the caller may change.
+    /// </value>
+    public virtual JsonObject? SettingsSchema => null;
 
     /// <summary>Gets the name of the <see cref="HttpClient"/> (from <c>IHttpClientFactory</c>) that serves a destination.</summary>
     /// <param name="destinationId">The destination's id.</param>

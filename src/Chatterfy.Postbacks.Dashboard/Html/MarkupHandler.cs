@@ -52,12 +52,27 @@ internal ref struct MarkupHandler
     /// <summary>Appends a value's invariant-culture text, HTML-encoded.</summary>
     /// <typeparam name="T">The value's type.</typeparam>
     /// <param name="value">The value.</param>
-    public readonly void AppendFormatted<T>(T value) => AppendFormatted(value switch
+    public readonly void AppendFormatted<T>(T value)
     {
-        null => null,
-        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString(),
-    });
+        // A List<Markup> or Markup[] binds to this overload rather than the IEnumerable<Markup> one: still markup.
+        switch (value)
+        {
+            case null:
+                return;
+            case Markup markup:
+                AppendFormatted(markup);
+                return;
+            case IEnumerable<Markup> fragments:
+                AppendFormatted(fragments);
+                return;
+            case IFormattable formattable:
+                AppendFormatted(formattable.ToString(null, CultureInfo.InvariantCulture));
+                return;
+            default:
+                AppendFormatted(value.ToString());
+                return;
+        }
+    }
 
     /// <summary>Appends a value's invariant-culture text in <paramref name="format"/>, HTML-encoded.</summary>
     /// <typeparam name="T">The value's type.</typeparam>

@@ -60,20 +60,13 @@ public sealed class FacebookConversionsDestination : ForwardingDestination<Faceb
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(errors);
-        if (string.IsNullOrEmpty(settings.PixelId))
-        {
-            errors.Add(new("settings.pixelId", "The pixel (dataset) id is required, e.g. \"123456789012345\"."));
-        }
-        else if (settings.PixelId.Length > 32 || !settings.PixelId.All(char.IsAsciiDigit))
+        // A missing pixel id or access token is refused by the binder, from the setting's [Required].
+        if (!string.IsNullOrWhiteSpace(settings.PixelId) && (settings.PixelId.Length > 32 || !settings.PixelId.All(char.IsAsciiDigit)))
         {
             errors.Add(new("settings.pixelId", "The pixel id must be 1 to 32 digits, as shown in Events Manager."));
         }
 
-        if (string.IsNullOrWhiteSpace(settings.AccessToken))
-        {
-            errors.Add(new("settings.accessToken", "The Conversions API access token is required (Events Manager → Settings → Generate access token)."));
-        }
-        else if (settings.AccessToken.Length > 1024 || settings.AccessToken.Any(c => c <= ' ' || c > '~'))
+        if (!string.IsNullOrWhiteSpace(settings.AccessToken) && (settings.AccessToken.Length > 1024 || settings.AccessToken.Any(c => c <= ' ' || c > '~')))
         {
             errors.Add(new("settings.accessToken", "The access token must be printable ASCII without spaces, at most 1024 characters."));
         }

@@ -51,17 +51,17 @@ public sealed class HttpPostbackDestination : ForwardingDestination<HttpPostback
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(errors);
-        if (string.IsNullOrWhiteSpace(settings.UrlTemplate))
+        // A missing template is refused by the binder, from the setting's [Required].
+        if (!string.IsNullOrWhiteSpace(settings.UrlTemplate))
         {
-            errors.Add(new("settings.urlTemplate", "The URL template is required, e.g. \"https://tracker.example/postback?clickid={{click.id}}&payout={{conversion.amount}}\"."));
-        }
-        else if (settings.UrlTemplate.Length > MaxTemplateLength)
-        {
-            errors.Add(new("settings.urlTemplate", $"The URL template is longer than {MaxTemplateLength} characters."));
-        }
-        else if (PostbackUrlTemplate.Validate(settings.UrlTemplate) is { } problem)
-        {
-            errors.Add(new("settings.urlTemplate", problem));
+            if (settings.UrlTemplate.Length > MaxTemplateLength)
+            {
+                errors.Add(new("settings.urlTemplate", $"The URL template is longer than {MaxTemplateLength} characters."));
+            }
+            else if (PostbackUrlTemplate.Validate(settings.UrlTemplate) is { } problem)
+            {
+                errors.Add(new("settings.urlTemplate", problem));
+            }
         }
 
         var method = settings.Method?.ToUpperInvariant();

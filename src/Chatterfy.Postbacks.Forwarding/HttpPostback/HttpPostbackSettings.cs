@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Chatterfy.Postbacks.Forwarding.HttpPostback;
 
 /// <summary>
@@ -13,10 +15,13 @@ public sealed class HttpPostbackSettings
     /// conversion's extra values) and <c>{{tracker.&lt;key&gt;}}</c> (the click's fields). A macro without a value renders
     /// empty. The scheme, host and port must be literal. Required.
     /// </summary>
+    [Required(ErrorMessage = "The URL template is required, e.g. \"https://tracker.example/postback?clickid={{click.id}}&payout={{conversion.amount}}\".")]
+    [Display(Name = "URL template", Description = "The URL called for each conversion, with macros such as {{click.id}} and {{conversion.amount}}.")]
     public string? UrlTemplate { get; set; }
 
     /// <summary>Gets or sets the HTTP method, <c>GET</c> or <c>POST</c>.</summary>
     /// <value>Defaults to <c>GET</c>: the rendered URL as is.</value>
+    [Display(Name = "Method", Description = "GET, or POST to send the query as a body.")]
     public string Method { get; set; } = "GET";
 
     /// <summary>
@@ -25,9 +30,11 @@ public sealed class HttpPostbackSettings
     /// request goes to the URL without its query. Only for <c>POST</c>.
     /// </summary>
     /// <value>Defaults to <see langword="null"/>: <c>form</c> for <c>POST</c>.</value>
+    [Display(Name = "Body format", Description = "For POST: form or json; leave empty for form.")]
     public string? BodyFormat { get; set; }
 
     /// <summary>Gets or sets the events forwarded (<c>registration</c>, <c>first-deposit</c>, <c>deposit</c>, aliases, custom names).</summary>
     /// <value>Defaults to <see langword="null"/>: every event.</value>
+    [Display(Name = "Events", Description = "The events forwarded; leave empty for every event.")]
     public IList<string>? Events { get; set; }
 }

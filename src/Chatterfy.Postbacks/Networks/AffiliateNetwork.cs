@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Chatterfy.Postbacks.Networks;
 
@@ -18,6 +19,16 @@ public abstract class AffiliateNetwork
 
     /// <summary>Gets the name shown to marketers, e.g. <c>Binomo</c>.</summary>
     public abstract string DisplayName { get; }
+
+    /// <summary>
+    /// Gets a JSON Schema of a set's settings, from which the dashboard renders the settings form: each property's
+    /// <c>title</c> is the field's label, its <c>description</c> the hint, <c>required</c> the fields that must be filled.
+    /// </summary>
+    /// <value>
+    /// Defaults to <see langword="null"/>: no schema, the settings are edited as JSON. <see cref="AffiliateNetwork{TSettings}"/>
+    /// describes its settings type. Each read returns a new object, which the caller may change.
+    /// </value>
+    public virtual JsonObject? SettingsSchema => null;
 
     /// <summary>Validates a set's settings and creates the profile that serves that set.</summary>
     /// <param name="settings">The set's settings as a JSON object, or <see langword="null"/> for the defaults.</param>

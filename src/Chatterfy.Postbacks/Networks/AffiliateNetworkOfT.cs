@@ -1,4 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Chatterfy.Postbacks.Settings;
 
 namespace Chatterfy.Postbacks.Networks;
@@ -7,10 +9,22 @@ namespace Chatterfy.Postbacks.Networks;
 /// An affiliate network adapter with typed settings: the JSON settings of a set are bound to
 /// <typeparamref name="TSettings"/> (camelCase, unknown members refused), validated, then turned into a profile.
 /// </summary>
+/// <remarks>
+/// The settings' <see cref="SettingsSchema"/> is made from <typeparamref name="TSettings"/>: mark a property
+/// <see cref="DisplayAttribute"/> (<c>Name</c> = the form's label, <c>Description</c> = its one-line hint) and
+/// <see cref="RequiredAttribute"/> (its <c>ErrorMessage</c> is the error when the setting is missing; the binder refuses
+/// settings without it before <see cref="Validate"/> runs).
+/// </remarks>
 /// <typeparam name="TSettings">The settings type; a class with a parameterless constructor and settable properties.</typeparam>
 public abstract class AffiliateNetwork<TSettings> : AffiliateNetwork
     where TSettings : class, new()
 {
+    private readonly Lazy<JsonObject> _schema = new(JsonSettingsBinder.CreateSchema<TSettings>);
+
+    /// <summary>Gets the JSON Schema of <typeparamref name="TSettings"/>, with the names the settings are bound with.</summary>
+    /// <value>A new copy on each read of the schema made once per network.</value>
+    public override JsonObject? SettingsSchema => _schema.Value.DeepClone().AsObject();
+
     /// <inheritdoc />
     public sealed override NetworkProfile CreateProfile(JsonElement? settings)
     {
@@ -19,7 +33,7 @@ public abstract class AffiliateNetwork<TSettings> : AffiliateNetwork
             throw new InvalidNetworkSettingsException(Id, [new NetworkSettingsError(field, message)]);
         }
 
-        var errors = new List<NetworkSettingsError>();
+        var errors = JsonSettingsBinder.RequiredSettings(typed).Select(e => new NetworkSettingsError(e.Field, e.Message)).ToList();
         Validate(typed, errors);
         if (errors.Count > 0)
         {

@@ -1,4 +1,5 @@
 // The compiled example behind docs/forwarding.md ("Writing a destination"): keep the two in step.
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -13,9 +14,11 @@ namespace Chatterfy.Postbacks.Forwarding.Tests.Samples;
 public sealed class WebhookSettings
 {
     /// <summary>Gets or sets where conversions are posted.</summary>
+    [Display(Name = "Webhook URL", Description = "Where each conversion is posted as JSON.")]
     public string? Url { get; set; }
 
     /// <summary>Gets or sets the key of the <c>X-Signature</c> HMAC; a secret.</summary>
+    [Display(Name = "Signing key", Description = "The key of the X-Signature HMAC, at least 16 characters.")]
     public string? SigningKey { get; set; }
 }
 

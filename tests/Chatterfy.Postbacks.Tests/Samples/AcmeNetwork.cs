@@ -1,4 +1,5 @@
 // The compiled example behind docs/extending-networks.md: keep the two in step.
+using System.ComponentModel.DataAnnotations;
 using System.Diagnostics.CodeAnalysis;
 using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.Networks;
@@ -10,6 +11,7 @@ namespace Chatterfy.Postbacks.Tests.Samples;
 public sealed class AcmeSettings
 {
     /// <summary>Gets or sets the currency Acme pays in.</summary>
+    [Display(Name = "Currency", Description = "The currency Acme pays this set's amounts in: EUR or USD.")]
     public string Currency { get; set; } = "EUR";
 }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Chatterfy.Postbacks.Ingestion;
 
 namespace Chatterfy.Postbacks.Networks.Binomo;
@@ -11,6 +12,7 @@ public sealed class BinomoSettings
     /// </summary>
     /// <value>Defaults to <c>reg</c> → registration, <c>ftd</c> → first-deposit, <c>dep</c> → deposit,
     /// <c>conf</c> → conf, <c>install</c> → install (the names Binomo's panel uses unless renamed).</value>
+    [Display(Name = "Event flags", Description = "The flag Binomo appends for each event, e.g. reg = registration; leave empty for the names Binomo uses unless renamed.")]
     public IDictionary<string, string>? EventFlags { get; set; }
 
     internal static IReadOnlyList<KeyValuePair<string, string>> DefaultEventFlags { get; } =

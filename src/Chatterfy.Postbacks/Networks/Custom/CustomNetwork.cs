@@ -20,11 +20,8 @@ public sealed class CustomNetwork : AffiliateNetwork<CustomNetworkSettings>
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(errors);
-        if (settings.ClickIdMacro is null)
-        {
-            errors.Add(new NetworkSettingsError("settings.clickIdMacro", "The network's click id macro is required, e.g. \"{subid}\"."));
-        }
-        else
+        // A missing click id macro is refused by the binder, from the setting's [Required].
+        if (!string.IsNullOrWhiteSpace(settings.ClickIdMacro))
         {
             Check(settings.ClickIdMacro, "settings.clickIdMacro");
         }
