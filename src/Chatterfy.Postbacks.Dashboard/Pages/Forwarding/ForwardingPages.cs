@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Chatterfy.Postbacks.Dashboard.Forms;
 using Chatterfy.Postbacks.Dashboard.Html;
 using Chatterfy.Postbacks.Dashboard.Layout;
 using Chatterfy.Postbacks.Forwarding;
@@ -8,6 +9,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Primitives;
 
 namespace Chatterfy.Postbacks.Dashboard.Pages.Forwarding;
 
@@ -22,7 +24,11 @@ internal static class ForwardingPages
     /// <summary>The prefix of a secret setting's form field, e.g. <c>secret.accessToken</c>.</summary>
     public const string SecretFieldPrefix = "secret.";
 
-    private const string SettingsPrefix = "settings.";
+    private const string JsonSettingsField = "settings";
+
+    private const string SettingsPrefix = SettingsForm.DefaultPrefix;
+
+    private static readonly HashSet<string> RuleFields = new(["name", "setId", "campaignId", "destination"], StringComparer.Ordinal);
 
     /// <summary>Maps the section's routes.</summary>
     /// <param name="group">The dashboard's route group.</param>
@@ -103,7 +109,7 @@ internal static class ForwardingPages
 
         var registry = context.RequestServices.GetRequiredService<IForwardingDestinationRegistry>();
         var form = new RuleForm { Destination = destination?.Trim() ?? "" };
-        return await RuleFormPageAsync(page, registry, sets, form, new Dictionary<string, string[]>(), StatusCodes.Status200OK, cancellationToken).ConfigureAwait(false);
+        return await RuleFormPageAsync(page, registry, sets, form, new RuleErrors(), posted: null, StatusCodes.Status200OK, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, PostbackSetService sets, CancellationToken cancellationToken)
@@ -115,18 +121,26 @@ internal static class ForwardingPages
         }
 
         var registry = context.RequestServices.GetRequiredService<IForwardingDestinationRegistry>();
-        var posted = await context.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
+        var posted = (await context.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         var form = new RuleForm
         {
-            Name = posted["name"].ToString(),
-            SetId = posted["setId"].ToString(),
-            CampaignId = posted["campaignId"].ToString(),
-            Destination = posted["destination"].ToString().Trim(),
-            Settings = posted["settings"].ToString(),
+            Name = posted.GetValueOrDefault("name").ToString(),
+            SetId = posted.GetValueOrDefault("setId").ToString(),
+            CampaignId = posted.GetValueOrDefault("campaignId").ToString(),
+            Destination = posted.GetValueOrDefault("destination").ToString().Trim(),
+            Settings = posted.GetValueOrDefault(JsonSettingsField).ToString(),
         };
-        var secretNames = registry.TryGetDestination(form.Destination, out var chosen) ? chosen.SecretSettings : [];
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var settings = ComposeSettings(form, secretNames, name => posted[SecretFieldPrefix + name].ToString(), errors);
+        var errors = new RuleErrors();
+        JsonElement settings = default;
+        SettingsForm? settingsForm = null;
+        if (registry.TryGetDestination(form.Destination, out var destination))
+        {
+            settingsForm = SettingsForm.Create(destination.SettingsSchema, null);
+            settings = settingsForm.HasSchema
+                ? Read(settingsForm, posted, errors)
+                : ComposeSettings(form, destination.SecretSettings, name => posted.GetValueOrDefault(SecretFieldPrefix + name).ToString(), errors);
+        }
+
         if (errors.Count == 0)
         {
             try
@@ -145,14 +159,11 @@ internal static class ForwardingPages
             }
             catch (ForwardingRuleValidationException invalid)
             {
-                foreach (var (field, messages) in invalid.Errors)
-                {
-                    errors[field] = messages;
-                }
+                Place(invalid.Errors, destination, settingsForm, errors);
             }
         }
 
-        return await RuleFormPageAsync(page, registry, sets, form, errors, StatusCodes.Status400BadRequest, cancellationToken).ConfigureAwait(false);
+        return await RuleFormPageAsync(page, registry, sets, form, errors, posted, StatusCodes.Status400BadRequest, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<IResult> ConfirmDeleteAsync(HttpContext context, string id, CancellationToken cancellationToken)
@@ -196,11 +207,29 @@ internal static class ForwardingPages
             : RuleNotFound(page, id);
     }
 
+    private static JsonElement Read(SettingsForm settingsForm, Dictionary<string, StringValues> posted, RuleErrors errors)
+    {
+        var read = settingsForm.Read(posted);
+        foreach (var (field, message) in read.Errors)
+        {
+            errors.AddSetting(field, message);
+        }
+
+        if (read.Settings is null)
+        {
+            return default;
+        }
+
+        using var document = JsonDocument.Parse(read.Settings.ToJsonString());
+        return document.RootElement.Clone();
+    }
+
     /// <summary>
-    /// The settings to create the rule with: the settings text (a JSON object, blank for none) without any secret, plus
-    /// each secret from its own password field. A secret written into the text is refused, so it is never echoed.
+    /// Without a settings schema, the settings to create the rule with: the settings text (a JSON object, blank for none)
+    /// without any secret, plus each secret from its own password field. A secret written into the text is refused, so it
+    /// is never echoed.
     /// </summary>
-    private static JsonElement ComposeSettings(RuleForm form, IReadOnlyList<string> secretNames, Func<string, string> secret, Dictionary<string, string[]> errors)
+    private static JsonElement ComposeSettings(RuleForm form, IReadOnlyList<string> secretNames, Func<string, string> secret, RuleErrors errors)
     {
         JsonObject settings;
         try
@@ -211,13 +240,13 @@ internal static class ForwardingPages
         }
         catch (JsonException)
         {
-            errors["settings"] = ["The settings are a JSON object, e.g. {\"pixelId\": \"123456789012345\"}."];
+            errors.AddSetting(JsonSettingsField, "The settings are a JSON object, e.g. {\"pixelId\": \"123456789012345\"}.");
 
             // Echoed for correcting unless it may hold a secret (it cannot be parsed to take one out).
             if (secretNames.Any(name => form.Settings.Contains(name, StringComparison.OrdinalIgnoreCase)))
             {
                 form.Settings = "";
-                errors["settings"] = [.. errors["settings"], "It named a secret setting, so it was cleared: enter secrets in their own fields."];
+                errors.AddSetting(JsonSettingsField, "It named a secret setting, so it was cleared: enter secrets in their own fields.");
             }
 
             return default;
@@ -231,7 +260,7 @@ internal static class ForwardingPages
                 settings.Remove(key);
             }
 
-            errors["settings"] = [$"Enter {string.Join(", ", written)} in its own field below, not in the settings text (it was removed from the text)."];
+            errors.AddSetting(JsonSettingsField, $"Enter {string.Join(", ", written)} in its own field below, not in the settings text (it was removed from the text).");
             form.Settings = settings.ToJsonString();
             return default;
         }
@@ -248,12 +277,54 @@ internal static class ForwardingPages
         return document.RootElement.Clone();
     }
 
+    // The core's errors next to their fields: the rule's own, each setting's (the schema form's field, or without a
+    // schema the settings text or a secret's own input), anything else above the form.
+    private static void Place(IReadOnlyDictionary<string, string[]> core, ForwardingDestination? destination, SettingsForm? settingsForm, RuleErrors errors)
+    {
+        foreach (var (path, messages) in core)
+        {
+            var text = string.Join(" ", messages);
+            if (RuleFields.Contains(path))
+            {
+                errors.AddField(path, text);
+            }
+            else if (settingsForm is not null && (path == JsonSettingsField || path.StartsWith(SettingsPrefix, StringComparison.Ordinal)))
+            {
+                var name = path == JsonSettingsField ? "" : path[SettingsPrefix.Length..];
+                if (settingsForm.HasSchema)
+                {
+                    if (settingsForm.FieldFor(path) is { } field)
+                    {
+                        errors.AddSetting(field.FormName, text);
+                    }
+                    else
+                    {
+                        errors.Other.Add($"{path}: {text}");
+                    }
+                }
+                else if (destination is not null && destination.SecretSettings.FirstOrDefault(s => string.Equals(s, name, StringComparison.OrdinalIgnoreCase)) is { } secret)
+                {
+                    errors.AddSetting(SecretFieldPrefix + secret, text);
+                }
+                else
+                {
+                    errors.AddSetting(JsonSettingsField, name.Length == 0 ? text : $"{name}: {text}");
+                }
+            }
+            else
+            {
+                errors.Other.Add($"{path}: {text}");
+            }
+        }
+    }
+
     private static async Task<IResult> RuleFormPageAsync(
         DashboardPage page,
         IForwardingDestinationRegistry registry,
         PostbackSetService sets,
         RuleForm form,
-        Dictionary<string, string[]> errors,
+        RuleErrors errors,
+        Dictionary<string, StringValues>? posted,
         int statusCode,
         CancellationToken cancellationToken)
     {
@@ -282,20 +353,13 @@ internal static class ForwardingPages
         var setOptions = allSets.Select(s => s.Id == Blank(form.SetId)
             ? Markup.Of($"""<option value="{s.Id}" selected>{s.Name}</option>""")
             : Markup.Of($"""<option value="{s.Id}">{s.Name}</option>"""));
-        var secretFields = destination.SecretSettings.Select(name => Field(
-            SettingsPrefix + name,
-            "rule-secret-" + name,
-            $"{name} (secret, write-only)",
-            errors,
-            Markup.Of($"""<input type="password" id="rule-secret-{name}" name="{SecretFieldPrefix}{name}" autocomplete="new-password"{Invalid(errors, SettingsPrefix + name, "rule-secret-" + name)}>"""),
-            "Stored, never shown again: the rule list shows it masked."));
-        var settingsErrors = errors.Where(e => e.Key == "settings" || (e.Key.StartsWith(SettingsPrefix, StringComparison.Ordinal)
-            && !destination.SecretSettings.Contains(e.Key[SettingsPrefix.Length..], StringComparer.OrdinalIgnoreCase)))
-            .ToDictionary(e => "settings", e => e.Value.Select(m => e.Key == "settings" ? m : $"{e.Key[SettingsPrefix.Length..]}: {m}").ToArray(), StringComparer.Ordinal);
-        var known = new HashSet<string>(["name", "setId", "campaignId", "destination", "settings"], StringComparer.Ordinal);
+        var settingsForm = SettingsForm.Create(destination.SettingsSchema, null);
+        var settingsFields = settingsForm.HasSchema
+            ? SettingsFormMarkup.Write(settingsForm, "rule-settings-", errors.Settings, posted)
+            : JsonSettingsFields(destination, form, errors);
         var summary = Markup.If(errors.Count > 0, Markup.Of($"""
             <div class="error" role="alert" id="rule-errors"><p>The rule was not created: correct the fields below.</p>
-            <ul>{errors.Where(e => !known.Contains(e.Key) && !e.Key.StartsWith(SettingsPrefix, StringComparison.Ordinal)).Select(e => Markup.Of($"<li>{e.Key}: {string.Join(" ", e.Value)}</li>"))}</ul></div>
+            <ul>{errors.Other.Select(e => Markup.Of($"<li>{e}</li>"))}</ul></div>
             """));
         return page.Render("Create forwarding rule", NavSection.Forwarding, Markup.Of($"""
             <h1>Create forwarding rule</h1>
@@ -305,17 +369,35 @@ internal static class ForwardingPages
             <form method="post" action="{page.Url("forwarding/rules/new")}" class="stack" id="rule-form">
             {page.AntiforgeryField()}
             <input type="hidden" name="destination" value="{destination.Id}">
-            {Field("destination", "rule-destination-shown", "Destination", errors, Markup.Of($"""<input type="text" id="rule-destination-shown" value="{destination.DisplayName}" readonly>"""), null)}
-            {Field("name", "rule-name", "Name (optional)", errors, Markup.Of($"""<input type="text" id="rule-name" name="name" value="{form.Name}"{Invalid(errors, "name", "rule-name")}>"""), null)}
+            {Field("destination", "rule-destination-shown", "Destination", errors.Fields, Markup.Of($"""<input type="text" id="rule-destination-shown" value="{destination.DisplayName}" readonly>"""), null)}
+            {Field("name", "rule-name", "Name (optional)", errors.Fields, Markup.Of($"""<input type="text" id="rule-name" name="name" value="{form.Name}"{Invalid(errors.Fields, "name", "rule-name")}>"""), null)}
             <fieldset><legend>Forwards conversions of (one of the two)</legend>
-            {Field("setId", "rule-set", "Postback set", errors, Markup.Of($"""<select id="rule-set" name="setId"{Invalid(errors, "setId", "rule-set")}><option value="">No set (campaign rule)</option>{setOptions}</select>"""), null)}
-            {Field("campaignId", "rule-campaign", "Campaign id", errors, Markup.Of($"""<input type="text" id="rule-campaign" name="campaignId" value="{form.CampaignId}"{Invalid(errors, "campaignId", "rule-campaign")}>"""), "Leave empty for a set rule.")}
+            {Field("setId", "rule-set", "Postback set", errors.Fields, Markup.Of($"""<select id="rule-set" name="setId"{Invalid(errors.Fields, "setId", "rule-set")}><option value="">No set (campaign rule)</option>{setOptions}</select>"""), null)}
+            {Field("campaignId", "rule-campaign", "Campaign id", errors.Fields, Markup.Of($"""<input type="text" id="rule-campaign" name="campaignId" value="{form.CampaignId}"{Invalid(errors.Fields, "campaignId", "rule-campaign")}>"""), "Leave empty for a set rule.")}
             </fieldset>
-            {Field("settings", "rule-settings", "Settings (JSON, without secrets)", settingsErrors, Markup.Of($"""<textarea id="rule-settings" name="settings" rows="8"{Invalid(settingsErrors, "settings", "rule-settings")}>{form.Settings}</textarea>"""), "The destination's settings as a JSON object (docs/forwarding.md); secrets go in their own fields.")}
-            {secretFields}
+            <fieldset><legend>{destination.DisplayName} settings</legend>
+            {settingsFields}
+            </fieldset>
             <button type="submit" id="create-rule-submit">Create forwarding rule</button>
             </form>
             """), statusCode);
+    }
+
+    // Without a settings schema: the settings as JSON text, and each secret in its own write-only input.
+    private static Markup JsonSettingsFields(ForwardingDestination destination, RuleForm form, RuleErrors errors)
+    {
+        var asLists = errors.Settings.ToDictionary(e => e.Key, e => new[] { e.Value }, StringComparer.Ordinal);
+        var secretFields = destination.SecretSettings.Select(name => Field(
+            SecretFieldPrefix + name,
+            "rule-secret-" + name,
+            $"{name} (secret, write-only)",
+            asLists,
+            Markup.Of($"""<input type="password" id="rule-secret-{name}" name="{SecretFieldPrefix}{name}" autocomplete="new-password"{Invalid(asLists, SecretFieldPrefix + name, "rule-secret-" + name)}>"""),
+            "Stored, never shown again: the rule list shows it masked."));
+        return Markup.Of($"""
+            {Field(JsonSettingsField, "rule-settings", "Settings (JSON, without secrets)", asLists, Markup.Of($"""<textarea id="rule-settings" name="{JsonSettingsField}" rows="8"{Invalid(asLists, JsonSettingsField, "rule-settings")}>{form.Settings}</textarea>"""), "The destination's settings as a JSON object (docs/forwarding.md); secrets go in their own fields.")}
+            {secretFields}
+            """);
     }
 
     private static Markup Field(string key, string id, string label, Dictionary<string, string[]> errors, Markup input, string? hint)
@@ -358,6 +440,26 @@ internal static class ForwardingPages
         """), StatusCodes.Status404NotFound);
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private sealed class RuleErrors
+    {
+        /// <summary>Gets the rule's own fields' errors (name, setId, campaignId, destination).</summary>
+        public Dictionary<string, string[]> Fields { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Gets the settings' errors by input name.</summary>
+        public Dictionary<string, string> Settings { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Gets the errors no field shows.</summary>
+        public List<string> Other { get; } = [];
+
+        public int Count => Fields.Count + Settings.Count + Other.Count;
+
+        public void AddField(string key, string message) =>
+            Fields[key] = Fields.TryGetValue(key, out var existing) ? [.. existing, message] : [message];
+
+        public void AddSetting(string key, string message) =>
+            Settings[key] = Settings.TryGetValue(key, out var existing) ? existing + " " + message : message;
+    }
 
     private sealed class RuleForm
     {

@@ -22,15 +22,18 @@ public sealed class ForwardingRulePageTests
         var form = await client.GetAsync($"{DashboardHost.Prefix}/forwarding/rules/new?destination=facebook-capi");
         pages.Add(await form.Content.ReadAsStringAsync());
         form.StatusCode.Should().Be(HttpStatusCode.OK);
-        pages[^1].Should().Contain("""<input type="password" id="rule-secret-accessToken" name="secret.accessToken" autocomplete="new-password">""");
+        pages[^1].Should().Contain("""<label for="rule-settings-accessToken">Access token (secret, write-only)</label>""")
+            .And.Contain("""<input type="password" id="rule-settings-accessToken" name="settings.accessToken" autocomplete="new-password" aria-describedby="rule-settings-accessToken-hint">""")
+            .And.Contain("""<input type="text" id="rule-settings-pixelId" name="settings.pixelId" value="" placeholder="" aria-describedby="rule-settings-pixelId-hint" required>""");
 
         var created = await PostAsync(client, form, "forwarding/rules/new", new()
         {
             ["destination"] = "facebook-capi",
             ["name"] = "Meta main",
             ["setId"] = setId,
-            ["settings"] = """{"pixelId":"123456789012345","graphBaseUrl":"http://127.0.0.1:9"}""",
-            ["secret.accessToken"] = AccessToken,
+            ["settings.pixelId"] = "123456789012345",
+            ["settings.graphBaseUrl"] = "http://127.0.0.1:9",
+            ["settings.accessToken"] = AccessToken,
         });
         pages.Add(await created.Content.ReadAsStringAsync());
         created.StatusCode.Should().Be(HttpStatusCode.Redirect, pages[^1]);
@@ -64,40 +67,52 @@ public sealed class ForwardingRulePageTests
             ["destination"] = "facebook-capi",
             ["setId"] = "",
             ["campaignId"] = "",
-            ["settings"] = """{"pixelId":"12ab"}""",
-            ["secret.accessToken"] = AccessToken,
+            ["settings.pixelId"] = "12ab",
+            ["settings.accessToken"] = AccessToken,
         });
         var html = await response.Content.ReadAsStringAsync();
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         html.Should().Contain("""<select id="rule-set" name="setId" aria-invalid="true" aria-describedby="rule-set-error" >""")
             .And.Contain("""<p class="error" id="rule-set-error">A rule belongs to a postback set or to a campaign: give exactly one of setId and campaignId.</p>""")
-            .And.Contain("""<p class="error" id="rule-settings-error">pixelId: """)
-            .And.Contain("""<textarea id="rule-settings" name="settings" rows="8" aria-invalid="true" aria-describedby="rule-settings-error" >{&quot;pixelId&quot;:&quot;12ab&quot;}</textarea>""")
-            .And.Contain("""<input type="password" id="rule-secret-accessToken" name="secret.accessToken" autocomplete="new-password">""")
+            .And.Contain("""<input type="text" id="rule-settings-pixelId" name="settings.pixelId" value="12ab" placeholder="" aria-describedby="rule-settings-pixelId-hint rule-settings-pixelId-error" aria-invalid="true" required>""")
+            .And.Contain("""<p class="error" id="rule-settings-pixelId-error">""")
+            .And.Contain("""<input type="password" id="rule-settings-accessToken" name="settings.accessToken" autocomplete="new-password" aria-describedby="rule-settings-accessToken-hint">""")
             .And.NotContain(AccessToken);
         (await host.Services.GetRequiredService<ForwardingRuleService>().ListAsync()).Should().BeEmpty();
     }
 
     [Fact]
-    public async Task A_secret_written_into_the_settings_text_is_refused_and_taken_out_of_the_text_shown_again()
+    public async Task A_destination_without_a_schema_takes_JSON_text_and_its_secrets_in_their_own_inputs_and_refuses_a_secret_in_the_text()
     {
-        await using var host = await StartAsync();
+        await using var host = await StartAsync(s => new PostbacksBuilder(s).AddForwardingDestination<SchemalessDestination>("schemaless"));
         var setId = await CreateSetAsync(host);
         using var client = host.CreateClient(withApiKey: true);
-        var form = await client.GetAsync($"{DashboardHost.Prefix}/forwarding/rules/new?destination=facebook-capi");
+        var form = await client.GetAsync($"{DashboardHost.Prefix}/forwarding/rules/new?destination=schemaless");
+        (await form.Content.ReadAsStringAsync()).Should().Contain("""<textarea id="rule-settings" name="settings" rows="8">""")
+            .And.Contain("""<input type="password" id="rule-secret-apiKey" name="secret.apiKey" autocomplete="new-password">""");
 
-        var response = await PostAsync(client, form, "forwarding/rules/new", new()
+        var refused = await PostAsync(client, form, "forwarding/rules/new", new()
         {
-            ["destination"] = "facebook-capi",
+            ["destination"] = "schemaless",
             ["setId"] = setId,
-            ["settings"] = $$"""{"pixelId":"123456789012345","accessToken":"{{AccessToken}}"}""",
+            ["settings"] = $$"""{"channel":"main","apiKey":"{{AccessToken}}"}""",
         });
-        var html = await response.Content.ReadAsStringAsync();
+        var created = await PostAsync(client, form, "forwarding/rules/new", new()
+        {
+            ["destination"] = "schemaless",
+            ["setId"] = setId,
+            ["settings"] = """{"channel":"main"}""",
+            ["secret.apiKey"] = AccessToken,
+        });
 
-        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
-        html.Should().Contain("Enter accessToken in its own field below").And.NotContain(AccessToken);
-        (await host.Services.GetRequiredService<ForwardingRuleService>().ListAsync()).Should().BeEmpty();
+        refused.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await refused.Content.ReadAsStringAsync()).Should().Contain("Enter apiKey in its own field below")
+            .And.Contain("""{&quot;channel&quot;:&quot;main&quot;}</textarea>""").And.NotContain(AccessToken);
+        created.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        var rule = (await host.Services.GetRequiredService<ForwardingRuleService>().ListAsync()).Single();
+        rule.Settings.GetProperty("apiKey").GetString().Should().Be(AccessToken);
+        (await client.GetStringAsync($"{DashboardHost.Prefix}/forwarding")).Should().Contain("<dt>apiKey</dt><dd><code>****alue</code></dd>").And.NotContain(AccessToken);
     }
 
     [Fact]
@@ -146,11 +161,15 @@ public sealed class ForwardingRulePageTests
     }
 
     // Destinations on loopback: no DNS here, and nothing is sent (the dispatcher is off).
-    internal static Task<DashboardHost> StartAsync() => DashboardHost.StartAsync(configure: s => s.Configure<ForwardingOptions>(o =>
+    internal static Task<DashboardHost> StartAsync(Action<IServiceCollection>? configure = null) => DashboardHost.StartAsync(configure: s =>
     {
-        (o.AllowHttp, o.AllowPrivateNetworks) = (true, true);
-        o.Dispatcher.Enabled = false;
-    }));
+        s.Configure<ForwardingOptions>(o =>
+        {
+            (o.AllowHttp, o.AllowPrivateNetworks) = (true, true);
+            o.Dispatcher.Enabled = false;
+        });
+        configure?.Invoke(s);
+    });
 
     internal static async Task<string> CreateSetAsync(DashboardHost host) =>
         (await host.Services.GetRequiredService<PostbackSetService>().CreateAsync(new NewPostbackSet { Name = "Binomo main", NetworkId = "binomo" })).Id;
@@ -162,5 +181,32 @@ public sealed class ForwardingRulePageTests
         using var post = new HttpRequestMessage(HttpMethod.Post, $"{DashboardHost.Prefix}/{relative}") { Content = new FormUrlEncodedContent(fields) };
         post.Headers.Add("Cookie", cookie);
         return await client.SendAsync(post);
+    }
+
+    /// <summary>A plug-in destination without a settings schema, with one secret setting.</summary>
+    private sealed class SchemalessDestination : ForwardingDestination
+    {
+        public override string Id => "schemaless";
+
+        public override string DisplayName => "Schemaless webhook";
+
+        public override IReadOnlyList<string> SecretSettings => ["apiKey"];
+
+        public override DestinationProfile CreateProfile(System.Text.Json.JsonElement settings) => new Profile();
+
+        private sealed class Profile : DestinationProfile
+        {
+            public override string BatchKey => "schemaless";
+
+            public override bool Forwards(Chatterfy.Postbacks.Ingestion.PostbackEvent conversionEvent) => true;
+
+            public override ValueTask<IReadOnlyList<DeliveryOutcome>> SendAsync(IReadOnlyList<ForwardedConversion> batch, HttpClient client, CancellationToken cancellationToken) =>
+                ValueTask.FromResult<IReadOnlyList<DeliveryOutcome>>([.. batch.Select(_ => DeliveryOutcome.Delivered())]);
+        }
+    }
+
+    private sealed class PostbacksBuilder(IServiceCollection services) : IChatterfyPostbacksBuilder
+    {
+        public IServiceCollection Services => services;
     }
 }
