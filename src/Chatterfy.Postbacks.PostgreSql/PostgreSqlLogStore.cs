@@ -33,6 +33,12 @@ internal sealed class PostgreSqlLogStore(PostgreSqlPostbackStore db) : PostbackL
             filter.Add("l.outcome = {0}", Text(StoredWords.Of(outcome)));
         }
 
+        if (query.Code is not null)
+        {
+            filter.Add("l.code = {0}", Text(query.Code));
+        }
+
+        filter.AddRange("l.received_at", query.From, query.To);
         if (query.BeforeId is not null)
         {
             // Entries after the cursor in (received_at DESC, id DESC) order; an unknown cursor compares with NULL: no rows.
@@ -67,18 +73,7 @@ internal sealed class PostgreSqlLogStore(PostgreSqlPostbackStore db) : PostbackL
 
     protected override async ValueTask<IReadOnlyList<ConversionTotal>> GetConversionTotalsCoreAsync(ConversionTotalsQuery query, CancellationToken cancellationToken)
     {
-        var filter = new PostgreSqlFilter();
-        filter.AddRange("c.received_at", query.From, query.To);
-        if (query.SetId is not null)
-        {
-            filter.Add("c.set_id = {0}", Text(query.SetId));
-        }
-
-        if (query.CampaignId is not null)
-        {
-            filter.Add("c.campaign_id = {0}", Text(query.CampaignId));
-        }
-
+        var filter = ConversionFilter(query);
         var totals = await db.QueryListAsync(
             $"""
             SELECT c.event_kind, c.attribution, c.currency, count(*), COALESCE(sum(c.amount), 0)
@@ -101,15 +96,44 @@ internal sealed class PostgreSqlLogStore(PostgreSqlPostbackStore db) : PostbackL
         ];
     }
 
+    protected override async ValueTask<IReadOnlyList<DailyConversionCount>> GetDailyConversionCountsCoreAsync(ConversionTotalsQuery query, CancellationToken cancellationToken)
+    {
+        var filter = ConversionFilter(query);
+        var counts = await db.QueryListAsync(
+            $"""
+            SELECT (c.received_at AT TIME ZONE 'UTC')::date AS day, c.event_kind, c.attribution, count(*)
+            FROM {_s}.conversions c{filter.Where}
+            GROUP BY day, c.event_kind, c.attribution
+            """,
+            reader => new DailyConversionCount(
+                reader.GetFieldValue<DateOnly>(0),
+                StoredWords.ParseEventKind(reader.GetString(1)),
+                StoredWords.ParseAttribution(reader.GetString(2)),
+                reader.GetInt64(3)),
+            [.. filter.Parameters],
+            cancellationToken).ConfigureAwait(false);
+
+        // The contract's order is the enumerations' (kind, then attribution) within a day, which SQL cannot sort by word.
+        return [.. counts.OrderBy(c => c.Day).ThenBy(c => c.Kind).ThenBy(c => c.Attribution)];
+    }
+
+    protected override async ValueTask<IReadOnlyList<DailyClickCount>> CountClicksByDayCoreAsync(ClickCountQuery query, CancellationToken cancellationToken)
+    {
+        var filter = ClickFilter(query);
+        return await db.QueryListAsync(
+            $"""
+            SELECT (k.created_at AT TIME ZONE 'UTC')::date AS day, count(*)
+            FROM {_s}.clicks k{filter.Where}
+            GROUP BY day ORDER BY day
+            """,
+            reader => new DailyClickCount(reader.GetFieldValue<DateOnly>(0), reader.GetInt64(1)),
+            [.. filter.Parameters],
+            cancellationToken).ConfigureAwait(false);
+    }
+
     protected override async ValueTask<long> CountClicksCoreAsync(ClickCountQuery query, CancellationToken cancellationToken)
     {
-        var filter = new PostgreSqlFilter();
-        filter.AddRange("k.created_at", query.From, query.To);
-        if (query.CampaignId is not null)
-        {
-            filter.Add("k.campaign_id = {0}", Text(query.CampaignId));
-        }
-
+        var filter = ClickFilter(query);
         return await CountAsync($"SELECT count(*) FROM {_s}.clicks k{filter.Where}", filter, cancellationToken).ConfigureAwait(false);
     }
 
@@ -155,6 +179,37 @@ internal sealed class PostgreSqlLogStore(PostgreSqlPostbackStore db) : PostbackL
             RemoteAddress = NullableInet(reader, 13),
         },
     };
+
+    /// <summary>The conditions of a <see cref="ConversionTotalsQuery"/> on <c>conversions c</c>.</summary>
+    private static PostgreSqlFilter ConversionFilter(ConversionTotalsQuery query)
+    {
+        var filter = new PostgreSqlFilter();
+        filter.AddRange("c.received_at", query.From, query.To);
+        if (query.SetId is not null)
+        {
+            filter.Add("c.set_id = {0}", Text(query.SetId));
+        }
+
+        if (query.CampaignId is not null)
+        {
+            filter.Add("c.campaign_id = {0}", Text(query.CampaignId));
+        }
+
+        return filter;
+    }
+
+    /// <summary>The conditions of a <see cref="ClickCountQuery"/> on <c>clicks k</c>.</summary>
+    private static PostgreSqlFilter ClickFilter(ClickCountQuery query)
+    {
+        var filter = new PostgreSqlFilter();
+        filter.AddRange("k.created_at", query.From, query.To);
+        if (query.CampaignId is not null)
+        {
+            filter.Add("k.campaign_id = {0}", Text(query.CampaignId));
+        }
+
+        return filter;
+    }
 
     private async ValueTask<long> CountAsync(string sql, PostgreSqlFilter filter, CancellationToken cancellationToken) =>
         (await db.QueryListAsync(sql, reader => reader.GetInt64(0), [.. filter.Parameters], cancellationToken).ConfigureAwait(false))[0];

@@ -61,6 +61,73 @@ internal sealed partial class SqliteLogStore
     }
 
     /// <inheritdoc />
+    protected override ValueTask<IReadOnlyList<DailyConversionCount>> GetDailyConversionCountsCoreAsync(ConversionTotalsQuery query, CancellationToken cancellationToken)
+    {
+        long? from = SqliteValues.ToDb(query.From);
+        long? to = SqliteValues.ToDb(query.To);
+        return database.ReadAsync<IReadOnlyList<DailyConversionCount>>(
+            (connection, cancellationToken) =>
+            {
+                var filter = new StringBuilder("1 = 1");
+                using var command = connection.CreateCommand();
+                AddFilter(command, filter, "set_id", query.SetId);
+                AddFilter(command, filter, "campaign_id", query.CampaignId);
+                AddRange(command, filter, "received_at", from, to);
+
+                // Custom events are stored by name: their rows are merged into one kind here.
+                command.CommandText = $"""
+                    SELECT {SqliteValues.DayOf("received_at")} AS day, event, attribution, count(*) FROM conversions
+                    WHERE {filter}
+                    GROUP BY day, event, attribution
+                    """;
+                var groups = new Dictionary<(long Day, PostbackEventKind Kind, ConversionAttribution Attribution), long>();
+                using (var reader = command.ExecuteReader())
+                {
+                    while (reader.Read())
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        var key = (reader.GetInt64(0), SqliteValues.ToEvent(reader.GetString(1)).Kind, StoredWords.ParseAttribution(reader.GetString(2)));
+                        groups[key] = groups.GetValueOrDefault(key) + reader.GetInt64(3);
+                    }
+                }
+
+                return
+                [
+                    .. groups
+                        .OrderBy(g => g.Key.Day).ThenBy(g => g.Key.Kind).ThenBy(g => g.Key.Attribution)
+                        .Select(g => new DailyConversionCount(SqliteValues.ToDay(g.Key.Day), g.Key.Kind, g.Key.Attribution, g.Value)),
+                ];
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    protected override ValueTask<IReadOnlyList<DailyClickCount>> CountClicksByDayCoreAsync(ClickCountQuery query, CancellationToken cancellationToken)
+    {
+        long? from = SqliteValues.ToDb(query.From);
+        long? to = SqliteValues.ToDb(query.To);
+        return database.ReadAsync<IReadOnlyList<DailyClickCount>>(
+            (connection, cancellationToken) =>
+            {
+                var filter = new StringBuilder("1 = 1");
+                using var command = connection.CreateCommand();
+                AddFilter(command, filter, "campaign_id", query.CampaignId);
+                AddRange(command, filter, "created_at", from, to);
+                command.CommandText = $"SELECT {SqliteValues.DayOf("created_at")} AS day, count(*) FROM clicks WHERE {filter} GROUP BY day ORDER BY day";
+                using var reader = command.ExecuteReader();
+                var days = new List<DailyClickCount>();
+                while (reader.Read())
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    days.Add(new DailyClickCount(SqliteValues.ToDay(reader.GetInt64(0)), reader.GetInt64(1)));
+                }
+
+                return days.AsReadOnly();
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
     protected override ValueTask<long> CountClicksCoreAsync(ClickCountQuery query, CancellationToken cancellationToken)
     {
         long? from = SqliteValues.ToDb(query.From);

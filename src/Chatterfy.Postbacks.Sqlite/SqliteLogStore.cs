@@ -57,6 +57,24 @@ internal sealed partial class SqliteLogStore(SqlitePostbackStore database) : Pos
                     command.Parameters.AddValue("$outcome", StoredWords.Of(outcome));
                 }
 
+                if (query.Code is { } code)
+                {
+                    sql.Append(" AND code = $code");
+                    command.Parameters.AddValue("$code", code);
+                }
+
+                if (query.From is { } from)
+                {
+                    sql.Append(" AND received_at >= $from");
+                    command.Parameters.AddValue("$from", SqliteValues.ToDb(from));
+                }
+
+                if (query.To is { } to)
+                {
+                    sql.Append(" AND received_at < $to");
+                    command.Parameters.AddValue("$to", SqliteValues.ToDb(to));
+                }
+
                 sql.Append(" ORDER BY received_at DESC, id DESC LIMIT $limit");
                 command.Parameters.AddValue("$limit", query.Limit);
                 command.CommandText = sql.ToString();

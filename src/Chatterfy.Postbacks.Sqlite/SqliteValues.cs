@@ -19,9 +19,21 @@ internal static class SqliteValues
 {
     private static readonly long UnixEpochTicks = DateTimeOffset.UnixEpoch.UtcTicks;
 
+    private static readonly int UnixEpochDayNumber = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
+
     public static long ToDb(DateTimeOffset value) => value.UtcTicks - UnixEpochTicks;
 
     public static DateTimeOffset ToDateTimeOffset(long value) => new(value + UnixEpochTicks, TimeSpan.Zero);
+
+    /// <summary>
+    /// The SQL expression of the UTC day of the time column <paramref name="column"/>: the number of whole days since the
+    /// Unix epoch, rounded down (SQLite's integer division rounds toward zero, which differs before 1970).
+    /// </summary>
+    public static string DayOf(string column) =>
+        $"(CASE WHEN {column} >= 0 THEN {column} / {TimeSpan.TicksPerDay} ELSE ({column} + 1) / {TimeSpan.TicksPerDay} - 1 END)";
+
+    /// <summary>The day of a <see cref="DayOf"/> number.</summary>
+    public static DateOnly ToDay(long daysSinceUnixEpoch) => DateOnly.FromDayNumber(checked((int)(UnixEpochDayNumber + daysSinceUnixEpoch)));
 
     public static string ToDb(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 

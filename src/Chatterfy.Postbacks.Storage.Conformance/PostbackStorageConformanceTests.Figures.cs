@@ -173,6 +173,194 @@ public abstract partial class PostbackStorageConformanceTests
         (await CountAsync(new ClickCountQuery { CampaignId = "CAMP-1" })).Should().Be(0, "campaign ids are compared ordinally");
     }
 
+    /// <summary>Conversions are counted per UTC day (a day starts at 00:00 UTC, whatever the offset they were given in), kind and attribution, in that order.</summary>
+    [Fact]
+    public async Task GetDailyConversionCounts_GroupsByUtcDayKindAndAttribution_DaysStartingAtMidnightUtc()
+    {
+        var store = await NewStorageAsync();
+        var set = StoreTestData.Set();
+        await store.Sets.AddAsync(set, None);
+        var day = new DateTimeOffset(2025, 3, 14, 0, 0, 0, TimeSpan.Zero);
+        PostbackEvent.TryParse("emailconf", out var emailConfirmed).Should().BeTrue();
+        ConversionRecord[] conversions =
+        [
+            Make(set.Id, PostbackEvent.FirstDeposit, 1m, "USD", at: day.AddSeconds(-1)),
+            Make(set.Id, PostbackEvent.Registration, null, null, at: day),
+            Make(set.Id, PostbackEvent.FirstDeposit, 2m, "EUR", at: day.AddHours(1).ToOffset(TimeSpan.FromHours(-5))),
+            Make(set.Id, PostbackEvent.FirstDeposit, 3m, "USD", at: day.AddHours(23).ToOffset(TimeSpan.FromHours(3)), attribution: ConversionAttribution.Unattributed),
+            Make(set.Id, PostbackEvent.FirstDeposit, 4m, "BRL", at: day.AddDays(1).AddSeconds(-1)),
+            Make(set.Id, emailConfirmed, null, null, at: day.AddHours(2)),
+            Make(set.Id, PostbackEvent.Registration, null, null, at: day.AddDays(1)),
+            Make(set.Id, PostbackEvent.Deposit, 5m, "INR", at: day.AddDays(3).AddHours(12)),
+        ];
+        foreach (var conversion in conversions)
+        {
+            await StoreAsync(store, conversion);
+        }
+
+        var counts = await store.Log.GetDailyConversionCountsAsync(new ConversionTotalsQuery { SetId = set.Id }, None);
+
+        counts.Should().Equal(
+            new DailyConversionCount(new DateOnly(2025, 3, 13), PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, 1),
+            new DailyConversionCount(new DateOnly(2025, 3, 14), PostbackEventKind.Registration, ConversionAttribution.Credited, 1),
+            new DailyConversionCount(new DateOnly(2025, 3, 14), PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, 2),
+            new DailyConversionCount(new DateOnly(2025, 3, 14), PostbackEventKind.FirstDeposit, ConversionAttribution.Unattributed, 1),
+            new DailyConversionCount(new DateOnly(2025, 3, 14), PostbackEventKind.Custom, ConversionAttribution.Credited, 1),
+            new DailyConversionCount(new DateOnly(2025, 3, 15), PostbackEventKind.Registration, ConversionAttribution.Credited, 1),
+            new DailyConversionCount(new DateOnly(2025, 3, 17), PostbackEventKind.Deposit, ConversionAttribution.Credited, 1));
+        (await store.Log.GetDailyConversionCountsAsync(new ConversionTotalsQuery(), None)).Should().Equal(counts);
+        (await store.Log.GetDailyConversionCountsAsync(new ConversionTotalsQuery { SetId = "set_" + StoreTestData.NewId() }, None)).Should().BeEmpty();
+    }
+
+    /// <summary>
+    /// A range that starts and ends within a day counts only that part of its first and last days; the set and campaign
+    /// filters apply as they do to the totals, and the days add up to the totals.
+    /// </summary>
+    [Fact]
+    public async Task GetDailyConversionCounts_RangeStartingAndEndingMidDay_CountsOnlyTheCoveredHours_AndAddsUpToTheTotals()
+    {
+        var store = await NewStorageAsync();
+        var a = StoreTestData.Set();
+        var b = StoreTestData.Set();
+        await store.Sets.AddAsync(a, None);
+        await store.Sets.AddAsync(b, None);
+        var day = new DateTimeOffset(2025, 3, 14, 0, 0, 0, TimeSpan.Zero);
+        for (var hour = 0; hour < 72; hour += 3)
+        {
+            await StoreAsync(store, Make(hour % 2 == 0 ? a.Id : b.Id, PostbackEvent.FirstDeposit, hour, "USD", at: day.AddHours(hour), campaignId: hour % 4 == 0 ? "camp-1" : "camp-2"));
+        }
+
+        ConversionTotalsQuery[] queries =
+        [
+            new() { From = day.AddHours(10), To = day.AddHours(50) },
+            new() { From = day.AddHours(10), To = day.AddHours(50), SetId = a.Id },
+            new() { From = day.AddHours(10), To = day.AddHours(50), CampaignId = "camp-2" },
+            new() { From = day.AddHours(12), To = day.AddHours(12) },
+            new(),
+        ];
+        foreach (var query in queries)
+        {
+            var days = await store.Log.GetDailyConversionCountsAsync(query, None);
+            var totals = await store.Log.GetConversionTotalsAsync(query, None);
+
+            days.Sum(d => d.Count).Should().Be(totals.Sum(t => t.Count), "the days of {0} add up to its total", query);
+            days.Should().NotContain(d => d.Kind != PostbackEventKind.FirstDeposit || d.Attribution != ConversionAttribution.Credited);
+        }
+
+        (await store.Log.GetDailyConversionCountsAsync(queries[0], None)).Should().Equal(
+            new DailyConversionCount(new DateOnly(2025, 3, 14), PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, 4),
+            new DailyConversionCount(new DateOnly(2025, 3, 15), PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, 8),
+            new DailyConversionCount(new DateOnly(2025, 3, 16), PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, 1));
+        (await store.Log.GetDailyConversionCountsAsync(queries[3], None)).Should().BeEmpty();
+    }
+
+    /// <summary>A click added later credits its waiting conversion: the day's count moves from unattributed to credited, and to the click's campaign.</summary>
+    [Fact]
+    public async Task GetDailyConversionCounts_LateAttribution_MovesTheConversionFromUnattributedToCredited()
+    {
+        var store = await NewStorageAsync();
+        var set = StoreTestData.Set();
+        await store.Sets.AddAsync(set, None);
+        var click = StoreTestData.Click(createdAt: StoreTestData.Epoch.AddDays(2), campaignId: "camp-7");
+        var waiting = Make(set.Id, PostbackEvent.Registration, null, null, ConversionAttribution.Unattributed, at: StoreTestData.Epoch, campaignId: null, clickId: click.Id);
+        await StoreAsync(store, waiting);
+        var day = DateOnly.FromDateTime(StoreTestData.Epoch.UtcDateTime);
+
+        (await store.Log.GetDailyConversionCountsAsync(new ConversionTotalsQuery(), None)).Should().Equal(
+            new DailyConversionCount(day, PostbackEventKind.Registration, ConversionAttribution.Unattributed, 1));
+
+        (await store.Clicks.AddAsync(click, StoreTestData.Credit(click), None)).Should().Be(1);
+
+        (await store.Log.GetDailyConversionCountsAsync(new ConversionTotalsQuery(), None)).Should().Equal(
+            new DailyConversionCount(day, PostbackEventKind.Registration, ConversionAttribution.Credited, 1));
+        (await store.Log.GetDailyConversionCountsAsync(new ConversionTotalsQuery { CampaignId = "camp-7" }, None)).Should().Equal(
+            new DailyConversionCount(day, PostbackEventKind.Registration, ConversionAttribution.Credited, 1));
+    }
+
+    /// <summary>Clicks are counted per UTC day of their creation, by campaign and half-open range; the days add up to the count.</summary>
+    [Fact]
+    public async Task CountClicksByDay_GroupsByUtcDay_FiltersByCampaignAndHalfOpenRange()
+    {
+        var store = await NewStorageAsync();
+        var day = new DateTimeOffset(2025, 3, 14, 0, 0, 0, TimeSpan.Zero);
+        await AddClickAsync(store, StoreTestData.Click(createdAt: day.AddSeconds(-1), campaignId: "camp-1"));
+        await AddClickAsync(store, StoreTestData.Click(createdAt: day, campaignId: "camp-1"));
+        await AddClickAsync(store, StoreTestData.Click(createdAt: day.AddHours(20).ToOffset(TimeSpan.FromHours(5)), campaignId: "camp-2"));
+        await AddClickAsync(store, StoreTestData.Click(createdAt: day.AddDays(2).AddHours(6), campaignId: null));
+
+        async Task<IReadOnlyList<DailyClickCount>> DaysAsync(ClickCountQuery query) => await store.Log.CountClicksByDayAsync(query, None);
+
+        (await DaysAsync(new ClickCountQuery())).Should().Equal(
+            new DailyClickCount(new DateOnly(2025, 3, 13), 1),
+            new DailyClickCount(new DateOnly(2025, 3, 14), 2),
+            new DailyClickCount(new DateOnly(2025, 3, 16), 1));
+        (await DaysAsync(new ClickCountQuery { CampaignId = "camp-1" })).Should().Equal(
+            new DailyClickCount(new DateOnly(2025, 3, 13), 1),
+            new DailyClickCount(new DateOnly(2025, 3, 14), 1));
+        (await DaysAsync(new ClickCountQuery { From = day.AddHours(-12), To = day.AddHours(20) })).Should().Equal(
+            new DailyClickCount(new DateOnly(2025, 3, 13), 1),
+            new DailyClickCount(new DateOnly(2025, 3, 14), 1));
+        (await DaysAsync(new ClickCountQuery { From = day, To = day })).Should().BeEmpty();
+        foreach (var query in new ClickCountQuery[] { new(), new() { CampaignId = "camp-2" }, new() { From = day.AddHours(1) } })
+        {
+            (await DaysAsync(query)).Sum(d => d.Count).Should().Be(await store.Log.CountClicksAsync(query, None));
+        }
+    }
+
+    /// <summary>
+    /// The stats service's days (over this store) add up to its totals, for every filter: clicks, registrations, first
+    /// deposits and deposits, with unattributed conversions, custom events and rejections left out of both.
+    /// </summary>
+    [Fact]
+    public async Task StatsGetDaily_DaysAddUpToTheTotalsOfGet_ForEveryFilter()
+    {
+        var store = await NewStorageAsync();
+        var scoped = StoreTestData.Set(campaignId: "camp-2");
+        var shared = StoreTestData.Set();
+        await store.Sets.AddAsync(scoped, None);
+        await store.Sets.AddAsync(shared, None);
+        var day = new DateTimeOffset(2025, 3, 14, 0, 0, 0, TimeSpan.Zero);
+        PostbackEvent.TryParse("emailconf", out var emailConfirmed).Should().BeTrue();
+        PostbackEvent[] events = [PostbackEvent.Registration, PostbackEvent.FirstDeposit, PostbackEvent.Deposit, emailConfirmed];
+        for (var i = 0; i < 40; i++)
+        {
+            var at = day.AddHours(i * 2.5);
+            var set = i % 3 == 0 ? scoped : shared;
+            var attribution = i % 7 == 0 ? ConversionAttribution.Unattributed : ConversionAttribution.Credited;
+            await StoreAsync(store, Make(set.Id, events[i % 4], 10m + i, "USD", attribution, at, attribution == ConversionAttribution.Credited ? (i % 2 == 0 ? "camp-1" : "camp-2") : null));
+            await AddClickAsync(store, StoreTestData.Click(createdAt: at.AddMinutes(-30), campaignId: i % 2 == 0 ? "camp-1" : "camp-2"));
+            if (i % 5 == 0)
+            {
+                await LogAsync(store, StoreTestData.LogEntry(set.Id, at));
+            }
+        }
+
+        var stats = new PostbackStatsService(store.Sets, store.Log);
+        PostbackStatsQuery[] queries =
+        [
+            new(),
+            new() { From = day.AddHours(7), To = day.AddHours(61) },
+            new() { SetId = scoped.Id },
+            new() { SetId = shared.Id, From = day.AddHours(30) },
+            new() { CampaignId = "camp-1", To = day.AddHours(50) },
+        ];
+        foreach (var query in queries)
+        {
+            var totals = await stats.GetAsync(query, None);
+            var days = await stats.GetDailyAsync(query, None);
+
+            days.Should().NotBeNull().And.BeInAscendingOrder(d => d.Day).And.OnlyHaveUniqueItems(d => d.Day);
+            totals!.Clicks.Should().BePositive();
+            days!.Sum(d => d.Clicks).Should().Be(totals.Clicks, "the days of {0} add up to its clicks", query);
+            days.Sum(d => d.Registrations).Should().Be(totals.Registrations, "the days of {0} add up to its registrations", query);
+            days.Sum(d => d.FirstDeposits).Should().Be(totals.FirstDeposits, "the days of {0} add up to its first deposits", query);
+            days.Sum(d => d.Deposits).Should().Be(totals.Deposits, "the days of {0} add up to its deposits", query);
+            days.Should().OnlyContain(d => d.Clicks + d.Registrations + d.FirstDeposits + d.Deposits > 0, "a day without anything is left out");
+        }
+
+        (await stats.GetDailyAsync(new PostbackStatsQuery { SetId = "set_" + StoreTestData.NewId() }, None)).Should().BeNull();
+    }
+
     /// <summary>A stored conversion of <paramref name="setId"/> with the given event, amount and campaign.</summary>
     private static ConversionRecord Make(
         string setId,

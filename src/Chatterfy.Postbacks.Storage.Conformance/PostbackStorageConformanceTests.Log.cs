@@ -251,6 +251,132 @@ public abstract partial class PostbackStorageConformanceTests
         (await store.Log.ListAsync(query with { BeforeId = cursor }, None)).Select(e => e.Id).Should().Equal(afterCursor);
     }
 
+    /// <summary>The log listing filters by rejection code, exactly (case-sensitive); entries without a code never match.</summary>
+    [Fact]
+    public async Task ListLog_FiltersByCode()
+    {
+        var store = await NewStorageAsync();
+        var t = StoreTestData.Epoch;
+        var missing = StoreTestData.LogEntry(receivedAt: t);
+        var macro = StoreTestData.LogEntry(receivedAt: t.AddSeconds(1)) with { Code = "macro_not_substituted" };
+        var missingAgain = StoreTestData.LogEntry(receivedAt: t.AddSeconds(2));
+        var accepted = StoreTestData.Conversion(receivedAt: t.AddSeconds(3));
+        foreach (var entry in new[] { missing, macro, missingAgain })
+        {
+            await LogAsync(store, entry);
+        }
+
+        await StoreAsync(store, accepted);
+
+        async Task<string[]> ListAsync(string code) =>
+            [.. (await store.Log.ListAsync(new PostbackLogQuery { Code = code }, None)).Select(e => e.Id)];
+
+        (await ListAsync("click_id_missing")).Should().Equal(missingAgain.Id, missing.Id);
+        (await ListAsync("macro_not_substituted")).Should().Equal(macro.Id);
+        (await ListAsync("CLICK_ID_MISSING")).Should().BeEmpty("codes are compared ordinally");
+        (await ListAsync("click_id")).Should().BeEmpty("the code matches exactly, not as a prefix");
+        (await store.Log.ListAsync(new PostbackLogQuery(), None)).Should().HaveCount(4);
+    }
+
+    /// <summary>The log listing filters by a receive-time range that includes its start and excludes its end.</summary>
+    [Fact]
+    public async Task ListLog_FiltersByHalfOpenReceiveRange()
+    {
+        var store = await NewStorageAsync();
+        var t = StoreTestData.Epoch;
+        var entries = new List<PostbackLogEntry>();
+        for (var i = 0; i < 5; i++)
+        {
+            var entry = StoreTestData.LogEntry(receivedAt: t.AddHours(i));
+            await LogAsync(store, entry);
+            entries.Add(entry);
+        }
+
+        async Task<string[]> ListAsync(DateTimeOffset? from, DateTimeOffset? to) =>
+            [.. (await store.Log.ListAsync(new PostbackLogQuery { From = from, To = to }, None)).Select(e => e.Id)];
+
+        (await ListAsync(t.AddHours(1), t.AddHours(3))).Should().Equal(entries[2].Id, entries[1].Id);
+        (await ListAsync(t.AddHours(3), null)).Should().Equal(entries[4].Id, entries[3].Id);
+        (await ListAsync(null, t.AddHours(1))).Should().Equal(entries[0].Id);
+        (await ListAsync(t.AddHours(2), t.AddHours(2))).Should().BeEmpty("an empty range lists nothing");
+        (await ListAsync(t.AddHours(1).AddMilliseconds(1), t.AddHours(2).AddMilliseconds(1))).Should().Equal(entries[2].Id);
+        (await ListAsync(t.AddHours(1), t.AddHours(3)))
+            .Should().Equal(await ListAsync(t.AddHours(1).ToOffset(TimeSpan.FromHours(4)), t.AddHours(3).ToOffset(TimeSpan.FromHours(-5))), "instants compare whatever their offset");
+    }
+
+    /// <summary>Each new filter combines with the cursor: paging visits every matching entry once, across tied receive times.</summary>
+    [Fact]
+    public async Task ListLog_CodeAndRangeFiltersCombineWithTheCursor()
+    {
+        var store = await NewStorageAsync();
+        var t = StoreTestData.Epoch;
+        var set = "set_" + StoreTestData.NewId();
+        var entries = new List<PostbackLogEntry>();
+        for (var i = 0; i < 24; i++)
+        {
+            var entry = StoreTestData.LogEntry(i % 5 == 0 ? "set_" + StoreTestData.NewId() : set, t.AddMinutes(i / 3)) with
+            {
+                Code = i % 2 == 0 ? "macro_not_substituted" : "click_id_missing",
+            };
+            await LogAsync(store, entry);
+            entries.Add(entry);
+        }
+
+        PostbackLogQuery[] queries =
+        [
+            new() { Code = "macro_not_substituted" },
+            new() { From = t.AddMinutes(1), To = t.AddMinutes(6) },
+            new() { From = t.AddMinutes(2) },
+            new() { To = t.AddMinutes(5) },
+            new() { SetId = set, Outcome = PostbackOutcome.Rejected, Code = "click_id_missing", From = t.AddMinutes(1), To = t.AddMinutes(7) },
+        ];
+        foreach (var query in queries)
+        {
+            var matching = NewestFirst(entries.Where(e =>
+                (query.SetId is null || e.SetId == query.SetId)
+                && (query.Code is null || e.Code == query.Code)
+                && (query.From is null || e.ReceivedAt >= query.From)
+                && (query.To is null || e.ReceivedAt < query.To)));
+            matching.Should().HaveCountGreaterThan(3, "each query pages at least twice");
+
+            var listed = new List<string>();
+            string? cursor = null;
+            for (var page = 0; page < entries.Count; page++)
+            {
+                var items = await store.Log.ListAsync(query with { Limit = 3, BeforeId = cursor }, None);
+                listed.AddRange(items.Select(e => e.Id));
+                if (items.Count < 3)
+                {
+                    break;
+                }
+
+                cursor = items[^1].Id;
+            }
+
+            listed.Should().Equal(matching, "query {0} pages through its entries", query);
+        }
+
+        // A cursor outside the range still marks its place in the full order.
+        var all = NewestFirst(entries);
+        var outside = entries.Last(e => e.ReceivedAt >= t.AddMinutes(6)).Id;
+        var ranged = new PostbackLogQuery { From = t.AddMinutes(1), To = t.AddMinutes(6), BeforeId = outside, Limit = 2 };
+        var expected = all.SkipWhile(id => id != outside).Skip(1)
+            .Where(id => entries.Single(e => e.Id == id).ReceivedAt >= t.AddMinutes(1) && entries.Single(e => e.Id == id).ReceivedAt < t.AddMinutes(6))
+            .Take(2);
+        (await store.Log.ListAsync(ranged, None)).Select(e => e.Id).Should().Equal(expected);
+    }
+
+    /// <summary>An empty code filter or a range that ends before it starts throws.</summary>
+    [Fact]
+    public async Task ListLog_EmptyCodeOrReversedRange_Throws()
+    {
+        var store = await NewStorageAsync();
+        var t = StoreTestData.Epoch;
+
+        await Calling(() => store.Log.ListAsync(new PostbackLogQuery { Code = "" }, None)).Should().ThrowAsync<ArgumentException>();
+        await Calling(() => store.Log.ListAsync(new PostbackLogQuery { From = t, To = t.AddSeconds(-1) }, None)).Should().ThrowAsync<ArgumentOutOfRangeException>();
+    }
+
     /// <summary>A limit outside 1 to <see cref="PostbackLogQuery.MaxLimit"/> throws.</summary>
     [Fact]
     public async Task ListLog_LimitOutOfRange_Throws()

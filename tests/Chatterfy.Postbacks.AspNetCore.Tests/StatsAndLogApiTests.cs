@@ -88,8 +88,55 @@ public sealed class StatsAndLogApiTests
         await using var app = await TestApp.StartAsync();
 
         var response = await app.Client.GetAsync($"/api/tracker/stats?{query}");
+        var daily = await app.Client.GetAsync($"/api/tracker/stats/daily?{query}");
 
         (await AssertProblemAsync(response, HttpStatusCode.BadRequest, "validation_failed")).GetProperty("errors").EnumerateObject().Select(p => p.Name).Should().Equal(field);
+        (await AssertProblemAsync(daily, HttpStatusCode.BadRequest, "validation_failed")).GetProperty("errors").EnumerateObject().Select(p => p.Name).Should().Equal(field);
+    }
+
+    [Fact]
+    public async Task CountsTheFunnelPerUtcDayAndTheDaysAddUpToTheStats()
+    {
+        await using var app = await TestApp.StartAsync();
+        var set = await app.CreateSetAsync("1win");
+        var first = await app.CreateClickAsync("spring");
+        await Ok(app, $"{Bare(set)}/registration?clickid={first}");
+        await Ok(app, $"{Bare(set)}/first-deposit?clickid={first}&amount=10.10&tid=1");
+        app.Time.Advance(TimeSpan.FromHours(12));
+        var second = await app.CreateClickAsync("autumn");
+        await Ok(app, $"{Bare(set)}/registration?clickid={second}");
+        await Ok(app, $"{Bare(set)}/registration?clickid=unknownClick1");
+        app.Time.Advance(TimeSpan.FromDays(1));
+        await Ok(app, $"{Bare(set)}/deposit?clickid={first}&amount=5&tid=2");
+        await Ok(app, $"{Bare(set)}/deposit?clickid={first}&amount=5&tid=3");
+
+        var response = await app.Client.GetAsync("/api/tracker/stats/daily");
+        var stats = await app.Client.GetFromJsonAsync<JsonElement>("/api/tracker/stats");
+        var autumn = await app.Client.GetFromJsonAsync<JsonElement>("/api/tracker/stats/daily?campaignId=autumn");
+        var lastDays = await app.Client.GetFromJsonAsync<JsonElement>("/api/tracker/stats/daily?from=2026-11-28T03:00:00%2B03:00&to=2026-11-29T00:00:00Z");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await response.Content.ReadAsStringAsync()).Should().Be(
+            """{"days":[{"day":"2026-11-27","clicks":1,"registrations":1,"firstDeposits":1,"deposits":0},"""
+            + """{"day":"2026-11-28","clicks":1,"registrations":1,"firstDeposits":0,"deposits":0},"""
+            + """{"day":"2026-11-29","clicks":0,"registrations":0,"firstDeposits":0,"deposits":2}]}""");
+        stats.GetProperty("registrations").GetInt64().Should().Be(2);
+        stats.GetProperty("deposits").GetInt64().Should().Be(2);
+        autumn.GetProperty("days").EnumerateArray().Select(d => d.GetProperty("day").GetString()).Should().Equal("2026-11-28");
+        lastDays.GetProperty("days").EnumerateArray().Select(d => d.GetProperty("day").GetString()).Should().Equal(["2026-11-28"], "the range is [28th 00:00 UTC, 29th 00:00 UTC)");
+    }
+
+    [Fact]
+    public async Task AnswersNotFoundForTheDailyStatsOfASetThatNeverExisted()
+    {
+        await using var app = await TestApp.StartAsync();
+        var set = await app.CreateSetAsync("1win");
+
+        var unknown = await app.Client.GetAsync("/api/tracker/stats/daily?setId=01a21ce06e0070000000000000000000");
+        var empty = await app.Client.GetAsync($"/api/tracker/stats/daily?setId={set.GetProperty("id").GetString()}");
+
+        await AssertProblemAsync(unknown, HttpStatusCode.NotFound, "not_found");
+        (await empty.Content.ReadAsStringAsync()).Should().Be("""{"days":[]}""");
     }
 
     [Fact]
@@ -143,6 +190,46 @@ public sealed class StatsAndLogApiTests
         ofOther.GetProperty("items").GetArrayLength().Should().Be(1);
         var item = unattributed.GetProperty("items").EnumerateArray().Single();
         item.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()).Should().Equal("click_unknown");
+    }
+
+    [Fact]
+    public async Task FiltersTheLogByCodeAndByATimeRangeThatIncludesItsStartAndExcludesItsEnd()
+    {
+        await using var app = await TestApp.StartAsync();
+        var set = await app.CreateSetAsync("1win");
+        await app.Client.GetAsync($"{Bare(set)}/registration?clickid=%7Bsub1%7D");
+        app.Time.Advance(TimeSpan.FromHours(1));
+        await app.Client.GetAsync($"{Bare(set)}/registration");
+        app.Time.Advance(TimeSpan.FromHours(1));
+        await app.Client.GetAsync($"{Bare(set)}/registration?clickid={{sub1}}");
+
+        async Task<string?[]> CodesAsync(string query) =>
+            [.. (await app.Client.GetFromJsonAsync<JsonElement>($"/api/tracker/postback-log?{query}")).GetProperty("items").EnumerateArray()
+                .Select(i => $"{i.GetProperty("code").GetString()}@{i.GetProperty("receivedAt").GetString()}")];
+
+        (await CodesAsync("code=macro_not_substituted")).Should().Equal("macro_not_substituted@2026-11-27T14:00:00Z", "macro_not_substituted@2026-11-27T12:00:00Z");
+        (await CodesAsync("code=click_id_missing")).Should().Equal("click_id_missing@2026-11-27T13:00:00Z");
+        (await CodesAsync("from=2026-11-27T13:00:00Z&to=2026-11-27T14:00:00Z")).Should().Equal("click_id_missing@2026-11-27T13:00:00Z");
+        (await CodesAsync("from=2026-11-27T16:00:00+03:00")).Should().Equal("macro_not_substituted@2026-11-27T14:00:00Z", "click_id_missing@2026-11-27T13:00:00Z");
+        (await CodesAsync("code=macro_not_substituted&to=2026-11-27T13:00:00Z")).Should().Equal("macro_not_substituted@2026-11-27T12:00:00Z");
+        (await CodesAsync("code=amount_invalid")).Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("from=yesterday", "from")]
+    [InlineData("to=2026-13-01", "to")]
+    [InlineData("from=2026-11-28T00:00:00Z&to=2026-11-27T00:00:00Z", "to")]
+    public async Task RefusesInvalidLogTimesAsTheStatsDo(string query, string field)
+    {
+        await using var app = await TestApp.StartAsync();
+
+        var log = await app.Client.GetAsync($"/api/tracker/postback-log?{query}");
+        var stats = await app.Client.GetAsync($"/api/tracker/stats?{query}");
+
+        var logErrors = (await AssertProblemAsync(log, HttpStatusCode.BadRequest, "validation_failed")).GetProperty("errors");
+        var statsErrors = (await AssertProblemAsync(stats, HttpStatusCode.BadRequest, "validation_failed")).GetProperty("errors");
+        logErrors.EnumerateObject().Select(p => p.Name).Should().Equal(field);
+        logErrors.ToString().Should().Be(statsErrors.ToString());
     }
 
     [Theory]

@@ -16,6 +16,7 @@ namespace Chatterfy.Postbacks.AspNetCore.Http;
 [JsonSerializable(typeof(ClickResponse))]
 [JsonSerializable(typeof(LinkResponse))]
 [JsonSerializable(typeof(StatsResponse))]
+[JsonSerializable(typeof(DailyStatsResponse))]
 [JsonSerializable(typeof(PostbackLogPageResponse))]
 [JsonSerializable(typeof(CreatePostbackSetRequest))]
 [JsonSerializable(typeof(UpdatePostbackSetRequest))]

@@ -88,6 +88,9 @@ internal static class Responses
         stats.Rejected,
         [.. stats.Amounts.Select(a => new AmountResponse(a.Currency, a.FirstDeposits, a.Deposits))]);
 
+    public static DailyStatsResponse DailyStats(IReadOnlyList<PostbackDayStats> days) =>
+        new([.. days.Select(d => new DayStatsResponse(d.Day, d.Clicks, d.Registrations, d.FirstDeposits, d.Deposits))]);
+
     public static PostbackLogItemResponse LogItem(PostbackLogEntry entry) => new(
         entry.Id,
         entry.ReceivedAt.UtcDateTime,

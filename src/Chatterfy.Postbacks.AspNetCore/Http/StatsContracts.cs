@@ -1,6 +1,6 @@
 namespace Chatterfy.Postbacks.AspNetCore.Http;
 
-// Stats (/stats, docs/http-api.md). Internal: the JSON is the contract, not these types.
+// Stats (/stats and /stats/daily, docs/http-api.md). Internal: the JSON is the contract, not these types.
 
 internal sealed record StatsResponse(
     long Clicks,
@@ -12,3 +12,7 @@ internal sealed record StatsResponse(
     IReadOnlyList<AmountResponse> Amounts);
 
 internal sealed record AmountResponse(string Currency, decimal FirstDeposits, decimal Deposits);
+
+internal sealed record DailyStatsResponse(IReadOnlyList<DayStatsResponse> Days);
+
+internal sealed record DayStatsResponse(DateOnly Day, long Clicks, long Registrations, long FirstDeposits, long Deposits);

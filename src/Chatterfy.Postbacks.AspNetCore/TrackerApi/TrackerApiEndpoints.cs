@@ -71,6 +71,8 @@ internal static class TrackerApiEndpoints
 
         group.MapGet("/stats", GetStatsAsync)
             .WithSummary("Counts clicks and conversions and sums deposits per currency.");
+        group.MapGet("/stats/daily", GetDailyStatsAsync)
+            .WithSummary("Counts clicks, registrations, first deposits and deposits per UTC day.");
 
         group.MapGet("/postback-log", ListLogAsync)
             .WithSummary("Lists processed postback requests, newest first.");
@@ -339,34 +341,52 @@ internal static class TrackerApiEndpoints
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var fromTime = ParseTime(from, "from", errors);
-        var toTime = ParseTime(to, "to", errors);
-        if (errors.Count == 0 && fromTime > toTime)
-        {
-            errors["to"] = ["'to' must not be before 'from'."];
-        }
-
+        var query = ReadStatsQuery(setId, campaignId, from, to, errors);
         if (errors.Count > 0)
         {
             return Problems.Validation(errors);
         }
 
-        var query = new PostbackStatsQuery { SetId = Blank(setId), CampaignId = Blank(campaignId), From = fromTime, To = toTime };
         var stats = await statistics.GetAsync(query, cancellationToken).ConfigureAwait(false);
         return stats is null
             ? SetNotFound(query.SetId!)
             : new JsonOk<StatsResponse>(Responses.Stats(stats), ChatterfyJson.Context.StatsResponse);
     }
 
+    private static async Task<Results<JsonOk<DailyStatsResponse>, ProblemHttpResult>> GetDailyStatsAsync(
+        string? setId,
+        string? campaignId,
+        string? from,
+        string? to,
+        PostbackStatsService statistics,
+        CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var query = ReadStatsQuery(setId, campaignId, from, to, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var days = await statistics.GetDailyAsync(query, cancellationToken).ConfigureAwait(false);
+        return days is null
+            ? SetNotFound(query.SetId!)
+            : new JsonOk<DailyStatsResponse>(Responses.DailyStats(days), ChatterfyJson.Context.DailyStatsResponse);
+    }
+
     private static async Task<Results<JsonOk<PostbackLogPageResponse>, ProblemHttpResult>> ListLogAsync(
         string? setId,
         string? outcome,
+        string? code,
+        string? from,
+        string? to,
         string? limit,
         string? before,
         PostbackLogService log,
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var (fromTime, toTime) = ParseRange(from, to, errors);
         PostbackOutcome? outcomeFilter = null;
         if (Blank(outcome) is { } outcomeText)
         {
@@ -393,7 +413,16 @@ internal static class TrackerApiEndpoints
         }
 
         var entries = await log.ListAsync(
-            new PostbackLogQuery { SetId = Blank(setId), Outcome = outcomeFilter, Limit = pageSize, BeforeId = Blank(before) },
+            new PostbackLogQuery
+            {
+                SetId = Blank(setId),
+                Outcome = outcomeFilter,
+                Code = Blank(code),
+                From = fromTime,
+                To = toTime,
+                Limit = pageSize,
+                BeforeId = Blank(before),
+            },
             cancellationToken).ConfigureAwait(false);
         var next = entries.Count == pageSize ? entries[^1].Id : null;
         return new JsonOk<PostbackLogPageResponse>(
@@ -453,6 +482,26 @@ internal static class TrackerApiEndpoints
     private static ProblemHttpResult ClickNotFound(string clickId) => Problems.NotFound($"No click has the id '{clickId}'.");
 
     internal static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    /// <summary>Reads the filters of <c>/stats</c> and <c>/stats/daily</c>, adding what is wrong to <paramref name="errors"/>.</summary>
+    private static PostbackStatsQuery ReadStatsQuery(string? setId, string? campaignId, string? from, string? to, Dictionary<string, string[]> errors)
+    {
+        var (fromTime, toTime) = ParseRange(from, to, errors);
+        return new PostbackStatsQuery { SetId = Blank(setId), CampaignId = Blank(campaignId), From = fromTime, To = toTime };
+    }
+
+    /// <summary>Reads the optional <c>from</c> (inclusive) and <c>to</c> (exclusive) of a time range, adding what is wrong to <paramref name="errors"/>.</summary>
+    private static (DateTimeOffset? From, DateTimeOffset? To) ParseRange(string? from, string? to, Dictionary<string, string[]> errors)
+    {
+        var fromTime = ParseTime(from, "from", errors);
+        var toTime = ParseTime(to, "to", errors);
+        if (fromTime > toTime)
+        {
+            errors["to"] = ["'to' must not be before 'from'."];
+        }
+
+        return (fromTime, toTime);
+    }
 
     private static DateTimeOffset? ParseTime(string? text, string field, Dictionary<string, string[]> errors)
     {

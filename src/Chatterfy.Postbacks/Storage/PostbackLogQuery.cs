@@ -15,6 +15,24 @@ public sealed record PostbackLogQuery
     /// <summary>Gets the outcome to list, or <see langword="null"/> for all.</summary>
     public PostbackOutcome? Outcome { get; init; }
 
+    /// <summary>
+    /// Gets the rejection code to list (<see cref="PostbackLogEntry.Code"/>, exact and case-sensitive, e.g.
+    /// <c>click_id_missing</c> or <c>macro_not_substituted</c>), or <see langword="null"/> for all.
+    /// </summary>
+    public string? Code { get; init; }
+
+    /// <summary>
+    /// Gets the inclusive start of the receive times to list (<see cref="PostbackLogEntry.ReceivedAt"/>), or
+    /// <see langword="null"/> for no start. The range is half-open, as <see cref="PostbackStatsQuery"/>'s: [From, To).
+    /// </summary>
+    public DateTimeOffset? From { get; init; }
+
+    /// <summary>
+    /// Gets the exclusive end of the receive times to list (<see cref="PostbackLogEntry.ReceivedAt"/>), or
+    /// <see langword="null"/> for no end; not before <see cref="From"/>.
+    /// </summary>
+    public DateTimeOffset? To { get; init; }
+
     /// <summary>Gets the page size.</summary>
     /// <value>Defaults to 50; from 1 to 1000.</value>
     public int Limit { get; init; } = DefaultLimit;

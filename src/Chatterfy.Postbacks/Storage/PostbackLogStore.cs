@@ -28,12 +28,26 @@ public abstract class PostbackLogStore : StoreRole
     /// <param name="query">Filters and paging.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The entries, at most <see cref="PostbackLogQuery.Limit"/>.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="PostbackLogQuery.Limit"/> is not from 1 to <see cref="PostbackLogQuery.MaxLimit"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <see cref="PostbackLogQuery.Limit"/> is not from 1 to <see cref="PostbackLogQuery.MaxLimit"/>, or
+    /// <see cref="PostbackLogQuery.To"/> is before <see cref="PostbackLogQuery.From"/>.
+    /// </exception>
+    /// <exception cref="ArgumentException"><see cref="PostbackLogQuery.Code"/> is empty.</exception>
     public ValueTask<IReadOnlyList<PostbackLogEntry>> ListAsync(PostbackLogQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, PostbackLogQuery.MaxLimit, nameof(query));
+        if (query.Code is { Length: 0 })
+        {
+            throw new ArgumentException("The code filter is empty; leave it null to list every code.", nameof(query));
+        }
+
+        if (query.From is { } from && query.To is { } to && to < from)
+        {
+            throw new ArgumentOutOfRangeException(nameof(query), "The end of the receive-time range is before its start.");
+        }
+
         return ListCoreAsync(query, cancellationToken);
     }
 
@@ -66,6 +80,34 @@ public abstract class PostbackLogStore : StoreRole
     {
         ArgumentNullException.ThrowIfNull(query);
         return CountClicksCoreAsync(query, cancellationToken);
+    }
+
+    /// <summary>
+    /// Groups the stored conversions matching the filters by the UTC day of their receive time, event kind and
+    /// attribution: each group's count, ordered by day, kind, then attribution. Groups with no conversion are left out. A
+    /// range that starts or ends within a day counts only that day's conversions inside the range. Counted exactly as
+    /// <see cref="GetConversionTotalsAsync"/> counts: the days' counts of a kind and attribution add up to its total.
+    /// </summary>
+    /// <param name="query">The filters.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The groups.</returns>
+    public ValueTask<IReadOnlyList<DailyConversionCount>> GetDailyConversionCountsAsync(ConversionTotalsQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return GetDailyConversionCountsCoreAsync(query, cancellationToken);
+    }
+
+    /// <summary>
+    /// Counts the clicks matching the filters per UTC day of their creation time, oldest day first; days without a click
+    /// are left out. The days add up to <see cref="CountClicksAsync"/>.
+    /// </summary>
+    /// <param name="query">The filters.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The days.</returns>
+    public ValueTask<IReadOnlyList<DailyClickCount>> CountClicksByDayAsync(ClickCountQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return CountClicksByDayCoreAsync(query, cancellationToken);
     }
 
     /// <summary>Counts the postback log entries matching the filters.</summary>
@@ -107,6 +149,18 @@ public abstract class PostbackLogStore : StoreRole
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>How many clicks.</returns>
     protected abstract ValueTask<long> CountClicksCoreAsync(ClickCountQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Groups conversions per day (see <see cref="GetDailyConversionCountsAsync"/>).</summary>
+    /// <param name="query">The filters.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The groups.</returns>
+    protected abstract ValueTask<IReadOnlyList<DailyConversionCount>> GetDailyConversionCountsCoreAsync(ConversionTotalsQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Counts clicks per day (see <see cref="CountClicksByDayAsync"/>).</summary>
+    /// <param name="query">The filters.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The days.</returns>
+    protected abstract ValueTask<IReadOnlyList<DailyClickCount>> CountClicksByDayCoreAsync(ClickCountQuery query, CancellationToken cancellationToken);
 
     /// <summary>Counts entries (see <see cref="CountLogEntriesAsync"/>).</summary>
     /// <param name="query">The filters.</param>

@@ -33,8 +33,83 @@ public sealed class PostbackStatsService
     public async ValueTask<PostbackStats?> GetAsync(PostbackStatsQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
+        if (await ScopeAsync(query, cancellationToken).ConfigureAwait(false) is not { } scope)
+        {
+            return null;
+        }
 
-        // Clicks belong to campaigns, not sets: a set's clicks are those of its campaign scope, when it has one.
+        var totals = await _figures.GetConversionTotalsAsync(scope.Conversions, cancellationToken).ConfigureAwait(false);
+        var clicks = await _figures.CountClicksAsync(scope.Clicks, cancellationToken).ConfigureAwait(false);
+
+        // A campaign's rejections are those of the sets scoped to it: a rejected postback has no click to go by.
+        var rejected = await _figures.CountLogEntriesAsync(
+            new LogCountQuery { Outcome = PostbackOutcome.Rejected, SetId = query.SetId, SetCampaignId = query.CampaignId, From = query.From, To = query.To },
+            cancellationToken).ConfigureAwait(false);
+        return Compose(totals, clicks, rejected);
+    }
+
+    /// <summary>
+    /// Counts what <paramref name="query"/> selects per UTC day: clicks, registrations, first deposits and deposits, each
+    /// counted exactly as <see cref="GetAsync"/> counts it, so the days of a range add up to its figures. A range that
+    /// starts or ends within a day counts only that part of the day.
+    /// </summary>
+    /// <param name="query">The filters.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>
+    /// One item per UTC day with at least one click, registration, first deposit or deposit, oldest first; or
+    /// <see langword="null"/> when <see cref="PostbackStatsQuery.SetId"/> names a set that never existed.
+    /// </returns>
+    public async ValueTask<IReadOnlyList<PostbackDayStats>?> GetDailyAsync(PostbackStatsQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (await ScopeAsync(query, cancellationToken).ConfigureAwait(false) is not { } scope)
+        {
+            return null;
+        }
+
+        var conversions = await _figures.GetDailyConversionCountsAsync(scope.Conversions, cancellationToken).ConfigureAwait(false);
+        var clicks = await _figures.CountClicksByDayAsync(scope.Clicks, cancellationToken).ConfigureAwait(false);
+        var days = new SortedDictionary<DateOnly, Funnel>();
+        foreach (var count in conversions)
+        {
+            var funnel = days.GetValueOrDefault(count.Day);
+            funnel.Add(count.Kind, count.Attribution, count.Count);
+            days[count.Day] = funnel;
+        }
+
+        foreach (var count in clicks)
+        {
+            var funnel = days.GetValueOrDefault(count.Day);
+            funnel.Clicks += count.Count;
+            days[count.Day] = funnel;
+        }
+
+        var items = new List<PostbackDayStats>(days.Count);
+        foreach (var (day, funnel) in days)
+        {
+            if (funnel.Clicks + funnel.Registrations + funnel.FirstDeposits + funnel.Deposits > 0)
+            {
+                items.Add(new PostbackDayStats
+                {
+                    Day = day,
+                    Clicks = funnel.Clicks,
+                    Registrations = funnel.Registrations,
+                    FirstDeposits = funnel.FirstDeposits,
+                    Deposits = funnel.Deposits,
+                });
+            }
+        }
+
+        return items.AsReadOnly();
+    }
+
+    /// <summary>
+    /// What the figures of <paramref name="query"/> count: its conversions, and its clicks, which belong to campaigns, not
+    /// sets: a set's clicks are those of its campaign scope, when it has one.
+    /// </summary>
+    /// <returns>The filters, or <see langword="null"/> when the query names a set that never existed.</returns>
+    private async ValueTask<(ConversionTotalsQuery Conversions, ClickCountQuery Clicks)?> ScopeAsync(PostbackStatsQuery query, CancellationToken cancellationToken)
+    {
         var clickCampaignId = query.CampaignId;
         if (query.SetId is { } setId)
         {
@@ -48,52 +123,26 @@ public sealed class PostbackStatsService
             clickCampaignId ??= set.CampaignId;
         }
 
-        var totals = await _figures.GetConversionTotalsAsync(
+        return (
             new ConversionTotalsQuery { SetId = query.SetId, CampaignId = query.CampaignId, From = query.From, To = query.To },
-            cancellationToken).ConfigureAwait(false);
-        var clicks = await _figures.CountClicksAsync(
-            new ClickCountQuery { CampaignId = clickCampaignId, From = query.From, To = query.To },
-            cancellationToken).ConfigureAwait(false);
-
-        // A campaign's rejections are those of the sets scoped to it: a rejected postback has no click to go by.
-        var rejected = await _figures.CountLogEntriesAsync(
-            new LogCountQuery { Outcome = PostbackOutcome.Rejected, SetId = query.SetId, SetCampaignId = query.CampaignId, From = query.From, To = query.To },
-            cancellationToken).ConfigureAwait(false);
-        return Compose(totals, clicks, rejected);
+            new ClickCountQuery { CampaignId = clickCampaignId, From = query.From, To = query.To });
     }
 
     /// <summary>
     /// The formulas: registrations, first deposits and (repeat) deposits count credited conversions of their kind;
-    /// unattributed counts every uncredited conversion, whatever its kind; amounts sum credited first deposits and deposits
-    /// per currency, never across currencies, ordered by currency.
+    /// unattributed counts every uncredited conversion, whatever its kind (<see cref="Funnel.Add"/>); amounts sum credited
+    /// first deposits and deposits per currency, never across currencies, ordered by currency.
     /// </summary>
     private static PostbackStats Compose(IReadOnlyList<ConversionTotal> totals, long clicks, long rejected)
     {
-        long registrations = 0, firstDeposits = 0, deposits = 0, unattributed = 0;
+        var funnel = new Funnel { Clicks = clicks };
         var amounts = new SortedDictionary<string, (decimal FirstDeposits, decimal Deposits)>(StringComparer.Ordinal);
         foreach (var total in totals)
         {
-            if (total.Attribution == ConversionAttribution.Unattributed)
+            funnel.Add(total.Kind, total.Attribution, total.Count);
+            if (total.Attribution == ConversionAttribution.Credited && total.Kind is PostbackEventKind.FirstDeposit or PostbackEventKind.Deposit)
             {
-                unattributed += total.Count;
-                continue;
-            }
-
-            switch (total.Kind)
-            {
-                case PostbackEventKind.Registration:
-                    registrations += total.Count;
-                    break;
-                case PostbackEventKind.FirstDeposit:
-                    firstDeposits += total.Count;
-                    AddAmount(amounts, total, firstDeposit: true);
-                    break;
-                case PostbackEventKind.Deposit:
-                    deposits += total.Count;
-                    AddAmount(amounts, total, firstDeposit: false);
-                    break;
-                default:
-                    break;
+                AddAmount(amounts, total, firstDeposit: total.Kind == PostbackEventKind.FirstDeposit);
             }
         }
 
@@ -105,11 +154,11 @@ public sealed class PostbackStatsService
 
         return new PostbackStats
         {
-            Clicks = clicks,
-            Registrations = registrations,
-            FirstDeposits = firstDeposits,
-            Deposits = deposits,
-            Unattributed = unattributed,
+            Clicks = funnel.Clicks,
+            Registrations = funnel.Registrations,
+            FirstDeposits = funnel.FirstDeposits,
+            Deposits = funnel.Deposits,
+            Unattributed = funnel.Unattributed,
             Rejected = rejected,
             Amounts = sums.AsReadOnly(),
         };
@@ -124,5 +173,40 @@ public sealed class PostbackStatsService
 
         var sum = amounts.GetValueOrDefault(currency);
         amounts[currency] = firstDeposit ? (sum.FirstDeposits + total.Amount, sum.Deposits) : (sum.FirstDeposits, sum.Deposits + total.Amount);
+    }
+
+    /// <summary>The counts of the funnel; the one place that says which conversions each counts.</summary>
+    private struct Funnel
+    {
+        public long Clicks;
+        public long Registrations;
+        public long FirstDeposits;
+        public long Deposits;
+        public long Unattributed;
+
+        /// <summary>Counts <paramref name="count"/> stored conversions of a kind and attribution where they belong.</summary>
+        public void Add(PostbackEventKind kind, ConversionAttribution attribution, long count)
+        {
+            if (attribution == ConversionAttribution.Unattributed)
+            {
+                Unattributed += count;
+                return;
+            }
+
+            switch (kind)
+            {
+                case PostbackEventKind.Registration:
+                    Registrations += count;
+                    break;
+                case PostbackEventKind.FirstDeposit:
+                    FirstDeposits += count;
+                    break;
+                case PostbackEventKind.Deposit:
+                    Deposits += count;
+                    break;
+                default:
+                    break;
+            }
+        }
     }
 }

@@ -117,6 +117,10 @@ internal sealed class UnavailableStore
 
         protected override ValueTask<long> CountClicksCoreAsync(ClickCountQuery query, CancellationToken cancellationToken) { store.Guard(); return _inner.CountClicksAsync(query, cancellationToken); }
 
+        protected override ValueTask<IReadOnlyList<DailyConversionCount>> GetDailyConversionCountsCoreAsync(ConversionTotalsQuery query, CancellationToken cancellationToken) { store.Guard(); return _inner.GetDailyConversionCountsAsync(query, cancellationToken); }
+
+        protected override ValueTask<IReadOnlyList<DailyClickCount>> CountClicksByDayCoreAsync(ClickCountQuery query, CancellationToken cancellationToken) { store.Guard(); return _inner.CountClicksByDayAsync(query, cancellationToken); }
+
         protected override ValueTask<long> CountLogEntriesCoreAsync(LogCountQuery query, CancellationToken cancellationToken) { store.Guard(); return _inner.CountLogEntriesAsync(query, cancellationToken); }
     }
 

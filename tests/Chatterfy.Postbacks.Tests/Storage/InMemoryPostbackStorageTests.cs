@@ -39,6 +39,8 @@ public sealed class InMemoryPostbackStorageTests
         ShouldBeCompleted(store.Log.ListAsync(new PostbackLogQuery(), None));
         ShouldBeCompleted(store.Log.GetConversionTotalsAsync(new ConversionTotalsQuery(), None));
         ShouldBeCompleted(store.Log.CountClicksAsync(new ClickCountQuery(), None));
+        ShouldBeCompleted(store.Log.GetDailyConversionCountsAsync(new ConversionTotalsQuery(), None));
+        ShouldBeCompleted(store.Log.CountClicksByDayAsync(new ClickCountQuery(), None));
         ShouldBeCompleted(store.Log.CountLogEntriesAsync(new LogCountQuery { Outcome = PostbackOutcome.Rejected }, None));
         ShouldBeCompleted(store.Sets.DeleteAsync(set.Id, None));
     }

@@ -183,6 +183,40 @@ internal sealed class ConversionTable
         return totals;
     }
 
+    /// <summary>Counts the conversions matching the query by UTC day of receipt, kind and attribution, in that order.</summary>
+    public List<DailyConversionCount> DailyCounts(ConversionTotalsQuery query)
+    {
+        long? from = query.From?.UtcTicks, to = query.To?.UtcTicks;
+        var groups = new Dictionary<(int Day, PostbackEventKind Kind, ConversionAttribution Attribution), long>();
+        for (var index = 0; index < _count; index++)
+        {
+            ref var slot = ref At(index);
+            if ((from is { } f && slot.ReceivedAtTicks < f)
+                || (to is { } t && slot.ReceivedAtTicks >= t)
+                || (query.SetId is not null && !string.Equals(slot.SetId, query.SetId, StringComparison.Ordinal))
+                || (query.CampaignId is not null && !string.Equals(slot.CampaignId, query.CampaignId, StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            CollectionsMarshal.GetValueRefOrAddDefault(groups, ((int)(slot.ReceivedAtTicks / TimeSpan.TicksPerDay), slot.Kind, slot.Attribution), out _)++;
+        }
+
+        var counts = new List<DailyConversionCount>(groups.Count);
+        foreach (var ((day, kind, attribution), count) in groups)
+        {
+            counts.Add(new DailyConversionCount(DateOnly.FromDayNumber(day), kind, attribution, count));
+        }
+
+        counts.Sort(static (a, b) =>
+        {
+            var order = a.Day.CompareTo(b.Day);
+            order = order != 0 ? order : a.Kind.CompareTo(b.Kind);
+            return order != 0 ? order : a.Attribution.CompareTo(b.Attribution);
+        });
+        return counts;
+    }
+
     private List<int> OfClick(string clickId)
     {
         var indexes = new List<int>();

@@ -48,9 +48,7 @@ internal sealed class InMemoryLogStore(InMemoryDatabase db) : PostbackLogStore
         {
             foreach (var click in db.Clicks.Values)
             {
-                if ((query.From is not { } from || click.CreatedAt >= from)
-                    && (query.To is not { } to || click.CreatedAt < to)
-                    && (query.CampaignId is null || string.Equals(click.CampaignId, query.CampaignId, StringComparison.Ordinal)))
+                if (Matches(click, query))
                 {
                     count++;
                 }
@@ -58,6 +56,34 @@ internal sealed class InMemoryLogStore(InMemoryDatabase db) : PostbackLogStore
         }
 
         return new(count);
+    }
+
+    protected override ValueTask<IReadOnlyList<DailyConversionCount>> GetDailyConversionCountsCoreAsync(ConversionTotalsQuery query, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (db.Lock)
+        {
+            return new(db.Conversions.DailyCounts(query).AsReadOnly());
+        }
+    }
+
+    protected override ValueTask<IReadOnlyList<DailyClickCount>> CountClicksByDayCoreAsync(ClickCountQuery query, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var days = new SortedDictionary<DateOnly, long>();
+        lock (db.Lock)
+        {
+            foreach (var click in db.Clicks.Values)
+            {
+                if (Matches(click, query))
+                {
+                    var day = DateOnly.FromDateTime(click.CreatedAt.UtcDateTime);
+                    days[day] = days.GetValueOrDefault(day) + 1;
+                }
+            }
+        }
+
+        return new([.. days.Select(d => new DailyClickCount(d.Key, d.Value))]);
     }
 
     protected override ValueTask<long> CountLogEntriesCoreAsync(LogCountQuery query, CancellationToken cancellationToken)
@@ -68,4 +94,9 @@ internal sealed class InMemoryLogStore(InMemoryDatabase db) : PostbackLogStore
             return new(db.Log.Count(query, setId => db.Sets.GetValueOrDefault(setId)?.Set.CampaignId));
         }
     }
+
+    private static bool Matches(Clicks.Click click, ClickCountQuery query) =>
+        (query.From is not { } from || click.CreatedAt >= from)
+        && (query.To is not { } to || click.CreatedAt < to)
+        && (query.CampaignId is null || string.Equals(click.CampaignId, query.CampaignId, StringComparison.Ordinal));
 }

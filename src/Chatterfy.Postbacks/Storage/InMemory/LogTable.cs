@@ -49,6 +49,7 @@ internal sealed class LogTable(StringPool pool)
             Ticks = entry.ReceivedAt.UtcTicks,
             Id = id,
             SetId = pool.Intern(entry.SetId),
+            Code = pool.Intern(entry.Code),
             Outcome = outcome,
             ConversionId = conversionId is null ? default : CompactId.From(conversionId),
             HasConversionId = conversionId is not null,
@@ -82,14 +83,23 @@ internal sealed class LogTable(StringPool pool)
             start = (cursor.Chunk, cursor.Index - 1);
         }
 
+        long? from = query.From?.UtcTicks, to = query.To?.UtcTicks;
         for (var c = start.Chunk; c >= 0; c--)
         {
             var chunk = _chunks[c];
             for (var i = c == start.Chunk ? start.Index : chunk.Count - 1; i >= 0; i--)
             {
                 ref var slot = ref chunk.Slots[i];
-                if ((query.SetId is null || string.Equals(slot.SetId, query.SetId, StringComparison.Ordinal))
-                    && (query.Outcome is null || slot.Outcome == query.Outcome))
+                if (from is { } f && slot.Ticks < f)
+                {
+                    // Newest first: every entry from here on is older still.
+                    return page;
+                }
+
+                if ((to is not { } t || slot.Ticks < t)
+                    && (query.SetId is null || string.Equals(slot.SetId, query.SetId, StringComparison.Ordinal))
+                    && (query.Outcome is null || slot.Outcome == query.Outcome)
+                    && (query.Code is null || string.Equals(slot.Code, query.Code, StringComparison.Ordinal)))
                 {
                     page.Add(Read(slot));
                     if (page.Count == query.Limit)
@@ -307,12 +317,13 @@ internal sealed class LogTable(StringPool pool)
         public int Count { get; set; }
     }
 
-    /// <summary>One entry: what lists and counts filter on, in place; the request and the codes encoded at <see cref="Bytes"/>.</summary>
+    /// <summary>One entry: what lists and counts filter on, in place (the rejection code pooled); the request and the codes encoded at <see cref="Bytes"/>.</summary>
     private struct Slot
     {
         public long Ticks;
         public CompactId Id;
         public string SetId;
+        public string? Code;
         public PostbackOutcome Outcome;
         public CompactId ConversionId;
         public bool HasConversionId;
