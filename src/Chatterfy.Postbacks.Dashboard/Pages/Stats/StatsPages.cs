@@ -31,18 +31,18 @@ internal static class StatsPages
     /// <param name="group">The dashboard's route group.</param>
     public static void Map(RouteGroupBuilder group) => group.MapGet("/stats", ShowAsync);
 
-    /// <summary>Writes the daily chart over every day of [<paramref name="from"/>, <paramref name="to"/>], zero where <paramref name="days"/> has none.</summary>
+    /// <summary>Writes the daily chart (<see cref="PostbackStatsService.GetDailyAsync"/>'s days) over every day of [<paramref name="from"/>, <paramref name="to"/>], zero where <paramref name="days"/> has none.</summary>
     /// <param name="from">The first UTC day.</param>
     /// <param name="to">The last UTC day (included).</param>
     /// <param name="days">The days with figures.</param>
     /// <returns>The chart, legend and table.</returns>
-    internal static Markup DailyChart(DateOnly from, DateOnly to, IReadOnlyList<DayFigures> days)
+    internal static Markup DailyChart(DateOnly from, DateOnly to, IReadOnlyList<PostbackDayStats> days)
     {
         var byDay = days.ToDictionary(d => d.Day);
         var groups = new List<(string, IReadOnlyList<decimal>)>();
         for (var day = from; day <= to; day = day.AddDays(1))
         {
-            var figures = byDay.GetValueOrDefault(day) ?? new DayFigures(day, 0, 0, 0, 0);
+            var figures = byDay.GetValueOrDefault(day) ?? new PostbackDayStats { Day = day };
             groups.Add((day.ToString(DateFormat, CultureInfo.InvariantCulture), [figures.Clicks, figures.Registrations, figures.FirstDeposits, figures.Deposits]));
         }
 
@@ -57,7 +57,7 @@ internal static class StatsPages
         };
         return chart.Write(
             $"Daily counts per UTC day from {from.ToString(DateFormat, CultureInfo.InvariantCulture)} to {to.ToString(DateFormat, CultureInfo.InvariantCulture)}: " +
-            $"{days.Sum(d => d.Clicks)} clicks, {days.Sum(d => d.Registrations)} registrations, {days.Sum(d => d.FirstDeposits)} first deposits, {days.Sum(d => d.Deposits)} deposits.");
+            $"clicks {days.Sum(d => d.Clicks)}, registrations {days.Sum(d => d.Registrations)}, first deposits {days.Sum(d => d.FirstDeposits)}, deposits {days.Sum(d => d.Deposits)}.");
     }
 
     private static async Task<IResult> ShowAsync(
@@ -114,10 +114,7 @@ internal static class StatsPages
                 """), StatusCodes.Status404NotFound);
         }
 
-        var days = await DailySeries.GetAsync(statistics, query, cancellationToken).ConfigureAwait(false);
-        var daily = days is null
-            ? Markup.Of($"""<p class="warning" id="daily-unavailable">The daily series is unavailable on this host: this version of the SDK does not count figures per day yet.</p>""")
-            : DailyChart(fromDay, toDay, days);
+        var days = await statistics.GetDailyAsync(query, cancellationToken).ConfigureAwait(false) ?? [];
         return page.Render("Stats", NavSection.Stats, Markup.Of($"""
             <h1>Stats</h1>
             {form}
@@ -129,7 +126,7 @@ internal static class StatsPages
             <dt>Rejected</dt><dd id="stats-rejected">{stats.Rejected}</dd>
             </dl>
             <h2 id="daily-heading">Daily counts</h2>
-            {daily}
+            {DailyChart(fromDay, toDay, days)}
             <h2 id="amounts-heading">Amounts per currency</h2>
             {Amounts(stats.Amounts)}
             """));

@@ -1,4 +1,5 @@
 using Chatterfy.Postbacks.Dashboard.Pages.Stats;
+using Chatterfy.Postbacks.Storage;
 
 namespace Chatterfy.Postbacks.Dashboard.Tests.Pages.Stats;
 
@@ -11,7 +12,7 @@ public sealed class DailyChartTests
         var html = StatsPages.DailyChart(
             new DateOnly(2026, 12, 1),
             new DateOnly(2026, 12, 3),
-            [new DayFigures(new DateOnly(2026, 12, 1), 4, 2, 1, 0), new DayFigures(new DateOnly(2026, 12, 3), 2, 1, 0, 3)]).Html;
+            [new PostbackDayStats { Day = new DateOnly(2026, 12, 1), Clicks = 4, Registrations = 2, FirstDeposits = 1, Deposits = 0 }, new PostbackDayStats { Day = new DateOnly(2026, 12, 3), Clicks = 2, Registrations = 1, FirstDeposits = 0, Deposits = 3 }]).Html;
 
         html.Should().Contain("""<tr><th scope="row">2026-12-01</th><td class="number">4</td><td class="number">2</td><td class="number">1</td><td class="number">0</td></tr>""")
             .And.Contain("""<tr><th scope="row">2026-12-02</th><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td></tr>""")
@@ -21,9 +22,9 @@ public sealed class DailyChartTests
     [Fact]
     public void DailyChart_AnyRange_IsAnImageWithItsSummaryTitleLegendAndUtcDayAxis()
     {
-        var html = StatsPages.DailyChart(new DateOnly(2026, 12, 1), new DateOnly(2026, 12, 2), [new DayFigures(new DateOnly(2026, 12, 2), 4, 2, 1, 1)]).Html;
+        var html = StatsPages.DailyChart(new DateOnly(2026, 12, 1), new DateOnly(2026, 12, 2), [new PostbackDayStats { Day = new DateOnly(2026, 12, 2), Clicks = 4, Registrations = 2, FirstDeposits = 1, Deposits = 1 }]).Html;
 
-        html.Should().Contain("""role="img" aria-label="Daily counts per UTC day from 2026-12-01 to 2026-12-02: 4 clicks, 2 registrations, 1 first deposits, 1 deposits.""")
+        html.Should().Contain("""role="img" aria-label="Daily counts per UTC day from 2026-12-01 to 2026-12-02: clicks 4, registrations 2, first deposits 1, deposits 1.""")
             .And.Contain("""<title id="daily-chart-title">Daily counts</title>""")
             .And.Contain(">UTC day</text>")
             .And.Contain("""<ul class="legend"><li><span class="swatch series-0" aria-hidden="true"></span>Clicks</li>""")
@@ -34,7 +35,7 @@ public sealed class DailyChartTests
     [Fact]
     public void DailyChart_TallestBar_IsTheFullPlotHeightAndOthersInProportion()
     {
-        var html = StatsPages.DailyChart(new DateOnly(2026, 12, 1), new DateOnly(2026, 12, 1), [new DayFigures(new DateOnly(2026, 12, 1), 4, 2, 1, 0)]).Html;
+        var html = StatsPages.DailyChart(new DateOnly(2026, 12, 1), new DateOnly(2026, 12, 1), [new PostbackDayStats { Day = new DateOnly(2026, 12, 1), Clicks = 4, Registrations = 2, FirstDeposits = 1, Deposits = 0 }]).Html;
 
         html.Should().Contain("""<rect class="series-0" x="60" y="12" width="9" height="180"><title>2026-12-01: Clicks 4</title></rect>""")
             .And.Contain("""<rect class="series-1" x="70" y="102" width="9" height="90"><title>2026-12-01: Registrations 2</title></rect>""")

@@ -41,7 +41,10 @@ public sealed class StatsPageTests
         html.Should().Contain("""aria-label="Amounts per currency: USD first deposits 10.10, deposits 0.""");
         html.Should().Contain("""<input type="date" id="stats-from" name="from" value="2026-11-04">""")
             .And.Contain("""<input type="date" id="stats-to" name="to" value="2026-12-03">""", "the default range is the last 30 UTC days ending today, by the host's clock");
-        html.Should().Contain("""id="daily-unavailable""", "PostbackStatsService.GetDailyAsync is not on this branch yet");
+        html.Should().Contain("""<tr><th scope="row">2026-12-03</th><td class="number">1</td><td class="number">1</td><td class="number">1</td><td class="number">0</td></tr>""")
+            .And.Contain("""<tr><th scope="row">2026-11-04</th><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td></tr>""", "every UTC day of the range has its row")
+            .And.Contain("""role="img" aria-label="Daily counts per UTC day from 2026-11-04 to 2026-12-03: clicks 1, registrations 1, first deposits 1, deposits 0.""")
+            .And.Contain(">UTC day</text>");
     }
 
     [Fact]
