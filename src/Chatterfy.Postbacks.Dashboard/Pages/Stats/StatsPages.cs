@@ -1,20 +1,254 @@
+using System.Globalization;
+using Chatterfy.Postbacks.Campaigns;
 using Chatterfy.Postbacks.Dashboard.Html;
 using Chatterfy.Postbacks.Dashboard.Layout;
+using Chatterfy.Postbacks.PostbackSets;
+using Chatterfy.Postbacks.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
 namespace Chatterfy.Postbacks.Dashboard.Pages.Stats;
 
-/// <summary>The Stats section's pages (placeholder until they are written).</summary>
+/// <summary>
+/// The Stats page: per set and campaign over a range of UTC days, the funnel (clicks → registrations → first deposits →
+/// deposits), unattributed and rejected counts, daily counts as a chart, and amounts per currency as a chart and a table.
+/// The figures are <see cref="PostbackStatsService"/>'s; this page only chooses the range and shows them.
+/// </summary>
 internal static class StatsPages
 {
-    /// <summary>Maps the section's routes.</summary>
+    /// <summary>The default range: the last 30 UTC days, ending today.</summary>
+    public const int DefaultDays = 30;
+
+    /// <summary>The longest range the page shows, in days (the daily chart has one group of bars per day).</summary>
+    public const int MaxDays = 366;
+
+    private const string DateFormat = "yyyy-MM-dd";
+
+    private static readonly string[] FunnelSteps = ["Clicks", "Registrations", "First deposits", "Deposits"];
+
+    /// <summary>Maps <c>stats</c>.</summary>
     /// <param name="group">The dashboard's route group.</param>
-    public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/stats", (HttpContext context) =>
+    public static void Map(RouteGroupBuilder group) => group.MapGet("/stats", ShowAsync);
+
+    /// <summary>Writes the daily chart (<see cref="PostbackStatsService.GetDailyAsync"/>'s days) over every day of [<paramref name="from"/>, <paramref name="to"/>], zero where <paramref name="days"/> has none.</summary>
+    /// <param name="from">The first UTC day.</param>
+    /// <param name="to">The last UTC day (included).</param>
+    /// <param name="days">The days with figures.</param>
+    /// <returns>The chart, legend and table.</returns>
+    internal static Markup DailyChart(DateOnly from, DateOnly to, IReadOnlyList<PostbackDayStats> days)
+    {
+        var byDay = days.ToDictionary(d => d.Day);
+        var groups = new List<(string, IReadOnlyList<decimal>)>();
+        for (var day = from; day <= to; day = day.AddDays(1))
         {
-            var page = DashboardPage.For(context);
-            return page.Render("Stats", NavSection.Stats, Markup.Of($"<h1>Stats</h1>"));
+            var figures = byDay.GetValueOrDefault(day) ?? new PostbackDayStats { Day = day };
+            groups.Add((day.ToString(DateFormat, CultureInfo.InvariantCulture), [figures.Clicks, figures.Registrations, figures.FirstDeposits, figures.Deposits]));
+        }
+
+        var chart = new BarChart
+        {
+            Id = "daily-chart",
+            Title = "Daily counts",
+            CategoryAxis = "UTC day",
+            ValueAxis = "Count",
+            Series = FunnelSteps,
+            Groups = groups,
+        };
+        return chart.Write(
+            $"Daily counts per UTC day from {from.ToString(DateFormat, CultureInfo.InvariantCulture)} to {to.ToString(DateFormat, CultureInfo.InvariantCulture)}: " +
+            $"clicks {days.Sum(d => d.Clicks)}, registrations {days.Sum(d => d.Registrations)}, first deposits {days.Sum(d => d.FirstDeposits)}, deposits {days.Sum(d => d.Deposits)}.");
+    }
+
+    private static async Task<IResult> ShowAsync(
+        HttpContext context,
+        string? setId,
+        string? campaignId,
+        string? from,
+        string? to,
+        PostbackStatsService statistics,
+        PostbackSetService sets,
+        CampaignService campaigns,
+        TimeProvider timeProvider,
+        CancellationToken cancellationToken)
+    {
+        var page = DashboardPage.For(context);
+        var today = DateOnly.FromDateTime(timeProvider.GetUtcNow().UtcDateTime);
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var fromDay = ParseDay(from, "from", today.AddDays(1 - DefaultDays), errors);
+        var toDay = ParseDay(to, "to", today, errors);
+        if (errors.Count == 0 && toDay < fromDay)
+        {
+            errors["to"] = "The last day must not be before the first day.";
+        }
+        else if (errors.Count == 0 && toDay.DayNumber - fromDay.DayNumber + 1 > MaxDays)
+        {
+            errors["to"] = $"The range is at most {MaxDays} days.";
+        }
+
+        var filter = new Filter(Blank(setId), Blank(campaignId), from ?? fromDay.ToString(DateFormat, CultureInfo.InvariantCulture), to ?? toDay.ToString(DateFormat, CultureInfo.InvariantCulture));
+        var form = await FormAsync(page, filter, errors, sets, campaigns, cancellationToken).ConfigureAwait(false);
+        if (errors.Count > 0)
+        {
+            return page.Render("Stats", NavSection.Stats, Markup.Of($"""
+                <h1>Stats</h1>
+                {form}
+                <p class="error" role="alert">Correct the range to see the stats.</p>
+                """), StatusCodes.Status400BadRequest);
+        }
+
+        var query = new PostbackStatsQuery
+        {
+            SetId = filter.SetId,
+            CampaignId = filter.CampaignId,
+            From = new DateTimeOffset(fromDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero),
+            To = new DateTimeOffset(toDay.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero),
+        };
+        var stats = await statistics.GetAsync(query, cancellationToken).ConfigureAwait(false);
+        if (stats is null)
+        {
+            return page.Render("Stats", NavSection.Stats, Markup.Of($"""
+                <h1>Stats</h1>
+                {form}
+                <p class="error" role="alert">No postback set has the id '{filter.SetId}'.</p>
+                """), StatusCodes.Status404NotFound);
+        }
+
+        var days = await statistics.GetDailyAsync(query, cancellationToken).ConfigureAwait(false) ?? [];
+        return page.Render("Stats", NavSection.Stats, Markup.Of($"""
+            <h1>Stats</h1>
+            {form}
+            <p class="hint" id="stats-range">From {fromDay.ToString(DateFormat, CultureInfo.InvariantCulture)} 00:00 UTC to {toDay.ToString(DateFormat, CultureInfo.InvariantCulture)} 24:00 UTC.</p>
+            <h2 id="funnel-heading">Funnel</h2>
+            {Funnel(stats)}
+            <dl class="facts" id="stats-other">
+            <dt>Unattributed</dt><dd id="stats-unattributed">{stats.Unattributed}</dd>
+            <dt>Rejected</dt><dd id="stats-rejected">{stats.Rejected}</dd>
+            </dl>
+            <h2 id="daily-heading">Daily counts</h2>
+            {DailyChart(fromDay, toDay, days)}
+            <h2 id="amounts-heading">Amounts per currency</h2>
+            {Amounts(stats.Amounts)}
+            """));
+    }
+
+    private static Markup Funnel(PostbackStats stats)
+    {
+        long[] figures = [stats.Clicks, stats.Registrations, stats.FirstDeposits, stats.Deposits];
+        string[] ids = ["clicks", "registrations", "first-deposits", "deposits"];
+        var steps = figures.Select((figure, i) =>
+        {
+            var rate = i == 0
+                ? Markup.Empty
+                : figures[i - 1] == 0
+                    ? Markup.Of($"""<span class="rate">no {FunnelSteps[i - 1].ToLowerInvariant()} to compare</span>""")
+                    : Markup.Of($"""<span class="rate">{Math.Round(figure * 100m / figures[i - 1], 1).ToString("0.0", CultureInfo.InvariantCulture)} % of {FunnelSteps[i - 1].ToLowerInvariant()}</span>""");
+            return Markup.Of($"""<li id="funnel-{ids[i]}"><span class="label">{FunnelSteps[i]}</span> <span class="figure">{figure}</span> {rate}</li>""");
         });
+        return Markup.Of($"""<ol class="funnel" id="stats-funnel" aria-labelledby="funnel-heading">{steps}</ol>""");
+    }
+
+    private static Markup Amounts(IReadOnlyList<CurrencyAmounts> amounts)
+    {
+        if (amounts.Count == 0)
+        {
+            return Markup.Of($"""<p id="amounts-none">No credited deposits in this range.</p>""");
+        }
+
+        var rows = amounts.Select(a => Markup.Of($"""
+            <tr><th scope="row">{a.Currency}</th><td class="number">{a.FirstDeposits}</td><td class="number">{a.Deposits}</td><td class="number">{a.FirstDeposits + a.Deposits}</td></tr>
+            """));
+        var table = Display.ScrollingTable("Amounts per currency", Markup.Of($"""
+            <table id="amounts-table">
+            <thead><tr><th scope="col">Currency</th><th scope="col" class="number">First deposits</th><th scope="col" class="number">Deposits</th><th scope="col" class="number">Total</th></tr></thead>
+            <tbody>{rows}</tbody>
+            </table>
+            """));
+        var chart = new BarChart
+        {
+            Id = "amounts-chart",
+            Title = "Amounts per currency",
+            CategoryAxis = "Currency",
+            ValueAxis = "Amount",
+            Series = ["First deposits", "Deposits"],
+            Groups = [.. amounts.Select(a => (a.Currency, (IReadOnlyList<decimal>)[a.FirstDeposits, a.Deposits]))],
+        };
+        var summary = "Amounts per currency: " + string.Join("; ", amounts.Select(a =>
+            string.Create(CultureInfo.InvariantCulture, $"{a.Currency} first deposits {a.FirstDeposits}, deposits {a.Deposits}"))) + ".";
+        return Markup.Of($"""
+            {table}
+            <p class="hint">The chart draws each currency in its own unit; the table has the exact amounts.</p>
+            {chart.Write(summary)}
+            """);
+    }
+
+    private static async Task<Markup> FormAsync(
+        DashboardPage page, Filter filter, Dictionary<string, string> errors, PostbackSetService sets, CampaignService campaigns, CancellationToken cancellationToken)
+    {
+        var allSets = await sets.ListAsync(cancellationToken).ConfigureAwait(false);
+        var allCampaigns = await campaigns.ListAsync(cancellationToken).ConfigureAwait(false);
+        var setOptions = Options(allSets.Select(s => (s.Id, s.Name)), filter.SetId);
+        var campaignOptions = Options(allCampaigns.Select(c => (c.Id, c.Name ?? c.Id)), filter.CampaignId);
+        return Markup.Of($"""
+            <form method="get" action="{page.Url("stats")}" class="filters" id="stats-filters" aria-label="Stats filters">
+            <div><label for="stats-set">Postback set</label>
+            <select id="stats-set" name="setId"><option value="">All sets</option>{setOptions}</select></div>
+            <div><label for="stats-campaign">Campaign</label>
+            <select id="stats-campaign" name="campaignId"><option value="">All campaigns</option>{campaignOptions}</select></div>
+            {DateField("from", "First day (UTC)", filter.From, errors)}
+            {DateField("to", "Last day (UTC, included)", filter.To, errors)}
+            <button type="submit" id="stats-show">Show stats</button>
+            </form>
+            """);
+    }
+
+    private static IEnumerable<Markup> Options(IEnumerable<(string Id, string Name)> items, string? selected)
+    {
+        var list = items.ToList();
+        if (selected is not null && list.TrueForAll(i => i.Id != selected))
+        {
+            list.Add((selected, selected));
+        }
+
+        return list.Select(i => i.Id == selected
+            ? Markup.Of($"""<option value="{i.Id}" selected>{i.Name}</option>""")
+            : Markup.Of($"""<option value="{i.Id}">{i.Name}</option>"""));
+    }
+
+    private static Markup DateField(string name, string label, string value, Dictionary<string, string> errors)
+    {
+        if (errors.TryGetValue(name, out var error))
+        {
+            return Markup.Of($"""
+                <div><label for="stats-{name}">{label}</label>
+                <input type="date" id="stats-{name}" name="{name}" value="{value}" aria-invalid="true" aria-describedby="stats-{name}-error">
+                <p class="error" id="stats-{name}-error">{error}</p></div>
+                """);
+        }
+
+        return Markup.Of($"""
+            <div><label for="stats-{name}">{label}</label>
+            <input type="date" id="stats-{name}" name="{name}" value="{value}"></div>
+            """);
+    }
+
+    private static DateOnly ParseDay(string? text, string field, DateOnly fallback, Dictionary<string, string> errors)
+    {
+        if (Blank(text) is not { } value)
+        {
+            return fallback;
+        }
+
+        if (DateOnly.TryParseExact(value, DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            return day;
+        }
+
+        errors[field] = "A day is written YYYY-MM-DD (UTC).";
+        return fallback;
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private sealed record Filter(string? SetId, string? CampaignId, string From, string To);
 }
