@@ -140,11 +140,13 @@ internal static class LogPages
         return Markup.Of($"""<p class="notice" role="status" id="replay-notice">Replayed: {Display.Badge(outcome)}, conversion <code>{replayed.ConversionId}</code>. <a href="#log-{replayed.Id}">See its entry</a></p>""");
     }
 
-    // The seam until PostbackLogQuery filters by code and time (helper "store-queries"): set and outcome only.
     private static PostbackLogQuery StoreQuery(LogFilters filters, string? before) => new()
     {
         SetId = filters.SetId,
         Outcome = filters.Outcome,
+        Code = filters.Code,
+        From = filters.From,
+        To = filters.To,
         Limit = PageSize,
         BeforeId = before,
     };
