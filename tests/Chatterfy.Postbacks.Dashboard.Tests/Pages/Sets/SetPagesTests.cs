@@ -109,9 +109,9 @@ public sealed class SetPagesTests
     }
 
     [Theory]
-    [InlineData("binomo", new[] { "settings-eventFlags\">Event flags (one name=value per line)</label>" })]
+    [InlineData("binomo", new[] { "settings-eventFlags\">Event flags (one key=value per line)</label>" })]
     [InlineData("1win", new[] { "settings-clickIdSub\">Click id sub</label>", "settings-macros\">Macros</label>" })]
-    [InlineData("custom", new[] { "settings-clickIdMacro\">Click id macro</label>", "settings-amountMacro\">Amount macro</label>", "settings-currency\">Currency</label>", "settings-fields\">Extra fields (one name=value per line)</label>" })]
+    [InlineData("custom", new[] { "settings-clickIdMacro\">Click id macro</label>", "settings-amountMacro\">Amount macro</label>", "settings-currency\">Currency</label>", "settings-fields\">Extra fields (one key=value per line)</label>" })]
     public async Task Create_postback_shows_the_chosen_networks_settings_fields(string network, string[] labels)
     {
         await using var host = await DashboardHost.StartAsync();
@@ -125,6 +125,8 @@ public sealed class SetPagesTests
         }
 
         html.Should().NotContain("Settings (JSON)", "a network with a settings schema gets its form, not a JSON area");
+        Regex.Matches(html, "<label for=\"[^\"]+\">[^<]*name[^<]*</label>", RegexOptions.IgnoreCase).Select(m => m.Value).Should()
+            .Equal(["<label for=\"name\">Name</label>"], "a browser finds the Name field by its label alone");
     }
 
     [Fact]
