@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Chatterfy.Postbacks.Dashboard.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Chatterfy.Postbacks.Dashboard.BrowserTests.Infrastructure;
@@ -39,10 +40,11 @@ internal sealed class DashboardSession : IAsyncDisposable
     /// <summary>Starts a host and opens a context on it.</summary>
     /// <param name="browser">The class's browser.</param>
     /// <param name="options">Context options (viewport, permissions, …); the base URL is set here.</param>
+    /// <param name="configure">More host services, e.g. <see cref="DashboardData.ConfigureServices"/>.</param>
     /// <returns>The session.</returns>
-    public static async Task<DashboardSession> StartAsync(IBrowser browser, BrowserNewContextOptions? options = null)
+    public static async Task<DashboardSession> StartAsync(IBrowser browser, BrowserNewContextOptions? options = null, Action<IServiceCollection>? configure = null)
     {
-        var host = await DashboardHost.StartAsync();
+        var host = await DashboardHost.StartAsync(configure: configure);
         var origin = host.BaseAddress;
         options ??= new BrowserNewContextOptions();
         options.BaseURL = origin.ToString();
