@@ -26,6 +26,10 @@ public sealed class AccessibilityTests(BrowserFixture browser) : IClassFixture<B
             }
 
             violations.AddRange(await SeriousViolationsAsync(session.Page, visit.Name));
+            if (visit.Screenshot is not null)
+            {
+                await session.ScreenshotAsync(visit.Screenshot);
+            }
         }
 
         violations.Should().BeEmpty();

@@ -16,7 +16,8 @@ namespace Chatterfy.Postbacks.Dashboard.BrowserTests.Infrastructure;
 /// <param name="Name">What the page is, for failure messages.</param>
 /// <param name="Path">Its path inside the dashboard.</param>
 /// <param name="Prepare">What a user does on it before it is checked (e.g. expands a row), or <see langword="null"/>.</param>
-internal sealed record DashboardVisit(string Name, string Path, Func<IPage, Task>? Prepare = null);
+/// <param name="Screenshot">The name of its screenshot (<c>artifacts/screenshots/</c>), or <see langword="null"/> for none.</param>
+internal sealed record DashboardVisit(string Name, string Path, Func<IPage, Task>? Prepare = null, string? Screenshot = null);
 
 /// <summary>
 /// Data for every page to have something to show: a campaign, a Binomo and a 1Win set, a click with a registration, a
@@ -75,21 +76,21 @@ internal static class DashboardData
 
         return
         [
-            new("Postbacks", "postbacks"),
+            new("Postbacks", "postbacks", Screenshot: "postbacks"),
             new("Create postback (Binomo)", "postbacks/new?network=binomo"),
             new("Create postback (1Win)", "postbacks/new?network=1win"),
             new("a set's page after creating", $"postbacks/{binomo.Id}?created=1"),
             new("Edit", $"postbacks/{oneWin.Id}/edit"),
             new("Delete confirmation", $"postbacks/{binomo.Id}/delete"),
             new("Links with warnings", $"links?template={Uri.EscapeDataString(LinkWithWarnings)}&setId={binomo.Id}",
-                async page => await Assertions.Expect(page.Locator("#link-warnings li")).ToHaveCountAsync(3)),
+                async page => await Assertions.Expect(page.Locator("#link-warnings li")).ToHaveCountAsync(3), "links"),
             new("Log with a row expanded", "log", async page =>
             {
                 await page.Locator("#log-table summary").First.ClickAsync();
                 await Assertions.Expect(page.Locator("#log-table details[open]")).ToHaveCountAsync(1);
-            }),
-            new("Stats with data", "stats", async page => await Assertions.Expect(page.Locator("#amounts-table")).ToContainTextAsync("50.25")),
-            new("Forwarding rules", "forwarding"),
+            }, "log"),
+            new("Stats with data", "stats", async page => await Assertions.Expect(page.Locator("#amounts-table")).ToContainTextAsync("50.25"), "stats"),
+            new("Forwarding rules", "forwarding", Screenshot: "forwarding"),
             new("Create rule (facebook-capi)", "forwarding/rules/new?destination=facebook-capi"),
             new("Outbox", "forwarding/outbox"),
             new("an outbox message", $"forwarding/outbox/{message.Id}"),

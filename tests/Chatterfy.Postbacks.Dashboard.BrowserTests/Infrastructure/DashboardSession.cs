@@ -84,13 +84,13 @@ internal sealed class DashboardSession : IAsyncDisposable
     }
 
     /// <summary>
-    /// Saves a full-page PNG of the page as <c>artifacts/screenshots/{name}.png</c> in the checkout (docs/dashboard.md shows
-    /// copies of them).
+    /// Saves a PNG of what the viewport shows (1280 × 800 unless the test set another size) as
+    /// <c>artifacts/screenshots/{name}.png</c> in the checkout; docs/dashboard.md shows copies of some of them.
     /// </summary>
     /// <param name="name">The file's name without extension, e.g. <c>01-sign-in</c>.</param>
     /// <returns>A task that completes once saved.</returns>
     public Task ScreenshotAsync(string name) =>
-        Page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
+        Page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, name + ".png") });
 
     private static string ScreenshotDirectory
     {
