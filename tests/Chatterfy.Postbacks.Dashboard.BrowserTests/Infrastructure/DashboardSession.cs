@@ -50,7 +50,9 @@ internal sealed class DashboardSession : IAsyncDisposable
         options.BaseURL = origin.ToString();
         options.ViewportSize ??= new ViewportSize { Width = 1280, Height = 800 };
         var context = await browser.NewContextAsync(options);
-        context.SetDefaultTimeout(10_000);
+        // Bounds every action's and navigation's wait (Expect's: BrowserFixture); generous because a loaded 2-core machine
+        // (load average above 10 while other builds run) once took over 10 s to finish a page's load.
+        context.SetDefaultTimeout(30_000);
         var session = new DashboardSession(host, context, await context.NewPageAsync(), origin);
         await context.RouteAsync("**/*", async route =>
         {
