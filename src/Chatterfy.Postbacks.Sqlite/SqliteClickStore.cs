@@ -13,11 +13,19 @@ internal sealed class SqliteClickStore(SqlitePostbackStore database) : ClickStor
 
     // Late attribution, as the core decided it (ConversionCredit): the unattributed conversions of the click id whose
     // campaign is one of the list ($campaign_ids, a JSON array; $no_campaign = 1 when the list holds "no campaign").
-    private static readonly string CreditSql = $"""
-        UPDATE conversions SET attribution = '{StoredWords.Of(ConversionAttribution.Credited)}', campaign_id = $new_campaign_id
-        WHERE click_id = $click_id AND attribution = '{StoredWords.Of(ConversionAttribution.Unattributed)}'
+    private static readonly string Credited = StoredWords.Of(ConversionAttribution.Credited);
+
+    private static readonly string CreditedCondition = $"""
+        click_id = $click_id AND attribution = '{StoredWords.Of(ConversionAttribution.Unattributed)}'
             AND (campaign_id IN (SELECT value FROM json_each($campaign_ids)) OR ($no_campaign AND campaign_id IS NULL))
         """;
+
+    private static readonly string CreditSql =
+        $"UPDATE conversions SET attribution = '{Credited}', campaign_id = $new_campaign_id WHERE {CreditedCondition}";
+
+    // The roll-up rows of the conversions the credit moves (read before it, in its transaction).
+    private static readonly string CreditedRowsSql =
+        $"SELECT received_at, set_id, campaign_id, event, attribution, currency, amount FROM conversions WHERE {CreditedCondition}";
 
     /// <inheritdoc />
     protected override ValueTask<int> AddCoreAsync(Click click, ConversionCredit credit, CancellationToken cancellationToken)
@@ -36,6 +44,13 @@ internal sealed class SqliteClickStore(SqlitePostbackStore database) : ClickStor
         var creditedCampaigns = SqliteValues.ToJson([.. credit.CampaignIds.OfType<string>()]);
         var creditsNoCampaign = credit.CampaignIds.Contains(null);
         var newCampaignId = credit.NewCampaignId;
+
+        void AddCreditParameters(SqliteParameterCollection parameters)
+        {
+            parameters.AddValue("$click_id", id);
+            parameters.AddValue("$campaign_ids", creditedCampaigns);
+            parameters.AddValue("$no_campaign", creditsNoCampaign ? 1 : 0);
+        }
 
         return database.WriteAsync(
             session =>
@@ -62,13 +77,38 @@ internal sealed class SqliteClickStore(SqlitePostbackStore database) : ClickStor
                 insert.Parameters.AddValue("$fields", fields);
                 insert.ExecuteNonQuery();
 
-                // Conversions that arrived before their click was known are credited now, in the same transaction.
+                // Conversions that arrived before their click was known are credited now, in the same transaction; their
+                // counts move from their unattributed roll-up rows to the credited rows of the campaign they now belong to.
+                var moved = new List<(SqliteConversionRollups.Key Before, SqliteConversionRollups.Key After, decimal Amount)>();
+                var select = session.Command(CreditedRowsSql);
+                AddCreditParameters(select.Parameters);
+                using (var reader = select.ExecuteReader())
+                {
+                    while (reader.Read())
+                    {
+                        var before = new SqliteConversionRollups.Key(
+                            SqliteValues.DayOf(reader.GetInt64(0)), reader.GetString(1), reader.GetNullableString(2), reader.GetString(3), reader.GetString(4), reader.GetNullableString(5));
+                        var amount = reader.GetNullableString(6) is { } text ? SqliteValues.ToDecimal(text) : 0m;
+                        moved.Add((before, before with { CampaignId = newCampaignId, Attribution = Credited }, amount));
+                    }
+                }
+
                 var update = session.Command(CreditSql);
-                update.Parameters.AddValue("$click_id", id);
+                AddCreditParameters(update.Parameters);
                 update.Parameters.AddValue("$new_campaign_id", newCampaignId);
-                update.Parameters.AddValue("$campaign_ids", creditedCampaigns);
-                update.Parameters.AddValue("$no_campaign", creditsNoCampaign ? 1 : 0);
-                return update.ExecuteNonQuery();
+                var credited = update.ExecuteNonQuery();
+                if (credited != moved.Count)
+                {
+                    throw new InvalidOperationException($"Crediting the conversions of click '{id}' changed {credited} rows, not the {moved.Count} it read.");
+                }
+
+                foreach (var (before, after, amount) in moved)
+                {
+                    session.Rollups.Add(before, -1, -amount);
+                    session.Rollups.Add(after, 1, amount);
+                }
+
+                return credited;
             },
             cancellationToken);
     }

@@ -167,6 +167,9 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
             }
 
             InsertLogEntry(session, row, row.Log.Outcome, row.Log.ConversionId);
+
+            // Counted once the whole record is written: a record that failed alone added nothing.
+            session.Rollups.Add(conversion.RollupKey, 1, conversion.AmountValue);
             _results[index] = IngestResult.Written(conversion.Id);
         }
 
@@ -267,5 +270,9 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
         public string Attribution { get; } = StoredWords.Of(record.Attribution);
 
         public string? CampaignId { get; } = record.CampaignId;
+
+        public decimal AmountValue { get; } = record.Conversion.Amount ?? 0m;
+
+        public SqliteConversionRollups.Key RollupKey => new(SqliteValues.DayOf(ReceivedAt), SetId, CampaignId, Event, Attribution, Currency);
     }
 }

@@ -12,34 +12,47 @@ internal sealed partial class SqliteLogStore
     /// <inheritdoc />
     protected override ValueTask<IReadOnlyList<ConversionTotal>> GetConversionTotalsCoreAsync(ConversionTotalsQuery query, CancellationToken cancellationToken)
     {
-        long? from = SqliteValues.ToDb(query.From);
-        long? to = SqliteValues.ToDb(query.To);
+        var range = FiguresRange.Of(SqliteValues.ToDb(query.From), SqliteValues.ToDb(query.To));
         return database.ReadAsync<IReadOnlyList<ConversionTotal>>(
             (connection, cancellationToken) =>
             {
-                var filter = new StringBuilder("1 = 1");
-                using var command = connection.CreateCommand();
-                AddFilter(command, filter, "set_id", query.SetId);
-                AddFilter(command, filter, "campaign_id", query.CampaignId);
-                AddRange(command, filter, "received_at", from, to);
-
-                // One row per distinct amount of a group (amounts repeat), summed exactly here.
-                command.CommandText = $"""
-                    SELECT event, attribution, currency, amount, count(*) FROM conversions
-                    WHERE {filter}
-                    GROUP BY event, attribution, currency, amount
-                    """;
                 var groups = new Dictionary<(PostbackEventKind Kind, ConversionAttribution Attribution, string? Currency), (long Count, decimal Amount)>();
-                using (var reader = command.ExecuteReader())
+                void Add(string eventName, string attribution, string? currency, long count, decimal amount)
                 {
+                    var key = (SqliteValues.ToEvent(eventName).Kind, StoredWords.ParseAttribution(attribution), currency);
+                    var sum = groups.GetValueOrDefault(key);
+                    groups[key] = (sum.Count + count, sum.Amount + amount);
+                }
+
+                if (range.HasWholeDays)
+                {
+                    using var command = connection.CreateCommand();
+                    var filter = Filter(command, query, "day", range.FirstDay, range.EndDay);
+                    command.CommandText = $"SELECT event, attribution, currency, count, amount FROM conversion_rollups WHERE {filter}";
+                    using var reader = command.ExecuteReader();
                     while (reader.Read())
                     {
                         cancellationToken.ThrowIfCancellationRequested();
-                        var key = (SqliteValues.ToEvent(reader.GetString(0)).Kind, StoredWords.ParseAttribution(reader.GetString(1)), reader.GetNullableString(2));
+                        Add(reader.GetString(0), reader.GetString(1), reader.GetNullableString(2), reader.GetInt64(3), SqliteValues.ToDecimal(reader.GetString(4)));
+                    }
+                }
+
+                foreach (var (from, to) in range.PartialDays)
+                {
+                    // One row per distinct amount of a group (amounts repeat), summed exactly here.
+                    using var command = connection.CreateCommand();
+                    var filter = Filter(command, query, "received_at", from, to);
+                    command.CommandText = $"""
+                        SELECT event, attribution, currency, amount, count(*) FROM conversions
+                        WHERE {filter}
+                        GROUP BY event, attribution, currency, amount
+                        """;
+                    using var reader = command.ExecuteReader();
+                    while (reader.Read())
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
                         var count = reader.GetInt64(4);
-                        var amount = reader.GetNullableString(3) is { } text ? SqliteValues.ToDecimal(text) * count : 0m;
-                        var sum = groups.GetValueOrDefault(key);
-                        groups[key] = (sum.Count + count, sum.Amount + amount);
+                        Add(reader.GetString(0), reader.GetString(1), reader.GetNullableString(2), count, reader.GetNullableString(3) is { } text ? SqliteValues.ToDecimal(text) * count : 0m);
                     }
                 }
 
@@ -63,32 +76,41 @@ internal sealed partial class SqliteLogStore
     /// <inheritdoc />
     protected override ValueTask<IReadOnlyList<DailyConversionCount>> GetDailyConversionCountsCoreAsync(ConversionTotalsQuery query, CancellationToken cancellationToken)
     {
-        long? from = SqliteValues.ToDb(query.From);
-        long? to = SqliteValues.ToDb(query.To);
+        var range = FiguresRange.Of(SqliteValues.ToDb(query.From), SqliteValues.ToDb(query.To));
         return database.ReadAsync<IReadOnlyList<DailyConversionCount>>(
             (connection, cancellationToken) =>
             {
-                var filter = new StringBuilder("1 = 1");
-                using var command = connection.CreateCommand();
-                AddFilter(command, filter, "set_id", query.SetId);
-                AddFilter(command, filter, "campaign_id", query.CampaignId);
-                AddRange(command, filter, "received_at", from, to);
-
                 // Custom events are stored by name: their rows are merged into one kind here.
-                command.CommandText = $"""
-                    SELECT {SqliteValues.DayOf("received_at")} AS day, event, attribution, count(*) FROM conversions
-                    WHERE {filter}
-                    GROUP BY day, event, attribution
-                    """;
                 var groups = new Dictionary<(long Day, PostbackEventKind Kind, ConversionAttribution Attribution), long>();
-                using (var reader = command.ExecuteReader())
+                void Read(SqliteCommand command)
                 {
+                    using var reader = command.ExecuteReader();
                     while (reader.Read())
                     {
                         cancellationToken.ThrowIfCancellationRequested();
                         var key = (reader.GetInt64(0), SqliteValues.ToEvent(reader.GetString(1)).Kind, StoredWords.ParseAttribution(reader.GetString(2)));
                         groups[key] = groups.GetValueOrDefault(key) + reader.GetInt64(3);
                     }
+                }
+
+                if (range.HasWholeDays)
+                {
+                    using var command = connection.CreateCommand();
+                    var filter = Filter(command, query, "day", range.FirstDay, range.EndDay);
+                    command.CommandText = $"SELECT day, event, attribution, sum(count) FROM conversion_rollups WHERE {filter} GROUP BY day, event, attribution";
+                    Read(command);
+                }
+
+                foreach (var (from, to) in range.PartialDays)
+                {
+                    using var command = connection.CreateCommand();
+                    var filter = Filter(command, query, "received_at", from, to);
+                    command.CommandText = $"""
+                        SELECT {SqliteValues.DayOf("received_at")} AS day, event, attribution, count(*) FROM conversions
+                        WHERE {filter}
+                        GROUP BY day, event, attribution
+                        """;
+                    Read(command);
                 }
 
                 return
@@ -172,6 +194,16 @@ internal sealed partial class SqliteLogStore
             cancellationToken);
     }
 
+    // The set and campaign filters of a figures query and a half-open range of the column (days in the roll-ups, times in conversions).
+    private static StringBuilder Filter(SqliteCommand command, ConversionTotalsQuery query, string rangeColumn, long? from, long? to)
+    {
+        var filter = new StringBuilder("1 = 1");
+        AddFilter(command, filter, "set_id", query.SetId);
+        AddFilter(command, filter, "campaign_id", query.CampaignId);
+        AddRange(command, filter, rangeColumn, from, to);
+        return filter;
+    }
+
     private static void AddFilter(SqliteCommand command, StringBuilder filter, string column, string? value)
     {
         if (value is not null)
@@ -194,6 +226,40 @@ internal sealed partial class SqliteLogStore
         {
             filter.Append(" AND ").Append(column).Append(" < $to");
             command.Parameters.AddValue("$to", toValue);
+        }
+    }
+
+    /// <summary>
+    /// A receive-time range split into the whole UTC days it covers, read from <c>conversion_rollups</c>, and the partial days
+    /// at its ends, read from <c>conversions</c>; a range within one or two partial days reads only conversions.
+    /// </summary>
+    /// <param name="FirstDay">The first whole day (<see cref="SqliteValues.DayOf(long)"/>), or <see langword="null"/> from the first.</param>
+    /// <param name="EndDay">The day after the last whole day, or <see langword="null"/> to the last.</param>
+    /// <param name="HasWholeDays">Whether it covers at least one whole day.</param>
+    /// <param name="PartialDays">The stored-time ranges of its partial days.</param>
+    private sealed record FiguresRange(long? FirstDay, long? EndDay, bool HasWholeDays, IReadOnlyList<(long? From, long? To)> PartialDays)
+    {
+        public static FiguresRange Of(long? from, long? to)
+        {
+            long? firstDay = from is { } f ? SqliteValues.DayOf(f - 1) + 1 : null;
+            long? endDay = to is { } t ? SqliteValues.DayOf(t) : null;
+            if (firstDay >= endDay)
+            {
+                return new FiguresRange(null, null, false, [(from, to)]);
+            }
+
+            var partial = new List<(long? From, long? To)>(2);
+            if (from is { } start && start < SqliteValues.StartOfDay(firstDay!.Value))
+            {
+                partial.Add((start, SqliteValues.StartOfDay(firstDay.Value)));
+            }
+
+            if (to is { } end && SqliteValues.StartOfDay(endDay!.Value) < end)
+            {
+                partial.Add((SqliteValues.StartOfDay(endDay.Value), end));
+            }
+
+            return new FiguresRange(firstDay, endDay, true, partial);
         }
     }
 }

@@ -277,6 +277,7 @@ public sealed partial class SqlitePostbackStore
             try
             {
                 session.Transaction = transaction;
+                session.Rollups.Clear();
 
                 // Records almost never fail alone, so the batch first runs without a savepoint per record (two statements
                 // and a copy of every page each record touches, saved). If one does fail, the attempt is rolled back whole
@@ -287,8 +288,12 @@ public sealed partial class SqlitePostbackStore
                     transaction.Dispose();
                     transaction = connection.BeginTransaction(deferred: false);
                     session.Transaction = transaction;
+                    session.Rollups.Clear();
                     RunWithSavepoints(session, batch);
                 }
+
+                // The roll-ups of what the batch wrote, each key once.
+                session.Rollups.Apply(session);
 
                 // A commit into a file that is no longer at the path is a commit nobody will find: check right before it.
                 // Rolled back (by Dispose) when the file changed.

@@ -404,6 +404,7 @@ public sealed partial class SqlitePostbackStore : IAsyncDisposable, IDisposable
             }
 
             ExecuteNonQuery(connection, migration.Sql, transaction);
+            migration.Fill?.Invoke(connection, transaction);
             ExecuteNonQuery(connection, string.Create(CultureInfo.InvariantCulture, $"PRAGMA user_version = {migration.Version}"), transaction);
             SqliteLog.MigrationApplied(_logger, migration.Version, migration.Description, _dataSource);
         }

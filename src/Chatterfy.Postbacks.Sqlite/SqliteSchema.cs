@@ -19,6 +19,7 @@ internal static class SqliteSchema
         new(1, "postback sets, tokens, clicks, conversions and the postback log", V1),
         new(2, "forwarding rules, campaigns, outbox messages and their attempts", V2),
         new(3, "one index on (click id, idempotency key) finds duplicates and a click's conversions, instead of two", V3),
+        new(4, "daily conversion roll-ups for the stats, filled from the stored conversions", V4, SqliteConversionRollups.Fill),
     ];
 
     /// <summary>The schema version this code writes.</summary>
@@ -179,9 +180,29 @@ internal static class SqliteSchema
         CREATE INDEX ix_conversions_click_key ON conversions (click_id, idempotency_key, received_at);
         """;
 
+    // docs/storage-sqlite.md quotes this text verbatim (a test checks it): update both together.
+    // The stats read whole UTC days here instead of visiting every conversion (SqliteLogStore.Figures.cs); the writer
+    // keeps them in the transaction that writes or credits the conversions (SqliteConversionRollups). Amounts are exact
+    // decimals as TEXT, added in C#. After the statements, the migration fills the table from the stored conversions.
+    private const string V4 = """
+        CREATE TABLE conversion_rollups (
+            day         INTEGER NOT NULL,
+            set_id      TEXT    NOT NULL,
+            campaign_id TEXT,
+            event       TEXT    NOT NULL,
+            attribution TEXT    NOT NULL CHECK (attribution IN ('credited', 'unattributed')),
+            currency    TEXT,
+            count       INTEGER NOT NULL CHECK (count > 0),
+            amount      TEXT    NOT NULL
+        ) STRICT;
+
+        CREATE INDEX ix_conversion_rollups_key ON conversion_rollups (day, set_id, campaign_id, event, attribution, currency);
+        """;
+
     /// <summary>One schema step.</summary>
     /// <param name="Version">The <c>user_version</c> after it.</param>
     /// <param name="Description">What it does, for the startup log.</param>
     /// <param name="Sql">The statements, run in one transaction.</param>
-    internal sealed record Migration(int Version, string Description, string Sql);
+    /// <param name="Fill">What it then writes that SQL alone cannot (exact sums), in the same transaction; or <see langword="null"/>.</param>
+    internal sealed record Migration(int Version, string Description, string Sql, Action<Microsoft.Data.Sqlite.SqliteConnection, Microsoft.Data.Sqlite.SqliteTransaction>? Fill = null);
 }

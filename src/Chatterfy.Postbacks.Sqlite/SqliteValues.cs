@@ -32,7 +32,13 @@ internal static class SqliteValues
     public static string DayOf(string column) =>
         $"(CASE WHEN {column} >= 0 THEN {column} / {TimeSpan.TicksPerDay} ELSE ({column} + 1) / {TimeSpan.TicksPerDay} - 1 END)";
 
-    /// <summary>The day of a <see cref="DayOf"/> number.</summary>
+    /// <summary>The <see cref="DayOf(string)"/> number of a stored time: the UTC day it falls in.</summary>
+    public static long DayOf(long value) => value >= 0 ? value / TimeSpan.TicksPerDay : ((value + 1) / TimeSpan.TicksPerDay) - 1;
+
+    /// <summary>The stored time at which the <see cref="DayOf(string)"/> day <paramref name="day"/> starts (00:00 UTC).</summary>
+    public static long StartOfDay(long day) => day * TimeSpan.TicksPerDay;
+
+    /// <summary>The day of a <see cref="DayOf(string)"/> number.</summary>
     public static DateOnly ToDay(long daysSinceUnixEpoch) => DateOnly.FromDayNumber(checked((int)(UnixEpochDayNumber + daysSinceUnixEpoch)));
 
     public static string ToDb(decimal value) => value.ToString(CultureInfo.InvariantCulture);

@@ -12,6 +12,9 @@ internal sealed class SqliteWriteSession(SqliteConnection connection) : IDisposa
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SqliteStatement> _statements = new(StringComparer.Ordinal);
 
+    /// <summary>Gets the current transaction's changes to the conversion roll-ups, applied just before it commits.</summary>
+    public SqliteConversionRollups Rollups { get; } = new();
+
     /// <summary>Gets or sets the current batch's transaction.</summary>
     public SqliteTransaction? Transaction { get; set; }
 

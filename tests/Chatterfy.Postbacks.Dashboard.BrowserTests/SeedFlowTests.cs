@@ -98,9 +98,12 @@ public sealed class SeedFlowTests(BrowserFixture browser) : IClassFixture<Browse
         // Edit: the set reads sub4; then Replay the refused row: accepted.
         await page.GotoAsync(oneWinPage);
         await page.GetByRole(AriaRole.Link, new() { Name = "Edit" }).ClickAsync();
-        await page.GetByLabel("Settings (JSON)").FillAsync("""{"clickIdSub":"sub4"}""");
+        var clickIdSub = page.GetByLabel("Click id sub", new() { Exact = true });
+        (await clickIdSub.InputValueAsync()).Should().BeOneOf("", "sub1");
+        await clickIdSub.FillAsync("sub4");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
         await Assertions.Expect(page.Locator("#set-notice")).ToContainTextAsync("Changes saved");
+        (await page.Locator("code#url-first-deposit").InnerTextAsync()).Should().Contain("{sub4}", "the set now reads sub4");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Log", Exact = true }).ClickAsync();
         await page.Locator("#log-outcome").SelectOptionAsync("rejected");
@@ -120,6 +123,9 @@ public sealed class SeedFlowTests(BrowserFixture browser) : IClassFixture<Browse
     /// <summary>Chooses a network in Create postback's Affiliate Network list; the page reloads with its settings.</summary>
     private static async Task ChooseNetworkAsync(IPage page, string network)
     {
+        // The list reloads the form through dashboard.js: wait until the page (and so the script) has loaded, else the
+        // change would go unnoticed, as it does for a user without script (who presses Show settings instead).
+        await page.WaitForLoadStateAsync(LoadState.Load);
         var select = page.GetByLabel("Affiliate Network");
         if (await select.Locator("option:checked").InnerTextAsync() != network)
         {

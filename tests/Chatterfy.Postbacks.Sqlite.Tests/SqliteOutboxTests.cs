@@ -347,6 +347,7 @@ public sealed class SqliteOutboxTests : IDisposable
         using var connection = _database.OpenRaw();
         using var command = connection.CreateCommand();
         command.CommandText = """
+            DROP TABLE conversion_rollups;
             DROP INDEX ix_conversions_click_key;
             CREATE INDEX ix_conversions_idempotency_key ON conversions (idempotency_key, received_at, id);
             CREATE INDEX ix_conversions_click_id ON conversions (click_id, received_at, id);

@@ -59,7 +59,7 @@ internal static class SettingsFormMarkup
         var shape = field.Kind switch
         {
             SettingsFieldKind.Lines => " (one per line)",
-            SettingsFieldKind.KeyValueLines => " (one name=value per line)",
+            SettingsFieldKind.KeyValueLines => " (one key=value per line)",
             _ => "",
         };
         return Markup.Of($"""

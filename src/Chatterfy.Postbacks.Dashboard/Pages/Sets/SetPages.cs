@@ -1,6 +1,8 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Chatterfy.Postbacks.AspNetCore;
 using Chatterfy.Postbacks.Campaigns;
+using Chatterfy.Postbacks.Dashboard.Forms;
 using Chatterfy.Postbacks.Dashboard.Html;
 using Chatterfy.Postbacks.Dashboard.Layout;
 using Chatterfy.Postbacks.Networks;
@@ -8,6 +10,7 @@ using Chatterfy.Postbacks.PostbackSets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Primitives;
 
 namespace Chatterfy.Postbacks.Dashboard.Pages.Sets;
 
@@ -23,6 +26,9 @@ internal static class SetPages
     private const string NameField = "name";
     private const string NetworkField = "network";
     private const string CampaignField = "campaignId";
+
+    // The prefix of the settings inputs' ids: settings-clickIdSub, settings-macros, or settings-json without a schema.
+    private const string SettingsIdPrefix = "settings-";
 
     /// <summary>Maps the section's routes.</summary>
     /// <param name="group">The dashboard's route group.</param>
@@ -87,7 +93,7 @@ internal static class SetPages
             errors[NetworkField] = [$"Unknown affiliate network '{network}'. Choose one of the list."];
         }
 
-        var form = new NewSetForm(name ?? "", chosen.Id, campaignId, Settings: null);
+        var form = new NewSetForm(name ?? "", chosen.Id, campaignId, Posted: null);
         return await CreateFormAsync(page, networks, campaigns, form, errors, StatusCodes.Status200OK, cancellationToken).ConfigureAwait(false);
     }
 
@@ -95,17 +101,21 @@ internal static class SetPages
         HttpContext context, PostbackSetService sets, IAffiliateNetworkRegistry networks, CampaignService campaigns, CancellationToken cancellationToken)
     {
         var page = DashboardPage.For(context);
-        var posted = await context.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
-        var form = new NewSetForm(posted[NameField].ToString(), posted[NetworkField].ToString(), Blank(posted[CampaignField].ToString()), posted[SettingsEditor.FieldName].ToString());
+        var posted = await ReadFormAsync(context, cancellationToken).ConfigureAwait(false);
+        var form = new NewSetForm(Posted(posted, NameField), Posted(posted, NetworkField), Blank(Posted(posted, CampaignField)), posted);
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (form.CampaignId is not null && !CampaignService.IsValidId(form.CampaignId))
         {
             errors[CampaignField] = [$"'{form.CampaignId}' is not a campaign id: choose a campaign of the list, or none."];
         }
 
-        if (!SettingsEditor.TryRead(posted, out var settings, out var settingsError))
+        // An unknown network has no form to read: the core says the network is unknown.
+        JsonElement? settings = null;
+        if (networks.TryGetNetwork(form.NetworkId, out var network))
         {
-            errors[SettingsEditor.FieldName] = [settingsError!];
+            var read = SettingsFormOf(network, current: null).Read(posted);
+            Merge(errors, read.Errors);
+            settings = read.Settings is { Count: > 0 } given ? ToElement(given) : null;
         }
 
         if (errors.Count == 0)
@@ -135,6 +145,7 @@ internal static class SetPages
     {
         var known = await campaigns.ListAsync(cancellationToken).ConfigureAwait(false);
         var networkName = NetworkName(networks, form.NetworkId);
+        var settingsForm = SettingsFormOf(networks, form.NetworkId, current: null);
         var networkOptions = networks.Networks.Select(n => n.Id == form.NetworkId
             ? Markup.Of($"""<option value="{n.Id}" selected>{n.DisplayName}</option>""")
             : Markup.Of($"""<option value="{n.Id}">{n.DisplayName}</option>"""));
@@ -144,7 +155,7 @@ internal static class SetPages
         var action = page.Url("postbacks/new");
         return page.Render("Create postback", NavSection.Postbacks, Markup.Of($"""
             <h1>Create postback</h1>
-            {OtherErrors(errors)}
+            {OtherErrors(errors, settingsForm)}
             <form id="network-form" method="get" action="{action}" data-carry="{NameField} {CampaignField}">
             <input type="hidden" name="{NameField}" value="{form.Name}">
             <input type="hidden" name="{CampaignField}" value="{form.CampaignId}">
@@ -166,7 +177,7 @@ internal static class SetPages
             <select id="{CampaignField}" name="{CampaignField}"{SetForm.Described(CampaignField, errors.ContainsKey(CampaignField))}><option value="">All campaigns</option>{campaignOptions}</select>
             <fieldset>
             <legend>{networkName} settings</legend>
-            {SettingsEditor.For(null).Render(networkName, SettingsErrors(errors), form.Settings)}
+            {SettingsFields(settingsForm, networkName, errors, form.Posted)}
             </fieldset>
             <button type="submit" id="create-submit">Create postback</button>
             </form>
@@ -256,7 +267,7 @@ internal static class SetPages
         var set = await sets.GetAsync(id, cancellationToken).ConfigureAwait(false);
         return set is null
             ? NotFound(page, id)
-            : EditForm(page, networks, set, set.Name, settingsText: null, new Dictionary<string, string[]>(), StatusCodes.Status200OK);
+            : EditForm(page, networks, set, set.Name, posted: null, new Dictionary<string, string[]>(), StatusCodes.Status200OK);
     }
 
     private static async Task<IResult> UpdateAsync(HttpContext context, string id, PostbackSetService sets, IAffiliateNetworkRegistry networks, CancellationToken cancellationToken)
@@ -268,20 +279,26 @@ internal static class SetPages
             return NotFound(page, id);
         }
 
-        var posted = await context.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
-        var name = posted[NameField].ToString();
-        var settingsText = posted[SettingsEditor.FieldName].ToString();
+        var posted = await ReadFormAsync(context, cancellationToken).ConfigureAwait(false);
+        var name = Posted(posted, NameField);
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (!SettingsEditor.TryRead(posted, out var settings, out var settingsError))
+        var read = SettingsFormOf(networks, set.NetworkId, set.Settings).Read(posted, editing: true);
+        Merge(errors, read.Errors);
+        if (read.Settings is { } settings)
         {
-            errors[SettingsEditor.FieldName] = [settingsError!];
-        }
-        else
-        {
+            // A write-only setting left empty keeps the stored secret.
+            foreach (var secret in read.KeptSecrets)
+            {
+                if (set.Settings is { ValueKind: JsonValueKind.Object } stored && stored.TryGetProperty(secret, out var kept))
+                {
+                    settings[secret] = JsonNode.Parse(kept.GetRawText());
+                }
+            }
+
             try
             {
-                // An emptied field means the network's defaults ({}); PATCH's null would keep the stored settings.
-                var changes = new PostbackSetChanges { Name = name, Settings = settings ?? EmptySettings() };
+                // Emptied fields mean the network's defaults ({}); PATCH's null would keep the stored settings.
+                var changes = new PostbackSetChanges { Name = name, Settings = ToElement(settings) };
                 var updated = await sets.UpdateAsync(id, changes, cancellationToken).ConfigureAwait(false);
                 return updated is null ? NotFound(page, id) : page.RedirectTo(SetPath(id) + "?updated=1");
             }
@@ -294,16 +311,17 @@ internal static class SetPages
             }
         }
 
-        return EditForm(page, networks, set, name, settingsText, errors, StatusCodes.Status400BadRequest);
+        return EditForm(page, networks, set, name, posted, errors, StatusCodes.Status400BadRequest);
     }
 
     private static IResult EditForm(
-        DashboardPage page, IAffiliateNetworkRegistry networks, PostbackSet set, string name, string? settingsText, Dictionary<string, string[]> errors, int statusCode)
+        DashboardPage page, IAffiliateNetworkRegistry networks, PostbackSet set, string name, Dictionary<string, StringValues>? posted, Dictionary<string, string[]> errors, int statusCode)
     {
         var networkName = NetworkName(networks, set.NetworkId);
+        var settingsForm = SettingsFormOf(networks, set.NetworkId, set.Settings);
         return page.Render($"Edit {set.Name}", NavSection.Postbacks, Markup.Of($"""
             <h1>Edit {set.Name}</h1>
-            {OtherErrors(errors)}
+            {OtherErrors(errors, settingsForm)}
             <p>The network and the campaign of a postback stay as they were created; its URLs keep their token.</p>
             <dl class="facts">
             <dt>Affiliate Network</dt><dd id="set-network">{networkName}</dd>
@@ -316,7 +334,7 @@ internal static class SetPages
             <input id="{NameField}" name="{NameField}" type="text" maxlength="200" required autocomplete="off" value="{name}"{SetForm.Described(NameField, errors.ContainsKey(NameField), hint: false)}>
             <fieldset>
             <legend>{networkName} settings</legend>
-            {SettingsEditor.For(set.Settings).Render(networkName, SettingsErrors(errors), settingsText)}
+            {SettingsFields(settingsForm, networkName, errors, posted)}
             </fieldset>
             <div class="actions">
             <button type="submit" id="save-postback">Save changes</button>
@@ -395,19 +413,70 @@ internal static class SetPages
 
     private static string? Blank(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    private static JsonElement EmptySettings()
+    private static async Task<Dictionary<string, StringValues>> ReadFormAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        using var document = JsonDocument.Parse("{}");
+        var posted = await context.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
+        return posted.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+    }
+
+    private static string Posted(Dictionary<string, StringValues> posted, string name) => posted.GetValueOrDefault(name).ToString();
+
+    private static JsonElement ToElement(JsonObject settings)
+    {
+        using var document = JsonDocument.Parse(settings.ToJsonString());
         return document.RootElement.Clone();
     }
 
-    private static List<KeyValuePair<string, string[]>> SettingsErrors(Dictionary<string, string[]> errors) =>
-        [.. errors.Where(e => SettingsEditor.Owns(e.Key)).OrderBy(e => e.Key, StringComparer.Ordinal)];
+    // The network's settings form from its schema (one JSON text area without one, or for a network no longer registered).
+    private static SettingsForm SettingsFormOf(IAffiliateNetworkRegistry networks, string networkId, JsonElement? current) =>
+        SettingsForm.Create(networks.TryGetNetwork(networkId, out var network) ? network.SettingsSchema : null, current);
+
+    private static SettingsForm SettingsFormOf(AffiliateNetwork network, JsonElement? current) => SettingsForm.Create(network.SettingsSchema, current);
+
+    private static void Merge(Dictionary<string, string[]> errors, IReadOnlyDictionary<string, string> more)
+    {
+        foreach (var (field, message) in more)
+        {
+            errors[field] = [message];
+        }
+    }
+
+    private static bool IsSettingsPath(string path) =>
+        path.StartsWith(SettingsForm.DefaultPrefix, StringComparison.Ordinal) || path == SettingsForm.DefaultPrefix.TrimEnd('.');
+
+    // The settings' errors (the form's own and the core's, by field path) by the input that shows them: a path below a
+    // field (settings.macros.amount) is shown on it, prefixed by the rest of the path (amount: …).
+    private static Dictionary<string, string> PlaceSettingsErrors(SettingsForm form, Dictionary<string, string[]> errors)
+    {
+        var placed = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (path, messages) in errors.Where(e => IsSettingsPath(e.Key)).OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            if (form.FieldFor(path) is not { } field)
+            {
+                continue;
+            }
+
+            var text = string.Join(" ", messages);
+            var below = path.StartsWith(field.FormName, StringComparison.Ordinal) ? path[field.FormName.Length..].TrimStart('.') : "";
+            var message = below.Length == 0 ? text : $"{below}: {text}";
+            placed[field.FormName] = placed.TryGetValue(field.FormName, out var earlier) ? $"{earlier} {message}" : message;
+        }
+
+        return placed;
+    }
+
+    private static Markup SettingsFields(SettingsForm form, string networkName, Dictionary<string, string[]> errors, Dictionary<string, StringValues>? posted)
+    {
+        var hint = form.HasSchema
+            ? Markup.Empty
+            : Markup.Of($"""<p class="hint">{networkName}'s settings as a JSON object; leave it empty for the defaults.</p>""");
+        return Markup.Of($"""{hint}{SettingsFormMarkup.Write(form, SettingsIdPrefix, PlaceSettingsErrors(form, errors), posted)}""");
+    }
 
     // Errors of no field on the form (none expected; shown above it rather than lost).
-    private static Markup OtherErrors(Dictionary<string, string[]> errors)
+    private static Markup OtherErrors(Dictionary<string, string[]> errors, SettingsForm settingsForm)
     {
-        var other = errors.Where(e => e.Key is not (NameField or NetworkField or CampaignField) && !SettingsEditor.Owns(e.Key)).ToList();
+        var other = errors.Where(e => e.Key is not (NameField or NetworkField or CampaignField) && !(IsSettingsPath(e.Key) && settingsForm.FieldFor(e.Key) is not null)).ToList();
         var summary = errors.Count == 0
             ? Markup.Empty
             : Markup.Of($"""<p class="error" role="alert" id="form-errors">The postback was not saved: correct the fields marked below.</p>""");
@@ -415,5 +484,5 @@ internal static class SetPages
     }
 
     /// <summary>What the create form holds.</summary>
-    private sealed record NewSetForm(string Name, string NetworkId, string? CampaignId, string? Settings);
+    private sealed record NewSetForm(string Name, string NetworkId, string? CampaignId, Dictionary<string, StringValues>? Posted);
 }

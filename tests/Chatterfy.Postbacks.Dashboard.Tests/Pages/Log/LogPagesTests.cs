@@ -6,6 +6,7 @@ using Chatterfy.Postbacks.Dashboard.Tests.Infrastructure;
 using Chatterfy.Postbacks.PostbackSets;
 using Chatterfy.Postbacks.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Chatterfy.Postbacks.Dashboard.Tests.Pages.Log;
 
@@ -44,6 +45,67 @@ public sealed partial class LogPagesTests
 
         var byOutcome = await GetAsync(client, "log?outcome=rejected");
         byOutcome.Should().Contain("<span class=\"badge rejected\">rejected</span>").And.NotContain("<code>in-binomo</code>").And.NotContain("<code>in-other</code>");
+    }
+
+    [Fact]
+    public async Task The_code_filter_narrows_the_list_to_entries_rejected_with_that_code()
+    {
+        await using var host = await DashboardHost.StartAsync();
+        var oneWin = await CreateSetAsync(host, "1Win", "1win", """{"clickIdSub":"sub1"}""");
+        var binomo = await CreateSetAsync(host, "Binomo", "binomo");
+        using var client = host.CreateClient(withApiKey: true);
+        await FireAsync(client, host, oneWin, "registration", "sub1={sub1}&sub4=unsubstituted");
+        await FireAsync(client, host, binomo, "registration", "click_id=accepted-one");
+        var basePath = new Uri(host.Services.GetRequiredService<PostbackSetService>().GetUrls(binomo, host.BaseAddress.ToString()).Base).AbsolutePath;
+        await client.GetAsync($"{basePath}?click_id=unknown-event&renamed_flag=true");
+
+        var html = await GetAsync(client, "log?code=macro_not_substituted");
+
+        html.Should().Contain("<option value=\"macro_not_substituted\" selected>macro_not_substituted</option>");
+        html.Should().Contain("<td><code>macro_not_substituted</code></td>")
+            .And.NotContain("<td><code>event_unknown</code></td>", "an entry rejected with another code is not listed")
+            .And.NotContain("<code>accepted-one</code>", "an entry without that code is not listed");
+        (await GetAsync(client, "log")).Should().Contain("<td><code>event_unknown</code></td>", "unfiltered, the other entries are there");
+    }
+
+    [Fact]
+    public async Task The_time_filters_narrow_the_list_to_the_half_open_range_in_UTC()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero));
+        await using var host = await DashboardHost.StartAsync(configure: s => s.AddSingleton<TimeProvider>(clock));
+        var set = await CreateSetAsync(host, "Binomo", "binomo");
+        using var client = host.CreateClient(withApiKey: true);
+        await FireAsync(client, host, set, "registration", "click_id=at-nine");
+        clock.SetUtcNow(new DateTimeOffset(2026, 11, 27, 11, 0, 0, TimeSpan.Zero));
+        await FireAsync(client, host, set, "registration", "click_id=at-eleven");
+        clock.SetUtcNow(new DateTimeOffset(2026, 11, 27, 13, 0, 0, TimeSpan.Zero));
+        await FireAsync(client, host, set, "registration", "click_id=at-one");
+
+        var from = await GetAsync(client, "log?from=2026-11-27T10:00");
+        var to = await GetAsync(client, "log?to=2026-11-27T12:00");
+        var between = await GetAsync(client, "log?from=2026-11-27T10:00&to=2026-11-27T13:00");
+
+        from.Should().Contain("<code>at-eleven</code>").And.Contain("<code>at-one</code>").And.NotContain("<code>at-nine</code>");
+        from.Should().Contain("id=\"log-from\" name=\"from\" value=\"2026-11-27T10:00\"", "the filter is shown as given");
+        to.Should().Contain("<code>at-nine</code>").And.Contain("<code>at-eleven</code>").And.NotContain("<code>at-one</code>");
+        between.Should().Contain("<code>at-eleven</code>").And.NotContain("<code>at-nine</code>").And.NotContain("<code>at-one</code>", "the end is exclusive");
+    }
+
+    [Fact]
+    public async Task A_reversed_time_range_answers_400_with_the_error_next_to_To()
+    {
+        await using var host = await DashboardHost.StartAsync();
+        var set = await CreateSetAsync(host, "Binomo", "binomo");
+        using var client = host.CreateClient(withApiKey: true);
+        await FireAsync(client, host, set, "registration", "click_id=listed");
+
+        var response = await client.GetAsync($"{DashboardHost.Prefix}/log?from=2026-11-27T12:00&to=2026-11-27T10:00");
+        var html = await response.Content.ReadAsStringAsync();
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        html.Should().Contain("<label for=\"log-to\">To (UTC)</label><input type=\"datetime-local\" id=\"log-to\" name=\"to\" value=\"2026-11-27T10:00\" aria-invalid=\"true\" aria-describedby=\"log-to-error\">"
+            + "<span class=\"error\" role=\"alert\" id=\"log-to-error\">&#x27;To&#x27; must not be before &#x27;From&#x27;.</span>");
+        html.Should().NotContain("<code>listed</code>", "no entries are listed for a range that is not one");
     }
 
     [Fact]

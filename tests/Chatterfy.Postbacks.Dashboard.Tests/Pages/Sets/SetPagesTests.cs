@@ -2,8 +2,10 @@ using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Chatterfy.Postbacks.Dashboard.Tests.Infrastructure;
+using Chatterfy.Postbacks.Networks;
 using Chatterfy.Postbacks.PostbackSets;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Chatterfy.Postbacks.Dashboard.Tests.Pages.Sets;
 
@@ -43,7 +45,7 @@ public sealed class SetPagesTests
             .And.Contain("Leave it empty so that the postbacks are shared by all campaigns.")
             .And.Contain("<option value=\"binomo\" selected>Binomo</option>");
 
-        var response = await PostAsync(client, form, $"{Root}/postbacks/new", new() { ["name"] = "Binomo main", ["network"] = "binomo", ["campaignId"] = "", ["settings"] = "" });
+        var response = await PostAsync(client, form, $"{Root}/postbacks/new", new() { ["name"] = "Binomo main", ["network"] = "binomo", ["campaignId"] = "" });
 
         response.StatusCode.Should().Be(HttpStatusCode.Redirect);
         var stored = (await host.Services.GetRequiredService<PostbackSetService>().ListAsync()).Should().ContainSingle().Subject;
@@ -62,21 +64,117 @@ public sealed class SetPagesTests
     }
 
     [Fact]
-    public async Task An_empty_name_answers_400_with_the_error_next_to_Name_and_stores_nothing()
+    public async Task An_empty_name_answers_400_with_the_error_next_to_Name_and_shows_the_posted_settings_again()
     {
         await using var host = await DashboardHost.StartAsync();
         using var client = host.CreateClient(withApiKey: true);
         var form = await client.GetAsync($"{Root}/postbacks/new");
 
-        var response = await PostAsync(client, form, $"{Root}/postbacks/new", new() { ["name"] = " ", ["network"] = "1win", ["settings"] = "{\"clickIdSub\":\"sub9\"}" });
+        var response = await PostAsync(client, form, $"{Root}/postbacks/new", new()
+        {
+            ["name"] = " ",
+            ["network"] = "1win",
+            ["settings.clickIdSub"] = "sub2",
+            ["settings.macros"] = "{\"amount\": \"{sum}\"}",
+        });
         var html = await response.Content.ReadAsStringAsync();
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         html.Should().MatchRegex("<label for=\"name\">Name</label>\\s*<p class=\"error\" role=\"alert\" id=\"name-error\">A name is 1 to 200 characters")
             .And.Contain("aria-describedby=\"name-error\" aria-invalid=\"true\"");
-        html.Should().Contain("id=\"settings-error\">clickIdSub: &#x27;sub9&#x27; is not a 1Win sub parameter", "the settings' error is next to the settings")
-            .And.Contain("<option value=\"1win\" selected>1Win</option>", "the form keeps the chosen network");
+        html.Should().Contain("<option value=\"1win\" selected>1Win</option>", "the form keeps the chosen network")
+            .And.Contain("id=\"settings-clickIdSub\" name=\"settings.clickIdSub\" value=\"sub2\"", "the posted settings are shown again")
+            .And.Contain("name=\"settings.macros\" rows=\"8\" aria-describedby=\"settings-macros-hint\">{&quot;amount&quot;: &quot;{sum}&quot;}</textarea>");
         (await host.Services.GetRequiredService<PostbackSetService>().ListAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task An_invalid_1Win_sub_is_shown_next_to_its_field_and_stores_nothing()
+    {
+        await using var host = await DashboardHost.StartAsync();
+        using var client = host.CreateClient(withApiKey: true);
+        var form = await client.GetAsync($"{Root}/postbacks/new?network=1win");
+
+        var response = await PostAsync(client, form, $"{Root}/postbacks/new", new() { ["name"] = "1Win", ["network"] = "1win", ["settings.clickIdSub"] = "sub9" });
+        var html = await response.Content.ReadAsStringAsync();
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        html.Should().MatchRegex(
+            "<label for=\"settings-clickIdSub\">Click id sub</label>\\s*<p class=\"hint\" id=\"settings-clickIdSub-hint\">[^<]*</p>\\s*"
+            + "<input type=\"text\" id=\"settings-clickIdSub\" name=\"settings.clickIdSub\" value=\"sub9\"[^>]*aria-describedby=\"settings-clickIdSub-hint settings-clickIdSub-error\" aria-invalid=\"true\">\\s*"
+            + "<p class=\"error\" id=\"settings-clickIdSub-error\">&#x27;sub9&#x27; is not a 1Win sub parameter: use sub1, sub2, sub3 or sub4.</p>",
+            "the core's error is next to the Click id sub field, which shows the posted value");
+        html.Should().Contain("id=\"form-errors\"");
+        (await host.Services.GetRequiredService<PostbackSetService>().ListAsync()).Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("binomo", new[] { "settings-eventFlags\">Event flags (one key=value per line)</label>" })]
+    [InlineData("1win", new[] { "settings-clickIdSub\">Click id sub</label>", "settings-macros\">Macros</label>" })]
+    [InlineData("custom", new[] { "settings-clickIdMacro\">Click id macro</label>", "settings-amountMacro\">Amount macro</label>", "settings-currency\">Currency</label>", "settings-fields\">Extra fields (one key=value per line)</label>" })]
+    public async Task Create_postback_shows_the_chosen_networks_settings_fields(string network, string[] labels)
+    {
+        await using var host = await DashboardHost.StartAsync();
+        using var client = host.CreateClient(withApiKey: true);
+
+        var html = await client.GetStringAsync($"{Root}/postbacks/new?network={network}");
+
+        foreach (var label in labels)
+        {
+            html.Should().Contain("<label for=\"" + label);
+        }
+
+        html.Should().NotContain("Settings (JSON)", "a network with a settings schema gets its form, not a JSON area");
+        Regex.Matches(html, "<label for=\"[^\"]+\">[^<]*name[^<]*</label>", RegexOptions.IgnoreCase).Select(m => m.Value).Should()
+            .Equal(["<label for=\"name\">Name</label>"], "a browser finds the Name field by its label alone");
+    }
+
+    [Fact]
+    public async Task Binomo_event_flags_are_one_name_per_line_and_round_trip_through_create_and_edit()
+    {
+        await using var host = await DashboardHost.StartAsync();
+        var sets = host.Services.GetRequiredService<PostbackSetService>();
+        using var client = host.CreateClient(withApiKey: true);
+        var form = await client.GetAsync($"{Root}/postbacks/new?network=binomo");
+
+        var created = await PostAsync(client, form, $"{Root}/postbacks/new", new() { ["name"] = "Binomo", ["network"] = "binomo", ["settings.eventFlags"] = "signup=registration\r\nfirst = first-deposit\r\n" });
+
+        created.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        var set = (await sets.ListAsync()).Should().ContainSingle().Subject;
+        set.Settings!.Value.GetProperty("eventFlags").GetRawText().Should().Be("""{"signup":"registration","first":"first-deposit"}""");
+        var edit = await client.GetAsync($"{Root}/postbacks/{set.Id}/edit");
+        var editHtml = await edit.Content.ReadAsStringAsync();
+        editHtml.Should().Contain("name=\"settings.eventFlags\" rows=\"4\" aria-describedby=\"settings-eventFlags-hint\">signup=registration&#xA;first=first-deposit</textarea>", "Edit shows the current flags");
+
+        var saved = await PostAsync(client, edit, $"{Root}/postbacks/{set.Id}/edit", new() { ["name"] = "Binomo", ["settings.eventFlags"] = "signup=registration\nfirst=first-deposit" });
+
+        saved.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        (await sets.GetAsync(set.Id))!.Settings!.Value.GetProperty("eventFlags").GetRawText().Should().Be("""{"signup":"registration","first":"first-deposit"}""", "saving the shown values changes nothing");
+    }
+
+    [Fact]
+    public async Task A_plug_in_network_without_a_settings_schema_gets_a_JSON_area_on_create_and_edit()
+    {
+        await using var host = await DashboardHost.StartAsync(configure: services => services.TryAddEnumerable(ServiceDescriptor.Singleton<AffiliateNetwork, SchemalessNetwork>()));
+        var sets = host.Services.GetRequiredService<PostbackSetService>();
+        using var client = host.CreateClient(withApiKey: true);
+        var form = await client.GetAsync($"{Root}/postbacks/new?network={SchemalessNetwork.NetworkId}");
+        (await form.Content.ReadAsStringAsync()).Should().Contain("<label for=\"settings-json\">Settings (JSON)</label>")
+            .And.Contain("<textarea id=\"settings-json\" name=\"settings\"");
+
+        var refused = await PostAsync(client, form, $"{Root}/postbacks/new", new() { ["name"] = "Plug-in", ["network"] = SchemalessNetwork.NetworkId, ["settings"] = "{\"channel\": 5}" });
+
+        refused.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await refused.Content.ReadAsStringAsync()).Should().Contain("<p class=\"error\" id=\"settings-json-error\">channel: The channel is a text.</p>")
+            .And.Contain("{&quot;channel&quot;: 5}</textarea>", "the posted text is shown again");
+        (await sets.ListAsync()).Should().BeEmpty();
+
+        var created = await PostAsync(client, form, $"{Root}/postbacks/new", new() { ["name"] = "Plug-in", ["network"] = SchemalessNetwork.NetworkId, ["settings"] = "{\"channel\": \"tg\"}" });
+
+        created.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        var set = (await sets.ListAsync()).Should().ContainSingle().Subject;
+        set.Settings!.Value.GetProperty("channel").GetString().Should().Be("tg");
+        (await client.GetStringAsync($"{Root}/postbacks/{set.Id}/edit")).Should().Contain("&quot;channel&quot;: &quot;tg&quot;", "Edit shows the stored settings in the JSON area");
     }
 
     [Fact]
@@ -88,9 +186,10 @@ public sealed class SetPagesTests
         using var client = host.CreateClient(withApiKey: true);
         (await client.GetStringAsync($"{Root}/postbacks/{set.Id}")).Should().Contain("clickid={sub1}");
         var form = await client.GetAsync($"{Root}/postbacks/{set.Id}/edit");
-        (await form.Content.ReadAsStringAsync()).Should().Contain("<dd id=\"set-network\">1Win</dd>").And.Contain("<dd id=\"set-campaign\">all campaigns</dd>");
+        (await form.Content.ReadAsStringAsync()).Should().Contain("<dd id=\"set-network\">1Win</dd>").And.Contain("<dd id=\"set-campaign\">all campaigns</dd>")
+            .And.Contain("<label for=\"settings-clickIdSub\">Click id sub</label>");
 
-        var response = await PostAsync(client, form, $"{Root}/postbacks/{set.Id}/edit", new() { ["name"] = "1Win sub4", ["settings"] = "{\"clickIdSub\":\"sub4\"}" });
+        var response = await PostAsync(client, form, $"{Root}/postbacks/{set.Id}/edit", new() { ["name"] = "1Win sub4", ["settings.clickIdSub"] = "sub4" });
 
         response.StatusCode.Should().Be(HttpStatusCode.Redirect);
         response.Headers.Location!.ToString().Should().Be($"{Root}/postbacks/{set.Id}?updated=1");
@@ -100,7 +199,7 @@ public sealed class SetPagesTests
         stored.Settings!.Value.GetProperty("clickIdSub").GetString().Should().Be("sub4");
         var page = await client.GetStringAsync(response.Headers.Location);
         UrlOf(page, "url-registration").Should().Contain("clickid={sub4}").And.NotContain("{sub1}");
-        (await client.GetStringAsync($"{Root}/postbacks/{set.Id}/edit")).Should().Contain("&quot;clickIdSub&quot;: &quot;sub4&quot;", "the edit form shows the current settings");
+        (await client.GetStringAsync($"{Root}/postbacks/{set.Id}/edit")).Should().Contain("<input type=\"text\" id=\"settings-clickIdSub\" name=\"settings.clickIdSub\" value=\"sub4\"", "the edit form shows the current settings");
     }
 
     [Fact]
@@ -196,6 +295,31 @@ public sealed class SetPagesTests
             .And.Contain("<form id=\"network-form\" method=\"get\"")
             .And.Contain("form=\"network-form\" data-submit-on-change")
             .And.Contain("id=\"show-settings\">Show settings</button>");
+    }
+
+    /// <summary>A plug-in network without a settings schema: its settings are a JSON object with an optional text <c>channel</c>.</summary>
+    private sealed class SchemalessNetwork : AffiliateNetwork
+    {
+        public const string NetworkId = "schemaless";
+
+        public override string Id => NetworkId;
+
+        public override string DisplayName => "Schemaless";
+
+        public override NetworkProfile CreateProfile(JsonElement? settings)
+        {
+            if (settings is { ValueKind: JsonValueKind.Object } given && given.TryGetProperty("channel", out var channel) && channel.ValueKind != JsonValueKind.String)
+            {
+                throw new InvalidNetworkSettingsException(NetworkId, [new NetworkSettingsError("settings.channel", "The channel is a text.")]);
+            }
+
+            return new Profile();
+        }
+
+        private sealed class Profile : NetworkProfile
+        {
+            public override string GetPostbackQuery(PostbackUrlKind kind) => "?click_id={clickid}";
+        }
     }
 
     private static async Task<HttpResponseMessage> PostAsync(HttpClient client, HttpResponseMessage formPage, string path, Dictionary<string, string> fields)

@@ -1,0 +1,167 @@
+using Microsoft.Data.Sqlite;
+
+namespace Chatterfy.Postbacks.Sqlite;
+
+/// <summary>
+/// The changes a write transaction makes to <c>conversion_rollups</c>: one row per UTC day, set, campaign, event,
+/// attribution and currency with the count and the exact sum of the amounts of the stored conversions it covers. Writes
+/// add to it once the record they belong to is written (a record that fails alone adds nothing); the writer applies it
+/// once per transaction, just before the commit, each key once (read, added to with <see cref="decimal"/>, written back:
+/// SQLite's arithmetic on TEXT would go through a double), and forgets it when a transaction is rolled back.
+/// </summary>
+internal sealed class SqliteConversionRollups
+{
+    // NULL campaigns and currencies are compared with IS; the writer is the only one writing, so a key has one row.
+    private const string KeyCondition =
+        "day = $day AND set_id = $set_id AND campaign_id IS $campaign_id AND event = $event AND attribution = $attribution AND currency IS $currency";
+
+    private const string FindSql = $"SELECT rowid, count, amount FROM conversion_rollups WHERE {KeyCondition}";
+
+    private const string InsertSql = """
+        INSERT INTO conversion_rollups (day, set_id, campaign_id, event, attribution, currency, count, amount)
+        VALUES ($day, $set_id, $campaign_id, $event, $attribution, $currency, $count, $amount)
+        """;
+
+    private const string UpdateSql = "UPDATE conversion_rollups SET count = $count, amount = $amount WHERE rowid = $rowid";
+
+    private const string DeleteSql = "DELETE FROM conversion_rollups WHERE rowid = $rowid";
+
+    private readonly Dictionary<Key, (long Count, decimal Amount)> _changes = [];
+
+    /// <summary>Adds <paramref name="count"/> conversions (negative: removes them) with <paramref name="amount"/> in all to a key.</summary>
+    /// <param name="key">The roll-up row.</param>
+    /// <param name="count">How many conversions.</param>
+    /// <param name="amount">Their amounts, summed (0 for conversions without one).</param>
+    public void Add(Key key, long count, decimal amount)
+    {
+        var change = _changes.GetValueOrDefault(key);
+        _changes[key] = (change.Count + count, change.Amount + amount);
+    }
+
+    /// <summary>Forgets the changes (the transaction they belong to was rolled back).</summary>
+    public void Clear() => _changes.Clear();
+
+    /// <summary>Writes the changes in <paramref name="session"/>'s transaction, keys in order, and forgets them.</summary>
+    /// <param name="session">The writer's session.</param>
+    public void Apply(SqliteWriteSession session)
+    {
+        if (_changes.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var (key, (count, amount)) in _changes.OrderBy(c => c.Key))
+        {
+            if (count == 0 && amount == 0m)
+            {
+                continue;
+            }
+
+            var find = session.Command(FindSql);
+            Bind(find, key);
+            long? rowId = null;
+            var total = (Count: 0L, Amount: 0m);
+            using (var reader = find.ExecuteReader())
+            {
+                if (reader.Read())
+                {
+                    rowId = reader.GetInt64(0);
+                    total = (reader.GetInt64(1), SqliteValues.ToDecimal(reader.GetString(2)));
+                }
+            }
+
+            total = (total.Count + count, total.Amount + amount);
+            if (total.Count < 0)
+            {
+                throw new InvalidOperationException($"The conversion roll-up of day {key.Day}, set '{key.SetId}' would count {total.Count} conversions.");
+            }
+
+            SqliteCommand write;
+            if (rowId is { } id && total.Count == 0)
+            {
+                write = session.Command(DeleteSql);
+                write.Parameters.AddValue("$rowid", id);
+            }
+            else
+            {
+                write = session.Command(rowId is null ? InsertSql : UpdateSql);
+                if (rowId is { } existing)
+                {
+                    write.Parameters.AddValue("$rowid", existing);
+                }
+                else
+                {
+                    Bind(write, key);
+                }
+
+                write.Parameters.AddValue("$count", total.Count);
+                write.Parameters.AddValue("$amount", SqliteValues.ToDb(total.Amount));
+            }
+
+            write.ExecuteNonQuery();
+        }
+
+        _changes.Clear();
+    }
+
+    /// <summary>
+    /// Fills <c>conversion_rollups</c> from the stored conversions (the migration that creates it): the amounts of each key
+    /// are grouped in SQL and summed here.
+    /// </summary>
+    /// <param name="connection">The connection.</param>
+    /// <param name="transaction">The migration's transaction.</param>
+    public static void Fill(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        var rollups = new SqliteConversionRollups();
+        using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = $"""
+                SELECT {SqliteValues.DayOf("received_at")} AS day, set_id, campaign_id, event, attribution, currency, amount, count(*)
+                FROM conversions
+                GROUP BY day, set_id, campaign_id, event, attribution, currency, amount
+                """;
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var key = new Key(reader.GetInt64(0), reader.GetString(1), reader.GetNullableString(2), reader.GetString(3), reader.GetString(4), reader.GetNullableString(5));
+                var count = reader.GetInt64(7);
+                rollups.Add(key, count, reader.GetNullableString(6) is { } amount ? SqliteValues.ToDecimal(amount) * count : 0m);
+            }
+        }
+
+        using var session = new SqliteWriteSession(connection) { Transaction = transaction };
+        rollups.Apply(session);
+    }
+
+    private static void Bind(SqliteCommand command, Key key)
+    {
+        command.Parameters.AddValue("$day", key.Day);
+        command.Parameters.AddValue("$set_id", key.SetId);
+        command.Parameters.AddValue("$campaign_id", key.CampaignId);
+        command.Parameters.AddValue("$event", key.Event);
+        command.Parameters.AddValue("$attribution", key.Attribution);
+        command.Parameters.AddValue("$currency", key.Currency);
+    }
+
+    /// <summary>A roll-up row's key: the stored values of its conversions' columns.</summary>
+    /// <param name="Day">The UTC day (<see cref="SqliteValues.DayOf(long)"/>) they were received.</param>
+    /// <param name="SetId">Their set.</param>
+    /// <param name="CampaignId">Their campaign.</param>
+    /// <param name="Event">Their event's stored name.</param>
+    /// <param name="Attribution">Their attribution's stored word.</param>
+    /// <param name="Currency">Their currency.</param>
+    internal readonly record struct Key(long Day, string SetId, string? CampaignId, string Event, string Attribution, string? Currency) : IComparable<Key>
+    {
+        /// <inheritdoc />
+        public int CompareTo(Key other)
+        {
+            var order = Day.CompareTo(other.Day);
+            order = order != 0 ? order : string.CompareOrdinal(SetId, other.SetId);
+            order = order != 0 ? order : string.CompareOrdinal(CampaignId, other.CampaignId);
+            order = order != 0 ? order : string.CompareOrdinal(Event, other.Event);
+            order = order != 0 ? order : string.CompareOrdinal(Attribution, other.Attribution);
+            return order != 0 ? order : string.CompareOrdinal(Currency, other.Currency);
+        }
+    }
+}

@@ -1,0 +1,193 @@
+using Chatterfy.Postbacks.Ingestion;
+
+namespace Chatterfy.Postbacks.Storage.Conformance;
+
+// PostbackLogStore: the figures stay exact however a store computes them (a store may keep daily roll-ups and read whole
+// UTC days from them, and only the partial days at the ends of a range from its conversions). Each test compares the
+// store's figures with a brute-force count over the conversions the store reported as stored.
+public abstract partial class PostbackStorageConformanceTests
+{
+    private static readonly DateTimeOffset FiguresDay = new(2025, 6, 2, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>
+    /// After batches holding duplicates, records that fail alone (a used conversion id, a used log entry id) and
+    /// rejections, and after late attribution that credits conversions of two different days, the totals and the daily
+    /// counts of whole-day, partial-day and mixed ranges, with and without filters, equal a brute-force count over the
+    /// stored conversions.
+    /// </summary>
+    [Fact]
+    public async Task Figures_AfterBatchesWithDuplicatesFailuresAndLateAttribution_EqualABruteForceCount_ForWholePartialAndMixedRanges()
+    {
+        var store = await NewStorageAsync();
+        var a = StoreTestData.Set();
+        var b = StoreTestData.Set(campaignId: "camp-2");
+        await store.Sets.AddAsync(a, None);
+        await store.Sets.AddAsync(b, None);
+        var stored = new Dictionary<string, ConversionRecord>(StringComparer.Ordinal);
+        var late = StoreTestData.Click(createdAt: FiguresDay.AddDays(5), campaignId: "camp-7");
+
+        for (var batchNumber = 0; batchNumber < 3; batchNumber++)
+        {
+            var batch = new List<IngestRecord>();
+            for (var i = 0; i < 16; i++)
+            {
+                var n = (batchNumber * 16) + i;
+                var waiting = n % 9 == 4;
+                var conversion = FiguresConversion(n % 3 == 0 ? b.Id : a.Id, n, waiting ? late.Id : null);
+                batch.Add(StoreTestData.Record(conversion));
+            }
+
+            // A retry of a stored conversion and of one earlier in the batch: duplicates, stored once.
+            if (stored.Count > 0)
+            {
+                batch.Add(StoreTestData.Record(StoreTestData.Retry(stored.Values.First(), FiguresDay.AddDays(2).AddHours(5))));
+            }
+
+            batch.Add(StoreTestData.Record(StoreTestData.Retry(batch[3].Conversion!)));
+
+            // Records that fail alone after their conversion was written (a used log entry id) or at it (a used conversion id).
+            var usedLogId = batch[0].LogEntry.Id;
+            var failingLate = FiguresConversion(a.Id, 100 + batchNumber, null);
+            batch.Add(StoreTestData.Record(failingLate) with { LogEntry = StoreTestData.LogEntryFor(failingLate) with { Id = usedLogId } });
+            batch.Add(StoreTestData.Record(FiguresConversion(b.Id, 200 + batchNumber, null) with { Id = batch[1].Conversion!.Id }));
+            batch.Add(StoreTestData.Record(StoreTestData.LogEntry(a.Id, FiguresDay.AddHours(7))));
+
+            var results = await store.Ingest.AppendAsync(batch, None);
+
+            results.Should().HaveCount(batch.Count);
+            foreach (var (record, result) in batch.Zip(results))
+            {
+                if (record.Conversion is { } conversion && result == IngestResult.Written(conversion.Id))
+                {
+                    stored.Add(conversion.Id, conversion);
+                }
+            }
+
+            results.Count(r => r.Failure is not null).Should().Be(2, "the two records with a used id fail alone");
+            results.Count(r => r.IsDuplicate).Should().Be(stored.Count > 16 ? 2 : 1);
+        }
+
+        stored.Should().HaveCount(48);
+        await FiguresShouldMatchAsync(store, stored.Values);
+
+        // The late click credits its waiting conversions, received on different days, to its campaign.
+        var credited = await store.Clicks.AddAsync(late, StoreTestData.Credit(late), None);
+        var waitingIds = stored.Values.Where(c => c.Conversion.ClickId == late.Id).Select(c => c.Id).ToList();
+        waitingIds.Select(id => stored[id].Conversion.ReceivedAt.UtcDateTime.Date).Distinct().Should().HaveCountGreaterThan(1, "the credited conversions cross days");
+        credited.Should().Be(waitingIds.Count);
+        foreach (var id in waitingIds)
+        {
+            stored[id] = stored[id] with { Attribution = ConversionAttribution.Credited, CampaignId = late.CampaignId };
+        }
+
+        await FiguresShouldMatchAsync(store, stored.Values);
+    }
+
+    /// <summary>Batches appended concurrently, sharing retries, leave figures equal to a brute-force count over what was stored.</summary>
+    [Fact]
+    public async Task Figures_AfterConcurrentAppends_EqualABruteForceCount()
+    {
+        var store = await NewStorageAsync();
+        var set = StoreTestData.Set();
+        await store.Sets.AddAsync(set, None);
+        var shared = FiguresConversion(set.Id, 7, null);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var tasks = Enumerable.Range(0, ConcurrentBatches).Select(t => Task.Run(async () =>
+        {
+            await gate.Task;
+            var written = new List<ConversionRecord>();
+            for (var round = 0; round < 4; round++)
+            {
+                IngestRecord[] batch =
+                [
+                    .. Enumerable.Range(0, 6).Select(i => StoreTestData.Record(FiguresConversion(set.Id, (t * 31) + (round * 7) + i, null))),
+                    StoreTestData.Record(StoreTestData.Retry(shared)),
+                ];
+                var results = await store.Ingest.AppendAsync(batch, None);
+                written.AddRange(batch.Zip(results).Where(x => x.Second == IngestResult.Written(x.First.Conversion!.Id)).Select(x => x.First.Conversion!));
+            }
+
+            return written;
+        })).ToArray();
+
+        gate.SetResult();
+        var stored = (await Task.WhenAll(tasks).WaitAsync(ConcurrencyTimeout)).SelectMany(w => w).ToList();
+
+        stored.Should().HaveCount((ConcurrentBatches * 4 * 6) + 1, "every own conversion and one of the shared retries");
+        await FiguresShouldMatchAsync(store, stored);
+    }
+
+    /// <summary>
+    /// Conversion <paramref name="n"/> of the figures tests: spread over four days at uneven hours (some just before or at
+    /// midnight), of every kind, with amounts that a double would not sum exactly, some without a currency, some unattributed.
+    /// </summary>
+    private static ConversionRecord FiguresConversion(string setId, int n, string? waitingForClickId)
+    {
+        PostbackEvent[] events = [PostbackEvent.Registration, PostbackEvent.FirstDeposit, PostbackEvent.Deposit, PostbackEvent.Deposit, PostbackEvent.FirstDeposit];
+        string?[] currencies = ["USD", "EUR", "BRL", "INR", "USD"];
+        var at = FiguresDay.AddMinutes((n * 137) % (4 * 24 * 60)).AddTicks(n % 5 == 0 ? -1 : 0);
+        var kind = events[n % events.Length];
+        var amount = kind == PostbackEvent.Registration ? (decimal?)null : 0.1m + (n * 1.01m) + 0.00000001m;
+        var currency = amount is null ? null : currencies[n % currencies.Length];
+        if (waitingForClickId is not null)
+        {
+            return Make(setId, kind, amount, currency, ConversionAttribution.Unattributed, at, campaignId: null, clickId: waitingForClickId);
+        }
+
+        var attribution = n % 7 == 3 ? ConversionAttribution.Unattributed : ConversionAttribution.Credited;
+        var campaign = attribution == ConversionAttribution.Unattributed ? null : n % 2 == 0 ? "camp-1" : "camp-2";
+        return Make(setId, kind, amount, currency, attribution, at, campaign);
+    }
+
+    /// <summary>The store's totals and daily counts for whole-day, partial-day, mixed and open ranges, with each filter, equal a brute-force count.</summary>
+    private static async Task FiguresShouldMatchAsync(PostbackStorage store, IEnumerable<ConversionRecord> storedConversions)
+    {
+        var stored = storedConversions.ToList();
+        var d = FiguresDay;
+        (DateTimeOffset? From, DateTimeOffset? To)[] ranges =
+        [
+            (null, null),
+            (d, d.AddDays(4)),
+            (d.AddDays(1), d.AddDays(2)),
+            (d.AddDays(1).AddHours(3), d.AddDays(1).AddHours(9)),
+            (d.AddDays(1).AddHours(20), d.AddDays(2).AddHours(2)),
+            (d.AddHours(5), d.AddDays(3).AddHours(7)),
+            (d.AddHours(5).ToOffset(TimeSpan.FromHours(-7)), d.AddDays(2).ToOffset(TimeSpan.FromHours(9))),
+            (d.AddDays(1).AddTicks(-1), d.AddDays(3).AddTicks(1)),
+            (d.AddDays(1).AddHours(12), null),
+            (null, d.AddDays(2).AddHours(1)),
+            (d.AddDays(2), null),
+            (null, d.AddDays(1)),
+            (d.AddDays(2), d.AddDays(2)),
+        ];
+        var sets = stored.Select(c => c.Conversion.SetId).Distinct().Order(StringComparer.Ordinal).ToList();
+        var filters = new List<(string? SetId, string? CampaignId)> { (null, null), (null, "camp-1"), (null, "camp-7"), (null, "camp-none") };
+        filters.AddRange(sets.Select(s => ((string?)s, (string?)null)));
+        filters.Add((sets[0], "camp-2"));
+
+        foreach (var (from, to) in ranges)
+        {
+            foreach (var (setId, campaignId) in filters)
+            {
+                var query = new ConversionTotalsQuery { From = from, To = to, SetId = setId, CampaignId = campaignId };
+                var matching = stored.Where(c =>
+                    (from is null || c.Conversion.ReceivedAt >= from) && (to is null || c.Conversion.ReceivedAt < to)
+                    && (setId is null || c.Conversion.SetId == setId) && (campaignId is null || c.CampaignId == campaignId)).ToList();
+
+                var expectedTotals = matching
+                    .GroupBy(c => (c.Conversion.Event.Kind, c.Attribution, c.Conversion.Currency))
+                    .OrderBy(g => g.Key.Kind).ThenBy(g => g.Key.Attribution).ThenBy(g => g.Key.Currency, StringComparer.Ordinal)
+                    .Select(g => new ConversionTotal(g.Key.Kind, g.Key.Attribution, g.Key.Currency, g.Count(), g.Sum(c => c.Conversion.Amount ?? 0m)))
+                    .ToList();
+                var expectedDays = matching
+                    .GroupBy(c => (Day: DateOnly.FromDateTime(c.Conversion.ReceivedAt.UtcDateTime), c.Conversion.Event.Kind, c.Attribution))
+                    .OrderBy(g => g.Key.Day).ThenBy(g => g.Key.Kind).ThenBy(g => g.Key.Attribution)
+                    .Select(g => new DailyConversionCount(g.Key.Day, g.Key.Kind, g.Key.Attribution, g.Count()))
+                    .ToList();
+
+                (await store.Log.GetConversionTotalsAsync(query, None)).Should().Equal(expectedTotals, "the totals of {0}", query);
+                (await store.Log.GetDailyConversionCountsAsync(query, None)).Should().Equal(expectedDays, "the daily counts of {0}", query);
+            }
+        }
+    }
+}
