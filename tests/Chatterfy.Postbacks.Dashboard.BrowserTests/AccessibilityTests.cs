@@ -10,16 +10,26 @@ public sealed class AccessibilityTests(BrowserFixture browser) : IClassFixture<B
     [Fact]
     public async Task No_page_has_a_serious_or_critical_axe_violation()
     {
-        await using var session = await DashboardSession.StartAsync(browser.Browser);
+        await using var session = await DashboardSession.StartAsync(browser.Browser, configure: DashboardData.ConfigureServices);
+        var visits = await DashboardData.SeedAsync(session.Host);
         var violations = new List<string>();
 
         await session.GoToAsync("sign-in");
         violations.AddRange(await SeriousViolationsAsync(session.Page, "sign-in"));
         await session.SignInAsync();
-        foreach (var path in DashboardPaths.SignedIn)
+        foreach (var visit in visits)
         {
-            await session.GoToAsync(path);
-            violations.AddRange(await SeriousViolationsAsync(session.Page, path));
+            (await session.GoToAsync(visit.Path))!.Status.Should().Be(200, "{0} ({1}) opens", visit.Name, visit.Path);
+            if (visit.Prepare is not null)
+            {
+                await visit.Prepare(session.Page);
+            }
+
+            violations.AddRange(await SeriousViolationsAsync(session.Page, visit.Name));
+            if (visit.Screenshot is not null)
+            {
+                await session.ScreenshotAsync(visit.Screenshot);
+            }
         }
 
         violations.Should().BeEmpty();

@@ -51,7 +51,7 @@ public sealed class SecurityTests(BrowserFixture browser) : IClassFixture<Browse
         (await session.HasSignInCookieAsync()).Should().BeFalse();
     }
 
-    [Fact(Skip = "Until the Postbacks page lists the sets (it is a placeholder on main)")]
+    [Fact]
     public async Task A_set_named_like_an_img_tag_shows_as_text_on_the_Postbacks_page_and_runs_nothing()
     {
         const string name = "<img src=x onerror=alert(1)>";

@@ -15,6 +15,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var executable = ChromiumLocator.Find();
+
+        // Expect(…) polls up to 15 s rather than 5 s: the same allowance for a loaded machine as the contexts' timeout.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = executable, Headless = true });
     }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Chatterfy.Postbacks.Dashboard.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Chatterfy.Postbacks.Dashboard.BrowserTests.Infrastructure;
@@ -39,16 +40,19 @@ internal sealed class DashboardSession : IAsyncDisposable
     /// <summary>Starts a host and opens a context on it.</summary>
     /// <param name="browser">The class's browser.</param>
     /// <param name="options">Context options (viewport, permissions, …); the base URL is set here.</param>
+    /// <param name="configure">More host services, e.g. <see cref="DashboardData.ConfigureServices"/>.</param>
     /// <returns>The session.</returns>
-    public static async Task<DashboardSession> StartAsync(IBrowser browser, BrowserNewContextOptions? options = null)
+    public static async Task<DashboardSession> StartAsync(IBrowser browser, BrowserNewContextOptions? options = null, Action<IServiceCollection>? configure = null)
     {
-        var host = await DashboardHost.StartAsync();
+        var host = await DashboardHost.StartAsync(configure: configure);
         var origin = host.BaseAddress;
         options ??= new BrowserNewContextOptions();
         options.BaseURL = origin.ToString();
         options.ViewportSize ??= new ViewportSize { Width = 1280, Height = 800 };
         var context = await browser.NewContextAsync(options);
-        context.SetDefaultTimeout(10_000);
+        // Bounds every action's and navigation's wait (Expect's: BrowserFixture); generous because a loaded 2-core machine
+        // (load average above 10 while other builds run) once took over 10 s to finish a page's load.
+        context.SetDefaultTimeout(30_000);
         var session = new DashboardSession(host, context, await context.NewPageAsync(), origin);
         await context.RouteAsync("**/*", async route =>
         {
@@ -82,13 +86,13 @@ internal sealed class DashboardSession : IAsyncDisposable
     }
 
     /// <summary>
-    /// Saves a full-page PNG of the page as <c>artifacts/screenshots/{name}.png</c> in the checkout (docs/dashboard.md shows
-    /// copies of them).
+    /// Saves a PNG of what the viewport shows (1280 × 800 unless the test set another size) as
+    /// <c>artifacts/screenshots/{name}.png</c> in the checkout; docs/dashboard.md shows copies of some of them.
     /// </summary>
     /// <param name="name">The file's name without extension, e.g. <c>01-sign-in</c>.</param>
     /// <returns>A task that completes once saved.</returns>
     public Task ScreenshotAsync(string name) =>
-        Page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
+        Page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, name + ".png") });
 
     private static string ScreenshotDirectory
     {
