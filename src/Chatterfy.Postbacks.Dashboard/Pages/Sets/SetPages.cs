@@ -166,7 +166,7 @@ internal static class SetPages
             {SetForm.FieldErrors(NameField, errors.GetValueOrDefault(NameField))}
             <input id="{NameField}" name="{NameField}" type="text" maxlength="200" required autocomplete="off" value="{form.Name}"{SetForm.Described(NameField, errors.ContainsKey(NameField), hint: false)}>
             <label for="{NetworkField}">Affiliate Network</label>
-            <p class="hint" id="{NetworkField}-hint">Choosing a network shows its settings below (without script: choose, then Show settings).</p>
+            <p class="hint" id="{NetworkField}-hint">Choosing a network reloads this form with that network's settings; what you typed is kept (without script: choose, then Show settings).</p>
             {SetForm.FieldErrors(NetworkField, errors.GetValueOrDefault(NetworkField))}
             <select id="{NetworkField}" name="{NetworkField}" form="network-form" data-submit-on-change{SetForm.Described(NetworkField, errors.ContainsKey(NetworkField))}>{networkOptions}</select>
             <button type="submit" form="network-form" class="secondary" id="show-settings">Show settings</button>
