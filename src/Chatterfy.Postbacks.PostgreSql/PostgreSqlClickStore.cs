@@ -39,21 +39,47 @@ internal sealed class PostgreSqlClickStore(PostgreSqlPostbackStore db) : ClickSt
                         Text(click.EventSourceUrl),
                         Time(click.CreatedAt),
                         Jsonb(PostgreSqlJsonText.FromDictionary(click.Fields))));
+                    // The credited conversions move from their unattributed roll-up rows to the credited rows of the
+                    // campaign they now count toward, in the same statement (their old campaign read by the self-join).
                     var credited = Command(
                         $"""
-                        UPDATE {_s}.conversions
-                        SET attribution = '{StoredWords.Of(ConversionAttribution.Credited)}', campaign_id = $2
-                        WHERE click_id = $1
-                          AND attribution = '{StoredWords.Of(ConversionAttribution.Unattributed)}'
-                          AND (campaign_id = ANY($3) OR ($4 AND campaign_id IS NULL))
+                        WITH moved AS (
+                            UPDATE {_s}.conversions c
+                            SET attribution = '{StoredWords.Of(ConversionAttribution.Credited)}', campaign_id = $2
+                            FROM {_s}.conversions o
+                            WHERE o.id = c.id
+                              AND c.click_id = $1
+                              AND c.attribution = '{StoredWords.Of(ConversionAttribution.Unattributed)}'
+                              AND (c.campaign_id = ANY($3) OR ($4 AND c.campaign_id IS NULL))
+                            RETURNING c.received_at, c.set_id, o.campaign_id AS old_campaign_id, o.attribution AS old_attribution,
+                                      c.campaign_id, c.attribution, c.event_kind, c.currency, COALESCE(c.amount, 0) AS amount
+                        ), changes AS (
+                            SELECT day, set_id, campaign_id, event_kind, attribution, currency, sum(count)::bigint AS count, sum(amount) AS amount
+                            FROM (
+                                SELECT {PostgreSqlConversionRollups.DayOf("received_at")} AS day, set_id, old_campaign_id AS campaign_id, event_kind,
+                                       old_attribution AS attribution, currency, -1 AS count, -amount AS amount
+                                FROM moved
+                                UNION ALL
+                                SELECT {PostgreSqlConversionRollups.DayOf("received_at")}, set_id, campaign_id, event_kind, attribution, currency, 1, amount
+                                FROM moved) m
+                            GROUP BY 1, 2, 3, 4, 5, 6
+                        ), rolled AS (
+                            {PostgreSqlConversionRollups.UpsertSql(_s, "changes")}
+                        )
+                        SELECT count(*) FROM moved
                         """,
                         Text(click.Id),
                         Text(credit.NewCampaignId),
                         TextArray(campaigns),
                         Param(NpgsqlDbType.Boolean, noCampaign));
                     batch.BatchCommands.Add(credited);
-                    await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                    return credited.RecordsAffected;
+                    var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
+                    {
+                        // The click's INSERT returns no result set: the reader is at the count.
+                        await reader.ReadAsync(ct).ConfigureAwait(false);
+                        return (int)reader.GetInt64(0);
+                    }
                 }
             },
             cancellationToken).ConfigureAwait(false);

@@ -14,13 +14,15 @@ namespace Chatterfy.Postbacks.PostgreSql;
 //   2. one append statement per "round" of the batch: round p holds the p-th record of each key value (round 1 holds
 //      every record whose key is alone in the batch, and the records without a conversion). Each is a data-modifying CTE
 //      over arrays (unnest): find the earliest stored conversion in each record's duplicate range, insert the conversions
-//      that have none, their outbox messages and every record's log entry, and return the duplicates. A later round sees
+//      that have none, add them to their daily roll-ups (PostgreSqlConversionRollups), insert their outbox messages and
+//      every record's log entry, and return the duplicates. A later round sees
 //      what the earlier ones inserted, so the records of one key are settled in batch order, as if appended one by one.
 // The locks are taken before any look-up, in a statement of their own (its snapshot is taken after they are granted), so
 // a look-up sees every conversion another transaction committed with those keys. Taken in ascending order by every
 // batch on every instance, they cannot deadlock; a lock per click id (the conversion lifecycle) joins the same order.
 // When a record fails alone (an id already used), the whole batch rolls back and is written again in one transaction,
-// record by record under savepoints, so that record fails and the others are written.
+// record by record under savepoints, so that record fails and the others are written. A batch of several rounds, and one
+// written record by record, locks its roll-up rows in order after the key locks (PostgreSqlConversionRollups says why).
 internal sealed partial class PostgreSqlIngestStore
 {
     private const string LogColumns =
@@ -29,6 +31,7 @@ internal sealed partial class PostgreSqlIngestStore
     internal const string LockSql = "SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) AS k";
 
     private readonly string _appendSql;
+    private readonly string _rollupLockSql;
 
     protected override async ValueTask<IReadOnlyList<IngestResult>> AppendCoreAsync(IReadOnlyList<IngestRecord> records, CancellationToken cancellationToken)
     {
@@ -123,6 +126,12 @@ internal sealed partial class PostgreSqlIngestStore
                 batch.BatchCommands.Add(LockCommand(plan.LockKeys));
             }
 
+            if (plan.Rounds.Count > 1)
+            {
+                // Later rounds would add to roll-up rows out of order: lock them all first, in order (no result set).
+                batch.BatchCommands.Add(RollupLockCommand(plan.Records, [.. plan.Rounds.SelectMany(r => r)]));
+            }
+
             foreach (var round in plan.Rounds)
             {
                 batch.BatchCommands.Add(AppendCommand(plan.Records, round));
@@ -176,6 +185,14 @@ internal sealed partial class PostgreSqlIngestStore
                 }
             }
 
+            // Record by record would add to roll-up rows out of order: lock them all first, in order.
+            var rollupLocks = _db.NewBatch(connection, transaction);
+            await using (rollupLocks.ConfigureAwait(false))
+            {
+                rollupLocks.BatchCommands.Add(RollupLockCommand(plan.Records, pending));
+                await rollupLocks.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
             for (var p = 0; p < pending.Length; p++)
             {
                 var index = pending[p];
@@ -227,6 +244,24 @@ internal sealed partial class PostgreSqlIngestStore
     private static NpgsqlBatchCommand LockCommand(long[] keys) =>
         // unnest yields the sorted array in order, so the locks are taken in ascending order.
         new(LockSql) { Parameters = { ArrayOf(NpgsqlDbType.Bigint, keys) } };
+
+    /// <summary>Locks the roll-up rows the conversions of the records at <paramref name="indexes"/> may add to (<see cref="PostgreSqlConversionRollups.LockSql"/>).</summary>
+    private NpgsqlBatchCommand RollupLockCommand(IReadOnlyList<IngestRecord> records, IReadOnlyList<int> indexes)
+    {
+        var conversions = indexes.Select(i => records[i].Conversion).OfType<ConversionRecord>().ToArray();
+        return new NpgsqlBatchCommand(_rollupLockSql)
+        {
+            Parameters =
+            {
+                ArrayOf(NpgsqlDbType.TimestampTz, conversions.Select(c => c.Conversion.ReceivedAt.UtcDateTime).ToArray()),
+                ArrayOf(NpgsqlDbType.Text, conversions.Select(c => Clean(c.Conversion.SetId)).ToArray()),
+                ArrayOf(NpgsqlDbType.Text, conversions.Select(c => Clean(c.CampaignId)).ToArray()),
+                ArrayOf(NpgsqlDbType.Text, conversions.Select(c => StoredWords.Of(c.Conversion.Event.Kind)).ToArray()),
+                ArrayOf(NpgsqlDbType.Text, conversions.Select(c => StoredWords.Of(c.Attribution)).ToArray()),
+                ArrayOf(NpgsqlDbType.Text, conversions.Select(c => Clean(c.Conversion.Currency)).ToArray()),
+            },
+        };
+    }
 
     /// <summary>The append statement over the records at <paramref name="indexes"/>, whose key values are all different.</summary>
     private NpgsqlBatchCommand AppendCommand(IReadOnlyList<IngestRecord> records, List<int> indexes)
@@ -419,6 +454,15 @@ internal sealed partial class PostgreSqlIngestStore
     /// The append statement (parameters in the order <see cref="AppendCommand"/> adds them: $1-$34 one element per record,
     /// $35 the records' warnings one after the other, $36-$49 the outbox messages).
     /// </summary>
+    // The append statement's roll-up upsert: the conversions it inserted, one row per key.
+    private static string RollupSql(string quotedSchema) => PostgreSqlConversionRollups.UpsertSql(
+        quotedSchema,
+        $"""
+        (SELECT {PostgreSqlConversionRollups.DayOf("received_at")} AS day, set_id, campaign_id, event_kind, attribution, currency,
+                count(*) AS count, COALESCE(sum(amount), 0) AS amount
+         FROM inserted GROUP BY 1, 2, 3, 4, 5, 6) k
+        """);
+
     private string AppendSql() => $"""
         WITH r AS (
             SELECT * FROM unnest(
@@ -451,7 +495,10 @@ internal sealed partial class PostgreSqlIngestStore
                    r.attributes, r.received_at, r.remote_address, r.idempotency_key, r.idempotency_window, r.attribution, r.campaign_id
             FROM r
             WHERE r.idempotency_key IS NOT NULL AND NOT EXISTS (SELECT 1 FROM original o WHERE o.i = r.i)
-            RETURNING id
+            RETURNING id, received_at, set_id, campaign_id, event_kind, attribution, currency, amount
+        ), rolled AS (
+            -- The conversions inserted by this statement, added to their daily roll-ups.
+            {RollupSql(_s)}
         ), messages AS (
             INSERT INTO {_s}.outbox_messages ({PostgreSqlOutboxStore.Columns})
             SELECT m.* FROM unnest(

@@ -29,6 +29,7 @@ internal sealed partial class PostgreSqlIngestStore : IngestStore
         _db = db;
         _s = db.QuotedSchema;
         _appendSql = AppendSql();
+        _rollupLockSql = PostgreSqlConversionRollups.LockSql(_s);
         _keyLockPrefix = System.Text.Encoding.UTF8.GetBytes("Chatterfy.Postbacks.PostgreSql\n" + db.Schema + "\nkey\n");
     }
 

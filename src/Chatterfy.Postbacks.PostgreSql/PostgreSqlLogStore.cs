@@ -1,3 +1,4 @@
+using System.Globalization;
 using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.Storage;
 using Npgsql;
@@ -73,20 +74,21 @@ internal sealed class PostgreSqlLogStore(PostgreSqlPostbackStore db) : PostbackL
 
     protected override async ValueTask<IReadOnlyList<ConversionTotal>> GetConversionTotalsCoreAsync(ConversionTotalsQuery query, CancellationToken cancellationToken)
     {
-        var filter = ConversionFilter(query);
+        var figures = Figures.Of(query);
         var totals = await db.QueryListAsync(
-            $"""
-            SELECT c.event_kind, c.attribution, c.currency, count(*), COALESCE(sum(c.amount), 0)
-            FROM {_s}.conversions c{filter.Where}
-            GROUP BY c.event_kind, c.attribution, c.currency
-            """,
+            figures.Sql(
+                _s,
+                "SELECT event_kind, attribution, currency, sum(count)::bigint, sum(amount)",
+                "r.event_kind, r.attribution, r.currency, r.count, r.amount",
+                "c.event_kind, c.attribution, c.currency, count(*) AS count, COALESCE(sum(c.amount), 0) AS amount",
+                "GROUP BY 1, 2, 3"),
             reader => new ConversionTotal(
                 StoredWords.ParseEventKind(reader.GetString(0)),
                 StoredWords.ParseAttribution(reader.GetString(1)),
                 NullableString(reader, 2),
                 reader.GetInt64(3),
                 reader.GetDecimal(4)),
-            [.. filter.Parameters],
+            [.. figures.Parameters],
             cancellationToken).ConfigureAwait(false);
 
         // The contract's order is the enumerations' (kind, then attribution), then currency, which SQL cannot sort by word.
@@ -98,19 +100,20 @@ internal sealed class PostgreSqlLogStore(PostgreSqlPostbackStore db) : PostbackL
 
     protected override async ValueTask<IReadOnlyList<DailyConversionCount>> GetDailyConversionCountsCoreAsync(ConversionTotalsQuery query, CancellationToken cancellationToken)
     {
-        var filter = ConversionFilter(query);
+        var figures = Figures.Of(query);
         var counts = await db.QueryListAsync(
-            $"""
-            SELECT (c.received_at AT TIME ZONE 'UTC')::date AS day, c.event_kind, c.attribution, count(*)
-            FROM {_s}.conversions c{filter.Where}
-            GROUP BY day, c.event_kind, c.attribution
-            """,
+            figures.Sql(
+                _s,
+                "SELECT day, event_kind, attribution, sum(count)::bigint",
+                "r.day, r.event_kind, r.attribution, r.count",
+                $"{PostgreSqlConversionRollups.DayOf("c.received_at")} AS day, c.event_kind, c.attribution, count(*) AS count",
+                "GROUP BY 1, 2, 3"),
             reader => new DailyConversionCount(
                 reader.GetFieldValue<DateOnly>(0),
                 StoredWords.ParseEventKind(reader.GetString(1)),
                 StoredWords.ParseAttribution(reader.GetString(2)),
                 reader.GetInt64(3)),
-            [.. filter.Parameters],
+            [.. figures.Parameters],
             cancellationToken).ConfigureAwait(false);
 
         // The contract's order is the enumerations' (kind, then attribution) within a day, which SQL cannot sort by word.
@@ -180,24 +183,6 @@ internal sealed class PostgreSqlLogStore(PostgreSqlPostbackStore db) : PostbackL
         },
     };
 
-    /// <summary>The conditions of a <see cref="ConversionTotalsQuery"/> on <c>conversions c</c>.</summary>
-    private static PostgreSqlFilter ConversionFilter(ConversionTotalsQuery query)
-    {
-        var filter = new PostgreSqlFilter();
-        filter.AddRange("c.received_at", query.From, query.To);
-        if (query.SetId is not null)
-        {
-            filter.Add("c.set_id = {0}", Text(query.SetId));
-        }
-
-        if (query.CampaignId is not null)
-        {
-            filter.Add("c.campaign_id = {0}", Text(query.CampaignId));
-        }
-
-        return filter;
-    }
-
     /// <summary>The conditions of a <see cref="ClickCountQuery"/> on <c>clicks k</c>.</summary>
     private static PostgreSqlFilter ClickFilter(ClickCountQuery query)
     {
@@ -213,4 +198,102 @@ internal sealed class PostgreSqlLogStore(PostgreSqlPostbackStore db) : PostbackL
 
     private async ValueTask<long> CountAsync(string sql, PostgreSqlFilter filter, CancellationToken cancellationToken) =>
         (await db.QueryListAsync(sql, reader => reader.GetInt64(0), [.. filter.Parameters], cancellationToken).ConfigureAwait(false))[0];
+
+    /// <summary>
+    /// Where the figures of a <see cref="ConversionTotalsQuery"/> come from: the whole UTC days of its range from
+    /// <c>conversion_rollups r</c>, the partial days at its ends from <c>conversions c</c>; a range within one or two
+    /// partial days reads only conversions, an open range without partial days only roll-ups.
+    /// </summary>
+    private sealed class Figures
+    {
+        private readonly PostgreSqlFilter _parameters = new();
+        private string? _rollupWhere;
+        private string? _conversionWhere;
+
+        public List<NpgsqlParameter> Parameters => _parameters.Parameters;
+
+        public static Figures Of(ConversionTotalsQuery query)
+        {
+            var figures = new Figures();
+            var p = figures._parameters;
+            var scope = new List<string>();
+            if (query.SetId is not null)
+            {
+                scope.Add("{0}.set_id = " + p.Next(Text(query.SetId)));
+            }
+
+            if (query.CampaignId is not null)
+            {
+                scope.Add("{0}.campaign_id = " + p.Next(Text(query.CampaignId)));
+            }
+
+            // The first whole day starts at or after From; the whole days end at the start of To's day.
+            DateOnly? firstDay = query.From is { } f ? DayOf(f).AddDays(StartOf(DayOf(f)) < f ? 1 : 0) : null;
+            DateOnly? endDay = query.To is { } t ? DayOf(t) : null;
+            var partial = new List<string>(2);
+            string Range(DateTimeOffset? from, DateTimeOffset? to) =>
+                string.Join(" AND ", new[] { from is { } a ? "c.received_at >= " + p.Next(Time(a)) : null, to is { } b ? "c.received_at < " + p.Next(Time(b)) : null }.OfType<string>());
+            if (firstDay is { } first && endDay is { } end && first >= end)
+            {
+                partial.Add(Range(query.From, query.To));
+            }
+            else
+            {
+                var whole = new List<string>(scope.Select(c => string.Format(CultureInfo.InvariantCulture, c, "r"))) { "r.count > 0" };
+                if (firstDay is { } start)
+                {
+                    whole.Add("r.day >= " + p.Next(Param(NpgsqlDbType.Date, start)));
+                    if (query.From < StartOf(start))
+                    {
+                        partial.Add(Range(query.From, StartOf(start)));
+                    }
+                }
+
+                if (endDay is { } stop)
+                {
+                    whole.Add("r.day < " + p.Next(Param(NpgsqlDbType.Date, stop)));
+                    if (StartOf(stop) < query.To)
+                    {
+                        partial.Add(Range(StartOf(stop), query.To));
+                    }
+                }
+
+                figures._rollupWhere = string.Join(" AND ", whole);
+            }
+
+            if (partial.Count > 0)
+            {
+                var conditions = scope.Select(c => string.Format(CultureInfo.InvariantCulture, c, "c")).ToList();
+                conditions.Add(partial.Count == 1 ? (partial[0].Length == 0 ? "true" : partial[0]) : $"(({partial[0]}) OR ({partial[1]}))");
+                figures._conversionWhere = string.Join(" AND ", conditions);
+            }
+
+            return figures;
+        }
+
+        /// <summary>
+        /// The statement: <paramref name="select"/> (its aggregates over <c>count</c> and <c>amount</c>) and
+        /// <paramref name="groupBy"/> over the roll-up rows (<paramref name="rollupColumns"/>) and the partial days'
+        /// conversions, grouped (<paramref name="conversionColumns"/>, grouped by the same key).
+        /// </summary>
+        public string Sql(string quotedSchema, string select, string rollupColumns, string conversionColumns, string groupBy)
+        {
+            var parts = new List<string>(2);
+            if (_rollupWhere is not null)
+            {
+                parts.Add($"SELECT {rollupColumns} FROM {quotedSchema}.conversion_rollups r WHERE {_rollupWhere}");
+            }
+
+            if (_conversionWhere is not null)
+            {
+                parts.Add($"SELECT {conversionColumns} FROM {quotedSchema}.conversions c WHERE {_conversionWhere} {groupBy}");
+            }
+
+            return $"{select} FROM ({string.Join(" UNION ALL ", parts)}) f {groupBy}";
+        }
+
+        private static DateOnly DayOf(DateTimeOffset time) => DateOnly.FromDateTime(time.UtcDateTime);
+
+        private static DateTimeOffset StartOf(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+    }
 }

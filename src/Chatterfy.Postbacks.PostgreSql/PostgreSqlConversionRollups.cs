@@ -1,0 +1,50 @@
+namespace Chatterfy.Postbacks.PostgreSql;
+
+/// <summary>
+/// The SQL that keeps <c>conversion_rollups</c> (migration 4): one row per UTC day, set, campaign, event kind, attribution
+/// and currency with the count and the exact <c>numeric</c> sum of the amounts of the conversions it covers.
+/// </summary>
+/// <remarks>
+/// Every transaction that changes roll-up rows locks them in one statement, in <see cref="KeyOrder"/>, before it waits for
+/// any other roll-up row, so two transactions (on any instances) never deadlock on them: a batch of one round upserts in
+/// its append statement; a batch of several rounds, and a batch written again record by record, first lock every row
+/// they may change (<see cref="LockSql"/>), so their later statements only change rows they hold; crediting a late click
+/// moves counts in one statement.
+/// </remarks>
+internal static class PostgreSqlConversionRollups
+{
+    /// <summary>The key columns, in table order.</summary>
+    public const string KeyColumns = "day, set_id, campaign_id, event_kind, attribution, currency";
+
+    /// <summary>The one order in which every statement changes roll-up rows (byte-wise, whatever the input's collation).</summary>
+    public const string KeyOrder =
+        """day, set_id COLLATE "C", campaign_id COLLATE "C", event_kind COLLATE "C", attribution COLLATE "C", currency COLLATE "C" """;
+
+    /// <summary>The UTC day of a receive time, as stored in <c>day</c>.</summary>
+    public static string DayOf(string column) => $"({column} AT TIME ZONE 'UTC')::date";
+
+    /// <summary>
+    /// Adds the rows of <paramref name="source"/> (the key columns, <c>count</c> and <c>amount</c>, one row per key) to the
+    /// roll-ups, creating missing rows, in <see cref="KeyOrder"/>.
+    /// </summary>
+    /// <param name="quotedSchema">The quoted schema name.</param>
+    /// <param name="source">A query or CTE name yielding the rows.</param>
+    public static string UpsertSql(string quotedSchema, string source) => $"""
+        INSERT INTO {quotedSchema}.conversion_rollups AS t ({KeyColumns}, count, amount)
+        SELECT {KeyColumns}, count, amount FROM {source} ORDER BY {KeyOrder}
+        ON CONFLICT ON CONSTRAINT conversion_rollups_key DO UPDATE SET count = t.count + excluded.count, amount = t.amount + excluded.amount
+        """;
+
+    /// <summary>
+    /// Locks (creating them with a count of 0 when missing) the roll-up rows of the conversions a batch may write:
+    /// $1 their receive times, $2 sets, $3 campaigns, $4 event kinds, $5 attributions, $6 currencies.
+    /// </summary>
+    /// <param name="quotedSchema">The quoted schema name.</param>
+    public static string LockSql(string quotedSchema) => UpsertSql(
+        quotedSchema,
+        $"""
+        (SELECT DISTINCT {DayOf("r.received_at")} AS day, r.set_id, r.campaign_id, r.event_kind, r.attribution, r.currency, 0::bigint AS count, 0::numeric AS amount
+         FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+              AS r(received_at, set_id, campaign_id, event_kind, attribution, currency)) k
+        """);
+}
