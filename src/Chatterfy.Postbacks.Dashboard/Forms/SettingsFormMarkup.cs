@@ -1,4 +1,5 @@
 using Chatterfy.Postbacks.Dashboard.Html;
+using Chatterfy.Postbacks.Dashboard.Layout;
 using Microsoft.Extensions.Primitives;
 
 namespace Chatterfy.Postbacks.Dashboard.Forms;
@@ -48,9 +49,7 @@ internal static class SettingsFormMarkup
         {
             { WriteOnly: true } => Markup.Of($"""<input type="password" id="{id}" name="{field.FormName}" autocomplete="new-password"{aria}>"""),
             { Kind: SettingsFieldKind.Select } => Markup.Of($"""
-                <select id="{id}" name="{field.FormName}"{aria}><option value="">{(field.Placeholder is { } p ? $"Default ({p})" : "Not set")}</option>{field.Options.Where(o => o.Length > 0).Select(o => o == value
-                    ? Markup.Of($"""<option value="{o}" selected>{o}</option>""")
-                    : Markup.Of($"""<option value="{o}">{o}</option>"""))}</select>
+                <select id="{id}" name="{field.FormName}"{aria}><option value="">{(field.Placeholder is { } p ? $"Default ({p})" : "Not set")}</option>{field.Options.Where(o => o.Length > 0).Select(o => Display.Option(o, o, o == value))}</select>
                 """),
             { Kind: SettingsFieldKind.Number } => Markup.Of($"""<input type="text" inputmode="decimal" id="{id}" name="{field.FormName}" value="{value}" placeholder="{field.Placeholder}"{aria}>"""),
             { Kind: SettingsFieldKind.Text } => Markup.Of($"""<input type="text" id="{id}" name="{field.FormName}" value="{value}" placeholder="{field.Placeholder}"{aria}>"""),

@@ -39,4 +39,13 @@ internal static class Display
     /// <returns>The fragment.</returns>
     public static Markup ScrollingTable(string label, Markup table) =>
         Markup.Of($"""<div class="table-wrap" role="region" aria-label="{label}" tabindex="0">{table}</div>""");
+
+    /// <summary>Writes one <c>option</c> of a select, marked <c>selected</c> when it is the current choice.</summary>
+    /// <param name="value">The option's value.</param>
+    /// <param name="text">The option's text.</param>
+    /// <param name="selected">Whether it is the current choice.</param>
+    /// <returns>The option.</returns>
+    public static Markup Option(string value, string text, bool selected) => selected
+        ? Markup.Of($"""<option value="{value}" selected>{text}</option>""")
+        : Markup.Of($"""<option value="{value}">{text}</option>""");
 }

@@ -328,9 +328,7 @@ internal static class ForwardingPages
         int statusCode,
         CancellationToken cancellationToken)
     {
-        var destinationOptions = registry.Destinations.Select(d => string.Equals(d.Id, form.Destination, StringComparison.OrdinalIgnoreCase)
-            ? Markup.Of($"""<option value="{d.Id}" selected>{d.DisplayName}</option>""")
-            : Markup.Of($"""<option value="{d.Id}">{d.DisplayName}</option>"""));
+        var destinationOptions = registry.Destinations.Select(d => Display.Option(d.Id, d.DisplayName, string.Equals(d.Id, form.Destination, StringComparison.OrdinalIgnoreCase)));
         var chooser = Markup.Of($"""
             <form method="get" action="{page.Url("forwarding/rules/new")}" class="filters" id="destination-chooser">
             <div><label for="rule-destination-choice">Destination</label>
@@ -350,9 +348,7 @@ internal static class ForwardingPages
         }
 
         var allSets = await sets.ListAsync(cancellationToken).ConfigureAwait(false);
-        var setOptions = allSets.Select(s => s.Id == Blank(form.SetId)
-            ? Markup.Of($"""<option value="{s.Id}" selected>{s.Name}</option>""")
-            : Markup.Of($"""<option value="{s.Id}">{s.Name}</option>"""));
+        var setOptions = allSets.Select(s => Display.Option(s.Id, s.Name, s.Id == Blank(form.SetId)));
         var settingsForm = SettingsForm.Create(destination.SettingsSchema, null);
         var settingsFields = settingsForm.HasSchema
             ? SettingsFormMarkup.Write(settingsForm, "rule-settings-", errors.Settings, posted)

@@ -39,9 +39,7 @@ internal static class OutboxPages
                 : null;
         }
 
-        var options = Enum.GetValues<OutboxMessageStatus>().Select(s => s == filter
-            ? Markup.Of($"""<option value="{StoredWords.Of(s)}" selected>{StoredWords.Of(s)}</option>""")
-            : Markup.Of($"""<option value="{StoredWords.Of(s)}">{StoredWords.Of(s)}</option>"""));
+        var options = Enum.GetValues<OutboxMessageStatus>().Select(s => Display.Option(StoredWords.Of(s), StoredWords.Of(s), s == filter));
         var invalid = error is null ? Markup.Empty : Markup.Trusted(""" aria-invalid="true" aria-describedby="outbox-status-error" """);
         var errorText = error is null ? Markup.Empty : Markup.Of($"""<p class="error" id="outbox-status-error">{error}</p>""");
         var filters = Markup.Of($"""

@@ -71,9 +71,7 @@ internal static class LinkPages
 
     private static Markup SetSelect(IReadOnlyList<PostbackSet> sets, string? chosenSetId, string? error)
     {
-        var options = sets.Select(s => s.Id == chosenSetId
-            ? Markup.Of($"""<option value="{s.Id}" selected>{s.Name} ({s.NetworkId})</option>""")
-            : Markup.Of($"""<option value="{s.Id}">{s.Name} ({s.NetworkId})</option>"""));
+        var options = sets.Select(s => Display.Option(s.Id, $"{s.Name} ({s.NetworkId})", s.Id == chosenSetId));
         return error is null
             ? Markup.Of($"""<select id="link-set" name="setId" aria-describedby="link-set-hint"><option value="">No set</option>{options}</select>""")
             : Markup.Of($"""

@@ -169,9 +169,7 @@ internal static class LogPages
             """);
     }
 
-    private static Markup Option(string value, string text, string? selected) => value == selected
-        ? Markup.Of($"""<option value="{value}" selected>{text}</option>""")
-        : Markup.Of($"""<option value="{value}">{text}</option>""");
+    private static Markup Option(string value, string text, string? selected) => Display.Option(value, text, value == selected);
 
     private static Markup TimeInput(string id, string name, string? value, string? error) => error is null
         ? Markup.Of($"""<input type="datetime-local" id="{id}" name="{name}" value="{value}">""")

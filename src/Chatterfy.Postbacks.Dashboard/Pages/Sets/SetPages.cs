@@ -146,12 +146,8 @@ internal static class SetPages
         var known = await campaigns.ListAsync(cancellationToken).ConfigureAwait(false);
         var networkName = NetworkName(networks, form.NetworkId);
         var settingsForm = SettingsFormOf(networks, form.NetworkId, current: null);
-        var networkOptions = networks.Networks.Select(n => n.Id == form.NetworkId
-            ? Markup.Of($"""<option value="{n.Id}" selected>{n.DisplayName}</option>""")
-            : Markup.Of($"""<option value="{n.Id}">{n.DisplayName}</option>"""));
-        var campaignOptions = known.Select(c => c.Id == form.CampaignId
-            ? Markup.Of($"""<option value="{c.Id}" selected>{CampaignLabel(c)}</option>""")
-            : Markup.Of($"""<option value="{c.Id}">{CampaignLabel(c)}</option>"""));
+        var networkOptions = networks.Networks.Select(n => Display.Option(n.Id, n.DisplayName, n.Id == form.NetworkId));
+        var campaignOptions = known.Select(c => Display.Option(c.Id, CampaignLabel(c), c.Id == form.CampaignId));
         var action = page.Url("postbacks/new");
         return page.Render("Create postback", NavSection.Postbacks, Markup.Of($"""
             <h1>Create postback</h1>

@@ -210,9 +210,7 @@ internal static class StatsPages
             list.Add((selected, selected));
         }
 
-        return list.Select(i => i.Id == selected
-            ? Markup.Of($"""<option value="{i.Id}" selected>{i.Name}</option>""")
-            : Markup.Of($"""<option value="{i.Id}">{i.Name}</option>"""));
+        return list.Select(i => Display.Option(i.Id, i.Name, i.Id == selected));
     }
 
     private static Markup DateField(string name, string label, string value, Dictionary<string, string> errors)
