@@ -148,9 +148,9 @@ internal static class ForwardingPages
                 await rules.CreateAsync(
                     new NewForwardingRule
                     {
-                        Name = Blank(form.Name),
-                        SetId = Blank(form.SetId),
-                        CampaignId = Blank(form.CampaignId),
+                        Name = FormText.Blank(form.Name),
+                        SetId = FormText.Blank(form.SetId),
+                        CampaignId = FormText.Blank(form.CampaignId),
                         DestinationId = form.Destination,
                         Settings = settings,
                     },
@@ -234,7 +234,7 @@ internal static class ForwardingPages
         JsonObject settings;
         try
         {
-            settings = Blank(form.Settings) is { } text
+            settings = FormText.Blank(form.Settings) is { } text
                 ? JsonNode.Parse(text) as JsonObject ?? throw new JsonException("not an object")
                 : [];
         }
@@ -267,7 +267,7 @@ internal static class ForwardingPages
 
         foreach (var name in secretNames)
         {
-            if (Blank(secret(name)) is { } value)
+            if (FormText.Blank(secret(name)) is { } value)
             {
                 settings[name] = value;
             }
@@ -348,7 +348,7 @@ internal static class ForwardingPages
         }
 
         var allSets = await sets.ListAsync(cancellationToken).ConfigureAwait(false);
-        var setOptions = allSets.Select(s => Display.Option(s.Id, s.Name, s.Id == Blank(form.SetId)));
+        var setOptions = allSets.Select(s => Display.Option(s.Id, s.Name, s.Id == FormText.Blank(form.SetId)));
         var settingsForm = SettingsForm.Create(destination.SettingsSchema, null);
         var settingsFields = settingsForm.HasSchema
             ? SettingsFormMarkup.Write(settingsForm, "rule-settings-", errors.Settings, posted)
@@ -434,8 +434,6 @@ internal static class ForwardingPages
         <h1>Forwarding rule not found</h1>
         <p role="alert">No forwarding rule has the id '{id}'. <a href="{page.Url("forwarding")}">Back to the rules</a>.</p>
         """), StatusCodes.Status404NotFound);
-
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private sealed class RuleErrors
     {

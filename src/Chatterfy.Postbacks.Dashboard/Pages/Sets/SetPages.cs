@@ -102,7 +102,7 @@ internal static class SetPages
     {
         var page = DashboardPage.For(context);
         var posted = await ReadFormAsync(context, cancellationToken).ConfigureAwait(false);
-        var form = new NewSetForm(Posted(posted, NameField), Posted(posted, NetworkField), Blank(Posted(posted, CampaignField)), posted);
+        var form = new NewSetForm(Posted(posted, NameField), Posted(posted, NetworkField), FormText.Blank(Posted(posted, CampaignField)), posted);
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (form.CampaignId is not null && !CampaignService.IsValidId(form.CampaignId))
         {
@@ -406,8 +406,6 @@ internal static class SetPages
         string.IsNullOrEmpty(campaign.Name) ? campaign.Id : $"{campaign.Name} ({campaign.Id})";
 
     private static Markup StatusBadge(bool enabled) => Display.Badge(enabled ? "enabled" : "disabled");
-
-    private static string? Blank(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private static async Task<Dictionary<string, StringValues>> ReadFormAsync(HttpContext context, CancellationToken cancellationToken)
     {

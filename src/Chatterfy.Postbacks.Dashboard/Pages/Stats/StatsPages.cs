@@ -86,7 +86,7 @@ internal static class StatsPages
             errors["to"] = $"The range is at most {MaxDays} days.";
         }
 
-        var filter = new Filter(Blank(setId), Blank(campaignId), from ?? fromDay.ToString(DateFormat, CultureInfo.InvariantCulture), to ?? toDay.ToString(DateFormat, CultureInfo.InvariantCulture));
+        var filter = new Filter(FormText.Blank(setId), FormText.Blank(campaignId), from ?? fromDay.ToString(DateFormat, CultureInfo.InvariantCulture), to ?? toDay.ToString(DateFormat, CultureInfo.InvariantCulture));
         var form = await FormAsync(page, filter, errors, sets, campaigns, cancellationToken).ConfigureAwait(false);
         if (errors.Count > 0)
         {
@@ -232,7 +232,7 @@ internal static class StatsPages
 
     private static DateOnly ParseDay(string? text, string field, DateOnly fallback, Dictionary<string, string> errors)
     {
-        if (Blank(text) is not { } value)
+        if (FormText.Blank(text) is not { } value)
         {
             return fallback;
         }
@@ -245,8 +245,6 @@ internal static class StatsPages
         errors[field] = "A day is written YYYY-MM-DD (UTC).";
         return fallback;
     }
-
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private sealed record Filter(string? SetId, string? CampaignId, string From, string To);
 }
