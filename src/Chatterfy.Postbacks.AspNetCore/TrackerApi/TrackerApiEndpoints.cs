@@ -96,7 +96,6 @@ internal static class TrackerApiEndpoints
     private static async Task<Results<JsonCreated<PostbackSetResponse>, ProblemHttpResult>> CreateSetAsync(
         HttpContext context,
         PostbackSetService sets,
-        IOptionsMonitor<ChatterfyPostbacksOptions> options,
         CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonRequest.ReadAsync(context, ChatterfyJson.Context.CreatePostbackSetRequest, optional: false).ConfigureAwait(false);
@@ -119,18 +118,17 @@ internal static class TrackerApiEndpoints
 
         return new JsonCreated<PostbackSetResponse>(
             ChildLocation(context.Request, set.Id),
-            SetResponse(context.Request, sets, options, set),
+            SetResponse(context.Request, sets, set),
             ChatterfyJson.Context.PostbackSetResponse);
     }
 
     private static async Task<JsonOk<PostbackSetListResponse>> ListSetsAsync(
         HttpContext context,
         PostbackSetService sets,
-        IOptionsMonitor<ChatterfyPostbacksOptions> options,
         CancellationToken cancellationToken)
     {
         var all = await sets.ListAsync(cancellationToken).ConfigureAwait(false);
-        var items = all.Select(set => SetResponse(context.Request, sets, options, set)).ToArray();
+        var items = all.Select(set => SetResponse(context.Request, sets, set)).ToArray();
         return new JsonOk<PostbackSetListResponse>(new PostbackSetListResponse(items), ChatterfyJson.Context.PostbackSetListResponse);
     }
 
@@ -138,20 +136,18 @@ internal static class TrackerApiEndpoints
         string id,
         HttpContext context,
         PostbackSetService sets,
-        IOptionsMonitor<ChatterfyPostbacksOptions> options,
         CancellationToken cancellationToken)
     {
         var set = await sets.GetAsync(id, cancellationToken).ConfigureAwait(false);
         return set is null
             ? SetNotFound(id)
-            : new JsonOk<PostbackSetResponse>(SetResponse(context.Request, sets, options, set), ChatterfyJson.Context.PostbackSetResponse);
+            : new JsonOk<PostbackSetResponse>(SetResponse(context.Request, sets, set), ChatterfyJson.Context.PostbackSetResponse);
     }
 
     private static async Task<Results<JsonOk<PostbackSetResponse>, ProblemHttpResult>> UpdateSetAsync(
         string id,
         HttpContext context,
         PostbackSetService sets,
-        IOptionsMonitor<ChatterfyPostbacksOptions> options,
         CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonRequest.ReadAsync(context, ChatterfyJson.Context.UpdatePostbackSetRequest, optional: false).ConfigureAwait(false);
@@ -175,7 +171,7 @@ internal static class TrackerApiEndpoints
 
         return set is null
             ? SetNotFound(id)
-            : new JsonOk<PostbackSetResponse>(SetResponse(context.Request, sets, options, set), ChatterfyJson.Context.PostbackSetResponse);
+            : new JsonOk<PostbackSetResponse>(SetResponse(context.Request, sets, set), ChatterfyJson.Context.PostbackSetResponse);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteSetAsync(string id, PostbackSetService sets, CancellationToken cancellationToken)
@@ -188,7 +184,6 @@ internal static class TrackerApiEndpoints
         string id,
         HttpContext context,
         PostbackSetService sets,
-        IOptionsMonitor<ChatterfyPostbacksOptions> options,
         CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonRequest.ReadAsync(context, ChatterfyJson.Context.RotateTokenRequest, optional: true).ConfigureAwait(false);
@@ -206,7 +201,7 @@ internal static class TrackerApiEndpoints
         var set = await sets.RotateTokenAsync(id, TimeSpan.FromSeconds(seconds), cancellationToken).ConfigureAwait(false);
         return set is null
             ? SetNotFound(id)
-            : new JsonOk<PostbackSetResponse>(SetResponse(context.Request, sets, options, set), ChatterfyJson.Context.PostbackSetResponse);
+            : new JsonOk<PostbackSetResponse>(SetResponse(context.Request, sets, set), ChatterfyJson.Context.PostbackSetResponse);
     }
 
     // ---- clicks --------------------------------------------------------------------------------------------------
@@ -458,7 +453,7 @@ internal static class TrackerApiEndpoints
 
     // ---- helpers -------------------------------------------------------------------------------------------------
 
-    private static PostbackSetResponse SetResponse(HttpRequest request, PostbackSetService sets, IOptionsMonitor<ChatterfyPostbacksOptions> options, PostbackSet set) =>
+    private static PostbackSetResponse SetResponse(HttpRequest request, PostbackSetService sets, PostbackSet set) =>
         Responses.Set(set, sets.GetUrls(set, request));
 
     private static NetworkProfile? TryGetProfile(IAffiliateNetworkRegistry networks, PostbackSet set)
