@@ -151,10 +151,7 @@ internal sealed class ConversionTable
         for (var index = 0; index < _count; index++)
         {
             ref var slot = ref At(index);
-            if ((from is { } f && slot.ReceivedAtTicks < f)
-                || (to is { } t && slot.ReceivedAtTicks >= t)
-                || (query.SetId is not null && !string.Equals(slot.SetId, query.SetId, StringComparison.Ordinal))
-                || (query.CampaignId is not null && !string.Equals(slot.CampaignId, query.CampaignId, StringComparison.Ordinal)))
+            if (!Matches(ref slot, query, from, to))
             {
                 continue;
             }
@@ -191,10 +188,7 @@ internal sealed class ConversionTable
         for (var index = 0; index < _count; index++)
         {
             ref var slot = ref At(index);
-            if ((from is { } f && slot.ReceivedAtTicks < f)
-                || (to is { } t && slot.ReceivedAtTicks >= t)
-                || (query.SetId is not null && !string.Equals(slot.SetId, query.SetId, StringComparison.Ordinal))
-                || (query.CampaignId is not null && !string.Equals(slot.CampaignId, query.CampaignId, StringComparison.Ordinal)))
+            if (!Matches(ref slot, query, from, to))
             {
                 continue;
             }
@@ -289,6 +283,13 @@ internal sealed class ConversionTable
             },
         };
     }
+
+    // The filter of Totals and DailyCounts: the receive range [from, to), the set and the campaign.
+    private static bool Matches(ref Slot slot, ConversionTotalsQuery query, long? from, long? to) =>
+        (from is not { } f || slot.ReceivedAtTicks >= f)
+        && (to is not { } t || slot.ReceivedAtTicks < t)
+        && (query.SetId is null || string.Equals(slot.SetId, query.SetId, StringComparison.Ordinal))
+        && (query.CampaignId is null || string.Equals(slot.CampaignId, query.CampaignId, StringComparison.Ordinal));
 
     private ref Slot At(int index) => ref _chunks[index >> ChunkShift][index & (ChunkSize - 1)];
 
