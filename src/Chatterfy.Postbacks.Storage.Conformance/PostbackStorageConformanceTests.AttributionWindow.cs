@@ -23,7 +23,7 @@ public abstract partial class PostbackStorageConformanceTests
 
         ShouldMatch(await store.Sets.UpdateAsync(set with { AttributionWindowSeconds = 3600 }, None), set with { AttributionWindowSeconds = 3600 });
         ShouldMatch(await store.Sets.GetAsync(set.Id, None), set with { AttributionWindowSeconds = 3600 });
-        ShouldMatch(await store.Sets.UpdateAsync(set with { AttributionWindowSeconds = null }, None), set);
+        ShouldMatch(await store.Sets.UpdateAsync(set with { AttributionWindowSeconds = null }, None), set with { AttributionWindowSeconds = null });
         (await store.Sets.GetAsync(set.Id, None))!.AttributionWindowSeconds.Should().BeNull();
     }
 
