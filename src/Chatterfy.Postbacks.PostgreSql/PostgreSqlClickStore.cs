@@ -50,6 +50,7 @@ internal sealed class PostgreSqlClickStore(PostgreSqlPostbackStore db) : ClickSt
                             WHERE o.id = c.id
                               AND c.click_id = $1
                               AND c.attribution = '{StoredWords.Of(ConversionAttribution.Unattributed)}'
+                              AND NOT c.attribution_window_passed
                               AND (c.campaign_id = ANY($3) OR ($4 AND c.campaign_id IS NULL))
                             RETURNING c.received_at, c.set_id, o.campaign_id AS old_campaign_id, o.attribution AS old_attribution,
                                       c.campaign_id, c.attribution, c.event_kind, c.currency, COALESCE(c.amount, 0) AS amount

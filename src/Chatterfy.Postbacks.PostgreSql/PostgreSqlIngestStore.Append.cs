@@ -298,6 +298,7 @@ internal sealed partial class PostgreSqlIngestStore
         var window = new TimeSpan?[n];
         var attribution = new string?[n];
         var campaignId = new string?[n];
+        var windowPassed = new bool?[n];
         var duplicateAfter = new DateTime?[n];
         var duplicateBefore = new DateTime?[n];
         var duplicateOutcome = new string?[n];
@@ -351,6 +352,7 @@ internal sealed partial class PostgreSqlIngestStore
             window[k] = conversion.IdempotencyKey.Window;
             attribution[k] = StoredWords.Of(stored.Attribution);
             campaignId[k] = Clean(stored.CampaignId);
+            windowPassed[k] = stored.AttributionWindowPassed;
             duplicateAfter[k] = record.DuplicateRange.After?.UtcDateTime;
             duplicateBefore[k] = record.DuplicateRange.Before?.UtcDateTime;
             duplicateOutcome[k] = StoredWords.Of(record.DuplicateOutcome);
@@ -395,6 +397,7 @@ internal sealed partial class PostgreSqlIngestStore
         p.Add(ArrayOf(NpgsqlDbType.Text, duplicateOutcome));
         p.Add(ArrayOf(NpgsqlDbType.Text, warnings.ToArray()));
         AddMessageParameters(p, messages);
+        p.Add(ArrayOf(NpgsqlDbType.Boolean, windowPassed));
         return command;
     }
 
@@ -451,8 +454,8 @@ internal sealed partial class PostgreSqlIngestStore
     }
 
     /// <summary>
-    /// The append statement (parameters in the order <see cref="AppendCommand"/> adds them: $1-$34 one element per record,
-    /// $35 the records' warnings one after the other, $36-$49 the outbox messages).
+    /// The append statement (parameters in the order <see cref="AppendCommand"/> adds them: $1-$34 and $50 one element per
+    /// record, $35 the records' warnings one after the other, $36-$49 the outbox messages).
     /// </summary>
     // The append statement's roll-up upsert: the conversions it inserted, one row per key.
     private static string RollupSql(string quotedSchema) => PostgreSqlConversionRollups.UpsertSql(
@@ -470,12 +473,12 @@ internal sealed partial class PostgreSqlIngestStore
                 $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::inet[],
                 $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::numeric[], $23::text[], $24::text[],
                 $25::jsonb[], $26::timestamptz[], $27::inet[], $28::text[], $29::interval[], $30::text[], $31::text[],
-                $32::timestamptz[], $33::timestamptz[], $34::text[])
+                $32::timestamptz[], $33::timestamptz[], $34::text[], $50::boolean[])
             AS r(i, log_id, log_received_at, log_set_id, outcome, code, warnings_from, warnings_to,
                  log_conversion_id, request_method, request_path, request_event_segment, request_query_string, request_body, request_content_type, request_remote_address,
                  id, set_id, event_kind, event_name, click_id, amount, currency, transaction_id,
                  attributes, received_at, remote_address, idempotency_key, idempotency_window, attribution, campaign_id,
-                 duplicate_after, duplicate_before, duplicate_outcome)
+                 duplicate_after, duplicate_before, duplicate_outcome, attribution_window_passed)
         ), original AS (
             -- The earliest stored conversion with the record's key value received in its duplicate range; a key without a
             -- window is also matched by a stored one without a window whenever it was received (those are unique).
@@ -492,7 +495,8 @@ internal sealed partial class PostgreSqlIngestStore
         ), inserted AS (
             INSERT INTO {_s}.conversions ({Columns})
             SELECT r.id, r.set_id, r.event_kind, r.event_name, r.click_id, r.amount, r.currency, r.transaction_id,
-                   r.attributes, r.received_at, r.remote_address, r.idempotency_key, r.idempotency_window, r.attribution, r.campaign_id
+                   r.attributes, r.received_at, r.remote_address, r.idempotency_key, r.idempotency_window, r.attribution, r.campaign_id,
+                   r.attribution_window_passed
             FROM r
             WHERE r.idempotency_key IS NOT NULL AND NOT EXISTS (SELECT 1 FROM original o WHERE o.i = r.i)
             RETURNING id, received_at, set_id, campaign_id, event_kind, attribution, currency, amount

@@ -16,7 +16,7 @@ internal sealed partial class PostgreSqlIngestStore : IngestStore
 
     /// <summary>The columns of a conversion, in the order <see cref="Read"/> reads them and the append writes them.</summary>
     private const string Columns =
-        "id, set_id, event_kind, event_name, click_id, amount, currency, transaction_id, attributes, received_at, remote_address, idempotency_key, idempotency_window, attribution, campaign_id";
+        "id, set_id, event_kind, event_name, click_id, amount, currency, transaction_id, attributes, received_at, remote_address, idempotency_key, idempotency_window, attribution, campaign_id, attribution_window_passed";
 
     private readonly PostgreSqlPostbackStore _db;
     private readonly string _s;
@@ -71,6 +71,7 @@ internal sealed partial class PostgreSqlIngestStore : IngestStore
         },
         Attribution = StoredWords.ParseAttribution(reader.GetString(13)),
         CampaignId = NullableString(reader, 14),
+        AttributionWindowPassed = reader.GetBoolean(15),
     };
 
     private static PostbackEvent ReadEvent(string kind, string name) => StoredWords.ParseEventKind(kind) switch

@@ -241,8 +241,22 @@ internal static class PostgreSqlSchema
         GROUP BY 1, 2, 3, 4, 5, 6;
         """;
 
+    /// <summary>
+    /// Migration 5: attribution windows on postback sets and campaigns (off on every existing one), and whether a stored
+    /// conversion came after its window (none of the existing ones did). Adding a nullable column, or one with a constant
+    /// default, rewrites no row.
+    /// </summary>
+    public const string Migration5 = """
+        ALTER TABLE {schema}.postback_sets ADD COLUMN attribution_window_seconds bigint
+            CONSTRAINT postback_sets_attribution_window_seconds_check CHECK (attribution_window_seconds > 0);
+        ALTER TABLE {schema}.campaigns ADD COLUMN attribution_window_seconds bigint
+            CONSTRAINT campaigns_attribution_window_seconds_check CHECK (attribution_window_seconds > 0);
+        -- Late attribution never credits a conversion that came after its window.
+        ALTER TABLE {schema}.conversions ADD COLUMN attribution_window_passed boolean NOT NULL DEFAULT false;
+        """;
+
     /// <summary>The migrations in order; index 0 is migration 1.</summary>
-    public static IReadOnlyList<string> Migrations { get; } = [Migration1, Migration2, Migration3, Migration4];
+    public static IReadOnlyList<string> Migrations { get; } = [Migration1, Migration2, Migration3, Migration4, Migration5];
 
     /// <summary>The schema version this build of the store reads and writes.</summary>
     public static int CurrentVersion => Migrations.Count;

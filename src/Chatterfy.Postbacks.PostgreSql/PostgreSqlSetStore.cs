@@ -10,7 +10,7 @@ namespace Chatterfy.Postbacks.PostgreSql;
 /// <summary>Postback sets and their tokens in PostgreSQL. A deleted set keeps its row (<c>deleted = true</c>); every token any set had stays in <c>postback_set_tokens</c>.</summary>
 internal sealed class PostgreSqlSetStore(PostgreSqlPostbackStore db) : PostbackSetStore
 {
-    private const string Columns = "s.id, s.name, s.network_id, s.campaign_id, s.token, s.settings, s.created_at, s.enabled";
+    private const string Columns = "s.id, s.name, s.network_id, s.campaign_id, s.token, s.settings, s.created_at, s.enabled, s.attribution_window_seconds";
 
     private readonly string _s = db.QuotedSchema;
 
@@ -24,7 +24,7 @@ internal sealed class PostgreSqlSetStore(PostgreSqlPostbackStore db) : PostbackS
                 await using (batch.ConfigureAwait(false))
                 {
                     batch.BatchCommands.Add(Command(
-                        $"INSERT INTO {_s}.postback_sets (id, name, network_id, campaign_id, token, settings, created_at, enabled) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                        $"INSERT INTO {_s}.postback_sets (id, name, network_id, campaign_id, token, settings, created_at, enabled, attribution_window_seconds) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                         Text(postbackSet.Id),
                         Text(postbackSet.Name),
                         Text(postbackSet.NetworkId),
@@ -32,7 +32,8 @@ internal sealed class PostgreSqlSetStore(PostgreSqlPostbackStore db) : PostbackS
                         Text(postbackSet.Token),
                         Jsonb(postbackSet.Settings is { } settings ? PostgreSqlJsonText.FromElement(settings) : null),
                         Time(postbackSet.CreatedAt),
-                        Param(NpgsqlDbType.Boolean, postbackSet.Enabled)));
+                        Param(NpgsqlDbType.Boolean, postbackSet.Enabled),
+                        Param(NpgsqlDbType.Bigint, postbackSet.AttributionWindowSeconds)));
                     batch.BatchCommands.Add(Command(
                         $"INSERT INTO {_s}.postback_set_tokens (token, set_id) VALUES ($1, $2)",
                         Text(postbackSet.Token),
@@ -92,7 +93,7 @@ internal sealed class PostgreSqlSetStore(PostgreSqlPostbackStore db) : PostbackS
         await db.QuerySingleAsync(
             $"""
             UPDATE {_s}.postback_sets s
-            SET name = $2, campaign_id = $3, settings = $4, enabled = $5
+            SET name = $2, campaign_id = $3, settings = $4, enabled = $5, attribution_window_seconds = $6
             WHERE s.id = $1 AND NOT s.deleted
             RETURNING {Columns}
             """,
@@ -103,6 +104,7 @@ internal sealed class PostgreSqlSetStore(PostgreSqlPostbackStore db) : PostbackS
                 Text(postbackSet.CampaignId),
                 Jsonb(postbackSet.Settings is { } settings ? PostgreSqlJsonText.FromElement(settings) : null),
                 Param(NpgsqlDbType.Boolean, postbackSet.Enabled),
+                Param(NpgsqlDbType.Bigint, postbackSet.AttributionWindowSeconds),
             ],
             cancellationToken).ConfigureAwait(false);
 
@@ -156,5 +158,6 @@ internal sealed class PostgreSqlSetStore(PostgreSqlPostbackStore db) : PostbackS
         Settings = reader.IsDBNull(5) ? null : PostgreSqlJsonText.ToElement(reader.GetString(5)),
         CreatedAt = reader.GetFieldValue<DateTimeOffset>(6),
         Enabled = reader.GetBoolean(7),
+        AttributionWindowSeconds = reader.IsDBNull(8) ? null : reader.GetInt64(8),
     };
 }

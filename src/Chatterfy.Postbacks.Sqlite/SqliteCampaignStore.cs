@@ -8,7 +8,7 @@ namespace Chatterfy.Postbacks.Sqlite;
 /// <param name="database">The store whose connection and writer it uses.</param>
 internal sealed class SqliteCampaignStore(SqlitePostbackStore database) : CampaignStore
 {
-    private const string CampaignColumns = "id, name, destination_template, created_at";
+    private const string CampaignColumns = "id, name, destination_template, created_at, attribution_window_seconds";
 
     /// <inheritdoc />
     protected override async ValueTask AddCoreAsync(Campaign campaign, CancellationToken cancellationToken)
@@ -18,6 +18,7 @@ internal sealed class SqliteCampaignStore(SqlitePostbackStore database) : Campai
         var name = campaign.Name;
         var destinationTemplate = campaign.DestinationTemplate;
         var createdAt = SqliteValues.ToDb(campaign.CreatedAt);
+        var attributionWindow = campaign.AttributionWindowSeconds;
 
         await database.WriteAsync(
             session =>
@@ -29,12 +30,13 @@ internal sealed class SqliteCampaignStore(SqlitePostbackStore database) : Campai
 
                 var insert = session.Command($"""
                     INSERT INTO campaigns ({CampaignColumns})
-                    VALUES ($id, $name, $destination_template, $created_at)
+                    VALUES ($id, $name, $destination_template, $created_at, $attribution_window_seconds)
                     """);
                 insert.Parameters.AddValue("$id", id);
                 insert.Parameters.AddValue("$name", name);
                 insert.Parameters.AddValue("$destination_template", destinationTemplate);
                 insert.Parameters.AddValue("$created_at", createdAt);
+                insert.Parameters.AddValue("$attribution_window_seconds", attributionWindow);
                 insert.ExecuteNonQuery();
                 return true;
             },
@@ -78,18 +80,20 @@ internal sealed class SqliteCampaignStore(SqlitePostbackStore database) : Campai
         ArgumentNullException.ThrowIfNull(id, nameof(campaign));
         var name = campaign.Name;
         var destinationTemplate = campaign.DestinationTemplate;
+        var attributionWindow = campaign.AttributionWindowSeconds;
 
         return database.WriteAsync(
             session =>
             {
                 var command = session.Command($"""
-                    UPDATE campaigns SET name = $name, destination_template = $destination_template
+                    UPDATE campaigns SET name = $name, destination_template = $destination_template, attribution_window_seconds = $attribution_window_seconds
                     WHERE id = $id
                     RETURNING {CampaignColumns}
                     """);
                 command.Parameters.AddValue("$id", id);
                 command.Parameters.AddValue("$name", name);
                 command.Parameters.AddValue("$destination_template", destinationTemplate);
+                command.Parameters.AddValue("$attribution_window_seconds", attributionWindow);
                 using var reader = command.ExecuteReader();
                 return reader.Read() ? ReadCampaign(reader) : null;
             },
@@ -114,5 +118,6 @@ internal sealed class SqliteCampaignStore(SqlitePostbackStore database) : Campai
         Name = reader.GetNullableString(1),
         DestinationTemplate = reader.GetString(2),
         CreatedAt = SqliteValues.ToDateTimeOffset(reader.GetInt64(3)),
+        AttributionWindowSeconds = reader.GetNullableInt64(4),
     };
 }

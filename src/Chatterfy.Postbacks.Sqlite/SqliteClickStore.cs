@@ -12,11 +12,12 @@ internal sealed class SqliteClickStore(SqlitePostbackStore database) : ClickStor
         "id, campaign_id, subject_id, fbclid, fbc, fbp, ip_address, user_agent, event_source_url, created_at, fields";
 
     // Late attribution, as the core decided it (ConversionCredit): the unattributed conversions of the click id whose
-    // campaign is one of the list ($campaign_ids, a JSON array; $no_campaign = 1 when the list holds "no campaign").
+    // campaign is one of the list ($campaign_ids, a JSON array; $no_campaign = 1 when the list holds "no campaign"), and
+    // that did not arrive after their attribution window.
     private static readonly string Credited = StoredWords.Of(ConversionAttribution.Credited);
 
     private static readonly string CreditedCondition = $"""
-        click_id = $click_id AND attribution = '{StoredWords.Of(ConversionAttribution.Unattributed)}'
+        click_id = $click_id AND attribution = '{StoredWords.Of(ConversionAttribution.Unattributed)}' AND attribution_window_passed = 0
             AND (campaign_id IN (SELECT value FROM json_each($campaign_ids)) OR ($no_campaign AND campaign_id IS NULL))
         """;
 

@@ -14,7 +14,7 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
 {
     /// <summary>The columns of <c>conversions</c>, in the order <see cref="ReadConversion"/> reads them.</summary>
     internal const string ConversionColumns =
-        "id, set_id, event, click_id, amount, currency, transaction_id, attributes, received_at, remote_address, idempotency_key, idempotency_window, attribution, campaign_id";
+        "id, set_id, event, click_id, amount, currency, transaction_id, attributes, received_at, remote_address, idempotency_key, idempotency_window, attribution, campaign_id, attribution_window_passed";
 
     // The earliest stored conversion with the key in the range: the key is looked up under its click id (index
     // ix_conversions_click_key), which holds because the key contains the click id (see IngestStore.AppendAsync).
@@ -25,7 +25,7 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
         """;
 
     private const string InsertConversionSql =
-        $"INSERT INTO conversions ({ConversionColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+        $"INSERT INTO conversions ({ConversionColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
 
     /// <summary>Gets the store whose connection and writer it uses.</summary>
     public SqlitePostbackStore Database => database;
@@ -93,6 +93,7 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
             },
             Attribution = StoredWords.ParseAttribution(reader.GetString(12)),
             CampaignId = reader.GetNullableString(13),
+            AttributionWindowPassed = reader.GetInt64(14) != 0,
         };
     }
 
@@ -153,6 +154,7 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
             insert.Bind(12, conversion.IdempotencyWindow);
             insert.Bind(13, conversion.Attribution);
             insert.Bind(14, conversion.CampaignId);
+            insert.Bind(15, conversion.AttributionWindowPassed);
             Insert(insert, "Conversion", conversion.Id);
             foreach (var message in row.OutboxMessages)
             {
@@ -270,6 +272,8 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
         public string Attribution { get; } = StoredWords.Of(record.Attribution);
 
         public string? CampaignId { get; } = record.CampaignId;
+
+        public long AttributionWindowPassed { get; } = record.AttributionWindowPassed ? 1 : 0;
 
         public decimal AmountValue { get; } = record.Conversion.Amount ?? 0m;
 

@@ -20,6 +20,7 @@ internal static class SqliteSchema
         new(2, "forwarding rules, campaigns, outbox messages and their attempts", V2),
         new(3, "one index on (click id, idempotency key) finds duplicates and a click's conversions, instead of two", V3),
         new(4, "daily conversion roll-ups for the stats, filled from the stored conversions", V4, SqliteConversionRollups.Fill),
+        new(5, "attribution windows on postback sets and campaigns, and whether a conversion came after its window", V5),
     ];
 
     /// <summary>The schema version this code writes.</summary>
@@ -197,6 +198,15 @@ internal static class SqliteSchema
         ) STRICT;
 
         CREATE INDEX ix_conversion_rollups_key ON conversion_rollups (day, set_id, campaign_id, event, attribution, currency);
+        """;
+
+    // docs/storage-sqlite.md quotes this text verbatim (a test checks it): update both together.
+    // Windows are off (NULL) on every existing set and campaign, and no existing conversion came after one: nothing is
+    // rewritten beyond the new columns' values.
+    private const string V5 = """
+        ALTER TABLE postback_sets ADD COLUMN attribution_window_seconds INTEGER CHECK (attribution_window_seconds > 0);
+        ALTER TABLE campaigns ADD COLUMN attribution_window_seconds INTEGER CHECK (attribution_window_seconds > 0);
+        ALTER TABLE conversions ADD COLUMN attribution_window_passed INTEGER NOT NULL DEFAULT 0 CHECK (attribution_window_passed IN (0, 1));
         """;
 
     /// <summary>One schema step.</summary>

@@ -11,8 +11,8 @@ namespace Chatterfy.Postbacks.Sqlite;
 /// <param name="database">The store whose connection and writer it uses.</param>
 internal sealed class SqliteSetStore(SqlitePostbackStore database) : PostbackSetStore
 {
-    private const string SetColumns = "id, name, network_id, campaign_id, token, settings, created_at, enabled";
-    private const string QualifiedSetColumns = "s.id, s.name, s.network_id, s.campaign_id, s.token, s.settings, s.created_at, s.enabled";
+    private const string SetColumns = "id, name, network_id, campaign_id, token, settings, created_at, enabled, attribution_window_seconds";
+    private const string QualifiedSetColumns = "s.id, s.name, s.network_id, s.campaign_id, s.token, s.settings, s.created_at, s.enabled, s.attribution_window_seconds";
 
     /// <inheritdoc />
     protected override async ValueTask AddCoreAsync(PostbackSet postbackSet, CancellationToken cancellationToken)
@@ -27,6 +27,7 @@ internal sealed class SqliteSetStore(SqlitePostbackStore database) : PostbackSet
         var settings = SqliteValues.ToDb(postbackSet.Settings);
         var createdAt = SqliteValues.ToDb(postbackSet.CreatedAt);
         var enabled = postbackSet.Enabled;
+        var attributionWindow = postbackSet.AttributionWindowSeconds;
 
         await database.WriteAsync(
             session =>
@@ -38,8 +39,8 @@ internal sealed class SqliteSetStore(SqlitePostbackStore database) : PostbackSet
 
                 ThrowIfTokenUsed(session, token);
                 var insert = session.Command("""
-                    INSERT INTO postback_sets (id, name, network_id, campaign_id, token, settings, created_at, enabled)
-                    VALUES ($id, $name, $network_id, $campaign_id, $token, $settings, $created_at, $enabled)
+                    INSERT INTO postback_sets (id, name, network_id, campaign_id, token, settings, created_at, enabled, attribution_window_seconds)
+                    VALUES ($id, $name, $network_id, $campaign_id, $token, $settings, $created_at, $enabled, $attribution_window_seconds)
                     """);
                 insert.Parameters.AddValue("$id", id);
                 insert.Parameters.AddValue("$name", name);
@@ -49,6 +50,7 @@ internal sealed class SqliteSetStore(SqlitePostbackStore database) : PostbackSet
                 insert.Parameters.AddValue("$settings", settings);
                 insert.Parameters.AddValue("$created_at", createdAt);
                 insert.Parameters.AddValue("$enabled", enabled ? 1 : 0);
+                insert.Parameters.AddValue("$attribution_window_seconds", attributionWindow);
                 insert.ExecuteNonQuery();
 
                 InsertToken(session, token, id);
@@ -120,8 +122,8 @@ internal sealed class SqliteSetStore(SqlitePostbackStore database) : PostbackSet
                 }
 
                 // The grace end is exclusive: the previous token works while now is before it.
-                var inGrace = string.Equals(reader.GetNullableString(8), token, StringComparison.Ordinal)
-                    && reader.GetNullableInt64(9) is { } until
+                var inGrace = string.Equals(reader.GetNullableString(9), token, StringComparison.Ordinal)
+                    && reader.GetNullableInt64(10) is { } until
                     && nowValue < until;
                 return inGrace ? set : null;
             },
@@ -155,12 +157,14 @@ internal sealed class SqliteSetStore(SqlitePostbackStore database) : PostbackSet
         var campaignId = postbackSet.CampaignId;
         var settings = SqliteValues.ToDb(postbackSet.Settings);
         var enabled = postbackSet.Enabled;
+        var attributionWindow = postbackSet.AttributionWindowSeconds;
 
         return database.WriteAsync(
             session =>
             {
                 var command = session.Command($"""
-                    UPDATE postback_sets SET name = $name, campaign_id = $campaign_id, settings = $settings, enabled = $enabled
+                    UPDATE postback_sets SET name = $name, campaign_id = $campaign_id, settings = $settings, enabled = $enabled,
+                        attribution_window_seconds = $attribution_window_seconds
                     WHERE id = $id AND deleted = 0
                     RETURNING {SetColumns}
                     """);
@@ -169,6 +173,7 @@ internal sealed class SqliteSetStore(SqlitePostbackStore database) : PostbackSet
                 command.Parameters.AddValue("$campaign_id", campaignId);
                 command.Parameters.AddValue("$settings", settings);
                 command.Parameters.AddValue("$enabled", enabled ? 1 : 0);
+                command.Parameters.AddValue("$attribution_window_seconds", attributionWindow);
                 return ReadSingleSet(command);
             },
             cancellationToken);
@@ -244,6 +249,7 @@ internal sealed class SqliteSetStore(SqlitePostbackStore database) : PostbackSet
         Settings = SqliteValues.ToJsonElement(reader.GetNullableString(5)),
         CreatedAt = SqliteValues.ToDateTimeOffset(reader.GetInt64(6)),
         Enabled = reader.GetInt64(7) != 0,
+        AttributionWindowSeconds = reader.GetNullableInt64(8),
     };
 
     private static void ThrowIfTokenUsed(SqliteWriteSession session, string token)

@@ -44,8 +44,9 @@ public sealed class ChatterfyPostbacksOptions
     public TimeSpan DeduplicationWindow { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>
-    /// Gets or sets how long a token lookup is cached in memory. The instance that changes a set drops its cached
-    /// lookups at once; other instances sharing the database see a change (a disabled set, a rotated token) within this time.
+    /// Gets or sets how long a token lookup, and a campaign's attribution window, is cached in memory. The instance that
+    /// changes a set or a campaign drops its cached entries at once; other instances sharing the database see a change (a
+    /// disabled set, a rotated token, a new window) within this time.
     /// </summary>
     /// <value>Defaults to 5 seconds; zero disables the cache. At most 10 minutes.</value>
     [OptionRange(Section + nameof(SetCacheDuration), typeof(TimeSpan), "00:00:00", "00:10:00")]

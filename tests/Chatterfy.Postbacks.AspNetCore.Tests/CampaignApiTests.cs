@@ -23,7 +23,7 @@ public sealed class CampaignApiTests
         created.StatusCode.Should().Be(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
         created.Headers.Location!.OriginalString.Should().Be($"{Campaigns}/spring");
         (await created.Content.ReadAsStringAsync()).Should().Be(
-            """{"id":"spring","name":"Spring","destination":"https://t.me/mybot?start={{tracker.clickid}}","createdAt":"2026-11-27T12:00:00Z"}""");
+            """{"id":"spring","name":"Spring","destination":"https://t.me/mybot?start={{tracker.clickid}}","createdAt":"2026-11-27T12:00:00Z","attributionWindowSeconds":null}""");
 
         await app.PostJsonAsync(Campaigns, """{"id":"autumn","destination":"tg://resolve?domain=mybot&start={{tracker.clickid}}"}""");
         var list = await app.Client.GetFromJsonAsync<JsonElement>(Campaigns);

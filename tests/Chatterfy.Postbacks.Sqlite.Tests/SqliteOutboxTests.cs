@@ -347,6 +347,8 @@ public sealed class SqliteOutboxTests : IDisposable
         using var connection = _database.OpenRaw();
         using var command = connection.CreateCommand();
         command.CommandText = """
+            ALTER TABLE conversions DROP COLUMN attribution_window_passed;
+            ALTER TABLE postback_sets DROP COLUMN attribution_window_seconds;
             DROP TABLE conversion_rollups;
             DROP INDEX ix_conversions_click_key;
             CREATE INDEX ix_conversions_idempotency_key ON conversions (idempotency_key, received_at, id);

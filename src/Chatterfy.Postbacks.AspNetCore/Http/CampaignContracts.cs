@@ -4,7 +4,7 @@ namespace Chatterfy.Postbacks.AspNetCore.Http;
 
 // Campaigns (/campaigns, docs/http-api.md). Internal: the JSON is the contract, not these types.
 
-internal sealed record CampaignResponse(string Id, string? Name, string Destination, DateTime CreatedAt);
+internal sealed record CampaignResponse(string Id, string? Name, string Destination, DateTime CreatedAt, long? AttributionWindowSeconds);
 
 internal sealed record CampaignListResponse(IReadOnlyList<CampaignResponse> Items);
 
@@ -17,13 +17,17 @@ internal sealed class CreateCampaignRequest
     public string? Name { get; set; }
 
     public string? Destination { get; set; }
+
+    public long? AttributionWindowSeconds { get; set; }
 }
 
-/// <summary><c>PUT /campaigns/{id}</c>: replaces the name and destination.</summary>
+/// <summary><c>PUT /campaigns/{id}</c>: replaces the name, destination and attribution window (absent = none).</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed class UpdateCampaignRequest
 {
     public string? Name { get; set; }
 
     public string? Destination { get; set; }
+
+    public long? AttributionWindowSeconds { get; set; }
 }

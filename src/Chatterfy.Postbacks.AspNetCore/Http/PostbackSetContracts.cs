@@ -13,7 +13,8 @@ internal sealed record PostbackSetResponse(
     bool Enabled,
     DateTime CreatedAt,
     JsonElement? Settings,
-    PostbackUrlsResponse Urls);
+    PostbackUrlsResponse Urls,
+    long? AttributionWindowSeconds);
 
 internal sealed record PostbackUrlsResponse(string Registration, string FirstDeposit, string Deposit, string Base);
 
@@ -30,9 +31,14 @@ internal sealed class CreatePostbackSetRequest
     public string? CampaignId { get; set; }
 
     public JsonElement? Settings { get; set; }
+
+    public long? AttributionWindowSeconds { get; set; }
 }
 
-/// <summary><c>PATCH /postback-sets/{id}</c>: absent or <see langword="null"/> members stay as they are.</summary>
+/// <summary>
+/// <c>PATCH /postback-sets/{id}</c>: absent or <see langword="null"/> members stay as they are, except
+/// <c>attributionWindowSeconds</c>, where <see langword="null"/> removes the window (absent leaves it).
+/// </summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed class UpdatePostbackSetRequest
 {
@@ -41,6 +47,21 @@ internal sealed class UpdatePostbackSetRequest
     public JsonElement? Settings { get; set; }
 
     public bool? Enabled { get; set; }
+
+    /// <summary>Gets or sets the new window; <see langword="null"/> when given removes it (see <see cref="HasAttributionWindowSeconds"/>).</summary>
+    public long? AttributionWindowSeconds
+    {
+        get;
+        set
+        {
+            field = value;
+            HasAttributionWindowSeconds = true;
+        }
+    }
+
+    /// <summary>Gets a value indicating whether the body named <c>attributionWindowSeconds</c> (the serializer sets it, also to null).</summary>
+    [JsonIgnore]
+    public bool HasAttributionWindowSeconds { get; private set; }
 }
 
 /// <summary><c>POST /postback-sets/{id}/rotate-token</c> (optional body).</summary>

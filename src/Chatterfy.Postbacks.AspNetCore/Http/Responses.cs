@@ -53,7 +53,8 @@ internal static class Responses
         set.Enabled,
         set.CreatedAt.UtcDateTime,
         set.Settings,
-        new PostbackUrlsResponse(urls.Registration, urls.FirstDeposit, urls.Deposit, urls.Base));
+        new PostbackUrlsResponse(urls.Registration, urls.FirstDeposit, urls.Deposit, urls.Base),
+        set.AttributionWindowSeconds);
 
     public static ClickResponse Click(Click click, IReadOnlyList<ConversionRecord>? conversions = null) => new(
         click.Id,

@@ -43,7 +43,7 @@ internal static class CampaignEndpoints
         try
         {
             campaign = await campaigns.CreateAsync(
-                new NewCampaign { Id = id, Name = body.Name, DestinationTemplate = body.Destination ?? "" },
+                new NewCampaign { Id = id, Name = body.Name, DestinationTemplate = body.Destination ?? "", AttributionWindowSeconds = body.AttributionWindowSeconds },
                 cancellationToken).ConfigureAwait(false);
         }
         catch (CampaignValidationException ex)
@@ -95,7 +95,7 @@ internal static class CampaignEndpoints
         try
         {
             campaign = await campaigns.UpdateAsync(
-                new NewCampaign { Id = id, Name = body!.Name, DestinationTemplate = body.Destination ?? "" },
+                new NewCampaign { Id = id, Name = body!.Name, DestinationTemplate = body.Destination ?? "", AttributionWindowSeconds = body.AttributionWindowSeconds },
                 cancellationToken).ConfigureAwait(false);
         }
         catch (CampaignValidationException ex)
@@ -113,7 +113,7 @@ internal static class CampaignEndpoints
     }
 
     private static CampaignResponse Response(Campaign campaign) =>
-        new(campaign.Id, campaign.Name, campaign.DestinationTemplate, campaign.CreatedAt.UtcDateTime);
+        new(campaign.Id, campaign.Name, campaign.DestinationTemplate, campaign.CreatedAt.UtcDateTime, campaign.AttributionWindowSeconds);
 
     private static ProblemHttpResult NotFound(string id) => Problems.NotFound($"No campaign has the id '{id}'.");
 }

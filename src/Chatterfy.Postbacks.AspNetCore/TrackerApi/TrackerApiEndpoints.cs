@@ -108,7 +108,7 @@ internal static class TrackerApiEndpoints
         try
         {
             set = await sets.CreateAsync(
-                new NewPostbackSet { Name = body!.Name ?? "", NetworkId = body.Network ?? "", CampaignId = body.CampaignId, Settings = body.Settings },
+                new NewPostbackSet { Name = body!.Name ?? "", NetworkId = body.Network ?? "", CampaignId = body.CampaignId, Settings = body.Settings, AttributionWindowSeconds = body.AttributionWindowSeconds },
                 cancellationToken).ConfigureAwait(false);
         }
         catch (PostbackSetValidationException ex)
@@ -161,7 +161,14 @@ internal static class TrackerApiEndpoints
         {
             set = await sets.UpdateAsync(
                 id,
-                new PostbackSetChanges { Name = body!.Name, Settings = body.Settings, Enabled = body.Enabled },
+                new PostbackSetChanges
+                {
+                    Name = body!.Name,
+                    Settings = body.Settings,
+                    Enabled = body.Enabled,
+                    AttributionWindowSeconds = body.AttributionWindowSeconds,
+                    RemoveAttributionWindow = body.HasAttributionWindowSeconds && body.AttributionWindowSeconds is null,
+                },
                 cancellationToken).ConfigureAwait(false);
         }
         catch (PostbackSetValidationException ex)

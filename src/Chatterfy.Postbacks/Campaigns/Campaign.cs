@@ -23,4 +23,11 @@ public sealed record Campaign
 
     /// <summary>Gets when the campaign was created (UTC).</summary>
     public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>
+    /// Gets how long after its click a new conversion is still credited, in seconds, or <see langword="null"/> for none.
+    /// It applies to the campaign's clicks and wins over the window of the set that receives the postback.
+    /// </summary>
+    /// <value><see langword="null"/> (no window) by default; otherwise 60 seconds to 365 days.</value>
+    public long? AttributionWindowSeconds { get; init; }
 }

@@ -1,4 +1,5 @@
 using Chatterfy.Postbacks.Clicks;
+using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.Storage;
 using Chatterfy.Postbacks.Templates;
 
@@ -28,16 +29,24 @@ public sealed class CampaignService
 
     private readonly CampaignStore _store;
     private readonly TimeProvider _timeProvider;
+    private readonly CampaignWindowCache? _windows;
 
     /// <summary>Initializes a new instance of the <see cref="CampaignService"/> class.</summary>
     /// <param name="store">The store.</param>
     /// <param name="timeProvider">The clock.</param>
     public CampaignService(CampaignStore store, TimeProvider timeProvider)
+        : this(store, timeProvider, null)
+    {
+    }
+
+    // Created so by AddChatterfyPostbacks: it shares the window cache with PostbackIngestor, so its changes apply at once.
+    internal CampaignService(CampaignStore store, TimeProvider timeProvider, CampaignWindowCache? windows)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(timeProvider);
         _store = store;
         _timeProvider = timeProvider;
+        _windows = windows;
     }
 
     /// <summary>Tells whether a campaign id is 1 to 64 characters of <c>[A-Za-z0-9_-]</c>.</summary>
@@ -71,10 +80,12 @@ public sealed class CampaignService
             Name = Trimmed(request.Name),
             DestinationTemplate = request.DestinationTemplate,
             CreatedAt = _timeProvider.GetUtcNow(),
+            AttributionWindowSeconds = request.AttributionWindowSeconds,
         };
         try
         {
             await _store.AddAsync(campaign, cancellationToken).ConfigureAwait(false);
+            _windows?.Invalidate(campaign.Id);
         }
         catch (InvalidOperationException)
         {
@@ -85,7 +96,7 @@ public sealed class CampaignService
         return campaign;
     }
 
-    /// <summary>Replaces a campaign's name and destination template.</summary>
+    /// <summary>Replaces a campaign's name, destination template and attribution window.</summary>
     /// <param name="request">The campaign's id and its new values.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The stored campaign, or <see langword="null"/> when none has that id.</returns>
@@ -105,8 +116,11 @@ public sealed class CampaignService
             Name = Trimmed(request.Name),
             DestinationTemplate = request.DestinationTemplate,
             CreatedAt = default,
+            AttributionWindowSeconds = request.AttributionWindowSeconds,
         };
-        return await _store.UpdateAsync(campaign, cancellationToken).ConfigureAwait(false);
+        var updated = await _store.UpdateAsync(campaign, cancellationToken).ConfigureAwait(false);
+        _windows?.Invalidate(campaign.Id);
+        return updated;
     }
 
     /// <summary>Gets a campaign by id (case-sensitive).</summary>
@@ -129,10 +143,12 @@ public sealed class CampaignService
     /// <param name="campaignId">The campaign's id.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns><see langword="true"/> when a campaign was deleted.</returns>
-    public ValueTask<bool> DeleteAsync(string campaignId, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> DeleteAsync(string campaignId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(campaignId);
-        return _store.DeleteAsync(campaignId, cancellationToken);
+        var deleted = await _store.DeleteAsync(campaignId, cancellationToken).ConfigureAwait(false);
+        _windows?.Invalidate(campaignId);
+        return deleted;
     }
 
     /// <summary>
@@ -173,6 +189,11 @@ public sealed class CampaignService
         if (ValidateDestination(request.DestinationTemplate) is { } problem)
         {
             errors["destination"] = [problem];
+        }
+
+        if (AttributionWindow.Validate(request.AttributionWindowSeconds) is { } windowProblem)
+        {
+            errors[AttributionWindow.Field] = [windowProblem];
         }
 
         return errors;

@@ -14,4 +14,11 @@ public sealed record NewCampaign
     /// <c>{{tracker.clickid}}</c> or <c>{{tracker.&lt;field&gt;}}</c>, e.g. <c>https://t.me/mybot?start={{tracker.clickid}}</c>.
     /// </summary>
     public required string DestinationTemplate { get; init; }
+
+    /// <summary>
+    /// Gets the attribution window in seconds (see <see cref="Campaign.AttributionWindowSeconds"/>), or <see langword="null"/>
+    /// for none; <see cref="CampaignService.UpdateAsync"/> replaces it like the other members.
+    /// </summary>
+    /// <value><see langword="null"/> by default; otherwise 60 seconds to 365 days.</value>
+    public long? AttributionWindowSeconds { get; init; }
 }

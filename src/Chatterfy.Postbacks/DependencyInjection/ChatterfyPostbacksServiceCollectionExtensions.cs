@@ -46,7 +46,13 @@ public static class ChatterfyPostbacksServiceCollectionExtensions
             sp.GetRequiredService<IClickIdGenerator>(),
             sp.GetRequiredService<TimeProvider>()));
 
-        services.TryAddSingleton<CampaignService>();
+        services.TryAddSingleton<CampaignWindowCache>();
+
+        // A factory: the constructor that shares the campaign window cache with PostbackIngestor is internal.
+        services.TryAddSingleton(sp => new CampaignService(
+            sp.GetRequiredService<CampaignStore>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<CampaignWindowCache>()));
         services.TryAddSingleton<PostbackStatsService>();
         services.TryAddSingleton<PostbackLogService>();
         services.TryAddSingleton<PostbackParser>();
@@ -59,6 +65,7 @@ public static class ChatterfyPostbacksServiceCollectionExtensions
             sp.GetRequiredService<PostbackSetCache>(),
             sp.GetRequiredService<PostbackSetStore>(),
             sp.GetRequiredService<ClickCache>(),
+            sp.GetRequiredService<CampaignWindowCache>(),
             sp.GetRequiredService<PostbackParser>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILogger<PostbackIngestor>>(),

@@ -1,5 +1,6 @@
 using System.Runtime.ExceptionServices;
 using System.Text;
+using Chatterfy.Postbacks.Campaigns;
 using Chatterfy.Postbacks.Clicks;
 using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.PostbackSets;
@@ -27,6 +28,7 @@ public sealed partial class PostbackIngestor
     private readonly PostbackSetCache _sets;
     private readonly PostbackSetStore _setStore;
     private readonly ClickCache _clicks;
+    private readonly CampaignWindowCache _campaignWindows;
     private readonly PostbackParser _parser;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<PostbackIngestor> _logger;
@@ -39,6 +41,7 @@ public sealed partial class PostbackIngestor
         PostbackSetCache sets,
         PostbackSetStore setStore,
         ClickCache clicks,
+        CampaignWindowCache campaignWindows,
         PostbackParser parser,
         TimeProvider timeProvider,
         ILogger<PostbackIngestor>? logger,
@@ -48,6 +51,7 @@ public sealed partial class PostbackIngestor
         _sets = sets;
         _setStore = setStore;
         _clicks = clicks;
+        _campaignWindows = campaignWindows;
         _parser = parser;
         _timeProvider = timeProvider;
         _logger = logger ?? NullLogger<PostbackIngestor>.Instance;
@@ -135,6 +139,7 @@ public sealed partial class PostbackIngestor
         var warnings = parsed.Warnings;
         var click = await _clicks.FindAsync(conversion.ClickId, cancellationToken).ConfigureAwait(false);
         var attribution = ConversionAttribution.Credited;
+        var windowPassed = false;
         if (click is null)
         {
             attribution = ConversionAttribution.Unattributed;
@@ -145,6 +150,14 @@ public sealed partial class PostbackIngestor
             attribution = ConversionAttribution.Unattributed;
             warnings = [.. warnings, new PostbackWarning(PostbackWarningCodes.CampaignMismatch, $"The set is scoped to campaign '{set.CampaignId}' but the click belongs to '{click.CampaignId}'; the conversion is stored as unattributed.", "clickid")];
         }
+        else if (await AttributionWindowOfAsync(set, click, cancellationToken).ConfigureAwait(false) is { } window
+            && AttributionWindow.HasPassed(click.CreatedAt, receivedAt, window))
+        {
+            // Measured from the original receive time on a replay (receivedAt is the log entry's then).
+            attribution = ConversionAttribution.Unattributed;
+            windowPassed = true;
+            warnings = [.. warnings, new PostbackWarning(PostbackWarningCodes.AttributionWindowPassed, $"The conversion came more than {window} seconds (the attribution window) after its click; it is stored as unattributed and not forwarded.", "clickid")];
+        }
 
         var record = new ConversionRecord
         {
@@ -152,6 +165,7 @@ public sealed partial class PostbackIngestor
             Conversion = conversion,
             Attribution = attribution,
             CampaignId = attribution == ConversionAttribution.Credited ? click!.CampaignId : set.CampaignId,
+            AttributionWindowPassed = windowPassed,
         };
 
         // A new conversion is logged as accepted when it is credited to its click, as unattributed when it is not; a
@@ -198,6 +212,15 @@ public sealed partial class PostbackIngestor
             Warnings = warnings,
             LogEntryId = logEntryId,
         };
+    }
+
+    // The campaign's window wins over the set's (AttributionWindow.Of); a click without a campaign has only the set's.
+    private async ValueTask<long?> AttributionWindowOfAsync(PostbackSet set, CachedClick click, CancellationToken cancellationToken)
+    {
+        var campaignSeconds = click.CampaignId is null
+            ? null
+            : await _campaignWindows.GetWindowSecondsAsync(click.CampaignId, cancellationToken).ConfigureAwait(false);
+        return AttributionWindow.Of(campaignSeconds, set.AttributionWindowSeconds);
     }
 
     // Without hooks (no forwarding) nothing is asked and nothing allocated: [] is a shared empty array.

@@ -26,4 +26,10 @@ public static class PostbackWarningCodes
 
     /// <summary>The set is scoped to a campaign and the click belongs to another; the conversion is stored as unattributed.</summary>
     public const string CampaignMismatch = "campaign_mismatch";
+
+    /// <summary>
+    /// The conversion came later after its click than the attribution window of the click's campaign (or of the set)
+    /// allows; it is stored as unattributed, is not forwarded and is never credited later.
+    /// </summary>
+    public const string AttributionWindowPassed = "attribution_window_passed";
 }

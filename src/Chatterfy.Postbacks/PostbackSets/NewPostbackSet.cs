@@ -16,4 +16,8 @@ public sealed record NewPostbackSet
 
     /// <summary>Gets the network settings as a JSON object, or <see langword="null"/> for the network's defaults.</summary>
     public JsonElement? Settings { get; init; }
+
+    /// <summary>Gets the attribution window in seconds (see <see cref="PostbackSet.AttributionWindowSeconds"/>), or <see langword="null"/> for none.</summary>
+    /// <value><see langword="null"/> by default; otherwise 60 seconds to 365 days.</value>
+    public long? AttributionWindowSeconds { get; init; }
 }

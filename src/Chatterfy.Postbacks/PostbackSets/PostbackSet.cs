@@ -35,4 +35,12 @@ public sealed record PostbackSet
 
     /// <summary>Gets a value indicating whether the set accepts postbacks. A disabled set's URLs answer as unknown.</summary>
     public bool Enabled { get; init; } = true;
+
+    /// <summary>
+    /// Gets how long after its click a new conversion is still credited, in seconds, or <see langword="null"/> for no limit.
+    /// A conversion received later is stored unattributed with warning <c>attribution_window_passed</c>. The window of the
+    /// click's campaign, when it has one, wins over this one.
+    /// </summary>
+    /// <value><see langword="null"/> (no window) by default; otherwise 60 seconds to 365 days.</value>
+    public long? AttributionWindowSeconds { get; init; }
 }

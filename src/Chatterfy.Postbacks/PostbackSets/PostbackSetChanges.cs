@@ -13,4 +13,11 @@ public sealed record PostbackSetChanges
 
     /// <summary>Gets whether the set accepts postbacks.</summary>
     public bool? Enabled { get; init; }
+
+    /// <summary>Gets the new attribution window in seconds (see <see cref="PostbackSet.AttributionWindowSeconds"/>); to remove it, use <see cref="RemoveAttributionWindow"/>.</summary>
+    /// <value><see langword="null"/> (leave it) by default; otherwise 60 seconds to 365 days.</value>
+    public long? AttributionWindowSeconds { get; init; }
+
+    /// <summary>Gets a value indicating whether the set's attribution window is removed (no limit); not together with <see cref="AttributionWindowSeconds"/>.</summary>
+    public bool RemoveAttributionWindow { get; init; }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.Networks;
 using Chatterfy.Postbacks.Storage;
 using Microsoft.Extensions.Options;
@@ -34,7 +35,7 @@ public sealed class PostbackSetService
     /// <param name="request">The name, network, campaign scope and settings.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The stored set; pass it to <see cref="GetUrls"/> for its URLs.</returns>
-    /// <exception cref="PostbackSetValidationException">The name, network, campaign or settings are invalid.</exception>
+    /// <exception cref="PostbackSetValidationException">The name, network, campaign, settings or attribution window are invalid.</exception>
     public async ValueTask<PostbackSet> CreateAsync(NewPostbackSet request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -45,6 +46,7 @@ public sealed class PostbackSetService
             errors["campaignId"] = [$"A campaign id is 1 to {MaxCampaignIdLength} characters without control characters."];
         }
 
+        ValidateAttributionWindow(request.AttributionWindowSeconds, errors);
         var set = new PostbackSet
         {
             Id = StoreIds.New(_timeProvider),
@@ -55,6 +57,7 @@ public sealed class PostbackSetService
             Settings = request.Settings?.Clone(),
             CreatedAt = _timeProvider.GetUtcNow(),
             Enabled = true,
+            AttributionWindowSeconds = request.AttributionWindowSeconds,
         };
         ValidateNetwork(set, errors);
         if (errors.Count > 0)
@@ -83,12 +86,12 @@ public sealed class PostbackSetService
     public ValueTask<IReadOnlyList<PostbackSet>> ListAsync(CancellationToken cancellationToken = default) =>
         _store.ListAsync(cancellationToken);
 
-    /// <summary>Changes a set's name, settings or enabled flag. Its URLs stay the same (the query may change with the settings).</summary>
+    /// <summary>Changes a set's name, settings, enabled flag or attribution window. Its URLs stay the same (the query may change with the settings).</summary>
     /// <param name="setId">The set's id.</param>
     /// <param name="changes">The changes.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The changed set, or <see langword="null"/> when there is no such set.</returns>
-    /// <exception cref="PostbackSetValidationException">The new name or settings are invalid.</exception>
+    /// <exception cref="PostbackSetValidationException">The new name, settings or attribution window are invalid.</exception>
     public async ValueTask<PostbackSet?> UpdateAsync(string setId, PostbackSetChanges changes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(setId);
@@ -105,11 +108,18 @@ public sealed class PostbackSetService
             ValidateName(changes.Name, errors);
         }
 
+        ValidateAttributionWindow(changes.AttributionWindowSeconds, errors);
+        if (changes.RemoveAttributionWindow && changes.AttributionWindowSeconds is not null)
+        {
+            errors[AttributionWindow.Field] = ["Give a new attribution window or remove it, not both."];
+        }
+
         var changed = current with
         {
             Name = changes.Name?.Trim() ?? current.Name,
             Settings = changes.Settings is { } settings ? settings.Clone() : current.Settings,
             Enabled = changes.Enabled ?? current.Enabled,
+            AttributionWindowSeconds = changes.RemoveAttributionWindow ? null : changes.AttributionWindowSeconds ?? current.AttributionWindowSeconds,
         };
         ValidateNetwork(changed, errors);
         if (errors.Count > 0)
@@ -201,6 +211,14 @@ public sealed class PostbackSetService
         if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > MaxNameLength || name.Any(char.IsControl))
         {
             errors["name"] = [$"A name is 1 to {MaxNameLength} characters without control characters."];
+        }
+    }
+
+    private static void ValidateAttributionWindow(long? seconds, Dictionary<string, string[]> errors)
+    {
+        if (AttributionWindow.Validate(seconds) is { } problem)
+        {
+            errors[AttributionWindow.Field] = [problem];
         }
     }
 

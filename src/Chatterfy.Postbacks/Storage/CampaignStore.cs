@@ -32,7 +32,7 @@ public abstract class CampaignStore : StoreRole
     /// <returns>The campaigns.</returns>
     public ValueTask<IReadOnlyList<Campaign>> ListAsync(CancellationToken cancellationToken) => ListCoreAsync(cancellationToken);
 
-    /// <summary>Replaces a campaign's name and destination template; its id and creation time are kept from the stored campaign.</summary>
+    /// <summary>Replaces a campaign's name, destination template and attribution window; its id and creation time are kept from the stored campaign.</summary>
     /// <param name="campaign">The campaign with its new values.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The stored campaign after the update, or <see langword="null"/> when none has that id.</returns>

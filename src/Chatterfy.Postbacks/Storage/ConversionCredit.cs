@@ -6,7 +6,8 @@ namespace Chatterfy.Postbacks.Storage;
 /// </summary>
 /// <remarks>
 /// Every stored conversion whose click id is the new click's id, whose attribution is
-/// <see cref="ConversionAttribution.Unattributed"/> and whose <see cref="ConversionRecord.CampaignId"/> is one of
+/// <see cref="ConversionAttribution.Unattributed"/>, that did not arrive after its attribution window
+/// (<see cref="ConversionRecord.AttributionWindowPassed"/> is <see langword="false"/>), and whose <see cref="ConversionRecord.CampaignId"/> is one of
 /// <see cref="CampaignIds"/> (a <see langword="null"/> item matches conversions without a campaign) becomes
 /// <see cref="ConversionAttribution.Credited"/> with <see cref="ConversionRecord.CampaignId"/> = <see cref="NewCampaignId"/>.
 /// Their log entries keep the outcome they were answered with.

@@ -19,4 +19,11 @@ public sealed record ConversionRecord
     /// (or <see langword="null"/>) when unattributed.
     /// </summary>
     public string? CampaignId { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether the conversion arrived after its click's attribution window: it is then
+    /// <see cref="ConversionAttribution.Unattributed"/> for good, late attribution never credits it
+    /// (<see cref="ConversionCredit"/>).
+    /// </summary>
+    public bool AttributionWindowPassed { get; init; }
 }

@@ -76,7 +76,7 @@ public abstract class PostbackSetStore : StoreRole
     public ValueTask<IReadOnlyList<PostbackSet>> ListAsync(CancellationToken cancellationToken) => ListCoreAsync(cancellationToken);
 
     /// <summary>
-    /// Replaces a set's name, campaign, settings and enabled flag; its id, token, network and creation time are kept from the
+    /// Replaces a set's name, campaign, settings, enabled flag and attribution window; its id, token, network and creation time are kept from the
     /// stored set (whatever <paramref name="postbackSet"/> carries for them). The previous token's grace period is kept too.
     /// </summary>
     /// <param name="postbackSet">The set with its new values.</param>

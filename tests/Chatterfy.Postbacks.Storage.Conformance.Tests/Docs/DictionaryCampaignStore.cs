@@ -50,7 +50,12 @@ public sealed class DictionaryCampaignStore : CampaignStore
             }
 
             // The name and template change; the id and creation time are kept from the stored campaign.
-            var updated = stored with { Name = campaign.Name, DestinationTemplate = campaign.DestinationTemplate };
+            var updated = stored with
+            {
+                Name = campaign.Name,
+                DestinationTemplate = campaign.DestinationTemplate,
+                AttributionWindowSeconds = campaign.AttributionWindowSeconds,
+            };
             _campaigns[campaign.Id] = updated;
             return ValueTask.FromResult<Campaign?>(updated);
         }

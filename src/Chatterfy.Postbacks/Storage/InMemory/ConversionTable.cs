@@ -108,6 +108,7 @@ internal sealed class ConversionTable
         slot.HasAmount = conversion.Amount is not null;
         slot.Kind = conversion.Event.Kind;
         slot.Attribution = record.Attribution;
+        slot.AttributionWindowPassed = record.AttributionWindowPassed;
         slot.NextByKey = Link(_newestByKeyHash, Hash(conversion.IdempotencyKey.Value), index);
         slot.NextByClick = Link(_newestByClickHash, Hash(conversion.ClickId), index);
         _byId.Add(id, index);
@@ -132,7 +133,7 @@ internal sealed class ConversionTable
         foreach (var index in OfClick(clickId))
         {
             ref var slot = ref At(index);
-            if (slot.Attribution == ConversionAttribution.Unattributed && ContainsOrdinal(credit.CampaignIds, slot.CampaignId))
+            if (slot.Attribution == ConversionAttribution.Unattributed && !slot.AttributionWindowPassed && ContainsOrdinal(credit.CampaignIds, slot.CampaignId))
             {
                 slot.Attribution = ConversionAttribution.Credited;
                 slot.CampaignId = campaignId;
@@ -268,6 +269,7 @@ internal sealed class ConversionTable
             Id = slot.Id.ToString(),
             Attribution = slot.Attribution,
             CampaignId = slot.CampaignId,
+            AttributionWindowPassed = slot.AttributionWindowPassed,
             Conversion = new Conversion
             {
                 SetId = slot.SetId,
@@ -342,5 +344,6 @@ internal sealed class ConversionTable
         public PostbackEventKind Kind;
         public ConversionAttribution Attribution;
         public bool HasAmount;
+        public bool AttributionWindowPassed;
     }
 }

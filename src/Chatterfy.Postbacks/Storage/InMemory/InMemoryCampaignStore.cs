@@ -51,7 +51,7 @@ internal sealed class InMemoryCampaignStore(InMemoryDatabase db) : CampaignStore
                 return new((Campaign?)null);
             }
 
-            var updated = stored with { Name = campaign.Name, DestinationTemplate = campaign.DestinationTemplate };
+            var updated = stored with { Name = campaign.Name, DestinationTemplate = campaign.DestinationTemplate, AttributionWindowSeconds = campaign.AttributionWindowSeconds };
             db.Campaigns[campaign.Id] = updated;
             return new(updated);
         }

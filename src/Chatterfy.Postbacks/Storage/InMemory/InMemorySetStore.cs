@@ -110,6 +110,7 @@ internal sealed class InMemorySetStore(InMemoryDatabase db) : PostbackSetStore
                 CampaignId = copy.CampaignId,
                 Settings = copy.Settings,
                 Enabled = copy.Enabled,
+                AttributionWindowSeconds = copy.AttributionWindowSeconds,
             };
             return new(state.Set);
         }
