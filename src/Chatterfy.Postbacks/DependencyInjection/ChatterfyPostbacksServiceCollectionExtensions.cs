@@ -1,6 +1,7 @@
 using Chatterfy.Postbacks.Campaigns;
 using Chatterfy.Postbacks;
 using Chatterfy.Postbacks.Clicks;
+using Chatterfy.Postbacks.Currencies;
 using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.Networks;
 using Chatterfy.Postbacks.Networks.Binomo;
@@ -47,7 +48,16 @@ public static class ChatterfyPostbacksServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>()));
 
         services.TryAddSingleton<CampaignService>();
-        services.TryAddSingleton<PostbackStatsService>();
+        services.TryAddSingleton<ReportingCurrencyRates>();
+
+        // Factories: their constructors take the internal reporting-currency rates.
+        services.TryAddSingleton(sp => new PostbackStatsService(
+            sp.GetRequiredService<PostbackSetStore>(),
+            sp.GetRequiredService<PostbackLogStore>(),
+            sp.GetRequiredService<ReportingCurrencyRates>()));
+        services.TryAddSingleton(sp => new ConversionService(
+            sp.GetRequiredService<IngestStore>(),
+            sp.GetRequiredService<ReportingCurrencyRates>()));
         services.TryAddSingleton<PostbackLogService>();
         services.TryAddSingleton<PostbackParser>();
         services.TryAddSingleton<PostbackSetCache>();
@@ -61,6 +71,7 @@ public static class ChatterfyPostbacksServiceCollectionExtensions
             sp.GetRequiredService<ClickCache>(),
             sp.GetRequiredService<PostbackParser>(),
             sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ReportingCurrencyRates>(),
             sp.GetService<ILogger<PostbackIngestor>>(),
             sp.GetServices<IngestionHook>()));
 

@@ -1,6 +1,7 @@
 using System.Runtime.ExceptionServices;
 using System.Text;
 using Chatterfy.Postbacks.Clicks;
+using Chatterfy.Postbacks.Currencies;
 using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.PostbackSets;
 using Chatterfy.Postbacks.Storage;
@@ -29,6 +30,7 @@ public sealed partial class PostbackIngestor
     private readonly ClickCache _clicks;
     private readonly PostbackParser _parser;
     private readonly TimeProvider _timeProvider;
+    private readonly ReportingCurrencyRates _reporting;
     private readonly ILogger<PostbackIngestor> _logger;
     private readonly IngestionHook[] _hooks;
 
@@ -41,6 +43,7 @@ public sealed partial class PostbackIngestor
         ClickCache clicks,
         PostbackParser parser,
         TimeProvider timeProvider,
+        ReportingCurrencyRates reporting,
         ILogger<PostbackIngestor>? logger,
         IEnumerable<IngestionHook> hooks)
     {
@@ -50,6 +53,7 @@ public sealed partial class PostbackIngestor
         _clicks = clicks;
         _parser = parser;
         _timeProvider = timeProvider;
+        _reporting = reporting;
         _logger = logger ?? NullLogger<PostbackIngestor>.Instance;
         _hooks = [.. hooks];
     }
@@ -146,12 +150,21 @@ public sealed partial class PostbackIngestor
             warnings = [.. warnings, new PostbackWarning(PostbackWarningCodes.CampaignMismatch, $"The set is scoped to campaign '{set.CampaignId}' but the click belongs to '{click.CampaignId}'; the conversion is stored as unattributed.", "clickid")];
         }
 
+        // Converted at the receive time (a replay keeps the original), once: the stored amount never changes with the rates.
+        ReportingAmount? reporting = null;
+        if (conversion is { Amount: { } amount, Currency: { } currency } && _reporting.Currency is { } reportingCurrency
+            && !_reporting.TryConvert(amount, currency, conversion.ReceivedAt, out reporting))
+        {
+            warnings = [.. warnings, new PostbackWarning(PostbackWarningCodes.ExchangeRateMissing, $"No exchange rate from {currency} to {reportingCurrency} on {DateOnly.FromDateTime(conversion.ReceivedAt.UtcDateTime).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)} or the {ReportingCurrencyConverter.LookbackDays} days before; the conversion is stored without a reporting amount.", "currency")];
+        }
+
         var record = new ConversionRecord
         {
             Id = StoreIds.New(_timeProvider),
             Conversion = conversion,
             Attribution = attribution,
             CampaignId = attribution == ConversionAttribution.Credited ? click!.CampaignId : set.CampaignId,
+            ReportingAmount = reporting,
         };
 
         // A new conversion is logged as accepted when it is credited to its click, as unattributed when it is not; a

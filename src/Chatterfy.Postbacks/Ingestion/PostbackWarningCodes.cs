@@ -26,4 +26,7 @@ public static class PostbackWarningCodes
 
     /// <summary>The set is scoped to a campaign and the click belongs to another; the conversion is stored as unattributed.</summary>
     public const string CampaignMismatch = "campaign_mismatch";
+
+    /// <summary>A reporting currency is set but no rate was found for the amount (the receive day and 7 days back); the conversion is stored without a reporting amount, which the recompute fills once rates exist.</summary>
+    public const string ExchangeRateMissing = "exchange_rate_missing";
 }
