@@ -190,24 +190,36 @@ public abstract class IngestStore : StoreRole
     /// <returns>The conversions.</returns>
     protected abstract ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsByClickCoreAsync(string clickId, CancellationToken cancellationToken);
 
-    /// <summary>Lists conversions (see <see cref="ListConversionsAsync"/>).</summary>
+    /// <summary>
+    /// Lists conversions (see <see cref="ListConversionsAsync"/>). Virtual, so a store written before it still builds;
+    /// every store of the SDK overrides it, and the conformance suite requires it. The default throws.
+    /// </summary>
     /// <param name="query">Filters and paging, checked.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The conversions.</returns>
-    protected abstract ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsCoreAsync(ConversionListQuery query, CancellationToken cancellationToken);
+    /// <exception cref="NotSupportedException">The store does not override it.</exception>
+    protected virtual ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsCoreAsync(ConversionListQuery query, CancellationToken cancellationToken) =>
+        throw NotSupported(nameof(ListConversionsAsync));
 
-    /// <summary>Lists conversions to convert (see <see cref="ListConversionsWithoutReportingAmountAsync"/>).</summary>
+    /// <summary>Lists conversions to convert (see <see cref="ListConversionsWithoutReportingAmountAsync"/>). The default throws.</summary>
     /// <param name="afterId">The last id of the previous page, or <see langword="null"/>.</param>
     /// <param name="limit">The most to list, checked.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The conversions.</returns>
-    protected abstract ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsWithoutReportingAmountCoreAsync(string? afterId, int limit, CancellationToken cancellationToken);
+    /// <exception cref="NotSupportedException">The store does not override it.</exception>
+    protected virtual ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsWithoutReportingAmountCoreAsync(string? afterId, int limit, CancellationToken cancellationToken) =>
+        throw NotSupported(nameof(ListConversionsWithoutReportingAmountAsync));
 
-    /// <summary>Sets reporting amounts (see <see cref="SetReportingAmountsAsync"/>).</summary>
+    /// <summary>Sets reporting amounts (see <see cref="SetReportingAmountsAsync"/>). The default throws.</summary>
     /// <param name="updates">The updates, checked, not empty.</param>
     /// <param name="cancellationToken">Cancels the operation before the commit begins.</param>
     /// <returns>How many conversions were changed.</returns>
-    protected abstract ValueTask<int> SetReportingAmountsCoreAsync(IReadOnlyList<ReportingAmountUpdate> updates, CancellationToken cancellationToken);
+    /// <exception cref="NotSupportedException">The store does not override it.</exception>
+    protected virtual ValueTask<int> SetReportingAmountsCoreAsync(IReadOnlyList<ReportingAmountUpdate> updates, CancellationToken cancellationToken) =>
+        throw NotSupported(nameof(SetReportingAmountsAsync));
+
+    private NotSupportedException NotSupported(string member) =>
+        new($"The store {GetType().Name} does not implement {member}: it was written before the reporting currency; update it (the conformance suite covers it).");
 
     private static void ValidateRecord(IngestRecord record, IReadOnlyList<IngestRecord> records)
     {
