@@ -121,17 +121,23 @@ internal sealed partial class PostgreSqlIngestStore : IngestStore
     protected override async ValueTask<int> SetReportingAmountsCoreAsync(IReadOnlyList<ReportingAmountUpdate> updates, CancellationToken cancellationToken)
     {
         // One statement: the conversions that have none get theirs, and their roll-up rows move to the reporting
-        // currency's (in key order, as every roll-up change, see PostgreSqlConversionRollups).
+        // currency's (in key order, as every roll-up change, see PostgreSqlConversionRollups). The conversion rows are
+        // locked first in id order, so two recomputes (two instances) never deadlock on them.
         var sql = $"""
             WITH u AS (
                 SELECT * FROM unnest($1::text[], $2::numeric[], $3::text[], $4::numeric[], $5::date[])
                 AS u(id, reporting_amount, reporting_currency, reporting_rate, reporting_rate_date)
+            ), locked AS (
+                SELECT c.id FROM {_s}.conversions c
+                WHERE c.id = ANY($1::text[]) AND c.reporting_amount IS NULL
+                ORDER BY c.id
+                FOR UPDATE
             ), changed AS (
                 UPDATE {_s}.conversions c
                 SET reporting_amount = u.reporting_amount, reporting_currency = u.reporting_currency,
                     reporting_rate = u.reporting_rate, reporting_rate_date = u.reporting_rate_date
                 FROM u
-                WHERE c.id = u.id AND c.reporting_amount IS NULL
+                WHERE c.id = u.id AND c.id IN (SELECT id FROM locked) AND c.reporting_amount IS NULL
                 RETURNING c.received_at, c.set_id, c.campaign_id, c.event_kind, c.attribution, c.currency,
                           COALESCE(c.amount, 0) AS amount, c.reporting_currency, c.reporting_amount
             ), changes AS (
