@@ -53,17 +53,20 @@ internal sealed class PostgreSqlClickStore(PostgreSqlPostbackStore db) : ClickSt
                               AND NOT c.attribution_window_passed
                               AND (c.campaign_id = ANY($3) OR ($4 AND c.campaign_id IS NULL))
                             RETURNING c.received_at, c.set_id, o.campaign_id AS old_campaign_id, o.attribution AS old_attribution,
-                                      c.campaign_id, c.attribution, c.event_kind, c.currency, COALESCE(c.amount, 0) AS amount
+                                      c.campaign_id, c.attribution, c.event_kind, c.currency, COALESCE(c.amount, 0) AS amount,
+                                      c.reporting_currency, COALESCE(c.reporting_amount, 0) AS reporting_amount
                         ), changes AS (
-                            SELECT day, set_id, campaign_id, event_kind, attribution, currency, sum(count)::bigint AS count, sum(amount) AS amount
+                            SELECT day, set_id, campaign_id, event_kind, attribution, currency, reporting_currency,
+                                   sum(count)::bigint AS count, sum(amount) AS amount, sum(reporting_amount) AS reporting_amount
                             FROM (
                                 SELECT {PostgreSqlConversionRollups.DayOf("received_at")} AS day, set_id, old_campaign_id AS campaign_id, event_kind,
-                                       old_attribution AS attribution, currency, -1 AS count, -amount AS amount
+                                       old_attribution AS attribution, currency, reporting_currency, -1 AS count, -amount AS amount, -reporting_amount AS reporting_amount
                                 FROM moved
                                 UNION ALL
-                                SELECT {PostgreSqlConversionRollups.DayOf("received_at")}, set_id, campaign_id, event_kind, attribution, currency, 1, amount
+                                SELECT {PostgreSqlConversionRollups.DayOf("received_at")}, set_id, campaign_id, event_kind, attribution, currency, reporting_currency,
+                                       1, amount, reporting_amount
                                 FROM moved) m
-                            GROUP BY 1, 2, 3, 4, 5, 6
+                            GROUP BY 1, 2, 3, 4, 5, 6, 7
                         ), rolled AS (
                             {PostgreSqlConversionRollups.UpsertSql(_s, "changes")}
                         )

@@ -1,8 +1,9 @@
 namespace Chatterfy.Postbacks.PostgreSql;
 
 /// <summary>
-/// The SQL that keeps <c>conversion_rollups</c> (migration 4): one row per UTC day, set, campaign, event kind, attribution
-/// and currency with the count and the exact <c>numeric</c> sum of the amounts of the conversions it covers.
+/// The SQL that keeps <c>conversion_rollups</c> (migration 4, with the reporting currency since a later one): one row per
+/// UTC day, set, campaign, event kind, attribution, currency and reporting currency with the count and the exact
+/// <c>numeric</c> sums of the amounts and of the reporting amounts of the conversions it covers.
 /// </summary>
 /// <remarks>
 /// Every transaction that changes roll-up rows locks them in one statement, in <see cref="KeyOrder"/>, before it waits for
@@ -14,37 +15,40 @@ namespace Chatterfy.Postbacks.PostgreSql;
 internal static class PostgreSqlConversionRollups
 {
     /// <summary>The key columns, in table order.</summary>
-    public const string KeyColumns = "day, set_id, campaign_id, event_kind, attribution, currency";
+    public const string KeyColumns = "day, set_id, campaign_id, event_kind, attribution, currency, reporting_currency";
 
     /// <summary>The one order in which every statement changes roll-up rows (byte-wise, whatever the input's collation).</summary>
     public const string KeyOrder =
-        """day, set_id COLLATE "C", campaign_id COLLATE "C", event_kind COLLATE "C", attribution COLLATE "C", currency COLLATE "C" """;
+        """day, set_id COLLATE "C", campaign_id COLLATE "C", event_kind COLLATE "C", attribution COLLATE "C", currency COLLATE "C", reporting_currency COLLATE "C" """;
 
     /// <summary>The UTC day of a receive time, as stored in <c>day</c>.</summary>
     public static string DayOf(string column) => $"({column} AT TIME ZONE 'UTC')::date";
 
     /// <summary>
-    /// Adds the rows of <paramref name="source"/> (the key columns, <c>count</c> and <c>amount</c>, one row per key) to the
+    /// Adds the rows of <paramref name="source"/> (the key columns, <c>count</c>, <c>amount</c> and <c>reporting_amount</c>,
+    /// one row per key) to the
     /// roll-ups, creating missing rows, in <see cref="KeyOrder"/>.
     /// </summary>
     /// <param name="quotedSchema">The quoted schema name.</param>
     /// <param name="source">A query or CTE name yielding the rows.</param>
     public static string UpsertSql(string quotedSchema, string source) => $"""
-        INSERT INTO {quotedSchema}.conversion_rollups AS t ({KeyColumns}, count, amount)
-        SELECT {KeyColumns}, count, amount FROM {source} ORDER BY {KeyOrder}
-        ON CONFLICT ON CONSTRAINT conversion_rollups_key DO UPDATE SET count = t.count + excluded.count, amount = t.amount + excluded.amount
+        INSERT INTO {quotedSchema}.conversion_rollups AS t ({KeyColumns}, count, amount, reporting_amount)
+        SELECT {KeyColumns}, count, amount, reporting_amount FROM {source} ORDER BY {KeyOrder}
+        ON CONFLICT ON CONSTRAINT conversion_rollups_key DO UPDATE
+        SET count = t.count + excluded.count, amount = t.amount + excluded.amount, reporting_amount = t.reporting_amount + excluded.reporting_amount
         """;
 
     /// <summary>
     /// Locks (creating them with a count of 0 when missing) the roll-up rows of the conversions a batch may write:
-    /// $1 their receive times, $2 sets, $3 campaigns, $4 event kinds, $5 attributions, $6 currencies.
+    /// $1 their receive times, $2 sets, $3 campaigns, $4 event kinds, $5 attributions, $6 currencies, $7 reporting currencies.
     /// </summary>
     /// <param name="quotedSchema">The quoted schema name.</param>
     public static string LockSql(string quotedSchema) => UpsertSql(
         quotedSchema,
         $"""
-        (SELECT DISTINCT {DayOf("r.received_at")} AS day, r.set_id, r.campaign_id, r.event_kind, r.attribution, r.currency, 0::bigint AS count, 0::numeric AS amount
-         FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-              AS r(received_at, set_id, campaign_id, event_kind, attribution, currency)) k
+        (SELECT DISTINCT {DayOf("r.received_at")} AS day, r.set_id, r.campaign_id, r.event_kind, r.attribution, r.currency, r.reporting_currency,
+                0::bigint AS count, 0::numeric AS amount, 0::numeric AS reporting_amount
+         FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+              AS r(received_at, set_id, campaign_id, event_kind, attribution, currency, reporting_currency)) k
         """);
 }

@@ -259,6 +259,7 @@ internal sealed partial class PostgreSqlIngestStore
                 ArrayOf(NpgsqlDbType.Text, conversions.Select(c => StoredWords.Of(c.Conversion.Event.Kind)).ToArray()),
                 ArrayOf(NpgsqlDbType.Text, conversions.Select(c => StoredWords.Of(c.Attribution)).ToArray()),
                 ArrayOf(NpgsqlDbType.Text, conversions.Select(c => Clean(c.Conversion.Currency)).ToArray()),
+                ArrayOf(NpgsqlDbType.Text, conversions.Select(c => Clean(c.ReportingAmount?.Currency)).ToArray()),
             },
         };
     }
@@ -302,6 +303,10 @@ internal sealed partial class PostgreSqlIngestStore
         var duplicateAfter = new DateTime?[n];
         var duplicateBefore = new DateTime?[n];
         var duplicateOutcome = new string?[n];
+        var reportingAmount = new decimal?[n];
+        var reportingCurrency = new string?[n];
+        var reportingRate = new decimal?[n];
+        var reportingRateDate = new DateOnly?[n];
         var warnings = new List<string>();
         var messages = new List<OutboxMessage>();
 
@@ -356,6 +361,14 @@ internal sealed partial class PostgreSqlIngestStore
             duplicateAfter[k] = record.DuplicateRange.After?.UtcDateTime;
             duplicateBefore[k] = record.DuplicateRange.Before?.UtcDateTime;
             duplicateOutcome[k] = StoredWords.Of(record.DuplicateOutcome);
+            if (stored.ReportingAmount is { } reporting)
+            {
+                reportingAmount[k] = reporting.Amount;
+                reportingCurrency[k] = Clean(reporting.Currency);
+                reportingRate[k] = reporting.Rate;
+                reportingRateDate[k] = reporting.RateDate;
+            }
+
             messages.AddRange(record.OutboxMessages);
         }
 
@@ -398,6 +411,10 @@ internal sealed partial class PostgreSqlIngestStore
         p.Add(ArrayOf(NpgsqlDbType.Text, warnings.ToArray()));
         AddMessageParameters(p, messages);
         p.Add(ArrayOf(NpgsqlDbType.Boolean, windowPassed));
+        p.Add(ArrayOf(NpgsqlDbType.Numeric, reportingAmount));
+        p.Add(ArrayOf(NpgsqlDbType.Text, reportingCurrency));
+        p.Add(ArrayOf(NpgsqlDbType.Numeric, reportingRate));
+        p.Add(ArrayOf(NpgsqlDbType.Date, reportingRateDate));
         return command;
     }
 
@@ -454,16 +471,17 @@ internal sealed partial class PostgreSqlIngestStore
     }
 
     /// <summary>
-    /// The append statement (parameters in the order <see cref="AppendCommand"/> adds them: $1-$34 and $50 one element per
-    /// record, $35 the records' warnings one after the other, $36-$49 the outbox messages).
+    /// The append statement (parameters in the order <see cref="AppendCommand"/> adds them: $1-$34 one element per record,
+    /// $35 the records' warnings one after the other, $36-$49 the outbox messages, $50-$54 one element per record: whether
+    /// the conversion came after its attribution window, and the reporting amounts).
     /// </summary>
     // The append statement's roll-up upsert: the conversions it inserted, one row per key.
     private static string RollupSql(string quotedSchema) => PostgreSqlConversionRollups.UpsertSql(
         quotedSchema,
         $"""
-        (SELECT {PostgreSqlConversionRollups.DayOf("received_at")} AS day, set_id, campaign_id, event_kind, attribution, currency,
-                count(*) AS count, COALESCE(sum(amount), 0) AS amount
-         FROM inserted GROUP BY 1, 2, 3, 4, 5, 6) k
+        (SELECT {PostgreSqlConversionRollups.DayOf("received_at")} AS day, set_id, campaign_id, event_kind, attribution, currency, reporting_currency,
+                count(*) AS count, COALESCE(sum(amount), 0) AS amount, COALESCE(sum(reporting_amount), 0) AS reporting_amount
+         FROM inserted GROUP BY 1, 2, 3, 4, 5, 6, 7) k
         """);
 
     private string AppendSql() => $"""
@@ -473,12 +491,12 @@ internal sealed partial class PostgreSqlIngestStore
                 $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::inet[],
                 $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::numeric[], $23::text[], $24::text[],
                 $25::jsonb[], $26::timestamptz[], $27::inet[], $28::text[], $29::interval[], $30::text[], $31::text[],
-                $32::timestamptz[], $33::timestamptz[], $34::text[], $50::boolean[])
+                $32::timestamptz[], $33::timestamptz[], $34::text[], $50::boolean[], $51::numeric[], $52::text[], $53::numeric[], $54::date[])
             AS r(i, log_id, log_received_at, log_set_id, outcome, code, warnings_from, warnings_to,
                  log_conversion_id, request_method, request_path, request_event_segment, request_query_string, request_body, request_content_type, request_remote_address,
                  id, set_id, event_kind, event_name, click_id, amount, currency, transaction_id,
                  attributes, received_at, remote_address, idempotency_key, idempotency_window, attribution, campaign_id,
-                 duplicate_after, duplicate_before, duplicate_outcome, attribution_window_passed)
+                 duplicate_after, duplicate_before, duplicate_outcome, attribution_window_passed, reporting_amount, reporting_currency, reporting_rate, reporting_rate_date)
         ), original AS (
             -- The earliest stored conversion with the record's key value received in its duplicate range; a key without a
             -- window is also matched by a stored one without a window whenever it was received (those are unique).
@@ -496,10 +514,10 @@ internal sealed partial class PostgreSqlIngestStore
             INSERT INTO {_s}.conversions ({Columns})
             SELECT r.id, r.set_id, r.event_kind, r.event_name, r.click_id, r.amount, r.currency, r.transaction_id,
                    r.attributes, r.received_at, r.remote_address, r.idempotency_key, r.idempotency_window, r.attribution, r.campaign_id,
-                   r.attribution_window_passed
+                   r.attribution_window_passed, r.reporting_amount, r.reporting_currency, r.reporting_rate, r.reporting_rate_date
             FROM r
             WHERE r.idempotency_key IS NOT NULL AND NOT EXISTS (SELECT 1 FROM original o WHERE o.i = r.i)
-            RETURNING id, received_at, set_id, campaign_id, event_kind, attribution, currency, amount
+            RETURNING id, received_at, set_id, campaign_id, event_kind, attribution, currency, amount, reporting_currency, reporting_amount
         ), rolled AS (
             -- The conversions inserted by this statement, added to their daily roll-ups.
             {RollupSql(_s)}

@@ -1,3 +1,4 @@
+using Chatterfy.Postbacks.Currencies;
 using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.Storage;
 using Npgsql;
@@ -16,7 +17,11 @@ internal sealed partial class PostgreSqlIngestStore : IngestStore
 
     /// <summary>The columns of a conversion, in the order <see cref="Read"/> reads them and the append writes them.</summary>
     private const string Columns =
-        "id, set_id, event_kind, event_name, click_id, amount, currency, transaction_id, attributes, received_at, remote_address, idempotency_key, idempotency_window, attribution, campaign_id, attribution_window_passed";
+        "id, set_id, event_kind, event_name, click_id, amount, currency, transaction_id, attributes, received_at, remote_address, idempotency_key, idempotency_window, attribution, campaign_id, attribution_window_passed, " +
+        "reporting_amount, reporting_currency, reporting_rate, reporting_rate_date";
+
+    /// <summary><see cref="Columns"/> of the table aliased <c>c</c>.</summary>
+    private static readonly string PrefixedColumns = string.Join(", ", Columns.Split(", ").Select(c => "c." + c));
 
     private readonly PostgreSqlPostbackStore _db;
     private readonly string _s;
@@ -72,7 +77,100 @@ internal sealed partial class PostgreSqlIngestStore : IngestStore
         Attribution = StoredWords.ParseAttribution(reader.GetString(13)),
         CampaignId = NullableString(reader, 14),
         AttributionWindowPassed = reader.GetBoolean(15),
+        ReportingAmount = reader.IsDBNull(16)
+            ? null
+            : new ReportingAmount(reader.GetDecimal(16), reader.GetString(17), reader.GetDecimal(18), reader.GetFieldValue<DateOnly>(19)),
     };
+
+    protected override async ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsCoreAsync(ConversionListQuery query, CancellationToken cancellationToken)
+    {
+        var filter = new PostgreSqlFilter();
+        var conditions = new List<string>();
+        if (query.BeforeId is { } beforeId)
+        {
+            // Strictly after the cursor conversion in (received_at DESC, id DESC) order; none when it is unknown.
+            var cursor = filter.Next(Text(beforeId));
+            conditions.Add($"(c.received_at, c.id) < (SELECT b.received_at, b.id FROM {_s}.conversions b WHERE b.id = {cursor})");
+        }
+
+        if (query.SetId is { } setId)
+        {
+            conditions.Add("c.set_id = " + filter.Next(Text(setId)));
+        }
+
+        if (query.ClickId is { } clickId)
+        {
+            conditions.Add("c.click_id = " + filter.Next(Text(clickId)));
+        }
+
+        var where = conditions.Count == 0 ? string.Empty : " WHERE " + string.Join(" AND ", conditions);
+        var limit = filter.Next(Param(NpgsqlTypes.NpgsqlDbType.Integer, query.Limit));
+        return await _db.QueryListAsync(
+            $"SELECT {PrefixedColumns} FROM {_s}.conversions c{where} ORDER BY c.received_at DESC, c.id DESC LIMIT {limit}",
+            Read,
+            [.. filter.Parameters],
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override async ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsWithoutReportingAmountCoreAsync(string? afterId, int limit, CancellationToken cancellationToken) =>
+        await _db.QueryListAsync(
+            $"SELECT {Columns} FROM {_s}.conversions WHERE amount IS NOT NULL AND reporting_amount IS NULL AND ($1::text IS NULL OR id > $1) ORDER BY id LIMIT $2",
+            Read,
+            [Text(afterId), Param(NpgsqlTypes.NpgsqlDbType.Integer, limit)],
+            cancellationToken).ConfigureAwait(false);
+
+    protected override async ValueTask<int> SetReportingAmountsCoreAsync(IReadOnlyList<ReportingAmountUpdate> updates, CancellationToken cancellationToken)
+    {
+        // One statement: the conversions that have none get theirs, and their roll-up rows move to the reporting
+        // currency's (in key order, as every roll-up change, see PostgreSqlConversionRollups). The conversion rows are
+        // locked first in id order, so two recomputes (two instances) never deadlock on them.
+        var sql = $"""
+            WITH u AS (
+                SELECT * FROM unnest($1::text[], $2::numeric[], $3::text[], $4::numeric[], $5::date[])
+                AS u(id, reporting_amount, reporting_currency, reporting_rate, reporting_rate_date)
+            ), locked AS (
+                SELECT c.id FROM {_s}.conversions c
+                WHERE c.id = ANY($1::text[]) AND c.reporting_amount IS NULL
+                ORDER BY c.id
+                FOR UPDATE
+            ), changed AS (
+                UPDATE {_s}.conversions c
+                SET reporting_amount = u.reporting_amount, reporting_currency = u.reporting_currency,
+                    reporting_rate = u.reporting_rate, reporting_rate_date = u.reporting_rate_date
+                FROM u
+                WHERE c.id = u.id AND c.id IN (SELECT id FROM locked) AND c.reporting_amount IS NULL
+                RETURNING c.received_at, c.set_id, c.campaign_id, c.event_kind, c.attribution, c.currency,
+                          COALESCE(c.amount, 0) AS amount, c.reporting_currency, c.reporting_amount
+            ), changes AS (
+                SELECT day, set_id, campaign_id, event_kind, attribution, currency, reporting_currency,
+                       sum(count)::bigint AS count, sum(amount) AS amount, sum(reporting_amount) AS reporting_amount
+                FROM (
+                    SELECT {PostgreSqlConversionRollups.DayOf("received_at")} AS day, set_id, campaign_id, event_kind, attribution, currency,
+                           NULL::text AS reporting_currency, -1 AS count, -amount AS amount, 0::numeric AS reporting_amount
+                    FROM changed
+                    UNION ALL
+                    SELECT {PostgreSqlConversionRollups.DayOf("received_at")}, set_id, campaign_id, event_kind, attribution, currency,
+                           reporting_currency, 1, amount, reporting_amount
+                    FROM changed) m
+                GROUP BY 1, 2, 3, 4, 5, 6, 7
+            ), rolled AS (
+                {PostgreSqlConversionRollups.UpsertSql(_s, "changes")}
+            )
+            SELECT count(*) FROM changed
+            """;
+        var counts = await _db.QueryListAsync(
+            sql,
+            reader => reader.GetInt64(0),
+            [
+                ArrayOf(NpgsqlTypes.NpgsqlDbType.Text, updates.Select(u => Clean(u.ConversionId)).ToArray()),
+                ArrayOf(NpgsqlTypes.NpgsqlDbType.Numeric, updates.Select(u => u.Amount.Amount).ToArray()),
+                ArrayOf(NpgsqlTypes.NpgsqlDbType.Text, updates.Select(u => Clean(u.Amount.Currency)).ToArray()),
+                ArrayOf(NpgsqlTypes.NpgsqlDbType.Numeric, updates.Select(u => u.Amount.Rate).ToArray()),
+                ArrayOf(NpgsqlTypes.NpgsqlDbType.Date, updates.Select(u => u.Amount.RateDate).ToArray()),
+            ],
+            cancellationToken).ConfigureAwait(false);
+        return (int)counts[0];
+    }
 
     private static PostbackEvent ReadEvent(string kind, string name) => StoredWords.ParseEventKind(kind) switch
     {

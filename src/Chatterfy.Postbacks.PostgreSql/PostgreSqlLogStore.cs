@@ -78,23 +78,27 @@ internal sealed class PostgreSqlLogStore(PostgreSqlPostbackStore db) : PostbackL
         var totals = await db.QueryListAsync(
             figures.Sql(
                 _s,
-                "SELECT event_kind, attribution, currency, sum(count)::bigint, sum(amount)",
-                "r.event_kind, r.attribution, r.currency, r.count, r.amount",
-                "c.event_kind, c.attribution, c.currency, count(*) AS count, COALESCE(sum(c.amount), 0) AS amount",
-                "GROUP BY 1, 2, 3"),
+                "SELECT event_kind, attribution, currency, sum(count)::bigint, sum(amount), reporting_currency, sum(reporting_amount)",
+                "r.event_kind, r.attribution, r.currency, r.count, r.amount, r.reporting_currency, r.reporting_amount",
+                "c.event_kind, c.attribution, c.currency, count(*) AS count, COALESCE(sum(c.amount), 0) AS amount, c.reporting_currency, COALESCE(sum(c.reporting_amount), 0) AS reporting_amount",
+                "GROUP BY 1, 2, 3, 6"),
             reader => new ConversionTotal(
                 StoredWords.ParseEventKind(reader.GetString(0)),
                 StoredWords.ParseAttribution(reader.GetString(1)),
                 NullableString(reader, 2),
                 reader.GetInt64(3),
-                reader.GetDecimal(4)),
+                reader.GetDecimal(4))
+            {
+                ReportingCurrency = NullableString(reader, 5),
+                ReportingAmount = reader.GetDecimal(6),
+            },
             [.. figures.Parameters],
             cancellationToken).ConfigureAwait(false);
 
         // The contract's order is the enumerations' (kind, then attribution), then currency, which SQL cannot sort by word.
         return
         [
-            .. totals.OrderBy(t => t.Kind).ThenBy(t => t.Attribution).ThenBy(t => t.Currency, StringComparer.Ordinal),
+            .. totals.OrderBy(t => t.Kind).ThenBy(t => t.Attribution).ThenBy(t => t.Currency, StringComparer.Ordinal).ThenBy(t => t.ReportingCurrency, StringComparer.Ordinal),
         ];
     }
 

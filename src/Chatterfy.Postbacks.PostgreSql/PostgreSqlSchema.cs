@@ -255,8 +255,30 @@ internal static class PostgreSqlSchema
         ALTER TABLE {schema}.conversions ADD COLUMN attribution_window_passed boolean NOT NULL DEFAULT false;
         """;
 
+    /// <summary>
+    /// Migration 6: the reporting currency. A conversion keeps the amount converted at ingest with its rate and the rate's
+    /// day; existing conversions get none (the recompute fills them; the partial index finds them). The roll-ups gain the
+    /// reporting currency in their key and the sum of the reporting amounts; their existing rows are right as they are
+    /// (no reporting currency, a sum of 0), so there is nothing to backfill.
+    /// </summary>
+    public const string MigrationReportingCurrency = """
+        ALTER TABLE {schema}.conversions
+            ADD COLUMN reporting_amount    numeric,
+            ADD COLUMN reporting_currency  text COLLATE "C",
+            ADD COLUMN reporting_rate      numeric,
+            ADD COLUMN reporting_rate_date date;
+        CREATE INDEX conversions_reporting_missing ON {schema}.conversions (id) WHERE amount IS NOT NULL AND reporting_amount IS NULL;
+
+        ALTER TABLE {schema}.conversion_rollups
+            ADD COLUMN reporting_currency text COLLATE "C",
+            ADD COLUMN reporting_amount   numeric NOT NULL DEFAULT 0;
+        ALTER TABLE {schema}.conversion_rollups DROP CONSTRAINT conversion_rollups_key;
+        ALTER TABLE {schema}.conversion_rollups ADD CONSTRAINT conversion_rollups_key
+            UNIQUE NULLS NOT DISTINCT (day, set_id, campaign_id, event_kind, attribution, currency, reporting_currency);
+        """;
+
     /// <summary>The migrations in order; index 0 is migration 1.</summary>
-    public static IReadOnlyList<string> Migrations { get; } = [Migration1, Migration2, Migration3, Migration4, Migration5];
+    public static IReadOnlyList<string> Migrations { get; } = [Migration1, Migration2, Migration3, Migration4, Migration5, MigrationReportingCurrency];
 
     /// <summary>The schema version this build of the store reads and writes.</summary>
     public static int CurrentVersion => Migrations.Count;

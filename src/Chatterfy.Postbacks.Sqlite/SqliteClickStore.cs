@@ -26,7 +26,7 @@ internal sealed class SqliteClickStore(SqlitePostbackStore database) : ClickStor
 
     // The roll-up rows of the conversions the credit moves (read before it, in its transaction).
     private static readonly string CreditedRowsSql =
-        $"SELECT received_at, set_id, campaign_id, event, attribution, currency, amount FROM conversions WHERE {CreditedCondition}";
+        $"SELECT received_at, set_id, campaign_id, event, attribution, currency, amount, reporting_currency, reporting_amount FROM conversions WHERE {CreditedCondition}";
 
     /// <inheritdoc />
     protected override ValueTask<int> AddCoreAsync(Click click, ConversionCredit credit, CancellationToken cancellationToken)
@@ -80,7 +80,7 @@ internal sealed class SqliteClickStore(SqlitePostbackStore database) : ClickStor
 
                 // Conversions that arrived before their click was known are credited now, in the same transaction; their
                 // counts move from their unattributed roll-up rows to the credited rows of the campaign they now belong to.
-                var moved = new List<(SqliteConversionRollups.Key Before, SqliteConversionRollups.Key After, decimal Amount)>();
+                var moved = new List<(SqliteConversionRollups.Key Before, SqliteConversionRollups.Key After, decimal Amount, decimal ReportingAmount)>();
                 var select = session.Command(CreditedRowsSql);
                 AddCreditParameters(select.Parameters);
                 using (var reader = select.ExecuteReader())
@@ -88,9 +88,10 @@ internal sealed class SqliteClickStore(SqlitePostbackStore database) : ClickStor
                     while (reader.Read())
                     {
                         var before = new SqliteConversionRollups.Key(
-                            SqliteValues.DayOf(reader.GetInt64(0)), reader.GetString(1), reader.GetNullableString(2), reader.GetString(3), reader.GetString(4), reader.GetNullableString(5));
+                            SqliteValues.DayOf(reader.GetInt64(0)), reader.GetString(1), reader.GetNullableString(2), reader.GetString(3), reader.GetString(4), reader.GetNullableString(5), reader.GetNullableString(7));
                         var amount = reader.GetNullableString(6) is { } text ? SqliteValues.ToDecimal(text) : 0m;
-                        moved.Add((before, before with { CampaignId = newCampaignId, Attribution = Credited }, amount));
+                        var reportingAmount = reader.GetNullableString(8) is { } reportingText ? SqliteValues.ToDecimal(reportingText) : 0m;
+                        moved.Add((before, before with { CampaignId = newCampaignId, Attribution = Credited }, amount, reportingAmount));
                     }
                 }
 
@@ -103,10 +104,10 @@ internal sealed class SqliteClickStore(SqlitePostbackStore database) : ClickStor
                     throw new InvalidOperationException($"Crediting the conversions of click '{id}' changed {credited} rows, not the {moved.Count} it read.");
                 }
 
-                foreach (var (before, after, amount) in moved)
+                foreach (var (before, after, amount, reportingAmount) in moved)
                 {
-                    session.Rollups.Add(before, -1, -amount);
-                    session.Rollups.Add(after, 1, amount);
+                    session.Rollups.Add(before, -1, -amount, -reportingAmount);
+                    session.Rollups.Add(after, 1, amount, reportingAmount);
                 }
 
                 return credited;

@@ -4,7 +4,8 @@ namespace Chatterfy.Postbacks.Sqlite;
 
 /// <summary>
 /// The changes a write transaction makes to <c>conversion_rollups</c>: one row per UTC day, set, campaign, event,
-/// attribution and currency with the count and the exact sum of the amounts of the stored conversions it covers. Writes
+/// attribution, currency and reporting currency with the count, the exact sum of the amounts and the exact sum of the
+/// reporting amounts of the stored conversions it covers. Writes
 /// add to it once the record they belong to is written (a record that fails alone adds nothing); the writer applies it
 /// once per transaction, just before the commit, each key once (read, added to with <see cref="decimal"/>, written back:
 /// SQLite's arithmetic on TEXT would go through a double), and forgets it when a transaction is rolled back.
@@ -12,30 +13,55 @@ namespace Chatterfy.Postbacks.Sqlite;
 internal sealed class SqliteConversionRollups
 {
     // NULL campaigns and currencies are compared with IS; the writer is the only one writing, so a key has one row.
-    private const string KeyCondition =
+    private const string KeyConditionV4 =
         "day = $day AND set_id = $set_id AND campaign_id IS $campaign_id AND event = $event AND attribution = $attribution AND currency IS $currency";
 
-    private const string FindSql = $"SELECT rowid, count, amount FROM conversion_rollups WHERE {KeyCondition}";
+    private const string KeyCondition = KeyConditionV4 + " AND reporting_currency IS $reporting_currency";
+
+    private const string FindSql = $"SELECT rowid, count, amount, reporting_amount FROM conversion_rollups WHERE {KeyCondition}";
 
     private const string InsertSql = """
+        INSERT INTO conversion_rollups (day, set_id, campaign_id, event, attribution, currency, reporting_currency, count, amount, reporting_amount)
+        VALUES ($day, $set_id, $campaign_id, $event, $attribution, $currency, $reporting_currency, $count, $amount, $reporting_amount)
+        """;
+
+    private const string UpdateSql = "UPDATE conversion_rollups SET count = $count, amount = $amount, reporting_amount = $reporting_amount WHERE rowid = $rowid";
+
+    // The table as migration 4 made it, for the migration's own fill (the reporting columns come with a later migration).
+    private const string FindSqlV4 = $"SELECT rowid, count, amount, '0' FROM conversion_rollups WHERE {KeyConditionV4}";
+
+    private const string InsertSqlV4 = """
         INSERT INTO conversion_rollups (day, set_id, campaign_id, event, attribution, currency, count, amount)
         VALUES ($day, $set_id, $campaign_id, $event, $attribution, $currency, $count, $amount)
         """;
 
-    private const string UpdateSql = "UPDATE conversion_rollups SET count = $count, amount = $amount WHERE rowid = $rowid";
+    private const string UpdateSqlV4 = "UPDATE conversion_rollups SET count = $count, amount = $amount WHERE rowid = $rowid";
 
     private const string DeleteSql = "DELETE FROM conversion_rollups WHERE rowid = $rowid";
 
-    private readonly Dictionary<Key, (long Count, decimal Amount)> _changes = [];
+    private readonly Dictionary<Key, (long Count, decimal Amount, decimal ReportingAmount)> _changes = [];
+    private readonly bool _reportingColumns;
 
-    /// <summary>Adds <paramref name="count"/> conversions (negative: removes them) with <paramref name="amount"/> in all to a key.</summary>
+    /// <summary>Initializes a new instance of the <see cref="SqliteConversionRollups"/> class for the current schema.</summary>
+    public SqliteConversionRollups()
+        : this(reportingColumns: true)
+    {
+    }
+
+    private SqliteConversionRollups(bool reportingColumns) => _reportingColumns = reportingColumns;
+
+    /// <summary>
+    /// Adds <paramref name="count"/> conversions (negative: removes them) with <paramref name="amount"/> and
+    /// <paramref name="reportingAmount"/> in all to a key.
+    /// </summary>
     /// <param name="key">The roll-up row.</param>
     /// <param name="count">How many conversions.</param>
     /// <param name="amount">Their amounts, summed (0 for conversions without one).</param>
-    public void Add(Key key, long count, decimal amount)
+    /// <param name="reportingAmount">Their reporting amounts, summed (0 for conversions without one).</param>
+    public void Add(Key key, long count, decimal amount, decimal reportingAmount = 0m)
     {
         var change = _changes.GetValueOrDefault(key);
-        _changes[key] = (change.Count + count, change.Amount + amount);
+        _changes[key] = (change.Count + count, change.Amount + amount, change.ReportingAmount + reportingAmount);
     }
 
     /// <summary>Forgets the changes (the transaction they belong to was rolled back).</summary>
@@ -50,27 +76,27 @@ internal sealed class SqliteConversionRollups
             return;
         }
 
-        foreach (var (key, (count, amount)) in _changes.OrderBy(c => c.Key))
+        foreach (var (key, (count, amount, reportingAmount)) in _changes.OrderBy(c => c.Key))
         {
-            if (count == 0 && amount == 0m)
+            if (count == 0 && amount == 0m && reportingAmount == 0m)
             {
                 continue;
             }
 
-            var find = session.Command(FindSql);
+            var find = session.Command(_reportingColumns ? FindSql : FindSqlV4);
             Bind(find, key);
             long? rowId = null;
-            var total = (Count: 0L, Amount: 0m);
+            var total = (Count: 0L, Amount: 0m, ReportingAmount: 0m);
             using (var reader = find.ExecuteReader())
             {
                 if (reader.Read())
                 {
                     rowId = reader.GetInt64(0);
-                    total = (reader.GetInt64(1), SqliteValues.ToDecimal(reader.GetString(2)));
+                    total = (reader.GetInt64(1), SqliteValues.ToDecimal(reader.GetString(2)), SqliteValues.ToDecimal(reader.GetString(3)));
                 }
             }
 
-            total = (total.Count + count, total.Amount + amount);
+            total = (total.Count + count, total.Amount + amount, total.ReportingAmount + reportingAmount);
             if (total.Count < 0)
             {
                 throw new InvalidOperationException($"The conversion roll-up of day {key.Day}, set '{key.SetId}' would count {total.Count} conversions.");
@@ -84,7 +110,7 @@ internal sealed class SqliteConversionRollups
             }
             else
             {
-                write = session.Command(rowId is null ? InsertSql : UpdateSql);
+                write = session.Command(rowId is null ? (_reportingColumns ? InsertSql : InsertSqlV4) : (_reportingColumns ? UpdateSql : UpdateSqlV4));
                 if (rowId is { } existing)
                 {
                     write.Parameters.AddValue("$rowid", existing);
@@ -96,6 +122,10 @@ internal sealed class SqliteConversionRollups
 
                 write.Parameters.AddValue("$count", total.Count);
                 write.Parameters.AddValue("$amount", SqliteValues.ToDb(total.Amount));
+                if (_reportingColumns)
+                {
+                    write.Parameters.AddValue("$reporting_amount", SqliteValues.ToDb(total.ReportingAmount));
+                }
             }
 
             write.ExecuteNonQuery();
@@ -105,14 +135,14 @@ internal sealed class SqliteConversionRollups
     }
 
     /// <summary>
-    /// Fills <c>conversion_rollups</c> from the stored conversions (the migration that creates it): the amounts of each key
-    /// are grouped in SQL and summed here.
+    /// Fills <c>conversion_rollups</c> from the stored conversions (the migration that creates it, with the columns it
+    /// creates): the amounts of each key are grouped in SQL and summed here.
     /// </summary>
     /// <param name="connection">The connection.</param>
     /// <param name="transaction">The migration's transaction.</param>
     public static void Fill(SqliteConnection connection, SqliteTransaction transaction)
     {
-        var rollups = new SqliteConversionRollups();
+        var rollups = new SqliteConversionRollups(reportingColumns: false);
         using (var command = connection.CreateCommand())
         {
             command.Transaction = transaction;
@@ -142,6 +172,7 @@ internal sealed class SqliteConversionRollups
         command.Parameters.AddValue("$event", key.Event);
         command.Parameters.AddValue("$attribution", key.Attribution);
         command.Parameters.AddValue("$currency", key.Currency);
+        command.Parameters.AddValue("$reporting_currency", key.ReportingCurrency);
     }
 
     /// <summary>A roll-up row's key: the stored values of its conversions' columns.</summary>
@@ -151,7 +182,8 @@ internal sealed class SqliteConversionRollups
     /// <param name="Event">Their event's stored name.</param>
     /// <param name="Attribution">Their attribution's stored word.</param>
     /// <param name="Currency">Their currency.</param>
-    internal readonly record struct Key(long Day, string SetId, string? CampaignId, string Event, string Attribution, string? Currency) : IComparable<Key>
+    /// <param name="ReportingCurrency">Their reporting amounts' currency.</param>
+    internal readonly record struct Key(long Day, string SetId, string? CampaignId, string Event, string Attribution, string? Currency, string? ReportingCurrency = null) : IComparable<Key>
     {
         /// <inheritdoc />
         public int CompareTo(Key other)
@@ -161,7 +193,8 @@ internal sealed class SqliteConversionRollups
             order = order != 0 ? order : string.CompareOrdinal(CampaignId, other.CampaignId);
             order = order != 0 ? order : string.CompareOrdinal(Event, other.Event);
             order = order != 0 ? order : string.CompareOrdinal(Attribution, other.Attribution);
-            return order != 0 ? order : string.CompareOrdinal(Currency, other.Currency);
+            order = order != 0 ? order : string.CompareOrdinal(Currency, other.Currency);
+            return order != 0 ? order : string.CompareOrdinal(ReportingCurrency, other.ReportingCurrency);
         }
     }
 }

@@ -1,5 +1,7 @@
+using Chatterfy.Postbacks.Currencies;
 using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.Storage;
+using System.Text;
 using Microsoft.Data.Sqlite;
 
 namespace Chatterfy.Postbacks.Sqlite;
@@ -14,7 +16,8 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
 {
     /// <summary>The columns of <c>conversions</c>, in the order <see cref="ReadConversion"/> reads them.</summary>
     internal const string ConversionColumns =
-        "id, set_id, event, click_id, amount, currency, transaction_id, attributes, received_at, remote_address, idempotency_key, idempotency_window, attribution, campaign_id, attribution_window_passed";
+        "id, set_id, event, click_id, amount, currency, transaction_id, attributes, received_at, remote_address, idempotency_key, idempotency_window, attribution, campaign_id, attribution_window_passed, " +
+        "reporting_amount, reporting_currency, reporting_rate, reporting_rate_date";
 
     // The earliest stored conversion with the key in the range: the key is looked up under its click id (index
     // ix_conversions_click_key), which holds because the key contains the click id (see IngestStore.AppendAsync).
@@ -25,7 +28,7 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
         """;
 
     private const string InsertConversionSql =
-        $"INSERT INTO conversions ({ConversionColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+        $"INSERT INTO conversions ({ConversionColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)";
 
     /// <summary>Gets the store whose connection and writer it uses.</summary>
     public SqlitePostbackStore Database => database;
@@ -72,6 +75,115 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
             },
             cancellationToken);
 
+    /// <inheritdoc />
+    protected override ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsCoreAsync(ConversionListQuery query, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<ConversionRecord>>(
+            (connection, cancellationToken) =>
+            {
+                // One read transaction, so the cursor and the page come from the same snapshot.
+                using var transaction = connection.BeginTransaction(deferred: true);
+                using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                var sql = new StringBuilder($"SELECT {ConversionColumns} FROM conversions WHERE 1 = 1");
+                if (query.BeforeId is { } beforeId && !SqliteKeysetPage.TryAppendCursor(command, sql, "conversions", "received_at", beforeId))
+                {
+                    return Array.Empty<ConversionRecord>();
+                }
+
+                if (query.SetId is { } setId)
+                {
+                    sql.Append(" AND set_id = $set_id");
+                    command.Parameters.AddValue("$set_id", setId);
+                }
+
+                if (query.ClickId is { } clickId)
+                {
+                    sql.Append(" AND click_id = $click_id");
+                    command.Parameters.AddValue("$click_id", clickId);
+                }
+
+                sql.Append(" ORDER BY received_at DESC, id DESC LIMIT $limit");
+                command.Parameters.AddValue("$limit", query.Limit);
+                command.CommandText = sql.ToString();
+                return ReadAll(command, cancellationToken);
+            },
+            cancellationToken);
+
+    /// <inheritdoc />
+    protected override ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsWithoutReportingAmountCoreAsync(string? afterId, int limit, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<ConversionRecord>>(
+            (connection, cancellationToken) =>
+            {
+                // ix_conversions_reporting_missing holds exactly these rows, by id.
+                using var command = SqlitePostbackStore.Command(
+                    connection,
+                    $"SELECT {ConversionColumns} FROM conversions WHERE amount IS NOT NULL AND reporting_amount IS NULL AND ($after IS NULL OR id > $after) ORDER BY id LIMIT $limit");
+                command.Parameters.AddValue("$after", afterId);
+                command.Parameters.AddValue("$limit", limit);
+                return ReadAll(command, cancellationToken);
+            },
+            cancellationToken);
+
+    /// <inheritdoc />
+    protected override ValueTask<int> SetReportingAmountsCoreAsync(IReadOnlyList<ReportingAmountUpdate> updates, CancellationToken cancellationToken)
+    {
+        var rows = updates.Select(u => (
+            u.ConversionId,
+            Amount: SqliteValues.ToDb(u.Amount.Amount),
+            u.Amount.Currency,
+            Rate: SqliteValues.ToDb(u.Amount.Rate),
+            RateDate: SqliteValues.ToDb(u.Amount.RateDate),
+            Value: u.Amount.Amount)).ToArray();
+        return database.WriteAsync(
+            session =>
+            {
+                var changed = 0;
+                foreach (var row in rows)
+                {
+                    // Only a conversion without one: the returned columns say where its roll-up row moves from.
+                    var update = session.Command("""
+                        UPDATE conversions
+                        SET reporting_amount = $amount, reporting_currency = $currency, reporting_rate = $rate, reporting_rate_date = $rate_date
+                        WHERE id = $id AND reporting_amount IS NULL
+                        RETURNING received_at, set_id, campaign_id, event, attribution, currency, amount
+                        """);
+                    update.Parameters.AddValue("$id", row.ConversionId);
+                    update.Parameters.AddValue("$amount", row.Amount);
+                    update.Parameters.AddValue("$currency", row.Currency);
+                    update.Parameters.AddValue("$rate", row.Rate);
+                    update.Parameters.AddValue("$rate_date", row.RateDate);
+                    using var reader = update.ExecuteReader();
+                    if (!reader.Read())
+                    {
+                        continue;
+                    }
+
+                    var before = new SqliteConversionRollups.Key(
+                        SqliteValues.DayOf(reader.GetInt64(0)), reader.GetString(1), reader.GetNullableString(2), reader.GetString(3), reader.GetString(4), reader.GetNullableString(5));
+                    var amount = reader.GetNullableString(6) is { } text ? SqliteValues.ToDecimal(text) : 0m;
+                    session.Rollups.Add(before, -1, -amount);
+                    session.Rollups.Add(before with { ReportingCurrency = row.Currency }, 1, amount, row.Value);
+                    changed++;
+                }
+
+                return changed;
+            },
+            cancellationToken);
+    }
+
+    private static System.Collections.ObjectModel.ReadOnlyCollection<ConversionRecord> ReadAll(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        using var reader = command.ExecuteReader();
+        var conversions = new List<ConversionRecord>();
+        while (reader.Read())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            conversions.Add(ReadConversion(reader));
+        }
+
+        return conversions.AsReadOnly();
+    }
+
     private static ConversionRecord ReadConversion(SqliteDataReader reader)
     {
         var window = reader.GetNullableInt64(11);
@@ -94,6 +206,9 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
             Attribution = StoredWords.ParseAttribution(reader.GetString(12)),
             CampaignId = reader.GetNullableString(13),
             AttributionWindowPassed = reader.GetInt64(14) != 0,
+            ReportingAmount = reader.GetNullableString(15) is { } reportingAmount
+                ? new ReportingAmount(SqliteValues.ToDecimal(reportingAmount), reader.GetString(16), SqliteValues.ToDecimal(reader.GetString(17)), SqliteValues.ToDay(reader.GetInt64(18)))
+                : null,
         };
     }
 
@@ -155,6 +270,10 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
             insert.Bind(13, conversion.Attribution);
             insert.Bind(14, conversion.CampaignId);
             insert.Bind(15, conversion.AttributionWindowPassed);
+            insert.Bind(16, conversion.ReportingAmount);
+            insert.Bind(17, conversion.ReportingCurrency);
+            insert.Bind(18, conversion.ReportingRate);
+            insert.Bind(19, conversion.ReportingRateDate);
             Insert(insert, "Conversion", conversion.Id);
             foreach (var message in row.OutboxMessages)
             {
@@ -171,7 +290,7 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
             InsertLogEntry(session, row, row.Log.Outcome, row.Log.ConversionId);
 
             // Counted once the whole record is written: a record that failed alone added nothing.
-            session.Rollups.Add(conversion.RollupKey, 1, conversion.AmountValue);
+            session.Rollups.Add(conversion.RollupKey, 1, conversion.AmountValue, conversion.ReportingAmountValue);
             _results[index] = IngestResult.Written(conversion.Id);
         }
 
@@ -277,6 +396,16 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
 
         public decimal AmountValue { get; } = record.Conversion.Amount ?? 0m;
 
-        public SqliteConversionRollups.Key RollupKey => new(SqliteValues.DayOf(ReceivedAt), SetId, CampaignId, Event, Attribution, Currency);
+        public string? ReportingAmount { get; } = record.ReportingAmount is { } reporting ? SqliteValues.ToDb(reporting.Amount) : null;
+
+        public string? ReportingCurrency { get; } = record.ReportingAmount?.Currency;
+
+        public string? ReportingRate { get; } = record.ReportingAmount is { } reporting ? SqliteValues.ToDb(reporting.Rate) : null;
+
+        public long? ReportingRateDate { get; } = record.ReportingAmount is { } reporting ? SqliteValues.ToDb(reporting.RateDate) : null;
+
+        public decimal ReportingAmountValue { get; } = record.ReportingAmount?.Amount ?? 0m;
+
+        public SqliteConversionRollups.Key RollupKey => new(SqliteValues.DayOf(ReceivedAt), SetId, CampaignId, Event, Attribution, Currency, ReportingCurrency);
     }
 }

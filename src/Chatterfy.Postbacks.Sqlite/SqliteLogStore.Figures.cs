@@ -16,24 +16,24 @@ internal sealed partial class SqliteLogStore
         return database.ReadAsync<IReadOnlyList<ConversionTotal>>(
             (connection, cancellationToken) =>
             {
-                var groups = new Dictionary<(PostbackEventKind Kind, ConversionAttribution Attribution, string? Currency), (long Count, decimal Amount)>();
-                void Add(string eventName, string attribution, string? currency, long count, decimal amount)
+                var groups = new Dictionary<(PostbackEventKind Kind, ConversionAttribution Attribution, string? Currency, string? ReportingCurrency), (long Count, decimal Amount, decimal ReportingAmount)>();
+                void Add(string eventName, string attribution, string? currency, string? reportingCurrency, long count, decimal amount, decimal reportingAmount)
                 {
-                    var key = (SqliteValues.ToEvent(eventName).Kind, StoredWords.ParseAttribution(attribution), currency);
+                    var key = (SqliteValues.ToEvent(eventName).Kind, StoredWords.ParseAttribution(attribution), currency, reportingCurrency);
                     var sum = groups.GetValueOrDefault(key);
-                    groups[key] = (sum.Count + count, sum.Amount + amount);
+                    groups[key] = (sum.Count + count, sum.Amount + amount, sum.ReportingAmount + reportingAmount);
                 }
 
                 if (range.HasWholeDays)
                 {
                     using var command = connection.CreateCommand();
                     var filter = Filter(command, query, "day", range.FirstDay, range.EndDay);
-                    command.CommandText = $"SELECT event, attribution, currency, count, amount FROM conversion_rollups WHERE {filter}";
+                    command.CommandText = $"SELECT event, attribution, currency, count, amount, reporting_currency, reporting_amount FROM conversion_rollups WHERE {filter}";
                     using var reader = command.ExecuteReader();
                     while (reader.Read())
                     {
                         cancellationToken.ThrowIfCancellationRequested();
-                        Add(reader.GetString(0), reader.GetString(1), reader.GetNullableString(2), reader.GetInt64(3), SqliteValues.ToDecimal(reader.GetString(4)));
+                        Add(reader.GetString(0), reader.GetString(1), reader.GetNullableString(2), reader.GetNullableString(5), reader.GetInt64(3), SqliteValues.ToDecimal(reader.GetString(4)), SqliteValues.ToDecimal(reader.GetString(6)));
                     }
                 }
 
@@ -43,30 +43,38 @@ internal sealed partial class SqliteLogStore
                     using var command = connection.CreateCommand();
                     var filter = Filter(command, query, "received_at", from, to);
                     command.CommandText = $"""
-                        SELECT event, attribution, currency, amount, count(*) FROM conversions
+                        SELECT event, attribution, currency, amount, count(*), reporting_currency, reporting_amount FROM conversions
                         WHERE {filter}
-                        GROUP BY event, attribution, currency, amount
+                        GROUP BY event, attribution, currency, amount, reporting_currency, reporting_amount
                         """;
                     using var reader = command.ExecuteReader();
                     while (reader.Read())
                     {
                         cancellationToken.ThrowIfCancellationRequested();
                         var count = reader.GetInt64(4);
-                        Add(reader.GetString(0), reader.GetString(1), reader.GetNullableString(2), count, reader.GetNullableString(3) is { } text ? SqliteValues.ToDecimal(text) * count : 0m);
+                        Add(
+                            reader.GetString(0),
+                            reader.GetString(1),
+                            reader.GetNullableString(2),
+                            reader.GetNullableString(5),
+                            count,
+                            reader.GetNullableString(3) is { } text ? SqliteValues.ToDecimal(text) * count : 0m,
+                            reader.GetNullableString(6) is { } reportingText ? SqliteValues.ToDecimal(reportingText) * count : 0m);
                     }
                 }
 
                 var totals = new List<ConversionTotal>(groups.Count);
-                foreach (var ((kind, attribution, currency), (count, amount)) in groups)
+                foreach (var ((kind, attribution, currency, reportingCurrency), (count, amount, reportingAmount)) in groups)
                 {
-                    totals.Add(new ConversionTotal(kind, attribution, currency, count, amount));
+                    totals.Add(new ConversionTotal(kind, attribution, currency, count, amount) { ReportingCurrency = reportingCurrency, ReportingAmount = reportingAmount });
                 }
 
                 totals.Sort(static (a, b) =>
                 {
                     var order = a.Kind.CompareTo(b.Kind);
                     order = order != 0 ? order : a.Attribution.CompareTo(b.Attribution);
-                    return order != 0 ? order : string.CompareOrdinal(a.Currency, b.Currency);
+                    order = order != 0 ? order : string.CompareOrdinal(a.Currency, b.Currency);
+                    return order != 0 ? order : string.CompareOrdinal(a.ReportingCurrency, b.ReportingCurrency);
                 });
                 return totals.AsReadOnly();
             },

@@ -21,6 +21,7 @@ internal static class SqliteSchema
         new(3, "one index on (click id, idempotency key) finds duplicates and a click's conversions, instead of two", V3),
         new(4, "daily conversion roll-ups for the stats, filled from the stored conversions", V4, SqliteConversionRollups.Fill),
         new(5, "attribution windows on postback sets and campaigns, and whether a conversion came after its window", V5),
+        new(6, "reporting amounts on conversions and their sums in the daily roll-ups (existing rows get none)", V6),
     ];
 
     /// <summary>The schema version this code writes.</summary>
@@ -207,6 +208,24 @@ internal static class SqliteSchema
         ALTER TABLE postback_sets ADD COLUMN attribution_window_seconds INTEGER CHECK (attribution_window_seconds > 0);
         ALTER TABLE campaigns ADD COLUMN attribution_window_seconds INTEGER CHECK (attribution_window_seconds > 0);
         ALTER TABLE conversions ADD COLUMN attribution_window_passed INTEGER NOT NULL DEFAULT 0 CHECK (attribution_window_passed IN (0, 1));
+        """;
+
+    // docs/storage-sqlite.md quotes this text verbatim (a test checks it): update both together.
+    // The reporting currency (ChatterfyPostbacksOptions.ReportingCurrency): the amount converted at ingest with its rate
+    // and the rate's day (days since the Unix epoch, as the roll-ups' day). Existing conversions get none (the recompute
+    // fills them, ix_conversions_reporting_missing finds them), so the roll-ups' new columns are right as added: no
+    // reporting currency and a sum of 0. The roll-up key gains the reporting currency.
+    private const string V6 = """
+        ALTER TABLE conversions ADD COLUMN reporting_amount TEXT;
+        ALTER TABLE conversions ADD COLUMN reporting_currency TEXT;
+        ALTER TABLE conversions ADD COLUMN reporting_rate TEXT;
+        ALTER TABLE conversions ADD COLUMN reporting_rate_date INTEGER;
+        CREATE INDEX ix_conversions_reporting_missing ON conversions (id) WHERE amount IS NOT NULL AND reporting_amount IS NULL;
+
+        ALTER TABLE conversion_rollups ADD COLUMN reporting_currency TEXT;
+        ALTER TABLE conversion_rollups ADD COLUMN reporting_amount TEXT NOT NULL DEFAULT '0';
+        DROP INDEX ix_conversion_rollups_key;
+        CREATE INDEX ix_conversion_rollups_key ON conversion_rollups (day, set_id, campaign_id, event, attribution, currency, reporting_currency);
         """;
 
     /// <summary>One schema step.</summary>

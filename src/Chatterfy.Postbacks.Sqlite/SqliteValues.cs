@@ -38,6 +38,9 @@ internal static class SqliteValues
     /// <summary>The stored time at which the <see cref="DayOf(string)"/> day <paramref name="day"/> starts (00:00 UTC).</summary>
     public static long StartOfDay(long day) => day * TimeSpan.TicksPerDay;
 
+    /// <summary>The <see cref="DayOf(string)"/> number of a day (days since the Unix epoch).</summary>
+    public static long ToDb(DateOnly day) => day.DayNumber - UnixEpochDayNumber;
+
     /// <summary>The day of a <see cref="DayOf(string)"/> number.</summary>
     public static DateOnly ToDay(long daysSinceUnixEpoch) => DateOnly.FromDayNumber(checked((int)(UnixEpochDayNumber + daysSinceUnixEpoch)));
 

@@ -115,6 +115,31 @@ public abstract partial class PostbackStorageConformanceTests
         await ShouldRefuseIdAsync(id => store.Ingest.ListConversionsByClickAsync(id, None), "clickId");
     }
 
+    /// <summary>
+    /// The conversion listing and the reporting-amount members refuse a <see langword="null"/> query, a limit out of range
+    /// and invalid updates, and change nothing.
+    /// </summary>
+    [Fact]
+    public async Task IngestStoreConversionMembers_InvalidArguments_ThrowArgumentExceptionsAndChangeNothing()
+    {
+        var store = await NewStorageAsync();
+        var conversion = StoreTestData.Conversion();
+        await StoreAsync(store, conversion);
+        var amount = new Currencies.ReportingAmount(13.65m, "USD", 1.0921m, new DateOnly(2025, 3, 14));
+
+        await Calling(() => store.Ingest.ListConversionsAsync(null!, None)).Should().ThrowAsync<ArgumentNullException>();
+        await Calling(() => store.Ingest.ListConversionsAsync(new ConversionListQuery { Limit = 0 }, None)).Should().ThrowAsync<ArgumentOutOfRangeException>();
+        await Calling(() => store.Ingest.ListConversionsAsync(new ConversionListQuery { Limit = ConversionListQuery.MaxLimit + 1 }, None)).Should().ThrowAsync<ArgumentOutOfRangeException>();
+        await Calling(() => store.Ingest.ListConversionsWithoutReportingAmountAsync(null, 0, None)).Should().ThrowAsync<ArgumentOutOfRangeException>();
+        await Calling(() => store.Ingest.SetReportingAmountsAsync(null!, None)).Should().ThrowAsync<ArgumentNullException>();
+        await Calling(() => store.Ingest.SetReportingAmountsAsync([new(conversion.Id, amount), new(conversion.Id, amount)], None)).Should().ThrowAsync<ArgumentException>();
+        await Calling(() => store.Ingest.SetReportingAmountsAsync([new(conversion.Id, amount), new("", amount)], None)).Should().ThrowAsync<ArgumentException>();
+        await Calling(() => store.Ingest.SetReportingAmountsAsync([new(conversion.Id, null!)], None)).Should().ThrowAsync<ArgumentException>();
+
+        (await store.Ingest.GetConversionAsync(conversion.Id, None))!.ReportingAmount.Should().BeNull("a refused call changes nothing");
+        (await store.Ingest.SetReportingAmountsAsync([], None)).Should().Be(0);
+    }
+
     /// <summary>Every member of <see cref="PostbackLogStore"/> refuses a <see langword="null"/> or empty id and a <see langword="null"/> query.</summary>
     [Fact]
     public async Task PostbackLogStoreMembers_InvalidArguments_ThrowArgumentExceptions()

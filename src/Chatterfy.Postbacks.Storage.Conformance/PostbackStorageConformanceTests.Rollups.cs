@@ -81,6 +81,25 @@ public abstract partial class PostbackStorageConformanceTests
         }
 
         await FiguresShouldMatchAsync(store, stored.Values);
+
+        // The reporting amounts missing so far are set (those that have one keep it): the figures follow them.
+        var missing = stored.Values.Where(c => c.Conversion.Amount is not null && c.ReportingAmount is null).ToList();
+        missing.Should().NotBeEmpty();
+        var hadOne = stored.Values.First(c => c.ReportingAmount is not null);
+        var updates = missing.Select(c => new ReportingAmountUpdate(c.Id, ReportingAmountOf(c.Conversion.Amount!.Value, "BRL", c.Conversion.ReceivedAt))).ToList();
+        updates.Add(new ReportingAmountUpdate(hadOne.Id, ReportingAmountOf(1m, "BRL", hadOne.Conversion.ReceivedAt)));
+        updates.Add(new ReportingAmountUpdate("conv_unknown", ReportingAmountOf(1m, "BRL", FiguresDay)));
+
+        var set = await store.Ingest.SetReportingAmountsAsync(updates, None);
+
+        set.Should().Be(missing.Count, "only conversions without a reporting amount get one");
+        foreach (var (conversion, update) in missing.Zip(updates))
+        {
+            stored[conversion.Id] = conversion with { ReportingAmount = update.Amount };
+        }
+
+        (await store.Ingest.GetConversionAsync(hadOne.Id, None))!.ReportingAmount.Should().Be(hadOne.ReportingAmount);
+        await FiguresShouldMatchAsync(store, stored.Values);
     }
 
     /// <summary>Batches appended concurrently, sharing retries, leave figures equal to a brute-force count over what was stored.</summary>
@@ -136,8 +155,15 @@ public abstract partial class PostbackStorageConformanceTests
 
         var attribution = n % 7 == 3 ? ConversionAttribution.Unattributed : ConversionAttribution.Credited;
         var campaign = attribution == ConversionAttribution.Unattributed ? null : n % 2 == 0 ? "camp-1" : "camp-2";
-        return Make(setId, kind, amount, currency, attribution, at, campaign);
+        return Make(setId, kind, amount, currency, attribution, at, campaign) with { ReportingAmount = FiguresReportingAmount(n, amount, at) };
     }
+
+    // Some amounts are converted (into USD, a few into EUR, as after a change of the reporting currency), some are not.
+    private static Currencies.ReportingAmount? FiguresReportingAmount(int n, decimal? amount, DateTimeOffset at) =>
+        amount is { } value && n % 4 != 1 ? ReportingAmountOf(value, n % 11 == 0 ? "EUR" : "USD", at) : null;
+
+    private static Currencies.ReportingAmount ReportingAmountOf(decimal amount, string currency, DateTimeOffset at) =>
+        new(decimal.Round(amount * 1.0921m, 2, MidpointRounding.ToEven), currency, 1.0921m, DateOnly.FromDateTime(at.UtcDateTime).AddDays(-1));
 
     /// <summary>The store's totals and daily counts for whole-day, partial-day, mixed and open ranges, with each filter, equal a brute-force count.</summary>
     private static async Task FiguresShouldMatchAsync(PostbackStorage store, IEnumerable<ConversionRecord> storedConversions)
@@ -175,9 +201,14 @@ public abstract partial class PostbackStorageConformanceTests
                     && (setId is null || c.Conversion.SetId == setId) && (campaignId is null || c.CampaignId == campaignId)).ToList();
 
                 var expectedTotals = matching
-                    .GroupBy(c => (c.Conversion.Event.Kind, c.Attribution, c.Conversion.Currency))
+                    .GroupBy(c => (c.Conversion.Event.Kind, c.Attribution, c.Conversion.Currency, ReportingCurrency: c.ReportingAmount?.Currency))
                     .OrderBy(g => g.Key.Kind).ThenBy(g => g.Key.Attribution).ThenBy(g => g.Key.Currency, StringComparer.Ordinal)
-                    .Select(g => new ConversionTotal(g.Key.Kind, g.Key.Attribution, g.Key.Currency, g.Count(), g.Sum(c => c.Conversion.Amount ?? 0m)))
+                    .ThenBy(g => g.Key.ReportingCurrency, StringComparer.Ordinal)
+                    .Select(g => new ConversionTotal(g.Key.Kind, g.Key.Attribution, g.Key.Currency, g.Count(), g.Sum(c => c.Conversion.Amount ?? 0m))
+                    {
+                        ReportingCurrency = g.Key.ReportingCurrency,
+                        ReportingAmount = g.Sum(c => c.ReportingAmount?.Amount ?? 0m),
+                    })
                     .ToList();
                 var expectedDays = matching
                     .GroupBy(c => (Day: DateOnly.FromDateTime(c.Conversion.ReceivedAt.UtcDateTime), c.Conversion.Event.Kind, c.Attribution))

@@ -1,4 +1,5 @@
 using Chatterfy.Postbacks.Configuration;
+using Chatterfy.Postbacks.Currencies;
 using Chatterfy.Postbacks.Templates;
 
 namespace Chatterfy.Postbacks;
@@ -73,4 +74,20 @@ public sealed class ChatterfyPostbacksOptions
     /// <summary>Gets or sets what link templates do with a macro no variable source knows.</summary>
     /// <value>Defaults to <see cref="UnknownMacroBehavior.LeaveAsIs"/>: the macro stays in the output and is reported.</value>
     public UnknownMacroBehavior UnknownMacros { get; set; } = UnknownMacroBehavior.LeaveAsIs;
+
+    /// <summary>
+    /// Gets or sets the currency every amount is also converted into when it is received (e.g. <c>USD</c>), for one total
+    /// across payout currencies. The conversion is stored with the conversion and never changes afterwards. Needs an
+    /// exchange-rate source: <see cref="ExchangeRates"/>, or an <see cref="IExchangeRateSource"/> registered in the
+    /// service collection.
+    /// </summary>
+    /// <value>
+    /// Defaults to <see langword="null"/>: no reporting currency (nothing is converted, stats give <c>reporting: null</c>).
+    /// When set, an upper-case ISO 4217 code whose minor units the library knows (USD, EUR, BRL, INR, GBP, JPY, …).
+    /// </value>
+    public string? ReportingCurrency { get; set; }
+
+    /// <summary>Gets the built-in exchange-rate sources the reporting currency may use (<c>Postbacks:ExchangeRates</c>).</summary>
+    /// <value>Defaults to no fixed rates and no ECB file.</value>
+    public ExchangeRateOptions ExchangeRates { get; } = new();
 }

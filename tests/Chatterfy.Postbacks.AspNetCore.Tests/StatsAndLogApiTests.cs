@@ -29,7 +29,7 @@ public sealed class StatsAndLogApiTests
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         var text = await response.Content.ReadAsStringAsync();
-        text.Should().Be("""{"clicks":2,"registrations":1,"firstDeposits":2,"deposits":2,"unattributed":1,"rejected":1,"amounts":[{"currency":"EUR","firstDeposits":0,"deposits":5},{"currency":"USD","firstDeposits":10.30,"deposits":0.1}]}""");
+        text.Should().Be("""{"clicks":2,"registrations":1,"firstDeposits":2,"deposits":2,"unattributed":1,"rejected":1,"amounts":[{"currency":"EUR","firstDeposits":0,"deposits":5},{"currency":"USD","firstDeposits":10.30,"deposits":0.1}],"reporting":null}""");
     }
 
     [Fact]

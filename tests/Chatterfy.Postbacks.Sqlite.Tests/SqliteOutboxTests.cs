@@ -339,8 +339,9 @@ public sealed class SqliteOutboxTests : IDisposable
     }
 
     /// <summary>
-    /// Turns the database file back into what version 1 of the schema left: migration 3's index is replaced by the two it
-    /// replaced, the tables migration 2 added are dropped (migration 2 changes nothing else) and the version is set to 1.
+    /// Turns the database file back into what version 1 of the schema left: the reporting-currency migration's columns and
+    /// index are dropped, migration 3's index is replaced by the two it replaced, the tables migrations 2 and 4 added are
+    /// dropped (they change nothing else) and the version is set to 1.
     /// </summary>
     private void DowngradeToVersion1()
     {
@@ -349,6 +350,11 @@ public sealed class SqliteOutboxTests : IDisposable
         command.CommandText = """
             ALTER TABLE conversions DROP COLUMN attribution_window_passed;
             ALTER TABLE postback_sets DROP COLUMN attribution_window_seconds;
+            DROP INDEX ix_conversions_reporting_missing;
+            ALTER TABLE conversions DROP COLUMN reporting_amount;
+            ALTER TABLE conversions DROP COLUMN reporting_currency;
+            ALTER TABLE conversions DROP COLUMN reporting_rate;
+            ALTER TABLE conversions DROP COLUMN reporting_rate_date;
             DROP TABLE conversion_rollups;
             DROP INDEX ix_conversions_click_key;
             CREATE INDEX ix_conversions_idempotency_key ON conversions (idempotency_key, received_at, id);

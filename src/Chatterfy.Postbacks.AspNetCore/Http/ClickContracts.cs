@@ -18,6 +18,7 @@ internal sealed record ClickResponse(
     DateTime CreatedAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ConversionResponse>? Conversions = null);
 
+// The one JSON shape of a stored conversion: in a click's conversions and in /conversions (ConversionContracts.cs).
 internal sealed record ConversionResponse(
     string Id,
     string Event,
@@ -26,7 +27,12 @@ internal sealed record ConversionResponse(
     string? Tid,
     DateTime ReceivedAt,
     string SetId,
-    string Attribution);
+    string Attribution,
+    string ClickId,
+    string? CampaignId,
+    ReportingAmountResponse? ReportingAmount);
+
+internal sealed record ReportingAmountResponse(decimal Amount, string Currency, decimal Rate, DateOnly RateDate);
 
 /// <summary><c>POST /clicks</c>.</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]

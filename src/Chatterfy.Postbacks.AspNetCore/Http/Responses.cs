@@ -78,7 +78,10 @@ internal static class Responses
         record.Conversion.TransactionId,
         record.Conversion.ReceivedAt.UtcDateTime,
         record.Conversion.SetId,
-        StoredWords.Of(record.Attribution));
+        StoredWords.Of(record.Attribution),
+        record.Conversion.ClickId,
+        record.CampaignId,
+        record.ReportingAmount is { } reporting ? new ReportingAmountResponse(reporting.Amount, reporting.Currency, reporting.Rate, reporting.RateDate) : null);
 
     public static StatsResponse Stats(PostbackStats stats) => new(
         stats.Clicks,
@@ -87,7 +90,8 @@ internal static class Responses
         stats.Deposits,
         stats.Unattributed,
         stats.Rejected,
-        [.. stats.Amounts.Select(a => new AmountResponse(a.Currency, a.FirstDeposits, a.Deposits))]);
+        [.. stats.Amounts.Select(a => new AmountResponse(a.Currency, a.FirstDeposits, a.Deposits))],
+        stats.Reporting is { } reporting ? new ReportingStatsResponse(reporting.Currency, reporting.FirstDeposits, reporting.Deposits, reporting.Chargebacks) : null);
 
     public static DailyStatsResponse DailyStats(IReadOnlyList<PostbackDayStats> days) =>
         new([.. days.Select(d => new DayStatsResponse(d.Day, d.Clicks, d.Registrations, d.FirstDeposits, d.Deposits))]);

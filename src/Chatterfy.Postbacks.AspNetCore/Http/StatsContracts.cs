@@ -9,9 +9,12 @@ internal sealed record StatsResponse(
     long Deposits,
     long Unattributed,
     long Rejected,
-    IReadOnlyList<AmountResponse> Amounts);
+    IReadOnlyList<AmountResponse> Amounts,
+    ReportingStatsResponse? Reporting);
 
 internal sealed record AmountResponse(string Currency, decimal FirstDeposits, decimal Deposits);
+
+internal sealed record ReportingStatsResponse(string Currency, decimal FirstDeposits, decimal Deposits, decimal Chargebacks);
 
 internal sealed record DailyStatsResponse(IReadOnlyList<DayStatsResponse> Days);
 

@@ -82,6 +82,7 @@ internal static class TrackerApiEndpoints
                     ReplayAsync(id, log, ingestor, logger, cancellationToken))
             .WithSummary("Re-runs a logged postback request with the set's current settings.");
 
+        ConversionEndpoints.Map(group);
         CampaignEndpoints.Map(group);
         if (withForwardingRules)
         {

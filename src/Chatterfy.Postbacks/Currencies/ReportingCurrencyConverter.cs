@@ -93,5 +93,7 @@ public sealed class ReportingCurrencyConverter
         return source.TryGetRate(currency, day, out unitsPerEuro) && unitsPerEuro > 0;
     }
 
-    private decimal Round(decimal value) => decimal.Round(value, minorUnits, MidpointRounding.ToEven);
+    // Rounded once, half to even, then written with exactly the minor units (12.0 becomes 12.00 in USD): adding a zero of
+    // that scale keeps the value and raises the scale, which Round alone never does.
+    private decimal Round(decimal value) => decimal.Round(value, minorUnits, MidpointRounding.ToEven) + new decimal(0, 0, 0, false, (byte)minorUnits);
 }

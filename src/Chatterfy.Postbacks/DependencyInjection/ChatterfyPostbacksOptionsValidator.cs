@@ -1,4 +1,5 @@
 using Chatterfy.Postbacks;
+using Chatterfy.Postbacks.Currencies;
 using Chatterfy.Postbacks.Networks;
 using Chatterfy.Postbacks.PostbackSets;
 using Chatterfy.Postbacks.Storage;
@@ -44,6 +45,11 @@ internal sealed class ChatterfyPostbacksOptionsValidator(IEnumerable<AffiliateNe
         catch (InvalidOperationException ex)
         {
             failures.Add(ex.Message);
+        }
+
+        if (services.GetService(typeof(ReportingCurrencyRates)) is ReportingCurrencyRates reporting)
+        {
+            failures.AddRange(reporting.Validate(options));
         }
 
         if (services.GetService(typeof(PostbackStorage)) is null)

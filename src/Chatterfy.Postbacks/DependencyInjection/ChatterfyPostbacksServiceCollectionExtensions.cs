@@ -1,6 +1,7 @@
 using Chatterfy.Postbacks.Campaigns;
 using Chatterfy.Postbacks;
 using Chatterfy.Postbacks.Clicks;
+using Chatterfy.Postbacks.Currencies;
 using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.Networks;
 using Chatterfy.Postbacks.Networks.Binomo;
@@ -53,7 +54,16 @@ public static class ChatterfyPostbacksServiceCollectionExtensions
             sp.GetRequiredService<CampaignStore>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<CampaignWindowCache>()));
-        services.TryAddSingleton<PostbackStatsService>();
+        services.TryAddSingleton<ReportingCurrencyRates>();
+
+        // Factories: their constructors take the internal reporting-currency rates.
+        services.TryAddSingleton(sp => new PostbackStatsService(
+            sp.GetRequiredService<PostbackSetStore>(),
+            sp.GetRequiredService<PostbackLogStore>(),
+            sp.GetRequiredService<ReportingCurrencyRates>()));
+        services.TryAddSingleton(sp => new ConversionService(
+            sp.GetRequiredService<IngestStore>(),
+            sp.GetRequiredService<ReportingCurrencyRates>()));
         services.TryAddSingleton<PostbackLogService>();
         services.TryAddSingleton<PostbackParser>();
         services.TryAddSingleton<PostbackSetCache>();
@@ -68,6 +78,7 @@ public static class ChatterfyPostbacksServiceCollectionExtensions
             sp.GetRequiredService<CampaignWindowCache>(),
             sp.GetRequiredService<PostbackParser>(),
             sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ReportingCurrencyRates>(),
             sp.GetService<ILogger<PostbackIngestor>>(),
             sp.GetServices<IngestionHook>()));
 

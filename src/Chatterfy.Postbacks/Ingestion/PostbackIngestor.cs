@@ -2,6 +2,7 @@ using System.Runtime.ExceptionServices;
 using System.Text;
 using Chatterfy.Postbacks.Campaigns;
 using Chatterfy.Postbacks.Clicks;
+using Chatterfy.Postbacks.Currencies;
 using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.PostbackSets;
 using Chatterfy.Postbacks.Storage;
@@ -31,6 +32,7 @@ public sealed partial class PostbackIngestor
     private readonly CampaignWindowCache _campaignWindows;
     private readonly PostbackParser _parser;
     private readonly TimeProvider _timeProvider;
+    private readonly ReportingCurrencyRates _reporting;
     private readonly ILogger<PostbackIngestor> _logger;
     private readonly IngestionHook[] _hooks;
 
@@ -44,6 +46,7 @@ public sealed partial class PostbackIngestor
         CampaignWindowCache campaignWindows,
         PostbackParser parser,
         TimeProvider timeProvider,
+        ReportingCurrencyRates reporting,
         ILogger<PostbackIngestor>? logger,
         IEnumerable<IngestionHook> hooks)
     {
@@ -54,6 +57,7 @@ public sealed partial class PostbackIngestor
         _campaignWindows = campaignWindows;
         _parser = parser;
         _timeProvider = timeProvider;
+        _reporting = reporting;
         _logger = logger ?? NullLogger<PostbackIngestor>.Instance;
         _hooks = [.. hooks];
     }
@@ -159,6 +163,14 @@ public sealed partial class PostbackIngestor
             warnings = [.. warnings, new PostbackWarning(PostbackWarningCodes.AttributionWindowPassed, $"The conversion came more than {window} seconds (the attribution window) after its click; it is stored as unattributed and not forwarded.", "clickid")];
         }
 
+        // Converted at the receive time (a replay keeps the original), once: the stored amount never changes with the rates.
+        ReportingAmount? reporting = null;
+        if (conversion is { Amount: { } amount, Currency: { } currency } && _reporting.Currency is { } reportingCurrency
+            && !_reporting.TryConvert(amount, currency, conversion.ReceivedAt, out reporting))
+        {
+            warnings = [.. warnings, new PostbackWarning(PostbackWarningCodes.ExchangeRateMissing, $"No exchange rate from {currency} to {reportingCurrency} on {DateOnly.FromDateTime(conversion.ReceivedAt.UtcDateTime).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)} or the {ReportingCurrencyConverter.LookbackDays} days before; the conversion is stored without a reporting amount.", "currency")];
+        }
+
         var record = new ConversionRecord
         {
             Id = StoreIds.New(_timeProvider),
@@ -166,6 +178,7 @@ public sealed partial class PostbackIngestor
             Attribution = attribution,
             CampaignId = attribution == ConversionAttribution.Credited ? click!.CampaignId : set.CampaignId,
             AttributionWindowPassed = windowPassed,
+            ReportingAmount = reporting,
         };
 
         // A new conversion is logged as accepted when it is credited to its click, as unattributed when it is not; a

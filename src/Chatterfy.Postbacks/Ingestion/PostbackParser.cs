@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using Chatterfy.Postbacks.Clicks;
+using Chatterfy.Postbacks.Currencies;
 using Chatterfy.Postbacks.Networks;
 using Chatterfy.Postbacks.PostbackSets;
 using Microsoft.Extensions.Options;
@@ -107,7 +108,7 @@ public sealed class PostbackParser
 
         // A currency without an amount is not kept, so it cannot make a postback invalid either.
         var currency = amount is null ? null : fields.Select(CanonicalField.Currency, ref warnings, out _);
-        if (currency is not null && !IsCurrencyCode(currency))
+        if (currency is not null && !CurrencyCode.IsValidIgnoringCase(currency))
         {
             return Reject(PostbackRejectionCodes.CurrencyInvalid, $"The currency '{Truncate(currency)}' is not an ISO 4217 code: send three letters, e.g. USD.", "currency", warnings);
         }
@@ -422,9 +423,6 @@ public sealed class PostbackParser
         amount = value;
         return true;
     }
-
-    private static bool IsCurrencyCode(string currency) =>
-        currency.Length == 3 && char.IsAsciiLetter(currency[0]) && char.IsAsciiLetter(currency[1]) && char.IsAsciiLetter(currency[2]);
 
     // Echoing input into messages is useful, but never unbounded.
     private static string Truncate(string value) => value.Length <= 64 ? value : string.Concat(value.AsSpan(0, 61), "...");

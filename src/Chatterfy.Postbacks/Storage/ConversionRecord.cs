@@ -1,3 +1,4 @@
+using Chatterfy.Postbacks.Currencies;
 using Chatterfy.Postbacks.Ingestion;
 
 namespace Chatterfy.Postbacks.Storage;
@@ -26,4 +27,9 @@ public sealed record ConversionRecord
     /// (<see cref="ConversionCredit"/>).
     /// </summary>
     public bool AttributionWindowPassed { get; init; }
+    /// Gets the amount converted into the reporting currency when the conversion was stored (or later recomputed), with
+    /// the rate and the rate day used; <see langword="null"/> without an amount, without a reporting currency, or when no
+    /// rate was found. Once set it never changes.
+    /// </summary>
+    public ReportingAmount? ReportingAmount { get; init; }
 }

@@ -4,15 +4,25 @@ namespace Chatterfy.Postbacks.Storage;
 
 /// <summary>
 /// One group of <see cref="PostbackLogStore.GetConversionTotalsAsync"/>: how many stored conversions of one kind,
-/// attribution and currency there are, and the exact sum of their amounts. The core turns the groups into
-/// <see cref="PostbackStats"/>.
+/// attribution, currency and reporting currency there are, the exact sum of their amounts and of their reporting amounts.
+/// The core turns the groups into <see cref="PostbackStats"/>.
 /// </summary>
 /// <param name="Kind">The conversions' event kind.</param>
 /// <param name="Attribution">The conversions' attribution.</param>
 /// <param name="Currency">The conversions' currency, or <see langword="null"/> for those without an amount.</param>
 /// <param name="Count">How many conversions.</param>
 /// <param name="Amount">The exact sum of their amounts (zero without amounts).</param>
-public sealed record ConversionTotal(PostbackEventKind Kind, ConversionAttribution Attribution, string? Currency, long Count, decimal Amount);
+public sealed record ConversionTotal(PostbackEventKind Kind, ConversionAttribution Attribution, string? Currency, long Count, decimal Amount)
+{
+    /// <summary>
+    /// Gets the currency of the conversions' <see cref="ConversionRecord.ReportingAmount"/>, or <see langword="null"/> for
+    /// those without one.
+    /// </summary>
+    public string? ReportingCurrency { get; init; }
+
+    /// <summary>Gets the exact sum of their reporting amounts (zero without them).</summary>
+    public decimal ReportingAmount { get; init; }
+}
 
 /// <summary>The filters of <see cref="PostbackLogStore.GetConversionTotalsAsync"/>; each applies when set.</summary>
 public sealed record ConversionTotalsQuery

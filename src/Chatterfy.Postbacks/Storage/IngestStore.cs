@@ -108,6 +108,61 @@ public abstract class IngestStore : StoreRole
     }
 
     /// <summary>
+    /// Lists stored conversions matching the query's filters, newest first: by <see cref="Ingestion.Conversion.ReceivedAt"/>
+    /// descending, then id descending (ordinal). With <see cref="ConversionListQuery.BeforeId"/>, only conversions after
+    /// that one in this order are listed (whether or not it matches the filters); when no conversion has that id, none are.
+    /// </summary>
+    /// <param name="query">Filters and paging.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The conversions, at most <see cref="ConversionListQuery.Limit"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="ConversionListQuery.Limit"/> is not from 1 to <see cref="ConversionListQuery.MaxLimit"/>.</exception>
+    public ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsAsync(ConversionListQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, ConversionListQuery.MaxLimit, nameof(query));
+        return ListConversionsCoreAsync(query, cancellationToken);
+    }
+
+    /// <summary>
+    /// Lists stored conversions that have an amount but no <see cref="ConversionRecord.ReportingAmount"/>, by id ascending
+    /// (ordinal), only those whose id is greater than <paramref name="afterId"/> when it is given.
+    /// </summary>
+    /// <param name="afterId">The last id of the previous page, or <see langword="null"/> for the first.</param>
+    /// <param name="limit">The most to list, from 1 to <see cref="ConversionListQuery.MaxLimit"/>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The conversions.</returns>
+    public ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsWithoutReportingAmountAsync(string? afterId, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, ConversionListQuery.MaxLimit);
+        return ListConversionsWithoutReportingAmountCoreAsync(afterId, limit, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sets the reporting amount of each named conversion that has none, atomically (the stats' roll-ups follow); a
+    /// conversion that already has one, or is unknown, is left as it is.
+    /// </summary>
+    /// <param name="updates">The conversions and their amounts; each id once.</param>
+    /// <param name="cancellationToken">Cancels the operation before the store begins committing.</param>
+    /// <returns>How many conversions were changed.</returns>
+    /// <exception cref="ArgumentException">An update is null, has no id, or names a conversion twice.</exception>
+    public ValueTask<int> SetReportingAmountsAsync(IReadOnlyList<ReportingAmountUpdate> updates, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(updates);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var update in updates)
+        {
+            if (update is null || string.IsNullOrEmpty(update.ConversionId) || update.Amount is null || !ids.Add(update.ConversionId))
+            {
+                throw new ArgumentException("Each update names one conversion, once, with an amount.", nameof(updates));
+            }
+        }
+
+        return updates.Count == 0 ? ValueTask.FromResult(0) : SetReportingAmountsCoreAsync(updates, cancellationToken);
+    }
+
+    /// <summary>
     /// Checks that the store can take postbacks now (for health checks): that it can be read, and that writes succeed. A
     /// store that knows its writes are failing throws, and may commit a small probe write to find out whether they work
     /// again. Throws <see cref="PostbackStoreUnavailableException"/>, saying why. The default does nothing (a store in
@@ -134,6 +189,37 @@ public abstract class IngestStore : StoreRole
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The conversions.</returns>
     protected abstract ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsByClickCoreAsync(string clickId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Lists conversions (see <see cref="ListConversionsAsync"/>). Virtual, so a store written before it still builds;
+    /// every store of the SDK overrides it, and the conformance suite requires it. The default throws.
+    /// </summary>
+    /// <param name="query">Filters and paging, checked.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The conversions.</returns>
+    /// <exception cref="NotSupportedException">The store does not override it.</exception>
+    protected virtual ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsCoreAsync(ConversionListQuery query, CancellationToken cancellationToken) =>
+        throw NotSupported(nameof(ListConversionsAsync));
+
+    /// <summary>Lists conversions to convert (see <see cref="ListConversionsWithoutReportingAmountAsync"/>). The default throws.</summary>
+    /// <param name="afterId">The last id of the previous page, or <see langword="null"/>.</param>
+    /// <param name="limit">The most to list, checked.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The conversions.</returns>
+    /// <exception cref="NotSupportedException">The store does not override it.</exception>
+    protected virtual ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsWithoutReportingAmountCoreAsync(string? afterId, int limit, CancellationToken cancellationToken) =>
+        throw NotSupported(nameof(ListConversionsWithoutReportingAmountAsync));
+
+    /// <summary>Sets reporting amounts (see <see cref="SetReportingAmountsAsync"/>). The default throws.</summary>
+    /// <param name="updates">The updates, checked, not empty.</param>
+    /// <param name="cancellationToken">Cancels the operation before the commit begins.</param>
+    /// <returns>How many conversions were changed.</returns>
+    /// <exception cref="NotSupportedException">The store does not override it.</exception>
+    protected virtual ValueTask<int> SetReportingAmountsCoreAsync(IReadOnlyList<ReportingAmountUpdate> updates, CancellationToken cancellationToken) =>
+        throw NotSupported(nameof(SetReportingAmountsAsync));
+
+    private NotSupportedException NotSupported(string member) =>
+        new($"The store {GetType().Name} does not implement {member}: it was written before the reporting currency; update it (the conformance suite covers it).");
 
     private static void ValidateRecord(IngestRecord record, IReadOnlyList<IngestRecord> records)
     {

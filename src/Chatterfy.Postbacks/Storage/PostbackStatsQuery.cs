@@ -16,6 +16,10 @@ namespace Chatterfy.Postbacks.Storage;
 /// <see cref="SetId"/> is given and that set is scoped to a campaign, of the set's campaign; otherwise all.</description></item>
 /// <item><description><c>Amounts</c>: per currency, the exact sums of credited first deposits and of credited
 /// deposits, never mixed across currencies; ordered by currency (ordinal).</description></item>
+/// <item><description><c>Reporting</c>: with a reporting currency, the exact sums of the stored reporting amounts of the
+/// same credited first deposits and deposits, of those converted into the current reporting currency; conversions
+/// without one (no rate yet) or converted into another currency are left out. Chargebacks are 0 until conversions have
+/// statuses.</description></item>
 /// </list>
 /// </remarks>
 public sealed record PostbackStatsQuery

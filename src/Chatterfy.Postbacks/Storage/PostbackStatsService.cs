@@ -1,3 +1,4 @@
+using Chatterfy.Postbacks.Currencies;
 using Chatterfy.Postbacks.Ingestion;
 
 namespace Chatterfy.Postbacks.Storage;
@@ -11,16 +12,24 @@ public sealed class PostbackStatsService
 {
     private readonly PostbackSetStore _sets;
     private readonly PostbackLogStore _figures;
+    private readonly ReportingCurrencyRates? _reporting;
 
-    /// <summary>Initializes a new instance of the <see cref="PostbackStatsService"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="PostbackStatsService"/> class, without a reporting currency.</summary>
     /// <param name="sets">The store's sets (for a set's campaign scope).</param>
     /// <param name="figures">The store's log and stats figures.</param>
     public PostbackStatsService(PostbackSetStore sets, PostbackLogStore figures)
+        : this(sets, figures, null)
+    {
+    }
+
+    // Created by AddChatterfyPostbacks with the host's reporting currency.
+    internal PostbackStatsService(PostbackSetStore sets, PostbackLogStore figures, ReportingCurrencyRates? reporting)
     {
         ArgumentNullException.ThrowIfNull(sets);
         ArgumentNullException.ThrowIfNull(figures);
         _sets = sets;
         _figures = figures;
+        _reporting = reporting;
     }
 
     /// <summary>Counts what <paramref name="query"/> selects.</summary>
@@ -45,7 +54,7 @@ public sealed class PostbackStatsService
         var rejected = await _figures.CountLogEntriesAsync(
             new LogCountQuery { Outcome = PostbackOutcome.Rejected, SetId = query.SetId, SetCampaignId = query.CampaignId, From = query.From, To = query.To },
             cancellationToken).ConfigureAwait(false);
-        return Compose(totals, clicks, rejected);
+        return Compose(totals, clicks, rejected, _reporting?.Currency);
     }
 
     /// <summary>
@@ -131,18 +140,27 @@ public sealed class PostbackStatsService
     /// <summary>
     /// The formulas: registrations, first deposits and (repeat) deposits count credited conversions of their kind;
     /// unattributed counts every uncredited conversion, whatever its kind (<see cref="Funnel.Add"/>); amounts sum credited
-    /// first deposits and deposits per currency, never across currencies, ordered by currency.
+    /// first deposits and deposits per currency, never across currencies, ordered by currency; the reporting sums add the
+    /// stored reporting amounts of the same conversions converted into the current reporting currency (those converted
+    /// into another, before the option changed, are left out).
     /// </summary>
-    private static PostbackStats Compose(IReadOnlyList<ConversionTotal> totals, long clicks, long rejected)
+    private static PostbackStats Compose(IReadOnlyList<ConversionTotal> totals, long clicks, long rejected, string? reportingCurrency)
     {
         var funnel = new Funnel { Clicks = clicks };
         var amounts = new SortedDictionary<string, (decimal FirstDeposits, decimal Deposits)>(StringComparer.Ordinal);
+        var reporting = (FirstDeposits: 0m, Deposits: 0m);
         foreach (var total in totals)
         {
             funnel.Add(total.Kind, total.Attribution, total.Count);
             if (total.Attribution == ConversionAttribution.Credited && total.Kind is PostbackEventKind.FirstDeposit or PostbackEventKind.Deposit)
             {
                 AddAmount(amounts, total, firstDeposit: total.Kind == PostbackEventKind.FirstDeposit);
+                if (reportingCurrency is not null && string.Equals(total.ReportingCurrency, reportingCurrency, StringComparison.Ordinal))
+                {
+                    reporting = total.Kind == PostbackEventKind.FirstDeposit
+                        ? (reporting.FirstDeposits + total.ReportingAmount, reporting.Deposits)
+                        : (reporting.FirstDeposits, reporting.Deposits + total.ReportingAmount);
+                }
             }
         }
 
@@ -161,6 +179,9 @@ public sealed class PostbackStatsService
             Unattributed = funnel.Unattributed,
             Rejected = rejected,
             Amounts = sums.AsReadOnly(),
+
+            // Chargebacks stay 0 until conversions have statuses (issue 13, statuses): nothing is charged back yet.
+            Reporting = reportingCurrency is null ? null : new ReportingAmounts(reportingCurrency, reporting.FirstDeposits, reporting.Deposits, 0m),
         };
     }
 

@@ -70,6 +70,36 @@ public sealed class ContractSnapshotTests
     }
 
     [Fact]
+    public async Task ConversionPageAndStatsMatchTheApprovedContract()
+    {
+        await using var app = await TestApp.StartAsync(o =>
+        {
+            o.ReportingCurrency = "USD";
+            o.ExchangeRates.Fixed["USD"] = 1.1m;
+            o.ExchangeRates.Fixed["BRL"] = 5.5m;
+        });
+        var set = await app.CreateSetAsync("1win", campaignId: "spring");
+        var clickId = await app.CreateClickAsync("spring");
+        var bare = TestApp.PathOf(set, "base").Split('?')[0];
+        await app.Client.GetAsync($"{bare}/registration?clickid={clickId}");
+        app.Time.Advance(TimeSpan.FromMinutes(1));
+        await app.Client.GetAsync($"{bare}/first-deposit?clickid={clickId}&amount=100.00&currency=BRL&tid=T1");
+
+        var page = await app.Client.GetFromJsonAsync<JsonElement>("/api/tracker/conversions");
+        var stats = await app.Client.GetStringAsync("/api/tracker/stats");
+
+        var items = page.GetProperty("items");
+        Approver.Verify(
+            Scrub(
+                JsonSerializer.Serialize(page),
+                (items[0].GetProperty("id").GetString()!, "<deposit-id>"),
+                (items[1].GetProperty("id").GetString()!, "<registration-id>"),
+                (set.GetProperty("id").GetString()!, "<set-id>"),
+                (clickId, "<click-id>")) + "\n\n" + Scrub(stats),
+            "conversion-page-and-stats");
+    }
+
+    [Fact]
     public void PublicApiMatchesTheApprovedFile()
     {
         var api = typeof(ChatterfyPostbacksTelemetry).Assembly.GeneratePublicApi(new ApiGeneratorOptions

@@ -18,6 +18,21 @@ public sealed class ReportingCurrencyConverterTests
     }
 
     [Theory]
+    [InlineData("USD", 1000, "INR", "12.00")]
+    [InlineData("USD", 5, "USD", "5.00")]
+    [InlineData("JPY", 1000, "INR", "1621")]
+    [InlineData("KWD", 2, "EUR", "0.672")]
+    public void TryConvert_AnExactResult_IsWrittenWithTheCurrencysMinorUnits(string reportingCurrency, int amount, string currency, string expected)
+    {
+        var rates = new FixedExchangeRates([new("INR", 100m), new("USD", 1.2m), new("JPY", 162.1m), new("KWD", 0.336m)]);
+        var converter = new ReportingCurrencyConverter(rates, reportingCurrency);
+
+        converter.TryConvert(amount, currency, EcbFixture.Friday, out var converted).Should().BeTrue();
+
+        converted!.Amount.ToString(CultureInfo.InvariantCulture).Should().Be(expected, "an amount in USD has two decimals, in JPY none, in KWD three");
+    }
+
+    [Theory]
     [InlineData("eurofxref-hist.csv")]
     [InlineData("eurofxref-hist.xml")]
     public void TryConvert_OnAWeekend_UsesFridaysRates(string fileName)

@@ -10,6 +10,6 @@ internal static class ReportingCurrencyExample
         var converter = new ReportingCurrencyConverter(EcbExchangeRateFile.Load(ecbFile), "USD");
         return converter.TryConvert(amount, currency, receivedAt, out var usd)
             ? usd     // e.g. 100 BRL on 2024-01-05 → 20.39 USD at 0.2039…, rates of 2024-01-05
-            : null;   // no rate from that day back to 7 days earlier: exchange_rate_missing (next increment)
+            : null;   // no rate from that day back to 7 days earlier: at ingest, exchange_rate_missing
     }
 }

@@ -77,7 +77,7 @@ public sealed class ServiceCollectionTests
             .Where(d => d.ImplementationFactory is not null && d.ServiceType.Assembly == typeof(PostbackIngestor).Assembly && !store.Contains(d.ServiceType))
             .Select(d => d.ServiceType);
 
-        byFactory.Should().BeEquivalentTo([typeof(CampaignService), typeof(ClickService), typeof(PostbackIngestor), typeof(PostbackSetService)]);
+        byFactory.Should().BeEquivalentTo([typeof(CampaignService), typeof(ClickService), typeof(PostbackIngestor), typeof(PostbackSetService), typeof(PostbackStatsService), typeof(ConversionService)]);
     }
 
     [Fact]

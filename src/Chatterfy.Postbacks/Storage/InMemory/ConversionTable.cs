@@ -1,5 +1,6 @@
 using System.Collections.ObjectModel;
 using System.Runtime.InteropServices;
+using Chatterfy.Postbacks.Currencies;
 using Chatterfy.Postbacks.Ingestion;
 
 namespace Chatterfy.Postbacks.Storage.InMemory;
@@ -22,6 +23,9 @@ internal sealed class ConversionTable
     private readonly Dictionary<CompactId, int> _byId = [];
     private readonly Dictionary<int, int> _newestByKeyHash = [];
     private readonly Dictionary<int, int> _newestByClickHash = [];
+
+    // By slot: only conversions with a reporting amount have one (most slots have none without a reporting currency).
+    private readonly Dictionary<int, ReportingAmount> _reporting = [];
     private Slot[][] _chunks = new Slot[4][];
     private int _count;
 
@@ -112,8 +116,63 @@ internal sealed class ConversionTable
         slot.NextByKey = Link(_newestByKeyHash, Hash(conversion.IdempotencyKey.Value), index);
         slot.NextByClick = Link(_newestByClickHash, Hash(conversion.ClickId), index);
         _byId.Add(id, index);
+        if (record.ReportingAmount is { } reporting)
+        {
+            _reporting.Add(index, reporting);
+        }
+
         _count++;
     }
+
+    /// <summary>The conversions matching the query, newest first by receive time then id (descending).</summary>
+    public List<ConversionRecord> List(ConversionListQuery query)
+    {
+        long? beforeTicks = null;
+        CompactId beforeId = default;
+        if (query.BeforeId is { } before)
+        {
+            beforeId = CompactId.From(before);
+            if (!_byId.TryGetValue(beforeId, out var beforeIndex))
+            {
+                return [];
+            }
+
+            beforeTicks = At(beforeIndex).ReceivedAtTicks;
+        }
+
+        var indexes = query.ClickId is { } clickId ? OfClick(clickId) : [.. Enumerable.Range(0, _count)];
+        indexes.RemoveAll(index =>
+        {
+            ref var slot = ref At(index);
+            return (query.SetId is not null && !string.Equals(slot.SetId, query.SetId, StringComparison.Ordinal))
+                || (beforeTicks is { } ticks && (slot.ReceivedAtTicks > ticks || (slot.ReceivedAtTicks == ticks && slot.Id.CompareTo(beforeId) >= 0)));
+        });
+        indexes.Sort((a, b) => a == b ? 0 : IsEarlier(ref At(a), ref At(b)) ? 1 : -1);
+        return indexes.Take(query.Limit).Select(Read).ToList();
+    }
+
+    /// <summary>The conversions with an amount and no reporting amount whose id is after <paramref name="afterId"/>, by id.</summary>
+    public List<ConversionRecord> ListWithoutReportingAmount(string? afterId, int limit)
+    {
+        var after = afterId is null ? (CompactId?)null : CompactId.From(afterId);
+        var indexes = new List<int>();
+        for (var index = 0; index < _count; index++)
+        {
+            ref var slot = ref At(index);
+            if (slot.HasAmount && !_reporting.ContainsKey(index) && (after is not { } a || slot.Id.CompareTo(a) > 0))
+            {
+                indexes.Add(index);
+            }
+        }
+
+        indexes.Sort((a, b) => At(a).Id.CompareTo(At(b).Id));
+        return indexes.Take(limit).Select(Read).ToList();
+    }
+
+    /// <summary>Sets the reporting amount of a conversion that has none.</summary>
+    /// <returns>Whether it was set.</returns>
+    public bool SetReportingAmount(CompactId id, ReportingAmount amount) =>
+        _byId.TryGetValue(id, out var index) && _reporting.TryAdd(index, amount);
 
     public ConversionRecord? Get(CompactId id) => _byId.TryGetValue(id, out var index) ? Read(index) : null;
 
@@ -148,7 +207,7 @@ internal sealed class ConversionTable
     public List<ConversionTotal> Totals(ConversionTotalsQuery query)
     {
         long? from = query.From?.UtcTicks, to = query.To?.UtcTicks;
-        var groups = new Dictionary<(PostbackEventKind Kind, ConversionAttribution Attribution, string? Currency), (long Count, decimal Amount)>();
+        var groups = new Dictionary<(PostbackEventKind Kind, ConversionAttribution Attribution, string? Currency, string? ReportingCurrency), (long Count, decimal Amount, decimal ReportingAmount)>();
         for (var index = 0; index < _count; index++)
         {
             ref var slot = ref At(index);
@@ -157,14 +216,15 @@ internal sealed class ConversionTable
                 continue;
             }
 
-            ref var group = ref CollectionsMarshal.GetValueRefOrAddDefault(groups, (slot.Kind, slot.Attribution, slot.Currency), out _);
-            group = (group.Count + 1, group.Amount + slot.Amount);
+            var reporting = _reporting.GetValueOrDefault(index);
+            ref var group = ref CollectionsMarshal.GetValueRefOrAddDefault(groups, (slot.Kind, slot.Attribution, slot.Currency, reporting?.Currency), out _);
+            group = (group.Count + 1, group.Amount + slot.Amount, group.ReportingAmount + (reporting?.Amount ?? 0m));
         }
 
         var totals = new List<ConversionTotal>(groups.Count);
-        foreach (var ((kind, attribution, currency), (count, amount)) in groups)
+        foreach (var ((kind, attribution, currency, reportingCurrency), (count, amount, reportingAmount)) in groups)
         {
-            totals.Add(new ConversionTotal(kind, attribution, currency, count, amount));
+            totals.Add(new ConversionTotal(kind, attribution, currency, count, amount) { ReportingCurrency = reportingCurrency, ReportingAmount = reportingAmount });
         }
 
         totals.Sort(static (a, b) =>
@@ -176,7 +236,8 @@ internal sealed class ConversionTable
             }
 
             var byAttribution = a.Attribution.CompareTo(b.Attribution);
-            return byAttribution != 0 ? byAttribution : string.CompareOrdinal(a.Currency, b.Currency);
+            var byCurrency = byAttribution != 0 ? byAttribution : string.CompareOrdinal(a.Currency, b.Currency);
+            return byCurrency != 0 ? byCurrency : string.CompareOrdinal(a.ReportingCurrency, b.ReportingCurrency);
         });
         return totals;
     }
@@ -283,6 +344,7 @@ internal sealed class ConversionTable
                 RemoteAddress = remoteAddress,
                 IdempotencyKey = new IdempotencyKey(keyValue, window == 0 ? null : TimeSpan.FromTicks((long)(window - 1))),
             },
+            ReportingAmount = _reporting.GetValueOrDefault(index),
         };
     }
 

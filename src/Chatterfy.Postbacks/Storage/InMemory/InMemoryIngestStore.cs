@@ -60,6 +60,40 @@ internal sealed class InMemoryIngestStore(InMemoryDatabase db) : IngestStore
         }
     }
 
+    protected override ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsCoreAsync(ConversionListQuery query, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (db.Lock)
+        {
+            return new(db.Conversions.List(query).AsReadOnly());
+        }
+    }
+
+    protected override ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsWithoutReportingAmountCoreAsync(string? afterId, int limit, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (db.Lock)
+        {
+            return new(db.Conversions.ListWithoutReportingAmount(afterId, limit).AsReadOnly());
+        }
+    }
+
+    protected override ValueTask<int> SetReportingAmountsCoreAsync(IReadOnlyList<ReportingAmountUpdate> updates, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var ids = updates.Select(u => CompactId.From(u.ConversionId)).ToArray();
+        var changed = 0;
+        lock (db.Lock)
+        {
+            for (var i = 0; i < ids.Length; i++)
+            {
+                changed += db.Conversions.SetReportingAmount(ids[i], updates[i].Amount) ? 1 : 0;
+            }
+        }
+
+        return new(changed);
+    }
+
     // Must be called under the lock.
     private IngestResult Apply(Prepared prepared)
     {

@@ -1,0 +1,70 @@
+using System.Globalization;
+using Chatterfy.Postbacks.AspNetCore.Http;
+using Chatterfy.Postbacks.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Chatterfy.Postbacks.AspNetCore.TrackerApi;
+
+/// <summary>The stored conversions: one by id, a newest-first list, and the recompute of missing reporting amounts (docs/http-api.md).</summary>
+internal static class ConversionEndpoints
+{
+    public static void Map(RouteGroupBuilder group)
+    {
+        group.MapGet("/conversions", ListAsync)
+            .WithSummary("Lists stored conversions, newest first.");
+        group.MapGet("/conversions/{id}", GetAsync)
+            .WithSummary("Gets a stored conversion, with its reporting amount.");
+        group.MapPost("/conversions/reporting-amounts/recompute", RecomputeAsync)
+            .WithSummary("Converts the stored amounts that have no reporting amount yet, now that rates exist.");
+    }
+
+    private static async Task<Results<JsonOk<ConversionResponse>, ProblemHttpResult>> GetAsync(string id, ConversionService conversions, CancellationToken cancellationToken)
+    {
+        var conversion = await conversions.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        return conversion is null
+            ? Problems.NotFound($"No conversion has the id '{id}'.")
+            : new JsonOk<ConversionResponse>(Responses.Conversion(conversion), ChatterfyJson.Context.ConversionResponse);
+    }
+
+    private static async Task<Results<JsonOk<ConversionPageResponse>, ProblemHttpResult>> ListAsync(
+        string? setId,
+        string? clickId,
+        string? limit,
+        string? before,
+        ConversionService conversions,
+        CancellationToken cancellationToken)
+    {
+        var pageSize = ConversionListQuery.DefaultLimit;
+        if (TrackerApiEndpoints.Blank(limit) is { } limitText
+            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > ConversionListQuery.MaxLimit))
+        {
+            return Problems.Validation(new Dictionary<string, string[]>(StringComparer.Ordinal)
+            {
+                ["limit"] = [$"The limit is a whole number from 1 to {ConversionListQuery.MaxLimit}."],
+            });
+        }
+
+        var items = await conversions.ListAsync(
+            new ConversionListQuery
+            {
+                SetId = TrackerApiEndpoints.Blank(setId),
+                ClickId = TrackerApiEndpoints.Blank(clickId),
+                Limit = pageSize,
+                BeforeId = TrackerApiEndpoints.Blank(before),
+            },
+            cancellationToken).ConfigureAwait(false);
+        var next = items.Count == pageSize ? items[^1].Id : null;
+        return new JsonOk<ConversionPageResponse>(
+            new ConversionPageResponse([.. items.Select(Responses.Conversion)], next),
+            ChatterfyJson.Context.ConversionPageResponse);
+    }
+
+    private static async Task<JsonOk<RecomputeResponse>> RecomputeAsync(ConversionService conversions, CancellationToken cancellationToken)
+    {
+        var recomputed = await conversions.RecomputeReportingAmountsAsync(cancellationToken).ConfigureAwait(false);
+        return new JsonOk<RecomputeResponse>(new RecomputeResponse(recomputed), ChatterfyJson.Context.RecomputeResponse);
+    }
+}

@@ -1,0 +1,117 @@
+using Chatterfy.Postbacks.Currencies;
+
+namespace Chatterfy.Postbacks.Storage.Conformance;
+
+// IngestStore: the reporting amount stored with a conversion, the listing of conversions, and the recompute's primitives.
+public abstract partial class PostbackStorageConformanceTests
+{
+    /// <summary>A conversion appended with a reporting amount is read back with it, exactly (amount, currency, rate and rate day).</summary>
+    [Fact]
+    public async Task Append_ConversionWithReportingAmount_IsReadBackWithIt()
+    {
+        var store = await NewStorageAsync();
+        var conversion = StoreTestData.Conversion() with { ReportingAmount = new ReportingAmount(2.29m, "USD", 0.1832214765100671140939597315m, new DateOnly(2025, 3, 13)) };
+
+        await StoreAsync(store, conversion);
+
+        var read = await store.Ingest.GetConversionAsync(conversion.Id, None);
+        read.Should().BeEquivalentTo(conversion);
+        read!.ReportingAmount.Should().Be(conversion.ReportingAmount);
+        (await store.Ingest.ListConversionsByClickAsync(conversion.Conversion.ClickId, None)).Single().ReportingAmount.Should().Be(conversion.ReportingAmount);
+    }
+
+    /// <summary>
+    /// Conversions are listed newest first (receive time, then id, descending), filtered by set and by click, and paged with
+    /// <see cref="ConversionListQuery.BeforeId"/> across tied receive times; an unknown cursor lists none.
+    /// </summary>
+    [Fact]
+    public async Task ListConversions_NewestFirst_FiltersBySetAndClick_AndPagesAcrossTiedTimes()
+    {
+        var store = await NewStorageAsync();
+        var all = new List<ConversionRecord>();
+        for (var i = 0; i < 7; i++)
+        {
+            var conversion = StoreTestData.Conversion(
+                setId: i % 2 == 0 ? "set_even" : "set_odd",
+                clickId: i % 3 == 0 ? "clickthree" : null,
+                receivedAt: StoreTestData.Epoch.AddMinutes(i / 2));
+            await StoreAsync(store, conversion);
+            all.Add(conversion);
+        }
+
+        var newestFirst = all.OrderByDescending(c => c.Conversion.ReceivedAt).ThenByDescending(c => c.Id, StringComparer.Ordinal).Select(c => c.Id).ToList();
+
+        (await store.Ingest.ListConversionsAsync(new ConversionListQuery(), None)).Select(c => c.Id).Should().Equal(newestFirst);
+        (await store.Ingest.ListConversionsAsync(new ConversionListQuery { SetId = "set_odd" }, None)).Select(c => c.Id)
+            .Should().Equal(newestFirst.Where(id => all.Single(c => c.Id == id).Conversion.SetId == "set_odd"));
+        (await store.Ingest.ListConversionsAsync(new ConversionListQuery { ClickId = "clickthree", SetId = "set_even" }, None)).Select(c => c.Id)
+            .Should().Equal(newestFirst.Where(id => all.Single(c => c.Id == id) is { Conversion: { ClickId: "clickthree", SetId: "set_even" } }));
+
+        var pages = new List<string>();
+        string? before = null;
+        for (var page = 0; page < 4; page++)
+        {
+            var items = await store.Ingest.ListConversionsAsync(new ConversionListQuery { Limit = 3, BeforeId = before }, None);
+            pages.AddRange(items.Select(c => c.Id));
+            if (items.Count < 3)
+            {
+                break;
+            }
+
+            before = items[^1].Id;
+        }
+
+        pages.Should().Equal(newestFirst, "the pages visit every conversion once, in order");
+        (await store.Ingest.ListConversionsAsync(new ConversionListQuery { BeforeId = "conv_unknown" }, None)).Should().BeEmpty();
+    }
+
+    /// <summary>
+    /// The conversions to recompute are those with an amount and no reporting amount, by id, after the cursor; the limit
+    /// bounds a page.
+    /// </summary>
+    [Fact]
+    public async Task ListConversionsWithoutReportingAmount_ListsThoseWithAnAmountAndNone_ById_AfterTheCursor()
+    {
+        var store = await NewStorageAsync();
+        var missing = new List<ConversionRecord>();
+        for (var i = 0; i < 5; i++)
+        {
+            var conversion = StoreTestData.Conversion();
+            await StoreAsync(store, conversion);
+            missing.Add(conversion);
+        }
+
+        var registration = StoreTestData.Conversion();
+        await StoreAsync(store, registration with { Conversion = registration.Conversion with { Event = Ingestion.PostbackEvent.Registration, Amount = null, Currency = null } });
+        await StoreAsync(store, StoreTestData.Conversion() with { ReportingAmount = new ReportingAmount(13.65m, "USD", 1.0921m, new DateOnly(2025, 3, 14)) });
+        var byId = missing.Select(c => c.Id).Order(StringComparer.Ordinal).ToList();
+
+        (await store.Ingest.ListConversionsWithoutReportingAmountAsync(null, 10, None)).Select(c => c.Id).Should().Equal(byId);
+        (await store.Ingest.ListConversionsWithoutReportingAmountAsync(null, 2, None)).Select(c => c.Id).Should().Equal(byId.Take(2));
+        (await store.Ingest.ListConversionsWithoutReportingAmountAsync(byId[1], 10, None)).Select(c => c.Id).Should().Equal(byId.Skip(2));
+    }
+
+    /// <summary>
+    /// Setting reporting amounts changes only the conversions without one, reports how many, and the changed ones are read
+    /// back with theirs; a second call changes nothing.
+    /// </summary>
+    [Fact]
+    public async Task SetReportingAmounts_SetsOnlyThoseWithoutOne_AndCountsThem()
+    {
+        var store = await NewStorageAsync();
+        var without = StoreTestData.Conversion();
+        var existing = new ReportingAmount(13.65m, "USD", 1.0921m, new DateOnly(2025, 3, 14));
+        var with = StoreTestData.Conversion() with { ReportingAmount = existing };
+        await StoreAsync(store, without);
+        await StoreAsync(store, with);
+        var amount = new ReportingAmount(68.41m, "BRL", 5.4726m, new DateOnly(2025, 3, 12));
+        ReportingAmountUpdate[] updates = [new(without.Id, amount), new(with.Id, amount), new("conv_unknown", amount)];
+
+        (await store.Ingest.SetReportingAmountsAsync(updates, None)).Should().Be(1);
+        (await store.Ingest.SetReportingAmountsAsync(updates, None)).Should().Be(0);
+
+        (await store.Ingest.GetConversionAsync(without.Id, None))!.ReportingAmount.Should().Be(amount);
+        (await store.Ingest.GetConversionAsync(with.Id, None))!.ReportingAmount.Should().Be(existing);
+        (await store.Ingest.ListConversionsWithoutReportingAmountAsync(null, 10, None)).Should().BeEmpty();
+    }
+}

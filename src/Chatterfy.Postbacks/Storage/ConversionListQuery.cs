@@ -1,0 +1,27 @@
+namespace Chatterfy.Postbacks.Storage;
+
+/// <summary>Filters and paging for <see cref="IngestStore.ListConversionsAsync"/>; conversions come newest first.</summary>
+public sealed record ConversionListQuery
+{
+    /// <summary>The largest page: 1,000 conversions.</summary>
+    public const int MaxLimit = 1000;
+
+    /// <summary>The page size when none is asked for: 50 conversions.</summary>
+    public const int DefaultLimit = 50;
+
+    /// <summary>Gets the set whose conversions to list, or <see langword="null"/> for all.</summary>
+    public string? SetId { get; init; }
+
+    /// <summary>Gets the click id whose conversions to list (case-sensitive), or <see langword="null"/> for all.</summary>
+    public string? ClickId { get; init; }
+
+    /// <summary>Gets the page size.</summary>
+    /// <value>Defaults to 50; from 1 to 1000.</value>
+    public int Limit { get; init; } = DefaultLimit;
+
+    /// <summary>
+    /// Gets the paging cursor: only conversions strictly older than the one with this id are listed (ties in receive time
+    /// broken by id), or <see langword="null"/> for the newest.
+    /// </summary>
+    public string? BeforeId { get; init; }
+}
