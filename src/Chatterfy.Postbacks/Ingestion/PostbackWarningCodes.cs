@@ -32,6 +32,7 @@ public static class PostbackWarningCodes
     /// allows; it is stored as unattributed, is not forwarded and is never credited later.
     /// </summary>
     public const string AttributionWindowPassed = "attribution_window_passed";
+
     /// <summary>A reporting currency is set but no rate was found for the amount (the receive day and 7 days back); the conversion is stored without a reporting amount, which the recompute fills once rates exist.</summary>
     public const string ExchangeRateMissing = "exchange_rate_missing";
 }

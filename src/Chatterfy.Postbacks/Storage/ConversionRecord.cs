@@ -27,6 +27,8 @@ public sealed record ConversionRecord
     /// (<see cref="ConversionCredit"/>).
     /// </summary>
     public bool AttributionWindowPassed { get; init; }
+
+    /// <summary>
     /// Gets the amount converted into the reporting currency when the conversion was stored (or later recomputed), with
     /// the rate and the rate day used; <see langword="null"/> without an amount, without a reporting currency, or when no
     /// rate was found. Once set it never changes.
