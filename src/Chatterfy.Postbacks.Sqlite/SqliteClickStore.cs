@@ -11,6 +11,9 @@ internal sealed class SqliteClickStore(SqlitePostbackStore database) : ClickStor
     private const string ClickColumns =
         "id, campaign_id, subject_id, fbclid, fbc, fbp, ip_address, user_agent, event_source_url, created_at, fields";
 
+    private const string PrefixedClickColumns =
+        "c.id, c.campaign_id, c.subject_id, c.fbclid, c.fbc, c.fbp, c.ip_address, c.user_agent, c.event_source_url, c.created_at, c.fields";
+
     // Late attribution, as the core decided it (ConversionCredit): the unattributed conversions of the click id whose
     // campaign is one of the list ($campaign_ids, a JSON array; $no_campaign = 1 when the list holds "no campaign").
     private static readonly string Credited = StoredWords.Of(ConversionAttribution.Credited);
@@ -28,89 +31,172 @@ internal sealed class SqliteClickStore(SqlitePostbackStore database) : ClickStor
         $"SELECT received_at, set_id, campaign_id, event, attribution, currency, amount FROM conversions WHERE {CreditedCondition}";
 
     /// <inheritdoc />
-    protected override ValueTask<int> AddCoreAsync(Click click, ConversionCredit credit, CancellationToken cancellationToken)
-    {
-        var id = click.Id;
-        var campaignId = click.CampaignId;
-        var subjectId = click.SubjectId;
-        var fbclid = click.Fbclid;
-        var fbc = click.Fbc;
-        var fbp = click.Fbp;
-        var ipAddress = SqliteValues.ToDb(click.IpAddress);
-        var userAgent = click.UserAgent;
-        var eventSourceUrl = click.EventSourceUrl;
-        var createdAt = SqliteValues.ToDb(click.CreatedAt);
-        var fields = SqliteValues.ToJson(click.Fields);
-        var creditedCampaigns = SqliteValues.ToJson([.. credit.CampaignIds.OfType<string>()]);
-        var creditsNoCampaign = credit.CampaignIds.Contains(null);
-        var newCampaignId = credit.NewCampaignId;
+    protected override ValueTask<int> AddCoreAsync(Click click, ConversionCredit credit, CancellationToken cancellationToken) =>
+        database.WriteAsync(session => Insert(session, click, credit), cancellationToken);
 
-        void AddCreditParameters(SqliteParameterCollection parameters)
-        {
-            parameters.AddValue("$click_id", id);
-            parameters.AddValue("$campaign_ids", creditedCampaigns);
-            parameters.AddValue("$no_campaign", creditsNoCampaign ? 1 : 0);
-        }
-
-        return database.WriteAsync(
+    /// <inheritdoc />
+    protected override ValueTask<SubjectBinding?> BindSubjectCoreAsync(SubjectBindingRequest request, CancellationToken cancellationToken) =>
+        database.WriteAsync(
             session =>
             {
-                if (SqliteSetStore.Exists(session, "SELECT 1 FROM clicks WHERE id = $value", id))
-                {
-                    throw new InvalidOperationException($"A click with id '{id}' exists.");
-                }
-
-                var insert = session.Command($"""
-                    INSERT INTO clicks ({ClickColumns})
-                    VALUES ($id, $campaign_id, $subject_id, $fbclid, $fbc, $fbp, $ip_address, $user_agent, $event_source_url, $created_at, $fields)
+                // The writer's BEGIN IMMEDIATE transaction holds the database's write lock: no other instance sharing the
+                // file binds in between, and the unique key of subject_bindings backs the rule up.
+                var existing = session.Command($"""
+                    SELECT b.bound_at, {PrefixedClickColumns} FROM subject_bindings b JOIN clicks c ON c.id = b.click_id
+                    WHERE b.subject_id = $subject_id AND b.campaign_id = $campaign_id
                     """);
-                insert.Parameters.AddValue("$id", id);
-                insert.Parameters.AddValue("$campaign_id", campaignId);
-                insert.Parameters.AddValue("$subject_id", subjectId);
-                insert.Parameters.AddValue("$fbclid", fbclid);
-                insert.Parameters.AddValue("$fbc", fbc);
-                insert.Parameters.AddValue("$fbp", fbp);
-                insert.Parameters.AddValue("$ip_address", ipAddress);
-                insert.Parameters.AddValue("$user_agent", userAgent);
-                insert.Parameters.AddValue("$event_source_url", eventSourceUrl);
-                insert.Parameters.AddValue("$created_at", createdAt);
-                insert.Parameters.AddValue("$fields", fields);
-                insert.ExecuteNonQuery();
-
-                // Conversions that arrived before their click was known are credited now, in the same transaction; their
-                // counts move from their unattributed roll-up rows to the credited rows of the campaign they now belong to.
-                var moved = new List<(SqliteConversionRollups.Key Before, SqliteConversionRollups.Key After, decimal Amount)>();
-                var select = session.Command(CreditedRowsSql);
-                AddCreditParameters(select.Parameters);
-                using (var reader = select.ExecuteReader())
+                existing.Parameters.AddValue("$subject_id", request.SubjectId);
+                existing.Parameters.AddValue("$campaign_id", request.CampaignId);
+                using (var reader = existing.ExecuteReader())
                 {
-                    while (reader.Read())
+                    if (reader.Read())
                     {
-                        var before = new SqliteConversionRollups.Key(
-                            SqliteValues.DayOf(reader.GetInt64(0)), reader.GetString(1), reader.GetNullableString(2), reader.GetString(3), reader.GetString(4), reader.GetNullableString(5));
-                        var amount = reader.GetNullableString(6) is { } text ? SqliteValues.ToDecimal(text) : 0m;
-                        moved.Add((before, before with { CampaignId = newCampaignId, Attribution = Credited }, amount));
+                        return new SubjectBinding
+                        {
+                            SubjectId = request.SubjectId,
+                            CampaignId = request.CampaignId,
+                            BoundAt = SqliteValues.ToDateTimeOffset(reader.GetInt64(0)),
+                            Click = ReadClick(reader, 1),
+                        };
                     }
                 }
 
-                var update = session.Command(CreditSql);
-                AddCreditParameters(update.Parameters);
-                update.Parameters.AddValue("$new_campaign_id", newCampaignId);
-                var credited = update.ExecuteNonQuery();
-                if (credited != moved.Count)
+                var find = request.ClickId is null
+                    ? session.Command($"""
+                        SELECT {ClickColumns} FROM clicks WHERE subject_id = $subject_id AND campaign_id = $campaign_id
+                        ORDER BY created_at, id LIMIT 1
+                        """)
+                    : session.Command($"SELECT {ClickColumns} FROM clicks WHERE id = $id");
+                find.Parameters.AddValue("$subject_id", request.SubjectId);
+                find.Parameters.AddValue("$campaign_id", request.CampaignId);
+                find.Parameters.AddValue("$id", (object?)request.ClickId ?? DBNull.Value);
+                Click? click;
+                using (var reader = find.ExecuteReader())
                 {
-                    throw new InvalidOperationException($"Crediting the conversions of click '{id}' changed {credited} rows, not the {moved.Count} it read.");
+                    click = reader.Read() ? ReadClick(reader) : null;
                 }
 
-                foreach (var (before, after, amount) in moved)
+                var created = false;
+                if (click is null && request.ClickId is null && request.NewClick is { } newClick)
                 {
-                    session.Rollups.Add(before, -1, -amount);
-                    session.Rollups.Add(after, 1, amount);
+                    Insert(session, newClick, request.NewClickCredit!);
+                    click = newClick;
+                    created = true;
                 }
 
-                return credited;
+                if (click is null)
+                {
+                    return null;
+                }
+
+                if (click.SubjectId is null)
+                {
+                    var subject = session.Command("UPDATE clicks SET subject_id = $subject_id WHERE id = $id AND subject_id IS NULL");
+                    subject.Parameters.AddValue("$subject_id", request.SubjectId);
+                    subject.Parameters.AddValue("$id", click.Id);
+                    subject.ExecuteNonQuery();
+                    click = click with { SubjectId = request.SubjectId };
+                }
+
+                var bind = session.Command("""
+                    INSERT INTO subject_bindings (subject_id, campaign_id, click_id, bound_at) VALUES ($subject_id, $campaign_id, $click_id, $bound_at)
+                    """);
+                bind.Parameters.AddValue("$subject_id", request.SubjectId);
+                bind.Parameters.AddValue("$campaign_id", request.CampaignId);
+                bind.Parameters.AddValue("$click_id", click.Id);
+                bind.Parameters.AddValue("$bound_at", SqliteValues.ToDb(request.BoundAt));
+                bind.ExecuteNonQuery();
+                return (SubjectBinding?)new SubjectBinding
+                {
+                    SubjectId = request.SubjectId,
+                    CampaignId = request.CampaignId,
+                    Click = click,
+                    BoundAt = request.BoundAt,
+                    IsNew = true,
+                    ClickCreated = created,
+                };
             },
             cancellationToken);
+
+    // Adds a click and credits the conversions that waited for it, in the session's transaction.
+    private static int Insert(SqliteWriteSession session, Click click, ConversionCredit credit)
+    {
+    var id = click.Id;
+    var campaignId = click.CampaignId;
+    var subjectId = click.SubjectId;
+    var fbclid = click.Fbclid;
+    var fbc = click.Fbc;
+    var fbp = click.Fbp;
+    var ipAddress = SqliteValues.ToDb(click.IpAddress);
+    var userAgent = click.UserAgent;
+    var eventSourceUrl = click.EventSourceUrl;
+    var createdAt = SqliteValues.ToDb(click.CreatedAt);
+    var fields = SqliteValues.ToJson(click.Fields);
+    var creditedCampaigns = SqliteValues.ToJson([.. credit.CampaignIds.OfType<string>()]);
+    var creditsNoCampaign = credit.CampaignIds.Contains(null);
+    var newCampaignId = credit.NewCampaignId;
+
+    void AddCreditParameters(SqliteParameterCollection parameters)
+    {
+        parameters.AddValue("$click_id", id);
+        parameters.AddValue("$campaign_ids", creditedCampaigns);
+        parameters.AddValue("$no_campaign", creditsNoCampaign ? 1 : 0);
+    }
+
+        if (SqliteSetStore.Exists(session, "SELECT 1 FROM clicks WHERE id = $value", id))
+        {
+            throw new InvalidOperationException($"A click with id '{id}' exists.");
+        }
+
+        var insert = session.Command($"""
+            INSERT INTO clicks ({ClickColumns})
+            VALUES ($id, $campaign_id, $subject_id, $fbclid, $fbc, $fbp, $ip_address, $user_agent, $event_source_url, $created_at, $fields)
+            """);
+        insert.Parameters.AddValue("$id", id);
+        insert.Parameters.AddValue("$campaign_id", campaignId);
+        insert.Parameters.AddValue("$subject_id", subjectId);
+        insert.Parameters.AddValue("$fbclid", fbclid);
+        insert.Parameters.AddValue("$fbc", fbc);
+        insert.Parameters.AddValue("$fbp", fbp);
+        insert.Parameters.AddValue("$ip_address", ipAddress);
+        insert.Parameters.AddValue("$user_agent", userAgent);
+        insert.Parameters.AddValue("$event_source_url", eventSourceUrl);
+        insert.Parameters.AddValue("$created_at", createdAt);
+        insert.Parameters.AddValue("$fields", fields);
+        insert.ExecuteNonQuery();
+
+        // Conversions that arrived before their click was known are credited now, in the same transaction; their
+        // counts move from their unattributed roll-up rows to the credited rows of the campaign they now belong to.
+        var moved = new List<(SqliteConversionRollups.Key Before, SqliteConversionRollups.Key After, decimal Amount)>();
+        var select = session.Command(CreditedRowsSql);
+        AddCreditParameters(select.Parameters);
+        using (var reader = select.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var before = new SqliteConversionRollups.Key(
+                    SqliteValues.DayOf(reader.GetInt64(0)), reader.GetString(1), reader.GetNullableString(2), reader.GetString(3), reader.GetString(4), reader.GetNullableString(5));
+                var amount = reader.GetNullableString(6) is { } text ? SqliteValues.ToDecimal(text) : 0m;
+                moved.Add((before, before with { CampaignId = newCampaignId, Attribution = Credited }, amount));
+            }
+        }
+
+        var update = session.Command(CreditSql);
+        AddCreditParameters(update.Parameters);
+        update.Parameters.AddValue("$new_campaign_id", newCampaignId);
+        var credited = update.ExecuteNonQuery();
+        if (credited != moved.Count)
+        {
+            throw new InvalidOperationException($"Crediting the conversions of click '{id}' changed {credited} rows, not the {moved.Count} it read.");
+        }
+
+        foreach (var (before, after, amount) in moved)
+        {
+            session.Rollups.Add(before, -1, -amount);
+            session.Rollups.Add(after, 1, amount);
+        }
+
+        return credited;
     }
 
     /// <inheritdoc />
@@ -136,18 +222,18 @@ internal sealed class SqliteClickStore(SqlitePostbackStore database) : ClickStor
             },
             cancellationToken);
 
-    private static Click ReadClick(SqliteDataReader reader) => new()
+    private static Click ReadClick(SqliteDataReader reader, int first = 0) => new()
     {
-        Id = reader.GetString(0),
-        CampaignId = reader.GetNullableString(1),
-        SubjectId = reader.GetNullableString(2),
-        Fbclid = reader.GetNullableString(3),
-        Fbc = reader.GetNullableString(4),
-        Fbp = reader.GetNullableString(5),
-        IpAddress = SqliteValues.ToIpAddress(reader.GetNullableString(6)),
-        UserAgent = reader.GetNullableString(7),
-        EventSourceUrl = reader.GetNullableString(8),
-        CreatedAt = SqliteValues.ToDateTimeOffset(reader.GetInt64(9)),
-        Fields = SqliteValues.ToDictionary(reader.GetString(10)),
+        Id = reader.GetString(first),
+        CampaignId = reader.GetNullableString(first + 1),
+        SubjectId = reader.GetNullableString(first + 2),
+        Fbclid = reader.GetNullableString(first + 3),
+        Fbc = reader.GetNullableString(first + 4),
+        Fbp = reader.GetNullableString(first + 5),
+        IpAddress = SqliteValues.ToIpAddress(reader.GetNullableString(first + 6)),
+        UserAgent = reader.GetNullableString(first + 7),
+        EventSourceUrl = reader.GetNullableString(first + 8),
+        CreatedAt = SqliteValues.ToDateTimeOffset(reader.GetInt64(first + 9)),
+        Fields = SqliteValues.ToDictionary(reader.GetString(first + 10)),
     };
 }

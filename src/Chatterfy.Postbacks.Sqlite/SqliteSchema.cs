@@ -20,6 +20,7 @@ internal static class SqliteSchema
         new(2, "forwarding rules, campaigns, outbox messages and their attempts", V2),
         new(3, "one index on (click id, idempotency key) finds duplicates and a click's conversions, instead of two", V3),
         new(4, "daily conversion roll-ups for the stats, filled from the stored conversions", V4, SqliteConversionRollups.Fill),
+        new(5, "subject bindings: the one click of a chat user in a campaign", SubjectBindings),
     ];
 
     /// <summary>The schema version this code writes.</summary>
@@ -197,6 +198,20 @@ internal static class SqliteSchema
         ) STRICT;
 
         CREATE INDEX ix_conversion_rollups_key ON conversion_rollups (day, set_id, campaign_id, event, attribution, currency);
+        """;
+
+    // Bindings start empty: a subject's first GetOrCreateForSubjectAsync binds its oldest click of the campaign, which the
+    // index finds; clicks keep every value.
+    private const string SubjectBindings = """
+        CREATE TABLE subject_bindings (
+            subject_id  TEXT    NOT NULL,
+            campaign_id TEXT    NOT NULL,
+            click_id    TEXT    NOT NULL REFERENCES clicks (id),
+            bound_at    INTEGER NOT NULL,
+            PRIMARY KEY (subject_id, campaign_id)
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE INDEX ix_clicks_subject_id_campaign_id ON clicks (subject_id, campaign_id, created_at, id) WHERE subject_id IS NOT NULL;
         """;
 
     /// <summary>One schema step.</summary>
