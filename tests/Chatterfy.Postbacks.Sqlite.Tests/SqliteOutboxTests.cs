@@ -347,6 +347,8 @@ public sealed class SqliteOutboxTests : IDisposable
         using var connection = _database.OpenRaw();
         using var command = connection.CreateCommand();
         command.CommandText = """
+            DROP TABLE subject_bindings;
+            DROP INDEX ix_clicks_subject_id_campaign_id;
             DROP TABLE conversion_rollups;
             DROP INDEX ix_conversions_click_key;
             CREATE INDEX ix_conversions_idempotency_key ON conversions (idempotency_key, received_at, id);

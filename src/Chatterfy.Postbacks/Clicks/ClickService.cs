@@ -157,7 +157,7 @@ public sealed class ClickService
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The binding (maybe to another click, made before), or <see langword="null"/> when no click has that id.</returns>
     /// <exception cref="ClickValidationException">The subject id breaks its rule, or the click has no campaign; nothing is stored.</exception>
-    public async ValueTask<SubjectBinding?> BindAsync(string subjectId, string clickId, CancellationToken cancellationToken = default)
+    public async ValueTask<SubjectBinding?> BindClickAsync(string subjectId, string clickId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(clickId);
         if (!SubjectIds.IsValid(subjectId))

@@ -2,7 +2,7 @@ namespace Chatterfy.Postbacks.Clicks;
 
 /// <summary>
 /// The click a subject (a chat user) is bound to in a campaign: the same click every time, whoever asks
-/// (<see cref="ClickService.GetOrCreateForSubjectAsync"/>, <see cref="ClickService.BindAsync"/>). The first binding wins and never changes.
+/// (<see cref="ClickService.GetOrCreateForSubjectAsync"/>, <see cref="ClickService.BindClickAsync"/>). The first binding wins and never changes.
 /// </summary>
 public sealed record SubjectBinding
 {
