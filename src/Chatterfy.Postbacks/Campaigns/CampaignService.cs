@@ -237,11 +237,6 @@ public sealed class CampaignService
             return "A destination has a literal host (https needs one) and no user info, e.g. https://t.me/mybot?start={{tracker.clickid}}.";
         }
 
-        if (TelegramProblem(link) is { } telegramProblem)
-        {
-            return telegramProblem;
-        }
-
         if (template.RenderFixedPart(new string('x', Click.MaxIdLength)) is not { } fixedPart)
         {
             return "A destination is an absolute URL, e.g. https://t.me/mybot?start={{tracker.clickid}}.";
@@ -250,6 +245,11 @@ public sealed class CampaignService
         if (fixedPart.Length > MaxLocationLength)
         {
             return $"A destination's Location is at most {MaxLocationLength} characters; this one's text with a {Click.MaxIdLength}-character click id is {fixedPart.Length} once percent-encoded (a non-ASCII letter takes 6).";
+        }
+
+        if (TelegramProblem(link) is { } telegramProblem)
+        {
+            return telegramProblem;
         }
 
         return null;
@@ -283,7 +283,7 @@ public sealed class CampaignService
 
         if (!TelegramDeepLinks.IsBotUsername(bot))
         {
-            return $"A Telegram destination names a bot: 5 to 32 characters of A-Z a-z 0-9 _, starting with a letter and ending in 'bot'; '{bot}' is not.";
+            return $"A Telegram destination names a bot: 5 to 32 characters of A-Z a-z 0-9 _, starting with a letter and ending in 'bot'; '{(bot is { Length: > 64 } ? bot[..64] + "…" : bot)}' is not.";
         }
 
         return TelegramDeepLinks.TryParseStart(TelegramDeepLinks.StartCommand + " " + start, out var payload) && payload.ClickId == probeClickId
