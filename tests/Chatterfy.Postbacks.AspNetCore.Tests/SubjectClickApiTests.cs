@@ -143,5 +143,28 @@ public sealed class SubjectClickApiTests
         stored.GetProperty("fbclid").GetString().Should().Be("IwAR-ad-42");
     }
 
+    [Fact]
+    public async Task BindsTheClickOfAStartPayloadWith200AndKeepsTheFirstBinding()
+    {
+        await using var app = await TestApp.StartAsync();
+        var redirected = await app.PostJsonAsync("/api/tracker/clicks", """{"campaignId":"spring","fbclid":"IwAR-ad"}""");
+        var redirectedId = (await redirected.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("clickId").GetString();
+        var other = await app.CreateClickAsync("spring");
+
+        var bound = await app.Client.PutAsync($"/api/tracker/subjects/tg:9/clicks/spring?clickId={redirectedId}", null);
+        var later = await app.Client.PutAsync($"/api/tracker/subjects/tg:9/clicks/spring?clickId={other}", null);
+        var unknown = await app.Client.PutAsync("/api/tracker/subjects/tg:10/clicks/spring?clickId=nope", null);
+        var wrongCampaign = await app.Client.PutAsync($"/api/tracker/subjects/tg:11/clicks/autumn?clickId={redirectedId}", null);
+
+        bound.StatusCode.Should().Be(HttpStatusCode.OK);
+        var click = await bound.Content.ReadFromJsonAsync<JsonElement>();
+        click.GetProperty("clickId").GetString().Should().Be(redirectedId);
+        click.GetProperty("subjectId").GetString().Should().Be("tg:9");
+        click.GetProperty("fbclid").GetString().Should().Be("IwAR-ad");
+        (await later.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("clickId").GetString().Should().Be(redirectedId, "the first binding wins");
+        unknown.StatusCode.Should().Be(HttpStatusCode.Created, "an unknown click binds nothing: the subject gets a click of its own");
+        (await AssertProblemAsync(wrongCampaign, HttpStatusCode.BadRequest, "validation_failed")).GetProperty("errors").TryGetProperty("clickId", out _).Should().BeTrue();
+    }
+
     private static StringContent JsonContent(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 }

@@ -67,7 +67,7 @@ internal static class TrackerApiEndpoints
 
         group.MapPut("/subjects/{subjectId}/clicks/{campaignId}", GetOrCreateSubjectClickAsync)
             .Accepts<CreateClickRequest>(isOptional: true, JsonBody.MediaType)
-            .WithSummary("Gets the click of a chat user in a campaign, creating and binding it the first time.");
+            .WithSummary("Gets the click of a chat user in a campaign, binding the ?clickId= click or creating one the first time.");
 
         group.MapPost("/links", RenderLinkAsync)
             .Accepts<RenderLinkRequest>(JsonBody.MediaType)
@@ -264,10 +264,31 @@ internal static class TrackerApiEndpoints
     private static async Task<Results<JsonCreated<ClickResponse>, JsonOk<ClickResponse>, ProblemHttpResult>> GetOrCreateSubjectClickAsync(
         string subjectId,
         string campaignId,
+        string? clickId,
         HttpContext context,
         ClickService clicks,
         CancellationToken cancellationToken)
     {
+        // ?clickId= is the click a Telegram /start payload named: bound (keeping its fbclid, cookies, IP address and user
+        // agent) unless the subject has a click in the campaign already. An unknown click id binds nothing of its own.
+        if (clickId is { Length: > 0 } && await clicks.FindAsync(clickId, cancellationToken).ConfigureAwait(false) is { } named)
+        {
+            if (named.CampaignId != campaignId)
+            {
+                return Problems.Validation("clickId", $"The click belongs to campaign '{named.CampaignId}', not '{campaignId}'.");
+            }
+
+            try
+            {
+                var bound = await clicks.BindClickAsync(subjectId, named.Id, cancellationToken).ConfigureAwait(false);
+                return new JsonOk<ClickResponse>(Responses.Click(bound!.Click), ChatterfyJson.Context.ClickResponse);
+            }
+            catch (ClickValidationException ex)
+            {
+                return Problems.Validation(ex.Errors);
+            }
+        }
+
         var (body, problem) = await JsonRequest.ReadAsync(context, ChatterfyJson.Context.CreateClickRequest, optional: true).ConfigureAwait(false);
         if (problem is not null)
         {
