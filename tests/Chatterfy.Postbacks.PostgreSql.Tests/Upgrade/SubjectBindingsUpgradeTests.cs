@@ -6,18 +6,19 @@ using NpgsqlTypes;
 namespace Chatterfy.Postbacks.PostgreSql.Tests.Upgrade;
 
 /// <summary>
-/// A schema at version 4 (the shipped migrations 1 to 4, with clicks written as that version's store writes them) gets
+/// A schema at the previous version (the shipped migrations before this one, with clicks written as that version's store writes them) gets
 /// subject bindings when the current store migrates it: every click keeps its values, no binding exists yet, and a
 /// subject's first binding binds its oldest click of the campaign.
 /// </summary>
 public sealed class SubjectBindingsUpgradeTests
 {
-    private const int PreviousVersion = 4;
+    // The version before the subject bindings, the last migration.
+    private static readonly int PreviousVersion = PostgreSqlSchema.CurrentVersion - 1;
     private static readonly CancellationToken None = CancellationToken.None;
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
     [PostgresFact]
-    public async Task Migrate_SchemaOfVersion4_AddsEmptyBindings_AndTheFirstBindingTakesTheOldestClickOfTheSubject()
+    public async Task Migrate_SchemaOfThePreviousVersion_AddsEmptyBindings_AndTheFirstBindingTakesTheOldestClickOfTheSubject()
     {
         await using var database = new PostgresTestDatabase();
         var schema = database.NewSchema();
@@ -37,7 +38,7 @@ public sealed class SubjectBindingsUpgradeTests
                 await ExecuteAsync(connection, transaction, $"INSERT INTO {quoted}.schema_version (version) VALUES ({version})");
             }
 
-            // The INSERT of PostgreSqlClickStore at version 4 (clicks are unchanged since version 1).
+            // The INSERT of PostgreSqlClickStore at the previous version (clicks are unchanged since version 1).
             foreach (var click in new[] { newer, older, other })
             {
                 await using var insert = new NpgsqlCommand(

@@ -5,13 +5,14 @@ using Microsoft.Data.Sqlite;
 namespace Chatterfy.Postbacks.Sqlite.Tests.Upgrade;
 
 /// <summary>
-/// A database at schema version 4 (the shipped migrations 1 to 4, with clicks written as that version's store writes them)
+/// A database at the previous schema version (the shipped migrations before this one, with clicks written as that version's store writes them)
 /// gets subject bindings when the current store opens it: every click keeps its values, no binding exists yet, and a
 /// subject's first binding binds its oldest click of the campaign.
 /// </summary>
 public sealed class SubjectBindingsUpgradeTests : IDisposable
 {
-    private const int PreviousVersion = 4;
+    // The version before the subject bindings, the last migration.
+    private static readonly int PreviousVersion = SqliteSchema.LatestVersion - 1;
     private static readonly CancellationToken None = CancellationToken.None;
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
@@ -20,7 +21,7 @@ public sealed class SubjectBindingsUpgradeTests : IDisposable
     public void Dispose() => _database.Dispose();
 
     [Fact]
-    public async Task DatabaseOfSchemaVersion4_GetsEmptyBindings_AndTheFirstBindingTakesTheOldestClickOfTheSubject()
+    public async Task DatabaseOfThePreviousVersion_GetsEmptyBindings_AndTheFirstBindingTakesTheOldestClickOfTheSubject()
     {
         var older = new Click { Id = "clickOld01", CampaignId = "spring", SubjectId = "tg:42", Fbclid = "IwAR-old", CreatedAt = T0, Fields = new Dictionary<string, string> { ["ad"] = "a1" } };
         var newer = older with { Id = "clickNew01", Fbclid = "IwAR-new", CreatedAt = T0.AddHours(1) };
@@ -37,7 +38,7 @@ public sealed class SubjectBindingsUpgradeTests : IDisposable
             Execute(connection, transaction, $"PRAGMA user_version = {PreviousVersion}");
             foreach (var click in new[] { newer, older, other })
             {
-                InsertAsVersion4(connection, transaction, click);
+                InsertAsThePreviousVersion(connection, transaction, click);
             }
 
             transaction.Commit();
@@ -59,8 +60,8 @@ public sealed class SubjectBindingsUpgradeTests : IDisposable
         binding.IsNew.Should().BeTrue();
     }
 
-    // The INSERT of SqliteClickStore at schema version 4 (clicks are unchanged since version 1).
-    private static void InsertAsVersion4(SqliteConnection connection, SqliteTransaction transaction, Click click)
+    // The INSERT of SqliteClickStore at the previous version (clicks are unchanged since version 1).
+    private static void InsertAsThePreviousVersion(SqliteConnection connection, SqliteTransaction transaction, Click click)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
