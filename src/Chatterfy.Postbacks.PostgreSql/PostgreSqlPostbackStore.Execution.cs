@@ -230,6 +230,7 @@ public sealed partial class PostgreSqlPostbackStore
         "postback_sets_pkey" => "A postback set with that id exists or existed.",
         "postback_set_tokens_pkey" => "The token is or was used by a postback set.",
         "clicks_pkey" => "A click with that id exists.",
+        "subject_bindings_pkey" => "The subject is bound to a click in that campaign.",
         "conversions_pkey" => "A conversion with that id exists.",
         "postback_log_pkey" => "A postback log entry with that id exists.",
         "forwarding_rules_pkey" => "A forwarding rule with that id exists.",

@@ -277,8 +277,24 @@ internal static class PostgreSqlSchema
             UNIQUE NULLS NOT DISTINCT (day, set_id, campaign_id, event_kind, attribution, currency, reporting_currency);
         """;
 
+    /// <summary>
+    /// Subject bindings: the one click of a chat user in a campaign (<see cref="Storage.ClickStore.BindSubjectAsync"/>).
+    /// They start empty: a subject's first binding finds its oldest click of the campaign by the new index; clicks keep
+    /// every value.
+    /// </summary>
+    public const string SubjectBindings = """
+        CREATE TABLE {schema}.subject_bindings (
+            subject_id  text COLLATE "C" NOT NULL,
+            campaign_id text COLLATE "C" NOT NULL,
+            click_id    text COLLATE "C" NOT NULL REFERENCES {schema}.clicks (id),
+            bound_at    timestamptz      NOT NULL,
+            CONSTRAINT subject_bindings_pkey PRIMARY KEY (subject_id, campaign_id)
+        );
+        CREATE INDEX clicks_subject_campaign_created_at ON {schema}.clicks (subject_id, campaign_id, created_at, id) WHERE subject_id IS NOT NULL;
+        """;
+
     /// <summary>The migrations in order; index 0 is migration 1.</summary>
-    public static IReadOnlyList<string> Migrations { get; } = [Migration1, Migration2, Migration3, Migration4, Migration5, MigrationReportingCurrency];
+    public static IReadOnlyList<string> Migrations { get; } = [Migration1, Migration2, Migration3, Migration4, Migration5, MigrationReportingCurrency, SubjectBindings];
 
     /// <summary>The schema version this build of the store reads and writes.</summary>
     public static int CurrentVersion => Migrations.Count;

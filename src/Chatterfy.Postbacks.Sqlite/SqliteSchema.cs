@@ -22,6 +22,7 @@ internal static class SqliteSchema
         new(4, "daily conversion roll-ups for the stats, filled from the stored conversions", V4, SqliteConversionRollups.Fill),
         new(5, "attribution windows on postback sets and campaigns, and whether a conversion came after its window", V5),
         new(6, "reporting amounts on conversions and their sums in the daily roll-ups (existing rows get none)", V6),
+        new(7, "subject bindings: the one click of a chat user in a campaign", SubjectBindings),
     ];
 
     /// <summary>The schema version this code writes.</summary>
@@ -226,6 +227,20 @@ internal static class SqliteSchema
         ALTER TABLE conversion_rollups ADD COLUMN reporting_amount TEXT NOT NULL DEFAULT '0';
         DROP INDEX ix_conversion_rollups_key;
         CREATE INDEX ix_conversion_rollups_key ON conversion_rollups (day, set_id, campaign_id, event, attribution, currency, reporting_currency);
+        """;
+
+    // Bindings start empty: a subject's first GetOrCreateForSubjectAsync binds its oldest click of the campaign, which the
+    // index finds; clicks keep every value.
+    private const string SubjectBindings = """
+        CREATE TABLE subject_bindings (
+            subject_id  TEXT    NOT NULL,
+            campaign_id TEXT    NOT NULL,
+            click_id    TEXT    NOT NULL REFERENCES clicks (id),
+            bound_at    INTEGER NOT NULL,
+            PRIMARY KEY (subject_id, campaign_id)
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE INDEX ix_clicks_subject_id_campaign_id ON clicks (subject_id, campaign_id, created_at, id) WHERE subject_id IS NOT NULL;
         """;
 
     /// <summary>One schema step.</summary>

@@ -51,14 +51,27 @@ public sealed class PostgreSqlConformanceTests
     private sealed class Suite : PostbackStorageConformanceTests, IAsyncDisposable
     {
         private readonly PostgresTestDatabase _database = new();
+        private string? _schema;
 
         public ValueTask DisposeAsync() => _database.DisposeAsync();
 
         protected override async ValueTask<PostbackStorage> CreateStorageAsync(TimeProvider timeProvider)
         {
+            _schema = _database.NewSchema();
             var store = new PostgreSqlPostbackStore(
                 _database.NewDataSource(),
-                new PostgreSqlPostbackStoreOptions { ConnectionString = PostgresTestDatabase.RequiredConnectionString, Schema = _database.NewSchema() },
+                new PostgreSqlPostbackStoreOptions { ConnectionString = PostgresTestDatabase.RequiredConnectionString, Schema = _schema },
+                timeProvider: timeProvider);
+            await store.MigrateAsync();
+            return store.Storage;
+        }
+
+        // A second instance's store: its own data source (connection pool) on the same schema.
+        protected override async ValueTask<PostbackStorage> OpenSecondInstanceAsync(PostbackStorage storage, TimeProvider timeProvider)
+        {
+            var store = new PostgreSqlPostbackStore(
+                _database.NewDataSource(),
+                new PostgreSqlPostbackStoreOptions { ConnectionString = PostgresTestDatabase.RequiredConnectionString, Schema = _schema! },
                 timeProvider: timeProvider);
             await store.MigrateAsync();
             return store.Storage;

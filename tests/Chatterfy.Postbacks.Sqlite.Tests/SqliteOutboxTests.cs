@@ -348,6 +348,8 @@ public sealed class SqliteOutboxTests : IDisposable
         using var connection = _database.OpenRaw();
         using var command = connection.CreateCommand();
         command.CommandText = """
+            DROP TABLE subject_bindings;
+            DROP INDEX ix_clicks_subject_id_campaign_id;
             ALTER TABLE conversions DROP COLUMN attribution_window_passed;
             ALTER TABLE postback_sets DROP COLUMN attribution_window_seconds;
             DROP INDEX ix_conversions_reporting_missing;

@@ -16,4 +16,12 @@ public sealed class SqlitePostbackStoreConformanceTests : PostbackStorageConform
         await store.InitializeAsync();
         return store.Storage;
     }
+
+    // A second process's store on the same file.
+    protected override async ValueTask<PostbackStorage> OpenSecondInstanceAsync(PostbackStorage storage, TimeProvider timeProvider)
+    {
+        var store = _database.CreateStore(timeProvider: timeProvider);
+        await store.InitializeAsync();
+        return store.Storage;
+    }
 }

@@ -14,6 +14,10 @@ internal sealed class RenderLinkRequest
 
     public string? ClickId { get; set; }
 
+    public string? SubjectId { get; set; }
+
+    public string? CampaignId { get; set; }
+
     public string? SetId { get; set; }
 
     public Dictionary<string, string?>? Variables { get; set; }

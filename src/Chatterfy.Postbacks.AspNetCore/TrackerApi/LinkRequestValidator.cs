@@ -21,9 +21,13 @@ internal static class LinkRequestValidator
             errors["template"] = [$"A template is 1 to {MaxTemplateLength} characters."];
         }
 
-        if (string.IsNullOrEmpty(request.ClickId))
+        if (request.ClickId is not null ? request.SubjectId is not null || request.CampaignId is not null : request.SubjectId is null || request.CampaignId is null)
         {
-            errors["clickId"] = ["The click id is required: the link is rendered for one click."];
+            errors["clickId"] = ["Give clickId, or subjectId and campaignId: the link is rendered for one click, or for the click of a chat user in a campaign."];
+        }
+        else if (request.ClickId is { Length: 0 })
+        {
+            errors["clickId"] = ["The click id, when given, is not empty."];
         }
 
         if (request.SetId is { Length: 0 })

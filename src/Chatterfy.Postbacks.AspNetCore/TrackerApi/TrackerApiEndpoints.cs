@@ -65,6 +65,10 @@ internal static class TrackerApiEndpoints
         group.MapDelete("/clicks/{clickId}/personal-data", ForgetClickPersonalDataAsync)
             .WithSummary("Erases a click's IP address and user agent.");
 
+        group.MapPut("/subjects/{subjectId}/clicks/{campaignId}", GetOrCreateSubjectClickAsync)
+            .Accepts<CreateClickRequest>(isOptional: true, JsonBody.MediaType)
+            .WithSummary("Gets the click of a chat user in a campaign, binding the ?clickId= click or creating one the first time.");
+
         group.MapPost("/links", RenderLinkAsync)
             .Accepts<RenderLinkRequest>(JsonBody.MediaType)
             .WithSummary("Renders an affiliate link template for a click and checks it.");
@@ -265,6 +269,69 @@ internal static class TrackerApiEndpoints
         return found ? TypedResults.NoContent() : ClickNotFound(clickId);
     }
 
+    private static async Task<Results<JsonCreated<ClickResponse>, JsonOk<ClickResponse>, ProblemHttpResult>> GetOrCreateSubjectClickAsync(
+        string subjectId,
+        string campaignId,
+        string? clickId,
+        HttpContext context,
+        ClickService clicks,
+        CancellationToken cancellationToken)
+    {
+        // ?clickId= is the click a Telegram /start payload named: bound (keeping its fbclid, cookies, IP address and user
+        // agent) unless the subject has a click in the campaign already. An unknown click id binds nothing of its own.
+        if (clickId is { Length: > 0 } && await clicks.FindAsync(clickId, cancellationToken).ConfigureAwait(false) is { } named)
+        {
+            if (named.CampaignId != campaignId)
+            {
+                return Problems.Validation("clickId", $"The click belongs to campaign '{named.CampaignId}', not '{campaignId}'.");
+            }
+
+            try
+            {
+                var bound = await clicks.BindClickAsync(subjectId, named.Id, cancellationToken).ConfigureAwait(false);
+                return new JsonOk<ClickResponse>(Responses.Click(bound!.Click), ChatterfyJson.Context.ClickResponse);
+            }
+            catch (ClickValidationException ex)
+            {
+                return Problems.Validation(ex.Errors);
+            }
+        }
+
+        var (body, problem) = await JsonRequest.ReadAsync(context, ChatterfyJson.Context.CreateClickRequest, optional: true).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        // The body, when sent, is that of POST /clicks and is used only when a click is created.
+        NewClick? details = null;
+        if (body is not null)
+        {
+            details = ClickRequestValidator.Read(body, out var ipError);
+            if (ipError is not null)
+            {
+                var errors = ClickValidator.Validate(details, ClickLimits.Default);
+                errors["ip"] = [ipError];
+                return Problems.Validation(errors);
+            }
+        }
+
+        SubjectBinding binding;
+        try
+        {
+            binding = await clicks.GetOrCreateForSubjectAsync(subjectId, campaignId, details, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ClickValidationException ex)
+        {
+            return Problems.Validation(ex.Errors);
+        }
+
+        var response = Responses.Click(binding.Click);
+        return binding.ClickCreated
+            ? new JsonCreated<ClickResponse>(ClickLocation(context.Request, binding.Click.Id), response, ChatterfyJson.Context.ClickResponse)
+            : new JsonOk<ClickResponse>(response, ChatterfyJson.Context.ClickResponse);
+    }
+
     // ---- links ---------------------------------------------------------------------------------------------------
 
     private static async Task<Results<JsonOk<LinkResponse>, ProblemHttpResult>> RenderLinkAsync(
@@ -286,10 +353,26 @@ internal static class TrackerApiEndpoints
             return Problems.Validation(errors);
         }
 
-        var click = await clicks.FindAsync(body!.ClickId!, cancellationToken).ConfigureAwait(false);
-        if (click is null)
+        Click? click;
+        if (body!.ClickId is { } clickId)
         {
-            return ClickNotFound(body.ClickId!);
+            click = await clicks.FindAsync(clickId, cancellationToken).ConfigureAwait(false);
+            if (click is null)
+            {
+                return ClickNotFound(clickId);
+            }
+        }
+        else
+        {
+            // A link for a chat user: {{chat.tracker.clickid}} (and {{tracker.clickid}}) render the subject's bound click.
+            try
+            {
+                click = (await clicks.GetOrCreateForSubjectAsync(body.SubjectId!, body.CampaignId!, cancellationToken: cancellationToken).ConfigureAwait(false)).Click;
+            }
+            catch (ClickValidationException ex)
+            {
+                return Problems.Validation(ex.Errors);
+            }
         }
 
         NetworkProfile? profile = null;
@@ -475,6 +558,14 @@ internal static class TrackerApiEndpoints
             // The set's network was unregistered or its stored settings no longer bind: check the generic mistakes only.
             return null;
         }
+    }
+
+    // The click's own URL, {group}/clicks/{clickId}, from a request under {group}/subjects/….
+    private static string ClickLocation(HttpRequest request, string clickId)
+    {
+        var path = request.Path.ToUriComponent();
+        var group = path[..path.LastIndexOf("/subjects/", StringComparison.Ordinal)];
+        return $"{request.PathBase.ToUriComponent()}{group}/clicks/{Uri.EscapeDataString(clickId)}";
     }
 
     internal static string ChildLocation(HttpRequest request, string id) =>

@@ -1,6 +1,7 @@
 using Chatterfy.Postbacks.Clicks;
 using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.Storage;
+using Chatterfy.Postbacks.Telegram;
 using Chatterfy.Postbacks.Templates;
 
 namespace Chatterfy.Postbacks.Campaigns;
@@ -265,6 +266,61 @@ public sealed class CampaignService
         if (fixedPart.Length > MaxLocationLength)
         {
             return $"A destination's Location is at most {MaxLocationLength} characters; this one's text with a {Click.MaxIdLength}-character click id is {fixedPart.Length} once percent-encoded (a non-ASCII letter takes 6).";
+        }
+
+        if (TelegramProblem(link) is { } telegramProblem)
+        {
+            return telegramProblem;
+        }
+
+        return null;
+    }
+
+    // A Telegram bot link (https://t.me/<bot>?start=…, https://telegram.me/<bot>?start=…, tg://resolve?domain=<bot>&start=…)
+    // sends the visitor to the bot, which reads the click back from "/start <payload>": the bot must be a bot username and
+    // the start value the click id, optionally followed by "__<campaign tag>", so that every minted click id fits a payload.
+    private static string? TelegramProblem(LinkTemplate link)
+    {
+        var probeClickId = new string('x', ChatterfyPostbacksOptions.MaxClickIdLength);
+        var rendered = new Uri(link.RenderToString(new TemplateValues { ClickId = probeClickId }));
+        string? bot;
+        if (rendered.Scheme == "https" && rendered.Host is "t.me" or "telegram.me")
+        {
+            bot = rendered.AbsolutePath.Trim('/');
+        }
+        else if (rendered.Scheme == "tg" && rendered.Host == "resolve")
+        {
+            bot = QueryValue(rendered, "domain");
+        }
+        else
+        {
+            return null;
+        }
+
+        if (QueryValue(rendered, "start") is not { } start)
+        {
+            return null;
+        }
+
+        if (!TelegramDeepLinks.IsBotUsername(bot))
+        {
+            return $"A Telegram destination names a bot: 5 to 32 characters of A-Z a-z 0-9 _, starting with a letter and ending in 'bot'; '{(bot is { Length: > 64 } ? bot[..64] + "…" : bot)}' is not.";
+        }
+
+        return TelegramDeepLinks.TryParseStart(TelegramDeepLinks.StartCommand + " " + start, out var payload) && payload.ClickId == probeClickId
+            ? null
+            : $"A Telegram destination's start value is {{{{tracker.clickid}}}}, optionally followed by {TelegramDeepLinks.TagSeparator} and a campaign tag of 1 to {TelegramDeepLinks.MaxCampaignTagLength} characters of A-Z a-z 0-9 -, e.g. https://t.me/mybot?start={{{{tracker.clickid}}}}{TelegramDeepLinks.TagSeparator}spring: the bot reads the click back from /start.";
+    }
+
+    private static string? QueryValue(Uri uri, string name)
+    {
+        foreach (var pair in uri.Query.TrimStart('?').Split('&'))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0 && pair.AsSpan(0, equals).SequenceEqual(name))
+            {
+                return Uri.UnescapeDataString(pair[(equals + 1)..]);
+            }
         }
 
         return null;

@@ -27,8 +27,8 @@ public sealed class ClickLimits
     public int MaxCampaignIdLength { get; private init; } = Campaigns.Campaign.MaxIdLength;
 
     /// <summary>Gets the longest subject (chat or user) id, in characters.</summary>
-    /// <value>128.</value>
-    public int MaxSubjectIdLength { get; private init; } = 128;
+    /// <value><see cref="SubjectIds.MaxLength"/> (128).</value>
+    public int MaxSubjectIdLength { get; private init; } = SubjectIds.MaxLength;
 
     /// <summary>Gets the longest Facebook click id, in characters.</summary>
     /// <value>1,024; 500 for <see cref="PublicRedirect"/>.</value>

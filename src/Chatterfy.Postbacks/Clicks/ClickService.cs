@@ -95,6 +95,91 @@ public sealed class ClickService
         _cache.Remember(click);
     }
 
+    /// <summary>
+    /// Gets the click of a subject (a chat user, e.g. <c>tg:123456789</c>) in a campaign: the same click every time, even
+    /// when several instances ask at once. The first binding wins; with no binding yet, the oldest click already carrying
+    /// the subject and the campaign is bound, else a new click is created from <paramref name="details"/> and bound.
+    /// </summary>
+    /// <param name="subjectId">The subject id (see <see cref="SubjectIds"/>).</param>
+    /// <param name="campaignId">The campaign id (see <see cref="Campaigns.CampaignService.IsValidId"/>).</param>
+    /// <param name="details">What is known about the click, used only when one is created; its subject and campaign, when set, are these.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The binding; <see cref="SubjectBinding.ClickCreated"/> tells whether the click is new.</returns>
+    /// <exception cref="ClickValidationException">The subject id, the campaign id or a value of <paramref name="details"/> breaks its rule; nothing is stored.</exception>
+    public async ValueTask<SubjectBinding> GetOrCreateForSubjectAsync(string subjectId, string campaignId, NewClick? details = null, CancellationToken cancellationToken = default)
+    {
+        var errors = ValidateBinding(subjectId, campaignId);
+        if (details is not null && details.SubjectId is not null && details.SubjectId != subjectId)
+        {
+            errors["subjectId"] = ["The click's subject id, when given, is the subject it is bound to."];
+        }
+
+        if (details is not null && details.CampaignId is not null && details.CampaignId != campaignId)
+        {
+            errors["campaignId"] = ["The click's campaign id, when given, is the campaign it is bound in."];
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ClickValidationException(errors);
+        }
+
+        var candidate = Mint((details ?? new NewClick()) with { SubjectId = subjectId, CampaignId = campaignId });
+        var binding = await _clicks.BindSubjectAsync(
+            new SubjectBindingRequest
+            {
+                SubjectId = subjectId,
+                CampaignId = campaignId,
+                BoundAt = candidate.CreatedAt,
+                NewClick = candidate,
+                NewClickCredit = CreditFor(candidate),
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        // The store binds the new click when there is nothing else to bind, so it never answers null here.
+        binding = binding ?? throw new InvalidOperationException("The store bound no click although a new one was given.");
+        if (binding.ClickCreated)
+        {
+            _cache.Remember(binding.Click);
+        }
+
+        return binding;
+    }
+
+    /// <summary>
+    /// Binds a subject (a chat user) to a stored click, in the click's campaign, unless the subject is bound there already:
+    /// what a bot does when a Telegram <c>/start</c> payload names the click the click redirect created, so that the
+    /// click's fbclid, cookies, IP address and user agent serve the subject's conversions. The first binding wins: a later
+    /// call with another click returns the existing binding unchanged.
+    /// </summary>
+    /// <param name="subjectId">The subject id (see <see cref="SubjectIds"/>).</param>
+    /// <param name="clickId">The click id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The binding (maybe to another click, made before), or <see langword="null"/> when no click has that id.</returns>
+    /// <exception cref="ClickValidationException">The subject id breaks its rule, or the click has no campaign; nothing is stored.</exception>
+    public async ValueTask<SubjectBinding?> BindClickAsync(string subjectId, string clickId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(clickId);
+        if (!SubjectIds.IsValid(subjectId))
+        {
+            throw new ClickValidationException(new Dictionary<string, string[]> { ["subjectId"] = [SubjectIds.Rule] });
+        }
+
+        if (clickId.Length == 0 || await _clicks.FindAsync(clickId, cancellationToken).ConfigureAwait(false) is not { } click)
+        {
+            return null;
+        }
+
+        if (click.CampaignId is null)
+        {
+            throw new ClickValidationException(new Dictionary<string, string[]> { ["clickId"] = ["The click has no campaign: a subject is bound to a click per campaign."] });
+        }
+
+        return await _clicks.BindSubjectAsync(
+            new SubjectBindingRequest { SubjectId = subjectId, CampaignId = click.CampaignId, BoundAt = _timeProvider.GetUtcNow(), ClickId = click.Id },
+            cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Finds a click by id.</summary>
     /// <param name="clickId">The click id.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
@@ -126,6 +211,22 @@ public sealed class ClickService
     {
         ArgumentNullException.ThrowIfNull(clickId);
         return _clicks.ForgetPersonalDataAsync(clickId, cancellationToken);
+    }
+
+    private static Dictionary<string, string[]> ValidateBinding(string subjectId, string campaignId)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (!SubjectIds.IsValid(subjectId))
+        {
+            errors["subjectId"] = [SubjectIds.Rule];
+        }
+
+        if (!Campaigns.CampaignService.IsValidId(campaignId))
+        {
+            errors["campaignId"] = [$"A campaign id is 1 to {Campaigns.Campaign.MaxIdLength} characters of A-Z, a-z, 0-9, '_' and '-'."];
+        }
+
+        return errors;
     }
 
     /// <summary>

@@ -6,6 +6,7 @@ namespace Chatterfy.Postbacks.Storage;
 /// <remarks>
 /// See <see cref="StoreRole"/> for what every role promises. A click's id, campaign and creation time never change, so the
 /// core may cache them; its personal data (IP address, user agent) can be erased, so they are always read from the store.
+/// A click's subject is set once, when a binding binds a click that had none (<see cref="BindSubjectAsync"/>).
 /// </remarks>
 public abstract class ClickStore : StoreRole
 {
@@ -46,6 +47,57 @@ public abstract class ClickStore : StoreRole
         ThrowIfInvalidId(clickId);
         return ForgetPersonalDataCoreAsync(clickId, cancellationToken);
     }
+
+    /// <summary>
+    /// Binds a subject to a click of a campaign, atomically, even when several store instances share the database: at most
+    /// one binding exists per (subject, campaign), and the first one made wins and never changes.
+    /// </summary>
+    /// <remarks>
+    /// In one transaction, the first rule that applies:
+    /// <list type="number">
+    /// <item>a binding of (subject, campaign) exists: it is returned unchanged (<see cref="SubjectBinding.IsNew"/> false);</item>
+    /// <item><see cref="SubjectBindingRequest.ClickId"/> is set: that click is bound (<see langword="null"/> is returned when it is not stored);</item>
+    /// <item>a stored click carries the subject and the campaign: the oldest (by creation time, then id) is bound;</item>
+    /// <item><see cref="SubjectBindingRequest.NewClick"/> is set: it is added with its credit, as <see cref="AddAsync"/> does, and bound (<see cref="SubjectBinding.ClickCreated"/> true);</item>
+    /// <item>otherwise nothing is stored and <see langword="null"/> is returned.</item>
+    /// </list>
+    /// A bound click without a subject gets the binding's subject; nothing else of it changes.
+    /// </remarks>
+    /// <param name="request">What to bind.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The binding, or <see langword="null"/> when there was nothing to bind.</returns>
+    public ValueTask<SubjectBinding?> BindSubjectAsync(SubjectBindingRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ThrowIfInvalidId(request.SubjectId, nameof(request));
+        ThrowIfInvalidId(request.CampaignId, nameof(request));
+        if (request.ClickId is not null)
+        {
+            ThrowIfInvalidId(request.ClickId, nameof(request));
+        }
+
+        if (request.NewClick is { } click)
+        {
+            ThrowIfInvalidId(click.Id, nameof(request));
+            if (request.NewClickCredit is null)
+            {
+                throw new ArgumentException("A new click comes with its credit.", nameof(request));
+            }
+
+            if (click.SubjectId != request.SubjectId || click.CampaignId != request.CampaignId)
+            {
+                throw new ArgumentException("The new click carries the binding's subject and campaign.", nameof(request));
+            }
+        }
+
+        return BindSubjectCoreAsync(request, cancellationToken);
+    }
+
+    /// <summary>Binds a subject to a click (see <see cref="BindSubjectAsync"/>).</summary>
+    /// <param name="request">What to bind; validated.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The binding, or <see langword="null"/>.</returns>
+    protected abstract ValueTask<SubjectBinding?> BindSubjectCoreAsync(SubjectBindingRequest request, CancellationToken cancellationToken);
 
     /// <summary>Stores a click and applies the credit (see <see cref="AddAsync"/>).</summary>
     /// <param name="click">The click.</param>

@@ -88,6 +88,8 @@ internal sealed class UnavailableStore
         protected override ValueTask<Click?> FindCoreAsync(string clickId, CancellationToken cancellationToken) { store.Guard(); return _inner.FindAsync(clickId, cancellationToken); }
 
         protected override ValueTask<bool> ForgetPersonalDataCoreAsync(string clickId, CancellationToken cancellationToken) { store.Guard(); return _inner.ForgetPersonalDataAsync(clickId, cancellationToken); }
+
+        protected override ValueTask<SubjectBinding?> BindSubjectCoreAsync(SubjectBindingRequest request, CancellationToken cancellationToken) { store.Guard(); return _inner.BindSubjectAsync(request, cancellationToken); }
     }
 
     private sealed class Ingest(UnavailableStore store) : IngestStore

@@ -25,4 +25,7 @@ internal sealed class CountingClickStore(ClickStore inner) : ClickStore
 
     protected override ValueTask<bool> ForgetPersonalDataCoreAsync(string clickId, CancellationToken cancellationToken) =>
         inner.ForgetPersonalDataAsync(clickId, cancellationToken);
+
+    protected override ValueTask<SubjectBinding?> BindSubjectCoreAsync(SubjectBindingRequest request, CancellationToken cancellationToken) =>
+        inner.BindSubjectAsync(request, cancellationToken);
 }

@@ -20,6 +20,59 @@ internal sealed class InMemoryClickStore(InMemoryDatabase db) : ClickStore
         }
     }
 
+    protected override ValueTask<SubjectBinding?> BindSubjectCoreAsync(SubjectBindingRequest request, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var key = (request.SubjectId, request.CampaignId);
+        lock (db.Lock)
+        {
+            if (db.SubjectBindings.TryGetValue(key, out var existing))
+            {
+                return new(new SubjectBinding { SubjectId = request.SubjectId, CampaignId = request.CampaignId, Click = db.Clicks[existing.ClickId], BoundAt = existing.BoundAt });
+            }
+
+            Click? click;
+            var created = false;
+            if (request.ClickId is { } clickId)
+            {
+                click = db.Clicks.GetValueOrDefault(clickId);
+            }
+            else
+            {
+                click = db.Clicks.Values
+                    .Where(c => c.SubjectId == request.SubjectId && c.CampaignId == request.CampaignId)
+                    .OrderBy(c => c.CreatedAt)
+                    .ThenBy(c => c.Id, StringComparer.Ordinal)
+                    .FirstOrDefault();
+                if (click is null && request.NewClick is { } newClick)
+                {
+                    click = newClick with { Fields = new Dictionary<string, string>(newClick.Fields, StringComparer.Ordinal).AsReadOnly() };
+                    if (!db.Clicks.TryAdd(click.Id, click))
+                    {
+                        throw new InvalidOperationException($"A click with id '{click.Id}' exists.");
+                    }
+
+                    db.Conversions.Credit(click.Id, request.NewClickCredit!);
+                    created = true;
+                }
+            }
+
+            if (click is null)
+            {
+                return new((SubjectBinding?)null);
+            }
+
+            if (click.SubjectId is null)
+            {
+                click = click with { SubjectId = request.SubjectId };
+                db.Clicks[click.Id] = click;
+            }
+
+            db.SubjectBindings.Add(key, (click.Id, request.BoundAt));
+            return new(new SubjectBinding { SubjectId = request.SubjectId, CampaignId = request.CampaignId, Click = click, BoundAt = request.BoundAt, IsNew = true, ClickCreated = created });
+        }
+    }
+
     protected override ValueTask<Click?> FindCoreAsync(string clickId, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -29,6 +29,9 @@ internal sealed class InMemoryDatabase
 
     public Dictionary<string, Click> Clicks { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Gets the subject bindings: (subject id, campaign id) to the bound click id and when it was bound.</summary>
+    public Dictionary<(string SubjectId, string CampaignId), (string ClickId, DateTimeOffset BoundAt)> SubjectBindings { get; } = [];
+
     public ConversionTable Conversions { get; }
 
     public LogTable Log { get; }

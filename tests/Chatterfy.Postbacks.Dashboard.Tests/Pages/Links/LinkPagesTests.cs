@@ -53,7 +53,7 @@ public sealed class LinkPagesTests
         await using var host = await DashboardHost.StartAsync();
         using var client = host.CreateClient(withApiKey: true);
         (await GetAsync(client, "links")).Should().Contain("No campaign yet. Create one with the tracker API");
-        await host.Services.GetRequiredService<CampaignService>().CreateAsync(new NewCampaign { Id = "spring", Name = "<b>Spring</b>", DestinationTemplate = "https://t.me/bot?start={{tracker.clickid}}" });
+        await host.Services.GetRequiredService<CampaignService>().CreateAsync(new NewCampaign { Id = "spring", Name = "<b>Spring</b>", DestinationTemplate = "https://t.me/spring_bot?start={{tracker.clickid}}" });
 
         var html = await GetAsync(client, "links");
 
