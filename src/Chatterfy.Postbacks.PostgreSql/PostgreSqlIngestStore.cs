@@ -11,18 +11,24 @@ namespace Chatterfy.Postbacks.PostgreSql;
 /// </summary>
 internal sealed partial class PostgreSqlIngestStore : IngestStore
 {
+    /// <summary>The purpose of the advisory lock taken per click id while its deposits are numbered (append and late credit).</summary>
+    internal const string ClickLockPurpose = "click";
+
     /// <summary>The most records the store asks the core to gather into one append: one transaction, one round trip.</summary>
     internal const int BatchSize = 256;
 
     /// <summary>The columns of a conversion, in the order <see cref="Read"/> reads them and the append writes them.</summary>
     private const string Columns =
-        "id, set_id, event_kind, event_name, click_id, amount, currency, transaction_id, attributes, received_at, remote_address, idempotency_key, idempotency_window, attribution, campaign_id";
+        "id, set_id, event_kind, event_name, click_id, amount, currency, transaction_id, attributes, received_at, remote_address, idempotency_key, idempotency_window, attribution, campaign_id, deposit_number";
 
     private readonly PostgreSqlPostbackStore _db;
     private readonly string _s;
 
     // The lock ids of key values: PostgreSqlPostbackStore.LockKey(schema, "key", value), with the prefix encoded once.
     private readonly byte[] _keyLockPrefix;
+
+    // The lock ids of click ids whose deposits are numbered: PostgreSqlPostbackStore.LockKey(schema, "click", value).
+    private readonly byte[] _clickLockPrefix;
 
     public PostgreSqlIngestStore(PostgreSqlPostbackStore db)
     {
@@ -31,6 +37,7 @@ internal sealed partial class PostgreSqlIngestStore : IngestStore
         _appendSql = AppendSql();
         _rollupLockSql = PostgreSqlConversionRollups.LockSql(_s);
         _keyLockPrefix = System.Text.Encoding.UTF8.GetBytes("Chatterfy.Postbacks.PostgreSql\n" + db.Schema + "\nkey\n");
+        _clickLockPrefix = System.Text.Encoding.UTF8.GetBytes("Chatterfy.Postbacks.PostgreSql\n" + db.Schema + "\n" + ClickLockPurpose + "\n");
     }
 
     /// <inheritdoc />
@@ -71,6 +78,7 @@ internal sealed partial class PostgreSqlIngestStore : IngestStore
         },
         Attribution = StoredWords.ParseAttribution(reader.GetString(13)),
         CampaignId = NullableString(reader, 14),
+        DepositNumber = reader.IsDBNull(15) ? null : reader.GetInt32(15),
     };
 
     private static PostbackEvent ReadEvent(string kind, string name) => StoredWords.ParseEventKind(kind) switch

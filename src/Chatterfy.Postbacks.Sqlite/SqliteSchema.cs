@@ -20,6 +20,7 @@ internal static class SqliteSchema
         new(2, "forwarding rules, campaigns, outbox messages and their attempts", V2),
         new(3, "one index on (click id, idempotency key) finds duplicates and a click's conversions, instead of two", V3),
         new(4, "daily conversion roll-ups for the stats, filled from the stored conversions", V4, SqliteConversionRollups.Fill),
+        new(5, "deposit numbers on conversions and log entries, the credited deposits numbered per click", DepositNumbers, SqliteDepositNumbers.Fill),
     ];
 
     /// <summary>The schema version this code writes.</summary>
@@ -197,6 +198,14 @@ internal static class SqliteSchema
         ) STRICT;
 
         CREATE INDEX ix_conversion_rollups_key ON conversion_rollups (day, set_id, campaign_id, event, attribution, currency);
+        """;
+
+    // docs/storage-sqlite.md quotes this text verbatim (a test checks it): update both together.
+    // The number a credited first deposit or deposit took among its click's deposits (DepositNumbering), and the number a
+    // log entry's answer carried. After the statements, the migration numbers the stored credited deposits per click.
+    private const string DepositNumbers = """
+        ALTER TABLE conversions ADD COLUMN deposit_number INTEGER CHECK (deposit_number > 0);
+        ALTER TABLE postback_log ADD COLUMN deposit_number INTEGER CHECK (deposit_number > 0);
         """;
 
     /// <summary>One schema step.</summary>

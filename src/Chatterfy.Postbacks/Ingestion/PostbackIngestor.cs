@@ -183,7 +183,7 @@ public sealed partial class PostbackIngestor
         ThrowIfFailed(appended);
         if (!appended.IsDuplicate)
         {
-            OnStored(record, contributed);
+            OnStored(record with { DepositNumber = appended.DepositNumber }, contributed);
         }
 
         var outcome = appended.IsDuplicate ? PostbackOutcome.Duplicate : storedOutcome;
@@ -197,6 +197,7 @@ public sealed partial class PostbackIngestor
             Conversion = conversion,
             Warnings = warnings,
             LogEntryId = logEntryId,
+            DepositNumber = appended.IsDuplicate ? null : appended.DepositNumber,
         };
     }
 
