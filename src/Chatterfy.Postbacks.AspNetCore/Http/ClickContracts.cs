@@ -26,7 +26,8 @@ internal sealed record ConversionResponse(
     string? Tid,
     DateTime ReceivedAt,
     string SetId,
-    string Attribution);
+    string Attribution,
+    int? DepositNumber);
 
 /// <summary><c>POST /clicks</c>.</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]

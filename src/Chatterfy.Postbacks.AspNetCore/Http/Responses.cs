@@ -43,7 +43,7 @@ internal static class Responses
     }
 
     public static PostbackResultResponse Result(PostbackIngestionResult result) =>
-        new(Outcome(result.Outcome), result.ConversionId, Warnings(result.Warnings));
+        new(Outcome(result.Outcome), result.ConversionId, Warnings(result.Warnings), result.DepositNumber);
 
     public static PostbackSetResponse Set(PostbackSet set, PostbackUrls urls) => new(
         set.Id,
@@ -77,7 +77,8 @@ internal static class Responses
         record.Conversion.TransactionId,
         record.Conversion.ReceivedAt.UtcDateTime,
         record.Conversion.SetId,
-        StoredWords.Of(record.Attribution));
+        StoredWords.Of(record.Attribution),
+        record.DepositNumber);
 
     public static StatsResponse Stats(PostbackStats stats) => new(
         stats.Clicks,
@@ -104,5 +105,6 @@ internal static class Responses
         Outcome(entry.Outcome),
         entry.Code,
         entry.Warnings,
-        entry.ConversionId);
+        entry.ConversionId,
+        entry.DepositNumber);
 }
