@@ -17,6 +17,28 @@ internal sealed class PostgreSqlClickStore(PostgreSqlPostbackStore db) : ClickSt
 
     private readonly string _s = db.QuotedSchema;
 
+    // The deposits the credit made credited, numbered (DepositNumbering, in Chatterfy.Postbacks) in (received at, id) order
+    // after the numbers the click's conversions hold: the first first deposit takes 1 while no conversion holds it, every
+    // other one the highest number (at least 1) plus its rank among them.
+    private readonly string _numberCreditedSql = $"""
+        WITH held AS (
+            SELECT COALESCE(max(deposit_number), 0) AS highest, COALESCE(bool_or(deposit_number = 1), false) AS first_taken
+            FROM {db.QuotedSchema}.conversions WHERE click_id = $1
+        ), deposits AS (
+            SELECT c.id, c.received_at, h.highest,
+                   c.event_kind = '{StoredWords.Of(Ingestion.PostbackEventKind.FirstDeposit)}' AND NOT h.first_taken
+                   AND row_number() OVER (PARTITION BY c.event_kind = '{StoredWords.Of(Ingestion.PostbackEventKind.FirstDeposit)}' ORDER BY c.received_at, c.id) = 1 AS first
+            FROM {db.QuotedSchema}.conversions c CROSS JOIN held h
+            WHERE c.click_id = $1 AND c.attribution = '{StoredWords.Of(ConversionAttribution.Credited)}' AND c.deposit_number IS NULL
+              AND c.event_kind IN ('{StoredWords.Of(Ingestion.PostbackEventKind.FirstDeposit)}', '{StoredWords.Of(Ingestion.PostbackEventKind.Deposit)}')
+        ), numbered AS (
+            SELECT id, CASE WHEN first THEN 1
+                            ELSE GREATEST(highest, 1) + row_number() OVER (PARTITION BY first ORDER BY received_at, id) END AS deposit_number
+            FROM deposits
+        )
+        UPDATE {db.QuotedSchema}.conversions c SET deposit_number = n.deposit_number FROM numbered n WHERE c.id = n.id
+        """;
+
     protected override async ValueTask<int> AddCoreAsync(Click click, ConversionCredit credit, CancellationToken cancellationToken) =>
         await db.RunAsync((connection, ct) => InsertAsync(connection, null, click, credit, ct), cancellationToken).ConfigureAwait(false);
 
@@ -102,6 +124,10 @@ internal sealed class PostgreSqlClickStore(PostgreSqlPostbackStore db) : ClickSt
         var batch = db.NewBatch(connection, transaction);
         await using (batch.ConfigureAwait(false))
         {
+            // The click's lock first, as an append that numbers its deposits takes it (PostgreSqlIngestStore).
+            batch.BatchCommands.Add(Command(
+                PostgreSqlIngestStore.LockSql,
+                Param(NpgsqlDbType.Array | NpgsqlDbType.Bigint, new[] { db.LockKey(PostgreSqlIngestStore.ClickLockPurpose, click.Id) })));
             batch.BatchCommands.Add(Command(
                 $"""
                 INSERT INTO {_s}.clicks (id, campaign_id, subject_id, fbclid, fbc, fbp, ip_address, user_agent, event_source_url, created_at, fields)
@@ -156,10 +182,12 @@ internal sealed class PostgreSqlClickStore(PostgreSqlPostbackStore db) : ClickSt
                 TextArray(campaigns),
                 Param(NpgsqlDbType.Boolean, noCampaign));
             batch.BatchCommands.Add(credited);
+            batch.BatchCommands.Add(Command(_numberCreditedSql, Text(click.Id)));
             var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
-                // The click's INSERT returns no result set: the reader is at the count.
+                // The lock's row comes first; the click's INSERT returns no result set: then the count.
+                await reader.NextResultAsync(ct).ConfigureAwait(false);
                 await reader.ReadAsync(ct).ConfigureAwait(false);
                 return (int)reader.GetInt64(0);
             }

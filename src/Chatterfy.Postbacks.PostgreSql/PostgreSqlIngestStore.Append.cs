@@ -26,7 +26,7 @@ namespace Chatterfy.Postbacks.PostgreSql;
 internal sealed partial class PostgreSqlIngestStore
 {
     private const string LogColumns =
-        "id, received_at, set_id, outcome, code, warnings, conversion_id, request_method, request_path, request_event_segment, request_query_string, request_body, request_content_type, request_remote_address";
+        "id, received_at, set_id, outcome, code, warnings, conversion_id, request_method, request_path, request_event_segment, request_query_string, request_body, request_content_type, request_remote_address, deposit_number";
 
     internal const string LockSql = "SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) AS k";
 
@@ -101,6 +101,12 @@ internal sealed partial class PostgreSqlIngestStore
                 {
                     lockKeys.Add(PostgreSqlPostbackStore.LockKey(_keyLockPrefix, key));
                 }
+
+                // A deposit that may be numbered locks its click, in the same ascending order as the keys.
+                if (conversion.Attribution == ConversionAttribution.Credited && DepositNumbering.IsNumbered(conversion.Conversion.Event.Kind))
+                {
+                    lockKeys.Add(PostgreSqlPostbackStore.LockKey(_clickLockPrefix, conversion.Conversion.ClickId));
+                }
             }
 
             if (round == rounds.Count)
@@ -138,10 +144,11 @@ internal sealed partial class PostgreSqlIngestStore
             }
 
             var duplicates = new Dictionary<int, string>();
+            var numbers = new Dictionary<int, int>();
             var reader = await batch.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
-                // The lock statement's rows (one per key) come first; then each round's duplicates.
+                // The lock statement's rows (one per key) come first; then each round's duplicates and deposit numbers.
                 if (plan.LockKeys.Length > 0)
                 {
                     await reader.NextResultAsync(CancellationToken.None).ConfigureAwait(false);
@@ -151,7 +158,14 @@ internal sealed partial class PostgreSqlIngestStore
                 {
                     while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
                     {
-                        duplicates.Add(reader.GetInt32(0), reader.GetString(1));
+                        if (!reader.IsDBNull(1))
+                        {
+                            duplicates.Add(reader.GetInt32(0), reader.GetString(1));
+                        }
+                        else
+                        {
+                            numbers.Add(reader.GetInt32(0), reader.GetInt32(2));
+                        }
                     }
                 }
                 while (await reader.NextResultAsync(CancellationToken.None).ConfigureAwait(false));
@@ -162,7 +176,7 @@ internal sealed partial class PostgreSqlIngestStore
             {
                 foreach (var index in round)
                 {
-                    plan.Results[index] = Result(plan.Records[index], duplicates.GetValueOrDefault(index));
+                    plan.Results[index] = Result(plan.Records[index], duplicates.GetValueOrDefault(index), numbers.TryGetValue(index, out var number) ? number : null);
                 }
             }
         }
@@ -205,17 +219,25 @@ internal sealed partial class PostgreSqlIngestStore
                     try
                     {
                         string? original = null;
+                        int? number = null;
                         var reader = await batch.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
                         await using (reader.ConfigureAwait(false))
                         {
-                            // SAVEPOINT and RELEASE return no result: the reader is at the append's.
+                            // SAVEPOINT and RELEASE return no result: the reader is at the append's (a duplicate, or a number).
                             if (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
                             {
-                                original = reader.GetString(1);
+                                if (reader.IsDBNull(1))
+                                {
+                                    number = reader.GetInt32(2);
+                                }
+                                else
+                                {
+                                    original = reader.GetString(1);
+                                }
                             }
                         }
 
-                        outcomes[p] = Result(plan.Records[index], original);
+                        outcomes[p] = Result(plan.Records[index], original, number);
                     }
                     catch (PostgresException ex) when (IsRecordFailure(ex))
                     {
@@ -234,11 +256,11 @@ internal sealed partial class PostgreSqlIngestStore
         }
     }
 
-    private static IngestResult Result(IngestRecord record, string? original) => record.Conversion switch
+    private static IngestResult Result(IngestRecord record, string? original, int? depositNumber) => record.Conversion switch
     {
         null => IngestResult.Written(null),
         _ when original is not null => IngestResult.Duplicate(original),
-        { } conversion => IngestResult.Written(conversion.Id),
+        { } conversion => IngestResult.Written(conversion.Id) with { DepositNumber = depositNumber },
     };
 
     private static NpgsqlBatchCommand LockCommand(long[] keys) =>
@@ -510,11 +532,29 @@ internal sealed partial class PostgreSqlIngestStore
                 ORDER BY c.received_at, c.id
                 LIMIT 1) o
             WHERE r.idempotency_key IS NOT NULL
+        ), deposits AS (
+            -- The new credited deposits (DepositNumbering, in Chatterfy.Postbacks): with the click locked, the numbers its
+            -- conversions hold; the click's first first deposit of the statement takes 1 while no conversion holds it.
+            SELECT r.i, r.click_id, s.highest,
+                   r.event_kind = '{FirstDeposit}' AND NOT s.first_taken
+                   AND row_number() OVER (PARTITION BY r.click_id, r.event_kind = '{FirstDeposit}' ORDER BY r.i) = 1 AS first
+            FROM r
+            CROSS JOIN LATERAL (
+                SELECT COALESCE(max(c.deposit_number), 0) AS highest, COALESCE(bool_or(c.deposit_number = 1), false) AS first_taken
+                FROM {_s}.conversions c WHERE c.click_id = r.click_id) s
+            WHERE r.idempotency_key IS NOT NULL AND r.attribution = '{Credited}' AND r.event_kind IN ('{FirstDeposit}', '{Deposit}')
+              AND NOT EXISTS (SELECT 1 FROM original o WHERE o.i = r.i)
+        ), numbered AS (
+            -- Every other one takes the highest number (at least 1) plus its rank among them, in batch order.
+            SELECT i, CASE WHEN first THEN 1
+                           ELSE GREATEST(highest, 1) + row_number() OVER (PARTITION BY click_id, first ORDER BY i) END AS deposit_number
+            FROM deposits
         ), inserted AS (
             INSERT INTO {_s}.conversions ({Columns})
             SELECT r.id, r.set_id, r.event_kind, r.event_name, r.click_id, r.amount, r.currency, r.transaction_id,
                    r.attributes, r.received_at, r.remote_address, r.idempotency_key, r.idempotency_window, r.attribution, r.campaign_id,
-                   r.attribution_window_passed, r.reporting_amount, r.reporting_currency, r.reporting_rate, r.reporting_rate_date
+                   r.attribution_window_passed, r.reporting_amount, r.reporting_currency, r.reporting_rate, r.reporting_rate_date,
+                   (SELECT n.deposit_number FROM numbered n WHERE n.i = r.i)
             FROM r
             WHERE r.idempotency_key IS NOT NULL AND NOT EXISTS (SELECT 1 FROM original o WHERE o.i = r.i)
             RETURNING id, received_at, set_id, campaign_id, event_kind, attribution, currency, amount, reporting_currency, reporting_amount
@@ -534,12 +574,19 @@ internal sealed partial class PostgreSqlIngestStore
                    CASE WHEN o.id IS NULL THEN r.outcome ELSE r.duplicate_outcome END,
                    r.code, ($35::text[])[r.warnings_from:r.warnings_to], COALESCE(o.id, r.log_conversion_id),
                    r.request_method, r.request_path, r.request_event_segment, r.request_query_string, r.request_body,
-                   r.request_content_type, r.request_remote_address
+                   r.request_content_type, r.request_remote_address, n.deposit_number
             FROM r
             LEFT JOIN original o ON o.i = r.i
+            LEFT JOIN numbered n ON n.i = r.i
         )
-        SELECT o.i, o.id FROM original o
+        SELECT o.i, o.id, NULL::integer FROM original o
+        UNION ALL
+        SELECT n.i, NULL, n.deposit_number FROM numbered n
         """;
+
+    private static readonly string Credited = StoredWords.Of(ConversionAttribution.Credited);
+    private static readonly string FirstDeposit = StoredWords.Of(Ingestion.PostbackEventKind.FirstDeposit);
+    private static readonly string Deposit = StoredWords.Of(Ingestion.PostbackEventKind.Deposit);
 
     /// <summary>What one append does: the records, their results so far, the rounds and the lock keys.</summary>
     private sealed record AppendPlan(IReadOnlyList<IngestRecord> Records, IngestResult[] Results, List<List<int>> Rounds, long[] LockKeys);

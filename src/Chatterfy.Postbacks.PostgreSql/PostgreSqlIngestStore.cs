@@ -12,13 +12,16 @@ namespace Chatterfy.Postbacks.PostgreSql;
 /// </summary>
 internal sealed partial class PostgreSqlIngestStore : IngestStore
 {
+    /// <summary>The purpose of the advisory lock taken per click id while its deposits are numbered (append and late credit).</summary>
+    internal const string ClickLockPurpose = "click";
+
     /// <summary>The most records the store asks the core to gather into one append: one transaction, one round trip.</summary>
     internal const int BatchSize = 256;
 
     /// <summary>The columns of a conversion, in the order <see cref="Read"/> reads them and the append writes them.</summary>
     private const string Columns =
         "id, set_id, event_kind, event_name, click_id, amount, currency, transaction_id, attributes, received_at, remote_address, idempotency_key, idempotency_window, attribution, campaign_id, attribution_window_passed, " +
-        "reporting_amount, reporting_currency, reporting_rate, reporting_rate_date";
+        "reporting_amount, reporting_currency, reporting_rate, reporting_rate_date, deposit_number";
 
     /// <summary><see cref="Columns"/> of the table aliased <c>c</c>.</summary>
     private static readonly string PrefixedColumns = string.Join(", ", Columns.Split(", ").Select(c => "c." + c));
@@ -29,6 +32,9 @@ internal sealed partial class PostgreSqlIngestStore : IngestStore
     // The lock ids of key values: PostgreSqlPostbackStore.LockKey(schema, "key", value), with the prefix encoded once.
     private readonly byte[] _keyLockPrefix;
 
+    // The lock ids of click ids whose deposits are numbered: PostgreSqlPostbackStore.LockKey(schema, "click", value).
+    private readonly byte[] _clickLockPrefix;
+
     public PostgreSqlIngestStore(PostgreSqlPostbackStore db)
     {
         _db = db;
@@ -36,6 +42,7 @@ internal sealed partial class PostgreSqlIngestStore : IngestStore
         _appendSql = AppendSql();
         _rollupLockSql = PostgreSqlConversionRollups.LockSql(_s);
         _keyLockPrefix = System.Text.Encoding.UTF8.GetBytes("Chatterfy.Postbacks.PostgreSql\n" + db.Schema + "\nkey\n");
+        _clickLockPrefix = System.Text.Encoding.UTF8.GetBytes("Chatterfy.Postbacks.PostgreSql\n" + db.Schema + "\n" + ClickLockPurpose + "\n");
     }
 
     /// <inheritdoc />
@@ -80,6 +87,7 @@ internal sealed partial class PostgreSqlIngestStore : IngestStore
         ReportingAmount = reader.IsDBNull(16)
             ? null
             : new ReportingAmount(reader.GetDecimal(16), reader.GetString(17), reader.GetDecimal(18), reader.GetFieldValue<DateOnly>(19)),
+        DepositNumber = reader.IsDBNull(20) ? null : reader.GetInt32(20),
     };
 
     protected override async ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsCoreAsync(ConversionListQuery query, CancellationToken cancellationToken)

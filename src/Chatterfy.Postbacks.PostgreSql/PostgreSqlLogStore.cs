@@ -12,7 +12,7 @@ internal sealed class PostgreSqlLogStore(PostgreSqlPostbackStore db) : PostbackL
 {
     /// <summary>The columns of a log entry, in the order <see cref="Read"/> reads them.</summary>
     internal const string Columns =
-        "l.id, l.received_at, l.set_id, l.outcome, l.code, l.warnings, l.conversion_id, l.request_method, l.request_path, l.request_event_segment, l.request_query_string, l.request_body, l.request_content_type, l.request_remote_address";
+        "l.id, l.received_at, l.set_id, l.outcome, l.code, l.warnings, l.conversion_id, l.request_method, l.request_path, l.request_event_segment, l.request_query_string, l.request_body, l.request_content_type, l.request_remote_address, l.deposit_number";
 
     private const int PurgeChunk = 5000;
 
@@ -175,6 +175,7 @@ internal sealed class PostgreSqlLogStore(PostgreSqlPostbackStore db) : PostbackL
         Code = NullableString(reader, 4),
         Warnings = Array.AsReadOnly(reader.GetFieldValue<string[]>(5)),
         ConversionId = NullableString(reader, 6),
+        DepositNumber = reader.IsDBNull(14) ? null : reader.GetInt32(14),
         Request = new PostbackRequest
         {
             Method = reader.GetString(7),

@@ -293,8 +293,35 @@ internal static class PostgreSqlSchema
         CREATE INDEX clicks_subject_campaign_created_at ON {schema}.clicks (subject_id, campaign_id, created_at, id) WHERE subject_id IS NOT NULL;
         """;
 
+    /// <summary>
+    /// Deposit numbers (<see cref="Storage.DepositNumbering"/>): the number a credited first deposit or deposit took among
+    /// its click's deposits, and the number a log entry's answer carried; the stored credited deposits are numbered per click
+    /// in (received at, id) order: the earliest first deposit takes 1, the others follow in order with the repeats, which
+    /// start at 2. Log entries written before keep none.
+    /// </summary>
+    public const string DepositNumbers = """
+        ALTER TABLE {schema}.conversions ADD COLUMN deposit_number integer
+            CONSTRAINT conversions_deposit_number_check CHECK (deposit_number > 0);
+        ALTER TABLE {schema}.postback_log ADD COLUMN deposit_number integer
+            CONSTRAINT postback_log_deposit_number_check CHECK (deposit_number > 0);
+        WITH deposits AS (
+            SELECT id, click_id, received_at,
+                   event_kind = 'first-deposit'
+                   AND row_number() OVER (PARTITION BY click_id, event_kind = 'first-deposit' ORDER BY received_at, id) = 1 AS first
+            FROM {schema}.conversions
+            WHERE attribution = 'credited' AND event_kind IN ('first-deposit', 'deposit')
+        ), numbered AS (
+            SELECT id, CASE WHEN first THEN 1
+                            ELSE 1 + row_number() OVER (PARTITION BY click_id, first ORDER BY received_at, id) END AS deposit_number
+            FROM deposits
+        )
+        UPDATE {schema}.conversions c SET deposit_number = n.deposit_number
+        FROM numbered n
+        WHERE c.id = n.id;
+        """;
+
     /// <summary>The migrations in order; index 0 is migration 1.</summary>
-    public static IReadOnlyList<string> Migrations { get; } = [Migration1, Migration2, Migration3, Migration4, Migration5, MigrationReportingCurrency, SubjectBindings];
+    public static IReadOnlyList<string> Migrations { get; } = [Migration1, Migration2, Migration3, Migration4, Migration5, MigrationReportingCurrency, SubjectBindings, DepositNumbers];
 
     /// <summary>The schema version this build of the store reads and writes.</summary>
     public static int CurrentVersion => Migrations.Count;

@@ -29,7 +29,9 @@ internal sealed class SqliteClickStore(SqlitePostbackStore database) : ClickStor
 
     // The roll-up rows of the conversions the credit moves (read before it, in its transaction).
     private static readonly string CreditedRowsSql =
-        $"SELECT received_at, set_id, campaign_id, event, attribution, currency, amount, reporting_currency, reporting_amount FROM conversions WHERE {CreditedCondition}";
+        $"SELECT received_at, set_id, campaign_id, event, attribution, currency, amount, reporting_currency, reporting_amount, id FROM conversions WHERE {CreditedCondition} ORDER BY received_at, id";
+
+    private const string NumberSql = "UPDATE conversions SET deposit_number = $number WHERE id = $id";
 
     /// <inheritdoc />
     protected override ValueTask<int> AddCoreAsync(Click click, ConversionCredit credit, CancellationToken cancellationToken) =>
@@ -169,6 +171,7 @@ internal sealed class SqliteClickStore(SqlitePostbackStore database) : ClickStor
         // Conversions that arrived before their click was known are credited now, in the same transaction; their
         // counts move from their unattributed roll-up rows to the credited rows of the campaign they now belong to.
         var moved = new List<(SqliteConversionRollups.Key Before, SqliteConversionRollups.Key After, decimal Amount, decimal ReportingAmount)>();
+        var credits = new List<(string Id, Ingestion.PostbackEventKind Kind)>();
         var select = session.Command(CreditedRowsSql);
         AddCreditParameters(select.Parameters);
         using (var reader = select.ExecuteReader())
@@ -180,6 +183,7 @@ internal sealed class SqliteClickStore(SqlitePostbackStore database) : ClickStor
                 var amount = reader.GetNullableString(6) is { } text ? SqliteValues.ToDecimal(text) : 0m;
                 var reportingAmount = reader.GetNullableString(8) is { } reportingText ? SqliteValues.ToDecimal(reportingText) : 0m;
                 moved.Add((before, before with { CampaignId = newCampaignId, Attribution = Credited }, amount, reportingAmount));
+                credits.Add((reader.GetString(9), SqliteValues.ToEvent(before.Event).Kind));
             }
         }
 
@@ -190,6 +194,18 @@ internal sealed class SqliteClickStore(SqlitePostbackStore database) : ClickStor
         if (credited != moved.Count)
         {
             throw new InvalidOperationException($"Crediting the conversions of click '{id}' changed {credited} rows, not the {moved.Count} it read.");
+        }
+
+        // The credited deposits are numbered in receive-time-then-id order, each after the ones before it.
+        foreach (var (conversionId, kind) in credits)
+        {
+            if (SqliteIngestStore.NextDepositNumber(session, id, kind) is { } number)
+            {
+                var numbered = session.Command(NumberSql);
+                numbered.Parameters.AddValue("$number", number);
+                numbered.Parameters.AddValue("$id", conversionId);
+                numbered.ExecuteNonQuery();
+            }
         }
 
         foreach (var (before, after, amount, reportingAmount) in moved)

@@ -17,7 +17,7 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
     /// <summary>The columns of <c>conversions</c>, in the order <see cref="ReadConversion"/> reads them.</summary>
     internal const string ConversionColumns =
         "id, set_id, event, click_id, amount, currency, transaction_id, attributes, received_at, remote_address, idempotency_key, idempotency_window, attribution, campaign_id, attribution_window_passed, " +
-        "reporting_amount, reporting_currency, reporting_rate, reporting_rate_date";
+        "reporting_amount, reporting_currency, reporting_rate, reporting_rate_date, deposit_number";
 
     // The earliest stored conversion with the key in the range: the key is looked up under its click id (index
     // ix_conversions_click_key), which holds because the key contains the click id (see IngestStore.AppendAsync).
@@ -28,7 +28,12 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
         """;
 
     private const string InsertConversionSql =
-        $"INSERT INTO conversions ({ConversionColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)";
+        $"INSERT INTO conversions ({ConversionColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)";
+
+    // What DepositNumbering needs of a click's numbers; the single writer makes the read and the insert atomic.
+    private const string HighestDepositNumberSql = "SELECT max(deposit_number) FROM conversions WHERE click_id = ?1";
+
+    private const string FirstDepositNumberTakenSql = "SELECT 1 FROM conversions WHERE click_id = ?1 AND deposit_number = ?2 LIMIT 1";
 
     /// <summary>Gets the store whose connection and writer it uses.</summary>
     public SqlitePostbackStore Database => database;
@@ -209,7 +214,33 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
             ReportingAmount = reader.GetNullableString(15) is { } reportingAmount
                 ? new ReportingAmount(SqliteValues.ToDecimal(reportingAmount), reader.GetString(16), SqliteValues.ToDecimal(reader.GetString(17)), SqliteValues.ToDay(reader.GetInt64(18)))
                 : null,
+            DepositNumber = reader.IsDBNull(19) ? null : reader.GetInt32(19),
         };
+    }
+
+    /// <summary>
+    /// The number a newly credited conversion of a click takes (<see cref="DepositNumbering"/>), read in the writer's
+    /// transaction; <see langword="null"/> for an event kind that is not numbered.
+    /// </summary>
+    /// <param name="session">The writer's session.</param>
+    /// <param name="clickId">The click id.</param>
+    /// <param name="kind">The conversion's event kind.</param>
+    /// <returns>The number, or <see langword="null"/>.</returns>
+    internal static int? NextDepositNumber(SqliteWriteSession session, string clickId, PostbackEventKind kind)
+    {
+        if (!DepositNumbering.IsNumbered(kind))
+        {
+            return null;
+        }
+
+        var highest = session.Statement(HighestDepositNumberSql);
+        highest.Bind(1, clickId);
+        var highestText = highest.ExecuteScalarString();
+        var first = session.Statement(FirstDepositNumberTakenSql);
+        first.Bind(1, clickId);
+        first.Bind(2, (long)DepositNumbering.First);
+        var firstTaken = first.ExecuteScalarString() is not null;
+        return DepositNumbering.Next(kind, highestText is null ? null : int.Parse(highestText, System.Globalization.CultureInfo.InvariantCulture), firstTaken);
     }
 
     /// <summary>One <see cref="IngestStore.AppendAsync"/> call: its records, each written (or undone) alone, answered together after the commit.</summary>
@@ -254,6 +285,7 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
             }
 
             // A used conversion, message or log entry id breaks a unique constraint: the record fails alone.
+            var number = conversion.IsCredited ? NextDepositNumber(session, conversion.ClickId, conversion.Kind) : null;
             var insert = session.Statement(InsertConversionSql);
             insert.Bind(1, conversion.Id);
             insert.Bind(2, conversion.SetId);
@@ -274,6 +306,7 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
             insert.Bind(17, conversion.ReportingCurrency);
             insert.Bind(18, conversion.ReportingRate);
             insert.Bind(19, conversion.ReportingRateDate);
+            insert.Bind(20, (long?)number);
             Insert(insert, "Conversion", conversion.Id);
             foreach (var message in row.OutboxMessages)
             {
@@ -287,20 +320,20 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
                 }
             }
 
-            InsertLogEntry(session, row, row.Log.Outcome, row.Log.ConversionId);
+            InsertLogEntry(session, row, row.Log.Outcome, row.Log.ConversionId, number);
 
             // Counted once the whole record is written: a record that failed alone added nothing.
             session.Rollups.Add(conversion.RollupKey, 1, conversion.AmountValue, conversion.ReportingAmountValue);
-            _results[index] = IngestResult.Written(conversion.Id);
+            _results[index] = IngestResult.Written(conversion.Id) with { DepositNumber = number };
         }
 
         public override void SetFailure(int index, Exception exception) => _results[index] = IngestResult.Failed(exception);
 
-        private static void InsertLogEntry(SqliteWriteSession session, Row row, string outcome, string? conversionId)
+        private static void InsertLogEntry(SqliteWriteSession session, Row row, string outcome, string? conversionId, int? depositNumber = null)
         {
             try
             {
-                SqliteLogStore.InsertLogEntry(session, row.Log, outcome, conversionId);
+                SqliteLogStore.InsertLogEntry(session, row.Log, outcome, conversionId, depositNumber);
             }
             catch (SqliteException ex) when (ex.SqliteErrorCode == SqlitePostbackStore.SqliteConstraint)
             {
@@ -369,6 +402,10 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
         public string SetId { get; } = record.Conversion.SetId;
 
         public string Event { get; } = record.Conversion.Event.Name;
+
+        public PostbackEventKind Kind { get; } = record.Conversion.Event.Kind;
+
+        public bool IsCredited { get; } = record.Attribution == ConversionAttribution.Credited;
 
         public string ClickId { get; } = record.Conversion.ClickId;
 

@@ -16,7 +16,7 @@ internal sealed partial class SqliteLogStore(SqlitePostbackStore database) : Pos
     private const int PurgeChunk = 2000;
 
     private const string LogColumns =
-        "id, received_at, set_id, outcome, code, warnings, conversion_id, method, path, event_segment, query_string, body, content_type, remote_address";
+        "id, received_at, set_id, outcome, code, warnings, conversion_id, method, path, event_segment, query_string, body, content_type, remote_address, deposit_number";
 
     /// <inheritdoc />
     protected override ValueTask<PostbackLogEntry?> GetCoreAsync(string logEntryId, CancellationToken cancellationToken) =>
@@ -121,10 +121,11 @@ internal sealed partial class SqliteLogStore(SqlitePostbackStore database) : Pos
     /// <param name="row">The entry's values.</param>
     /// <param name="outcome">The stored word of its outcome.</param>
     /// <param name="conversionId">Its conversion's id, or <see langword="null"/>.</param>
+    /// <param name="depositNumber">The deposit number its conversion took, or <see langword="null"/>.</param>
     /// <exception cref="SqliteException">Its id is taken (a constraint violation).</exception>
-    internal static void InsertLogEntry(SqliteWriteSession session, LogRow row, string outcome, string? conversionId)
+    internal static void InsertLogEntry(SqliteWriteSession session, LogRow row, string outcome, string? conversionId, long? depositNumber = null)
     {
-        var insert = session.Statement($"INSERT INTO postback_log ({LogColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+        var insert = session.Statement($"INSERT INTO postback_log ({LogColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
         insert.Bind(1, row.Id);
         insert.Bind(2, row.ReceivedAt);
         insert.Bind(3, row.SetId);
@@ -139,6 +140,7 @@ internal sealed partial class SqliteLogStore(SqlitePostbackStore database) : Pos
         insert.Bind(12, row.Body);
         insert.Bind(13, row.ContentType);
         insert.Bind(14, row.RemoteAddress);
+        insert.Bind(15, depositNumber);
         insert.Execute();
     }
 
@@ -151,6 +153,7 @@ internal sealed partial class SqliteLogStore(SqlitePostbackStore database) : Pos
         Code = reader.GetNullableString(4),
         Warnings = SqliteValues.ToList(reader.GetString(5)),
         ConversionId = reader.GetNullableString(6),
+        DepositNumber = reader.IsDBNull(14) ? null : reader.GetInt32(14),
         Request = new PostbackRequest
         {
             Method = reader.GetString(7),

@@ -23,6 +23,7 @@ internal static class SqliteSchema
         new(5, "attribution windows on postback sets and campaigns, and whether a conversion came after its window", V5),
         new(6, "reporting amounts on conversions and their sums in the daily roll-ups (existing rows get none)", V6),
         new(7, "subject bindings: the one click of a chat user in a campaign", SubjectBindings),
+        new(8, "deposit numbers on conversions and log entries, the credited deposits numbered per click", DepositNumbers, SqliteDepositNumbers.Fill),
     ];
 
     /// <summary>The schema version this code writes.</summary>
@@ -241,6 +242,13 @@ internal static class SqliteSchema
         ) STRICT, WITHOUT ROWID;
 
         CREATE INDEX ix_clicks_subject_id_campaign_id ON clicks (subject_id, campaign_id, created_at, id) WHERE subject_id IS NOT NULL;
+        """;
+
+    // The number a credited first deposit or deposit took among its click's deposits (DepositNumbering), and the number a
+    // log entry's answer carried. After the statements, the migration numbers the stored credited deposits per click.
+    private const string DepositNumbers = """
+        ALTER TABLE conversions ADD COLUMN deposit_number INTEGER CHECK (deposit_number > 0);
+        ALTER TABLE postback_log ADD COLUMN deposit_number INTEGER CHECK (deposit_number > 0);
         """;
 
     /// <summary>One schema step.</summary>

@@ -99,9 +99,9 @@ public abstract partial class PostbackStorageConformanceTests
 
         credited.Should().Be(2);
         (await store.Ingest.GetConversionAsync(waiting.Id, None)).Should().BeEquivalentTo(
-            waiting with { Attribution = ConversionAttribution.Credited, CampaignId = "camp-1" });
+            waiting with { Attribution = ConversionAttribution.Credited, CampaignId = "camp-1", DepositNumber = ExpectedAlone(ConversionAttribution.Credited, waiting.Conversion.Event.Kind) });
         (await store.Ingest.GetConversionAsync(sameCampaign.Id, None)).Should().BeEquivalentTo(
-            sameCampaign with { Attribution = ConversionAttribution.Credited });
+            sameCampaign with { Attribution = ConversionAttribution.Credited, DepositNumber = 2 }, "the credited deposit follows the first deposit");
         (await store.Ingest.GetConversionAsync(otherCampaign.Id, None)).Should().BeEquivalentTo(otherCampaign);
         (await store.Log.GetConversionTotalsAsync(new ConversionTotalsQuery(), None)).Should().Equal(
             new ConversionTotal(PostbackEventKind.Registration, ConversionAttribution.Unattributed, null, 1, 0m),
@@ -145,8 +145,11 @@ public abstract partial class PostbackStorageConformanceTests
         var credited = await store.Clicks.AddAsync(click, new ConversionCredit { CampaignIds = ["camp-a", "camp-b"], NewCampaignId = "camp-x" }, None);
 
         credited.Should().Be(2);
-        (await store.Ingest.GetConversionAsync(a.Id, None)).Should().BeEquivalentTo(a with { Attribution = ConversionAttribution.Credited, CampaignId = "camp-x" });
-        (await store.Ingest.GetConversionAsync(b.Id, None)).Should().BeEquivalentTo(b with { Attribution = ConversionAttribution.Credited, CampaignId = "camp-x" });
+
+        // Received at the same time: numbered in id order.
+        var aFirst = string.CompareOrdinal(a.Id, b.Id) < 0;
+        (await store.Ingest.GetConversionAsync(a.Id, None)).Should().BeEquivalentTo(a with { Attribution = ConversionAttribution.Credited, CampaignId = "camp-x", DepositNumber = aFirst ? 2 : 3 });
+        (await store.Ingest.GetConversionAsync(b.Id, None)).Should().BeEquivalentTo(b with { Attribution = ConversionAttribution.Credited, CampaignId = "camp-x", DepositNumber = aFirst ? 3 : 2 }, "the credited deposits are numbered in receive order");
         (await store.Ingest.GetConversionAsync(c.Id, None)).Should().BeEquivalentTo(c, "camp-c is not listed");
     }
 

@@ -361,6 +361,11 @@ public abstract partial class PostbackStorageConformanceTests
         (await stats.GetDailyAsync(new PostbackStatsQuery { SetId = "set_" + StoreTestData.NewId() }, None)).Should().BeNull();
     }
 
+    // The deposit number a conversion takes when it is alone on its click: 1 for a credited first deposit, 2 for a credited
+    // deposit (1 is left to the first deposit), none otherwise.
+    private static int? ExpectedAlone(ConversionAttribution attribution, PostbackEventKind kind) =>
+        attribution == ConversionAttribution.Credited && DepositNumbering.IsNumbered(kind) ? DepositNumbering.Next(kind, null, false) : null;
+
     /// <summary>A stored conversion of <paramref name="setId"/> with the given event, amount and campaign.</summary>
     private static ConversionRecord Make(
         string setId,
@@ -377,6 +382,7 @@ public abstract partial class PostbackStorageConformanceTests
         {
             CampaignId = campaignId,
             Conversion = record.Conversion with { Event = conversionEvent, Amount = amount, Currency = currency },
+            DepositNumber = ExpectedAlone(attribution, conversionEvent.Kind),
         };
     }
 }

@@ -21,7 +21,7 @@ public abstract partial class PostbackStorageConformanceTests
         result.Should().Be(IngestResult.Written(conversion.Id));
         (await store.Ingest.GetConversionAsync(conversion.Id, None)).Should().BeEquivalentTo(conversion);
         var logged = (await store.Log.ListAsync(new PostbackLogQuery(), None)).Should().ContainSingle().Subject;
-        logged.Should().BeEquivalentTo(record.LogEntry);
+        logged.Should().BeEquivalentTo(record.LogEntry with { DepositNumber = 1 }, "the store writes the number it gave the conversion");
         logged.Outcome.Should().Be(PostbackOutcome.Accepted);
         logged.ConversionId.Should().Be(conversion.Id);
     }
@@ -55,15 +55,15 @@ public abstract partial class PostbackStorageConformanceTests
         var other = StoreTestData.Conversion(attribution: ConversionAttribution.Credited);
         var otherEntry = StoreTestData.LogEntryFor(other) with { Outcome = PostbackOutcome.Unattributed, Code = "note" };
 
-        var results = await store.Ingest.AppendAsync(
+        var results = await AppendUnnumberedAsync(store, 
         [
             StoreTestData.Record(conversion) with { LogEntry = entry },
             StoreTestData.Record(other) with { LogEntry = otherEntry },
         ], None);
 
         results.Should().Equal(IngestResult.Written(conversion.Id), IngestResult.Written(other.Id));
-        (await store.Log.GetAsync(entry.Id, None)).Should().BeEquivalentTo(entry);
-        (await store.Log.GetAsync(otherEntry.Id, None)).Should().BeEquivalentTo(otherEntry, "the store writes the outcome it is given, not one of its own");
+        (await store.Log.GetAsync(entry.Id, None)).Should().BeEquivalentTo(entry with { DepositNumber = 1 });
+        (await store.Log.GetAsync(otherEntry.Id, None)).Should().BeEquivalentTo(otherEntry with { DepositNumber = 1 }, "the store writes the outcome it is given, not one of its own");
     }
 
     /// <summary>A conversion with the permanent key of a stored one is its duplicate and is not stored, whatever its other values.</summary>
@@ -226,7 +226,7 @@ public abstract partial class PostbackStorageConformanceTests
         var result = await AppendOneAsync(store, secondRecord);
 
         result.Should().Be(IngestResult.Written(second.Id));
-        (await store.Ingest.GetConversionAsync(second.Id, None)).Should().BeEquivalentTo(second);
+        (await store.Ingest.GetConversionAsync(second.Id, None)).Should().BeEquivalentTo(second with { DepositNumber = 2 }, "a second first deposit of the click follows the first");
         (await store.Ingest.ListConversionsByClickAsync(first.Conversion.ClickId, None)).Select(c => c.Id).Should().Equal(first.Id, second.Id);
         var logged = (await store.Log.ListAsync(new PostbackLogQuery { Limit = 1 }, None)).Should().ContainSingle().Subject;
         logged.Id.Should().Be(secondRecord.LogEntry.Id);
@@ -394,6 +394,7 @@ public abstract partial class PostbackStorageConformanceTests
         var conversion = template with
         {
             CampaignId = "camp-42",
+            DepositNumber = null,
             Conversion = template.Conversion with
             {
                 Event = withdrawal,
@@ -463,7 +464,14 @@ public abstract partial class PostbackStorageConformanceTests
             foreach (var attribution in new[] { ConversionAttribution.Credited, ConversionAttribution.Unattributed })
             {
                 var template = StoreTestData.Conversion(clickId: clickId, receivedAt: at, attribution: attribution);
-                var conversion = template with { Conversion = template.Conversion with { Event = conversionEvent } };
+                var conversion = template with
+                {
+                    Conversion = template.Conversion with { Event = conversionEvent },
+
+                    // The click's credited first deposit takes 1, its credited deposit 2; nothing else is numbered.
+                    DepositNumber = attribution != ConversionAttribution.Credited ? null
+                        : conversionEvent.Kind == PostbackEventKind.FirstDeposit ? 1 : conversionEvent.Kind == PostbackEventKind.Deposit ? 2 : null,
+                };
                 await StoreAsync(store, conversion);
                 stored.Add(conversion);
                 at = at.AddSeconds(1);

@@ -406,7 +406,7 @@ public abstract partial class PostbackStorageConformanceTests
         var expected = new Dictionary<PostbackOutcome, PostbackLogEntry>
         {
             [PostbackOutcome.Rejected] = records[0].LogEntry,
-            [PostbackOutcome.Accepted] = records[1].LogEntry,
+            [PostbackOutcome.Accepted] = records[1].LogEntry with { DepositNumber = records[1].Conversion!.DepositNumber },
             [PostbackOutcome.Unattributed] = records[2].LogEntry,
             [PostbackOutcome.Duplicate] = records[3].LogEntry with { Outcome = PostbackOutcome.Duplicate, ConversionId = credited.Id },
         };

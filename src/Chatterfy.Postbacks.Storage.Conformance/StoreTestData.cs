@@ -89,7 +89,11 @@ public static class StoreTestData
     /// <returns>The key.</returns>
     public static IdempotencyKey WindowedKey(TimeSpan window) => new("key_" + NewId(), window);
 
-    /// <summary>Creates a credited first deposit of 12.50 USD with a unique id, click id, transaction id and (by default) permanent key.</summary>
+    /// <summary>
+    /// Creates a credited first deposit of 12.50 USD with a unique id, click id, transaction id and (by default) permanent
+    /// key. Its <see cref="ConversionRecord.DepositNumber"/> is the one a store gives it when it is the first deposit of its
+    /// click: 1 when credited, none when unattributed (stores number conversions themselves; see <see cref="DepositNumbering"/>).
+    /// </summary>
     /// <param name="setId">The set; a new id when <see langword="null"/>.</param>
     /// <param name="clickId">The click id; a new one when <see langword="null"/>.</param>
     /// <param name="receivedAt">When it was received; <see cref="Epoch"/> when <see langword="null"/>.</param>
@@ -106,6 +110,7 @@ public static class StoreTestData
             Id = "conv_" + NewId(),
             Attribution = attribution,
             CampaignId = attribution == ConversionAttribution.Credited ? "camp-1" : null,
+            DepositNumber = attribution == ConversionAttribution.Credited ? DepositNumbering.First : null,
             Conversion = new Conversion
             {
                 SetId = setId ?? "set_" + NewId(),
@@ -167,7 +172,7 @@ public static class StoreTestData
     /// <summary>
     /// Creates the log entry the core writes for <paramref name="conversion"/> when it is stored: outcome
     /// <see cref="PostbackOutcome.Accepted"/> when credited, <see cref="PostbackOutcome.Unattributed"/> otherwise, and the
-    /// conversion's id.
+    /// conversion's id; no deposit number (the store writes the one it assigns).
     /// </summary>
     /// <param name="conversion">The conversion.</param>
     /// <returns>The entry.</returns>
@@ -177,6 +182,7 @@ public static class StoreTestData
         var outcome = conversion.Attribution == ConversionAttribution.Credited ? PostbackOutcome.Accepted : PostbackOutcome.Unattributed;
         return LogEntry(conversion.Conversion.SetId, conversion.Conversion.ReceivedAt, outcome) with { ConversionId = conversion.Id };
     }
+
 
     /// <summary>
     /// Gets the receive-time range in which a stored conversion with the same key makes <paramref name="conversion"/> a

@@ -38,7 +38,11 @@ public sealed class ReceiverAnswerJsonTests
         body.Should().Be(JsonSerializer.Serialize(parsed, ContractOptions));
     }
 
-    private sealed record Answer(string Status, string? ConversionId, IReadOnlyList<Warning> Warnings);
+    private sealed record Answer(
+        string Status,
+        string? ConversionId,
+        IReadOnlyList<Warning> Warnings,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? DepositNumber = null);
 
     private sealed record Warning(string Code, string Message, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Field = null);
 }

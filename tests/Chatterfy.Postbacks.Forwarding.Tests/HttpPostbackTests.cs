@@ -83,6 +83,22 @@ public sealed class HttpPostbackTests
     }
 
     [Fact]
+    public async Task RendersTheDepositNumber_EmptyForAConversionWithoutOne()
+    {
+        await using var tracker = await FakeDestination.StartAsync();
+        await using var host = ForwardingHost.Create();
+        var profile = await host.ProfileAsync(S2S, new { urlTemplate = tracker.BaseUrl + "/pb?cid={{click.id}}&n={{conversion.deposit_number}}" });
+        var repeat = Deposit("conv-repeat");
+        repeat = repeat with { Conversion = repeat.Conversion with { DepositNumber = 3 } };
+        var registration = ForwardingHost.Message("conv-reg", PostbackEvent.Registration, click: ForwardingHost.BrowserClick());
+
+        await host.SendAsync(profile, S2S, repeat);
+        await host.SendAsync(profile, S2S, registration);
+
+        tracker.Requests.Select(r => r.Query).Should().Equal("?cid=67wgwWkaR0&n=3", "?cid=67wgwWkaR0&n=");
+    }
+
+    [Fact]
     public async Task PostsTheQueryParametersAsAForm()
     {
         await using var tracker = await FakeDestination.StartAsync();

@@ -36,7 +36,7 @@ public sealed class ConversionRollupTests
         var waitingToo = Unattributed(StoreTestData.Conversion(setId: "set-a", clickId: clickId, receivedAt: Day.AddDays(2)), 0.10m, "EUR");
         var reusedId = StoreTestData.Conversion(setId: "set-a", receivedAt: Day.AddHours(4)) with { Id = registration.Id };
         results = await ingest.AppendAsync([IngestRecords.For(waitingToo), IngestRecords.For(reusedId)], None);
-        results[0].Should().Be(IngestResult.Written(waitingToo.Id));
+        results[0].Should().Be(IngestResult.Written(waitingToo.Id), "an unattributed deposit takes no number");
         results[1].Failure.Should().NotBeNull();
 
         // The click arrives: both waiting conversions move to the click's campaign.

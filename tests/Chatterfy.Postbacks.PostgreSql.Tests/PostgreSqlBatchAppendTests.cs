@@ -65,10 +65,10 @@ public sealed class PostgreSqlBatchAppendTests
             None);
 
         results.Should().Equal(
-            IngestResult.Written(first.Id),
+            IngestResult.Written(first.Id) with { DepositNumber = 1 },
             IngestResult.Duplicate(first.Id),
-            IngestResult.Written(other.Id),
-            IngestResult.Written(later.Id),
+            IngestResult.Written(other.Id) with { DepositNumber = 1 },
+            IngestResult.Written(later.Id) with { DepositNumber = 2 },
             IngestResult.Duplicate(later.Id),
             IngestResult.Duplicate(first.Id));
         (await store.Ingest.ListConversionsByClickAsync(first.Conversion.ClickId, None)).Select(c => c.Id).Should().Equal(first.Id, later.Id);
@@ -123,11 +123,11 @@ public sealed class PostgreSqlBatchAppendTests
             [IngestRecords.For(before), IngestRecords.For(clash, clashEntry, clashMessage), IngestRecords.Rejected(rejected), IngestRecords.For(after), IngestRecords.For(afterRetry)],
             None);
 
-        results[0].Should().Be(IngestResult.Written(before.Id));
+        results[0].Should().Be((IngestResult.Written(before.Id) with { DepositNumber = before.DepositNumber }));
         results[1].Failure.Should().BeOfType<InvalidOperationException>().Which.Message.Should().Be("A conversion with that id exists.");
         results[1].ConversionId.Should().BeNull();
         results[2].Should().Be(IngestResult.Written(null));
-        results[3].Should().Be(IngestResult.Written(after.Id));
+        results[3].Should().Be((IngestResult.Written(after.Id) with { DepositNumber = after.DepositNumber }));
         results[4].Should().Be(IngestResult.Duplicate(after.Id));
         (await store.Log.GetAsync(clashEntry.Id, None)).Should().BeNull();
         (await store.Outbox.GetAsync(clashMessage.Id, None)).Should().BeNull();
@@ -147,7 +147,7 @@ public sealed class PostgreSqlBatchAppendTests
 
         var results = await store.Ingest.AppendAsync([IngestRecords.For(first, entry), IngestRecords.For(second, entry with { SetId = second.Conversion.SetId })], None);
 
-        results[0].Should().Be(IngestResult.Written(first.Id));
+        results[0].Should().Be((IngestResult.Written(first.Id) with { DepositNumber = first.DepositNumber }));
         results[1].Failure.Should().BeOfType<InvalidOperationException>().Which.Message.Should().Be("A postback log entry with that id exists.");
         (await store.Ingest.GetConversionAsync(second.Id, None)).Should().BeNull();
     }
@@ -168,7 +168,7 @@ public sealed class PostgreSqlBatchAppendTests
             [IngestRecords.For(first), IngestRecords.For(retry, usedEntry with { SetId = first.Conversion.SetId }), IngestRecords.For(thirdTime)],
             None);
 
-        results[0].Should().Be(IngestResult.Written(first.Id));
+        results[0].Should().Be((IngestResult.Written(first.Id) with { DepositNumber = first.DepositNumber }));
         results[1].Failure.Should().BeOfType<InvalidOperationException>().Which.Message.Should().Be("A postback log entry with that id exists.");
         results[2].Should().Be(IngestResult.Duplicate(first.Id));
         (await store.Log.GetAsync(usedEntry.Id, None))!.Outcome.Should().Be(PostbackOutcome.Rejected, "the stored entry is untouched");

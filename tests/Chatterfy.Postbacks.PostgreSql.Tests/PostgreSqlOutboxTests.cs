@@ -51,7 +51,7 @@ public sealed class PostgreSqlOutboxTests
         await roles.Campaigns.AddAsync(new() { Id = "spring", DestinationTemplate = "https://t.me/bot?start={{tracker.clickid}}", CreatedAt = Now }, None);
         var conversion = StoreTestData.Conversion(setId: "set-1");
         var message = Message(conversion.Id, rule.Id);
-        (await roles.Ingest.AppendOneAsync(IngestRecords.For(conversion, message))).Should().Be(IngestResult.Written(conversion.Id));
+        (await roles.Ingest.AppendOneAsync(IngestRecords.For(conversion, message))).Should().Be((IngestResult.Written(conversion.Id) with { DepositNumber = conversion.DepositNumber }));
         (await roles.Outbox.GetAsync(message.Id, None)).Should().Be(message);
         (await roles.Campaigns.ListAsync(None)).Should().ContainSingle();
     }
@@ -227,7 +227,7 @@ public sealed class PostgreSqlOutboxTests
             None);
 
         results[0].Failure.Should().BeOfType<InvalidOperationException>().Which.Message.Should().Be("An outbox message with that id exists.");
-        results[1].Should().Be(IngestResult.Written(neighbour.Id));
+        results[1].Should().Be((IngestResult.Written(neighbour.Id) with { DepositNumber = neighbour.DepositNumber }));
         (await store.Ingest.GetConversionAsync(second.Id, None)).Should().BeNull();
         (await store.Log.GetAsync(entry.Id, None)).Should().BeNull();
         (await store.Outbox.ListAsync(new OutboxQuery { ConversionId = second.Id }, None)).Should().BeEmpty();

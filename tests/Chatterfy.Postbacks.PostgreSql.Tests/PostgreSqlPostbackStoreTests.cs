@@ -163,7 +163,7 @@ public sealed class PostgreSqlPostbackStoreTests
 
         var results = await store.Ingest.AppendAsync([IngestRecords.For(conversion, entry), IngestRecords.For(neighbour)], None);
 
-        results.Should().Equal(IngestResult.Written(conversion.Id), IngestResult.Written(neighbour.Id));
+        results.Should().Equal((IngestResult.Written(conversion.Id) with { DepositNumber = conversion.DepositNumber }), (IngestResult.Written(neighbour.Id) with { DepositNumber = neighbour.DepositNumber }));
         (await store.Ingest.GetConversionAsync(conversion.Id, None))!.Conversion.Attributes["note"].Should().Be("a\uFFFDb \uD83D\uDE00 \uFFFD");
         var logged = await store.Log.GetAsync(entry.Id, None);
         logged!.Request.Body.Should().Be("x=\uFFFD");

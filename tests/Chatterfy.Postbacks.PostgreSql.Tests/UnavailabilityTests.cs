@@ -67,6 +67,6 @@ public sealed class UnavailabilityTests
             .Should().ThrowAsync<PostbackStoreUnavailableException>();
 
         // Nothing was committed; the network's retry goes through on a new connection.
-        (await store.Storage.Ingest.AppendOneAsync(IngestRecords.For(conversion))).Should().Be(IngestResult.Written(conversion.Id));
+        (await store.Storage.Ingest.AppendOneAsync(IngestRecords.For(conversion))).Should().Be((IngestResult.Written(conversion.Id) with { DepositNumber = conversion.DepositNumber }));
     }
 }

@@ -207,7 +207,7 @@ public sealed class DependencyInjectionTests : IDisposable
         }
 
         await disposal.WaitAsync(TimeSpan.FromSeconds(30));
-        (await append)[0].Should().Be(IngestResult.Written(conversion.Id));
+        (await append)[0].Should().Be((IngestResult.Written(conversion.Id) with { DepositNumber = conversion.DepositNumber }));
         (await _database.CreateStore().Ingest.GetConversionAsync(conversion.Id, None)).Should().NotBeNull();
     }
 

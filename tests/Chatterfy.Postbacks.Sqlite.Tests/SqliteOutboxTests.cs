@@ -216,10 +216,10 @@ public sealed class SqliteOutboxTests : IDisposable
         }
 
         await warmUp.WaitAsync(Bound);
-        (await a.WaitAsync(Bound)).Should().Be(IngestResult.Written(original.Id));
+        (await a.WaitAsync(Bound)).Should().Be((IngestResult.Written(original.Id) with { DepositNumber = original.DepositNumber }));
         (await b.WaitAsync(Bound)).Should().Be(IngestResult.Duplicate(original.Id));
         (await c.WaitAsync(Bound)).Failure.Should().BeOfType<InvalidOperationException>();
-        (await d.WaitAsync(Bound)).Should().Be(IngestResult.Written(other.Id));
+        (await d.WaitAsync(Bound)).Should().Be((IngestResult.Written(other.Id) with { DepositNumber = other.DepositNumber }));
 
         batches.Should().Equal(1, 4);
         var stored = await store.Outbox.ListAsync(new OutboxQuery(), None);
@@ -339,7 +339,7 @@ public sealed class SqliteOutboxTests : IDisposable
     }
 
     /// <summary>
-    /// Turns the database file back into what version 1 of the schema left: the reporting-currency migration's columns and
+    /// Turns the database file back into what version 1 of the schema left: the deposit-number columns are dropped, the reporting-currency migration's columns and
     /// index are dropped, migration 3's index is replaced by the two it replaced, the tables migrations 2 and 4 added are
     /// dropped (they change nothing else) and the version is set to 1.
     /// </summary>
@@ -348,6 +348,8 @@ public sealed class SqliteOutboxTests : IDisposable
         using var connection = _database.OpenRaw();
         using var command = connection.CreateCommand();
         command.CommandText = """
+            ALTER TABLE postback_log DROP COLUMN deposit_number;
+            ALTER TABLE conversions DROP COLUMN deposit_number;
             DROP TABLE subject_bindings;
             DROP INDEX ix_clicks_subject_id_campaign_id;
             ALTER TABLE conversions DROP COLUMN attribution_window_passed;

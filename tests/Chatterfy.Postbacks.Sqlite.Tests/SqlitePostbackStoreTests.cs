@@ -33,7 +33,8 @@ public sealed class SqlitePostbackStoreTests : IDisposable
         foreach (var amount in amounts)
         {
             var template = StoreTestData.Conversion(set.Id, click.Id, StoreTestData.Epoch.AddSeconds(conversions.Count));
-            var conversion = template with { Conversion = template.Conversion with { Amount = amount } };
+            // First deposits of one click (each its own key): a second one follows the first with the next number.
+            var conversion = template with { Conversion = template.Conversion with { Amount = amount }, DepositNumber = conversions.Count + 1 };
             await store.AppendAsync(conversion);
             conversions.Add(conversion);
         }
@@ -134,7 +135,7 @@ public sealed class SqlitePostbackStoreTests : IDisposable
         var append = store.Ingest.AppendAsync([Ingest.Record(conversion)], None);
 
         append.IsCompleted.Should().BeTrue("an idle writer runs on the caller's thread: no hand-off to another thread per write");
-        (await append).Should().Equal(IngestResult.Written(conversion.Id));
+        (await append).Should().Equal((IngestResult.Written(conversion.Id) with { DepositNumber = conversion.DepositNumber }));
         (store.CommittedTransactions - transactionsBefore).Should().Be(1);
     }
 
@@ -148,7 +149,7 @@ public sealed class SqlitePostbackStoreTests : IDisposable
 
         var results = await store.Ingest.AppendAsync([.. conversions.Select(c => Ingest.Record(c))], None);
 
-        results.Should().Equal(conversions.Select(c => IngestResult.Written(c.Id)));
+        results.Should().Equal(conversions.Select(c => (IngestResult.Written(c.Id) with { DepositNumber = c.DepositNumber })));
         (store.CommittedTransactions - transactionsBefore).Should().Be(1, "a call's records commit together or not at all");
     }
 
@@ -185,9 +186,9 @@ public sealed class SqlitePostbackStoreTests : IDisposable
         }
 
         await first.WaitAsync(Bound);
-        (await a.WaitAsync(Bound)).Should().Be(IngestResult.Written(good1.Id));
+        (await a.WaitAsync(Bound)).Should().Be((IngestResult.Written(good1.Id) with { DepositNumber = good1.DepositNumber }));
         (await b.WaitAsync(Bound)).Failure.Should().BeOfType<InvalidOperationException>();
-        (await c.WaitAsync(Bound)).Should().Be(IngestResult.Written(good2.Id));
+        (await c.WaitAsync(Bound)).Should().Be((IngestResult.Written(good2.Id) with { DepositNumber = good2.DepositNumber }));
 
         batches.Should().Equal(1, 3);
         (store.CommittedTransactions - transactionsBefore).Should().Be(2);

@@ -30,7 +30,8 @@ internal sealed record ConversionResponse(
     string Attribution,
     string ClickId,
     string? CampaignId,
-    ReportingAmountResponse? ReportingAmount);
+    ReportingAmountResponse? ReportingAmount,
+    int? DepositNumber);
 
 internal sealed record ReportingAmountResponse(decimal Amount, string Currency, decimal Rate, DateOnly RateDate);
 

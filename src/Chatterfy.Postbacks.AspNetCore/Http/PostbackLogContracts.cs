@@ -17,4 +17,5 @@ internal sealed record PostbackLogItemResponse(
     string Outcome,
     string? Code,
     IReadOnlyList<string> Warnings,
-    string? ConversionId);
+    string? ConversionId,
+    int? DepositNumber);

@@ -5,8 +5,12 @@ namespace Chatterfy.Postbacks.AspNetCore.Http;
 // The receiver's and the replay's bodies, and the warnings they and links carry (docs/http-api.md). Internal: the JSON
 // is the contract, not these types.
 
-/// <summary>The receiver's 200 body, and the replay's.</summary>
-internal sealed record PostbackResultResponse(string Status, string? ConversionId, IReadOnlyList<WarningResponse> Warnings);
+/// <summary>The receiver's 200 body, and the replay's; <c>depositNumber</c> only for a conversion that took one.</summary>
+internal sealed record PostbackResultResponse(
+    string Status,
+    string? ConversionId,
+    IReadOnlyList<WarningResponse> Warnings,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? DepositNumber = null);
 
 /// <summary>A warning: postback warnings carry the field concerned, link warnings do not.</summary>
 internal sealed record WarningResponse(

@@ -18,6 +18,7 @@ internal static class PostbackResultJson
     private static readonly JsonEncodedText Code = JsonEncodedText.Encode("code");
     private static readonly JsonEncodedText Message = JsonEncodedText.Encode("message");
     private static readonly JsonEncodedText Field = JsonEncodedText.Encode("field");
+    private static readonly JsonEncodedText DepositNumber = JsonEncodedText.Encode("depositNumber");
 
     // Used only between Reset and Flush below, with no await in between, so one per thread is safe.
     [ThreadStatic]
@@ -62,6 +63,11 @@ internal static class PostbackResultJson
             }
 
             writer.WriteEndArray();
+            if (value.DepositNumber is { } number)
+            {
+                writer.WriteNumber(DepositNumber, number);
+            }
+
             writer.WriteEndObject();
             writer.Flush();
         }

@@ -43,7 +43,7 @@ internal static class Responses
     }
 
     public static PostbackResultResponse Result(PostbackIngestionResult result) =>
-        new(Outcome(result.Outcome), result.ConversionId, Warnings(result.Warnings));
+        new(Outcome(result.Outcome), result.ConversionId, Warnings(result.Warnings), result.DepositNumber);
 
     public static PostbackSetResponse Set(PostbackSet set, PostbackUrls urls) => new(
         set.Id,
@@ -81,7 +81,8 @@ internal static class Responses
         StoredWords.Of(record.Attribution),
         record.Conversion.ClickId,
         record.CampaignId,
-        record.ReportingAmount is { } reporting ? new ReportingAmountResponse(reporting.Amount, reporting.Currency, reporting.Rate, reporting.RateDate) : null);
+        record.ReportingAmount is { } reporting ? new ReportingAmountResponse(reporting.Amount, reporting.Currency, reporting.Rate, reporting.RateDate) : null,
+        record.DepositNumber);
 
     public static StatsResponse Stats(PostbackStats stats) => new(
         stats.Clicks,
@@ -109,5 +110,6 @@ internal static class Responses
         Outcome(entry.Outcome),
         entry.Code,
         entry.Warnings,
-        entry.ConversionId);
+        entry.ConversionId,
+        entry.DepositNumber);
 }

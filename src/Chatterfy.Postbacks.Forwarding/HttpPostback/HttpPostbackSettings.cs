@@ -11,7 +11,8 @@ public sealed class HttpPostbackSettings
     /// <summary>
     /// Gets or sets the URL template, rendered per conversion with the core's macro engine (values percent-encoded). Known
     /// macros: <c>{{click.id}}</c> (also <c>{{tracker.clickid}}</c>), <c>{{conversion.event}}</c>, <c>{{conversion.amount}}</c>,
-    /// <c>{{conversion.currency}}</c>, <c>{{conversion.tid}}</c>, <c>{{conversion.id}}</c>, <c>{{fields.&lt;key&gt;}}</c> (the
+    /// <c>{{conversion.currency}}</c>, <c>{{conversion.tid}}</c>, <c>{{conversion.id}}</c>, <c>{{conversion.deposit_number}}</c>
+    /// (1 for the click's first deposit, 2, 3, … for repeats; empty otherwise), <c>{{fields.&lt;key&gt;}}</c> (the
     /// conversion's extra values) and <c>{{tracker.&lt;key&gt;}}</c> (the click's fields). A macro without a value renders
     /// empty. The scheme, host and port must be literal. Required.
     /// </summary>

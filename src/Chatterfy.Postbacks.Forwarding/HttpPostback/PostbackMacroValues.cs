@@ -23,6 +23,9 @@ internal sealed class PostbackMacroValues(ForwardedConversion item) : IMacroValu
             "conversion.currency" => conversion.Currency,
             "conversion.tid" => conversion.TransactionId,
             "conversion.id" => record.Id,
+
+            // 1 for the click's first deposit, 2, 3, … for its repeat deposits; empty for other events.
+            "conversion.deposit_number" => record.DepositNumber?.ToString(CultureInfo.InvariantCulture),
             _ when name.StartsWith(PostbackUrlTemplate.FieldsPrefix, StringComparison.Ordinal) =>
                 Find(conversion.Attributes, name.AsSpan(PostbackUrlTemplate.FieldsPrefix.Length)),
             _ when name.StartsWith(PostbackUrlTemplate.TrackerPrefix, StringComparison.Ordinal) && item.Click is { } click =>

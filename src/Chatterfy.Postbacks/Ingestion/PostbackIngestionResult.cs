@@ -34,4 +34,10 @@ public sealed record PostbackIngestionResult
 
     /// <summary>Gets the id of the request's postback log entry, or <see langword="null"/> when it was not found.</summary>
     public string? LogEntryId { get; init; }
+
+    /// <summary>
+    /// Gets the number the stored conversion took among its click's deposits (<see cref="ConversionRecord.DepositNumber"/>),
+    /// or <see langword="null"/> when it has none (not a deposit, unattributed) and for duplicates and rejections.
+    /// </summary>
+    public int? DepositNumber { get; init; }
 }

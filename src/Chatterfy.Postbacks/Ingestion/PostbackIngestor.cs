@@ -210,7 +210,7 @@ public sealed partial class PostbackIngestor
         ThrowIfFailed(appended);
         if (!appended.IsDuplicate)
         {
-            OnStored(record, contributed);
+            OnStored(record with { DepositNumber = appended.DepositNumber }, contributed);
         }
 
         var outcome = appended.IsDuplicate ? PostbackOutcome.Duplicate : storedOutcome;
@@ -224,6 +224,7 @@ public sealed partial class PostbackIngestor
             Conversion = conversion,
             Warnings = warnings,
             LogEntryId = logEntryId,
+            DepositNumber = appended.IsDuplicate ? null : appended.DepositNumber,
         };
     }
 

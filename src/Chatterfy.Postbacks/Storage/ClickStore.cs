@@ -12,7 +12,8 @@ public abstract class ClickStore : StoreRole
 {
     /// <summary>
     /// Adds a click, and in the same transaction applies <paramref name="credit"/> to the conversions already stored for its
-    /// id (late attribution; see <see cref="ConversionCredit"/>).
+    /// id (late attribution; see <see cref="ConversionCredit"/>), numbering the first deposits and deposits it credits in
+    /// receive-time-then-id order after the numbers the click's conversions hold (<see cref="DepositNumbering"/>).
     /// </summary>
     /// <param name="click">The click; its id must be unused.</param>
     /// <param name="credit">Which stored conversions of the click's id become credited.</param>

@@ -34,4 +34,12 @@ public sealed record ConversionRecord
     /// rate was found. Once set it never changes.
     /// </summary>
     public ReportingAmount? ReportingAmount { get; init; }
+
+    /// <summary>
+    /// Gets the deposit's number among its click's deposits (across sets), or <see langword="null"/>: 1 for the first
+    /// deposit, 2, 3, … for repeat deposits in the order they were credited (see <see cref="DepositNumbering"/>). The store
+    /// assigns it when a first deposit or deposit is first credited, and it never changes; registrations, custom events and
+    /// unattributed conversions have none. Stores ignore the value given to <see cref="IngestStore.AppendAsync"/>.
+    /// </summary>
+    public int? DepositNumber { get; init; }
 }

@@ -26,4 +26,10 @@ public readonly record struct IngestResult(string? ConversionId, bool IsDuplicat
     /// <param name="failure">Why.</param>
     /// <returns>The result.</returns>
     public static IngestResult Failed(Exception failure) => new(null, false, failure);
+
+    /// <summary>
+    /// Gets the deposit number the store assigned to the record's new conversion (<see cref="ConversionRecord.DepositNumber"/>),
+    /// or <see langword="null"/> when it has none, and for duplicates and failures.
+    /// </summary>
+    public int? DepositNumber { get; init; }
 }

@@ -22,7 +22,8 @@ namespace Chatterfy.Postbacks.Storage;
 /// <b>Races.</b> Of any number of concurrent appends with the same idempotency key value (in one batch, across batches, or
 /// from other instances sharing the database), exactly one stores its conversion; the others are duplicates of it. A
 /// store that locks keys takes its locks in one deterministic order (ascending by lock key) in every transaction, so
-/// that two batches never deadlock; the lifecycle of conversions will add a lock per click id to the same order.
+/// that two batches never deadlock; a store that locks click ids to number deposits (below) takes those locks in the same
+/// order.
 /// </para>
 /// <para>
 /// <b>Keys and clicks.</b> An idempotency key names its click: the core's keys contain the conversion's
@@ -53,6 +54,11 @@ public abstract class IngestStore : StoreRole
     /// </description></item>
     /// <item><description>otherwise the conversion, its log entry and its outbox messages are written as given.</description></item>
     /// </list>
+    /// A credited first deposit or deposit that is stored takes its deposit number in the same transaction
+    /// (<see cref="DepositNumbering"/>, from the numbers its click id's conversions hold, those of earlier records of the
+    /// batch included), written on the conversion and its log entry and returned in <see cref="IngestResult.DepositNumber"/>;
+    /// the numbers the record carries are ignored. Concurrent appends of one click's deposits, on any instances, take
+    /// distinct numbers without gaps.
     /// </summary>
     /// <param name="records">The records; not empty.</param>
     /// <param name="cancellationToken">

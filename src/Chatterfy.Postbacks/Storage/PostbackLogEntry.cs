@@ -30,4 +30,12 @@ public sealed record PostbackLogEntry
 
     /// <summary>Gets the stored conversion's id (the original's for a duplicate), or <see langword="null"/> for a rejection.</summary>
     public string? ConversionId { get; init; }
+
+    /// <summary>
+    /// Gets the deposit number the receiver answered with (<see cref="ConversionRecord.DepositNumber"/> of the conversion this
+    /// request stored), or <see langword="null"/>: for duplicates, rejections, events other than deposits and conversions
+    /// that were unattributed when received (a later credit numbers the conversion, not its log entry). Written by the
+    /// store when it appends the entry; the value given to <see cref="IngestStore.AppendAsync"/> is ignored.
+    /// </summary>
+    public int? DepositNumber { get; init; }
 }

@@ -61,7 +61,7 @@ public sealed class AppendSpeedTests(ITestOutputHelper output)
                 while ((i = Interlocked.Increment(ref next)) < from + count)
                 {
                     var result = gathered ? await gatherer.AppendAsync(records[i]) : await ingest.AppendOneAsync(records[i]);
-                    result.Should().Be(IngestResult.Written(records[i].Conversion!.Id));
+                    result.Should().Be(IngestResult.Written(records[i].Conversion!.Id) with { DepositNumber = records[i].Conversion!.DepositNumber });
                 }
             })));
         }

@@ -60,7 +60,13 @@ public sealed class PostgreSqlUpgradeTests
         var windowedLater = StoreTestData.Retry(windowed, windowed.Conversion.ReceivedAt.AddHours(25));
         var results = await roles.Ingest.AppendAsync([IngestRecords.For(permanentRetry), IngestRecords.For(windowedRetry), IngestRecords.For(windowedLater)], None);
 
-        results.Should().Equal(IngestResult.Duplicate(permanent.Id), IngestResult.Duplicate(windowed.Id), IngestResult.Written(windowedLater.Id));
+        // The upgrade numbered the click's credited deposits in receive order: its first deposit 1, the deposits after it
+        // 2, 3, …; a new deposit takes the next number.
+        permanent.DepositNumber.Should().Be(1);
+        windowed.DepositNumber.Should().Be(2);
+        var numbered = stored.Where(c => c.DepositNumber is not null).ToList();
+        numbered.Select(c => c.DepositNumber!.Value).Should().Equal(Enumerable.Range(1, numbered.Count));
+        results.Should().Equal(IngestResult.Duplicate(permanent.Id), IngestResult.Duplicate(windowed.Id), IngestResult.Written(windowedLater.Id) with { DepositNumber = numbered.Count + 1 });
 
         // The pending messages of 62809e0 are leased and dead-lettered by the new store, with the new words.
         var now = DateTimeOffset.Parse(expected.Manifest["now"], CultureInfo.InvariantCulture);

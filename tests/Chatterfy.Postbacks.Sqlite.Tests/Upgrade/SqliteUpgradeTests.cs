@@ -67,15 +67,27 @@ public sealed class SqliteUpgradeTests : IDisposable
             (await store.Clicks.FindAsync(click.Id, None)).Should().BeEquivalentTo(click);
         }
 
+        // The upgrade numbers the credited deposits per click in (received at, id) order: click 1's first deposit 1 and its
+        // deposit 2, click 3's late-credited first deposit 1, click 2's lone deposit 2 (1 is left to a first deposit).
+        var numbers = new Dictionary<string, int>
+        {
+            [Conv1FirstDeposit.Id] = 1,
+            [Conv3WindowedDeposit.Id] = 2,
+            [Conv5LateCredited.Id] = 1,
+            [Conv6BigAmount.Id] = 2,
+        };
         foreach (var conversion in Conversions)
         {
-            (await store.Ingest.GetConversionAsync(conversion.Id, None)).Should().BeEquivalentTo(conversion);
+            (await store.Ingest.GetConversionAsync(conversion.Id, None)).Should().BeEquivalentTo(
+                conversion with { DepositNumber = numbers.TryGetValue(conversion.Id, out var number) ? number : null });
         }
+
+        (await store.Log.ListAsync(new PostbackLogQuery { Limit = 100 }, None)).Should().OnlyContain(e => e.DepositNumber == null, "log entries written before keep none");
 
         (await store.Ingest.GetConversionAsync(Conv1Retry.Id, None)).Should().BeNull("a duplicate is not stored");
         (await store.Ingest.ListConversionsByClickAsync(Click1Id, None))
-            .Should().BeEquivalentTo([Conv2Registration, Conv1FirstDeposit, Conv3WindowedDeposit], o => o.WithStrictOrdering());
-        (await store.Ingest.ListConversionsByClickAsync(Click3Id, None)).Should().BeEquivalentTo([Conv5LateCredited]);
+            .Should().BeEquivalentTo([Conv2Registration, Conv1FirstDeposit with { DepositNumber = 1 }, Conv3WindowedDeposit with { DepositNumber = 2 }], o => o.WithStrictOrdering());
+        (await store.Ingest.ListConversionsByClickAsync(Click3Id, None)).Should().BeEquivalentTo([Conv5LateCredited with { DepositNumber = 1 }]);
         (await store.Ingest.ListConversionsByClickAsync(UnknownClickId, None)).Should().BeEquivalentTo([Conv4Custom]);
 
         foreach (var entry in LogEntries)
@@ -182,7 +194,7 @@ public sealed class SqliteUpgradeTests : IDisposable
         {
             Conversion = otherKey.Conversion with { Event = PostbackEvent.Deposit, IdempotencyKey = new IdempotencyKey($"{SetAId}:deposit:{Click1Id}:t:TX-2002", null) },
         };
-        (await store.AppendAsync(otherKey)).Should().Be(IngestResult.Written(otherKey.Id));
+        (await store.AppendAsync(otherKey)).Should().Be(IngestResult.Written(otherKey.Id) with { DepositNumber = 3 }, "it follows the numbers the upgrade gave click 1");
         (await store.Ingest.ListConversionsByClickAsync(Click1Id, None)).Select(c => c.Id)
             .Should().Equal(Conv2Registration.Id, Conv1FirstDeposit.Id, Conv3WindowedDeposit.Id, otherKey.Id);
 
@@ -193,6 +205,8 @@ public sealed class SqliteUpgradeTests : IDisposable
             None);
         credited.Should().Be(2, "conversion 8 and the one stored after its window");
         (await store.Ingest.GetConversionAsync(Conv8WindowedUnattributed.Id, None))!.Attribution.Should().Be(ConversionAttribution.Credited);
+        (await store.Ingest.GetConversionAsync(Conv8WindowedUnattributed.Id, None))!.DepositNumber.Should().Be(2, "a late credit numbers the deposits it credits");
+        (await store.Ingest.GetConversionAsync(afterWindow.Id, None))!.DepositNumber.Should().Be(3);
 
         // The outbox picks up where it was: only the replayed message is due and free of a live lease.
         var leased = await store.Outbox.LeaseAsync(new OutboxLeaseRequest { LeaseId = "after-upgrade", Now = Now, Duration = TimeSpan.FromMinutes(1), MaxCount = 10 }, None);

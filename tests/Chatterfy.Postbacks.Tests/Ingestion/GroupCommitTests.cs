@@ -16,7 +16,7 @@ public sealed class GroupCommitTests
         var appending = commit.AppendAsync(StoreData.Stored(conversion));
 
         appending.IsCompletedSuccessfully.Should().BeTrue("the in-memory store completes synchronously and nothing queues in front of it");
-        (await appending).Should().Be(IngestResult.Written(conversion.Id));
+        (await appending).Should().Be((IngestResult.Written(conversion.Id) with { DepositNumber = 1 }));
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public sealed class GroupCommitTests
         var results = await Task.WhenAll(waiting.Prepend(first.AsTask()));
 
         store.Batches.Should().Equal(1, 4, 2);
-        results.Should().Equal(conversions.Select(c => IngestResult.Written(c.Id)));
+        results.Should().Equal(conversions.Select(c => (IngestResult.Written(c.Id) with { DepositNumber = 1 })));
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public sealed class GroupCommitTests
         hold.SetResult();
         await first;
 
-        (await goodTask).Should().Be(IngestResult.Written(good.Id));
+        (await goodTask).Should().Be((IngestResult.Written(good.Id) with { DepositNumber = 1 }));
         await FluentActions.Awaiting(() => invalidTask).Should().ThrowAsync<ArgumentException>();
         (await store.GetConversionAsync(invalid.Conversion!.Id, CancellationToken.None)).Should().BeNull();
     }
@@ -115,7 +115,7 @@ public sealed class GroupCommitTests
         }
 
         var later = StoreData.Conversion();
-        (await commit.AppendAsync(StoreData.Stored(later))).Should().Be(IngestResult.Written(later.Id));
+        (await commit.AppendAsync(StoreData.Stored(later))).Should().Be((IngestResult.Written(later.Id) with { DepositNumber = 1 }));
         store.Batches.Should().Equal(1, 2, 1);
     }
 

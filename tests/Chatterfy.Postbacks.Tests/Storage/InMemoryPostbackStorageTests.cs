@@ -159,7 +159,7 @@ public sealed class InMemoryPostbackStorageTests
         read.Conversion.Event.Should().Be(custom);
         read.Conversion.RemoteAddress!.ScopeId.Should().Be(3);
         read.Conversion.Attributes["lone"].Should().Be("a\uD800b");
-        readPlain.Should().BeEquivalentTo(plain);
+        readPlain.Should().BeEquivalentTo(plain with { DepositNumber = 1 }, "a credited first deposit of its click takes 1");
     }
 
     [Fact]
@@ -279,8 +279,8 @@ public sealed class InMemoryPostbackStorageTests
         var key = new IdempotencyKey("key_" + StoreData.NewId(), TimeSpan.FromHours(1));
         var early = StoreData.Conversion(key: key, receivedAt: StoreData.Epoch);
         var later = StoreData.Conversion(key: key, receivedAt: StoreData.Epoch.AddMinutes(90));
-        (await store.Ingest.AppendAsync(StoreData.Stored(later))).Should().Be(IngestResult.Written(later.Id));
-        (await store.Ingest.AppendAsync(StoreData.Stored(early, new ReceivedRange(null, StoreData.Epoch.AddMinutes(30))))).Should().Be(IngestResult.Written(early.Id));
+        (await store.Ingest.AppendAsync(StoreData.Stored(later))).Should().Be((IngestResult.Written(later.Id) with { DepositNumber = 1 }));
+        (await store.Ingest.AppendAsync(StoreData.Stored(early, new ReceivedRange(null, StoreData.Epoch.AddMinutes(30))))).Should().Be((IngestResult.Written(early.Id) with { DepositNumber = 1 }));
         var retry = StoreData.Conversion(key: key, receivedAt: StoreData.Epoch.AddMinutes(45));
 
         var result = await store.Ingest.AppendAsync(StoreData.Stored(retry, new ReceivedRange(StoreData.Epoch.AddMinutes(-15), StoreData.Epoch.AddMinutes(105))));
@@ -310,7 +310,7 @@ public sealed class InMemoryPostbackStorageTests
 
         var results = await store.Ingest.AppendAsync([StoreData.Stored(first), StoreData.Stored(second) with { OutboxMessages = [message] }], None);
 
-        results.Should().Equal(IngestResult.Written(first.Id), IngestResult.Duplicate(first.Id));
+        results.Should().Equal((IngestResult.Written(first.Id) with { DepositNumber = 1 }), IngestResult.Duplicate(first.Id));
         (await store.Outbox.GetAsync(message.Id, None)).Should().BeNull("a duplicate writes none of its outbox messages");
     }
 
@@ -326,9 +326,9 @@ public sealed class InMemoryPostbackStorageTests
 
         var results = await store.Ingest.AppendAsync([StoreData.Stored(before), clash, StoreData.Stored(after)], None);
 
-        results[0].Should().Be(IngestResult.Written(before.Id));
+        results[0].Should().Be((IngestResult.Written(before.Id) with { DepositNumber = 1 }));
         results[1].Failure.Should().BeOfType<InvalidOperationException>();
-        results[2].Should().Be(IngestResult.Written(after.Id));
+        results[2].Should().Be((IngestResult.Written(after.Id) with { DepositNumber = 1 }));
         (await store.Ingest.GetConversionAsync(clash.Conversion!.Id, None)).Should().BeNull();
         (await store.Log.GetAsync(used.Id, None))!.ReceivedAt.Should().Be(used.ReceivedAt, "the stored entry is not replaced");
     }

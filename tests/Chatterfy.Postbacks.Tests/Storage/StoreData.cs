@@ -39,7 +39,7 @@ internal static class StoreData
         Fields = new Dictionary<string, string> { ["ad_name"] = "spring-1" },
     };
 
-    /// <summary>A credited first deposit of 12.50 USD with a unique id, click id and permanent key.</summary>
+    /// <summary>A credited first deposit of 12.50 USD with a unique id, click id and permanent key (a store numbers it 1: the first deposit of its click).</summary>
     public static ConversionRecord Conversion(string? setId = null, string? clickId = null, DateTimeOffset? receivedAt = null, IdempotencyKey? key = null) => new()
     {
         Id = NewId(),

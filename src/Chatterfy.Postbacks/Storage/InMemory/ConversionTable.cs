@@ -90,9 +90,14 @@ internal sealed class ConversionTable
         return best is { } found ? At(found).Id.ToString() : null;
     }
 
-    /// <summary>Adds a conversion whose id is unused, with what <see cref="Encode"/> wrote of it.</summary>
-    public void Add(ConversionRecord record, CompactId id, ReadOnlySpan<byte> encoded)
+    /// <summary>
+    /// Adds a conversion whose id is unused, with what <see cref="Encode"/> wrote of it, numbering it when it is a credited
+    /// deposit (<see cref="DepositNumbering"/>).
+    /// </summary>
+    /// <returns>Its deposit number, or <see langword="null"/>.</returns>
+    public int? Add(ConversionRecord record, CompactId id, ReadOnlySpan<byte> encoded)
     {
+        var number = record.Attribution == ConversionAttribution.Credited ? NextDepositNumber(record.Conversion.ClickId, record.Conversion.Event.Kind) : null;
         var conversion = record.Conversion;
         if (_count == _chunks.Length << ChunkShift)
         {
@@ -113,6 +118,7 @@ internal sealed class ConversionTable
         slot.Kind = conversion.Event.Kind;
         slot.Attribution = record.Attribution;
         slot.AttributionWindowPassed = record.AttributionWindowPassed;
+        slot.DepositNumber = number ?? 0;
         slot.NextByKey = Link(_newestByKeyHash, Hash(conversion.IdempotencyKey.Value), index);
         slot.NextByClick = Link(_newestByClickHash, Hash(conversion.ClickId), index);
         _byId.Add(id, index);
@@ -122,6 +128,7 @@ internal sealed class ConversionTable
         }
 
         _count++;
+        return number;
     }
 
     /// <summary>The conversions matching the query, newest first by receive time then id (descending).</summary>
@@ -184,16 +191,22 @@ internal sealed class ConversionTable
         return indexes.ConvertAll(Read);
     }
 
-    /// <summary>Applies a new click's credit to the conversions that waited for it (late attribution).</summary>
+    /// <summary>
+    /// Applies a new click's credit to the conversions that waited for it (late attribution), numbering the credited
+    /// deposits in receive-time-then-id order after the click's numbered ones.
+    /// </summary>
     public int Credit(string clickId, ConversionCredit credit)
     {
         var credited = 0;
         var campaignId = _pool.Intern(credit.NewCampaignId);
-        foreach (var index in OfClick(clickId))
+        var indexes = OfClick(clickId);
+        indexes.Sort((a, b) => a == b ? 0 : IsEarlier(ref At(a), ref At(b)) ? -1 : 1);
+        foreach (var index in indexes)
         {
             ref var slot = ref At(index);
             if (slot.Attribution == ConversionAttribution.Unattributed && !slot.AttributionWindowPassed && ContainsOrdinal(credit.CampaignIds, slot.CampaignId))
             {
+                slot.DepositNumber = NextDepositNumber(clickId, slot.Kind) ?? 0;
                 slot.Attribution = ConversionAttribution.Credited;
                 slot.CampaignId = campaignId;
                 credited++;
@@ -273,6 +286,29 @@ internal sealed class ConversionTable
         return counts;
     }
 
+    // The number a newly credited conversion of the click takes, from the numbers its conversions hold.
+    private int? NextDepositNumber(string clickId, PostbackEventKind kind)
+    {
+        if (!DepositNumbering.IsNumbered(kind))
+        {
+            return null;
+        }
+
+        int? highest = null;
+        var firstTaken = false;
+        foreach (var index in OfClick(clickId))
+        {
+            var number = At(index).DepositNumber;
+            if (number > 0)
+            {
+                highest = Math.Max(highest ?? 0, number);
+                firstTaken |= number == DepositNumbering.First;
+            }
+        }
+
+        return DepositNumbering.Next(kind, highest, firstTaken);
+    }
+
     private List<int> OfClick(string clickId)
     {
         var indexes = new List<int>();
@@ -331,6 +367,7 @@ internal sealed class ConversionTable
             Attribution = slot.Attribution,
             CampaignId = slot.CampaignId,
             AttributionWindowPassed = slot.AttributionWindowPassed,
+            DepositNumber = slot.DepositNumber > 0 ? slot.DepositNumber : null,
             Conversion = new Conversion
             {
                 SetId = slot.SetId,
@@ -403,6 +440,7 @@ internal sealed class ConversionTable
         public string? Currency;
         public int NextByKey;
         public int NextByClick;
+        public int DepositNumber;
         public PostbackEventKind Kind;
         public ConversionAttribution Attribution;
         public bool HasAmount;

@@ -131,14 +131,14 @@ internal sealed class InMemoryIngestStore(InMemoryDatabase db) : IngestStore
             }
         }
 
-        db.Conversions.Add(conversion, prepared.ConversionId, prepared.ConversionBytes.Bytes);
+        var number = db.Conversions.Add(conversion, prepared.ConversionId, prepared.ConversionBytes.Bytes);
         foreach (var message in prepared.OutboxMessages)
         {
             db.Outbox.Add(message.Id, message);
         }
 
-        db.Log.Add(entry, prepared.LogEntryId, prepared.LogEntryBytes.Bytes, entry.Outcome, entry.ConversionId);
-        return IngestResult.Written(conversion.Id);
+        db.Log.Add(entry, prepared.LogEntryId, prepared.LogEntryBytes.Bytes, entry.Outcome, entry.ConversionId, number);
+        return IngestResult.Written(conversion.Id) with { DepositNumber = number };
     }
 
     /// <summary>A record with its ids parsed and its values encoded, before the lock is taken.</summary>

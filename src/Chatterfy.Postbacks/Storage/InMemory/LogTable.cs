@@ -41,8 +41,8 @@ internal sealed class LogTable(StringPool pool)
         return writer.Detach();
     }
 
-    /// <summary>Adds an entry whose id is unused, with the outcome and conversion id it is stored with.</summary>
-    public void Add(PostbackLogEntry entry, CompactId id, ReadOnlySpan<byte> encoded, PostbackOutcome outcome, string? conversionId)
+    /// <summary>Adds an entry whose id is unused, with the outcome, conversion id and deposit number it is stored with.</summary>
+    public void Add(PostbackLogEntry entry, CompactId id, ReadOnlySpan<byte> encoded, PostbackOutcome outcome, string? conversionId, int? depositNumber = null)
     {
         var slot = new Slot
         {
@@ -53,6 +53,7 @@ internal sealed class LogTable(StringPool pool)
             Outcome = outcome,
             ConversionId = conversionId is null ? default : CompactId.From(conversionId),
             HasConversionId = conversionId is not null,
+            DepositNumber = depositNumber ?? 0,
             Bytes = _arena.Write(encoded),
         };
         Insert(slot);
@@ -296,6 +297,7 @@ internal sealed class LogTable(StringPool pool)
             Code = code,
             Warnings = warnings,
             ConversionId = slot.HasConversionId ? slot.ConversionId.ToString() : null,
+            DepositNumber = slot.DepositNumber > 0 ? slot.DepositNumber : null,
             Request = new PostbackRequest
             {
                 Method = reader.ReadString()!,
@@ -327,6 +329,7 @@ internal sealed class LogTable(StringPool pool)
         public PostbackOutcome Outcome;
         public CompactId ConversionId;
         public bool HasConversionId;
+        public int DepositNumber;
         public ByteArena.Address Bytes;
     }
 }
