@@ -134,5 +134,6 @@ public abstract partial class PostbackStorageConformanceTests
         Attribution = ConversionAttribution.Unattributed,
         CampaignId = null,
         AttributionWindowPassed = true,
+        DepositNumber = null,
     };
 }

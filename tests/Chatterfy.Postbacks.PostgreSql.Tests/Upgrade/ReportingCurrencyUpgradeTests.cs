@@ -74,7 +74,7 @@ public sealed class ReportingCurrencyUpgradeTests
             totalsBefore[2]);
 
         var fresh = StoreTestData.Conversion(receivedAt: DayStart.AddHours(13)) with { ReportingAmount = usd };
-        (await roles.Ingest.AppendOneAsync(StoreTestData.Record(fresh))).Should().Be(IngestResult.Written(fresh.Id));
+        (await roles.Ingest.AppendOneAsync(StoreTestData.Record(fresh))).Should().Be(IngestResult.Written(fresh.Id) with { DepositNumber = fresh.DepositNumber });
         (await roles.Ingest.GetConversionAsync(fresh.Id, None))!.ReportingAmount.Should().Be(usd);
     }
 }

@@ -92,7 +92,7 @@ public sealed class ReportingCurrencyUpgradeTests : IDisposable
             totalsBefore[2]);
 
         var fresh = StoreTestData.Conversion(receivedAt: Day.AddHours(3)) with { ReportingAmount = usd };
-        (await store.Ingest.AppendAsync([StoreTestData.Record(fresh)], None)).Should().Equal(IngestResult.Written(fresh.Id));
+        (await store.Ingest.AppendAsync([StoreTestData.Record(fresh)], None)).Should().Equal(IngestResult.Written(fresh.Id) with { DepositNumber = fresh.DepositNumber });
         (await store.Ingest.GetConversionAsync(fresh.Id, None))!.ReportingAmount.Should().Be(usd);
     }
 }
