@@ -60,6 +60,9 @@ internal sealed class ForwardingIngestionHook(ForwardingRuleCache rules, OutboxS
                 CreatedAt = now,
                 NextAttemptAt = now,
                 RetryFrom = now,
+
+                // The store numbers the conversion in its transaction, and writes the message only if the number is in range.
+                DepositNumberCondition = rule.Filter.DepositNumber,
             };
         }
 

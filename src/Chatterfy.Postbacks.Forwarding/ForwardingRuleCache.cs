@@ -48,8 +48,9 @@ internal sealed partial class ForwardingRuleCache(
     }
 
     /// <summary>
-    /// The rules a credited conversion matches: its set's rules that forward its event, then its campaign's rules that
-    /// forward it and whose destination has no rule on the set (the set's rules win per destination).
+    /// The rules a credited conversion matches: its set's rules that forward its event (destination and rule filter), then its
+    /// campaign's rules that forward it and whose destination has no rule on the set (the set's rules win per destination).
+    /// A rule's deposit-number range is left to the store (<see cref="OutboxMessage.DepositNumberCondition"/>).
     /// </summary>
     public static IReadOnlyList<ActiveRule> Match(Snapshot snapshot, string setId, string? campaignId, PostbackEvent conversionEvent)
     {
@@ -64,7 +65,7 @@ internal sealed partial class ForwardingRuleCache(
         var matched = new List<ActiveRule>();
         foreach (var rule in setRules ?? [])
         {
-            if (rule.Profile is { } profile && profile.Forwards(conversionEvent))
+            if (rule.Profile is { } profile && profile.Forwards(conversionEvent) && rule.Rule.Filter.Matches(conversionEvent))
             {
                 matched.Add(rule);
             }
@@ -74,6 +75,7 @@ internal sealed partial class ForwardingRuleCache(
         {
             if (rule.Profile is { } profile
                 && profile.Forwards(conversionEvent)
+                && rule.Rule.Filter.Matches(conversionEvent)
                 && setRules?.Exists(r => string.Equals(r.Rule.DestinationId, rule.Rule.DestinationId, StringComparison.Ordinal)) != true)
             {
                 matched.Add(rule);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Chatterfy.Postbacks.Campaigns;
+using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.Storage;
 
 namespace Chatterfy.Postbacks.Forwarding;
@@ -38,9 +39,9 @@ public sealed class ForwardingRuleService
     /// <param name="cancellationToken">Cancels the operation (including DNS lookups of destination hosts).</param>
     /// <returns>The stored rule (its secrets protected when <see cref="ForwardingOptions.ProtectSecrets"/> is on).</returns>
     /// <exception cref="ForwardingRuleValidationException">
-    /// The scope is not exactly one of a known set and a campaign id, the name is too long, the destination is unknown, or its
-    /// settings are invalid or name a URL the outbound policy refuses; <see cref="ForwardingRuleValidationException.Errors"/>
-    /// names each field.
+    /// The scope is not exactly one of a known set and a campaign id, the name is too long, the destination is unknown, its
+    /// settings are invalid or name a URL the outbound policy refuses, or the filter names an unknown event or an invalid
+    /// deposit-number range; <see cref="ForwardingRuleValidationException.Errors"/> names each field.
     /// </exception>
     public async ValueTask<ForwardingRule> CreateAsync(NewForwardingRule request, CancellationToken cancellationToken = default)
     {
@@ -65,6 +66,7 @@ public sealed class ForwardingRuleService
             errors["campaignId"] = [$"A campaign id is 1 to {Campaign.MaxIdLength} characters of A-Z, a-z, 0-9, '_' and '-'."];
         }
 
+        var filter = ValidateFilter(request.Filter ?? ForwardingRuleFilter.None, errors);
         var destinationId = request.DestinationId?.Trim().ToLowerInvariant() ?? "";
         var settings = request.Settings.ValueKind == JsonValueKind.Undefined ? default : request.Settings.Clone();
         if (!_destinations.TryGetDestination(destinationId, out var destination))
@@ -106,10 +108,61 @@ public sealed class ForwardingRuleService
             DestinationId = destinationId,
             Settings = settings.ValueKind == JsonValueKind.Undefined ? JsonDocument.Parse("{}").RootElement.Clone() : settings,
             CreatedAt = _timeProvider.GetUtcNow(),
+            Filter = filter,
         };
         await _store.AddAsync(rule, cancellationToken).ConfigureAwait(false);
         _cache.Invalidate();
         return rule;
+    }
+
+    // The filter as stored: event names canonical and without repeats. Errors are keyed by the HTTP member names.
+    private static ForwardingRuleFilter ValidateFilter(ForwardingRuleFilter filter, Dictionary<string, string[]> errors)
+    {
+        List<string>? events = null;
+        if (filter.Events is { } names)
+        {
+            events = [];
+            if (names.Count == 0)
+            {
+                errors["events"] = ["Give at least one event, or leave events out to forward every event the destination forwards."];
+            }
+
+            for (var i = 0; i < names.Count; i++)
+            {
+                if (!PostbackEvent.TryParse(names[i], out var parsed))
+                {
+                    errors[$"events[{i}]"] = [$"'{names[i]}' is not an event name; use {EventNameHint.Text}."];
+                }
+                else if (!events.Contains(parsed.Name, StringComparer.Ordinal))
+                {
+                    events.Add(parsed.Name);
+                }
+            }
+        }
+
+        if (filter.DepositNumber is { } range)
+        {
+            if (range.Min is null && range.Max is null)
+            {
+                errors["depositNumber"] = ["A deposit-number range needs min, max or both."];
+            }
+
+            if (range.Min < DepositNumbering.First)
+            {
+                errors["depositNumber.min"] = [$"min is at least {DepositNumbering.First} (the first deposit's number)."];
+            }
+
+            if (range.Max < DepositNumbering.First)
+            {
+                errors["depositNumber.max"] = [$"max is at least {DepositNumbering.First} (the first deposit's number)."];
+            }
+            else if (range.Max < range.Min)
+            {
+                errors["depositNumber.max"] = ["max is at least min."];
+            }
+        }
+
+        return filter with { Events = events?.AsReadOnly() };
     }
 
     /// <summary>

@@ -19,4 +19,11 @@ public sealed record NewForwardingRule
 
     /// <summary>Gets the destination's settings as a JSON object (see <c>docs/forwarding.md</c>).</summary>
     public JsonElement Settings { get; init; }
+
+    /// <summary>
+    /// Gets which conversions the rule forwards on top of what its destination forwards; <see cref="ForwardingRuleFilter.None"/>
+    /// by default. Event names may be aliases (stored as canonical names); a deposit-number range needs a min, a max or
+    /// both, min at least 1 and max at least min.
+    /// </summary>
+    public ForwardingRuleFilter Filter { get; init; } = ForwardingRuleFilter.None;
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.Storage;
 using Npgsql;
+using NpgsqlTypes;
 using static Chatterfy.Postbacks.PostgreSql.PostgreSqlValues;
 
 namespace Chatterfy.Postbacks.PostgreSql;
@@ -12,7 +13,7 @@ namespace Chatterfy.Postbacks.PostgreSql;
 /// </summary>
 internal sealed class PostgreSqlForwardingRuleStore(PostgreSqlPostbackStore db) : ForwardingRuleStore
 {
-    private const string Columns = "id, name, set_id, campaign_id, destination_id, settings, created_at";
+    private const string Columns = "id, name, set_id, campaign_id, destination_id, settings, created_at, filter_events, filter_deposit_number_min, filter_deposit_number_max";
 
     private readonly string _s = db.QuotedSchema;
 
@@ -21,8 +22,10 @@ internal sealed class PostgreSqlForwardingRuleStore(PostgreSqlPostbackStore db) 
         // The exact text given (GetRawText throws for an undefined element).
         var settings = rule.Settings.GetRawText();
         await db.NonQueryAsync(
-            $"INSERT INTO {_s}.forwarding_rules ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            [Text(rule.Id), Text(rule.Name), Text(rule.SetId), Text(rule.CampaignId), Text(rule.DestinationId), Text(settings), Time(rule.CreatedAt)],
+            $"INSERT INTO {_s}.forwarding_rules ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            [Text(rule.Id), Text(rule.Name), Text(rule.SetId), Text(rule.CampaignId), Text(rule.DestinationId), Text(settings), Time(rule.CreatedAt),
+             rule.Filter.Events is { } events ? TextArray(events) : Param(NpgsqlDbType.Array | NpgsqlDbType.Text, null),
+             Param(NpgsqlDbType.Integer, rule.Filter.DepositNumber?.Min), Param(NpgsqlDbType.Integer, rule.Filter.DepositNumber?.Max)],
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -50,5 +53,14 @@ internal sealed class PostgreSqlForwardingRuleStore(PostgreSqlPostbackStore db) 
         DestinationId = reader.GetString(4),
         Settings = PostgreSqlJsonText.ToElement(reader.GetString(5)),
         CreatedAt = reader.GetFieldValue<DateTimeOffset>(6),
+        Filter = new ForwardingRuleFilter
+        {
+            Events = reader.IsDBNull(7) ? null : reader.GetFieldValue<string[]>(7).AsReadOnly(),
+            DepositNumber = reader.IsDBNull(8) && reader.IsDBNull(9) ? null : new DepositNumberRange
+            {
+                Min = reader.IsDBNull(8) ? null : reader.GetInt32(8),
+                Max = reader.IsDBNull(9) ? null : reader.GetInt32(9),
+            },
+        },
     };
 }

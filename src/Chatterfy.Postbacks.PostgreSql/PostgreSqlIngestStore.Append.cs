@@ -437,6 +437,9 @@ internal sealed partial class PostgreSqlIngestStore
         p.Add(ArrayOf(NpgsqlDbType.Text, reportingCurrency));
         p.Add(ArrayOf(NpgsqlDbType.Numeric, reportingRate));
         p.Add(ArrayOf(NpgsqlDbType.Date, reportingRateDate));
+        p.Add(ArrayOf(NpgsqlDbType.Integer, messages.Select(m => m.DepositNumberCondition?.Min).ToArray()));
+        p.Add(ArrayOf(NpgsqlDbType.Integer, messages.Select(m => m.DepositNumberCondition?.Max).ToArray()));
+        p.Add(ArrayOf(NpgsqlDbType.Boolean, messages.Select(m => m.DepositNumberCondition is not null).ToArray()));
         return command;
     }
 
@@ -495,7 +498,8 @@ internal sealed partial class PostgreSqlIngestStore
     /// <summary>
     /// The append statement (parameters in the order <see cref="AppendCommand"/> adds them: $1-$34 one element per record,
     /// $35 the records' warnings one after the other, $36-$49 the outbox messages, $50-$54 one element per record: whether
-    /// the conversion came after its attribution window, and the reporting amounts).
+    /// the conversion came after its attribution window, and the reporting amounts; $55-$57 one element per outbox message:
+    /// its deposit-number condition's min, max, and whether it has one).
     /// </summary>
     // The append statement's roll-up upsert: the conversions it inserted, one row per key.
     private static string RollupSql(string quotedSchema) => PostgreSqlConversionRollups.UpsertSql(
@@ -557,17 +561,22 @@ internal sealed partial class PostgreSqlIngestStore
                    (SELECT n.deposit_number FROM numbered n WHERE n.i = r.i)
             FROM r
             WHERE r.idempotency_key IS NOT NULL AND NOT EXISTS (SELECT 1 FROM original o WHERE o.i = r.i)
-            RETURNING id, received_at, set_id, campaign_id, event_kind, attribution, currency, amount, reporting_currency, reporting_amount
+            RETURNING id, received_at, set_id, campaign_id, event_kind, attribution, currency, amount, reporting_currency, reporting_amount, deposit_number
         ), rolled AS (
             -- The conversions inserted by this statement, added to their daily roll-ups.
             {RollupSql(_s)}
         ), messages AS (
             INSERT INTO {_s}.outbox_messages ({PostgreSqlOutboxStore.Columns})
-            SELECT m.* FROM unnest(
+            -- A message with a deposit-number condition (its rule's filter) is written only when the number the conversion
+            -- took is in the range (DepositNumberRange.Contains, in Chatterfy.Postbacks).
+            SELECT {MessageColumns} FROM unnest(
                 $36::text[], $37::text[], $38::text[], $39::text[], $40::timestamptz[], $41::text[], $42::timestamptz[],
-                $43::timestamptz[], $44::integer[], $45::text[], $46::text[], $47::timestamptz[], $48::text[], $49::timestamptz[])
-            AS m({PostgreSqlOutboxStore.Columns})
-            WHERE m.conversion_id IN (SELECT inserted.id FROM inserted)
+                $43::timestamptz[], $44::integer[], $45::text[], $46::text[], $47::timestamptz[], $48::text[], $49::timestamptz[],
+                $55::integer[], $56::integer[], $57::boolean[])
+            AS m({PostgreSqlOutboxStore.Columns}, number_min, number_max, number_condition)
+            JOIN inserted c ON c.id = m.conversion_id
+            WHERE NOT m.number_condition
+               OR (c.deposit_number >= COALESCE(m.number_min, {DepositNumbering.First}) AND (m.number_max IS NULL OR c.deposit_number <= m.number_max))
         ), logged AS (
             INSERT INTO {_s}.postback_log ({LogColumns})
             SELECT r.log_id, r.log_received_at, r.log_set_id,
@@ -583,6 +592,9 @@ internal sealed partial class PostgreSqlIngestStore
         UNION ALL
         SELECT n.i, NULL, n.deposit_number FROM numbered n
         """;
+
+    // The outbox columns of the unnested messages (alias m), in the table's order.
+    private static readonly string MessageColumns = string.Join(", ", PostgreSqlOutboxStore.Columns.Split(',').Select(c => "m." + c.Trim()));
 
     private static readonly string Credited = StoredWords.Of(ConversionAttribution.Credited);
     private static readonly string FirstDeposit = StoredWords.Of(Ingestion.PostbackEventKind.FirstDeposit);

@@ -320,8 +320,22 @@ internal static class PostgreSqlSchema
         WHERE c.id = n.id;
         """;
 
+    /// <summary>
+    /// Rule filters (<see cref="Forwarding.ForwardingRuleFilter"/>) on forwarding rules: the events (canonical names,
+    /// <c>NULL</c> for every event) and the deposit-number range's bounds (<c>NULL</c> when open; both <c>NULL</c>: no range).
+    /// Existing rules get none, so they forward what they forwarded before.
+    /// </summary>
+    public const string RuleFilters = """
+        ALTER TABLE {schema}.forwarding_rules ADD COLUMN filter_events text[];
+        ALTER TABLE {schema}.forwarding_rules ADD COLUMN filter_deposit_number_min integer
+            CONSTRAINT forwarding_rules_filter_deposit_number_min_check CHECK (filter_deposit_number_min > 0);
+        ALTER TABLE {schema}.forwarding_rules ADD COLUMN filter_deposit_number_max integer
+            CONSTRAINT forwarding_rules_filter_deposit_number_max_check
+            CHECK (filter_deposit_number_max > 0 AND filter_deposit_number_max >= COALESCE(filter_deposit_number_min, 1));
+        """;
+
     /// <summary>The migrations in order; index 0 is migration 1.</summary>
-    public static IReadOnlyList<string> Migrations { get; } = [Migration1, Migration2, Migration3, Migration4, Migration5, MigrationReportingCurrency, SubjectBindings, DepositNumbers];
+    public static IReadOnlyList<string> Migrations { get; } = [Migration1, Migration2, Migration3, Migration4, Migration5, MigrationReportingCurrency, SubjectBindings, DepositNumbers, RuleFilters];
 
     /// <summary>The schema version this build of the store reads and writes.</summary>
     public static int CurrentVersion => Migrations.Count;

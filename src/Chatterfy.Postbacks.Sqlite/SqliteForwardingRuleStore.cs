@@ -12,7 +12,7 @@ namespace Chatterfy.Postbacks.Sqlite;
 /// <param name="database">The store whose connection and writer it uses.</param>
 internal sealed class SqliteForwardingRuleStore(SqlitePostbackStore database) : ForwardingRuleStore
 {
-    private const string RuleColumns = "id, name, set_id, campaign_id, destination_id, settings, created_at";
+    private const string RuleColumns = "id, name, set_id, campaign_id, destination_id, settings, created_at, filter_events, filter_deposit_number_min, filter_deposit_number_max";
 
     /// <inheritdoc />
     protected override async ValueTask AddCoreAsync(ForwardingRule rule, CancellationToken cancellationToken)
@@ -24,6 +24,9 @@ internal sealed class SqliteForwardingRuleStore(SqlitePostbackStore database) : 
         var destinationId = rule.DestinationId;
         var settings = rule.Settings.GetRawText();
         var createdAt = SqliteValues.ToDb(rule.CreatedAt);
+        var events = rule.Filter.Events is { } names ? SqliteValues.ToJson(names) : null;
+        var depositNumberMin = rule.Filter.DepositNumber?.Min;
+        var depositNumberMax = rule.Filter.DepositNumber?.Max;
 
         await database.WriteAsync(
             session =>
@@ -35,7 +38,7 @@ internal sealed class SqliteForwardingRuleStore(SqlitePostbackStore database) : 
 
                 var insert = session.Command($"""
                     INSERT INTO forwarding_rules ({RuleColumns})
-                    VALUES ($id, $name, $set_id, $campaign_id, $destination_id, $settings, $created_at)
+                    VALUES ($id, $name, $set_id, $campaign_id, $destination_id, $settings, $created_at, $filter_events, $filter_deposit_number_min, $filter_deposit_number_max)
                     """);
                 insert.Parameters.AddValue("$id", id);
                 insert.Parameters.AddValue("$name", name);
@@ -44,6 +47,9 @@ internal sealed class SqliteForwardingRuleStore(SqlitePostbackStore database) : 
                 insert.Parameters.AddValue("$destination_id", destinationId);
                 insert.Parameters.AddValue("$settings", settings);
                 insert.Parameters.AddValue("$created_at", createdAt);
+                insert.Parameters.AddValue("$filter_events", events);
+                insert.Parameters.AddValue("$filter_deposit_number_min", depositNumberMin);
+                insert.Parameters.AddValue("$filter_deposit_number_max", depositNumberMax);
                 insert.ExecuteNonQuery();
                 return true;
             },
@@ -116,5 +122,14 @@ internal sealed class SqliteForwardingRuleStore(SqlitePostbackStore database) : 
         DestinationId = reader.GetString(4),
         Settings = SqliteValues.ToJsonElement(reader.GetString(5))!.Value,
         CreatedAt = SqliteValues.ToDateTimeOffset(reader.GetInt64(6)),
+        Filter = new ForwardingRuleFilter
+        {
+            Events = reader.GetNullableString(7) is { } events ? SqliteValues.ToList(events) : null,
+            DepositNumber = reader.IsDBNull(8) && reader.IsDBNull(9) ? null : new DepositNumberRange
+            {
+                Min = (int?)reader.GetNullableInt64(8),
+                Max = (int?)reader.GetNullableInt64(9),
+            },
+        },
     };
 }

@@ -310,6 +310,12 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
             Insert(insert, "Conversion", conversion.Id);
             foreach (var message in row.OutboxMessages)
             {
+                if (message.DepositNumberCondition is { } condition && !condition.Contains(number))
+                {
+                    // The rule forwards other deposit numbers than the one the conversion took.
+                    continue;
+                }
+
                 try
                 {
                     SqliteOutboxStore.InsertOutboxMessage(session, message);

@@ -429,6 +429,8 @@ internal sealed class SqliteOutboxStore(SqlitePostbackStore database) : OutboxSt
         public string? LeaseId { get; } = message.LeaseId;
 
         public long? LeaseExpiresAt { get; } = SqliteValues.ToDb(message.LeaseExpiresAt);
+
+        public DepositNumberRange? DepositNumberCondition { get; } = message.DepositNumberCondition;
     }
 
     /// <summary>An attempt's column values.</summary>

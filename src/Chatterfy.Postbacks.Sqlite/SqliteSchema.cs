@@ -24,6 +24,7 @@ internal static class SqliteSchema
         new(6, "reporting amounts on conversions and their sums in the daily roll-ups (existing rows get none)", V6),
         new(7, "subject bindings: the one click of a chat user in a campaign", SubjectBindings),
         new(8, "deposit numbers on conversions and log entries, the credited deposits numbered per click", DepositNumbers, SqliteDepositNumbers.Fill),
+        new(9, "rule filters on forwarding rules: events and a deposit-number range (existing rules get none)", RuleFilters),
     ];
 
     /// <summary>The schema version this code writes.</summary>
@@ -249,6 +250,15 @@ internal static class SqliteSchema
     private const string DepositNumbers = """
         ALTER TABLE conversions ADD COLUMN deposit_number INTEGER CHECK (deposit_number > 0);
         ALTER TABLE postback_log ADD COLUMN deposit_number INTEGER CHECK (deposit_number > 0);
+        """;
+
+    // Rule filters (ForwardingRuleFilter): the events as a JSON array of canonical names, NULL for every event; the
+    // deposit-number range's bounds, NULL when open (both NULL: no range).
+    private const string RuleFilters = """
+        ALTER TABLE forwarding_rules ADD COLUMN filter_events TEXT;
+        ALTER TABLE forwarding_rules ADD COLUMN filter_deposit_number_min INTEGER CHECK (filter_deposit_number_min > 0);
+        ALTER TABLE forwarding_rules ADD COLUMN filter_deposit_number_max INTEGER
+            CHECK (filter_deposit_number_max > 0 AND filter_deposit_number_max >= coalesce(filter_deposit_number_min, 1));
         """;
 
     /// <summary>One schema step.</summary>

@@ -13,7 +13,9 @@ internal sealed record ForwardingRuleResponse(
     string? CampaignId,
     string Destination,
     JsonElement Settings,
-    DateTime CreatedAt);
+    DateTime CreatedAt,
+    IReadOnlyList<string>? Events,
+    DepositNumberRangeBody? DepositNumber);
 
 internal sealed record ForwardingRuleListResponse(IReadOnlyList<ForwardingRuleResponse> Items);
 
@@ -30,4 +32,12 @@ internal sealed class CreateForwardingRuleRequest
     public string? Destination { get; set; }
 
     public JsonElement? Settings { get; set; }
+
+    public IReadOnlyList<string>? Events { get; set; }
+
+    public DepositNumberRangeBody? DepositNumber { get; set; }
 }
+
+/// <summary>A rule's <c>depositNumber</c> filter: <c>{"min": 2, "max": 2}</c>, either bound optional.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+internal sealed record DepositNumberRangeBody(int? Min, int? Max);

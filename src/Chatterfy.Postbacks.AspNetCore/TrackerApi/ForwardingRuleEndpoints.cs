@@ -49,6 +49,11 @@ internal static class ForwardingRuleEndpoints
                     CampaignId = body.CampaignId,
                     DestinationId = body.Destination ?? "",
                     Settings = body.Settings ?? default,
+                    Filter = new ForwardingRuleFilter
+                    {
+                        Events = body.Events,
+                        DepositNumber = body.DepositNumber is { } range ? new DepositNumberRange { Min = range.Min, Max = range.Max } : null,
+                    },
                 },
                 cancellationToken).ConfigureAwait(false);
         }
@@ -93,7 +98,9 @@ internal static class ForwardingRuleEndpoints
         rule.CampaignId,
         rule.DestinationId,
         rules.MaskSecrets(rule),
-        rule.CreatedAt.UtcDateTime);
+        rule.CreatedAt.UtcDateTime,
+        rule.Filter.Events,
+        rule.Filter.DepositNumber is { } range ? new DepositNumberRangeBody(range.Min, range.Max) : null);
 
     private static ProblemHttpResult NotFound(string id) => Problems.NotFound($"No forwarding rule has the id '{id}'.");
 }

@@ -9,7 +9,8 @@ namespace Chatterfy.Postbacks.Forwarding;
 /// <remarks>
 /// A credited conversion matches the rules of its set and the rules of its campaign (the click's). When both levels have
 /// rules for the same destination, the set's rules win and the campaign's rules for that destination are skipped. Which
-/// events a rule forwards is decided by its destination profile (<c>DestinationProfile.Forwards</c>).
+/// events a rule forwards is decided by its destination profile (<c>DestinationProfile.Forwards</c>) and by its
+/// <see cref="Filter"/>: both must let a conversion through.
 /// </remarks>
 public sealed record ForwardingRule
 {
@@ -36,4 +37,10 @@ public sealed record ForwardingRule
 
     /// <summary>Gets when the rule was created (UTC).</summary>
     public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>
+    /// Gets which conversions the rule forwards on top of what its destination forwards (<see cref="ForwardingRuleFilter"/>);
+    /// <see cref="ForwardingRuleFilter.None"/> by default.
+    /// </summary>
+    public ForwardingRuleFilter Filter { get; init; } = ForwardingRuleFilter.None;
 }

@@ -52,4 +52,13 @@ public sealed record OutboxMessage
     /// protects the message: another dispatcher may lease it.
     /// </summary>
     public DateTimeOffset? LeaseExpiresAt { get; init; }
+
+    /// <summary>
+    /// Gets the deposit numbers the conversion must take for the message to be written (its rule's
+    /// <see cref="ForwardingRuleFilter.DepositNumber"/>), or <see langword="null"/> to write it whatever the number. The store
+    /// numbers the conversion in the transaction that writes it, and writes the message only when
+    /// <see cref="DepositNumberRange.Contains"/> holds for that number; the condition itself is not stored (messages read
+    /// back have none).
+    /// </summary>
+    public DepositNumberRange? DepositNumberCondition { get; init; }
 }

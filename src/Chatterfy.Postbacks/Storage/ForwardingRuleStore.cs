@@ -16,6 +16,11 @@ public abstract class ForwardingRuleStore : StoreRole
     {
         ArgumentNullException.ThrowIfNull(rule);
         ThrowIfInvalidId(rule.Id, nameof(rule));
+        if (rule.Filter is null)
+        {
+            throw new ArgumentException("The rule's filter is null; use ForwardingRuleFilter.None.", nameof(rule));
+        }
+
         return AddCoreAsync(rule, cancellationToken);
     }
 

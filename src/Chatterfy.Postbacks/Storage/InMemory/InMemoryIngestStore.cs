@@ -134,7 +134,10 @@ internal sealed class InMemoryIngestStore(InMemoryDatabase db) : IngestStore
         var number = db.Conversions.Add(conversion, prepared.ConversionId, prepared.ConversionBytes.Bytes);
         foreach (var message in prepared.OutboxMessages)
         {
-            db.Outbox.Add(message.Id, message);
+            if (message.DepositNumberCondition is not { } condition || condition.Contains(number))
+            {
+                db.Outbox.Add(message.Id, message with { DepositNumberCondition = null });
+            }
         }
 
         db.Log.Add(entry, prepared.LogEntryId, prepared.LogEntryBytes.Bytes, entry.Outcome, entry.ConversionId, number);
