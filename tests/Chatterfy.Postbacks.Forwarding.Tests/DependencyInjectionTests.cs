@@ -168,7 +168,7 @@ public sealed class DependencyInjectionTests
         var act = () => host.ProfileAsync("google-ads", new { });
 
         (await act.Should().ThrowAsync<InvalidDestinationSettingsException>()).Which.Errors.Single().Should().Be(
-            new DestinationSettingsError("destination", "'google-ads' is not a registered forwarding destination; registered: facebook-capi, http-postback."));
+            new DestinationSettingsError("destination", "'google-ads' is not a registered forwarding destination; registered: facebook-capi, http-postback, signed-webhook."));
     }
 
     private sealed class ImpostorDestination : ForwardingDestination
