@@ -55,7 +55,7 @@ internal sealed class ForwardingDestinationRegistry : IForwardingDestinationRegi
         var errors = new List<DestinationSettingsError>();
         foreach (var endpoint in profile.Endpoints)
         {
-            var check = await _policy.CheckUrlAsync(endpoint.Url, cancellationToken).ConfigureAwait(false);
+            var check = await _policy.CheckUrlAsync(endpoint.Url, destination.Id, cancellationToken).ConfigureAwait(false);
             if (!check.IsAllowed)
             {
                 errors.Add(new DestinationSettingsError(endpoint.Field, check.Problem!));

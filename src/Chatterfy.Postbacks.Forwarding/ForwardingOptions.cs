@@ -102,4 +102,8 @@ public sealed class ForwardingOptions
     /// <summary>Gets the options of the outbox dispatcher (section <c>Postbacks:Forwarding:Dispatcher</c>).</summary>
     [ValidateObjectMembers]
     public OutboxDispatcherOptions Dispatcher { get; } = new();
+
+    /// <summary>Gets the options of the signed webhook destination (<c>Postbacks:Forwarding:Webhook</c>).</summary>
+    /// <value>An empty allow-list by default: webhooks keep the outbound policy like every other rule.</value>
+    public Reactions.WebhookOptions Webhook { get; } = new();
 }

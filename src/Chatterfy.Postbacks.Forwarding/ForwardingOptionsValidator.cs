@@ -33,6 +33,15 @@ internal sealed class ForwardingOptionsValidator(IServiceProvider services, IEnu
             }
         }
 
+        for (var i = 0; i < options.Webhook.AllowedHosts.Count; i++)
+        {
+            var host = options.Webhook.AllowedHosts[i];
+            if (string.IsNullOrWhiteSpace(host) || Uri.CheckHostName(host.Trim('[', ']')) == UriHostNameType.Unknown)
+            {
+                failures.Add($"{Section}Webhook:AllowedHosts:{i} must be a host name or an IP address, without scheme, port or path (got '{host}').");
+            }
+        }
+
         if (options.CircuitBreakerSamplingDuration < 2 * options.AttemptTimeout)
         {
             failures.Add($"{Section}CircuitBreakerSamplingDuration must be at least twice AttemptTimeout (got {options.CircuitBreakerSamplingDuration} for {options.AttemptTimeout}).");

@@ -96,7 +96,7 @@ internal sealed partial class ForwardingRuleCache(
         var refused = new List<string>();
         foreach (var rule in snapshot.ById.Values)
         {
-            if (rule.Profile is { } profile && profile.Endpoints.Any(endpoint => !policy.CheckUrl(endpoint.Url).IsAllowed))
+            if (rule.Profile is { } profile && profile.Endpoints.Any(endpoint => !policy.CheckUrl(endpoint.Url, rule.Rule.DestinationId).IsAllowed))
             {
                 refused.Add(rule.Rule.Id);
             }

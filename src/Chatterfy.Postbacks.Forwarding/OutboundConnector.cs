@@ -7,12 +7,12 @@ namespace Chatterfy.Postbacks.Forwarding;
 /// The connect callback of forwarding clients: it resolves the host itself, lets the policy refuse forbidden addresses,
 /// and connects to one of the addresses it checked, so a DNS answer cannot change between the check and the connection.
 /// </summary>
-internal sealed class OutboundConnector(OutboundUrlPolicy policy)
+internal sealed class OutboundConnector(OutboundUrlPolicy policy, string? destinationId)
 {
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         var endpoint = context.DnsEndPoint;
-        var addresses = await policy.ResolveForConnectAsync(endpoint.Host, endpoint.Port, cancellationToken).ConfigureAwait(false);
+        var addresses = await policy.ResolveForConnectAsync(endpoint.Host, endpoint.Port, destinationId, cancellationToken).ConfigureAwait(false);
         if (addresses.Length == 0)
         {
             throw new SocketException((int)SocketError.HostNotFound);

@@ -57,10 +57,17 @@ public sealed class OutboundUrlPolicy
     /// </summary>
     /// <param name="url">The destination URL.</param>
     /// <returns>The verdict.</returns>
-    public OutboundUrlCheck CheckUrl(Uri url)
+    public OutboundUrlCheck CheckUrl(Uri url) => CheckUrl(url, destinationId: null);
+
+    /// <summary>
+    /// Checks <paramref name="url"/> for the destination <paramref name="destinationId"/>: a signed webhook whose host is in
+    /// <c>Webhook:AllowedHosts</c> may reach loopback and private addresses, on any port but 0 (see <see cref="IsTrustedHost"/>).
+    /// </summary>
+    internal OutboundUrlCheck CheckUrl(Uri url, string? destinationId)
     {
         ArgumentNullException.ThrowIfNull(url);
         var options = _options.CurrentValue;
+        var trusted = IsTrustedHost(destinationId, url.Host, options);
         if (!url.IsAbsoluteUri)
         {
             return OutboundUrlCheck.Refused($"'{url}' is not an absolute URL.");
@@ -83,12 +90,12 @@ public sealed class OutboundUrlPolicy
             return OutboundUrlCheck.Refused($"The URL of host '{url.Host}' carries user info (user:password@); put credentials in the destination's settings instead.");
         }
 
-        if (PortProblem(url.Host, url.Port, options) is { } portProblem)
+        if (PortProblem(url.Host, url.Port, options, trusted) is { } portProblem)
         {
             return OutboundUrlCheck.Refused(portProblem, DeliveryErrorCodes.AddressForbidden);
         }
 
-        if (options.AllowPrivateNetworks)
+        if (options.AllowPrivateNetworks || trusted)
         {
             return OutboundUrlCheck.Allowed;
         }
@@ -105,14 +112,18 @@ public sealed class OutboundUrlPolicy
             : OutboundUrlCheck.Allowed;
     }
 
-    /// <summary>Checks a URL as <see cref="CheckUrl"/> does and, unless private networks are allowed, resolves its host and checks every address.</summary>
+    /// <summary>Checks a URL as <see cref="CheckUrl(Uri)"/> does and, unless private networks are allowed, resolves its host and checks every address.</summary>
     /// <param name="url">The destination URL.</param>
     /// <param name="cancellationToken">Cancels the DNS lookup.</param>
     /// <returns>The verdict; a host that does not resolve is refused.</returns>
-    public async ValueTask<OutboundUrlCheck> CheckUrlAsync(Uri url, CancellationToken cancellationToken = default)
+    public ValueTask<OutboundUrlCheck> CheckUrlAsync(Uri url, CancellationToken cancellationToken = default) =>
+        CheckUrlAsync(url, destinationId: null, cancellationToken);
+
+    /// <summary>Checks <paramref name="url"/> for the destination <paramref name="destinationId"/>, resolving its host.</summary>
+    internal async ValueTask<OutboundUrlCheck> CheckUrlAsync(Uri url, string? destinationId, CancellationToken cancellationToken)
     {
-        var check = CheckUrl(url);
-        if (!check.IsAllowed || _options.CurrentValue.AllowPrivateNetworks || TryParseAddress(url.Host, out _))
+        var check = CheckUrl(url, destinationId);
+        if (!check.IsAllowed || _options.CurrentValue.AllowPrivateNetworks || IsTrustedHost(destinationId, url.Host, _options.CurrentValue) || TryParseAddress(url.Host, out _))
         {
             return check;
         }
@@ -151,9 +162,12 @@ public sealed class OutboundUrlPolicy
     /// not followed, no proxy or cookies are used, and certificate validation is the platform's (never bypassed).
     /// </summary>
     /// <returns>A new handler.</returns>
-    public SocketsHttpHandler CreateHandler() => new()
+    public SocketsHttpHandler CreateHandler() => CreateHandler(destinationId: null);
+
+    /// <summary>The primary handler of the HTTP client of the destination <paramref name="destinationId"/>.</summary>
+    internal SocketsHttpHandler CreateHandler(string? destinationId) => new()
     {
-        ConnectCallback = new OutboundConnector(this).ConnectAsync,
+        ConnectCallback = new OutboundConnector(this, destinationId).ConnectAsync,
         AllowAutoRedirect = false,
 
         // A proxy would make the connection for us, so the address check would judge the proxy instead of the destination.
@@ -163,22 +177,26 @@ public sealed class OutboundUrlPolicy
         ConnectTimeout = TimeSpan.FromSeconds(15),
     };
 
-    /// <summary>Tells whether a handler is one this policy's <see cref="CreateHandler"/> made and still enforces the policy.</summary>
+    /// <summary>Tells whether a handler is one this policy's <see cref="CreateHandler()"/> made and still enforces the policy.</summary>
     internal static bool IsEnforcing(HttpMessageHandler handler) =>
         handler is SocketsHttpHandler { AllowAutoRedirect: false, UseProxy: false } sockets
         && sockets.ConnectCallback?.Target is OutboundConnector
         && sockets.SslOptions.RemoteCertificateValidationCallback is null;
 
     /// <summary>Resolves a host for a connection and refuses it when the port or any address is forbidden.</summary>
-    internal async ValueTask<IPAddress[]> ResolveForConnectAsync(string host, int port, CancellationToken cancellationToken)
+    internal ValueTask<IPAddress[]> ResolveForConnectAsync(string host, int port, CancellationToken cancellationToken) =>
+        ResolveForConnectAsync(host, port, destinationId: null, cancellationToken);
+
+    internal async ValueTask<IPAddress[]> ResolveForConnectAsync(string host, int port, string? destinationId, CancellationToken cancellationToken)
     {
         var options = _options.CurrentValue;
-        if (PortProblem(host, port, options) is { } portProblem)
+        var trusted = IsTrustedHost(destinationId, host, options);
+        if (PortProblem(host, port, options, trusted) is { } portProblem)
         {
             throw new OutboundRequestRefusedException(portProblem + " The request was not sent.", DeliveryErrorCodes.AddressForbidden);
         }
 
-        var allowPrivate = options.AllowPrivateNetworks;
+        var allowPrivate = options.AllowPrivateNetworks || trusted;
         var addresses = TryParseAddress(host, out var literal)
             ? [literal]
             : await _resolve(host, cancellationToken).ConfigureAwait(false);
@@ -198,15 +216,42 @@ public sealed class OutboundUrlPolicy
         return addresses;
     }
 
-    // The one home of the port rule: port 0 never; 443, 80 with AllowHttp and the listed ports; any with AllowPrivateNetworks.
-    private static string? PortProblem(string host, int port, ForwardingOptions options)
+    /// <summary>
+    /// The one home of the webhook allow-list: <see langword="true"/> when <paramref name="destinationId"/> is the signed
+    /// webhook's and <paramref name="host"/> (a name or a literal address, brackets or not) is listed in
+    /// <c>Webhook:AllowedHosts</c>, case-insensitively. Such a host may be loopback or private and use any port but 0; every
+    /// other destination, and every other host, keeps the policy.
+    /// </summary>
+    internal static bool IsTrustedHost(string? destinationId, string host, ForwardingOptions options)
+    {
+        if (!string.Equals(destinationId, Reactions.SignedWebhookDestination.DestinationId, StringComparison.Ordinal) || options.Webhook.AllowedHosts.Count == 0)
+        {
+            return false;
+        }
+
+        var bare = host.Length > 2 && host[0] == '[' && host[^1] == ']' ? host[1..^1] : host;
+        foreach (var allowed in options.Webhook.AllowedHosts)
+        {
+            var allowedBare = allowed.Length > 2 && allowed[0] == '[' && allowed[^1] == ']' ? allowed[1..^1] : allowed;
+            if (string.Equals(bare, allowedBare, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // The one home of the port rule: port 0 never; 443, 80 with AllowHttp and the listed ports; any with AllowPrivateNetworks
+    // or for a webhook host of the allow-list.
+    private static string? PortProblem(string host, int port, ForwardingOptions options, bool trusted)
     {
         if (port == 0)
         {
             return $"The URL of host '{host}' uses port 0, which no destination listens on.";
         }
 
-        if (port == 443 || (port == 80 && options.AllowHttp) || options.AllowPrivateNetworks || options.AllowedPorts.Contains(port))
+        if (port == 443 || (port == 80 && options.AllowHttp) || options.AllowPrivateNetworks || trusted || options.AllowedPorts.Contains(port))
         {
             return null;
         }

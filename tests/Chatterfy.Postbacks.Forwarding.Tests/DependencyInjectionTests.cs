@@ -12,7 +12,7 @@ namespace Chatterfy.Postbacks.Forwarding.Tests;
 public sealed class DependencyInjectionTests
 {
     [Fact]
-    public async Task AddForwarding_RegistersBothBuiltInDestinationsOnceEvenWhenCalledTwice()
+    public async Task AddForwarding_RegistersTheBuiltInDestinationsOnceEvenWhenCalledTwice()
     {
         var services = new ServiceCollection();
         var builder = services.AddChatterfyPostbacks().UseInMemoryStore();
@@ -23,7 +23,8 @@ public sealed class DependencyInjectionTests
 
         var registry = provider.GetRequiredService<IForwardingDestinationRegistry>();
 
-        registry.Destinations.Select(d => d.Id).Should().Equal(FacebookConversionsDestination.DestinationId, HttpPostbackDestination.DestinationId);
+        registry.Destinations.Select(d => d.Id).Should().Equal(
+            FacebookConversionsDestination.DestinationId, HttpPostbackDestination.DestinationId, Chatterfy.Postbacks.Forwarding.Reactions.SignedWebhookDestination.DestinationId);
         registry.TryGetDestination("FACEBOOK-CAPI", out var facebook).Should().BeTrue();
         facebook.Should().BeOfType<FacebookConversionsDestination>();
         registry.CreateHttpClient(HttpPostbackDestination.DestinationId).Should().NotBeNull();
@@ -168,7 +169,7 @@ public sealed class DependencyInjectionTests
         var act = () => host.ProfileAsync("google-ads", new { });
 
         (await act.Should().ThrowAsync<InvalidDestinationSettingsException>()).Which.Errors.Single().Should().Be(
-            new DestinationSettingsError("destination", "'google-ads' is not a registered forwarding destination; registered: facebook-capi, http-postback."));
+            new DestinationSettingsError("destination", "'google-ads' is not a registered forwarding destination; registered: facebook-capi, http-postback, signed-webhook."));
     }
 
     private sealed class ImpostorDestination : ForwardingDestination

@@ -2,6 +2,7 @@ using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.Forwarding.Facebook;
 using Chatterfy.Postbacks.Forwarding.Http;
 using Chatterfy.Postbacks.Forwarding.HttpPostback;
+using Chatterfy.Postbacks.Forwarding.Reactions;
 using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.Storage;
 using System.Diagnostics.Metrics;
@@ -35,6 +36,7 @@ public static class ChatterfyForwardingBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddFacebookConversions();
         builder.AddHttpPostbackForwarding();
+        builder.AddSignedWebhookForwarding();
         return builder;
     }
 
@@ -64,15 +66,41 @@ public static class ChatterfyForwardingBuilderExtensions
 
     /// <summary>Adds the Facebook Conversions API destination (<c>facebook-capi</c>) and its HTTP client. Safe to call more than once.</summary>
     /// <param name="builder">The builder returned by <c>AddChatterfyPostbacks</c>.</param>
-    /// <returns>The destination's HTTP client builder, to configure further (keep its primary handler: see <see cref="OutboundUrlPolicy.CreateHandler"/>).</returns>
+    /// <returns>The destination's HTTP client builder, to configure further (keep its primary handler: see <see cref="OutboundUrlPolicy.CreateHandler()"/>).</returns>
     public static IHttpClientBuilder AddFacebookConversions(this IChatterfyPostbacksBuilder builder) =>
         builder.AddForwardingDestination<FacebookConversionsDestination>(FacebookConversionsDestination.DestinationId);
 
     /// <summary>Adds the HTTP postback destination (<c>http-postback</c>) and its HTTP client. Safe to call more than once.</summary>
     /// <param name="builder">The builder returned by <c>AddChatterfyPostbacks</c>.</param>
-    /// <returns>The destination's HTTP client builder, to configure further (keep its primary handler: see <see cref="OutboundUrlPolicy.CreateHandler"/>).</returns>
+    /// <returns>The destination's HTTP client builder, to configure further (keep its primary handler: see <see cref="OutboundUrlPolicy.CreateHandler()"/>).</returns>
     public static IHttpClientBuilder AddHttpPostbackForwarding(this IChatterfyPostbacksBuilder builder) =>
         builder.AddForwardingDestination<HttpPostbackDestination>(HttpPostbackDestination.DestinationId);
+
+    /// <summary>
+    /// Registers the signed webhook destination (<c>signed-webhook</c>): conversions posted as JSON to a bot in another
+    /// process, signed in the <c>Chatterfy-Signature</c> header. <c>AddForwarding</c> calls it.
+    /// </summary>
+    /// <param name="builder">The postbacks builder.</param>
+    /// <returns>The builder of the destination's HTTP client.</returns>
+    public static IHttpClientBuilder AddSignedWebhookForwarding(this IChatterfyPostbacksBuilder builder) =>
+        builder.AddForwardingDestination<SignedWebhookDestination>(SignedWebhookDestination.DestinationId);
+
+    /// <summary>
+    /// Registers <typeparamref name="THandler"/> as an <see cref="IConversionHandler"/> (scoped: one per delivery) and the
+    /// in-process destination <c>handler</c> that calls every registered handler when a rule with that destination matches.
+    /// Safe to call more than once; each handler type is registered once.
+    /// </summary>
+    /// <typeparam name="THandler">The host's handler.</typeparam>
+    /// <param name="builder">The postbacks builder.</param>
+    /// <returns>The same builder.</returns>
+    public static IChatterfyPostbacksBuilder AddConversionHandler<THandler>(this IChatterfyPostbacksBuilder builder)
+        where THandler : class, IConversionHandler
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddForwardingDestination<ConversionHandlerDestination>(ConversionHandlerDestination.DestinationId);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Scoped<IConversionHandler, THandler>());
+        return builder;
+    }
 
     /// <summary>
     /// Adds a forwarding destination and its named <see cref="HttpClient"/>
@@ -104,14 +132,14 @@ public static class ChatterfyForwardingBuilderExtensions
 
         services.AddSingleton(registration);
         clientBuilder
-            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundUrlPolicy>().CreateHandler())
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundUrlPolicy>().CreateHandler(destinationId))
             .ConfigureHttpClient(client =>
             {
                 // The resilience pipeline's per-attempt timeout governs; the client's own 100 s default would cut a longer one.
                 client.Timeout = Timeout.InfiniteTimeSpan;
                 client.DefaultRequestHeaders.UserAgent.ParseAdd("Chatterfy.Postbacks/" + typeof(ForwardingDestination).Assembly.GetName().Version?.ToString(3));
             })
-            .AddHttpMessageHandler<OutboundRequestPolicyHandler>()
+            .AddHttpMessageHandler(sp => new OutboundRequestPolicyHandler(sp.GetRequiredService<OutboundUrlPolicy>(), destinationId))
 
             // The factory's own loggers print each request's full URL, at Information; a rendered postback URL can carry a key.
             // The logger is made here, not by DI: it takes the destination id, a value and not a service.
@@ -147,7 +175,6 @@ public static class ChatterfyForwardingBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, ForwardingHandlerFilter>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<OutboundUrlPolicy>();
-        services.TryAddTransient<OutboundRequestPolicyHandler>();
         services.TryAddSingleton<IForwardingDestinationRegistry, ForwardingDestinationRegistry>();
         services.TryAddSingleton<RetrySchedule>();
         services.TryAddSingleton<RuleSecretProtector>();

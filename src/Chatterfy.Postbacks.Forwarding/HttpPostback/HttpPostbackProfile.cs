@@ -162,7 +162,8 @@ internal sealed class HttpPostbackProfile : DestinationProfile
         return content;
     }
 
-    private static DeliveryOutcome Classify(HttpCallResult result)
+    // The one home of how a plain HTTP destination's answer becomes an outcome (the signed webhook uses it too).
+    internal static DeliveryOutcome Classify(HttpCallResult result)
     {
         if (result.Failure is { } failure)
         {
