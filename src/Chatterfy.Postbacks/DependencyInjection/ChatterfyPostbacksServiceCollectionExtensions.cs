@@ -65,10 +65,7 @@ public static class ChatterfyPostbacksServiceCollectionExtensions
         services.TryAddSingleton(sp => new ConversionService(
             sp.GetRequiredService<IngestStore>(),
             sp.GetRequiredService<ReportingCurrencyRates>()));
-        services.TryAddSingleton(sp => new ReconciliationService(
-            sp.GetRequiredService<IngestStore>(),
-            sp.GetRequiredService<PostbackSetStore>(),
-            sp.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<ChatterfyPostbacksOptions>>()));
+        services.TryAddSingleton<ReconciliationService>();
         services.TryAddSingleton<PostbackLogService>();
         services.TryAddSingleton<PostbackParser>();
         services.TryAddSingleton<PostbackSetCache>();

@@ -21,9 +21,15 @@ public sealed class ReconciliationService
     private readonly PostbackSetStore _sets;
     private readonly IOptionsMonitor<ChatterfyPostbacksOptions> _options;
 
-    // Created by AddChatterfyPostbacks.
-    internal ReconciliationService(IngestStore conversions, PostbackSetStore sets, IOptionsMonitor<ChatterfyPostbacksOptions> options)
+    /// <summary>Initializes a new instance of the <see cref="ReconciliationService"/> class (AddChatterfyPostbacks registers one).</summary>
+    /// <param name="conversions">The store's conversions.</param>
+    /// <param name="sets">The store's postback sets.</param>
+    /// <param name="options">The options; their de-duplication window is the matching's time tolerance.</param>
+    public ReconciliationService(IngestStore conversions, PostbackSetStore sets, IOptionsMonitor<ChatterfyPostbacksOptions> options)
     {
+        ArgumentNullException.ThrowIfNull(conversions);
+        ArgumentNullException.ThrowIfNull(sets);
+        ArgumentNullException.ThrowIfNull(options);
         _conversions = conversions;
         _sets = sets;
         _options = options;
