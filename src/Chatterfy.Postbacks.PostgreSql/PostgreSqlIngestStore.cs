@@ -111,6 +111,12 @@ internal sealed partial class PostgreSqlIngestStore : IngestStore
             conditions.Add("c.click_id = " + filter.Next(Text(clickId)));
         }
 
+        if (query.SubjectId is { } subjectId)
+        {
+            var subject = filter.Next(Text(subjectId));
+            conditions.Add($"c.click_id IN (SELECT sb.click_id FROM {_s}.subject_bindings sb WHERE sb.subject_id = {subject} UNION SELECT k.id FROM {_s}.clicks k WHERE k.subject_id = {subject})");
+        }
+
         var where = conditions.Count == 0 ? string.Empty : " WHERE " + string.Join(" AND ", conditions);
         var limit = filter.Next(Param(NpgsqlTypes.NpgsqlDbType.Integer, query.Limit));
         return await _db.QueryListAsync(

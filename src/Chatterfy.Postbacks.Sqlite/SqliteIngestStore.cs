@@ -107,6 +107,12 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
                     command.Parameters.AddValue("$click_id", clickId);
                 }
 
+                if (query.SubjectId is { } subjectId)
+                {
+                    sql.Append(" AND click_id IN (SELECT click_id FROM subject_bindings WHERE subject_id = $subject_id UNION SELECT id FROM clicks WHERE subject_id = $subject_id)");
+                    command.Parameters.AddValue("$subject_id", subjectId);
+                }
+
                 sql.Append(" ORDER BY received_at DESC, id DESC LIMIT $limit");
                 command.Parameters.AddValue("$limit", query.Limit);
                 command.CommandText = sql.ToString();

@@ -73,6 +73,33 @@ public sealed class ConversionApiTests
     }
 
     [Fact]
+    public async Task ListsAChatUsersConversionsOfItsBoundClickInTheConversionsJsonAndPagesWithNext()
+    {
+        await using var app = await TestApp.StartAsync();
+        var set = await app.CreateSetAsync("1win", campaignId: "spring");
+        var bound = await app.Client.PutAsync("/api/tracker/subjects/tg:5512/clicks/spring", null);
+        var click = (await bound.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("clickId").GetString()!;
+        var someoneElse = await app.CreateClickAsync("spring");
+        var registration = (await Ok(app, $"{Bare(set)}/registration?clickid={click}")).GetProperty("conversionId").GetString()!;
+        app.Time.Advance(TimeSpan.FromMinutes(1));
+        var deposit = (await Ok(app, $"{Bare(set)}/first-deposit?clickid={click}&amount=50&currency=USD&tid=T1")).GetProperty("conversionId").GetString()!;
+        await Ok(app, $"{Bare(set)}/registration?clickid={someoneElse}");
+
+        var first = await app.Client.GetFromJsonAsync<JsonElement>("/api/tracker/subjects/tg:5512/conversions?limit=1");
+        var second = await app.Client.GetFromJsonAsync<JsonElement>($"/api/tracker/subjects/tg:5512/conversions?limit=1&before={first.GetProperty("next").GetString()}");
+        var single = await app.Client.GetStringAsync($"/api/tracker/conversions/{deposit}");
+        var nobody = await app.Client.GetStringAsync("/api/tracker/subjects/tg:1/conversions");
+        var refused = await app.Client.GetAsync("/api/tracker/subjects/tg%20x/conversions");
+
+        Ids(first).Should().Equal(deposit);
+        Ids(second).Should().Equal(registration);
+        first.GetProperty("items")[0].GetRawText().Should().Be(single, "a chat user's conversions have the conversions' JSON");
+        nobody.Should().Be("""{"items":[],"next":null}""");
+        (await PostbackSetApiTests.AssertProblemAsync(refused, HttpStatusCode.BadRequest, "validation_failed")).GetProperty("errors").GetProperty("subjectId")[0].GetString()
+            .Should().Be(Chatterfy.Postbacks.Clicks.SubjectIds.Rule);
+    }
+
+    [Fact]
     public async Task RefusesALimitOutOfRange()
     {
         await using var app = await TestApp.StartAsync();

@@ -21,6 +21,7 @@ namespace Chatterfy.Postbacks.AspNetCore.Http;
 [JsonSerializable(typeof(ConversionResponse))]
 [JsonSerializable(typeof(ConversionPageResponse))]
 [JsonSerializable(typeof(RecomputeResponse))]
+[JsonSerializable(typeof(Chatterfy.Postbacks.Reconciliation.ReconciliationReport))]
 [JsonSerializable(typeof(CreatePostbackSetRequest))]
 [JsonSerializable(typeof(UpdatePostbackSetRequest))]
 [JsonSerializable(typeof(RotateTokenRequest))]

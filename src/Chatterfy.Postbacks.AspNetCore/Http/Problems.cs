@@ -70,6 +70,18 @@ internal static class Problems
         "Send the body as JSON with Content-Type: application/json.",
         UnsupportedMediaTypeCode);
 
+    public static ProblemHttpResult ReportNotCsv() => Simple(
+        StatusCodes.Status415UnsupportedMediaType,
+        "Unsupported media type.",
+        "Send the network's report as CSV with Content-Type: text/csv.",
+        UnsupportedMediaTypeCode);
+
+    public static ProblemHttpResult ReportTooLarge(long limit) => Simple(
+        StatusCodes.Status413PayloadTooLarge,
+        "The request body is too large.",
+        $"A conversion report may be at most {limit / (1024 * 1024)} MB.",
+        BodyTooLargeCode);
+
     public static ProblemHttpResult BodyTooLarge(int limit) => Simple(
         StatusCodes.Status413PayloadTooLarge,
         "The request body is too large.",

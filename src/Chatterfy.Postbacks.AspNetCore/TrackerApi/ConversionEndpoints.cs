@@ -1,5 +1,6 @@
 using System.Globalization;
 using Chatterfy.Postbacks.AspNetCore.Http;
+using Chatterfy.Postbacks.Clicks;
 using Chatterfy.Postbacks.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -19,6 +20,8 @@ internal static class ConversionEndpoints
             .WithSummary("Gets a stored conversion, with its reporting amount.");
         group.MapPost("/conversions/reporting-amounts/recompute", RecomputeAsync)
             .WithSummary("Converts the stored amounts that have no reporting amount yet, now that rates exist.");
+        group.MapGet("/subjects/{subjectId}/conversions", ListOfSubjectAsync)
+            .WithSummary("Lists a chat user's conversions (of the clicks bound to it or carrying it), newest first.");
     }
 
     private static async Task<Results<JsonOk<ConversionResponse>, ProblemHttpResult>> GetAsync(string id, ConversionService conversions, CancellationToken cancellationToken)
@@ -29,9 +32,32 @@ internal static class ConversionEndpoints
             : new JsonOk<ConversionResponse>(Responses.Conversion(conversion), ChatterfyJson.Context.ConversionResponse);
     }
 
-    private static async Task<Results<JsonOk<ConversionPageResponse>, ProblemHttpResult>> ListAsync(
+    private static Task<Results<JsonOk<ConversionPageResponse>, ProblemHttpResult>> ListAsync(
         string? setId,
         string? clickId,
+        string? limit,
+        string? before,
+        ConversionService conversions,
+        CancellationToken cancellationToken) =>
+        ListPageAsync(new ConversionListQuery { SetId = TrackerApiEndpoints.Blank(setId), ClickId = TrackerApiEndpoints.Blank(clickId) }, limit, before, conversions, cancellationToken);
+
+    private static async Task<Results<JsonOk<ConversionPageResponse>, ProblemHttpResult>> ListOfSubjectAsync(
+        string subjectId,
+        string? limit,
+        string? before,
+        ConversionService conversions,
+        CancellationToken cancellationToken)
+    {
+        if (!SubjectIds.IsValid(subjectId))
+        {
+            return Problems.Validation(new Dictionary<string, string[]>(StringComparer.Ordinal) { ["subjectId"] = [SubjectIds.Rule] });
+        }
+
+        return await ListPageAsync(new ConversionListQuery { SubjectId = subjectId }, limit, before, conversions, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<Results<JsonOk<ConversionPageResponse>, ProblemHttpResult>> ListPageAsync(
+        ConversionListQuery filter,
         string? limit,
         string? before,
         ConversionService conversions,
@@ -48,13 +74,7 @@ internal static class ConversionEndpoints
         }
 
         var items = await conversions.ListAsync(
-            new ConversionListQuery
-            {
-                SetId = TrackerApiEndpoints.Blank(setId),
-                ClickId = TrackerApiEndpoints.Blank(clickId),
-                Limit = pageSize,
-                BeforeId = TrackerApiEndpoints.Blank(before),
-            },
+            filter with { Limit = pageSize, BeforeId = TrackerApiEndpoints.Blank(before) },
             cancellationToken).ConfigureAwait(false);
         var next = items.Count == pageSize ? items[^1].Id : null;
         return new JsonOk<ConversionPageResponse>(

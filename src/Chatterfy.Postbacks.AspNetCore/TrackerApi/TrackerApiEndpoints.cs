@@ -87,6 +87,7 @@ internal static class TrackerApiEndpoints
             .WithSummary("Re-runs a logged postback request with the set's current settings.");
 
         ConversionEndpoints.Map(group);
+        ReconciliationEndpoints.Map(group);
         CampaignEndpoints.Map(group);
         if (withForwardingRules)
         {

@@ -8,6 +8,7 @@ using Chatterfy.Postbacks.Networks.Binomo;
 using Chatterfy.Postbacks.Networks.Custom;
 using Chatterfy.Postbacks.Networks.OneWin;
 using Chatterfy.Postbacks.PostbackSets;
+using Chatterfy.Postbacks.Reconciliation;
 using Microsoft.Extensions.Configuration;
 using Chatterfy.Postbacks.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -64,6 +65,7 @@ public static class ChatterfyPostbacksServiceCollectionExtensions
         services.TryAddSingleton(sp => new ConversionService(
             sp.GetRequiredService<IngestStore>(),
             sp.GetRequiredService<ReportingCurrencyRates>()));
+        services.TryAddSingleton<ReconciliationService>();
         services.TryAddSingleton<PostbackLogService>();
         services.TryAddSingleton<PostbackParser>();
         services.TryAddSingleton<PostbackSetCache>();

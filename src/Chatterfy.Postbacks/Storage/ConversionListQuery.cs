@@ -24,4 +24,10 @@ public sealed record ConversionListQuery
     /// broken by id), or <see langword="null"/> for the newest.
     /// </summary>
     public string? BeforeId { get; init; }
+
+    /// <summary>
+    /// Gets the subject (chat user, see <see cref="Clicks.SubjectIds"/>) whose conversions to list: those of the clicks
+    /// bound to it (<see cref="ClickStore.BindSubjectAsync"/>) or carrying it; <see langword="null"/> for all.
+    /// </summary>
+    public string? SubjectId { get; init; }
 }

@@ -132,7 +132,7 @@ internal sealed class ConversionTable
     }
 
     /// <summary>The conversions matching the query, newest first by receive time then id (descending).</summary>
-    public List<ConversionRecord> List(ConversionListQuery query)
+    public List<ConversionRecord> List(ConversionListQuery query, IReadOnlyCollection<string>? subjectClickIds = null)
     {
         long? beforeTicks = null;
         CompactId beforeId = default;
@@ -148,6 +148,12 @@ internal sealed class ConversionTable
         }
 
         var indexes = query.ClickId is { } clickId ? OfClick(clickId) : [.. Enumerable.Range(0, _count)];
+        if (subjectClickIds is not null)
+        {
+            var ofSubject = subjectClickIds.SelectMany(OfClick).ToHashSet();
+            indexes.RemoveAll(index => !ofSubject.Contains(index));
+        }
+
         indexes.RemoveAll(index =>
         {
             ref var slot = ref At(index);

@@ -65,7 +65,7 @@ internal sealed class InMemoryIngestStore(InMemoryDatabase db) : IngestStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (db.Lock)
         {
-            return new(db.Conversions.List(query).AsReadOnly());
+            return new(db.Conversions.List(query, query.SubjectId is { } subjectId ? ClicksOfSubject(subjectId) : null).AsReadOnly());
         }
     }
 
@@ -92,6 +92,14 @@ internal sealed class InMemoryIngestStore(InMemoryDatabase db) : IngestStore
         }
 
         return new(changed);
+    }
+
+    // The clicks bound to the subject or carrying it. Must be called under the lock.
+    private HashSet<string> ClicksOfSubject(string subjectId)
+    {
+        var clickIds = db.Clicks.Values.Where(c => c.SubjectId == subjectId).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        clickIds.UnionWith(db.SubjectBindings.Where(b => b.Key.SubjectId == subjectId).Select(b => b.Value.ClickId));
+        return clickIds;
     }
 
     // Must be called under the lock.
