@@ -10,8 +10,8 @@ namespace Chatterfy.Postbacks.Sqlite.Tests.Upgrade;
 /// </summary>
 public sealed class RuleFiltersUpgradeTests : IDisposable
 {
-    // The version before the rule filters, the last migration.
-    private static readonly int PreviousVersion = SqliteSchema.LatestVersion - 1;
+    // The version before the rule filters (migration 9).
+    private const int PreviousVersion = 8;
     private static readonly CancellationToken None = CancellationToken.None;
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 

@@ -11,8 +11,8 @@ namespace Chatterfy.Postbacks.Sqlite.Tests.Upgrade;
 /// </summary>
 public sealed class SubjectBindingsUpgradeTests : IDisposable
 {
-    // The version before the subject bindings, the last migration.
-    private static readonly int PreviousVersion = SqliteSchema.LatestVersion - 1;
+    // The version before the subject bindings (migration 7).
+    private const int PreviousVersion = 6;
     private static readonly CancellationToken None = CancellationToken.None;
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
