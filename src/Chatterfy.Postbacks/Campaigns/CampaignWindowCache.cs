@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using Chatterfy.Postbacks.Caching;
 using Chatterfy.Postbacks.Storage;
 using Microsoft.Extensions.Options;
 
@@ -13,18 +13,16 @@ namespace Chatterfy.Postbacks.Campaigns;
 internal sealed class CampaignWindowCache(CampaignStore store, IOptionsMonitor<ChatterfyPostbacksOptions> options, TimeProvider timeProvider)
 {
     // Far more campaigns than anyone has; past it the cache starts over rather than grow.
-    private const int MaxEntries = 10_000;
-
-    private readonly ConcurrentDictionary<string, Entry> _byId = new(StringComparer.Ordinal);
+    private readonly ExpiringCache<long?> _byId = new(maxEntries: 10_000);
 
     /// <summary>Gets a campaign's attribution window.</summary>
     /// <returns>The window in seconds, or <see langword="null"/> when the campaign has none or does not exist.</returns>
     public async ValueTask<long?> GetWindowSecondsAsync(string campaignId, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
-        if (_byId.TryGetValue(campaignId, out var cached) && cached.ExpiresAt > now)
+        if (_byId.TryGet(campaignId, now, out var cached))
         {
-            return cached.Seconds;
+            return cached;
         }
 
         var campaign = CampaignService.IsValidId(campaignId) ? await store.GetAsync(campaignId, cancellationToken).ConfigureAwait(false) : null;
@@ -32,19 +30,12 @@ internal sealed class CampaignWindowCache(CampaignStore store, IOptionsMonitor<C
         var lifetime = options.CurrentValue.SetCacheDuration;
         if (lifetime > TimeSpan.Zero)
         {
-            if (_byId.Count >= MaxEntries)
-            {
-                _byId.Clear();
-            }
-
-            _byId[campaignId] = new Entry(seconds, now + lifetime);
+            _byId.Set(campaignId, seconds, now + lifetime);
         }
 
         return seconds;
     }
 
     /// <summary>Forgets a campaign's cached window.</summary>
-    public void Invalidate(string campaignId) => _byId.TryRemove(campaignId, out _);
-
-    private sealed record Entry(long? Seconds, DateTimeOffset ExpiresAt);
+    public void Invalidate(string campaignId) => _byId.Remove(campaignId);
 }

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using Chatterfy.Postbacks.Caching;
 using Chatterfy.Postbacks.Storage;
 using Microsoft.Extensions.Options;
 
@@ -13,16 +13,14 @@ namespace Chatterfy.Postbacks.PostbackSets;
 internal sealed class PostbackSetCache(PostbackSetStore store, IOptionsMonitor<ChatterfyPostbacksOptions> options, TimeProvider timeProvider)
 {
     // Enough for every real set many times over; a flood of random tokens only ever evicts the cache, never grows it unbounded.
-    private const int MaxEntries = 100_000;
-
-    private readonly ConcurrentDictionary<string, Entry> _byToken = new(StringComparer.Ordinal);
+    private readonly ExpiringCache<PostbackSet?> _byToken = new(maxEntries: 100_000);
 
     public async ValueTask<PostbackSet?> FindByTokenAsync(string token, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
-        if (_byToken.TryGetValue(token, out var cached) && cached.ExpiresAt > now)
+        if (_byToken.TryGet(token, now, out var cached))
         {
-            return cached.Set;
+            return cached;
         }
 
         var set = await store.FindByTokenAsync(token, now, cancellationToken).ConfigureAwait(false);
@@ -33,12 +31,7 @@ internal sealed class PostbackSetCache(PostbackSetStore store, IOptionsMonitor<C
         var inGracePeriod = set is not null && !string.Equals(set.Token, token, StringComparison.Ordinal);
         if (lifetime > TimeSpan.Zero && !inGracePeriod)
         {
-            if (_byToken.Count >= MaxEntries)
-            {
-                _byToken.Clear();
-            }
-
-            _byToken[token] = new Entry(set, now + lifetime);
+            _byToken.Set(token, set, now + lifetime);
         }
 
         return set;
@@ -51,23 +44,13 @@ internal sealed class PostbackSetCache(PostbackSetStore store, IOptionsMonitor<C
         {
             if (token is not null)
             {
-                _byToken.TryRemove(token, out _);
+                _byToken.Remove(token);
             }
         }
 
-        if (setId is null)
+        if (setId is not null)
         {
-            return;
-        }
-
-        foreach (var (token, entry) in _byToken)
-        {
-            if (entry.Set is not null && string.Equals(entry.Set.Id, setId, StringComparison.Ordinal))
-            {
-                _byToken.TryRemove(token, out _);
-            }
+            _byToken.RemoveWhere(set => set is not null && string.Equals(set.Id, setId, StringComparison.Ordinal));
         }
     }
-
-    private sealed record Entry(PostbackSet? Set, DateTimeOffset ExpiresAt);
 }
