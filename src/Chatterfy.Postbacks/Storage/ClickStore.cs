@@ -94,6 +94,25 @@ public abstract class ClickStore : StoreRole
         return BindSubjectCoreAsync(request, cancellationToken);
     }
 
+    /// <summary>
+    /// Lists a subject's bindings (ordered by campaign id, ordinal) and the clicks carrying it (newest first by creation time,
+    /// then id descending, at most <see cref="SubjectClicks.MaxClicks"/>).
+    /// </summary>
+    /// <param name="subjectId">The subject id (case-sensitive).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The bindings and clicks, both empty for an unknown subject.</returns>
+    public ValueTask<SubjectClicks> ListSubjectClicksAsync(string subjectId, CancellationToken cancellationToken)
+    {
+        ThrowIfInvalidId(subjectId);
+        return ListSubjectClicksCoreAsync(subjectId, cancellationToken);
+    }
+
+    /// <summary>Lists a subject's bindings and clicks (see <see cref="ListSubjectClicksAsync"/>).</summary>
+    /// <param name="subjectId">The subject id; validated.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The bindings and clicks.</returns>
+    protected abstract ValueTask<SubjectClicks> ListSubjectClicksCoreAsync(string subjectId, CancellationToken cancellationToken);
+
     /// <summary>Binds a subject to a click (see <see cref="BindSubjectAsync"/>).</summary>
     /// <param name="request">What to bind; validated.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
