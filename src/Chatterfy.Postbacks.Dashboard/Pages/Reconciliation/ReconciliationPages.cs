@@ -97,6 +97,8 @@ internal static class ReconciliationPages
         return Markup.Of($"""
             <h1>Reconcile {set.Name}</h1>
             <p>Compare the network's own conversion report with the conversions this set stored: which rows match, which the network has and no postback brought (missing here), which are stored here and not in the report (missing there), and where the amount or currency differs. Nothing is changed.</p>
+            {report}
+            <h2 id="reconcile-upload-heading">Upload the network's report</h2>
             <form method="post" enctype="multipart/form-data" action="{page.Url("postbacks/" + Uri.EscapeDataString(set.Id) + "/reconciliation")}" class="stack" id="reconcile-form">
             {page.AntiforgeryField()}
             <label for="reconcile-file">Network's report (CSV, at most {limitMb} MB)</label>
@@ -109,7 +111,6 @@ internal static class ReconciliationPages
             <input type="datetime-local" id="reconcile-to" name="to" value="{form.To}"{Described(form, "to", "reconcile-to-hint")}>{Error(form, "to")}
             <button type="submit" id="reconcile-submit">Reconcile</button>
             </form>
-            {report}
             <p><a href="{page.Url("postbacks/" + Uri.EscapeDataString(set.Id))}">Back to {set.Name}</a></p>
             """);
     }
