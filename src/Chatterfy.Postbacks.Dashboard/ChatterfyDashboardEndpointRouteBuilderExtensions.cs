@@ -3,11 +3,14 @@ using Chatterfy.Postbacks.Dashboard;
 using Chatterfy.Postbacks.Dashboard.Assets;
 using Chatterfy.Postbacks.Dashboard.Authentication;
 using Chatterfy.Postbacks.Dashboard.Layout;
+using Chatterfy.Postbacks.Dashboard.Pages.Conversions;
 using Chatterfy.Postbacks.Dashboard.Pages.Forwarding;
 using Chatterfy.Postbacks.Dashboard.Pages.Links;
 using Chatterfy.Postbacks.Dashboard.Pages.Log;
+using Chatterfy.Postbacks.Dashboard.Pages.Reconciliation;
 using Chatterfy.Postbacks.Dashboard.Pages.Sets;
 using Chatterfy.Postbacks.Dashboard.Pages.Stats;
+using Chatterfy.Postbacks.Dashboard.Pages.Subjects;
 using Chatterfy.Postbacks.Dashboard.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
@@ -23,7 +26,7 @@ namespace Microsoft.AspNetCore.Builder;
 public static class ChatterfyDashboardEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps the dashboard at <paramref name="path"/>: its pages (postback sets, links, log, stats, forwarding), its
+    /// Maps the dashboard at <paramref name="path"/>: its pages (postback sets and their reconciliation, links, log, conversions and chat users, stats, forwarding), its
     /// stylesheet and script, and, for a host whose tracker API uses the API-key scheme, its sign-in page.
     /// </summary>
     /// <remarks>
@@ -67,6 +70,9 @@ public static class ChatterfyDashboardEndpointRouteBuilderExtensions
         SetPages.Map(group);
         LinkPages.Map(group);
         LogPages.Map(group);
+        ConversionPages.Map(group);
+        SubjectPages.Map(group);
+        ReconciliationPages.Map(group);
         StatsPages.Map(group);
         ForwardingPages.Map(group);
 

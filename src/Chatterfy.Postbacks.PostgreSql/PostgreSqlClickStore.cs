@@ -229,6 +229,24 @@ internal sealed class PostgreSqlClickStore(PostgreSqlPostbackStore db) : ClickSt
         }
     }
 
+    protected override async ValueTask<SubjectClicks> ListSubjectClicksCoreAsync(string subjectId, CancellationToken cancellationToken)
+    {
+        var bindings = await db.QueryListAsync(
+            $"""
+            SELECT {PrefixedClickColumns}, b.bound_at, b.campaign_id FROM {_s}.subject_bindings b JOIN {_s}.clicks c ON c.id = b.click_id
+            WHERE b.subject_id = $1 ORDER BY b.campaign_id COLLATE "C"
+            """,
+            reader => new SubjectBinding { SubjectId = subjectId, CampaignId = reader.GetString(12), Click = Read(reader), BoundAt = reader.GetFieldValue<DateTimeOffset>(11) },
+            [Text(subjectId)],
+            cancellationToken).ConfigureAwait(false);
+        var clicks = await db.QueryListAsync(
+            $"SELECT {ClickColumns} FROM {_s}.clicks WHERE subject_id = $1 ORDER BY created_at DESC, id COLLATE \"C\" DESC LIMIT {SubjectClicks.MaxClicks}",
+            Read,
+            [Text(subjectId)],
+            cancellationToken).ConfigureAwait(false);
+        return new SubjectClicks { Bindings = bindings, Clicks = clicks };
+    }
+
     protected override async ValueTask<Click?> FindCoreAsync(string clickId, CancellationToken cancellationToken) =>
         await db.QuerySingleAsync(
             $"SELECT {ClickColumns} FROM {_s}.clicks WHERE id = $1",

@@ -218,6 +218,47 @@ internal sealed class SqliteClickStore(SqlitePostbackStore database) : ClickStor
     }
 
     /// <inheritdoc />
+    protected override ValueTask<SubjectClicks> ListSubjectClicksCoreAsync(string subjectId, CancellationToken cancellationToken) =>
+        database.ReadAsync(
+            (connection, _) =>
+            {
+                var bindings = new List<SubjectBinding>();
+                using (var command = SqlitePostbackStore.Command(connection, $"""
+                    SELECT b.campaign_id, b.bound_at, {PrefixedClickColumns} FROM subject_bindings b JOIN clicks c ON c.id = b.click_id
+                    WHERE b.subject_id = $subject_id ORDER BY b.campaign_id
+                    """))
+                {
+                    command.Parameters.AddValue("$subject_id", subjectId);
+                    using var reader = command.ExecuteReader();
+                    while (reader.Read())
+                    {
+                        bindings.Add(new SubjectBinding
+                        {
+                            SubjectId = subjectId,
+                            CampaignId = reader.GetString(0),
+                            BoundAt = SqliteValues.ToDateTimeOffset(reader.GetInt64(1)),
+                            Click = ReadClick(reader, 2),
+                        });
+                    }
+                }
+
+                var clicks = new List<Click>();
+                using (var command = SqlitePostbackStore.Command(connection, $"SELECT {ClickColumns} FROM clicks WHERE subject_id = $subject_id ORDER BY created_at DESC, id DESC LIMIT $limit"))
+                {
+                    command.Parameters.AddValue("$subject_id", subjectId);
+                    command.Parameters.AddValue("$limit", SubjectClicks.MaxClicks);
+                    using var reader = command.ExecuteReader();
+                    while (reader.Read())
+                    {
+                        clicks.Add(ReadClick(reader));
+                    }
+                }
+
+                return new SubjectClicks { Bindings = bindings, Clicks = clicks };
+            },
+            cancellationToken);
+
+    /// <inheritdoc />
     protected override ValueTask<Click?> FindCoreAsync(string clickId, CancellationToken cancellationToken) =>
         database.ReadAsync(
             (connection, _) =>

@@ -156,6 +156,43 @@ public abstract partial class PostbackStorageConformanceTests
         stored.Should().Be(1, "only the winner's click was added");
     }
 
+    /// <summary>
+    /// A subject's clicks: its bindings ordered by campaign (a click bound without a subject got it), and the clicks carrying
+    /// it newest first; another subject's are not listed, and an unknown subject has none.
+    /// </summary>
+    [Fact]
+    public async Task ListSubjectClicks_BoundAndCarryingClicks_ListsBindingsByCampaignAndClicksNewestFirst()
+    {
+        var store = await NewStorageAsync();
+        var subject = "tg:" + StoreTestData.NewId()[..9];
+        var older = StoreTestData.Click(StoreTestData.Epoch.AddDays(-2), "camp-2") with { SubjectId = subject };
+        var newer = StoreTestData.Click(StoreTestData.Epoch.AddDays(-1), "camp-3") with { SubjectId = subject };
+        var redirected = StoreTestData.Click(StoreTestData.Epoch.AddDays(-3), "camp-1") with { SubjectId = null };
+        var someoneElse = StoreTestData.Click(StoreTestData.Epoch, "camp-1") with { SubjectId = subject + "0" };
+        foreach (var click in new[] { older, newer, redirected, someoneElse })
+        {
+            await AddClickAsync(store, click);
+        }
+
+        await store.Clicks.BindSubjectAsync(Binding(subject, "camp-2", at: StoreTestData.Epoch.AddMinutes(2)), None);
+        await store.Clicks.BindSubjectAsync(Binding(subject, "camp-1", clickId: redirected.Id, at: StoreTestData.Epoch.AddMinutes(1)), None);
+
+        var listed = await store.Clicks.ListSubjectClicksAsync(subject, None);
+
+        var bound = redirected with { SubjectId = subject };
+        listed.Bindings.Should().BeEquivalentTo(
+            [
+                new SubjectBinding { SubjectId = subject, CampaignId = "camp-1", Click = bound, BoundAt = StoreTestData.Epoch.AddMinutes(1) },
+                new SubjectBinding { SubjectId = subject, CampaignId = "camp-2", Click = older, BoundAt = StoreTestData.Epoch.AddMinutes(2) },
+            ],
+            o => o.WithStrictOrdering());
+        listed.Clicks.Select(c => c.Id).Should().Equal(newer.Id, older.Id, bound.Id);
+        listed.Clicks[0].Should().BeEquivalentTo(newer);
+        var unknown = await store.Clicks.ListSubjectClicksAsync("tg:" + StoreTestData.NewId()[..9], None);
+        unknown.Bindings.Should().BeEmpty();
+        unknown.Clicks.Should().BeEmpty();
+    }
+
     private static Click NewSubjectClick(string subjectId, string campaignId) =>
         StoreTestData.Click(campaignId: campaignId) with { SubjectId = subjectId };
 

@@ -15,6 +15,9 @@ internal enum NavSection
     /// <summary>The postback log.</summary>
     Log,
 
+    /// <summary>Stored conversions, a conversion's page and a chat user's page.</summary>
+    Conversions,
+
     /// <summary>Stats per set and campaign.</summary>
     Stats,
 

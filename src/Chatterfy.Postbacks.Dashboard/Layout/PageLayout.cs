@@ -11,6 +11,7 @@ internal static class PageLayout
         (NavSection.Postbacks, "postbacks", "Postbacks"),
         (NavSection.Links, "links", "Links"),
         (NavSection.Log, "log", "Log"),
+        (NavSection.Conversions, "conversions", "Conversions"),
         (NavSection.Stats, "stats", "Stats"),
         (NavSection.Forwarding, "forwarding", "Forwarding"),
     ];

@@ -61,6 +61,14 @@ internal static class DashboardGuard
             {
                 await antiforgery.ValidateRequestAsync(http).ConfigureAwait(false);
             }
+            catch (Exception ex) when (IsTooLarge(ex))
+            {
+                // A form over its endpoint's limit (a reconciliation report over ReconciliationService.MaxReportBytes).
+                var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DashboardGuard).FullName!);
+                DashboardLog.FormTooLarge(logger, http.Request.Method, http.Request.Path.Value ?? "");
+                return Refusal(http, StatusCodes.Status413PayloadTooLarge, "File too large",
+                    "The form, or the file in it, is larger than this page accepts. Nothing was read or changed.");
+            }
             catch (AntiforgeryValidationException)
             {
                 var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DashboardGuard).FullName!);
@@ -99,6 +107,16 @@ internal static class DashboardGuard
 
         return http.RequestServices.GetService<IOptions<AuthorizationOptions>>()?.Value.FallbackPolicy is not null;
     }
+
+    // Reading the form failed on a size limit: the form reader's (InvalidDataException) or the server's (413), maybe
+    // wrapped by the antiforgery check that read it.
+    private static bool IsTooLarge(Exception exception) => exception switch
+    {
+        InvalidDataException => true,
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => true,
+        AntiforgeryValidationException { InnerException: { } inner } => IsTooLarge(inner),
+        _ => false,
+    };
 
     private static bool IsLoopback(HttpContext http) =>
         http.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address);

@@ -22,6 +22,9 @@ internal static partial class DashboardLog
     [LoggerMessage(EventId = 7005, Level = LogLevel.Information, Message = "Dashboard sign-in from {RemoteAddress}.")]
     public static partial void SignedIn(ILogger logger, string remoteAddress);
 
+    [LoggerMessage(EventId = 7020, Level = LogLevel.Information, Message = "Refused a dashboard {Method} {Path}: the form is over its size limit.")]
+    public static partial void FormTooLarge(ILogger logger, string method, string path);
+
     [LoggerMessage(EventId = 7050, Level = LogLevel.Warning, Message = "Dashboard {Method} {Path} answered 503: {Reason}")]
     public static partial void StoreUnavailable(ILogger logger, string method, string path, string reason);
 }

@@ -180,6 +180,25 @@ public sealed class ClickService
             cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Lists the clicks of a subject (a chat user): the click bound to it in each campaign, and the clicks carrying its id
+    /// (the newest <see cref="SubjectClicks.MaxClicks"/>).
+    /// </summary>
+    /// <param name="subjectId">The subject id (see <see cref="SubjectIds"/>).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The bindings and clicks, both empty for a subject nobody bound.</returns>
+    /// <exception cref="ClickValidationException">The subject id breaks <see cref="SubjectIds"/>' rule.</exception>
+    public ValueTask<SubjectClicks> ListForSubjectAsync(string subjectId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subjectId);
+        if (!SubjectIds.IsValid(subjectId))
+        {
+            throw new ClickValidationException(new Dictionary<string, string[]>(StringComparer.Ordinal) { ["subjectId"] = [SubjectIds.Rule] });
+        }
+
+        return _clicks.ListSubjectClicksAsync(subjectId, cancellationToken);
+    }
+
     /// <summary>Finds a click by id.</summary>
     /// <param name="clickId">The click id.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

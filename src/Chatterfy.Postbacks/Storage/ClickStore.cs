@@ -94,6 +94,30 @@ public abstract class ClickStore : StoreRole
         return BindSubjectCoreAsync(request, cancellationToken);
     }
 
+    /// <summary>
+    /// Lists a subject's bindings (ordered by campaign id, ordinal) and the clicks carrying it (newest first by creation time,
+    /// then id descending, at most <see cref="SubjectClicks.MaxClicks"/>).
+    /// </summary>
+    /// <param name="subjectId">The subject id (case-sensitive).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The bindings and clicks, both empty for an unknown subject.</returns>
+    public ValueTask<SubjectClicks> ListSubjectClicksAsync(string subjectId, CancellationToken cancellationToken)
+    {
+        ThrowIfInvalidId(subjectId);
+        return ListSubjectClicksCoreAsync(subjectId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Lists a subject's bindings and clicks (see <see cref="ListSubjectClicksAsync"/>). Virtual, so a store written before
+    /// it still builds; every store of the SDK overrides it, and the conformance suite requires it. The default throws.
+    /// </summary>
+    /// <param name="subjectId">The subject id; validated.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The bindings and clicks.</returns>
+    /// <exception cref="NotSupportedException">The store does not override it.</exception>
+    protected virtual ValueTask<SubjectClicks> ListSubjectClicksCoreAsync(string subjectId, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"The store {GetType().Name} does not implement {nameof(ListSubjectClicksAsync)}: it was written before it; update it (the conformance suite covers it).");
+
     /// <summary>Binds a subject to a click (see <see cref="BindSubjectAsync"/>).</summary>
     /// <param name="request">What to bind; validated.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

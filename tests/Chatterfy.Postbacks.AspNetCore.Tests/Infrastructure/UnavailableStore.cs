@@ -90,6 +90,8 @@ internal sealed class UnavailableStore
         protected override ValueTask<bool> ForgetPersonalDataCoreAsync(string clickId, CancellationToken cancellationToken) { store.Guard(); return _inner.ForgetPersonalDataAsync(clickId, cancellationToken); }
 
         protected override ValueTask<SubjectBinding?> BindSubjectCoreAsync(SubjectBindingRequest request, CancellationToken cancellationToken) { store.Guard(); return _inner.BindSubjectAsync(request, cancellationToken); }
+
+        protected override ValueTask<SubjectClicks> ListSubjectClicksCoreAsync(string subjectId, CancellationToken cancellationToken) { store.Guard(); return _inner.ListSubjectClicksAsync(subjectId, cancellationToken); }
     }
 
     private sealed class Ingest(UnavailableStore store) : IngestStore

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Chatterfy.Postbacks.AspNetCore.Authentication;
 using Chatterfy.Postbacks.Campaigns;
+using Chatterfy.Postbacks.Clicks;
 using Chatterfy.Postbacks.Dashboard.Tests.Infrastructure;
 using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.Networks;
@@ -28,6 +29,9 @@ internal static class DashboardData
 {
     /// <summary>A link with all three of the link check's warnings: no click macro, <c>&amp;amp;</c>, a second <c>?</c>.</summary>
     public const string LinkWithWarnings = "https://partner.example/landing?p=abcd&amp;sub2=x?lang=en";
+
+    /// <summary>The chat user the data binds in the campaign.</summary>
+    public const string Subject = "tg:123456789";
 
     /// <summary>Turns the forwarding dispatcher off and lets a rule name a loopback URL, as the forwarding page tests do.</summary>
     /// <param name="services">The host's services.</param>
@@ -72,6 +76,11 @@ internal static class DashboardData
             new() { Parameters = new Dictionary<string, string?> { ["clickid"] = null, ["sub1"] = "{sub1}", ["sub4"] = click } });
         refused.Single().Code.Should().Be("macro_not_substituted", refused.Single().ResponseBody);
 
+        // A chat user bound in the campaign, with a registration (the conversion, chat user and reconciliation pages).
+        var subjectClick = (await services.GetRequiredService<ClickService>().GetOrCreateForSubjectAsync(Subject, "spring")).Click;
+        (await simulator.SendAsync(binomoUrls, new BinomoPostback(SimulatedEvent.Registration, subjectClick.Id))).Single().Status.Should().Be("accepted");
+        var firstDeposit = (await services.GetRequiredService<ConversionService>().ListAsync(new ConversionListQuery { ClickId = click })).Single(c => c.DepositNumber == 1);
+
         var message = (await services.GetRequiredService<OutboxStore>().ListAsync(new OutboxQuery(), CancellationToken.None)).Should().NotBeEmpty().And.Subject.First();
 
         return
@@ -89,6 +98,10 @@ internal static class DashboardData
                 await page.Locator("#log-table summary").First.ClickAsync();
                 await Assertions.Expect(page.Locator("#log-table details[open]")).ToHaveCountAsync(1);
             }, "log"),
+            new("Conversions", "conversions", Screenshot: "conversions"),
+            new("a conversion", $"conversions/{firstDeposit.Id}", Screenshot: "conversion"),
+            new("a chat user", $"subjects/{Subject}"),
+            new("Reconciliation", $"postbacks/{binomo.Id}/reconciliation"),
             new("Stats with data", "stats", async page => await Assertions.Expect(page.Locator("#amounts-table")).ToContainTextAsync("50.25"), "stats"),
             new("Forwarding rules", "forwarding", Screenshot: "forwarding"),
             new("Create rule (facebook-capi)", "forwarding/rules/new?destination=facebook-capi"),

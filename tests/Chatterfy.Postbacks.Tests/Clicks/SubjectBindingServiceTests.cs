@@ -89,4 +89,31 @@ public sealed class SubjectBindingServiceTests
 
         (await call.Should().ThrowAsync<ClickValidationException>()).Which.Errors.Should().ContainKey("clickId");
     }
+
+    [Fact]
+    public async Task ListForSubjectAsync_BoundAndCarryingClicks_ListsTheBindingsAndTheClicksOfThatSubjectOnly()
+    {
+        using var services = new TestServices();
+        var bound = await services.Clicks.GetOrCreateForSubjectAsync("tg:7", "spring");
+        services.Time.Advance(TimeSpan.FromMinutes(1));
+        var carrying = await services.Clicks.CreateAsync(new NewClick { SubjectId = "tg:7" });
+        await services.Clicks.GetOrCreateForSubjectAsync("tg:8", "spring");
+
+        var listed = await services.Clicks.ListForSubjectAsync("tg:7");
+
+        listed.Bindings.Select(b => (b.CampaignId, b.Click.Id)).Should().Equal(("spring", bound.Click.Id));
+        listed.Clicks.Select(c => c.Id).Should().Equal(carrying.Id, bound.Click.Id);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("tg 7")]
+    public async Task ListForSubjectAsync_BadSubjectId_ThrowsNamingIt(string subjectId)
+    {
+        using var services = new TestServices();
+
+        var call = async () => await services.Clicks.ListForSubjectAsync(subjectId);
+
+        (await call.Should().ThrowAsync<ClickValidationException>()).Which.Errors.Should().ContainKey("subjectId");
+    }
 }

@@ -28,4 +28,7 @@ internal sealed class CountingClickStore(ClickStore inner) : ClickStore
 
     protected override ValueTask<SubjectBinding?> BindSubjectCoreAsync(SubjectBindingRequest request, CancellationToken cancellationToken) =>
         inner.BindSubjectAsync(request, cancellationToken);
+
+    protected override ValueTask<SubjectClicks> ListSubjectClicksCoreAsync(string subjectId, CancellationToken cancellationToken) =>
+        inner.ListSubjectClicksAsync(subjectId, cancellationToken);
 }

@@ -1,8 +1,8 @@
-using System.Globalization;
 using System.Reflection;
 using Chatterfy.Postbacks.Clicks;
 using Chatterfy.Postbacks.Dashboard.Html;
 using Chatterfy.Postbacks.Dashboard.Layout;
+using Chatterfy.Postbacks.Dashboard.Pages.Conversions;
 using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.PostbackSets;
 using Chatterfy.Postbacks.Storage;
@@ -20,9 +20,6 @@ internal static class LogPages
 {
     /// <summary>The entries per page.</summary>
     public const int PageSize = PostbackLogQuery.DefaultLimit;
-
-    /// <summary>The <c>datetime-local</c> format of the time-range inputs (UTC).</summary>
-    private const string LocalTimeFormat = "yyyy-MM-dd'T'HH:mm";
 
     // The codes a rejected entry can carry: every PostbackRejectionCodes constant (one home for the words).
     private static readonly string[] RejectionCodes = [.. typeof(PostbackRejectionCodes)
@@ -252,13 +249,12 @@ internal static class LogPages
                 return null;
             }
 
-            string[] formats = [LocalTimeFormat, LocalTimeFormat + ":ss"];
-            if (DateTime.TryParseExact(text, formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var utc))
+            if (FormText.TryParseUtcTime(text, out var time))
             {
-                return new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
+                return time;
             }
 
-            errors[field] = "Enter a UTC date and time, e.g. 2026-11-27T00:00.";
+            errors[field] = FormText.UtcTimeError;
             return null;
         }
     }
@@ -291,12 +287,17 @@ internal static class LogPages
                 <td>{Display.Badge(StoredWords.Of(entry.Outcome))}</td>
                 <td><code>{entry.Code ?? unattributedCode}</code></td>
                 <td><code>{clickId}</code></td>
-                <td><code>{entry.ConversionId}</code></td>
+                <td>{ConversionLink(page, entry)}</td>
                 <td class="actions">{replay}</td>
                 </tr>
                 <tr id="log-{entry.Id}-detail-row"><td colspan="8">{detail}</td></tr>
                 """);
         }
+
+        // A log entry with a conversion links to its page; a credited deposit's number follows ("#2").
+        private static Markup ConversionLink(DashboardPage page, PostbackLogEntry entry) => entry.ConversionId is { } conversionId
+            ? Markup.Of($"""<a href="{page.Url("conversions/" + Uri.EscapeDataString(conversionId))}"><code>{conversionId}</code></a> {ConversionView.DepositNumber(entry.DepositNumber)}""")
+            : Markup.Empty;
 
         private async Task<Markup> DetailAsync(PostbackLogEntry entry, PostbackParseResult? parsed, PostbackSet? set, string? clickId, string? unattributedCode, CancellationToken cancellationToken)
         {

@@ -211,6 +211,7 @@ internal static class SetPages
             <div class="actions">
             <a class="button secondary" id="edit-postback" href="{page.Url(SetPath(set.Id) + "/edit")}">Edit</a>
             {toggle}
+            <a class="button secondary" id="reconcile-postback" href="{page.Url(SetPath(set.Id) + "/reconciliation")}">Reconcile</a>
             <a class="button danger" id="delete-postback" href="{page.Url(SetPath(set.Id) + "/delete")}">Delete</a>
             </div>
             <h2>Postback URLs</h2>

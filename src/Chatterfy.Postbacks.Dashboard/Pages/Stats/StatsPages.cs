@@ -129,6 +129,7 @@ internal static class StatsPages
             {DailyChart(fromDay, toDay, days)}
             <h2 id="amounts-heading">Amounts per currency</h2>
             {Amounts(stats.Amounts)}
+            {Reporting(stats.Reporting)}
             """));
     }
 
@@ -181,6 +182,19 @@ internal static class StatsPages
             {chart.Write(summary)}
             """);
     }
+
+    // The totals in the host's reporting currency (ReportingCurrency), when it has one: the stored, rounded amounts.
+    private static Markup Reporting(ReportingAmounts? reporting) => reporting is null
+        ? Markup.Empty
+        : Markup.Of($"""
+            <h2 id="reporting-heading">Totals in {reporting.Currency}</h2>
+            <p class="hint">Each deposit converted into {reporting.Currency} with the rate of its receive day when it arrived; deposits without a rate yet are not in these sums.</p>
+            <dl class="facts" id="stats-reporting" aria-labelledby="reporting-heading">
+            <dt>First deposits</dt><dd id="reporting-first-deposits">{reporting.FirstDeposits} {reporting.Currency}</dd>
+            <dt>Deposits</dt><dd id="reporting-deposits">{reporting.Deposits} {reporting.Currency}</dd>
+            <dt>Total</dt><dd id="reporting-total">{reporting.FirstDeposits + reporting.Deposits} {reporting.Currency}</dd>
+            </dl>
+            """);
 
     private static async Task<Markup> FormAsync(
         DashboardPage page, Filter filter, Dictionary<string, string> errors, PostbackSetService sets, CampaignService campaigns, CancellationToken cancellationToken)

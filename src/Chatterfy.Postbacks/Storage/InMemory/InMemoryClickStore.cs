@@ -73,6 +73,26 @@ internal sealed class InMemoryClickStore(InMemoryDatabase db) : ClickStore
         }
     }
 
+    protected override ValueTask<SubjectClicks> ListSubjectClicksCoreAsync(string subjectId, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (db.Lock)
+        {
+            var bindings = db.SubjectBindings
+                .Where(b => b.Key.SubjectId == subjectId)
+                .OrderBy(b => b.Key.CampaignId, StringComparer.Ordinal)
+                .Select(b => new SubjectBinding { SubjectId = subjectId, CampaignId = b.Key.CampaignId, Click = db.Clicks[b.Value.ClickId], BoundAt = b.Value.BoundAt })
+                .ToList();
+            var clicks = db.Clicks.Values
+                .Where(c => c.SubjectId == subjectId)
+                .OrderByDescending(c => c.CreatedAt)
+                .ThenByDescending(c => c.Id, StringComparer.Ordinal)
+                .Take(SubjectClicks.MaxClicks)
+                .ToList();
+            return new(new SubjectClicks { Bindings = bindings, Clicks = clicks });
+        }
+    }
+
     protected override ValueTask<Click?> FindCoreAsync(string clickId, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -1,6 +1,7 @@
 using System.Net;
 using Chatterfy.Postbacks.AspNetCore.Authentication;
 using Chatterfy.Postbacks.Campaigns;
+using Chatterfy.Postbacks.Clicks;
 using Chatterfy.Postbacks.Dashboard.Tests.Infrastructure;
 using Chatterfy.Postbacks.Networks;
 using Chatterfy.Postbacks.Testing;
@@ -72,6 +73,28 @@ public sealed class StatsPageTests
         firstSet.Should().Contain($"""<option value="{first.Id}" selected>&lt;img src=x onerror=alert(1)&gt;</option>""").And.NotContain("<img src=x");
         spring.Should().Contain(Figure("registrations", 1)).And.Contain(Figure("clicks", 1)).And.Contain(Figure("first-deposits", 0));
         spring.Should().Contain("""<option value="spring" selected>spring</option>""");
+    }
+
+    [Fact]
+    public async Task With_a_reporting_currency_the_stats_page_shows_the_totals_in_it_and_without_one_it_shows_none()
+    {
+        await using var host = await DashboardHost.StartAsync(configure: s => ConversionData.Configure(s));
+        var set = await ConversionData.CreateSetAsync(host, "Set");
+        var click = await host.Services.GetRequiredService<ClickService>().CreateAsync(new NewClick());
+        await ConversionData.SendAsync(host, set, "first-deposit", $"clickid={click.Id}&amount=55.00&currency=BRL&tid=T1");
+        await ConversionData.SendAsync(host, set, "deposit", $"clickid={click.Id}&amount=10.00&currency=USD&tid=T2");
+        await using var plain = await StartAsync();
+        using var client = host.CreateClient(withApiKey: true);
+        using var plainClient = plain.CreateClient(withApiKey: true);
+
+        var html = await client.GetStringAsync($"{DashboardHost.Prefix}/stats");
+        var without = await plainClient.GetStringAsync($"{DashboardHost.Prefix}/stats");
+
+        html.Should().Contain("""<h2 id="reporting-heading">Totals in USD</h2>""")
+            .And.Contain("""<dd id="reporting-first-deposits">11.00 USD</dd>""")
+            .And.Contain("""<dd id="reporting-deposits">10.00 USD</dd>""")
+            .And.Contain("""<dd id="reporting-total">21.00 USD</dd>""");
+        without.Should().NotContain("reporting-heading");
     }
 
     [Fact]
