@@ -215,6 +215,44 @@ public sealed class ReconciliationApiTests
             "the postback and the row ingested with forward=true are forwarded, the rows ingested without it are not");
     }
 
+    [Fact]
+    public async Task IngestsManyRowsOnSqliteInBatchesOnceEachEvenWhenTheReportListsARowTwice()
+    {
+        var directory = Directory.CreateTempSubdirectory("chatterfy-reconcile-");
+        try
+        {
+            await using var app = await TestApp.StartAsync(postbacks: b => b.UseSqlite(Path.Combine(directory.FullName, "postbacks.db")));
+            var setId = (await app.CreateSetAsync("1win")).GetProperty("id").GetString()!;
+            var csv = new StringBuilder("click_id,event,amount,currency,time\n");
+            for (var i = 0; i < 70; i++)
+            {
+                csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"c{i:d3},registration,,,2026-11-27T10:{i % 60:d2}:00Z\n");
+            }
+
+            // The same repeat deposit twice (no transaction id): one conversion, as two identical postbacks would make.
+            csv.Append("c000,deposit,20,USD,2026-11-27T11:00:00Z\nc000,deposit,20,USD,2026-11-27T11:00:00Z\n");
+            var path = $"/api/tracker/postback-sets/{setId}/reconciliations";
+            var report = await (await app.Client.PostAsync(path, Csv(csv.ToString()))).Content.ReadFromJsonAsync<JsonElement>();
+            var ingest = $"{path}/{report.GetProperty("id").GetString()}/ingest";
+
+            var first = await (await app.Client.PostAsync(ingest, null)).Content.ReadFromJsonAsync<JsonElement>();
+            var second = await (await app.Client.PostAsync(ingest, null)).Content.ReadFromJsonAsync<JsonElement>();
+            var conversions = await app.Client.GetFromJsonAsync<JsonElement>($"/api/tracker/conversions?setId={setId}&limit=1000");
+
+            report.GetProperty("missingHereCount").GetInt64().Should().Be(72);
+            first.GetProperty("stored").GetInt32().Should().Be(71);
+            first.GetProperty("duplicates").GetInt32().Should().Be(1);
+            first.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("line").GetInt64()).Should().Equal(Enumerable.Range(2, 72).Select(l => (long)l));
+            second.GetProperty("stored").GetInt32().Should().Be(0);
+            second.GetProperty("duplicates").GetInt32().Should().Be(72);
+            conversions.GetProperty("items").GetArrayLength().Should().Be(71);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
     private static StringContent Json(string text) => new(text, Encoding.UTF8, "application/json");
 
     private static StringContent Csv(string text) => new(text, Encoding.UTF8, "text/csv");

@@ -28,6 +28,9 @@ public sealed class ReconciliationService
 
     private const int PageSize = ConversionListQuery.MaxLimit;
 
+    // How many rows of an ingest are in the pipeline at once.
+    private const int IngestConcurrency = 32;
+
     private readonly IngestStore _conversions;
     private readonly PostbackSetStore _sets;
     private readonly ReconciliationStore _reconciliations;
@@ -155,13 +158,26 @@ public sealed class ReconciliationService
             return null;
         }
 
-        var items = new List<ReconciliationIngestItem>(report.MissingHere.Count);
+        // A few rows at a time, as concurrent postbacks come: the ingestor commits them together in the store's batches.
+        var rows = report.MissingHere;
+        var items = new ReconciliationIngestItem[rows.Count];
         var path = $"/api/tracker/postback-sets/{setId}/reconciliations/{reconciliationId}/ingest";
-        foreach (var row in report.MissingHere)
+        var pending = new Task<PostbackIngestionResult>[IngestConcurrency];
+        for (var start = 0; start < rows.Count; start += IngestConcurrency)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var result = await _ingestor.IngestReconciledAsync(set, RequestOf(row, path), row.Time, forward, cancellationToken).ConfigureAwait(false);
-            items.Add(new ReconciliationIngestItem(row.Line, result.Outcome, result.ConversionId, result.Rejection?.Code));
+            var count = Math.Min(IngestConcurrency, rows.Count - start);
+            for (var i = 0; i < count; i++)
+            {
+                var row = rows[start + i];
+                pending[i] = _ingestor.IngestReconciledAsync(set, RequestOf(row, path), row.Time, forward, cancellationToken).AsTask();
+            }
+
+            var results = await Task.WhenAll(pending[..count]).ConfigureAwait(false);
+            for (var i = 0; i < count; i++)
+            {
+                items[start + i] = new ReconciliationIngestItem(rows[start + i].Line, results[i].Outcome, results[i].ConversionId, results[i].Rejection?.Code);
+            }
         }
 
         return new ReconciliationIngestResult
