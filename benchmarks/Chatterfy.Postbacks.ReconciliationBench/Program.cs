@@ -5,48 +5,170 @@ using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.PostbackSets;
 using Chatterfy.Postbacks.Reconciliation;
 using Chatterfy.Postbacks.Storage;
+using CsvHelper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-// Reconciles a 100,000-row report against 100,000 stored conversions on SQLite, 1 % missing on each side (README.md).
-const int Conversions = 100_000;
-const int BatchSize = 1000;
-var start = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
-var span = TimeSpan.FromDays(30);
+// Reconciles a 10,000-row and a 100,000-row report against as many stored conversions on SQLite, 1 % missing on each
+// side, each in a process of its own, beside a baseline process that only reads the 100,000-row CSV (README.md).
 var dir = Path.Combine(Environment.GetEnvironmentVariable("POSTBACKS_BENCH_DIR") ?? Path.GetTempPath(), "chatterfy-reconciliation");
+var database = Path.Combine(dir, "postbacks.db");
+switch (args)
+{
+    case ["baseline", var csv]:
+        await BaselineAsync(csv);
+        return;
+    case ["reconcile", var setId, var csv]:
+        await ReconcileAsync(setId, csv);
+        return;
+}
+
 if (Directory.Exists(dir))
 {
     Directory.Delete(dir, recursive: true);
 }
 
 Directory.CreateDirectory(dir);
-var services = new ServiceCollection();
-services.AddLogging();
-services.AddChatterfyPostbacks(o => o.PublicBaseUrl = "https://pb.example.com").UseSqlite(Path.Combine(dir, "postbacks.db"));
-await using var provider = services.BuildServiceProvider();
-foreach (var hosted in provider.GetServices<IHostedService>())
+string[] sizes = ["10000", "100000"];
+var sets = new Dictionary<string, string>();
+await using (var provider = await StartAsync())
 {
-    await hosted.StartAsync(default);
+    var seeding = Stopwatch.StartNew();
+    foreach (var (size, index) in sizes.Select((s, i) => (s, i)))
+    {
+        sets[size] = await SeedAsync(provider, index, int.Parse(size, CultureInfo.InvariantCulture), Path.Combine(dir, $"report-{size}.csv"));
+    }
+
+    Console.WriteLine($"Seeded 110,000 conversions (1 % held back) and the two reports in {seeding.Elapsed.TotalSeconds:N1} s");
 }
 
-var set = await provider.GetRequiredService<PostbackSetService>().CreateAsync(new NewPostbackSet { Name = "Bench", NetworkId = "1win" });
-var ingest = provider.GetRequiredService<IngestStore>();
-var seeding = Stopwatch.StartNew();
-var csvPath = Path.Combine(dir, "report.csv");
-await using (var csv = new StreamWriter(csvPath))
+// One process per measure, so each peak working set is that measure's own.
+var baseline = Child("baseline", Path.Combine(dir, "report-100000.csv"));
+var results = sizes.Select(size => (Size: size, Result: Child("reconcile", sets[size], Path.Combine(dir, $"report-{size}.csv")))).ToList();
+Console.WriteLine();
+Console.WriteLine("| Rows and stored conversions | Reconciliation time | Peak working set | Peak / baseline | Matched / missing here / missing there / mismatches |");
+Console.WriteLine("| --- | --- | --- | --- | --- |");
+Console.WriteLine($"| baseline: read the 100,000-row CSV only | {baseline["seconds"]} s | {baseline["peakMiB"]} MiB | 1.00 | – |");
+foreach (var (size, result) in results)
 {
+    var ratio = double.Parse(result["peakMiB"], CultureInfo.InvariantCulture) / double.Parse(baseline["peakMiB"], CultureInfo.InvariantCulture);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {int.Parse(size, CultureInfo.InvariantCulture):N0} | {result["seconds"]} s | {result["peakMiB"]} MiB | {ratio:N2} | {result["counts"]} |"));
+}
+
+// Runs this program in a child process and reads the "key=value" lines it prints.
+static Dictionary<string, string> Child(params string[] arguments)
+{
+    var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
+    start.ArgumentList.Add(typeof(Program).Assembly.Location);
+    foreach (var argument in arguments)
+    {
+        start.ArgumentList.Add(argument);
+    }
+
+    if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) != "dotnet")
+    {
+        start.ArgumentList.RemoveAt(0);
+    }
+
+    using var process = Process.Start(start)!;
+    var output = process.StandardOutput.ReadToEnd();
+    if (!process.WaitForExit(TimeSpan.FromMinutes(10)) || process.ExitCode != 0)
+    {
+        throw new InvalidOperationException($"The {arguments[0]} process failed: {output}");
+    }
+
+    return output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+        .Select(line => line.Split('=', 2))
+        .Where(parts => parts.Length == 2)
+        .ToDictionary(parts => parts[0], parts => parts[1].Trim());
+}
+
+static string PeakMiB()
+{
+    using var process = Process.GetCurrentProcess();
+    process.Refresh();
+    return (process.PeakWorkingSet64 / 1048576.0).ToString("N0", CultureInfo.InvariantCulture);
+}
+
+async Task<ServiceProvider> StartAsync()
+{
+    var services = new ServiceCollection();
+    services.AddLogging();
+    services.AddChatterfyPostbacks(o => o.PublicBaseUrl = "https://pb.example.com").UseSqlite(database);
+    var provider = services.BuildServiceProvider();
+    foreach (var hosted in provider.GetServices<IHostedService>())
+    {
+        await hosted.StartAsync(default);
+    }
+
+    return provider;
+}
+
+// The same start (the store open) as a reconciliation, then the CSV read with CsvHelper field by field, nothing kept.
+async Task BaselineAsync(string csv)
+{
+    await using var provider = await StartAsync();
+    var clock = Stopwatch.StartNew();
+    long rows = 0;
+    await using (var file = File.OpenRead(csv))
+    {
+        var reader = CsvReader.Create(file, new CsvReaderOptions { TrimWhitespace = true }, true);
+        await using var disposing = reader.ConfigureAwait(false);
+        await reader.ReadHeaderAsync(default);
+        while (await reader.ReadAsync(default))
+        {
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                _ = reader.GetString(i).Length;
+            }
+
+            rows++;
+        }
+    }
+
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seconds={clock.Elapsed.TotalSeconds:N2}"));
+    Console.WriteLine($"rows={rows}");
+    Console.WriteLine($"peakMiB={PeakMiB()}");
+}
+
+async Task ReconcileAsync(string setId, string csv)
+{
+    await using var provider = await StartAsync();
+    var reconciliation = provider.GetRequiredService<ReconciliationService>();
+    var clock = Stopwatch.StartNew();
+    ReconciliationReport report;
+    await using (var file = File.OpenRead(csv))
+    {
+        report = (await reconciliation.ReconcileAsync(setId, file))!;
+    }
+
+    clock.Stop();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seconds={clock.Elapsed.TotalSeconds:N2}"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"counts={report.Matched:N0} / {report.MissingHereCount:N0} / {report.MissingThereCount:N0} / {report.MismatchCount:N0} (rows {report.Rows:N0}, invalid {report.InvalidCount:N0})"));
+    Console.WriteLine($"peakMiB={PeakMiB()}");
+}
+
+// Writes a set's conversions (ids as the SDK mints them: 32 hex digits) and its network report.
+static async Task<string> SeedAsync(ServiceProvider provider, int setIndex, int conversions, string csvPath)
+{
+    const int BatchSize = 1000;
+    var start = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+    var span = TimeSpan.FromDays(30);
+    var set = await provider.GetRequiredService<PostbackSetService>().CreateAsync(new NewPostbackSet { Name = $"Bench {conversions}", NetworkId = "1win" });
+    var ingest = provider.GetRequiredService<IngestStore>();
+    await using var csv = new StreamWriter(csvPath);
     await csv.WriteLineAsync("click_id,event,amount,currency,transaction_id,time");
     var batch = new List<IngestRecord>(BatchSize);
-    for (var i = 0; i < Conversions; i++)
+    for (var i = 0; i < conversions; i++)
     {
-        var at = start + (span * ((i + 0.5) / Conversions));
+        var at = start + (span * ((i + 0.5) / conversions));
         var kind = (i % 10) switch { < 4 => PostbackEvent.Registration, < 7 => PostbackEvent.FirstDeposit, _ => PostbackEvent.Deposit };
         // Each registration and first deposit its own click; the repeat deposits on the click of their tenth's first deposit.
         var click = "k" + (kind == PostbackEvent.Deposit ? i - (i % 10) + 4 : i).ToString("x9", CultureInfo.InvariantCulture);
         decimal? amount = kind == PostbackEvent.Registration ? null : 5 + (i % 49_500) / 100m;
         var currency = amount is null ? null : (i % 3 == 0 ? "USD" : "BRL");
         var tid = i % 2 == 0 ? "tx" + i.ToString(CultureInfo.InvariantCulture) : null;
-        var id = "v" + i.ToString("x31", CultureInfo.InvariantCulture);
+        var id = setIndex.ToString("x1", CultureInfo.InvariantCulture) + i.ToString("x31", CultureInfo.InvariantCulture);
 
         // 1 % missing here: every 100th conversion is in the report only; 1 % missing there: every 100th + 50 is stored only.
         if (i % 100 != 0)
@@ -55,7 +177,7 @@ await using (var csv = new StreamWriter(csvPath))
             {
                 LogEntry = new PostbackLogEntry
                 {
-                    Id = "l" + i.ToString("x31", CultureInfo.InvariantCulture),
+                    Id = (setIndex + 8).ToString("x1", CultureInfo.InvariantCulture) + i.ToString("x31", CultureInfo.InvariantCulture),
                     ReceivedAt = at,
                     SetId = set.Id,
                     Outcome = PostbackOutcome.Accepted,
@@ -91,7 +213,7 @@ await using (var csv = new StreamWriter(csvPath))
             await csv.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{click},{kind.Name},{amount},{currency},{tid},{at.AddSeconds(-3):O}"));
         }
 
-        if (batch.Count == BatchSize || (i == Conversions - 1 && batch.Count > 0))
+        if (batch.Count == BatchSize || (i == conversions - 1 && batch.Count > 0))
         {
             foreach (var result in await ingest.AppendAsync(batch, default))
             {
@@ -104,42 +226,6 @@ await using (var csv = new StreamWriter(csvPath))
             batch.Clear();
         }
     }
-}
 
-Console.WriteLine($"Seeded {Conversions:N0} conversions (1 % held back) and the report ({new FileInfo(csvPath).Length / 1024:N0} KiB) in {seeding.Elapsed.TotalSeconds:N1} s");
-GC.Collect();
-using var process = Process.GetCurrentProcess();
-process.Refresh();
-var before = process.WorkingSet64;
-var peak = before;
-using var sampling = new CancellationTokenSource();
-var sampler = Task.Run(async () =>
-{
-    using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
-    while (await timer.WaitForNextTickAsync(sampling.Token).ConfigureAwait(false))
-    {
-        process.Refresh();
-        peak = Math.Max(peak, process.WorkingSet64);
-    }
-});
-
-var reconciliation = provider.GetRequiredService<ReconciliationService>();
-var clock = Stopwatch.StartNew();
-ReconciliationReport report;
-await using (var file = File.OpenRead(csvPath))
-{
-    report = (await reconciliation.ReconcileAsync(set.Id, file))!;
+    return set.Id;
 }
-
-clock.Stop();
-await sampling.CancelAsync();
-try
-{
-    await sampler;
-}
-catch (OperationCanceledException)
-{
-}
-
-Console.WriteLine($"Reconciled {report.Rows:N0} rows: matched {report.Matched:N0}, missing here {report.MissingHere.Count:N0}, missing there {report.MissingThere.Count:N0}, mismatches {report.Mismatches.Count:N0}, invalid {report.Invalid.Count:N0}");
-Console.WriteLine($"Time: {clock.Elapsed.TotalSeconds:N2} s; working set before {before / 1048576.0:N0} MiB, peak during {peak / 1048576.0:N0} MiB (+{(peak - before) / 1048576.0:N0} MiB)");

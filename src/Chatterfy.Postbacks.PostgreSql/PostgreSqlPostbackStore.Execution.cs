@@ -237,6 +237,7 @@ public sealed partial class PostgreSqlPostbackStore
         "campaigns_pkey" => "A campaign with that id exists.",
         "outbox_messages_pkey" => "An outbox message with that id exists.",
         "outbox_attempts_pkey" => "An outbox attempt with that message id and number exists.",
+        "reconciliations_pkey" => "A reconciliation with that id exists.",
         _ => "A unique value is already stored: " + exception.MessageText,
     };
 }

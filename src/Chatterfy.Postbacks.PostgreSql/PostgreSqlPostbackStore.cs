@@ -80,7 +80,8 @@ public sealed partial class PostgreSqlPostbackStore
             new PostgreSqlIngestStore(this),
             new PostgreSqlLogStore(this),
             new PostgreSqlOutboxStore(this, _logger),
-            new PostgreSqlForwardingRuleStore(this));
+            new PostgreSqlForwardingRuleStore(this),
+            new PostgreSqlReconciliationStore(this));
     }
 
     /// <summary>Gets the schema that holds the store's tables.</summary>

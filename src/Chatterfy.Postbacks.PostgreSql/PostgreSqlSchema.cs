@@ -334,8 +334,29 @@ internal static class PostgreSqlSchema
             CHECK (filter_deposit_number_max > 0 AND filter_deposit_number_max >= COALESCE(filter_deposit_number_min, 1));
         """;
 
+    /// <summary>
+    /// Reconciliations (<see cref="Storage.ReconciliationStore"/>): each set's report layout, and the kept reports as JSON
+    /// text with their summaries beside them. Both tables start empty: a set without a layout uses the generic one.
+    /// </summary>
+    public const string Reconciliations = """
+        CREATE TABLE {schema}.reconciliation_layouts (
+            set_id text COLLATE "C" NOT NULL,
+            layout text             NOT NULL,
+            CONSTRAINT reconciliation_layouts_pkey PRIMARY KEY (set_id)
+        );
+        CREATE TABLE {schema}.reconciliations (
+            id         text COLLATE "C" NOT NULL,
+            set_id     text COLLATE "C" NOT NULL,
+            created_at timestamptz      NOT NULL,
+            summary    text             NOT NULL,
+            report     text             NOT NULL,
+            CONSTRAINT reconciliations_pkey PRIMARY KEY (id)
+        );
+        CREATE INDEX reconciliations_set_id ON {schema}.reconciliations (set_id, id);
+        """;
+
     /// <summary>The migrations in order; index 0 is migration 1.</summary>
-    public static IReadOnlyList<string> Migrations { get; } = [Migration1, Migration2, Migration3, Migration4, Migration5, MigrationReportingCurrency, SubjectBindings, DepositNumbers, RuleFilters];
+    public static IReadOnlyList<string> Migrations { get; } = [Migration1, Migration2, Migration3, Migration4, Migration5, MigrationReportingCurrency, SubjectBindings, DepositNumbers, RuleFilters, Reconciliations];
 
     /// <summary>The schema version this build of the store reads and writes.</summary>
     public static int CurrentVersion => Migrations.Count;

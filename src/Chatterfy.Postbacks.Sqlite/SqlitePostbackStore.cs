@@ -117,7 +117,8 @@ public sealed partial class SqlitePostbackStore : IAsyncDisposable, IDisposable
         Log = new SqliteLogStore(this);
         Outbox = new SqliteOutboxStore(this);
         ForwardingRules = new SqliteForwardingRuleStore(this);
-        Storage = new PostbackStorage(Sets, Campaigns, Clicks, Ingest, Log, Outbox, ForwardingRules);
+        Reconciliations = new SqliteReconciliationStore(this);
+        Storage = new PostbackStorage(Sets, Campaigns, Clicks, Ingest, Log, Outbox, ForwardingRules, Reconciliations);
     }
 
     /// <summary>Gets every role of this store together, as the SDK's services use them.</summary>
@@ -143,6 +144,9 @@ public sealed partial class SqlitePostbackStore : IAsyncDisposable, IDisposable
 
     /// <summary>Gets the forwarding rules.</summary>
     public ForwardingRuleStore ForwardingRules { get; }
+
+    /// <summary>Gets the reconciliation layouts and kept reports.</summary>
+    public ReconciliationStore Reconciliations { get; }
 
     /// <summary>Gets the largest number of records one transaction holds.</summary>
     internal int MaxBatchSize => _options.MaxBatchSize;

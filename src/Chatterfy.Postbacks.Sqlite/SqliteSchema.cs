@@ -25,6 +25,7 @@ internal static class SqliteSchema
         new(7, "subject bindings: the one click of a chat user in a campaign", SubjectBindings),
         new(8, "deposit numbers on conversions and log entries, the credited deposits numbered per click", DepositNumbers, SqliteDepositNumbers.Fill),
         new(9, "rule filters on forwarding rules: events and a deposit-number range (existing rules get none)", RuleFilters),
+        new(10, "reconciliations: each set's report layout and the kept reports", Reconciliations),
     ];
 
     /// <summary>The schema version this code writes.</summary>
@@ -259,6 +260,25 @@ internal static class SqliteSchema
         ALTER TABLE forwarding_rules ADD COLUMN filter_deposit_number_min INTEGER CHECK (filter_deposit_number_min > 0);
         ALTER TABLE forwarding_rules ADD COLUMN filter_deposit_number_max INTEGER
             CHECK (filter_deposit_number_max > 0 AND filter_deposit_number_max >= coalesce(filter_deposit_number_min, 1));
+        """;
+
+    // Each set's report layout and the kept reports (ReconciliationStore), as JSON text with the summary beside the
+    // report so that listing never reads the row lists. Both start empty: a set without a layout uses the generic one.
+    private const string Reconciliations = """
+        CREATE TABLE reconciliation_layouts (
+            set_id TEXT NOT NULL PRIMARY KEY,
+            layout TEXT NOT NULL
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TABLE reconciliations (
+            id         TEXT    NOT NULL PRIMARY KEY,
+            set_id     TEXT    NOT NULL,
+            created_at INTEGER NOT NULL,
+            summary    TEXT    NOT NULL,
+            report     TEXT    NOT NULL
+        ) STRICT;
+
+        CREATE INDEX ix_reconciliations_set_id ON reconciliations (set_id, id);
         """;
 
     /// <summary>One schema step.</summary>

@@ -11,7 +11,7 @@ namespace Chatterfy.Postbacks.Storage.Conformance;
 /// </summary>
 /// <remarks>
 /// <para>
-/// One class holds the tests of all seven roles because a store is all of them over one database, and the tests cross
+/// One class holds the tests of all eight roles because a store is all of them over one database, and the tests cross
 /// roles: an outbox test writes its messages through <see cref="IngestStore.AppendAsync"/>, a late-attribution test adds a
 /// click and reads the conversions back. The tests of each role live in their own file of this partial class, and each
 /// test's name starts with the member it holds to the contract (<c>AddSet_…</c> for

@@ -34,6 +34,7 @@ public sealed class DependencyInjectionTests : IDisposable
         provider.GetRequiredService<PostbackLogStore>().Should().BeSameAs(sqlite.Log);
         provider.GetRequiredService<OutboxStore>().Should().BeSameAs(sqlite.Outbox);
         provider.GetRequiredService<ForwardingRuleStore>().Should().BeSameAs(sqlite.ForwardingRules);
+        provider.GetRequiredService<ReconciliationStore>().Should().BeSameAs(sqlite.Reconciliations);
     }
 
     [Fact]

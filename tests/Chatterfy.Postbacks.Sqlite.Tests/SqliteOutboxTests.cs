@@ -348,6 +348,8 @@ public sealed class SqliteOutboxTests : IDisposable
         using var connection = _database.OpenRaw();
         using var command = connection.CreateCommand();
         command.CommandText = """
+            DROP TABLE reconciliations;
+            DROP TABLE reconciliation_layouts;
             ALTER TABLE postback_log DROP COLUMN deposit_number;
             ALTER TABLE conversions DROP COLUMN deposit_number;
             DROP TABLE subject_bindings;

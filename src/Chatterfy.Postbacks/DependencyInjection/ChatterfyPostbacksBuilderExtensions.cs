@@ -31,7 +31,7 @@ public static class ChatterfyPostbacksBuilderExtensions
     /// <summary>
     /// Uses a store: registers the <see cref="PostbackStorage"/> that <paramref name="factory"/> builds, once, as a singleton,
     /// and each of its roles (<see cref="PostbackSetStore"/>, <see cref="CampaignStore"/>, <see cref="ClickStore"/>,
-    /// <see cref="IngestStore"/>, <see cref="PostbackLogStore"/>, <see cref="OutboxStore"/>, <see cref="ForwardingRuleStore"/>),
+    /// <see cref="IngestStore"/>, <see cref="PostbackLogStore"/>, <see cref="OutboxStore"/>, <see cref="ForwardingRuleStore"/>, <see cref="ReconciliationStore"/>),
     /// replacing any store registered before. Storage packages call it from their own <c>Use…</c> method.
     /// </summary>
     /// <remarks>
@@ -56,6 +56,7 @@ public static class ChatterfyPostbacksBuilderExtensions
         services.RemoveAll<PostbackLogStore>();
         services.RemoveAll<OutboxStore>();
         services.RemoveAll<ForwardingRuleStore>();
+        services.RemoveAll<ReconciliationStore>();
         services.AddSingleton(factory);
         services.AddSingleton(static sp => sp.GetRequiredService<PostbackStorage>().Sets);
         services.AddSingleton(static sp => sp.GetRequiredService<PostbackStorage>().Campaigns);
@@ -64,6 +65,7 @@ public static class ChatterfyPostbacksBuilderExtensions
         services.AddSingleton(static sp => sp.GetRequiredService<PostbackStorage>().Log);
         services.AddSingleton(static sp => sp.GetRequiredService<PostbackStorage>().Outbox);
         services.AddSingleton(static sp => sp.GetRequiredService<PostbackStorage>().ForwardingRules);
+        services.AddSingleton(static sp => sp.GetRequiredService<PostbackStorage>().Reconciliations);
         return builder;
     }
 }

@@ -101,15 +101,31 @@ public sealed partial class PostbackIngestor
             return PostbackIngestionResult.SetNotFound;
         }
 
-        return await IngestAsync(set, logEntry.Request, logEntry.ReceivedAt, cancellationToken).ConfigureAwait(false);
+        // A reconciled row replays as it was ingested: with its warning, not forwarded.
+        var reconciled = string.Equals(logEntry.Request.Method, PostbackRequest.ReconcileMethod, StringComparison.Ordinal);
+        return await IngestAsync(set, logEntry.Request, logEntry.ReceivedAt, cancellationToken, reconciled, forward: !reconciled).ConfigureAwait(false);
     }
 
-    private async ValueTask<PostbackIngestionResult> IngestAsync(PostbackSet set, PostbackRequest request, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Ingests a row of a network's report that no postback brought (<see cref="Reconciliation.ReconciliationService.IngestMissingAsync"/>):
+    /// the request's method is <see cref="PostbackRequest.ReconcileMethod"/>, its receive time the row's, it carries the
+    /// <see cref="PostbackWarningCodes.Reconciled"/> warning and is de-duplicated as any postback. Without
+    /// <paramref name="forward"/> no <see cref="IngestionHook"/> is asked: nothing is forwarded nor sent to reaction rules.
+    /// </summary>
+    internal ValueTask<PostbackIngestionResult> IngestReconciledAsync(PostbackSet set, PostbackRequest request, DateTimeOffset receivedAt, bool forward, CancellationToken cancellationToken) =>
+        IngestAsync(set, request, receivedAt, cancellationToken, reconciled: true, forward);
+
+    private async ValueTask<PostbackIngestionResult> IngestAsync(PostbackSet set, PostbackRequest request, DateTimeOffset receivedAt, CancellationToken cancellationToken, bool reconciled = false, bool forward = true)
     {
         // The request is an immutable record: log it as it is unless its body must be cut.
         var loggedBody = TruncateBody(request.Body);
         var logged = ReferenceEquals(loggedBody, request.Body) ? request : request with { Body = loggedBody };
         var parsed = _parser.Parse(set, request, receivedAt);
+        if (reconciled)
+        {
+            PostbackWarning[] warned = [new PostbackWarning(PostbackWarningCodes.Reconciled, "The conversion comes from the network's report (reconciliation), not from a postback."), .. parsed.Warnings];
+            parsed = parsed.IsValid ? PostbackParseResult.Success(parsed.Conversion, warned) : PostbackParseResult.Rejected(parsed.Rejection, warned);
+        }
 
         // The log entry is created once, when its warnings are known; its id is taken now, before the conversion's.
         var logEntryId = StoreIds.New(_timeProvider);
@@ -195,7 +211,7 @@ public sealed partial class PostbackIngestor
             Warnings = Codes(warnings),
         };
 
-        var contributed = await ContributeAsync(set, record, cancellationToken).ConfigureAwait(false);
+        var contributed = forward ? await ContributeAsync(set, record, cancellationToken).ConfigureAwait(false) : new Contribution([], null);
 
         // Once the store is asked to commit, the outcome must not depend on the caller hanging up: a network that
         // gave up retries and gets "duplicate", which is right only if this append completes.

@@ -11,7 +11,10 @@ public sealed record PostbackRequest
     /// <summary>The largest body, in bytes of UTF-8, that the receiver reads and logs (16 KiB).</summary>
     public const int MaxBodyBytes = 16 * 1024;
 
-    /// <summary>Gets the HTTP method, <c>GET</c> or <c>POST</c>.</summary>
+    /// <summary>The method of a request made from a row of a network's report by a reconciliation's ingest: <c>RECONCILE</c>.</summary>
+    public const string ReconcileMethod = "RECONCILE";
+
+    /// <summary>Gets the HTTP method, <c>GET</c> or <c>POST</c>; <see cref="ReconcileMethod"/> for a reconciled row.</summary>
     public string Method { get; init; } = "GET";
 
     /// <summary>Gets the request path as received, for the log, e.g. <c>/api/postbacks/Xy…/first-deposit</c>.</summary>

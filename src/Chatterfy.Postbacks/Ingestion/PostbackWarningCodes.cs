@@ -35,4 +35,10 @@ public static class PostbackWarningCodes
 
     /// <summary>A reporting currency is set but no rate was found for the amount (the receive day and 7 days back); the conversion is stored without a reporting amount, which the recompute fills once rates exist.</summary>
     public const string ExchangeRateMissing = "exchange_rate_missing";
+
+    /// <summary>
+    /// The conversion was ingested from a network's report by a reconciliation (its log entry's method is
+    /// <see cref="PostbackRequest.ReconcileMethod"/>), not received as a postback; it is forwarded only when asked.
+    /// </summary>
+    public const string Reconciled = "reconciled";
 }

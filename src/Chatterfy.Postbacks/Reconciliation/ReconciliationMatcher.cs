@@ -1,60 +1,96 @@
 using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.Storage;
+using Chatterfy.Postbacks.Storage.InMemory;
 
 namespace Chatterfy.Postbacks.Reconciliation;
 
 /// <summary>
 /// The one home of the matching rules: a row matches an unmatched stored conversion of the same event on the transaction
 /// id; else, for a registration or a first deposit, on the click; else on the click, amount and currency with the receive
-/// time less than the de-duplication window from the row's time. Holds the stored side compactly, the rows are streamed.
+/// time less than the de-duplication window from the row's time. The rows are streamed; the stored side is held compactly.
 /// </summary>
+/// <remarks>
+/// What is kept per stored conversion of the range (about 100 bytes beyond its click id and transaction id): one slot of a
+/// growing array (the id as two numbers when the SDK minted it, the click id, event and currency shared with the other
+/// conversions that name them, the amount, the time as ticks and two chain links) and one entry in each of two
+/// dictionaries, by click id and by transaction id, whose value is the head of the chain of slots with that key. A
+/// <see cref="ConversionRecord"/> is dropped as soon as its slot is filled. The stored side is read newest first, so a chain
+/// (newest added at its head) runs oldest first: a row takes the oldest unmatched candidate.
+/// </remarks>
 internal sealed class ReconciliationMatcher
 {
-    private readonly List<ReconciledConversion> _stored = [];
-    private readonly List<bool> _matched = [];
-    private readonly Dictionary<(string TransactionId, string Event), List<int>> _byTransaction = [];
-    private readonly Dictionary<(string ClickId, string Event), List<int>> _byClick = [];
-    private readonly Dictionary<(string ClickId, string Event, decimal? Amount, string? Currency), List<int>> _byAmount = [];
-    private readonly TimeSpan _window;
+    private readonly Dictionary<string, int> _byClick = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _byTransaction = new(StringComparer.Ordinal);
+    private readonly StringPool _words = new();
+    private readonly long _windowTicks;
+    private Slot[] _slots = new Slot[1024];
+    private int _count;
 
-    public ReconciliationMatcher(TimeSpan window) => _window = window;
+    public ReconciliationMatcher(TimeSpan window) => _windowTicks = window.Ticks;
 
     public void AddStored(ConversionRecord record)
     {
         var c = record.Conversion;
-        var index = _stored.Count;
-        _stored.Add(new ReconciledConversion(record.Id, c.ClickId, c.Event.Name, c.Amount, c.Currency, c.TransactionId, c.ReceivedAt));
-        _matched.Add(false);
+        if (_count == _slots.Length)
+        {
+            Array.Resize(ref _slots, _count * 2);
+        }
+
+        var index = _count++;
+        ref var slot = ref _slots[index];
+        slot.Id = CompactId.From(record.Id);
+        slot.Event = _words.Intern(c.Event.Name);
+        slot.Amount = c.Amount;
+        slot.Currency = _words.Intern(c.Currency);
+        slot.TransactionId = c.TransactionId;
+        slot.ReceivedAt = c.ReceivedAt.UtcTicks;
+
+        // The click id string is shared by the chain's head key and every slot of the click.
+        ref var clickHead = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_byClick, c.ClickId, out var clickSeen);
+        slot.NextOnClick = clickSeen ? clickHead : -1;
+        clickHead = index;
+        slot.ClickId = clickSeen && slot.NextOnClick >= 0 ? _slots[slot.NextOnClick].ClickId : c.ClickId;
         if (c.TransactionId is { } tid)
         {
-            Add(_byTransaction, (tid, c.Event.Name), index);
+            ref var tidHead = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_byTransaction, tid, out var tidSeen);
+            slot.NextOnTransaction = tidSeen ? tidHead : -1;
+            tidHead = index;
         }
-
-        if (IsOncePerClick(c.Event.Name))
+        else
         {
-            Add(_byClick, (c.ClickId, c.Event.Name), index);
+            slot.NextOnTransaction = -1;
         }
-
-        Add(_byAmount, (c.ClickId, c.Event.Name, c.Amount, c.Currency), index);
     }
 
     /// <summary>Matches a row; returns the matched conversion, or <see langword="null"/> when none (missing here).</summary>
     public ReconciledConversion? Match(ReconciliationRow row)
     {
         var index = -1;
-        if (row.TransactionId is { } tid && _byTransaction.TryGetValue((tid, row.Event), out var byTid))
+        if (row.TransactionId is { } tid && _byTransaction.TryGetValue(tid, out var head))
         {
-            index = FirstUnmatched(byTid, null);
+            for (var i = head; i >= 0 && index < 0; i = _slots[i].NextOnTransaction)
+            {
+                if (IsCandidate(i, row.Event))
+                {
+                    index = i;
+                }
+            }
         }
 
-        if (index < 0 && IsOncePerClick(row.Event) && _byClick.TryGetValue((row.ClickId, row.Event), out var byClick))
+        if (index < 0 && _byClick.TryGetValue(row.ClickId, out var clickHead))
         {
-            index = FirstUnmatched(byClick, null);
-        }
-
-        if (index < 0 && _byAmount.TryGetValue((row.ClickId, row.Event, row.Amount, row.Currency), out var byAmount))
-        {
-            index = FirstUnmatched(byAmount, row.Time);
+            var oncePerClick = IsOncePerClick(row.Event);
+            var time = row.Time.UtcTicks;
+            for (var i = clickHead; i >= 0 && index < 0; i = _slots[i].NextOnClick)
+            {
+                ref readonly var slot = ref _slots[i];
+                if (IsCandidate(i, row.Event)
+                    && (oncePerClick
+                        || (slot.Amount == row.Amount && string.Equals(slot.Currency, row.Currency, StringComparison.Ordinal) && Math.Abs(slot.ReceivedAt - time) < _windowTicks)))
+                {
+                    index = i;
+                }
+            }
         }
 
         if (index < 0)
@@ -62,8 +98,8 @@ internal sealed class ReconciliationMatcher
             return null;
         }
 
-        _matched[index] = true;
-        return _stored[index];
+        _slots[index].Matched = true;
+        return Conversion(index);
     }
 
     /// <summary>Whether a matched row's amount or currency differs from its conversion's.</summary>
@@ -71,28 +107,30 @@ internal sealed class ReconciliationMatcher
         row.Amount != conversion.Amount
         || (row.Currency is not null && conversion.Currency is not null && !string.Equals(row.Currency, conversion.Currency, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>The stored conversions no row matched, received within the range, oldest first.</summary>
-    public List<ReconciledConversion> Unmatched(DateTimeOffset from, DateTimeOffset to)
+    /// <summary>Counts the stored conversions no row matched, received within the range, and lists the oldest <paramref name="limit"/> of them.</summary>
+    public (long Count, List<ReconciledConversion> Listed) Unmatched(DateTimeOffset from, DateTimeOffset to, int limit)
     {
-        var unmatched = new List<ReconciledConversion>();
-        for (var i = 0; i < _stored.Count; i++)
+        long count = 0;
+        var listed = new List<int>();
+        for (var i = 0; i < _count; i++)
         {
-            if (!_matched[i] && _stored[i].ReceivedAt >= from && _stored[i].ReceivedAt <= to)
+            if (!_slots[i].Matched && InRange(i, from, to))
             {
-                unmatched.Add(_stored[i]);
+                count++;
+                listed.Add(i);
             }
         }
 
-        unmatched.Sort((a, b) => a.ReceivedAt != b.ReceivedAt ? a.ReceivedAt.CompareTo(b.ReceivedAt) : string.CompareOrdinal(a.ConversionId, b.ConversionId));
-        return unmatched;
+        listed.Sort((a, b) => _slots[a].ReceivedAt != _slots[b].ReceivedAt ? _slots[a].ReceivedAt.CompareTo(_slots[b].ReceivedAt) : _slots[a].Id.CompareTo(_slots[b].Id));
+        return (count, [.. listed.Take(limit).Select(Conversion)]);
     }
 
     /// <summary>The stored amounts per currency, received within the range.</summary>
     public void AddStoredTotals(Dictionary<string, decimal> totals, DateTimeOffset from, DateTimeOffset to)
     {
-        foreach (var conversion in _stored)
+        for (var i = 0; i < _count; i++)
         {
-            if (conversion is { Amount: { } amount, Currency: { } currency } && conversion.ReceivedAt >= from && conversion.ReceivedAt <= to)
+            if (_slots[i] is { Amount: { } amount, Currency: { } currency } && InRange(i, from, to))
             {
                 totals[currency] = totals.GetValueOrDefault(currency) + amount;
             }
@@ -102,28 +140,30 @@ internal sealed class ReconciliationMatcher
     private static bool IsOncePerClick(string eventName) =>
         eventName is PostbackEvent.RegistrationName or PostbackEvent.FirstDepositName;
 
-    private int FirstUnmatched(List<int> candidates, DateTimeOffset? near)
-    {
-        foreach (var index in candidates)
-        {
-            if (!_matched[index] && (near is not { } time || (_stored[index].ReceivedAt - time).Duration() < _window))
-            {
-                return index;
-            }
-        }
+    private bool IsCandidate(int index, string eventName) =>
+        !_slots[index].Matched && string.Equals(_slots[index].Event, eventName, StringComparison.Ordinal);
 
-        return -1;
+    private bool InRange(int index, DateTimeOffset from, DateTimeOffset to) =>
+        _slots[index].ReceivedAt >= from.UtcTicks && _slots[index].ReceivedAt <= to.UtcTicks;
+
+    private ReconciledConversion Conversion(int index)
+    {
+        ref readonly var slot = ref _slots[index];
+        return new(slot.Id.ToString(), slot.ClickId, slot.Event, slot.Amount, slot.Currency, slot.TransactionId, new DateTimeOffset(slot.ReceivedAt, TimeSpan.Zero));
     }
 
-    private static void Add<TKey>(Dictionary<TKey, List<int>> index, TKey key, int value)
-        where TKey : notnull
+    /// <summary>One stored conversion of the range.</summary>
+    private struct Slot
     {
-        if (!index.TryGetValue(key, out var list))
-        {
-            list = [];
-            index.Add(key, list);
-        }
-
-        list.Add(value);
+        public CompactId Id;
+        public string ClickId;
+        public string Event;
+        public string? Currency;
+        public string? TransactionId;
+        public decimal? Amount;
+        public long ReceivedAt;
+        public int NextOnClick;
+        public int NextOnTransaction;
+        public bool Matched;
     }
 }

@@ -32,6 +32,24 @@ public sealed record ReconciliationReport
 
     /// <summary>Gets the sums of amounts per currency on both sides, ordered by currency.</summary>
     public required IReadOnlyList<ReconciliationTotal> Totals { get; init; }
+
+    /// <summary>Gets the reconciliation's id, under which it is kept (<see cref="ReconciliationService.GetAsync"/>).</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Gets when the report was uploaded.</summary>
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Gets how many rows are missing here; <see cref="MissingHere"/> lists the first <see cref="ReconciliationService.MaxListedRows"/>.</summary>
+    public required long MissingHereCount { get; init; }
+
+    /// <summary>Gets how many stored conversions are missing there; <see cref="MissingThere"/> lists the first <see cref="ReconciliationService.MaxListedRows"/>.</summary>
+    public required long MissingThereCount { get; init; }
+
+    /// <summary>Gets how many rows are mismatches; <see cref="Mismatches"/> lists the first <see cref="ReconciliationService.MaxListedRows"/>.</summary>
+    public required long MismatchCount { get; init; }
+
+    /// <summary>Gets how many rows could not be read; <see cref="Invalid"/> lists the first <see cref="ReconciliationService.MaxInvalidRows"/>.</summary>
+    public required long InvalidCount { get; init; }
 }
 
 /// <summary>A stored conversion as the reconciliation reports it.</summary>

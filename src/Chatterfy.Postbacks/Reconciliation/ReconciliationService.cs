@@ -1,38 +1,222 @@
+using System.Globalization;
+using System.Text;
+using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Chatterfy.Postbacks.Reconciliation;
 
 /// <summary>
-/// Compares a network's conversion report (CSV, streamed) with a postback set's stored conversions (docs/reconciliation.md).
-/// Get it from the service provider after <c>AddChatterfyPostbacks()</c>.
+/// Compares a network's conversion report (CSV, streamed) with a postback set's stored conversions, keeps the report, and
+/// ingests its "missing here" rows on request (docs/reconciliation.md). Get it from the service provider after
+/// <c>AddChatterfyPostbacks()</c>.
 /// </summary>
 public sealed class ReconciliationService
 {
     /// <summary>The largest report accepted: 10 MB (10,485,760 bytes).</summary>
     public const long MaxReportBytes = 10L * 1024 * 1024;
 
-    /// <summary>The most unreadable rows a report lists; further ones are counted in <see cref="ReconciliationReport.Rows"/> only.</summary>
+    /// <summary>The most unreadable rows a report lists; <see cref="ReconciliationReport.InvalidCount"/> counts them all.</summary>
     public const int MaxInvalidRows = 1000;
+
+    /// <summary>
+    /// The most rows each of a kept report's lists holds (missing here, missing there, mismatches): 10,000; the counts
+    /// (<see cref="ReconciliationReport.MissingHereCount"/>, …) are complete. Only the listed "missing here" rows can be
+    /// ingested: reconcile a shorter range to reach the others.
+    /// </summary>
+    public const int MaxListedRows = 10_000;
 
     private const int PageSize = ConversionListQuery.MaxLimit;
 
+    // How many rows of an ingest are in the pipeline at once.
+    private const int IngestConcurrency = 32;
+
     private readonly IngestStore _conversions;
     private readonly PostbackSetStore _sets;
+    private readonly ReconciliationStore _reconciliations;
+    private readonly PostbackIngestor _ingestor;
+    private readonly TimeProvider _timeProvider;
     private readonly IOptionsMonitor<ChatterfyPostbacksOptions> _options;
 
     /// <summary>Initializes a new instance of the <see cref="ReconciliationService"/> class (AddChatterfyPostbacks registers one).</summary>
     /// <param name="conversions">The store's conversions.</param>
     /// <param name="sets">The store's postback sets.</param>
+    /// <param name="reconciliations">The store's layouts and kept reports.</param>
+    /// <param name="ingestor">The ingestion pipeline, for the "missing here" rows.</param>
+    /// <param name="timeProvider">The clock of the reports' ids and creation times.</param>
     /// <param name="options">The options; their de-duplication window is the matching's time tolerance.</param>
-    public ReconciliationService(IngestStore conversions, PostbackSetStore sets, IOptionsMonitor<ChatterfyPostbacksOptions> options)
+    public ReconciliationService(
+        IngestStore conversions,
+        PostbackSetStore sets,
+        ReconciliationStore reconciliations,
+        PostbackIngestor ingestor,
+        TimeProvider timeProvider,
+        IOptionsMonitor<ChatterfyPostbacksOptions> options)
     {
         ArgumentNullException.ThrowIfNull(conversions);
         ArgumentNullException.ThrowIfNull(sets);
+        ArgumentNullException.ThrowIfNull(reconciliations);
+        ArgumentNullException.ThrowIfNull(ingestor);
+        ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(options);
         _conversions = conversions;
         _sets = sets;
+        _reconciliations = reconciliations;
+        _ingestor = ingestor;
+        _timeProvider = timeProvider;
         _options = options;
+    }
+
+    /// <summary>Gets the layout a set's reports are read with: the one set for it, else <see cref="ReconciliationLayout.Generic"/>.</summary>
+    /// <param name="setId">The postback set.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The layout, or <see langword="null"/> when the set does not exist.</returns>
+    public async ValueTask<ReconciliationLayout?> GetLayoutAsync(string setId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(setId);
+        if (await _sets.GetAsync(setId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return null;
+        }
+
+        return await _reconciliations.GetLayoutAsync(setId, cancellationToken).ConfigureAwait(false) ?? ReconciliationLayout.Generic;
+    }
+
+    /// <summary>Keeps the layout a set's reports are read with from now on.</summary>
+    /// <param name="setId">The postback set.</param>
+    /// <param name="layout">The layout.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The layout kept, or <see langword="null"/> when the set does not exist.</returns>
+    /// <exception cref="ReconciliationLayoutValidationException">A column name is empty, too long or badly formed, or two members name one column.</exception>
+    public async ValueTask<ReconciliationLayout?> SetLayoutAsync(string setId, ReconciliationLayout layout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(setId);
+        ArgumentNullException.ThrowIfNull(layout);
+        if (layout.Check() is { Count: > 0 } errors)
+        {
+            throw new ReconciliationLayoutValidationException(errors);
+        }
+
+        if (await _sets.GetAsync(setId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return null;
+        }
+
+        await _reconciliations.SetLayoutAsync(setId, layout, cancellationToken).ConfigureAwait(false);
+        return layout;
+    }
+
+    /// <summary>Gets a kept report.</summary>
+    /// <param name="setId">The postback set.</param>
+    /// <param name="reconciliationId">The report's id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The report, or <see langword="null"/> when the set has none with that id.</returns>
+    public ValueTask<ReconciliationReport?> GetAsync(string setId, string reconciliationId, CancellationToken cancellationToken = default) =>
+        _reconciliations.GetAsync(setId, reconciliationId, cancellationToken);
+
+    /// <summary>Lists a set's kept reports, newest first, without their row lists.</summary>
+    /// <param name="setId">The postback set.</param>
+    /// <param name="limit">The page size, from 1 to <see cref="ReconciliationStore.MaxListLimit"/>.</param>
+    /// <param name="beforeId">The paging cursor: the last id of the previous page; <see langword="null"/> for the newest.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The summaries, or <see langword="null"/> when the set does not exist.</returns>
+    public async ValueTask<IReadOnlyList<ReconciliationSummary>?> ListAsync(string setId, int limit, string? beforeId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(setId);
+        if (await _sets.GetIncludingDeletedAsync(setId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return null;
+        }
+
+        return await _reconciliations.ListAsync(setId, limit, beforeId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Ingests a kept report's "missing here" rows (those it lists, see <see cref="MaxListedRows"/>) through the normal
+    /// pipeline with each row's time as its receive time: logged with method <see cref="PostbackRequest.ReconcileMethod"/>
+    /// and warning <see cref="PostbackWarningCodes.Reconciled"/>, de-duplicated like any postback (ingesting twice adds
+    /// nothing), and neither forwarded nor sent to reaction rules unless <paramref name="forward"/> is set.
+    /// </summary>
+    /// <param name="setId">The postback set.</param>
+    /// <param name="reconciliationId">The kept report.</param>
+    /// <param name="forward">Whether the new conversions go to the forwarding and reaction rules.</param>
+    /// <param name="cancellationToken">Cancels the operation between rows.</param>
+    /// <returns>What each row became, or <see langword="null"/> when the set (enabled) or the report does not exist.</returns>
+    public async ValueTask<ReconciliationIngestResult?> IngestMissingAsync(string setId, string reconciliationId, bool forward = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(setId);
+        ArgumentNullException.ThrowIfNull(reconciliationId);
+        var set = await _sets.GetAsync(setId, cancellationToken).ConfigureAwait(false);
+        if (set is null || !set.Enabled)
+        {
+            return null;
+        }
+
+        var report = await _reconciliations.GetAsync(setId, reconciliationId, cancellationToken).ConfigureAwait(false);
+        if (report is null)
+        {
+            return null;
+        }
+
+        // A few rows at a time, as concurrent postbacks come: the ingestor commits them together in the store's batches.
+        var rows = report.MissingHere;
+        var items = new ReconciliationIngestItem[rows.Count];
+        var path = $"/api/tracker/postback-sets/{setId}/reconciliations/{reconciliationId}/ingest";
+        var pending = new Task<PostbackIngestionResult>[IngestConcurrency];
+        for (var start = 0; start < rows.Count; start += IngestConcurrency)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var count = Math.Min(IngestConcurrency, rows.Count - start);
+            for (var i = 0; i < count; i++)
+            {
+                var row = rows[start + i];
+                pending[i] = _ingestor.IngestReconciledAsync(set, RequestOf(row, path), row.Time, forward, cancellationToken).AsTask();
+            }
+
+            var results = await Task.WhenAll(pending[..count]).ConfigureAwait(false);
+            for (var i = 0; i < count; i++)
+            {
+                items[start + i] = new ReconciliationIngestItem(rows[start + i].Line, results[i].Outcome, results[i].ConversionId, results[i].Rejection?.Code);
+            }
+        }
+
+        return new ReconciliationIngestResult
+        {
+            ReconciliationId = reconciliationId,
+            Forwarded = forward,
+            Stored = items.Count(i => i.Outcome is PostbackOutcome.Accepted or PostbackOutcome.Unattributed),
+            Duplicates = items.Count(i => i.Outcome == PostbackOutcome.Duplicate),
+            Rejected = items.Count(i => i.Outcome == PostbackOutcome.Rejected),
+            Items = items,
+        };
+    }
+
+    // The row as a postback with the canonical parameters (CanonicalFields), which every network's parser reads.
+    private static PostbackRequest RequestOf(ReconciliationRow row, string path)
+    {
+        var query = new StringBuilder("?clickid=").Append(Uri.EscapeDataString(row.ClickId));
+        if (row.Amount is { } amount)
+        {
+            query.Append("&amount=").Append(amount.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (row.Currency is { } currency)
+        {
+            query.Append("&currency=").Append(Uri.EscapeDataString(currency));
+        }
+
+        if (row.TransactionId is { } tid)
+        {
+            query.Append("&tid=").Append(Uri.EscapeDataString(tid));
+        }
+
+        return new PostbackRequest
+        {
+            Method = PostbackRequest.ReconcileMethod,
+            Path = path,
+            EventSegment = row.Event,
+            QueryString = query.ToString(),
+        };
     }
 
     /// <summary>
@@ -41,11 +225,11 @@ public sealed class ReconciliationService
     /// </summary>
     /// <param name="setId">The postback set.</param>
     /// <param name="csv">The report, read once, forward only.</param>
-    /// <param name="layout">The report's columns; <see langword="null"/> for <see cref="ReconciliationLayout.Generic"/>.</param>
+    /// <param name="layout">The report's columns; <see langword="null"/> for the set's layout (<see cref="GetLayoutAsync"/>).</param>
     /// <param name="from">The start of the range; <see langword="null"/> for the report's earliest time.</param>
     /// <param name="to">The end of the range; <see langword="null"/> for the report's latest time.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>The report, or <see langword="null"/> when the set does not exist.</returns>
+    /// <returns>The report, kept under its <see cref="ReconciliationReport.Id"/>, or <see langword="null"/> when the set does not exist.</returns>
     /// <exception cref="ReconciliationFormatException">The report has no header or lacks a required column.</exception>
     public async ValueTask<ReconciliationReport?> ReconcileAsync(
         string setId,
@@ -62,28 +246,34 @@ public sealed class ReconciliationService
             throw new ArgumentOutOfRangeException(nameof(from), "The range's start is after its end.");
         }
 
-        if (await _sets.GetAsync(setId, cancellationToken).ConfigureAwait(false) is null)
+        layout ??= await GetLayoutAsync(setId, cancellationToken).ConfigureAwait(false);
+        if (layout is null)
         {
             return null;
         }
 
+        var createdAt = _timeProvider.GetUtcNow();
         var window = _options.CurrentValue.DeduplicationWindow;
         var matcher = new ReconciliationMatcher(window);
         await LoadStoredAsync(matcher, setId, from - window, to + window, cancellationToken).ConfigureAwait(false);
 
         long rows = 0;
         long matched = 0;
+        long missingHereCount = 0;
+        long mismatchCount = 0;
+        long invalidCount = 0;
         var missingHere = new List<ReconciliationRow>();
         var mismatches = new List<ReconciliationMismatch>();
         var invalid = new List<ReconciliationRowError>();
         var networkTotals = new Dictionary<string, decimal>(StringComparer.Ordinal);
         DateTimeOffset? first = null;
         DateTimeOffset? last = null;
-        await foreach (var (row, error) in ReconciliationCsvReader.ReadAsync(csv, layout ?? ReconciliationLayout.Generic, cancellationToken).ConfigureAwait(false))
+        await foreach (var (row, error) in ReconciliationCsvReader.ReadAsync(csv, layout, cancellationToken).ConfigureAwait(false))
         {
             rows++;
             if (row is null)
             {
+                invalidCount++;
                 if (invalid.Count < MaxInvalidRows)
                 {
                     invalid.Add(error!);
@@ -102,10 +292,18 @@ public sealed class ReconciliationService
             switch (matcher.Match(row))
             {
                 case null:
-                    missingHere.Add(row);
+                    if (++missingHereCount <= MaxListedRows)
+                    {
+                        missingHere.Add(row);
+                    }
+
                     break;
                 case var conversion when ReconciliationMatcher.Differs(row, conversion):
-                    mismatches.Add(new ReconciliationMismatch(row, conversion));
+                    if (++mismatchCount <= MaxListedRows)
+                    {
+                        mismatches.Add(new ReconciliationMismatch(row, conversion));
+                    }
+
                     break;
                 default:
                     matched++;
@@ -117,20 +315,29 @@ public sealed class ReconciliationService
         var end = to ?? last ?? start;
         var storedTotals = new Dictionary<string, decimal>(StringComparer.Ordinal);
         matcher.AddStoredTotals(storedTotals, start, end);
-        return new ReconciliationReport
+        var (missingThereCount, missingThere) = matcher.Unmatched(start, end, MaxListedRows);
+        var report = new ReconciliationReport
         {
+            Id = StoreIds.New(_timeProvider),
+            CreatedAt = createdAt,
             SetId = setId,
             From = start,
             To = end,
             Rows = rows,
             Matched = matched,
             MissingHere = missingHere,
-            MissingThere = matcher.Unmatched(start, end),
+            MissingThere = missingThere,
             Mismatches = mismatches,
             Invalid = invalid,
             Totals = [.. networkTotals.Keys.Union(storedTotals.Keys).Order(StringComparer.Ordinal)
                 .Select(c => new ReconciliationTotal(c, networkTotals.GetValueOrDefault(c), storedTotals.GetValueOrDefault(c)))],
+            MissingHereCount = missingHereCount,
+            MissingThereCount = missingThereCount,
+            MismatchCount = mismatchCount,
+            InvalidCount = invalidCount,
         };
+        await _reconciliations.AddAsync(report, cancellationToken).ConfigureAwait(false);
+        return report;
     }
 
     // Pages through the set's conversions newest first, keeping those received within the widened range.

@@ -53,6 +53,7 @@ public static class InMemoryPostbackStorage
             new InMemoryIngestStore(db),
             new InMemoryLogStore(db),
             new InMemoryOutboxStore(db),
-            new InMemoryForwardingRuleStore(db));
+            new InMemoryForwardingRuleStore(db),
+            new InMemoryReconciliationStore(db));
     }
 }

@@ -18,6 +18,7 @@ public sealed class PostbackStorage
     /// <param name="log">The postback log and the stats figures.</param>
     /// <param name="outbox">The forwarding outbox.</param>
     /// <param name="forwardingRules">The forwarding rules.</param>
+    /// <param name="reconciliations">The reconciliation layouts and kept reports.</param>
     public PostbackStorage(
         PostbackSetStore sets,
         CampaignStore campaigns,
@@ -25,7 +26,8 @@ public sealed class PostbackStorage
         IngestStore ingest,
         PostbackLogStore log,
         OutboxStore outbox,
-        ForwardingRuleStore forwardingRules)
+        ForwardingRuleStore forwardingRules,
+        ReconciliationStore reconciliations)
     {
         ArgumentNullException.ThrowIfNull(sets);
         ArgumentNullException.ThrowIfNull(campaigns);
@@ -34,6 +36,7 @@ public sealed class PostbackStorage
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(outbox);
         ArgumentNullException.ThrowIfNull(forwardingRules);
+        ArgumentNullException.ThrowIfNull(reconciliations);
         Sets = sets;
         Campaigns = campaigns;
         Clicks = clicks;
@@ -41,6 +44,7 @@ public sealed class PostbackStorage
         Log = log;
         Outbox = outbox;
         ForwardingRules = forwardingRules;
+        Reconciliations = reconciliations;
     }
 
     /// <summary>Gets the postback sets and their tokens.</summary>
@@ -63,4 +67,7 @@ public sealed class PostbackStorage
 
     /// <summary>Gets the forwarding rules.</summary>
     public ForwardingRuleStore ForwardingRules { get; }
+
+    /// <summary>Gets the reconciliation layouts and kept reports.</summary>
+    public ReconciliationStore Reconciliations { get; }
 }

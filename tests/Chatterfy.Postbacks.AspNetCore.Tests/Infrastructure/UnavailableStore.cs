@@ -3,6 +3,7 @@ using Chatterfy.Postbacks.Campaigns;
 using Chatterfy.Postbacks.Clicks;
 using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.PostbackSets;
+using Chatterfy.Postbacks.Reconciliation;
 using Chatterfy.Postbacks.Storage;
 
 namespace Chatterfy.Postbacks.AspNetCore.Tests.Infrastructure;
@@ -21,7 +22,7 @@ internal sealed class UnavailableStore
     private readonly PostbackStorage _inner = InMemoryPostbackStorage.Create();
 
     public UnavailableStore() => Storage = new PostbackStorage(
-        new Sets(this), new Campaigns(this), new Clicks(this), new Ingest(this), new Log(this), new Outbox(this), new Rules(this));
+        new Sets(this), new Campaigns(this), new Clicks(this), new Ingest(this), new Log(this), new Outbox(this), new Rules(this), new Reconciliations(this));
 
     /// <summary>The store's roles, each guarded.</summary>
     public PostbackStorage Storage { get; }
@@ -167,5 +168,20 @@ internal sealed class UnavailableStore
         protected override ValueTask<bool> UpdateSettingsCoreAsync(string ruleId, JsonElement settings, CancellationToken cancellationToken) { store.Guard(); return _inner.UpdateSettingsAsync(ruleId, settings, cancellationToken); }
 
         protected override ValueTask<bool> DeleteCoreAsync(string ruleId, CancellationToken cancellationToken) { store.Guard(); return _inner.DeleteAsync(ruleId, cancellationToken); }
+    }
+
+    private sealed class Reconciliations(UnavailableStore store) : ReconciliationStore
+    {
+        private readonly ReconciliationStore _inner = store._inner.Reconciliations;
+
+        protected override ValueTask<ReconciliationLayout?> GetLayoutCoreAsync(string setId, CancellationToken cancellationToken) { store.Guard(); return _inner.GetLayoutAsync(setId, cancellationToken); }
+
+        protected override ValueTask SetLayoutCoreAsync(string setId, ReconciliationLayout layout, CancellationToken cancellationToken) { store.Guard(); return _inner.SetLayoutAsync(setId, layout, cancellationToken); }
+
+        protected override ValueTask AddCoreAsync(ReconciliationReport report, ReconciliationSummary summary, CancellationToken cancellationToken) { store.Guard(); return _inner.AddAsync(report, cancellationToken); }
+
+        protected override ValueTask<ReconciliationReport?> GetCoreAsync(string setId, string reconciliationId, CancellationToken cancellationToken) { store.Guard(); return _inner.GetAsync(setId, reconciliationId, cancellationToken); }
+
+        protected override ValueTask<IReadOnlyList<ReconciliationSummary>> ListCoreAsync(string setId, int limit, string? beforeId, CancellationToken cancellationToken) { store.Guard(); return _inner.ListAsync(setId, limit, beforeId, cancellationToken); }
     }
 }

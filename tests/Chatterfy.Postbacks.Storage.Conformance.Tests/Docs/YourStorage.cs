@@ -8,7 +8,7 @@ public static class YourStorage
 {
     /// <summary>
     /// Creates the store. While you write its roles one at a time, the in-memory store's roles stand in for the others;
-    /// a finished store keeps all seven in one database.
+    /// a finished store keeps all eight in one database.
     /// </summary>
     /// <returns>The store.</returns>
     public static PostbackStorage Create()
@@ -21,7 +21,8 @@ public static class YourStorage
             inMemory.Ingest,
             inMemory.Log,
             inMemory.Outbox,
-            inMemory.ForwardingRules);
+            inMemory.ForwardingRules,
+            inMemory.Reconciliations);
     }
 
     /// <summary>Uses the store in place of any registered before it, as <c>UseSqlite</c> and <c>UsePostgreSql</c> do.</summary>

@@ -41,6 +41,7 @@ public sealed class ServiceCollectionTests
         provider.GetRequiredService<PostbackLogStore>().Should().BeSameAs(second.Log);
         provider.GetRequiredService<OutboxStore>().Should().BeSameAs(second.Outbox);
         provider.GetRequiredService<ForwardingRuleStore>().Should().BeSameAs(second.ForwardingRules);
+        provider.GetRequiredService<ReconciliationStore>().Should().BeSameAs(second.Reconciliations);
         provider.GetServices<IngestStore>().Should().ContainSingle();
     }
 

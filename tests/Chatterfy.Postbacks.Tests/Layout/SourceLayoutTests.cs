@@ -98,7 +98,7 @@ public sealed partial class SourceLayoutTests
             .Select(p => p.PropertyType.Name)
             .Select(name => name.StartsWith("Postback", StringComparison.Ordinal) ? name["Postback".Length..] : name)
             .ToList();
-        roles.Should().HaveCount(7).And.AllSatisfy(role => role.Should().EndWith("Store"));
+        roles.Should().HaveCount(8).And.AllSatisfy(role => role.Should().EndWith("Store"));
 
         foreach (var (folder, prefix) in StorePackages)
         {

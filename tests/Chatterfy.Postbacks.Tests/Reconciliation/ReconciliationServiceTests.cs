@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.PostbackSets;
@@ -53,6 +54,26 @@ public sealed class ReconciliationServiceTests
         var report = await services.Get<ReconciliationService>().ReconcileAsync("no-such-set", new MemoryStream("click_id,event,time\n"u8.ToArray()));
 
         report.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_MoreMissingRowsThanTheBound_KeepsTheFirstOnesListedAndCountsThemAll()
+    {
+        using var services = new TestServices();
+        var (set, _) = await NewSetAsync(services);
+        var csv = new StringBuilder("click_id,event,time\n");
+        for (var i = 0; i < ReconciliationService.MaxListedRows + 5; i++)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"c{i},registration,2026-11-27T11:00:00Z\n");
+        }
+
+        var report = await Reconcile(services, set, csv.ToString());
+        var kept = await services.Get<ReconciliationService>().GetAsync(set, report.Id);
+
+        report.MissingHereCount.Should().Be(ReconciliationService.MaxListedRows + 5);
+        report.MissingHere.Should().HaveCount(ReconciliationService.MaxListedRows);
+        report.MissingHere[^1].ClickId.Should().Be($"c{ReconciliationService.MaxListedRows - 1}");
+        kept.Should().BeEquivalentTo(report, o => o.WithStrictOrdering());
     }
 
     private static async Task<(string SetId, string Token)> NewSetAsync(TestServices services)

@@ -12,7 +12,7 @@ internal sealed class CountingClickStore(ClickStore inner) : ClickStore
 
     /// <summary>The storage of <paramref name="storage"/> with these clicks in place of its own.</summary>
     public PostbackStorage Around(PostbackStorage storage) =>
-        new(storage.Sets, storage.Campaigns, this, storage.Ingest, storage.Log, storage.Outbox, storage.ForwardingRules);
+        new(storage.Sets, storage.Campaigns, this, storage.Ingest, storage.Log, storage.Outbox, storage.ForwardingRules, storage.Reconciliations);
 
     protected override ValueTask<int> AddCoreAsync(Click click, ConversionCredit credit, CancellationToken cancellationToken) =>
         inner.AddAsync(click, credit, cancellationToken);

@@ -31,7 +31,7 @@ internal sealed class RecordingIngestStore(IngestStore inner, int preferredBatch
 
     /// <summary>The storage of <paramref name="storage"/> with this ingestion in place of its own.</summary>
     public PostbackStorage Around(PostbackStorage storage) =>
-        new(storage.Sets, storage.Campaigns, storage.Clicks, this, storage.Log, storage.Outbox, storage.ForwardingRules);
+        new(storage.Sets, storage.Campaigns, storage.Clicks, this, storage.Log, storage.Outbox, storage.ForwardingRules, storage.Reconciliations);
 
     /// <summary>The next call waits, after it is recorded, until the returned source completes.</summary>
     public TaskCompletionSource HoldNextCall()
