@@ -25,7 +25,8 @@ internal static class PostgreSqlConversionRollups
         """day, set_id COLLATE "C", campaign_id COLLATE "C", event_kind COLLATE "C", attribution COLLATE "C", currency COLLATE "C", reporting_currency COLLATE "C", deposit_bucket""";
 
     /// <summary>The deposit-number bucket of a deposit number (<see cref="DepositNumbering.StatsBucket"/>), as stored in <c>deposit_bucket</c>.</summary>
-    public static string BucketOf(string column) => $"LEAST({column}, {DepositNumbering.GroupedFrom})";
+    /// <remarks>Not <c>LEAST</c>: it ignores a <c>NULL</c>, and a conversion without a number has no bucket.</remarks>
+    public static string BucketOf(string column) => $"(CASE WHEN {column} > {DepositNumbering.GroupedFrom} THEN {DepositNumbering.GroupedFrom} ELSE {column} END)";
 
     /// <summary>The UTC day of a receive time, as stored in <c>day</c>.</summary>
     public static string DayOf(string column) => $"({column} AT TIME ZONE 'UTC')::date";

@@ -350,7 +350,7 @@ internal static class PostgreSqlSchema
         INSERT INTO {schema}.conversion_rollups
             (day, set_id, campaign_id, event_kind, attribution, currency, reporting_currency, deposit_bucket, count, amount, reporting_amount)
         SELECT (received_at AT TIME ZONE 'UTC')::date, set_id, campaign_id, event_kind, attribution, currency, reporting_currency,
-               LEAST(deposit_number, 4), count(*), COALESCE(sum(amount), 0), COALESCE(sum(reporting_amount), 0)
+               CASE WHEN deposit_number > 4 THEN 4 ELSE deposit_number END, count(*), COALESCE(sum(amount), 0), COALESCE(sum(reporting_amount), 0)
         FROM {schema}.conversions
         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
         """;
