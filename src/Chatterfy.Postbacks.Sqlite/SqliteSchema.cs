@@ -25,7 +25,7 @@ internal static class SqliteSchema
         new(7, "subject bindings: the one click of a chat user in a campaign", SubjectBindings),
         new(8, "deposit numbers on conversions and log entries, the credited deposits numbered per click", DepositNumbers, SqliteDepositNumbers.Fill),
         new(9, "rule filters on forwarding rules: events and a deposit-number range (existing rules get none)", RuleFilters),
-        new(10, "deposit-number buckets in the daily roll-ups (repeat deposits 2, 3, 4+), filled again from the stored conversions", RepeatDeposits, SqliteConversionRollups.Refill),
+        new(10, "deposit-number buckets in the daily roll-ups (repeat deposits 2, 3, 4+), refilled from the stored conversions", RepeatDeposits, SqliteConversionRollups.Refill),
     ];
 
     /// <summary>The schema version this code writes.</summary>
