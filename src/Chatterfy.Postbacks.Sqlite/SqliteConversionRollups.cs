@@ -41,15 +41,16 @@ internal sealed class SqliteConversionRollups
     private const string DeleteSql = "DELETE FROM conversion_rollups WHERE rowid = $rowid";
 
     private readonly Dictionary<Key, (long Count, decimal Amount, decimal ReportingAmount)> _changes = [];
-    private readonly bool _reportingColumns;
+    private readonly bool _currentColumns;
 
     /// <summary>Initializes a new instance of the <see cref="SqliteConversionRollups"/> class for the current schema.</summary>
     public SqliteConversionRollups()
-        : this(reportingColumns: true)
+        : this(currentColumns: true)
     {
     }
 
-    private SqliteConversionRollups(bool reportingColumns) => _reportingColumns = reportingColumns;
+    // currentColumns: the current schema's columns (reporting amounts, deposit buckets), or only those migration 4 created.
+    private SqliteConversionRollups(bool currentColumns) => _currentColumns = currentColumns;
 
     /// <summary>
     /// Adds <paramref name="count"/> conversions (negative: removes them) with <paramref name="amount"/> and
@@ -84,7 +85,7 @@ internal sealed class SqliteConversionRollups
                 continue;
             }
 
-            var find = session.Command(_reportingColumns ? FindSql : FindSqlV4);
+            var find = session.Command(_currentColumns ? FindSql : FindSqlV4);
             Bind(find, key);
             long? rowId = null;
             var total = (Count: 0L, Amount: 0m, ReportingAmount: 0m);
@@ -111,7 +112,7 @@ internal sealed class SqliteConversionRollups
             }
             else
             {
-                write = session.Command(rowId is null ? (_reportingColumns ? InsertSql : InsertSqlV4) : (_reportingColumns ? UpdateSql : UpdateSqlV4));
+                write = session.Command(rowId is null ? (_currentColumns ? InsertSql : InsertSqlV4) : (_currentColumns ? UpdateSql : UpdateSqlV4));
                 if (rowId is { } existing)
                 {
                     write.Parameters.AddValue("$rowid", existing);
@@ -123,7 +124,7 @@ internal sealed class SqliteConversionRollups
 
                 write.Parameters.AddValue("$count", total.Count);
                 write.Parameters.AddValue("$amount", SqliteValues.ToDb(total.Amount));
-                if (_reportingColumns)
+                if (_currentColumns)
                 {
                     write.Parameters.AddValue("$reporting_amount", SqliteValues.ToDb(total.ReportingAmount));
                 }
@@ -143,7 +144,7 @@ internal sealed class SqliteConversionRollups
     /// <param name="transaction">The migration's transaction.</param>
     public static void Fill(SqliteConnection connection, SqliteTransaction transaction)
     {
-        var rollups = new SqliteConversionRollups(reportingColumns: false);
+        var rollups = new SqliteConversionRollups(currentColumns: false);
         using (var command = connection.CreateCommand())
         {
             command.Transaction = transaction;
