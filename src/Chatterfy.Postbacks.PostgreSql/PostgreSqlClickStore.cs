@@ -17,28 +17,6 @@ internal sealed class PostgreSqlClickStore(PostgreSqlPostbackStore db) : ClickSt
 
     private readonly string _s = db.QuotedSchema;
 
-    // The deposits the credit made credited, numbered (DepositNumbering, in Chatterfy.Postbacks) in (received at, id) order
-    // after the numbers the click's conversions hold: the first first deposit takes 1 while no conversion holds it, every
-    // other one the highest number (at least 1) plus its rank among them.
-    private readonly string _numberCreditedSql = $"""
-        WITH held AS (
-            SELECT COALESCE(max(deposit_number), 0) AS highest, COALESCE(bool_or(deposit_number = 1), false) AS first_taken
-            FROM {db.QuotedSchema}.conversions WHERE click_id = $1
-        ), deposits AS (
-            SELECT c.id, c.received_at, h.highest,
-                   c.event_kind = '{StoredWords.Of(Ingestion.PostbackEventKind.FirstDeposit)}' AND NOT h.first_taken
-                   AND row_number() OVER (PARTITION BY c.event_kind = '{StoredWords.Of(Ingestion.PostbackEventKind.FirstDeposit)}' ORDER BY c.received_at, c.id) = 1 AS first
-            FROM {db.QuotedSchema}.conversions c CROSS JOIN held h
-            WHERE c.click_id = $1 AND c.attribution = '{StoredWords.Of(ConversionAttribution.Credited)}' AND c.deposit_number IS NULL
-              AND c.event_kind IN ('{StoredWords.Of(Ingestion.PostbackEventKind.FirstDeposit)}', '{StoredWords.Of(Ingestion.PostbackEventKind.Deposit)}')
-        ), numbered AS (
-            SELECT id, CASE WHEN first THEN 1
-                            ELSE GREATEST(highest, 1) + row_number() OVER (PARTITION BY first ORDER BY received_at, id) END AS deposit_number
-            FROM deposits
-        )
-        UPDATE {db.QuotedSchema}.conversions c SET deposit_number = n.deposit_number FROM numbered n WHERE c.id = n.id
-        """;
-
     protected override async ValueTask<int> AddCoreAsync(Click click, ConversionCredit credit, CancellationToken cancellationToken) =>
         await db.RunAsync((connection, ct) => InsertAsync(connection, null, click, credit, ct), cancellationToken).ConfigureAwait(false);
 
@@ -145,33 +123,57 @@ internal sealed class PostgreSqlClickStore(PostgreSqlPostbackStore db) : ClickSt
                 Time(click.CreatedAt),
                 Jsonb(PostgreSqlJsonText.FromDictionary(click.Fields))));
             // The credited conversions move from their unattributed roll-up rows to the credited rows of the
-            // campaign they now count toward, in the same statement (their old campaign read by the self-join).
+            // campaign they now count toward, and of the bucket of the deposit number they take, in the same statement
+            // (their old values read by the self-join). The credited deposits are numbered (DepositNumbering, in
+            // Chatterfy.Postbacks) in (received at, id) order after the numbers the click's conversions hold: the first
+            // first deposit takes 1 while no conversion holds it, every other one the highest number (at least 1) plus
+            // its rank among them.
             var credited = Command(
                 $"""
-                WITH moved AS (
-                    UPDATE {_s}.conversions c
-                    SET attribution = '{StoredWords.Of(ConversionAttribution.Credited)}', campaign_id = $2
-                    FROM {_s}.conversions o
-                    WHERE o.id = c.id
-                      AND c.click_id = $1
+                WITH held AS (
+                    SELECT COALESCE(max(deposit_number), 0) AS highest, COALESCE(bool_or(deposit_number = {DepositNumbering.First}), false) AS first_taken
+                    FROM {_s}.conversions WHERE click_id = $1
+                ), waiting AS (
+                    SELECT c.id, c.event_kind, c.received_at FROM {_s}.conversions c
+                    WHERE c.click_id = $1
                       AND c.attribution = '{StoredWords.Of(ConversionAttribution.Unattributed)}'
                       AND NOT c.attribution_window_passed
                       AND (c.campaign_id = ANY($3) OR ($4 AND c.campaign_id IS NULL))
+                ), deposits AS (
+                    SELECT w.id, w.received_at, h.highest,
+                           w.event_kind = '{StoredWords.Of(Ingestion.PostbackEventKind.FirstDeposit)}' AND NOT h.first_taken
+                           AND row_number() OVER (PARTITION BY w.event_kind = '{StoredWords.Of(Ingestion.PostbackEventKind.FirstDeposit)}' ORDER BY w.received_at, w.id) = 1 AS first
+                    FROM waiting w CROSS JOIN held h
+                    WHERE w.event_kind IN ('{StoredWords.Of(Ingestion.PostbackEventKind.FirstDeposit)}', '{StoredWords.Of(Ingestion.PostbackEventKind.Deposit)}')
+                ), numbered AS (
+                    SELECT id, CASE WHEN first THEN {DepositNumbering.First}
+                                    ELSE GREATEST(highest, {DepositNumbering.First}) + row_number() OVER (PARTITION BY first ORDER BY received_at, id) END AS deposit_number
+                    FROM deposits
+                ), moved AS (
+                    UPDATE {_s}.conversions c
+                    SET attribution = '{StoredWords.Of(ConversionAttribution.Credited)}', campaign_id = $2, deposit_number = n.deposit_number
+                    FROM waiting w
+                    JOIN {_s}.conversions o ON o.id = w.id
+                    LEFT JOIN numbered n ON n.id = w.id
+                    WHERE c.id = w.id
                     RETURNING c.received_at, c.set_id, o.campaign_id AS old_campaign_id, o.attribution AS old_attribution,
+                              {PostgreSqlConversionRollups.BucketOf("o.deposit_number")} AS old_deposit_bucket,
                               c.campaign_id, c.attribution, c.event_kind, c.currency, COALESCE(c.amount, 0) AS amount,
-                              c.reporting_currency, COALESCE(c.reporting_amount, 0) AS reporting_amount
+                              c.reporting_currency, COALESCE(c.reporting_amount, 0) AS reporting_amount,
+                              {PostgreSqlConversionRollups.BucketOf("c.deposit_number")} AS deposit_bucket
                 ), changes AS (
-                    SELECT day, set_id, campaign_id, event_kind, attribution, currency, reporting_currency,
+                    SELECT day, set_id, campaign_id, event_kind, attribution, currency, reporting_currency, deposit_bucket,
                            sum(count)::bigint AS count, sum(amount) AS amount, sum(reporting_amount) AS reporting_amount
                     FROM (
                         SELECT {PostgreSqlConversionRollups.DayOf("received_at")} AS day, set_id, old_campaign_id AS campaign_id, event_kind,
-                               old_attribution AS attribution, currency, reporting_currency, -1 AS count, -amount AS amount, -reporting_amount AS reporting_amount
+                               old_attribution AS attribution, currency, reporting_currency, old_deposit_bucket AS deposit_bucket,
+                               -1 AS count, -amount AS amount, -reporting_amount AS reporting_amount
                         FROM moved
                         UNION ALL
                         SELECT {PostgreSqlConversionRollups.DayOf("received_at")}, set_id, campaign_id, event_kind, attribution, currency, reporting_currency,
-                               1, amount, reporting_amount
+                               deposit_bucket, 1, amount, reporting_amount
                         FROM moved) m
-                    GROUP BY 1, 2, 3, 4, 5, 6, 7
+                    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
                 ), rolled AS (
                     {PostgreSqlConversionRollups.UpsertSql(_s, "changes")}
                 )
@@ -182,7 +184,6 @@ internal sealed class PostgreSqlClickStore(PostgreSqlPostbackStore db) : ClickSt
                 TextArray(campaigns),
                 Param(NpgsqlDbType.Boolean, noCampaign));
             batch.BatchCommands.Add(credited);
-            batch.BatchCommands.Add(Command(_numberCreditedSql, Text(click.Id)));
             var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {

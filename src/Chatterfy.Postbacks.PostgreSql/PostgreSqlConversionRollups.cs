@@ -1,8 +1,11 @@
+using Chatterfy.Postbacks.Storage;
+
 namespace Chatterfy.Postbacks.PostgreSql;
 
 /// <summary>
-/// The SQL that keeps <c>conversion_rollups</c> (migration 4, with the reporting currency since a later one): one row per
-/// UTC day, set, campaign, event kind, attribution, currency and reporting currency with the count and the exact
+/// The SQL that keeps <c>conversion_rollups</c> (migration 4, with the reporting currency and the deposit-number bucket
+/// since later ones): one row per UTC day, set, campaign, event kind, attribution, currency, reporting currency and
+/// deposit-number bucket (<see cref="DepositNumbering.StatsBucket"/>) with the count and the exact
 /// <c>numeric</c> sums of the amounts and of the reporting amounts of the conversions it covers.
 /// </summary>
 /// <remarks>
@@ -15,11 +18,15 @@ namespace Chatterfy.Postbacks.PostgreSql;
 internal static class PostgreSqlConversionRollups
 {
     /// <summary>The key columns, in table order.</summary>
-    public const string KeyColumns = "day, set_id, campaign_id, event_kind, attribution, currency, reporting_currency";
+    public const string KeyColumns = "day, set_id, campaign_id, event_kind, attribution, currency, reporting_currency, deposit_bucket";
 
     /// <summary>The one order in which every statement changes roll-up rows (byte-wise, whatever the input's collation).</summary>
     public const string KeyOrder =
-        """day, set_id COLLATE "C", campaign_id COLLATE "C", event_kind COLLATE "C", attribution COLLATE "C", currency COLLATE "C", reporting_currency COLLATE "C" """;
+        """day, set_id COLLATE "C", campaign_id COLLATE "C", event_kind COLLATE "C", attribution COLLATE "C", currency COLLATE "C", reporting_currency COLLATE "C", deposit_bucket""";
+
+    /// <summary>The deposit-number bucket of a deposit number (<see cref="DepositNumbering.StatsBucket"/>), as stored in <c>deposit_bucket</c>.</summary>
+    /// <remarks>Not <c>LEAST</c>: it ignores a <c>NULL</c>, and a conversion without a number has no bucket.</remarks>
+    public static string BucketOf(string column) => $"(CASE WHEN {column} > {DepositNumbering.GroupedFrom} THEN {DepositNumbering.GroupedFrom} ELSE {column} END)";
 
     /// <summary>The UTC day of a receive time, as stored in <c>day</c>.</summary>
     public static string DayOf(string column) => $"({column} AT TIME ZONE 'UTC')::date";
@@ -40,15 +47,17 @@ internal static class PostgreSqlConversionRollups
 
     /// <summary>
     /// Locks (creating them with a count of 0 when missing) the roll-up rows of the conversions a batch may write:
-    /// $1 their receive times, $2 sets, $3 campaigns, $4 event kinds, $5 attributions, $6 currencies, $7 reporting currencies.
+    /// $1 their receive times, $2 sets, $3 campaigns, $4 event kinds, $5 attributions, $6 currencies, $7 reporting currencies,
+    /// $8 deposit-number buckets (a deposit's number is assigned by the statement that writes it, so the caller passes one
+    /// element per bucket it may take).
     /// </summary>
     /// <param name="quotedSchema">The quoted schema name.</param>
     public static string LockSql(string quotedSchema) => UpsertSql(
         quotedSchema,
         $"""
         (SELECT DISTINCT {DayOf("r.received_at")} AS day, r.set_id, r.campaign_id, r.event_kind, r.attribution, r.currency, r.reporting_currency,
-                0::bigint AS count, 0::numeric AS amount, 0::numeric AS reporting_amount
-         FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-              AS r(received_at, set_id, campaign_id, event_kind, attribution, currency, reporting_currency)) k
+                r.deposit_bucket, 0::bigint AS count, 0::numeric AS amount, 0::numeric AS reporting_amount
+         FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::integer[])
+              AS r(received_at, set_id, campaign_id, event_kind, attribution, currency, reporting_currency, deposit_bucket)) k
         """);
 }

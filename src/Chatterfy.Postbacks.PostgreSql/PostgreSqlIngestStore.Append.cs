@@ -270,20 +270,41 @@ internal sealed partial class PostgreSqlIngestStore
     /// <summary>Locks the roll-up rows the conversions of the records at <paramref name="indexes"/> may add to (<see cref="PostgreSqlConversionRollups.LockSql"/>).</summary>
     private NpgsqlBatchCommand RollupLockCommand(IReadOnlyList<IngestRecord> records, IReadOnlyList<int> indexes)
     {
-        var conversions = indexes.Select(i => records[i].Conversion).OfType<ConversionRecord>().ToArray();
+        // A credited deposit's bucket is known once its statement numbers it: every bucket it may take is locked.
+        var conversions = indexes.Select(i => records[i].Conversion).OfType<ConversionRecord>()
+            .SelectMany(c => PossibleBuckets(c).Select(bucket => (Record: c, Bucket: bucket)))
+            .ToArray();
         return new NpgsqlBatchCommand(_rollupLockSql)
         {
             Parameters =
             {
-                ArrayOf(NpgsqlDbType.TimestampTz, conversions.Select(c => c.Conversion.ReceivedAt.UtcDateTime).ToArray()),
-                ArrayOf(NpgsqlDbType.Text, conversions.Select(c => Clean(c.Conversion.SetId)).ToArray()),
-                ArrayOf(NpgsqlDbType.Text, conversions.Select(c => Clean(c.CampaignId)).ToArray()),
-                ArrayOf(NpgsqlDbType.Text, conversions.Select(c => StoredWords.Of(c.Conversion.Event.Kind)).ToArray()),
-                ArrayOf(NpgsqlDbType.Text, conversions.Select(c => StoredWords.Of(c.Attribution)).ToArray()),
-                ArrayOf(NpgsqlDbType.Text, conversions.Select(c => Clean(c.Conversion.Currency)).ToArray()),
-                ArrayOf(NpgsqlDbType.Text, conversions.Select(c => Clean(c.ReportingAmount?.Currency)).ToArray()),
+                ArrayOf(NpgsqlDbType.TimestampTz, conversions.Select(c => c.Record.Conversion.ReceivedAt.UtcDateTime).ToArray()),
+                ArrayOf(NpgsqlDbType.Text, conversions.Select(c => Clean(c.Record.Conversion.SetId)).ToArray()),
+                ArrayOf(NpgsqlDbType.Text, conversions.Select(c => Clean(c.Record.CampaignId)).ToArray()),
+                ArrayOf(NpgsqlDbType.Text, conversions.Select(c => StoredWords.Of(c.Record.Conversion.Event.Kind)).ToArray()),
+                ArrayOf(NpgsqlDbType.Text, conversions.Select(c => StoredWords.Of(c.Record.Attribution)).ToArray()),
+                ArrayOf(NpgsqlDbType.Text, conversions.Select(c => Clean(c.Record.Conversion.Currency)).ToArray()),
+                ArrayOf(NpgsqlDbType.Text, conversions.Select(c => Clean(c.Record.ReportingAmount?.Currency)).ToArray()),
+                ArrayOf(NpgsqlDbType.Integer, conversions.Select(c => c.Bucket).ToArray()),
             },
         };
+    }
+
+    /// <summary>
+    /// The deposit-number buckets a conversion's roll-up row may have once written: none unless it is a credited deposit,
+    /// else every bucket from the lowest number its kind may take (<see cref="DepositNumbering.Next"/> on a click without
+    /// numbers) up to <see cref="DepositNumbering.GroupedFrom"/>.
+    /// </summary>
+    private static IEnumerable<int?> PossibleBuckets(ConversionRecord conversion)
+    {
+        var kind = conversion.Conversion.Event.Kind;
+        if (conversion.Attribution != ConversionAttribution.Credited || !DepositNumbering.IsNumbered(kind))
+        {
+            return [null];
+        }
+
+        var lowest = DepositNumbering.Next(kind, null, false);
+        return Enumerable.Range(lowest, DepositNumbering.GroupedFrom - lowest + 1).Select(b => (int?)b);
     }
 
     /// <summary>The append statement over the records at <paramref name="indexes"/>, whose key values are all different.</summary>
@@ -506,8 +527,9 @@ internal sealed partial class PostgreSqlIngestStore
         quotedSchema,
         $"""
         (SELECT {PostgreSqlConversionRollups.DayOf("received_at")} AS day, set_id, campaign_id, event_kind, attribution, currency, reporting_currency,
+                {PostgreSqlConversionRollups.BucketOf("deposit_number")} AS deposit_bucket,
                 count(*) AS count, COALESCE(sum(amount), 0) AS amount, COALESCE(sum(reporting_amount), 0) AS reporting_amount
-         FROM inserted GROUP BY 1, 2, 3, 4, 5, 6, 7) k
+         FROM inserted GROUP BY 1, 2, 3, 4, 5, 6, 7, 8) k
         """);
 
     private string AppendSql() => $"""

@@ -154,19 +154,20 @@ internal sealed partial class PostgreSqlIngestStore : IngestStore
                 FROM u
                 WHERE c.id = u.id AND c.id IN (SELECT id FROM locked) AND c.reporting_amount IS NULL
                 RETURNING c.received_at, c.set_id, c.campaign_id, c.event_kind, c.attribution, c.currency,
-                          COALESCE(c.amount, 0) AS amount, c.reporting_currency, c.reporting_amount
+                          COALESCE(c.amount, 0) AS amount, c.reporting_currency, c.reporting_amount,
+                          {PostgreSqlConversionRollups.BucketOf("c.deposit_number")} AS deposit_bucket
             ), changes AS (
-                SELECT day, set_id, campaign_id, event_kind, attribution, currency, reporting_currency,
+                SELECT day, set_id, campaign_id, event_kind, attribution, currency, reporting_currency, deposit_bucket,
                        sum(count)::bigint AS count, sum(amount) AS amount, sum(reporting_amount) AS reporting_amount
                 FROM (
                     SELECT {PostgreSqlConversionRollups.DayOf("received_at")} AS day, set_id, campaign_id, event_kind, attribution, currency,
-                           NULL::text AS reporting_currency, -1 AS count, -amount AS amount, 0::numeric AS reporting_amount
+                           NULL::text AS reporting_currency, deposit_bucket, -1 AS count, -amount AS amount, 0::numeric AS reporting_amount
                     FROM changed
                     UNION ALL
                     SELECT {PostgreSqlConversionRollups.DayOf("received_at")}, set_id, campaign_id, event_kind, attribution, currency,
-                           reporting_currency, 1, amount, reporting_amount
+                           reporting_currency, deposit_bucket, 1, amount, reporting_amount
                     FROM changed) m
-                GROUP BY 1, 2, 3, 4, 5, 6, 7
+                GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
             ), rolled AS (
                 {PostgreSqlConversionRollups.UpsertSql(_s, "changes")}
             )

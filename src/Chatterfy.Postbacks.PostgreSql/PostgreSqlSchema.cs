@@ -355,8 +355,29 @@ internal static class PostgreSqlSchema
         CREATE INDEX reconciliations_set_id ON {schema}.reconciliations (set_id, id);
         """;
 
+    /// <summary>
+    /// Repeat deposits in the stats (<see cref="Storage.PostbackStats.RepeatDeposits"/>): the roll-up key gains the deposit
+    /// number's bucket (<see cref="Storage.DepositNumbering.StatsBucket"/>: the number up to 4, <c>NULL</c> without one).
+    /// Existing rows mix the buckets of their conversions, so the table is filled again from the stored conversions (a
+    /// <c>GROUP BY</c>: exact on <c>numeric</c>), in the migration's transaction.
+    /// </summary>
+    public const string RepeatDeposits = """
+        ALTER TABLE {schema}.conversion_rollups ADD COLUMN deposit_bucket integer
+            CONSTRAINT conversion_rollups_deposit_bucket_check CHECK (deposit_bucket > 0);
+        ALTER TABLE {schema}.conversion_rollups DROP CONSTRAINT conversion_rollups_key;
+        DELETE FROM {schema}.conversion_rollups;
+        ALTER TABLE {schema}.conversion_rollups ADD CONSTRAINT conversion_rollups_key
+            UNIQUE NULLS NOT DISTINCT (day, set_id, campaign_id, event_kind, attribution, currency, reporting_currency, deposit_bucket);
+        INSERT INTO {schema}.conversion_rollups
+            (day, set_id, campaign_id, event_kind, attribution, currency, reporting_currency, deposit_bucket, count, amount, reporting_amount)
+        SELECT (received_at AT TIME ZONE 'UTC')::date, set_id, campaign_id, event_kind, attribution, currency, reporting_currency,
+               CASE WHEN deposit_number > 4 THEN 4 ELSE deposit_number END, count(*), COALESCE(sum(amount), 0), COALESCE(sum(reporting_amount), 0)
+        FROM {schema}.conversions
+        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
+        """;
+
     /// <summary>The migrations in order; index 0 is migration 1.</summary>
-    public static IReadOnlyList<string> Migrations { get; } = [Migration1, Migration2, Migration3, Migration4, Migration5, MigrationReportingCurrency, SubjectBindings, DepositNumbers, RuleFilters, Reconciliations];
+    public static IReadOnlyList<string> Migrations { get; } = [Migration1, Migration2, Migration3, Migration4, Migration5, MigrationReportingCurrency, SubjectBindings, DepositNumbers, RuleFilters, Reconciliations, RepeatDeposits];
 
     /// <summary>The schema version this build of the store reads and writes.</summary>
     public static int CurrentVersion => Migrations.Count;

@@ -196,15 +196,18 @@ internal sealed class SqliteClickStore(SqlitePostbackStore database) : ClickStor
             throw new InvalidOperationException($"Crediting the conversions of click '{id}' changed {credited} rows, not the {moved.Count} it read.");
         }
 
-        // The credited deposits are numbered in receive-time-then-id order, each after the ones before it.
-        foreach (var (conversionId, kind) in credits)
+        // The credited deposits are numbered in receive-time-then-id order, each after the ones before it; a numbered
+        // one's count lands in the roll-up row of its number's bucket.
+        for (var i = 0; i < credits.Count; i++)
         {
+            var (conversionId, kind) = credits[i];
             if (SqliteIngestStore.NextDepositNumber(session, id, kind) is { } number)
             {
                 var numbered = session.Command(NumberSql);
                 numbered.Parameters.AddValue("$number", number);
                 numbered.Parameters.AddValue("$id", conversionId);
                 numbered.ExecuteNonQuery();
+                moved[i] = moved[i] with { After = moved[i].After with { DepositBucket = DepositNumbering.StatsBucket(number) } };
             }
         }
 

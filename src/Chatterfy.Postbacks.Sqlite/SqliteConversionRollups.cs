@@ -1,10 +1,11 @@
+using Chatterfy.Postbacks.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Chatterfy.Postbacks.Sqlite;
 
 /// <summary>
 /// The changes a write transaction makes to <c>conversion_rollups</c>: one row per UTC day, set, campaign, event,
-/// attribution, currency and reporting currency with the count, the exact sum of the amounts and the exact sum of the
+/// attribution, currency, reporting currency and deposit-number bucket with the count, the exact sum of the amounts and the exact sum of the
 /// reporting amounts of the stored conversions it covers. Writes
 /// add to it once the record they belong to is written (a record that fails alone adds nothing); the writer applies it
 /// once per transaction, just before the commit, each key once (read, added to with <see cref="decimal"/>, written back:
@@ -16,13 +17,13 @@ internal sealed class SqliteConversionRollups
     private const string KeyConditionV4 =
         "day = $day AND set_id = $set_id AND campaign_id IS $campaign_id AND event = $event AND attribution = $attribution AND currency IS $currency";
 
-    private const string KeyCondition = KeyConditionV4 + " AND reporting_currency IS $reporting_currency";
+    private const string KeyCondition = KeyConditionV4 + " AND reporting_currency IS $reporting_currency AND deposit_bucket IS $deposit_bucket";
 
     private const string FindSql = $"SELECT rowid, count, amount, reporting_amount FROM conversion_rollups WHERE {KeyCondition}";
 
     private const string InsertSql = """
-        INSERT INTO conversion_rollups (day, set_id, campaign_id, event, attribution, currency, reporting_currency, count, amount, reporting_amount)
-        VALUES ($day, $set_id, $campaign_id, $event, $attribution, $currency, $reporting_currency, $count, $amount, $reporting_amount)
+        INSERT INTO conversion_rollups (day, set_id, campaign_id, event, attribution, currency, reporting_currency, deposit_bucket, count, amount, reporting_amount)
+        VALUES ($day, $set_id, $campaign_id, $event, $attribution, $currency, $reporting_currency, $deposit_bucket, $count, $amount, $reporting_amount)
         """;
 
     private const string UpdateSql = "UPDATE conversion_rollups SET count = $count, amount = $amount, reporting_amount = $reporting_amount WHERE rowid = $rowid";
@@ -40,15 +41,16 @@ internal sealed class SqliteConversionRollups
     private const string DeleteSql = "DELETE FROM conversion_rollups WHERE rowid = $rowid";
 
     private readonly Dictionary<Key, (long Count, decimal Amount, decimal ReportingAmount)> _changes = [];
-    private readonly bool _reportingColumns;
+    private readonly bool _currentColumns;
 
     /// <summary>Initializes a new instance of the <see cref="SqliteConversionRollups"/> class for the current schema.</summary>
     public SqliteConversionRollups()
-        : this(reportingColumns: true)
+        : this(currentColumns: true)
     {
     }
 
-    private SqliteConversionRollups(bool reportingColumns) => _reportingColumns = reportingColumns;
+    // currentColumns: the current schema's columns (reporting amounts, deposit buckets), or only those migration 4 created.
+    private SqliteConversionRollups(bool currentColumns) => _currentColumns = currentColumns;
 
     /// <summary>
     /// Adds <paramref name="count"/> conversions (negative: removes them) with <paramref name="amount"/> and
@@ -83,7 +85,7 @@ internal sealed class SqliteConversionRollups
                 continue;
             }
 
-            var find = session.Command(_reportingColumns ? FindSql : FindSqlV4);
+            var find = session.Command(_currentColumns ? FindSql : FindSqlV4);
             Bind(find, key);
             long? rowId = null;
             var total = (Count: 0L, Amount: 0m, ReportingAmount: 0m);
@@ -110,7 +112,7 @@ internal sealed class SqliteConversionRollups
             }
             else
             {
-                write = session.Command(rowId is null ? (_reportingColumns ? InsertSql : InsertSqlV4) : (_reportingColumns ? UpdateSql : UpdateSqlV4));
+                write = session.Command(rowId is null ? (_currentColumns ? InsertSql : InsertSqlV4) : (_currentColumns ? UpdateSql : UpdateSqlV4));
                 if (rowId is { } existing)
                 {
                     write.Parameters.AddValue("$rowid", existing);
@@ -122,7 +124,7 @@ internal sealed class SqliteConversionRollups
 
                 write.Parameters.AddValue("$count", total.Count);
                 write.Parameters.AddValue("$amount", SqliteValues.ToDb(total.Amount));
-                if (_reportingColumns)
+                if (_currentColumns)
                 {
                     write.Parameters.AddValue("$reporting_amount", SqliteValues.ToDb(total.ReportingAmount));
                 }
@@ -142,7 +144,7 @@ internal sealed class SqliteConversionRollups
     /// <param name="transaction">The migration's transaction.</param>
     public static void Fill(SqliteConnection connection, SqliteTransaction transaction)
     {
-        var rollups = new SqliteConversionRollups(reportingColumns: false);
+        var rollups = new SqliteConversionRollups(currentColumns: false);
         using (var command = connection.CreateCommand())
         {
             command.Transaction = transaction;
@@ -164,6 +166,46 @@ internal sealed class SqliteConversionRollups
         rollups.Apply(session);
     }
 
+    /// <summary>
+    /// Fills <c>conversion_rollups</c> again from the stored conversions, with the deposit-number buckets (the migration
+    /// that adds them, after its statements emptied the table): the amounts of each key are grouped in SQL and summed here.
+    /// It writes the columns of the current schema: a later migration that changes the key gives this one its own statements,
+    /// as <see cref="Fill"/> has.
+    /// </summary>
+    /// <param name="connection">The connection.</param>
+    /// <param name="transaction">The migration's transaction.</param>
+    public static void Refill(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        var rollups = new SqliteConversionRollups();
+        using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = $"""
+                SELECT {SqliteValues.DayOf("received_at")} AS day, set_id, campaign_id, event, attribution, currency, reporting_currency,
+                       min(deposit_number, {DepositNumbering.GroupedFrom}) AS deposit_bucket, amount, reporting_amount, count(*)
+                FROM conversions
+                GROUP BY day, set_id, campaign_id, event, attribution, currency, reporting_currency, deposit_bucket, amount, reporting_amount
+                """;
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var key = new Key(reader.GetInt64(0), reader.GetString(1), reader.GetNullableString(2), reader.GetString(3), reader.GetString(4), reader.GetNullableString(5), reader.GetNullableString(6))
+                {
+                    DepositBucket = reader.IsDBNull(7) ? null : reader.GetInt32(7),
+                };
+                var count = reader.GetInt64(10);
+                rollups.Add(
+                    key,
+                    count,
+                    reader.GetNullableString(8) is { } amount ? SqliteValues.ToDecimal(amount) * count : 0m,
+                    reader.GetNullableString(9) is { } reportingAmount ? SqliteValues.ToDecimal(reportingAmount) * count : 0m);
+            }
+        }
+
+        using var session = new SqliteWriteSession(connection) { Transaction = transaction };
+        rollups.Apply(session);
+    }
+
     private static void Bind(SqliteCommand command, Key key)
     {
         command.Parameters.AddValue("$day", key.Day);
@@ -173,6 +215,7 @@ internal sealed class SqliteConversionRollups
         command.Parameters.AddValue("$attribution", key.Attribution);
         command.Parameters.AddValue("$currency", key.Currency);
         command.Parameters.AddValue("$reporting_currency", key.ReportingCurrency);
+        command.Parameters.AddValue("$deposit_bucket", (long?)key.DepositBucket);
     }
 
     /// <summary>A roll-up row's key: the stored values of its conversions' columns.</summary>
@@ -183,7 +226,8 @@ internal sealed class SqliteConversionRollups
     /// <param name="Attribution">Their attribution's stored word.</param>
     /// <param name="Currency">Their currency.</param>
     /// <param name="ReportingCurrency">Their reporting amounts' currency.</param>
-    internal readonly record struct Key(long Day, string SetId, string? CampaignId, string Event, string Attribution, string? Currency, string? ReportingCurrency = null) : IComparable<Key>
+    /// <param name="DepositBucket">Their deposit numbers' stats bucket (<see cref="DepositNumbering.StatsBucket"/>).</param>
+    internal readonly record struct Key(long Day, string SetId, string? CampaignId, string Event, string Attribution, string? Currency, string? ReportingCurrency = null, int? DepositBucket = null) : IComparable<Key>
     {
         /// <inheritdoc />
         public int CompareTo(Key other)
@@ -194,7 +238,8 @@ internal sealed class SqliteConversionRollups
             order = order != 0 ? order : string.CompareOrdinal(Event, other.Event);
             order = order != 0 ? order : string.CompareOrdinal(Attribution, other.Attribution);
             order = order != 0 ? order : string.CompareOrdinal(Currency, other.Currency);
-            return order != 0 ? order : string.CompareOrdinal(ReportingCurrency, other.ReportingCurrency);
+            order = order != 0 ? order : string.CompareOrdinal(ReportingCurrency, other.ReportingCurrency);
+            return order != 0 ? order : Nullable.Compare(DepositBucket, other.DepositBucket);
         }
     }
 }

@@ -156,7 +156,7 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
                         UPDATE conversions
                         SET reporting_amount = $amount, reporting_currency = $currency, reporting_rate = $rate, reporting_rate_date = $rate_date
                         WHERE id = $id AND reporting_amount IS NULL
-                        RETURNING received_at, set_id, campaign_id, event, attribution, currency, amount
+                        RETURNING received_at, set_id, campaign_id, event, attribution, currency, amount, deposit_number
                         """);
                     update.Parameters.AddValue("$id", row.ConversionId);
                     update.Parameters.AddValue("$amount", row.Amount);
@@ -170,7 +170,10 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
                     }
 
                     var before = new SqliteConversionRollups.Key(
-                        SqliteValues.DayOf(reader.GetInt64(0)), reader.GetString(1), reader.GetNullableString(2), reader.GetString(3), reader.GetString(4), reader.GetNullableString(5));
+                        SqliteValues.DayOf(reader.GetInt64(0)), reader.GetString(1), reader.GetNullableString(2), reader.GetString(3), reader.GetString(4), reader.GetNullableString(5))
+                    {
+                        DepositBucket = DepositNumbering.StatsBucket(reader.IsDBNull(7) ? null : reader.GetInt32(7)),
+                    };
                     var amount = reader.GetNullableString(6) is { } text ? SqliteValues.ToDecimal(text) : 0m;
                     session.Rollups.Add(before, -1, -amount);
                     session.Rollups.Add(before with { ReportingCurrency = row.Currency }, 1, amount, row.Value);
@@ -335,7 +338,7 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
             InsertLogEntry(session, row, row.Log.Outcome, row.Log.ConversionId, number);
 
             // Counted once the whole record is written: a record that failed alone added nothing.
-            session.Rollups.Add(conversion.RollupKey, 1, conversion.AmountValue, conversion.ReportingAmountValue);
+            session.Rollups.Add(conversion.RollupKey with { DepositBucket = DepositNumbering.StatsBucket(number) }, 1, conversion.AmountValue, conversion.ReportingAmountValue);
             _results[index] = IngestResult.Written(conversion.Id) with { DepositNumber = number };
         }
 

@@ -9,6 +9,11 @@ namespace Chatterfy.Postbacks.Sqlite;
 // converts TEXT to a double. What the figures mean is the core's business (PostbackStatsService).
 internal sealed partial class SqliteLogStore
 {
+    // A conversion's deposit-number bucket (DepositNumbering.StatsBucket), as the roll-ups keep it.
+    private static readonly string BucketSql = $"min(deposit_number, {DepositNumbering.GroupedFrom})";
+
+    private static int? Bucket(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt32(ordinal);
+
     /// <inheritdoc />
     protected override ValueTask<IReadOnlyList<ConversionTotal>> GetConversionTotalsCoreAsync(ConversionTotalsQuery query, CancellationToken cancellationToken)
     {
@@ -16,10 +21,10 @@ internal sealed partial class SqliteLogStore
         return database.ReadAsync<IReadOnlyList<ConversionTotal>>(
             (connection, cancellationToken) =>
             {
-                var groups = new Dictionary<(PostbackEventKind Kind, ConversionAttribution Attribution, string? Currency, string? ReportingCurrency), (long Count, decimal Amount, decimal ReportingAmount)>();
-                void Add(string eventName, string attribution, string? currency, string? reportingCurrency, long count, decimal amount, decimal reportingAmount)
+                var groups = new Dictionary<(PostbackEventKind Kind, ConversionAttribution Attribution, string? Currency, string? ReportingCurrency, int? DepositBucket), (long Count, decimal Amount, decimal ReportingAmount)>();
+                void Add(string eventName, string attribution, string? currency, string? reportingCurrency, int? depositBucket, long count, decimal amount, decimal reportingAmount)
                 {
-                    var key = (SqliteValues.ToEvent(eventName).Kind, StoredWords.ParseAttribution(attribution), currency, reportingCurrency);
+                    var key = (SqliteValues.ToEvent(eventName).Kind, StoredWords.ParseAttribution(attribution), currency, reportingCurrency, depositBucket);
                     var sum = groups.GetValueOrDefault(key);
                     groups[key] = (sum.Count + count, sum.Amount + amount, sum.ReportingAmount + reportingAmount);
                 }
@@ -28,12 +33,12 @@ internal sealed partial class SqliteLogStore
                 {
                     using var command = connection.CreateCommand();
                     var filter = Filter(command, query, "day", range.FirstDay, range.EndDay);
-                    command.CommandText = $"SELECT event, attribution, currency, count, amount, reporting_currency, reporting_amount FROM conversion_rollups WHERE {filter}";
+                    command.CommandText = $"SELECT event, attribution, currency, count, amount, reporting_currency, reporting_amount, deposit_bucket FROM conversion_rollups WHERE {filter}";
                     using var reader = command.ExecuteReader();
                     while (reader.Read())
                     {
                         cancellationToken.ThrowIfCancellationRequested();
-                        Add(reader.GetString(0), reader.GetString(1), reader.GetNullableString(2), reader.GetNullableString(5), reader.GetInt64(3), SqliteValues.ToDecimal(reader.GetString(4)), SqliteValues.ToDecimal(reader.GetString(6)));
+                        Add(reader.GetString(0), reader.GetString(1), reader.GetNullableString(2), reader.GetNullableString(5), Bucket(reader, 7), reader.GetInt64(3), SqliteValues.ToDecimal(reader.GetString(4)), SqliteValues.ToDecimal(reader.GetString(6)));
                     }
                 }
 
@@ -43,9 +48,9 @@ internal sealed partial class SqliteLogStore
                     using var command = connection.CreateCommand();
                     var filter = Filter(command, query, "received_at", from, to);
                     command.CommandText = $"""
-                        SELECT event, attribution, currency, amount, count(*), reporting_currency, reporting_amount FROM conversions
+                        SELECT event, attribution, currency, amount, count(*), reporting_currency, reporting_amount, {BucketSql} AS deposit_bucket FROM conversions
                         WHERE {filter}
-                        GROUP BY event, attribution, currency, amount, reporting_currency, reporting_amount
+                        GROUP BY event, attribution, currency, amount, reporting_currency, reporting_amount, deposit_bucket
                         """;
                     using var reader = command.ExecuteReader();
                     while (reader.Read())
@@ -57,6 +62,7 @@ internal sealed partial class SqliteLogStore
                             reader.GetString(1),
                             reader.GetNullableString(2),
                             reader.GetNullableString(5),
+                            Bucket(reader, 7),
                             count,
                             reader.GetNullableString(3) is { } text ? SqliteValues.ToDecimal(text) * count : 0m,
                             reader.GetNullableString(6) is { } reportingText ? SqliteValues.ToDecimal(reportingText) * count : 0m);
@@ -64,9 +70,9 @@ internal sealed partial class SqliteLogStore
                 }
 
                 var totals = new List<ConversionTotal>(groups.Count);
-                foreach (var ((kind, attribution, currency, reportingCurrency), (count, amount, reportingAmount)) in groups)
+                foreach (var ((kind, attribution, currency, reportingCurrency, bucket), (count, amount, reportingAmount)) in groups)
                 {
-                    totals.Add(new ConversionTotal(kind, attribution, currency, count, amount) { ReportingCurrency = reportingCurrency, ReportingAmount = reportingAmount });
+                    totals.Add(new ConversionTotal(kind, attribution, currency, count, amount) { ReportingCurrency = reportingCurrency, ReportingAmount = reportingAmount, DepositBucket = bucket });
                 }
 
                 totals.Sort(static (a, b) =>
@@ -74,7 +80,8 @@ internal sealed partial class SqliteLogStore
                     var order = a.Kind.CompareTo(b.Kind);
                     order = order != 0 ? order : a.Attribution.CompareTo(b.Attribution);
                     order = order != 0 ? order : string.CompareOrdinal(a.Currency, b.Currency);
-                    return order != 0 ? order : string.CompareOrdinal(a.ReportingCurrency, b.ReportingCurrency);
+                    order = order != 0 ? order : string.CompareOrdinal(a.ReportingCurrency, b.ReportingCurrency);
+                    return order != 0 ? order : Nullable.Compare(a.DepositBucket, b.DepositBucket);
                 });
                 return totals.AsReadOnly();
             },
@@ -89,14 +96,14 @@ internal sealed partial class SqliteLogStore
             (connection, cancellationToken) =>
             {
                 // Custom events are stored by name: their rows are merged into one kind here.
-                var groups = new Dictionary<(long Day, PostbackEventKind Kind, ConversionAttribution Attribution), long>();
+                var groups = new Dictionary<(long Day, PostbackEventKind Kind, ConversionAttribution Attribution, int? DepositBucket), long>();
                 void Read(SqliteCommand command)
                 {
                     using var reader = command.ExecuteReader();
                     while (reader.Read())
                     {
                         cancellationToken.ThrowIfCancellationRequested();
-                        var key = (reader.GetInt64(0), SqliteValues.ToEvent(reader.GetString(1)).Kind, StoredWords.ParseAttribution(reader.GetString(2)));
+                        var key = (reader.GetInt64(0), SqliteValues.ToEvent(reader.GetString(1)).Kind, StoredWords.ParseAttribution(reader.GetString(2)), Bucket(reader, 4));
                         groups[key] = groups.GetValueOrDefault(key) + reader.GetInt64(3);
                     }
                 }
@@ -105,7 +112,7 @@ internal sealed partial class SqliteLogStore
                 {
                     using var command = connection.CreateCommand();
                     var filter = Filter(command, query, "day", range.FirstDay, range.EndDay);
-                    command.CommandText = $"SELECT day, event, attribution, sum(count) FROM conversion_rollups WHERE {filter} GROUP BY day, event, attribution";
+                    command.CommandText = $"SELECT day, event, attribution, sum(count), deposit_bucket FROM conversion_rollups WHERE {filter} GROUP BY day, event, attribution, deposit_bucket";
                     Read(command);
                 }
 
@@ -114,9 +121,9 @@ internal sealed partial class SqliteLogStore
                     using var command = connection.CreateCommand();
                     var filter = Filter(command, query, "received_at", from, to);
                     command.CommandText = $"""
-                        SELECT {SqliteValues.DayOf("received_at")} AS day, event, attribution, count(*) FROM conversions
+                        SELECT {SqliteValues.DayOf("received_at")} AS day, event, attribution, count(*), {BucketSql} AS deposit_bucket FROM conversions
                         WHERE {filter}
-                        GROUP BY day, event, attribution
+                        GROUP BY day, event, attribution, deposit_bucket
                         """;
                     Read(command);
                 }
@@ -124,8 +131,8 @@ internal sealed partial class SqliteLogStore
                 return
                 [
                     .. groups
-                        .OrderBy(g => g.Key.Day).ThenBy(g => g.Key.Kind).ThenBy(g => g.Key.Attribution)
-                        .Select(g => new DailyConversionCount(SqliteValues.ToDay(g.Key.Day), g.Key.Kind, g.Key.Attribution, g.Value)),
+                        .OrderBy(g => g.Key.Day).ThenBy(g => g.Key.Kind).ThenBy(g => g.Key.Attribution).ThenBy(g => g.Key.DepositBucket)
+                        .Select(g => new DailyConversionCount(SqliteValues.ToDay(g.Key.Day), g.Key.Kind, g.Key.Attribution, g.Value) { DepositBucket = g.Key.DepositBucket }),
                 ];
             },
             cancellationToken);

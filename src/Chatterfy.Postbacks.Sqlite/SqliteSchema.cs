@@ -26,6 +26,7 @@ internal static class SqliteSchema
         new(8, "deposit numbers on conversions and log entries, the credited deposits numbered per click", DepositNumbers, SqliteDepositNumbers.Fill),
         new(9, "rule filters on forwarding rules: events and a deposit-number range (existing rules get none)", RuleFilters),
         new(10, "reconciliations: each set's report layout and the kept reports", Reconciliations),
+        new(11, "deposit-number buckets in the daily roll-ups (repeat deposits 2, 3, 4+), refilled from the stored conversions", RepeatDeposits, SqliteConversionRollups.Refill),
     ];
 
     /// <summary>The schema version this code writes.</summary>
@@ -279,6 +280,16 @@ internal static class SqliteSchema
         ) STRICT;
 
         CREATE INDEX ix_reconciliations_set_id ON reconciliations (set_id, id);
+        """;
+
+    // The stats' repeat deposits (PostbackStats.RepeatDeposits): the roll-up key gains the deposit number's bucket
+    // (DepositNumbering.StatsBucket: the number up to 4, NULL without one). Existing rows mix the buckets of their
+    // conversions, so the table is emptied here and the migration fills it again from the stored conversions.
+    private const string RepeatDeposits = """
+        ALTER TABLE conversion_rollups ADD COLUMN deposit_bucket INTEGER CHECK (deposit_bucket > 0);
+        DROP INDEX ix_conversion_rollups_key;
+        CREATE INDEX ix_conversion_rollups_key ON conversion_rollups (day, set_id, campaign_id, event, attribution, currency, reporting_currency, deposit_bucket);
+        DELETE FROM conversion_rollups;
         """;
 
     /// <summary>One schema step.</summary>

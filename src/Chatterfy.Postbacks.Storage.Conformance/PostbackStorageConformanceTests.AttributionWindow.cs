@@ -59,7 +59,7 @@ public abstract partial class PostbackStorageConformanceTests
         (await store.Ingest.ListConversionsByClickAsync(late.Conversion.ClickId, None)).Should().ContainSingle(c => c.AttributionWindowPassed).Which.Id.Should().Be(late.Id);
         (await store.Log.GetConversionTotalsAsync(new ConversionTotalsQuery(), None)).Should().BeEquivalentTo(
         [
-            new ConversionTotal(PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, "USD", 1, 12.50m),
+            new ConversionTotal(PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, "USD", 1, 12.50m) { DepositBucket = 1 },
             new ConversionTotal(PostbackEventKind.FirstDeposit, ConversionAttribution.Unattributed, "USD", 1, 12.50m),
         ]);
     }
@@ -82,7 +82,7 @@ public abstract partial class PostbackStorageConformanceTests
         (await store.Ingest.GetConversionAsync(waiting.Id, None))!.Attribution.Should().Be(ConversionAttribution.Credited);
         (await store.Log.GetConversionTotalsAsync(new ConversionTotalsQuery(), None)).Should().BeEquivalentTo(
         [
-            new ConversionTotal(PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, "USD", 1, 12.50m),
+            new ConversionTotal(PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, "USD", 1, 12.50m) { DepositBucket = 1 },
             new ConversionTotal(PostbackEventKind.FirstDeposit, ConversionAttribution.Unattributed, "USD", 1, 12.50m),
         ]);
     }

@@ -105,8 +105,8 @@ public abstract partial class PostbackStorageConformanceTests
         (await store.Ingest.GetConversionAsync(otherCampaign.Id, None)).Should().BeEquivalentTo(otherCampaign);
         (await store.Log.GetConversionTotalsAsync(new ConversionTotalsQuery(), None)).Should().Equal(
             new ConversionTotal(PostbackEventKind.Registration, ConversionAttribution.Unattributed, null, 1, 0m),
-            new ConversionTotal(PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, "USD", 1, 10m),
-            new ConversionTotal(PostbackEventKind.Deposit, ConversionAttribution.Credited, "USD", 1, 3m));
+            new ConversionTotal(PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, "USD", 1, 10m) { DepositBucket = 1 },
+            new ConversionTotal(PostbackEventKind.Deposit, ConversionAttribution.Credited, "USD", 1, 3m) { DepositBucket = 2 });
         (await store.Log.ListAsync(new PostbackLogQuery(), None)).Should().HaveCount(3)
             .And.OnlyContain(e => e.Outcome == PostbackOutcome.Unattributed, "log entries keep the outcome they were answered with");
     }

@@ -19,7 +19,7 @@ public abstract partial class PostbackStorageConformanceTests
         }
     }
 
-    /// <summary>Conversions are grouped by kind, attribution and currency, ordered that way (no currency first), with exact decimal sums per group.</summary>
+    /// <summary>Conversions are grouped by kind, attribution, currency and deposit-number bucket, ordered that way (no currency first), with exact decimal sums per group.</summary>
     [Fact]
     public async Task GetConversionTotals_GroupsByKindAttributionAndCurrency_InThatOrder_WithExactSums()
     {
@@ -49,10 +49,10 @@ public abstract partial class PostbackStorageConformanceTests
 
         totals.Should().Equal(
             new ConversionTotal(PostbackEventKind.Registration, ConversionAttribution.Credited, null, 1, 0m),
-            new ConversionTotal(PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, "EUR", 1, 5m),
-            new ConversionTotal(PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, "USD", 2, 0.3m),
+            new ConversionTotal(PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, "EUR", 1, 5m) { DepositBucket = 1 },
+            new ConversionTotal(PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, "USD", 2, 0.3m) { DepositBucket = 1 },
             new ConversionTotal(PostbackEventKind.FirstDeposit, ConversionAttribution.Unattributed, "EUR", 1, 7m),
-            new ConversionTotal(PostbackEventKind.Deposit, ConversionAttribution.Credited, "USD", 2, 999999999999.99999999m),
+            new ConversionTotal(PostbackEventKind.Deposit, ConversionAttribution.Credited, "USD", 2, 999999999999.99999999m) { DepositBucket = 2 },
             new ConversionTotal(PostbackEventKind.Custom, ConversionAttribution.Credited, null, 1, 0m),
             new ConversionTotal(PostbackEventKind.Custom, ConversionAttribution.Credited, "EUR", 1, 3m));
     }
@@ -73,7 +73,7 @@ public abstract partial class PostbackStorageConformanceTests
 
         async Task<IReadOnlyList<ConversionTotal>> TotalsAsync(ConversionTotalsQuery query) => await store.Log.GetConversionTotalsAsync(query, None);
         static ConversionTotal FirstDeposits(long count, decimal amount) =>
-            new(PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, "USD", count, amount);
+            new(PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, "USD", count, amount) { DepositBucket = 1 };
 
         (await TotalsAsync(new ConversionTotalsQuery())).Should().Equal(FirstDeposits(3, 7m));
         (await TotalsAsync(new ConversionTotalsQuery { SetId = a.Id })).Should().Equal(FirstDeposits(2, 3m));
@@ -201,13 +201,13 @@ public abstract partial class PostbackStorageConformanceTests
         var counts = await store.Log.GetDailyConversionCountsAsync(new ConversionTotalsQuery { SetId = set.Id }, None);
 
         counts.Should().Equal(
-            new DailyConversionCount(new DateOnly(2025, 3, 13), PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, 1),
+            new DailyConversionCount(new DateOnly(2025, 3, 13), PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, 1) { DepositBucket = 1 },
             new DailyConversionCount(new DateOnly(2025, 3, 14), PostbackEventKind.Registration, ConversionAttribution.Credited, 1),
-            new DailyConversionCount(new DateOnly(2025, 3, 14), PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, 2),
+            new DailyConversionCount(new DateOnly(2025, 3, 14), PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, 2) { DepositBucket = 1 },
             new DailyConversionCount(new DateOnly(2025, 3, 14), PostbackEventKind.FirstDeposit, ConversionAttribution.Unattributed, 1),
             new DailyConversionCount(new DateOnly(2025, 3, 14), PostbackEventKind.Custom, ConversionAttribution.Credited, 1),
             new DailyConversionCount(new DateOnly(2025, 3, 15), PostbackEventKind.Registration, ConversionAttribution.Credited, 1),
-            new DailyConversionCount(new DateOnly(2025, 3, 17), PostbackEventKind.Deposit, ConversionAttribution.Credited, 1));
+            new DailyConversionCount(new DateOnly(2025, 3, 17), PostbackEventKind.Deposit, ConversionAttribution.Credited, 1) { DepositBucket = 2 });
         (await store.Log.GetDailyConversionCountsAsync(new ConversionTotalsQuery(), None)).Should().Equal(counts);
         (await store.Log.GetDailyConversionCountsAsync(new ConversionTotalsQuery { SetId = "set_" + StoreTestData.NewId() }, None)).Should().BeEmpty();
     }
@@ -248,9 +248,9 @@ public abstract partial class PostbackStorageConformanceTests
         }
 
         (await store.Log.GetDailyConversionCountsAsync(queries[0], None)).Should().Equal(
-            new DailyConversionCount(new DateOnly(2025, 3, 14), PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, 4),
-            new DailyConversionCount(new DateOnly(2025, 3, 15), PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, 8),
-            new DailyConversionCount(new DateOnly(2025, 3, 16), PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, 1));
+            new DailyConversionCount(new DateOnly(2025, 3, 14), PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, 4) { DepositBucket = 1 },
+            new DailyConversionCount(new DateOnly(2025, 3, 15), PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, 8) { DepositBucket = 1 },
+            new DailyConversionCount(new DateOnly(2025, 3, 16), PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, 1) { DepositBucket = 1 });
         (await store.Log.GetDailyConversionCountsAsync(queries[3], None)).Should().BeEmpty();
     }
 

@@ -11,9 +11,10 @@ public abstract partial class PostbackStorageConformanceTests
 
     /// <summary>
     /// After batches holding duplicates, records that fail alone (a used conversion id, a used log entry id) and
-    /// rejections, and after late attribution that credits conversions of two different days, the totals and the daily
-    /// counts of whole-day, partial-day and mixed ranges, with and without filters, equal a brute-force count over the
-    /// stored conversions.
+    /// rejections, and after late attribution that credits (and numbers) conversions of two different days, the totals
+    /// and the daily counts of whole-day, partial-day and mixed ranges, with and without filters, and the stats' repeat
+    /// deposits by number, equal a brute-force count over the stored conversions. Deposits share a few clicks, so their
+    /// numbers reach every bucket (2, 3, 4+).
     /// </summary>
     [Fact]
     public async Task Figures_AfterBatchesWithDuplicatesFailuresAndLateAttribution_EqualABruteForceCount_ForWholePartialAndMixedRanges()
@@ -52,14 +53,14 @@ public abstract partial class PostbackStorageConformanceTests
             batch.Add(StoreTestData.Record(FiguresConversion(b.Id, 200 + batchNumber, null) with { Id = batch[1].Conversion!.Id }));
             batch.Add(StoreTestData.Record(StoreTestData.LogEntry(a.Id, FiguresDay.AddHours(7))));
 
-            var results = await AppendUnnumberedAsync(store, batch, None);
+            var results = await store.Ingest.AppendAsync(batch, None);
 
             results.Should().HaveCount(batch.Count);
             foreach (var (record, result) in batch.Zip(results))
             {
-                if (record.Conversion is { } conversion && result == IngestResult.Written(conversion.Id))
+                if (record.Conversion is { } conversion && result with { DepositNumber = null } == IngestResult.Written(conversion.Id))
                 {
-                    stored.Add(conversion.Id, conversion);
+                    stored.Add(conversion.Id, conversion with { DepositNumber = result.DepositNumber });
                 }
             }
 
@@ -68,6 +69,8 @@ public abstract partial class PostbackStorageConformanceTests
         }
 
         stored.Should().HaveCount(48);
+        await NumbersShouldBeStoredAsync(store, stored.Values);
+        stored.Values.Select(c => DepositNumbering.StatsBucket(c.DepositNumber)).Should().Contain([2, 3, DepositNumbering.GroupedFrom], "the figures cover every repeat bucket");
         await FiguresShouldMatchAsync(store, stored.Values);
 
         // The late click credits its waiting conversions, received on different days, to its campaign.
@@ -75,11 +78,24 @@ public abstract partial class PostbackStorageConformanceTests
         var waitingIds = stored.Values.Where(c => c.Conversion.ClickId == late.Id).Select(c => c.Id).ToList();
         waitingIds.Select(id => stored[id].Conversion.ReceivedAt.UtcDateTime.Date).Distinct().Should().HaveCountGreaterThan(1, "the credited conversions cross days");
         credited.Should().Be(waitingIds.Count);
-        foreach (var id in waitingIds)
+
+        // The late click's deposits are numbered in receive-time-then-id order (DepositNumbering), counted here by brute force.
+        (int? Highest, bool FirstTaken) held = (null, false);
+        foreach (var id in waitingIds.OrderBy(id => stored[id].Conversion.ReceivedAt).ThenBy(id => id, StringComparer.Ordinal))
         {
-            stored[id] = stored[id] with { Attribution = ConversionAttribution.Credited, CampaignId = late.CampaignId };
+            var kind = stored[id].Conversion.Event.Kind;
+            int? number = null;
+            if (DepositNumbering.IsNumbered(kind))
+            {
+                number = DepositNumbering.Next(kind, held.Highest, held.FirstTaken);
+                held = (Math.Max(held.Highest ?? 0, number.Value), held.FirstTaken || number == DepositNumbering.First);
+            }
+
+            stored[id] = stored[id] with { Attribution = ConversionAttribution.Credited, CampaignId = late.CampaignId, DepositNumber = number };
         }
 
+        held.Highest.Should().BeGreaterThanOrEqualTo(3, "the late credit numbers repeat deposits");
+        await NumbersShouldBeStoredAsync(store, stored.Values);
         await FiguresShouldMatchAsync(store, stored.Values);
 
         // The reporting amounts missing so far are set (those that have one keep it): the figures follow them.
@@ -122,8 +138,10 @@ public abstract partial class PostbackStorageConformanceTests
                     .. Enumerable.Range(0, 6).Select(i => StoreTestData.Record(FiguresConversion(set.Id, (t * 31) + (round * 7) + i, null))),
                     StoreTestData.Record(StoreTestData.Retry(shared)),
                 ];
-                var results = await AppendUnnumberedAsync(store, batch, None);
-                written.AddRange(batch.Zip(results).Where(x => x.Second == IngestResult.Written(x.First.Conversion!.Id)).Select(x => x.First.Conversion!));
+                var results = await store.Ingest.AppendAsync(batch, None);
+                written.AddRange(batch.Zip(results)
+                    .Where(x => x.Second with { DepositNumber = null } == IngestResult.Written(x.First.Conversion!.Id))
+                    .Select(x => x.First.Conversion! with { DepositNumber = x.Second.DepositNumber }));
             }
 
             return written;
@@ -133,12 +151,14 @@ public abstract partial class PostbackStorageConformanceTests
         var stored = (await Task.WhenAll(tasks).WaitAsync(ConcurrencyTimeout)).SelectMany(w => w).ToList();
 
         stored.Should().HaveCount((ConcurrentBatches * 4 * 6) + 1, "every own conversion and one of the shared retries");
+        await NumbersShouldBeStoredAsync(store, stored);
         await FiguresShouldMatchAsync(store, stored);
     }
 
     /// <summary>
     /// Conversion <paramref name="n"/> of the figures tests: spread over four days at uneven hours (some just before or at
-    /// midnight), of every kind, with amounts that a double would not sum exactly, some without a currency, some unattributed.
+    /// midnight), of every kind, with amounts that a double would not sum exactly, some without a currency, some
+    /// unattributed; on one of four clicks shared by both sets, so deposits take numbers 1 to 4 and more.
     /// </summary>
     private static ConversionRecord FiguresConversion(string setId, int n, string? waitingForClickId)
     {
@@ -155,7 +175,8 @@ public abstract partial class PostbackStorageConformanceTests
 
         var attribution = n % 7 == 3 ? ConversionAttribution.Unattributed : ConversionAttribution.Credited;
         var campaign = attribution == ConversionAttribution.Unattributed ? null : n % 2 == 0 ? "camp-1" : "camp-2";
-        return Make(setId, kind, amount, currency, attribution, at, campaign) with { ReportingAmount = FiguresReportingAmount(n, amount, at) };
+        var clickId = "cfigures" + (n % 4).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Make(setId, kind, amount, currency, attribution, at, campaign, clickId) with { ReportingAmount = FiguresReportingAmount(n, amount, at) };
     }
 
     // Some amounts are converted (into USD, a few into EUR, as after a change of the reporting currency), some are not.
@@ -187,6 +208,7 @@ public abstract partial class PostbackStorageConformanceTests
             (d.AddDays(2), d.AddDays(2)),
         ];
         var sets = stored.Select(c => c.Conversion.SetId).Distinct().Order(StringComparer.Ordinal).ToList();
+        var stats = new PostbackStatsService(store.Sets, store.Log);
         var filters = new List<(string? SetId, string? CampaignId)> { (null, null), (null, "camp-1"), (null, "camp-7"), (null, "camp-none") };
         filters.AddRange(sets.Select(s => ((string?)s, (string?)null)));
         filters.Add((sets[0], "camp-2"));
@@ -201,24 +223,58 @@ public abstract partial class PostbackStorageConformanceTests
                     && (setId is null || c.Conversion.SetId == setId) && (campaignId is null || c.CampaignId == campaignId)).ToList();
 
                 var expectedTotals = matching
-                    .GroupBy(c => (c.Conversion.Event.Kind, c.Attribution, c.Conversion.Currency, ReportingCurrency: c.ReportingAmount?.Currency))
+                    .GroupBy(c => (c.Conversion.Event.Kind, c.Attribution, c.Conversion.Currency, ReportingCurrency: c.ReportingAmount?.Currency, Bucket: BruteForceBucket(c)))
                     .OrderBy(g => g.Key.Kind).ThenBy(g => g.Key.Attribution).ThenBy(g => g.Key.Currency, StringComparer.Ordinal)
-                    .ThenBy(g => g.Key.ReportingCurrency, StringComparer.Ordinal)
+                    .ThenBy(g => g.Key.ReportingCurrency, StringComparer.Ordinal).ThenBy(g => g.Key.Bucket)
                     .Select(g => new ConversionTotal(g.Key.Kind, g.Key.Attribution, g.Key.Currency, g.Count(), g.Sum(c => c.Conversion.Amount ?? 0m))
                     {
                         ReportingCurrency = g.Key.ReportingCurrency,
                         ReportingAmount = g.Sum(c => c.ReportingAmount?.Amount ?? 0m),
+                        DepositBucket = g.Key.Bucket,
                     })
                     .ToList();
                 var expectedDays = matching
-                    .GroupBy(c => (Day: DateOnly.FromDateTime(c.Conversion.ReceivedAt.UtcDateTime), c.Conversion.Event.Kind, c.Attribution))
-                    .OrderBy(g => g.Key.Day).ThenBy(g => g.Key.Kind).ThenBy(g => g.Key.Attribution)
-                    .Select(g => new DailyConversionCount(g.Key.Day, g.Key.Kind, g.Key.Attribution, g.Count()))
+                    .GroupBy(c => (Day: DateOnly.FromDateTime(c.Conversion.ReceivedAt.UtcDateTime), c.Conversion.Event.Kind, c.Attribution, Bucket: BruteForceBucket(c)))
+                    .OrderBy(g => g.Key.Day).ThenBy(g => g.Key.Kind).ThenBy(g => g.Key.Attribution).ThenBy(g => g.Key.Bucket)
+                    .Select(g => new DailyConversionCount(g.Key.Day, g.Key.Kind, g.Key.Attribution, g.Count()) { DepositBucket = g.Key.Bucket })
                     .ToList();
 
                 (await store.Log.GetConversionTotalsAsync(query, None)).Should().Equal(expectedTotals, "the totals of {0}", query);
                 (await store.Log.GetDailyConversionCountsAsync(query, None)).Should().Equal(expectedDays, "the daily counts of {0}", query);
+
+                // The stats' repeat deposits: credited conversions numbered 2, 3 and 4 or more, in all and per day.
+                var statsQuery = new PostbackStatsQuery { From = from, To = to, SetId = setId, CampaignId = campaignId };
+                (await stats.GetAsync(statsQuery, None))!.RepeatDeposits.Should().Be(BruteForceRepeats(matching), "the repeat deposits of {0}", query);
+                var days = (await stats.GetDailyAsync(statsQuery, None))!;
+                days.Where(d => d.RepeatDeposits != RepeatDepositCounts.None).Select(d => (d.Day, d.RepeatDeposits)).Should().Equal(
+                    matching.GroupBy(c => DateOnly.FromDateTime(c.Conversion.ReceivedAt.UtcDateTime)).OrderBy(g => g.Key)
+                        .Select(g => (Day: g.Key, Repeats: BruteForceRepeats(g))).Where(d => d.Repeats != RepeatDepositCounts.None),
+                    "the daily repeat deposits of {0}",
+                    query);
             }
+        }
+    }
+
+    // A stored conversion's deposit-number bucket, from its number alone.
+    private static int? BruteForceBucket(ConversionRecord conversion) =>
+        conversion.DepositNumber is { } number ? Math.Min(number, 4) : null;
+
+    // The repeat deposits of some stored conversions, counted one by one: credited ones numbered 2, 3, and 4 or more.
+    private static RepeatDepositCounts BruteForceRepeats(IEnumerable<ConversionRecord> conversions)
+    {
+        var credited = conversions.Where(c => c.Attribution == ConversionAttribution.Credited).ToList();
+        return new RepeatDepositCounts(
+            credited.Count(c => c.DepositNumber == 2),
+            credited.Count(c => c.DepositNumber == 3),
+            credited.Count(c => c.DepositNumber >= 4));
+    }
+
+    /// <summary>Each conversion's deposit number as the store keeps it equals the one the test holds (from the append's answer, or counted).</summary>
+    private static async Task NumbersShouldBeStoredAsync(PostbackStorage store, IEnumerable<ConversionRecord> storedConversions)
+    {
+        foreach (var conversion in storedConversions)
+        {
+            (await store.Ingest.GetConversionAsync(conversion.Id, None))!.DepositNumber.Should().Be(conversion.DepositNumber, "the number of {0}", conversion.Id);
         }
     }
 }

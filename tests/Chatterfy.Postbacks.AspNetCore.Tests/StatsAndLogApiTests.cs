@@ -29,7 +29,7 @@ public sealed class StatsAndLogApiTests
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         var text = await response.Content.ReadAsStringAsync();
-        text.Should().Be("""{"clicks":2,"registrations":1,"firstDeposits":2,"deposits":2,"unattributed":1,"rejected":1,"amounts":[{"currency":"EUR","firstDeposits":0,"deposits":5},{"currency":"USD","firstDeposits":10.30,"deposits":0.1}],"reporting":null}""");
+        text.Should().Be("""{"clicks":2,"registrations":1,"firstDeposits":2,"deposits":2,"unattributed":1,"rejected":1,"amounts":[{"currency":"EUR","firstDeposits":0,"deposits":5},{"currency":"USD","firstDeposits":10.30,"deposits":0.1}],"reporting":null,"repeatDeposits":{"2":1,"3":1,"4+":0}}""");
     }
 
     [Fact]
@@ -117,13 +117,42 @@ public sealed class StatsAndLogApiTests
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         (await response.Content.ReadAsStringAsync()).Should().Be(
-            """{"days":[{"day":"2026-11-27","clicks":1,"registrations":1,"firstDeposits":1,"deposits":0},"""
-            + """{"day":"2026-11-28","clicks":1,"registrations":1,"firstDeposits":0,"deposits":0},"""
-            + """{"day":"2026-11-29","clicks":0,"registrations":0,"firstDeposits":0,"deposits":2}]}""");
+            """{"days":[{"day":"2026-11-27","clicks":1,"registrations":1,"firstDeposits":1,"deposits":0,"repeatDeposits":{"2":0,"3":0,"4+":0}},"""
+            + """{"day":"2026-11-28","clicks":1,"registrations":1,"firstDeposits":0,"deposits":0,"repeatDeposits":{"2":0,"3":0,"4+":0}},"""
+            + """{"day":"2026-11-29","clicks":0,"registrations":0,"firstDeposits":0,"deposits":2,"repeatDeposits":{"2":1,"3":1,"4+":0}}]}""");
         stats.GetProperty("registrations").GetInt64().Should().Be(2);
         stats.GetProperty("deposits").GetInt64().Should().Be(2);
         autumn.GetProperty("days").EnumerateArray().Select(d => d.GetProperty("day").GetString()).Should().Equal("2026-11-28");
         lastDays.GetProperty("days").EnumerateArray().Select(d => d.GetProperty("day").GetString()).Should().Equal(["2026-11-28"], "the range is [28th 00:00 UTC, 29th 00:00 UTC)");
+    }
+
+    [Fact]
+    public async Task CountsRepeatDepositsByTheirNumberInTheStatsAndPerDay()
+    {
+        await using var app = await TestApp.StartAsync();
+        var set = await app.CreateSetAsync("1win");
+        var click = await app.CreateClickAsync("spring");
+        var other = await app.CreateClickAsync("autumn");
+        await Ok(app, $"{Bare(set)}/deposit?clickid={other}&amount=3&tid=o1");
+        await Ok(app, $"{Bare(set)}/first-deposit?clickid={click}&amount=10&tid=1");
+        await Ok(app, $"{Bare(set)}/deposit?clickid={click}&amount=5&tid=2");
+        await Ok(app, $"{Bare(set)}/deposit?clickid={click}&amount=5&tid=2");
+        app.Time.Advance(TimeSpan.FromDays(1));
+        await Ok(app, $"{Bare(set)}/deposit?clickid={click}&amount=6&tid=3");
+        await Ok(app, $"{Bare(set)}/deposit?clickid={click}&amount=7&tid=4");
+        await Ok(app, $"{Bare(set)}/deposit?clickid={click}&amount=8&tid=5");
+        await Ok(app, $"{Bare(set)}/deposit?clickid=unknownClick1&amount=9&tid=6");
+
+        var stats = await app.Client.GetFromJsonAsync<JsonElement>("/api/tracker/stats");
+        var spring = await app.Client.GetFromJsonAsync<JsonElement>("/api/tracker/stats?campaignId=spring");
+        var daily = await app.Client.GetFromJsonAsync<JsonElement>("/api/tracker/stats/daily");
+
+        // Click "other": a deposit before any first deposit takes 2. Click "click": 1, 2 (its retry is a duplicate), 3, 4, 5.
+        stats.GetProperty("repeatDeposits").GetRawText().Should().Be("""{"2":2,"3":1,"4+":2}""");
+        stats.GetProperty("deposits").GetInt64().Should().Be(5, "repeat deposits are counted like deposits: credited, stored once");
+        spring.GetProperty("repeatDeposits").GetRawText().Should().Be("""{"2":1,"3":1,"4+":2}""");
+        daily.GetProperty("days").EnumerateArray().Select(d => d.GetProperty("repeatDeposits").GetRawText())
+            .Should().Equal("""{"2":2,"3":0,"4+":0}""", """{"2":0,"3":1,"4+":2}""");
     }
 
     [Fact]

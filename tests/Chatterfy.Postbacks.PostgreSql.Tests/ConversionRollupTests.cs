@@ -66,8 +66,8 @@ public sealed class ConversionRollupTests
         // A conversion written past the store: only a read of the conversions counts it.
         await using (var command = database.NewDataSource().CreateCommand(
             $$"""
-            INSERT INTO "{{store.Schema}}".conversions (id, set_id, event_kind, event_name, click_id, amount, currency, attributes, received_at, idempotency_key, attribution, campaign_id)
-            VALUES ('conv-past-the-store', 'set-a', 'first-deposit', 'first-deposit', 'c1', 1.25, 'USD', '{}', '{{Day.AddHours(10):O}}', 'k-past', 'credited', 'camp-1')
+            INSERT INTO "{{store.Schema}}".conversions (id, set_id, event_kind, event_name, click_id, amount, currency, attributes, received_at, idempotency_key, attribution, campaign_id, deposit_number)
+            VALUES ('conv-past-the-store', 'set-a', 'first-deposit', 'first-deposit', 'c1', 1.25, 'USD', '{}', '{{Day.AddHours(10):O}}', 'k-past', 'credited', 'camp-1', 1)
             """))
         {
             await command.ExecuteNonQueryAsync();

@@ -92,10 +92,13 @@ internal static class Responses
         stats.Unattributed,
         stats.Rejected,
         [.. stats.Amounts.Select(a => new AmountResponse(a.Currency, a.FirstDeposits, a.Deposits))],
-        stats.Reporting is { } reporting ? new ReportingStatsResponse(reporting.Currency, reporting.FirstDeposits, reporting.Deposits, reporting.Chargebacks) : null);
+        stats.Reporting is { } reporting ? new ReportingStatsResponse(reporting.Currency, reporting.FirstDeposits, reporting.Deposits, reporting.Chargebacks) : null,
+        RepeatDeposits(stats.RepeatDeposits));
 
     public static DailyStatsResponse DailyStats(IReadOnlyList<PostbackDayStats> days) =>
-        new([.. days.Select(d => new DayStatsResponse(d.Day, d.Clicks, d.Registrations, d.FirstDeposits, d.Deposits))]);
+        new([.. days.Select(d => new DayStatsResponse(d.Day, d.Clicks, d.Registrations, d.FirstDeposits, d.Deposits, RepeatDeposits(d.RepeatDeposits)))]);
+
+    private static RepeatDepositsResponse RepeatDeposits(RepeatDepositCounts counts) => new(counts.Second, counts.Third, counts.FourthOrLater);
 
     public static PostbackLogItemResponse LogItem(PostbackLogEntry entry) => new(
         entry.Id,

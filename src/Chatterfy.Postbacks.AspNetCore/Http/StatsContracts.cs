@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Chatterfy.Postbacks.AspNetCore.Http;
 
 // Stats (/stats and /stats/daily, docs/http-api.md). Internal: the JSON is the contract, not these types.
@@ -10,7 +12,8 @@ internal sealed record StatsResponse(
     long Unattributed,
     long Rejected,
     IReadOnlyList<AmountResponse> Amounts,
-    ReportingStatsResponse? Reporting);
+    ReportingStatsResponse? Reporting,
+    RepeatDepositsResponse RepeatDeposits);
 
 internal sealed record AmountResponse(string Currency, decimal FirstDeposits, decimal Deposits);
 
@@ -18,4 +21,10 @@ internal sealed record ReportingStatsResponse(string Currency, decimal FirstDepo
 
 internal sealed record DailyStatsResponse(IReadOnlyList<DayStatsResponse> Days);
 
-internal sealed record DayStatsResponse(DateOnly Day, long Clicks, long Registrations, long FirstDeposits, long Deposits);
+internal sealed record DayStatsResponse(DateOnly Day, long Clicks, long Registrations, long FirstDeposits, long Deposits, RepeatDepositsResponse RepeatDeposits);
+
+// Credited deposits by deposit number: {"2": n, "3": n, "4+": n} (PostbackStats.RepeatDeposits).
+internal sealed record RepeatDepositsResponse(
+    [property: JsonPropertyName("2")] long Second,
+    [property: JsonPropertyName("3")] long Third,
+    [property: JsonPropertyName("4+")] long FourthOrLater);

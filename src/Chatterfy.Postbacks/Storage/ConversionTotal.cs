@@ -4,7 +4,7 @@ namespace Chatterfy.Postbacks.Storage;
 
 /// <summary>
 /// One group of <see cref="PostbackLogStore.GetConversionTotalsAsync"/>: how many stored conversions of one kind,
-/// attribution, currency and reporting currency there are, the exact sum of their amounts and of their reporting amounts.
+/// attribution, currency, reporting currency and deposit-number bucket there are, the exact sum of their amounts and of their reporting amounts.
 /// The core turns the groups into <see cref="PostbackStats"/>.
 /// </summary>
 /// <param name="Kind">The conversions' event kind.</param>
@@ -22,6 +22,12 @@ public sealed record ConversionTotal(PostbackEventKind Kind, ConversionAttributi
 
     /// <summary>Gets the exact sum of their reporting amounts (zero without them).</summary>
     public decimal ReportingAmount { get; init; }
+
+    /// <summary>
+    /// Gets the stats bucket of the conversions' deposit number (<see cref="DepositNumbering.StatsBucket"/>), or
+    /// <see langword="null"/> for those without a number.
+    /// </summary>
+    public int? DepositBucket { get; init; }
 }
 
 /// <summary>The filters of <see cref="PostbackLogStore.GetConversionTotalsAsync"/>; each applies when set.</summary>

@@ -24,6 +24,20 @@ public static class DepositNumbering
     /// <summary>The number of a click's first deposit.</summary>
     public const int First = 1;
 
+    /// <summary>
+    /// The deposit number from which the stats count repeat deposits together (their <c>4+</c> bucket,
+    /// <see cref="PostbackStats.RepeatDeposits"/>): 2 and 3 have a bucket each.
+    /// </summary>
+    public const int GroupedFrom = 4;
+
+    /// <summary>
+    /// Gets the stats bucket of a deposit number: the number itself below <see cref="GroupedFrom"/>, else
+    /// <see cref="GroupedFrom"/>. Stores keep it with their daily roll-ups (<see cref="ConversionTotal.DepositBucket"/>).
+    /// </summary>
+    /// <param name="depositNumber">A conversion's <see cref="ConversionRecord.DepositNumber"/>.</param>
+    /// <returns>The bucket, or <see langword="null"/> for a conversion without a number.</returns>
+    public static int? StatsBucket(int? depositNumber) => depositNumber is { } number ? Math.Min(number, GroupedFrom) : null;
+
     /// <summary>Tells whether conversions of an event kind are numbered (first deposits and deposits).</summary>
     /// <param name="kind">The event kind.</param>
     /// <returns><see langword="true"/> for <see cref="PostbackEventKind.FirstDeposit"/> and <see cref="PostbackEventKind.Deposit"/>.</returns>

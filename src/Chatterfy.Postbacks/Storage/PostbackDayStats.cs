@@ -21,4 +21,7 @@ public sealed record PostbackDayStats
 
     /// <summary>Gets the number of credited repeat deposits received that day.</summary>
     public long Deposits { get; init; }
+
+    /// <summary>Gets the numbers of credited repeat deposits received that day by deposit number (see <see cref="PostbackStats.RepeatDeposits"/>).</summary>
+    public RepeatDepositCounts RepeatDeposits { get; init; } = RepeatDepositCounts.None;
 }

@@ -59,9 +59,10 @@ public abstract class PostbackLogStore : StoreRole
         PurgeCoreAsync(receivedBefore, cancellationToken);
 
     /// <summary>
-    /// Groups the stored conversions matching the filters by event kind, attribution and currency: each group's count and
-    /// exact amount sum, ordered by kind, attribution, then currency (ordinal, no currency first). Groups with no
-    /// conversion are left out.
+    /// Groups the stored conversions matching the filters by event kind, attribution, currency, reporting currency and
+    /// deposit-number bucket (<see cref="DepositNumbering.StatsBucket"/>): each group's count and exact amount sums,
+    /// ordered by kind, attribution, currency, reporting currency (ordinal, none first), then bucket (none first). Groups
+    /// with no conversion are left out.
     /// </summary>
     /// <param name="query">The filters.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
@@ -83,10 +84,11 @@ public abstract class PostbackLogStore : StoreRole
     }
 
     /// <summary>
-    /// Groups the stored conversions matching the filters by the UTC day of their receive time, event kind and
-    /// attribution: each group's count, ordered by day, kind, then attribution. Groups with no conversion are left out. A
+    /// Groups the stored conversions matching the filters by the UTC day of their receive time, event kind, attribution and
+    /// deposit-number bucket (<see cref="DepositNumbering.StatsBucket"/>): each group's count, ordered by day, kind,
+    /// attribution, then bucket (none first). Groups with no conversion are left out. A
     /// range that starts or ends within a day counts only that day's conversions inside the range. Counted exactly as
-    /// <see cref="GetConversionTotalsAsync"/> counts: the days' counts of a kind and attribution add up to its total.
+    /// <see cref="GetConversionTotalsAsync"/> counts: the days' counts of a kind, attribution and bucket add up to its total.
     /// </summary>
     /// <param name="query">The filters.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

@@ -29,6 +29,12 @@ public sealed record PostbackStats
     /// <see langword="null"/> without one.
     /// </summary>
     public ReportingAmounts? Reporting { get; init; }
+
+    /// <summary>
+    /// Gets the numbers of credited repeat deposits by deposit number (<see cref="ConversionRecord.DepositNumber"/>) 2, 3
+    /// and 4 or more.
+    /// </summary>
+    public RepeatDepositCounts RepeatDeposits { get; init; } = RepeatDepositCounts.None;
 }
 
 /// <summary>Exact sums of credited deposits in one currency.</summary>
@@ -47,3 +53,30 @@ public sealed record CurrencyAmounts(string Currency, decimal FirstDeposits, dec
 /// <param name="Deposits">The sum of credited repeat deposits.</param>
 /// <param name="Chargebacks">The sum of charged-back deposits: 0 until conversions have statuses.</param>
 public sealed record ReportingAmounts(string Currency, decimal FirstDeposits, decimal Deposits, decimal Chargebacks);
+
+/// <summary>
+/// Credited deposits counted by their deposit number (<see cref="ConversionRecord.DepositNumber"/>): the second, the third,
+/// and the fourth or later of their click (<see cref="DepositNumbering.StatsBucket"/>). A number counts whatever the
+/// conversion's event: a first deposit that took 2 (its click's first deposit had come through another set) counts as a
+/// second deposit.
+/// </summary>
+/// <param name="Second">How many credited deposits have number 2.</param>
+/// <param name="Third">How many have number 3.</param>
+/// <param name="FourthOrLater">How many have number 4 or more (<see cref="DepositNumbering.GroupedFrom"/>).</param>
+public sealed record RepeatDepositCounts(long Second, long Third, long FourthOrLater)
+{
+    /// <summary>Gets counts of zero.</summary>
+    public static RepeatDepositCounts None { get; } = new(0, 0, 0);
+
+    /// <summary>Adds <paramref name="count"/> conversions of a deposit-number bucket; a bucket below 2 (or none) adds nothing.</summary>
+    /// <param name="bucket">The bucket (<see cref="DepositNumbering.StatsBucket"/>).</param>
+    /// <param name="count">How many conversions.</param>
+    /// <returns>The counts with them.</returns>
+    internal RepeatDepositCounts Add(int? bucket, long count) => bucket switch
+    {
+        DepositNumbering.First + 1 => this with { Second = Second + count },
+        DepositNumbering.First + 2 => this with { Third = Third + count },
+        DepositNumbering.GroupedFrom => this with { FourthOrLater = FourthOrLater + count },
+        _ => this,
+    };
+}

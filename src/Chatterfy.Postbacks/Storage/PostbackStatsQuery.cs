@@ -9,6 +9,8 @@ namespace Chatterfy.Postbacks.Storage;
 /// <item><description><c>Registrations</c>, <c>FirstDeposits</c>, <c>Deposits</c> (repeat deposits only): credited
 /// conversions of that kind whose set is <see cref="SetId"/> and whose <see cref="ConversionRecord.CampaignId"/> is
 /// <see cref="CampaignId"/> (each filter applies when set).</description></item>
+/// <item><description><c>RepeatDeposits</c>: credited conversions by deposit number (<see cref="ConversionRecord.DepositNumber"/>)
+/// 2, 3, and 4 or more, whatever their event, same filters (<see cref="RepeatDepositCounts"/>).</description></item>
 /// <item><description><c>Unattributed</c>: stored but uncredited conversions of any kind, same filters.</description></item>
 /// <item><description><c>Rejected</c>: postback log entries with outcome rejected, of <see cref="SetId"/>; with
 /// <see cref="CampaignId"/>, of sets scoped to that campaign.</description></item>

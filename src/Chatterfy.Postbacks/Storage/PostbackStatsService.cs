@@ -82,7 +82,7 @@ public sealed class PostbackStatsService
         foreach (var count in conversions)
         {
             var funnel = days.GetValueOrDefault(count.Day);
-            funnel.Add(count.Kind, count.Attribution, count.Count);
+            funnel.Add(count.Kind, count.Attribution, count.DepositBucket, count.Count);
             days[count.Day] = funnel;
         }
 
@@ -105,6 +105,7 @@ public sealed class PostbackStatsService
                     Registrations = funnel.Registrations,
                     FirstDeposits = funnel.FirstDeposits,
                     Deposits = funnel.Deposits,
+                    RepeatDeposits = funnel.RepeatDeposits,
                 });
             }
         }
@@ -139,6 +140,7 @@ public sealed class PostbackStatsService
 
     /// <summary>
     /// The formulas: registrations, first deposits and (repeat) deposits count credited conversions of their kind;
+    /// repeat deposits by number count credited conversions by their deposit-number bucket (<see cref="Funnel.Add"/>);
     /// unattributed counts every uncredited conversion, whatever its kind (<see cref="Funnel.Add"/>); amounts sum credited
     /// first deposits and deposits per currency, never across currencies, ordered by currency; the reporting sums add the
     /// stored reporting amounts of the same conversions converted into the current reporting currency (those converted
@@ -151,7 +153,7 @@ public sealed class PostbackStatsService
         var reporting = (FirstDeposits: 0m, Deposits: 0m);
         foreach (var total in totals)
         {
-            funnel.Add(total.Kind, total.Attribution, total.Count);
+            funnel.Add(total.Kind, total.Attribution, total.DepositBucket, total.Count);
             if (total.Attribution == ConversionAttribution.Credited && total.Kind is PostbackEventKind.FirstDeposit or PostbackEventKind.Deposit)
             {
                 AddAmount(amounts, total, firstDeposit: total.Kind == PostbackEventKind.FirstDeposit);
@@ -179,6 +181,7 @@ public sealed class PostbackStatsService
             Unattributed = funnel.Unattributed,
             Rejected = rejected,
             Amounts = sums.AsReadOnly(),
+            RepeatDeposits = funnel.RepeatDeposits,
 
             // Chargebacks stay 0 until conversions have statuses (issue 13, statuses): nothing is charged back yet.
             Reporting = reportingCurrency is null ? null : new ReportingAmounts(reportingCurrency, reporting.FirstDeposits, reporting.Deposits, 0m),
@@ -204,15 +207,24 @@ public sealed class PostbackStatsService
         public long FirstDeposits;
         public long Deposits;
         public long Unattributed;
+        private RepeatDepositCounts? _repeatDeposits;
 
-        /// <summary>Counts <paramref name="count"/> stored conversions of a kind and attribution where they belong.</summary>
-        public void Add(PostbackEventKind kind, ConversionAttribution attribution, long count)
+        /// <summary>Gets the credited deposits counted by deposit-number bucket.</summary>
+        public readonly RepeatDepositCounts RepeatDeposits => _repeatDeposits ?? RepeatDepositCounts.None;
+
+        /// <summary>
+        /// Counts <paramref name="count"/> stored conversions of a kind, attribution and deposit-number bucket
+        /// (<see cref="DepositNumbering.StatsBucket"/>) where they belong.
+        /// </summary>
+        public void Add(PostbackEventKind kind, ConversionAttribution attribution, int? depositBucket, long count)
         {
             if (attribution == ConversionAttribution.Unattributed)
             {
                 Unattributed += count;
                 return;
             }
+
+            _repeatDeposits = RepeatDeposits.Add(depositBucket, count);
 
             switch (kind)
             {

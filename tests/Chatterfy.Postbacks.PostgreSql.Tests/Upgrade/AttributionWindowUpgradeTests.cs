@@ -62,7 +62,7 @@ public sealed class AttributionWindowUpgradeTests
         var click = new Click { Id = "click-2", CampaignId = "spring", CreatedAt = StoreTestData.Epoch };
         (await roles.Clicks.AddAsync(click, StoreTestData.Credit(click), None)).Should().Be(1, "a conversion stored before the migration did not come after a window");
         (await roles.Log.GetConversionTotalsAsync(new ConversionTotalsQuery(), None)).Should().ContainSingle()
-            .Which.Should().Be(new ConversionTotal(Ingestion.PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, "USD", 2, 42.50m));
+            .Which.Should().Be(new ConversionTotal(Ingestion.PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, "USD", 2, 42.50m) { DepositBucket = 1 });
         (await store.MigrateAsync()).Should().Be(0);
     }
 }

@@ -48,8 +48,8 @@ public sealed class ReportingCurrencyUpgradeTests
         var totalsBefore = new ConversionTotal[]
         {
             new(PostbackEventKind.Registration, ConversionAttribution.Credited, null, 1, 0m),
-            new(PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, "USD", 1, 12.50m),
-            new(PostbackEventKind.Deposit, ConversionAttribution.Credited, "BRL", 1, 100m),
+            new(PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, "USD", 1, 12.50m) { DepositBucket = 1 },
+            new(PostbackEventKind.Deposit, ConversionAttribution.Credited, "BRL", 1, 100m) { DepositBucket = 2 },
         };
         var store = database.NewStore(schema);
 

@@ -88,6 +88,6 @@ public sealed class AttributionWindowUpgradeTests : IDisposable
         var click = new Click { Id = "click-2", CampaignId = "spring", CreatedAt = StoreTestData.Epoch };
         (await store.Clicks.AddAsync(click, StoreTestData.Credit(click), None)).Should().Be(1, "a conversion stored before the migration did not come after a window");
         (await store.Log.GetConversionTotalsAsync(new ConversionTotalsQuery(), None)).Should().ContainSingle()
-            .Which.Should().Be(new ConversionTotal(PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, "USD", 2, 42.50m));
+            .Which.Should().Be(new ConversionTotal(PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, "USD", 2, 42.50m) { DepositBucket = 1 });
     }
 }

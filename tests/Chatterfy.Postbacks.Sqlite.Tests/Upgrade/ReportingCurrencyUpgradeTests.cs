@@ -65,8 +65,8 @@ public sealed class ReportingCurrencyUpgradeTests : IDisposable
         var totalsBefore = new ConversionTotal[]
         {
             new(PostbackEventKind.Registration, ConversionAttribution.Credited, null, 1, 0m),
-            new(PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, "USD", 1, 12.50m),
-            new(PostbackEventKind.Deposit, ConversionAttribution.Credited, "BRL", 1, 100m),
+            new(PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, "USD", 1, 12.50m) { DepositBucket = 1 },
+            new(PostbackEventKind.Deposit, ConversionAttribution.Credited, "BRL", 1, 100m) { DepositBucket = 2 },
         };
 
         var store = _database.CreateStore(o => o.CreateIfMissing = false);

@@ -131,16 +131,16 @@ public sealed class SqliteUpgradeTests : IDisposable
         // The groups the stats are made of (V2Database.Stats has the stats the old store computed from the same rows).
         (await store.Log.GetConversionTotalsAsync(new ConversionTotalsQuery(), None)).Should().Equal(
             new ConversionTotal(PostbackEventKind.Registration, ConversionAttribution.Credited, null, 2, 0m),
-            new ConversionTotal(PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, "USD", 2, 100.50000001m),
-            new ConversionTotal(PostbackEventKind.Deposit, ConversionAttribution.Credited, "EUR", 1, 25.00m),
-            new ConversionTotal(PostbackEventKind.Deposit, ConversionAttribution.Credited, "USD", 1, 999999999999.99999999m),
+            new ConversionTotal(PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, "USD", 2, 100.50000001m) { DepositBucket = 1 },
+            new ConversionTotal(PostbackEventKind.Deposit, ConversionAttribution.Credited, "EUR", 1, 25.00m) { DepositBucket = 2 },
+            new ConversionTotal(PostbackEventKind.Deposit, ConversionAttribution.Credited, "USD", 1, 999999999999.99999999m) { DepositBucket = 2 },
             new ConversionTotal(PostbackEventKind.Deposit, ConversionAttribution.Unattributed, "USD", 1, -5.5m),
             new ConversionTotal(PostbackEventKind.Custom, ConversionAttribution.Unattributed, null, 1, 0m));
         ConversionTotal[] springTotals =
         [
             new(PostbackEventKind.Registration, ConversionAttribution.Credited, null, 1, 0m),
-            new(PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, "USD", 2, 100.50000001m),
-            new(PostbackEventKind.Deposit, ConversionAttribution.Credited, "EUR", 1, 25.00m),
+            new(PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, "USD", 2, 100.50000001m) { DepositBucket = 1 },
+            new(PostbackEventKind.Deposit, ConversionAttribution.Credited, "EUR", 1, 25.00m) { DepositBucket = 2 },
             new(PostbackEventKind.Deposit, ConversionAttribution.Unattributed, "USD", 1, -5.5m),
         ];
         (await store.Log.GetConversionTotalsAsync(new ConversionTotalsQuery { SetId = SetAId }, None)).Should().Equal(springTotals);
@@ -148,8 +148,8 @@ public sealed class SqliteUpgradeTests : IDisposable
         (await store.Log.GetConversionTotalsAsync(new ConversionTotalsQuery { CampaignId = CampaignAutumn }, None)).Should().Equal(
             new ConversionTotal(PostbackEventKind.Registration, ConversionAttribution.Credited, null, 1, 0m));
         (await store.Log.GetConversionTotalsAsync(new ConversionTotalsQuery { From = T0.AddHours(1), To = T0.AddHours(3) }, None)).Should().Equal(
-            new ConversionTotal(PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, "USD", 1, 100.50m),
-            new ConversionTotal(PostbackEventKind.Deposit, ConversionAttribution.Credited, "EUR", 1, 25.00m),
+            new ConversionTotal(PostbackEventKind.FirstDeposit, ConversionAttribution.Credited, "USD", 1, 100.50m) { DepositBucket = 1 },
+            new ConversionTotal(PostbackEventKind.Deposit, ConversionAttribution.Credited, "EUR", 1, 25.00m) { DepositBucket = 2 },
             new ConversionTotal(PostbackEventKind.Custom, ConversionAttribution.Unattributed, null, 1, 0m));
 
         (await store.Log.CountClicksAsync(new ClickCountQuery(), None)).Should().Be(4);
@@ -169,7 +169,8 @@ public sealed class SqliteUpgradeTests : IDisposable
         var stats = new PostbackStatsService(store.Sets, store.Log);
         foreach (var (query, expected) in Stats)
         {
-            (await stats.GetAsync(query, None)).Should().BeEquivalentTo(expected, o => o.WithStrictOrdering(), $"the stats of {query}");
+            // The old store had no repeat deposits (RepeatDepositsUpgradeTests checks those after an upgrade).
+            (await stats.GetAsync(query, None)).Should().BeEquivalentTo(expected, o => o.WithStrictOrdering().Excluding(s => s.RepeatDeposits), $"the stats of {query}");
         }
     }
 

@@ -382,8 +382,8 @@ public sealed class InMemoryPostbackStorageTests
         totals.Should().Equal(
             new ConversionTotal(PostbackEventKind.Registration, ConversionAttribution.Credited, null, 1, 0m),
             new ConversionTotal(PostbackEventKind.FirstDeposit, ConversionAttribution.Unattributed, "USD", 1, 7m),
-            new ConversionTotal(PostbackEventKind.Deposit, ConversionAttribution.Credited, "EUR", 1, 3m),
-            new ConversionTotal(PostbackEventKind.Deposit, ConversionAttribution.Credited, "USD", 2, 10.75m));
+            new ConversionTotal(PostbackEventKind.Deposit, ConversionAttribution.Credited, "EUR", 1, 3m) { DepositBucket = 2 },
+            new ConversionTotal(PostbackEventKind.Deposit, ConversionAttribution.Credited, "USD", 2, 10.75m) { DepositBucket = 2 });
     }
 
     [Fact]

@@ -222,11 +222,11 @@ internal sealed class ConversionTable
         return credited;
     }
 
-    /// <summary>Counts and sums the conversions matching the query by kind, attribution and currency.</summary>
+    /// <summary>Counts and sums the conversions matching the query by kind, attribution, currency, reporting currency and deposit-number bucket.</summary>
     public List<ConversionTotal> Totals(ConversionTotalsQuery query)
     {
         long? from = query.From?.UtcTicks, to = query.To?.UtcTicks;
-        var groups = new Dictionary<(PostbackEventKind Kind, ConversionAttribution Attribution, string? Currency, string? ReportingCurrency), (long Count, decimal Amount, decimal ReportingAmount)>();
+        var groups = new Dictionary<(PostbackEventKind Kind, ConversionAttribution Attribution, string? Currency, string? ReportingCurrency, int? DepositBucket), (long Count, decimal Amount, decimal ReportingAmount)>();
         for (var index = 0; index < _count; index++)
         {
             ref var slot = ref At(index);
@@ -236,36 +236,32 @@ internal sealed class ConversionTable
             }
 
             var reporting = _reporting.GetValueOrDefault(index);
-            ref var group = ref CollectionsMarshal.GetValueRefOrAddDefault(groups, (slot.Kind, slot.Attribution, slot.Currency, reporting?.Currency), out _);
+            ref var group = ref CollectionsMarshal.GetValueRefOrAddDefault(groups, (slot.Kind, slot.Attribution, slot.Currency, reporting?.Currency, BucketOf(ref slot)), out _);
             group = (group.Count + 1, group.Amount + slot.Amount, group.ReportingAmount + (reporting?.Amount ?? 0m));
         }
 
         var totals = new List<ConversionTotal>(groups.Count);
-        foreach (var ((kind, attribution, currency, reportingCurrency), (count, amount, reportingAmount)) in groups)
+        foreach (var ((kind, attribution, currency, reportingCurrency, bucket), (count, amount, reportingAmount)) in groups)
         {
-            totals.Add(new ConversionTotal(kind, attribution, currency, count, amount) { ReportingCurrency = reportingCurrency, ReportingAmount = reportingAmount });
+            totals.Add(new ConversionTotal(kind, attribution, currency, count, amount) { ReportingCurrency = reportingCurrency, ReportingAmount = reportingAmount, DepositBucket = bucket });
         }
 
         totals.Sort(static (a, b) =>
         {
-            var byKind = a.Kind.CompareTo(b.Kind);
-            if (byKind != 0)
-            {
-                return byKind;
-            }
-
-            var byAttribution = a.Attribution.CompareTo(b.Attribution);
-            var byCurrency = byAttribution != 0 ? byAttribution : string.CompareOrdinal(a.Currency, b.Currency);
-            return byCurrency != 0 ? byCurrency : string.CompareOrdinal(a.ReportingCurrency, b.ReportingCurrency);
+            var order = a.Kind.CompareTo(b.Kind);
+            order = order != 0 ? order : a.Attribution.CompareTo(b.Attribution);
+            order = order != 0 ? order : string.CompareOrdinal(a.Currency, b.Currency);
+            order = order != 0 ? order : string.CompareOrdinal(a.ReportingCurrency, b.ReportingCurrency);
+            return order != 0 ? order : Nullable.Compare(a.DepositBucket, b.DepositBucket);
         });
         return totals;
     }
 
-    /// <summary>Counts the conversions matching the query by UTC day of receipt, kind and attribution, in that order.</summary>
+    /// <summary>Counts the conversions matching the query by UTC day of receipt, kind, attribution and deposit-number bucket, in that order.</summary>
     public List<DailyConversionCount> DailyCounts(ConversionTotalsQuery query)
     {
         long? from = query.From?.UtcTicks, to = query.To?.UtcTicks;
-        var groups = new Dictionary<(int Day, PostbackEventKind Kind, ConversionAttribution Attribution), long>();
+        var groups = new Dictionary<(int Day, PostbackEventKind Kind, ConversionAttribution Attribution, int? DepositBucket), long>();
         for (var index = 0; index < _count; index++)
         {
             ref var slot = ref At(index);
@@ -274,23 +270,26 @@ internal sealed class ConversionTable
                 continue;
             }
 
-            CollectionsMarshal.GetValueRefOrAddDefault(groups, ((int)(slot.ReceivedAtTicks / TimeSpan.TicksPerDay), slot.Kind, slot.Attribution), out _)++;
+            CollectionsMarshal.GetValueRefOrAddDefault(groups, ((int)(slot.ReceivedAtTicks / TimeSpan.TicksPerDay), slot.Kind, slot.Attribution, BucketOf(ref slot)), out _)++;
         }
 
         var counts = new List<DailyConversionCount>(groups.Count);
-        foreach (var ((day, kind, attribution), count) in groups)
+        foreach (var ((day, kind, attribution, bucket), count) in groups)
         {
-            counts.Add(new DailyConversionCount(DateOnly.FromDayNumber(day), kind, attribution, count));
+            counts.Add(new DailyConversionCount(DateOnly.FromDayNumber(day), kind, attribution, count) { DepositBucket = bucket });
         }
 
         counts.Sort(static (a, b) =>
         {
             var order = a.Day.CompareTo(b.Day);
             order = order != 0 ? order : a.Kind.CompareTo(b.Kind);
-            return order != 0 ? order : a.Attribution.CompareTo(b.Attribution);
+            order = order != 0 ? order : a.Attribution.CompareTo(b.Attribution);
+            return order != 0 ? order : Nullable.Compare(a.DepositBucket, b.DepositBucket);
         });
         return counts;
     }
+
+    private static int? BucketOf(ref Slot slot) => DepositNumbering.StatsBucket(slot.DepositNumber > 0 ? slot.DepositNumber : null);
 
     // The number a newly credited conversion of the click takes, from the numbers its conversions hold.
     private int? NextDepositNumber(string clickId, PostbackEventKind kind)
