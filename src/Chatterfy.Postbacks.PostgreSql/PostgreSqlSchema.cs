@@ -320,8 +320,16 @@ internal static class PostgreSqlSchema
         WHERE c.id = n.id;
         """;
 
+    /// <summary>
+    /// Conversion statuses: a set's status map (<see cref="Ingestion.ConversionStatusMap.ToJson"/>); NULL, every existing
+    /// set's, is the default map.
+    /// </summary>
+    public const string Statuses = """
+        ALTER TABLE {schema}.postback_sets ADD COLUMN status_map jsonb;
+        """;
+
     /// <summary>The migrations in order; index 0 is migration 1.</summary>
-    public static IReadOnlyList<string> Migrations { get; } = [Migration1, Migration2, Migration3, Migration4, Migration5, MigrationReportingCurrency, SubjectBindings, DepositNumbers];
+    public static IReadOnlyList<string> Migrations { get; } = [Migration1, Migration2, Migration3, Migration4, Migration5, MigrationReportingCurrency, SubjectBindings, DepositNumbers, Statuses];
 
     /// <summary>The schema version this build of the store reads and writes.</summary>
     public static int CurrentVersion => Migrations.Count;

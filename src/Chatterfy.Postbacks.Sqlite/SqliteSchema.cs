@@ -24,6 +24,7 @@ internal static class SqliteSchema
         new(6, "reporting amounts on conversions and their sums in the daily roll-ups (existing rows get none)", V6),
         new(7, "subject bindings: the one click of a chat user in a campaign", SubjectBindings),
         new(8, "deposit numbers on conversions and log entries, the credited deposits numbered per click", DepositNumbers, SqliteDepositNumbers.Fill),
+        new(9, "conversion statuses: the status maps of postback sets", Statuses),
     ];
 
     /// <summary>The schema version this code writes.</summary>
@@ -249,6 +250,12 @@ internal static class SqliteSchema
     private const string DepositNumbers = """
         ALTER TABLE conversions ADD COLUMN deposit_number INTEGER CHECK (deposit_number > 0);
         ALTER TABLE postback_log ADD COLUMN deposit_number INTEGER CHECK (deposit_number > 0);
+        """;
+
+    // Conversion statuses. A set's status map is JSON (ConversionStatusMap.ToJson); NULL, every existing set's, is the
+    // default map.
+    private const string Statuses = """
+        ALTER TABLE postback_sets ADD COLUMN status_map TEXT;
         """;
 
     /// <summary>One schema step.</summary>

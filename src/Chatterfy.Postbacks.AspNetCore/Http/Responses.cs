@@ -54,7 +54,8 @@ internal static class Responses
         set.CreatedAt.UtcDateTime,
         set.Settings,
         new PostbackUrlsResponse(urls.Registration, urls.FirstDeposit, urls.Deposit, urls.Base),
-        set.AttributionWindowSeconds);
+        set.AttributionWindowSeconds,
+        set.StatusMap?.Words.ToDictionary(w => ConversionStatusNames.Name(w.Key), w => w.Value));
 
     public static ClickResponse Click(Click click, IReadOnlyList<ConversionRecord>? conversions = null) => new(
         click.Id,

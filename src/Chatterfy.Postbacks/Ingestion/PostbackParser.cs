@@ -19,7 +19,8 @@ namespace Chatterfy.Postbacks.Ingestion;
 /// Parameters are read from the query string first, then the body. For a field with several aliases the first alias
 /// present wins (click id <c>clickid</c> | <c>click_id</c>; amount <c>amount</c> | <c>tracker.cost</c> | <c>payout</c> |
 /// <c>sum</c>; currency <c>currency</c> | <c>tracker.currency</c>; transaction id <c>tid</c> | <c>tracker.tid</c> |
-/// <c>transaction_id</c> | <c>txid</c>; event <c>tracker.event</c> | <c>event</c>), and a conflicting value of a later
+/// <c>transaction_id</c> | <c>txid</c>; event <c>tracker.event</c> | <c>event</c>; status <c>status</c> | <c>cnv_status</c> |
+/// <c>conv_status</c> | <c>goal_status</c>), and a conflicting value of a later
 /// alias adds a warning. The event comes from the path, then the event parameter, then network flags.
 /// </remarks>
 public sealed class PostbackParser
@@ -121,6 +122,7 @@ public sealed class PostbackParser
             return Reject(PostbackRejectionCodes.TransactionIdInvalid, $"The transaction id must be at most {MaxTransactionIdLength} characters without control or bidirectional-control characters.", "tid", warnings);
         }
 
+        var (status, statusWord, statusUnknown) = ReadStatus(postbackSet, ref fields, ref warnings);
         var at = receivedAt ?? _timeProvider.GetUtcNow();
         var conversion = new Conversion
         {
@@ -133,12 +135,43 @@ public sealed class PostbackParser
             Attributes = attributes,
             ReceivedAt = at.ToUniversalTime(),
             RemoteAddress = request.RemoteAddress,
+            // The status is not part of the key: a status postback finds the conversion it changes by the same key.
             IdempotencyKey = ComputeIdempotencyKey(postbackSet.Id, conversionEvent, clickId, amount, currency, transactionId, attributes),
+            Status = status,
+            StatusWord = statusWord,
+            StatusWordUnknown = statusUnknown,
         };
         return PostbackParseResult.Success(conversion, Warnings(warnings));
 
         static PostbackParseResult Reject(string code, string message, string field, List<PostbackWarning>? warnings) =>
             PostbackParseResult.Rejected(new PostbackRejection(code, message, field), Warnings(warnings));
+    }
+
+    /// <summary>
+    /// Reads the status word through the set's map (or the default one): an unmapped word is pending with
+    /// <c>status_unknown</c>; a word no map could hold (too long, control characters) is ignored with <c>parameter_ignored</c>.
+    /// </summary>
+    private static (ConversionStatus? Status, string? Word, bool Unknown) ReadStatus(PostbackSet postbackSet, ref FieldValues fields, ref List<PostbackWarning>? warnings)
+    {
+        var word = fields.Select(CanonicalField.Status, ref warnings, out _)?.Trim();
+        if (word is null)
+        {
+            return (null, null, false);
+        }
+
+        if (word.Length > ConversionStatusMap.MaxWordLength || word.Any(char.IsControl))
+        {
+            (warnings ??= []).Add(new PostbackWarning(PostbackWarningCodes.ParameterIgnored, $"The status '{Truncate(word)}' was ignored: a status word is 1 to {ConversionStatusMap.MaxWordLength} characters without control characters.", "status"));
+            return (null, null, false);
+        }
+
+        if ((postbackSet.StatusMap ?? ConversionStatusMap.Default).TryResolve(word, out var status))
+        {
+            return (status, word, false);
+        }
+
+        (warnings ??= []).Add(new PostbackWarning(PostbackWarningCodes.StatusUnknown, $"The status '{word}' is not in the set's status map; the conversion is {ConversionStatusNames.Pending} until the map names the word.", "status"));
+        return (ConversionStatus.Pending, word, true);
     }
 
     // The shared empty array when there were none.

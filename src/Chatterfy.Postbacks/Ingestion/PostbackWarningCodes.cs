@@ -35,4 +35,10 @@ public static class PostbackWarningCodes
 
     /// <summary>A reporting currency is set but no rate was found for the amount (the receive day and 7 days back); the conversion is stored without a reporting amount, which the recompute fills once rates exist.</summary>
     public const string ExchangeRateMissing = "exchange_rate_missing";
+
+    /// <summary>
+    /// The postback's status word is not in the set's status map (nor the default map); the word is kept verbatim and the
+    /// conversion is <c>pending</c> until the map names it.
+    /// </summary>
+    public const string StatusUnknown = "status_unknown";
 }
