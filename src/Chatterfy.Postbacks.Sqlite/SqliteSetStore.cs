@@ -125,8 +125,8 @@ internal sealed class SqliteSetStore(SqlitePostbackStore database) : PostbackSet
                 }
 
                 // The grace end is exclusive: the previous token works while now is before it.
-                var inGrace = string.Equals(reader.GetNullableString(9), token, StringComparison.Ordinal)
-                    && reader.GetNullableInt64(10) is { } until
+                var inGrace = string.Equals(reader.GetNullableString(10), token, StringComparison.Ordinal)
+                    && reader.GetNullableInt64(11) is { } until
                     && nowValue < until;
                 return inGrace ? set : null;
             },

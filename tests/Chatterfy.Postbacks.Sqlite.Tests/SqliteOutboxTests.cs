@@ -339,7 +339,7 @@ public sealed class SqliteOutboxTests : IDisposable
     }
 
     /// <summary>
-    /// Turns the database file back into what version 1 of the schema left: the deposit-number columns are dropped, the reporting-currency migration's columns and
+    /// Turns the database file back into what version 1 of the schema left: the status map column and the deposit-number columns are dropped, the reporting-currency migration's columns and
     /// index are dropped, migration 3's index is replaced by the two it replaced, the tables migrations 2 and 4 added are
     /// dropped (they change nothing else) and the version is set to 1.
     /// </summary>
@@ -348,6 +348,7 @@ public sealed class SqliteOutboxTests : IDisposable
         using var connection = _database.OpenRaw();
         using var command = connection.CreateCommand();
         command.CommandText = """
+            ALTER TABLE postback_sets DROP COLUMN status_map;
             ALTER TABLE postback_log DROP COLUMN deposit_number;
             ALTER TABLE conversions DROP COLUMN deposit_number;
             DROP TABLE subject_bindings;
