@@ -329,6 +329,10 @@ internal sealed partial class PostgreSqlIngestStore
         var reportingCurrency = new string?[n];
         var reportingRate = new decimal?[n];
         var reportingRateDate = new DateOnly?[n];
+        var status = new string?[n];
+        var statusWord = new string?[n];
+        var statusWordUnknown = new bool?[n];
+        var logsDuplicate = new bool[n];
         var warnings = new List<string>();
         var messages = new List<OutboxMessage>();
 
@@ -383,6 +387,10 @@ internal sealed partial class PostgreSqlIngestStore
             duplicateAfter[k] = record.DuplicateRange.After?.UtcDateTime;
             duplicateBefore[k] = record.DuplicateRange.Before?.UtcDateTime;
             duplicateOutcome[k] = StoredWords.Of(record.DuplicateOutcome);
+            logsDuplicate[k] = record.LogsDuplicate;
+            status[k] = StoredWords.Of(stored.Status);
+            statusWord[k] = Clean(stored.StatusWord);
+            statusWordUnknown[k] = stored.StatusWordUnknown;
             if (stored.ReportingAmount is { } reporting)
             {
                 reportingAmount[k] = reporting.Amount;
@@ -437,6 +445,10 @@ internal sealed partial class PostgreSqlIngestStore
         p.Add(ArrayOf(NpgsqlDbType.Text, reportingCurrency));
         p.Add(ArrayOf(NpgsqlDbType.Numeric, reportingRate));
         p.Add(ArrayOf(NpgsqlDbType.Date, reportingRateDate));
+        p.Add(ArrayOf(NpgsqlDbType.Text, status));
+        p.Add(ArrayOf(NpgsqlDbType.Text, statusWord));
+        p.Add(ArrayOf(NpgsqlDbType.Boolean, statusWordUnknown));
+        p.Add(ArrayOf(NpgsqlDbType.Boolean, logsDuplicate));
         return command;
     }
 
@@ -494,8 +506,9 @@ internal sealed partial class PostgreSqlIngestStore
 
     /// <summary>
     /// The append statement (parameters in the order <see cref="AppendCommand"/> adds them: $1-$34 one element per record,
-    /// $35 the records' warnings one after the other, $36-$49 the outbox messages, $50-$54 one element per record: whether
-    /// the conversion came after its attribution window, and the reporting amounts).
+    /// $35 the records' warnings one after the other, $36-$49 the outbox messages, $50-$58 one element per record: whether
+    /// the conversion came after its attribution window, the reporting amounts, the status, its word, whether the word was
+    /// unknown, and whether a duplicate is logged).
     /// </summary>
     // The append statement's roll-up upsert: the conversions it inserted, one row per key.
     private static string RollupSql(string quotedSchema) => PostgreSqlConversionRollups.UpsertSql(
@@ -513,12 +526,14 @@ internal sealed partial class PostgreSqlIngestStore
                 $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::inet[],
                 $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::numeric[], $23::text[], $24::text[],
                 $25::jsonb[], $26::timestamptz[], $27::inet[], $28::text[], $29::interval[], $30::text[], $31::text[],
-                $32::timestamptz[], $33::timestamptz[], $34::text[], $50::boolean[], $51::numeric[], $52::text[], $53::numeric[], $54::date[])
+                $32::timestamptz[], $33::timestamptz[], $34::text[], $50::boolean[], $51::numeric[], $52::text[], $53::numeric[], $54::date[],
+                $55::text[], $56::text[], $57::boolean[], $58::boolean[])
             AS r(i, log_id, log_received_at, log_set_id, outcome, code, warnings_from, warnings_to,
                  log_conversion_id, request_method, request_path, request_event_segment, request_query_string, request_body, request_content_type, request_remote_address,
                  id, set_id, event_kind, event_name, click_id, amount, currency, transaction_id,
                  attributes, received_at, remote_address, idempotency_key, idempotency_window, attribution, campaign_id,
-                 duplicate_after, duplicate_before, duplicate_outcome, attribution_window_passed, reporting_amount, reporting_currency, reporting_rate, reporting_rate_date)
+                 duplicate_after, duplicate_before, duplicate_outcome, attribution_window_passed, reporting_amount, reporting_currency, reporting_rate, reporting_rate_date,
+                 status, status_word, status_word_unknown, logs_duplicate)
         ), original AS (
             -- The earliest stored conversion with the record's key value received in its duplicate range; a key without a
             -- window is also matched by a stored one without a window whenever it was received (those are unique).
@@ -554,7 +569,7 @@ internal sealed partial class PostgreSqlIngestStore
             SELECT r.id, r.set_id, r.event_kind, r.event_name, r.click_id, r.amount, r.currency, r.transaction_id,
                    r.attributes, r.received_at, r.remote_address, r.idempotency_key, r.idempotency_window, r.attribution, r.campaign_id,
                    r.attribution_window_passed, r.reporting_amount, r.reporting_currency, r.reporting_rate, r.reporting_rate_date,
-                   (SELECT n.deposit_number FROM numbered n WHERE n.i = r.i)
+                   (SELECT n.deposit_number FROM numbered n WHERE n.i = r.i), r.status, r.status_word, r.status_word_unknown
             FROM r
             WHERE r.idempotency_key IS NOT NULL AND NOT EXISTS (SELECT 1 FROM original o WHERE o.i = r.i)
             RETURNING id, received_at, set_id, campaign_id, event_kind, attribution, currency, amount, reporting_currency, reporting_amount
@@ -578,6 +593,7 @@ internal sealed partial class PostgreSqlIngestStore
             FROM r
             LEFT JOIN original o ON o.i = r.i
             LEFT JOIN numbered n ON n.i = r.i
+            WHERE o.id IS NULL OR r.logs_duplicate
         )
         SELECT o.i, o.id, NULL::integer FROM original o
         UNION ALL

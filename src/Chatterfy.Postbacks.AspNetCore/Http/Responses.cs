@@ -43,7 +43,10 @@ internal static class Responses
     }
 
     public static PostbackResultResponse Result(PostbackIngestionResult result) =>
-        new(Outcome(result.Outcome), result.ConversionId, Warnings(result.Warnings), result.DepositNumber);
+        new(Outcome(result.Outcome), result.ConversionId, Warnings(result.Warnings), result.DepositNumber)
+        {
+            ConversionStatus = result.ConversionStatus is { } status ? ConversionStatusNames.Name(status) : null,
+        };
 
     public static PostbackSetResponse Set(PostbackSet set, PostbackUrls urls) => new(
         set.Id,

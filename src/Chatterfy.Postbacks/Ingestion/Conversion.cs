@@ -49,4 +49,11 @@ public sealed record Conversion
 
     /// <summary>Gets a value indicating whether <see cref="StatusWord"/> is a word the set's map does not list (warning <c>status_unknown</c>).</summary>
     public bool StatusWordUnknown { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether the postback named no event but a status (the set's <c>/status</c> URL, or its bare
+    /// URL with a status and no event): it changes a stored conversion and never creates one. <see cref="Event"/> is then
+    /// the custom event <c>status</c>, which is never stored.
+    /// </summary>
+    public bool IsStatusOnly { get; init; }
 }

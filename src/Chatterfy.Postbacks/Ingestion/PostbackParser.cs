@@ -37,6 +37,12 @@ public sealed class PostbackParser
     /// </summary>
     public const string TrackerPostbackSegment = "tracker-postback";
 
+    /// <summary>
+    /// The path segment of a set's status URL (<c>/{token}/status</c>): the postback carries a status for a stored
+    /// conversion (<see cref="Conversion.IsStatusOnly"/>), found by transaction id or as the click's only pending one.
+    /// </summary>
+    public const string StatusSegment = "status";
+
     /// <summary>The longest <c>fields.*</c> attribute key (and tracker field key), in characters.</summary>
     public const int MaxAttributeKeyLength = 64;
 
@@ -97,9 +103,18 @@ public sealed class PostbackParser
             return Reject(PostbackRejectionCodes.ClickIdInvalid, $"The click id '{Truncate(clickId)}' is not a tracker click id: it must be 1 to {Click.MaxIdLength} of A-Z a-z 0-9 . _ - and not a parameter name.", "clickid", warnings);
         }
 
-        if (!TryResolveEvent(request, new PostbackParameters(source), profile, ref fields, ref warnings, out var conversionEvent, out var eventRejection))
+        if (!TryResolveEvent(request, new PostbackParameters(source), profile, ref fields, ref warnings, out var conversionEvent, out var statusOnly, out var eventRejection))
         {
             return PostbackParseResult.Rejected(eventRejection, Warnings(warnings));
+        }
+
+        // A postback without an event is a status update, so it needs a status, read now (before the amount).
+        var statusOnlyRead = statusOnly ? ReadStatus(postbackSet, ref fields, ref warnings) : default;
+        if (statusOnly && statusOnlyRead.Status is null)
+        {
+            return string.Equals(request.EventSegment, StatusSegment, StringComparison.OrdinalIgnoreCase)
+                ? Reject(PostbackRejectionCodes.EventUnknown, "The status URL needs a status: send status (or cnv_status, conv_status, goal_status), e.g. status=approved.", "status", warnings)
+                : Reject(PostbackRejectionCodes.EventUnknown, $"The postback names no event: use the set's {PostbackEvent.RegistrationName}, {PostbackEvent.FirstDepositName} or {PostbackEvent.DepositName} URL, or send tracker.event (or event).", "event", warnings);
         }
 
         if (!TryReadAmount(conversionEvent, ref fields, ref warnings, out var amount, out var amountRejection))
@@ -122,7 +137,7 @@ public sealed class PostbackParser
             return Reject(PostbackRejectionCodes.TransactionIdInvalid, $"The transaction id must be at most {MaxTransactionIdLength} characters without control or bidirectional-control characters.", "tid", warnings);
         }
 
-        var (status, statusWord, statusUnknown) = ReadStatus(postbackSet, ref fields, ref warnings);
+        var (status, statusWord, statusUnknown) = statusOnly ? statusOnlyRead : ReadStatus(postbackSet, ref fields, ref warnings);
         var at = receivedAt ?? _timeProvider.GetUtcNow();
         var conversion = new Conversion
         {
@@ -140,6 +155,7 @@ public sealed class PostbackParser
             Status = status,
             StatusWord = statusWord,
             StatusWordUnknown = statusUnknown,
+            IsStatusOnly = statusOnly,
         };
         return PostbackParseResult.Success(conversion, Warnings(warnings));
 
@@ -332,6 +348,11 @@ public sealed class PostbackParser
         static string FieldName(ReadOnlySpan<char> key) => string.Concat(CanonicalFields.AttributePrefix, key);
     }
 
+    // The event of a status-only postback (never stored): the custom event named like the status URL's segment.
+    private static readonly PostbackEvent StatusEvent = PostbackEvent.TryParse(StatusSegment, out var statusEvent)
+        ? statusEvent
+        : throw new InvalidOperationException("'status' is a custom event name.");
+
     private static bool TryResolveEvent(
         PostbackRequest request,
         PostbackParameters parameters,
@@ -339,12 +360,22 @@ public sealed class PostbackParser
         ref FieldValues fields,
         ref List<PostbackWarning>? warnings,
         out PostbackEvent conversionEvent,
+        out bool statusOnly,
         [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out PostbackRejection? rejection)
     {
         conversionEvent = default;
+        statusOnly = false;
         rejection = null;
         PostbackEvent? fromPath = null;
         var segment = request.EventSegment;
+        if (string.Equals(segment, StatusSegment, StringComparison.OrdinalIgnoreCase))
+        {
+            // The status URL: whatever event the parameters name, the status decides (Parse rejects it without one).
+            conversionEvent = StatusEvent;
+            statusOnly = true;
+            return true;
+        }
+
         if (!string.IsNullOrEmpty(segment) && !segment.Equals(TrackerPostbackSegment, StringComparison.OrdinalIgnoreCase))
         {
             if (!PostbackEvent.TryParse(segment, out var pathEvent))
@@ -378,8 +409,10 @@ public sealed class PostbackParser
         var fromFlags = profile.DetectEventFromFlags(parameters);
         if (fromPath is null && fromParameter is null && fromFlags is null)
         {
-            rejection = new PostbackRejection(PostbackRejectionCodes.EventUnknown, $"The postback names no event: use the set's {PostbackEvent.RegistrationName}, {PostbackEvent.FirstDepositName} or {PostbackEvent.DepositName} URL, or send tracker.event (or event).", "event");
-            return false;
+            // No event: a status update for a stored conversion if the postback carries a status (Parse rejects it otherwise).
+            conversionEvent = StatusEvent;
+            statusOnly = true;
+            return true;
         }
 
         // Order: the path, then the event parameter, then network flags; a network may let its flag beat the path.

@@ -41,4 +41,16 @@ public static class PostbackWarningCodes
     /// conversion is <c>pending</c> until the map names it.
     /// </summary>
     public const string StatusUnknown = "status_unknown";
+
+    /// <summary>
+    /// A status postback matched a stored conversion whose status may not change to the postback's (the status it already
+    /// has, or a change not in <see cref="ConversionStatusTransitions"/>): answered 200 duplicate, nothing changed.
+    /// </summary>
+    public const string StatusTransitionIgnored = "status_transition_ignored";
+
+    /// <summary>
+    /// A status postback on an event URL matched no stored conversion: a new conversion is stored in that status (a
+    /// rejection or chargeback without its original lowers nothing).
+    /// </summary>
+    public const string StatusWithoutOriginal = "status_without_original";
 }

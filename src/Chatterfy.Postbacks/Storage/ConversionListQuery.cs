@@ -24,4 +24,7 @@ public sealed record ConversionListQuery
     /// broken by id), or <see langword="null"/> for the newest.
     /// </summary>
     public string? BeforeId { get; init; }
+
+    /// <summary>Gets the status of the conversions to list, or <see langword="null"/> for all.</summary>
+    public Ingestion.ConversionStatus? Status { get; init; }
 }
