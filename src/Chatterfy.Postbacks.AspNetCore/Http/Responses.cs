@@ -86,7 +86,12 @@ internal static class Responses
         record.Conversion.ClickId,
         record.CampaignId,
         record.ReportingAmount is { } reporting ? new ReportingAmountResponse(reporting.Amount, reporting.Currency, reporting.Rate, reporting.RateDate) : null,
-        record.DepositNumber);
+        record.DepositNumber)
+    {
+        Status = ConversionStatusNames.Name(record.Status),
+        StatusWord = record.StatusWordUnknown ? record.StatusWord : null,
+        History = [.. record.History.Select(h => new StatusChangeResponse(h.At.UtcDateTime, ConversionStatusNames.Name(h.From), ConversionStatusNames.Name(h.To), h.Word, h.LogEntryId))],
+    };
 
     public static StatsResponse Stats(PostbackStats stats) => new(
         stats.Clicks,

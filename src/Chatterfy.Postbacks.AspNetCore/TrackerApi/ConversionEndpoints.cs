@@ -1,5 +1,6 @@
 using System.Globalization;
 using Chatterfy.Postbacks.AspNetCore.Http;
+using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -32,6 +33,7 @@ internal static class ConversionEndpoints
     private static async Task<Results<JsonOk<ConversionPageResponse>, ProblemHttpResult>> ListAsync(
         string? setId,
         string? clickId,
+        string? status,
         string? limit,
         string? before,
         ConversionService conversions,
@@ -47,11 +49,26 @@ internal static class ConversionEndpoints
             });
         }
 
+        ConversionStatus? statusFilter = null;
+        if (TrackerApiEndpoints.Blank(status) is { } statusText)
+        {
+            if (!ConversionStatusNames.TryParse(statusText, out var parsed))
+            {
+                return Problems.Validation(new Dictionary<string, string[]>(StringComparer.Ordinal)
+                {
+                    ["status"] = [$"The status is {string.Join(", ", ConversionStatusNames.All.Select(ConversionStatusNames.Name))}."],
+                });
+            }
+
+            statusFilter = parsed;
+        }
+
         var items = await conversions.ListAsync(
             new ConversionListQuery
             {
                 SetId = TrackerApiEndpoints.Blank(setId),
                 ClickId = TrackerApiEndpoints.Blank(clickId),
+                Status = statusFilter,
                 Limit = pageSize,
                 BeforeId = TrackerApiEndpoints.Blank(before),
             },

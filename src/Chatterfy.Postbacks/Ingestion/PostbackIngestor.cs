@@ -175,7 +175,10 @@ public sealed partial class PostbackIngestor
                     return await RejectAsync(set, logged, logEntryId, conversion.ReceivedAt, rejection, warnings).ConfigureAwait(false);
                 }
 
-                var without = warnings.Append(new PostbackWarning(PostbackWarningCodes.StatusWithoutOriginal, $"No stored conversion matches this {ConversionStatusNames.Name(status)} postback; a new conversion is stored in that status.", "status")).ToArray();
+                // A first pending or approved postback is the conversion's original; a reversal without one is worth a warning.
+                var without = status is ConversionStatus.Rejected or ConversionStatus.Chargeback
+                    ? warnings.Append(new PostbackWarning(PostbackWarningCodes.StatusWithoutOriginal, $"No stored conversion matches this {ConversionStatusNames.Name(status)} postback; a new conversion is stored in that status, and it lowers nothing.", "status")).ToArray()
+                    : warnings;
                 if (await StoreNewAsync(set, logged, logEntryId, conversion, without, logsDuplicate: false, cancellationToken).ConfigureAwait(false) is { } stored)
                 {
                     return stored;

@@ -49,8 +49,9 @@ public static class PostbackWarningCodes
     public const string StatusTransitionIgnored = "status_transition_ignored";
 
     /// <summary>
-    /// A status postback on an event URL matched no stored conversion: a new conversion is stored in that status (a
-    /// rejection or chargeback without its original lowers nothing).
+    /// A <c>rejected</c> or <c>chargeback</c> postback on an event URL matched no stored conversion: a new conversion is
+    /// stored in that status, and it lowers nothing. (A first <c>pending</c> or <c>approved</c> postback is the
+    /// conversion's original and has no warning.)
     /// </summary>
     public const string StatusWithoutOriginal = "status_without_original";
 }

@@ -50,6 +50,7 @@ public abstract class StatusIngestionScenarios : IAsyncDisposable
 
         pending.Outcome.Should().Be(PostbackOutcome.Accepted);
         pending.ConversionStatus.Should().Be(ConversionStatus.Pending);
+        pending.Warnings.Should().BeEmpty("a first pending postback is the conversion's original");
         approved.Should().Match<PostbackIngestionResult>(r => r.Outcome == PostbackOutcome.Changed && r.ConversionId == pending.ConversionId && r.ConversionStatus == ConversionStatus.Approved);
         chargeback.Should().Match<PostbackIngestionResult>(r => r.Outcome == PostbackOutcome.Changed && r.ConversionId == pending.ConversionId && r.ConversionStatus == ConversionStatus.Chargeback);
         var stored = (await host.Storage.Ingest.GetConversionAsync(pending.ConversionId!, default))!;
