@@ -449,6 +449,7 @@ internal sealed partial class PostgreSqlIngestStore
         p.Add(ArrayOf(NpgsqlDbType.Text, statusWord));
         p.Add(ArrayOf(NpgsqlDbType.Boolean, statusWordUnknown));
         p.Add(ArrayOf(NpgsqlDbType.Boolean, logsDuplicate));
+        p.Add(ArrayOf(NpgsqlDbType.Text, messages.Select(m => Clean(m.HistoryEntryId)).ToArray()));
         return command;
     }
 
@@ -508,7 +509,7 @@ internal sealed partial class PostgreSqlIngestStore
     /// The append statement (parameters in the order <see cref="AppendCommand"/> adds them: $1-$34 one element per record,
     /// $35 the records' warnings one after the other, $36-$49 the outbox messages, $50-$58 one element per record: whether
     /// the conversion came after its attribution window, the reporting amounts, the status, its word, whether the word was
-    /// unknown, and whether a duplicate is logged).
+    /// unknown, and whether a duplicate is logged; $59 the outbox messages' history entry ids).
     /// </summary>
     // The append statement's roll-up upsert: the conversions it inserted, one row per key.
     private static string RollupSql(string quotedSchema) => PostgreSqlConversionRollups.UpsertSql(
@@ -580,7 +581,7 @@ internal sealed partial class PostgreSqlIngestStore
             INSERT INTO {_s}.outbox_messages ({PostgreSqlOutboxStore.Columns})
             SELECT m.* FROM unnest(
                 $36::text[], $37::text[], $38::text[], $39::text[], $40::timestamptz[], $41::text[], $42::timestamptz[],
-                $43::timestamptz[], $44::integer[], $45::text[], $46::text[], $47::timestamptz[], $48::text[], $49::timestamptz[])
+                $43::timestamptz[], $44::integer[], $45::text[], $46::text[], $47::timestamptz[], $48::text[], $49::timestamptz[], $59::text[])
             AS m({PostgreSqlOutboxStore.Columns})
             WHERE m.conversion_id IN (SELECT inserted.id FROM inserted)
         ), logged AS (

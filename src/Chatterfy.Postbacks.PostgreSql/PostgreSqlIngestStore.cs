@@ -95,7 +95,7 @@ internal sealed partial class PostgreSqlIngestStore : IngestStore
                 INSERT INTO {_s}.outbox_messages ({PostgreSqlOutboxStore.Columns})
                 SELECT m.* FROM unnest(
                     $19::text[], $20::text[], $21::text[], $22::text[], $23::timestamptz[], $24::text[], $25::timestamptz[],
-                    $26::timestamptz[], $27::integer[], $28::text[], $29::text[], $30::timestamptz[], $31::text[], $32::timestamptz[])
+                    $26::timestamptz[], $27::integer[], $28::text[], $29::text[], $30::timestamptz[], $31::text[], $32::timestamptz[], $33::text[])
                 AS m({PostgreSqlOutboxStore.Columns})
                 WHERE EXISTS (SELECT 1 FROM updated)
             )
@@ -122,12 +122,13 @@ internal sealed partial class PostgreSqlIngestStore : IngestStore
             Text(request.ContentType),
             Param(NpgsqlTypes.NpgsqlDbType.Inet, InetValue(request.RemoteAddress)),
         };
-        // The outbox messages' arrays, as the append builds them ($19-$32).
+        // The outbox messages' arrays, as the append builds them ($19-$32), and their history entry ids ($33).
         var holder = new Npgsql.NpgsqlBatchCommand();
         AddMessageParameters(holder.Parameters, [.. change.OutboxMessages]);
         var messageParameters = holder.Parameters.ToArray();
         holder.Parameters.Clear();
         parameters.AddRange(messageParameters);
+        parameters.Add(ArrayOf(NpgsqlTypes.NpgsqlDbType.Text, change.OutboxMessages.Select(m => Clean(m.HistoryEntryId)).ToArray()));
 
         try
         {

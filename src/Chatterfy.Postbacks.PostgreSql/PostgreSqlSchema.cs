@@ -346,6 +346,7 @@ internal static class PostgreSqlSchema
             CONSTRAINT conversion_status_history_to_check CHECK (to_status IN ('approved', 'pending', 'rejected', 'chargeback'))
         );
         CREATE INDEX conversion_status_history_conversion_at ON {schema}.conversion_status_history (conversion_id, at, id);
+        ALTER TABLE {schema}.outbox_messages ADD COLUMN history_entry_id text COLLATE "C";
         ALTER TABLE {schema}.postback_log
             DROP CONSTRAINT postback_log_outcome_check,
             ADD CONSTRAINT postback_log_outcome_check CHECK (outcome IN ('accepted', 'duplicate', 'unattributed', 'rejected', 'changed'));

@@ -273,6 +273,8 @@ internal static class SqliteSchema
         ) STRICT;
 
         CREATE INDEX ix_conversion_status_history_conversion_id ON conversion_status_history (conversion_id, at, id);
+
+        ALTER TABLE outbox_messages ADD COLUMN history_entry_id TEXT;
         """;
 
     /// <summary>One schema step.</summary>

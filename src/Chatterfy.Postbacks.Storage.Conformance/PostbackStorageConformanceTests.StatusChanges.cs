@@ -38,8 +38,8 @@ public abstract partial class PostbackStorageConformanceTests
         var store = await NewStorageAsync();
         var conversion = StoreTestData.Conversion() with { Status = ConversionStatus.Pending, StatusWord = "Hold" };
         await store.Ingest.AppendAsync([StoreTestData.Record(conversion)], None);
-        var message = ForwardingTestData.Message(conversion.Id);
         var change = StatusChange(conversion, ConversionStatus.Pending, ConversionStatus.Approved, "Paid", StoreTestData.Epoch.AddHours(2));
+        var message = ForwardingTestData.Message(conversion.Id) with { HistoryEntryId = change.Change.Id };
 
         (await store.Ingest.ChangeStatusAsync(change with { OutboxMessages = [message] }, None)).Should().BeTrue();
 
@@ -53,7 +53,7 @@ public abstract partial class PostbackStorageConformanceTests
         logged.Id.Should().Be(change.LogEntry.Id);
         logged.ConversionId.Should().Be(conversion.Id);
         logged.Warnings.Should().Equal(change.LogEntry.Warnings);
-        (await store.Outbox.GetAsync(message.Id, None)).Should().NotBeNull();
+        (await store.Outbox.GetAsync(message.Id, None)).Should().BeEquivalentTo(message, "the message keeps the history entry it forwards");
 
         // A later change appends to the history, oldest first.
         var chargeback = StatusChange(conversion, ConversionStatus.Approved, ConversionStatus.Chargeback, "refund", StoreTestData.Epoch.AddDays(3));

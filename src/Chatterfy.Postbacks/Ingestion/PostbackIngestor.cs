@@ -247,7 +247,7 @@ public sealed partial class PostbackIngestor
                         ConversionId = target.Id,
                         Warnings = Codes(warnings),
                     },
-                    OutboxMessages = contributed.Messages,
+                    OutboxMessages = [.. contributed.Messages.Select(m => m with { HistoryEntryId = change.Id })],
                 },
                 CancellationToken.None).ConfigureAwait(false);
             if (!applied)

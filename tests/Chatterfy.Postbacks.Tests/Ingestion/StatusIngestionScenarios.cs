@@ -63,7 +63,9 @@ public abstract class StatusIngestionScenarios : IAsyncDisposable
         var log = await host.Storage.Log.ListAsync(new PostbackLogQuery { Limit = 10 }, default);
         log.Select(e => e.Outcome).Should().Equal(PostbackOutcome.Changed, PostbackOutcome.Changed, PostbackOutcome.Accepted);
         log.Should().OnlyContain(e => e.ConversionId == pending.ConversionId);
-        (await MessagesAsync(host)).Should().ContainSingle("only the approval is forwarded").Which.ConversionId.Should().Be(pending.ConversionId);
+        var message = (await MessagesAsync(host)).Should().ContainSingle("only the approval is forwarded").Subject;
+        message.ConversionId.Should().Be(pending.ConversionId);
+        message.HistoryEntryId.Should().Be(stored.History[0].Id, "the message records the history entry it forwards");
     }
 
     [Fact]
@@ -80,7 +82,8 @@ public abstract class StatusIngestionScenarios : IAsyncDisposable
         rejected.Outcome.Should().Be(PostbackOutcome.Changed);
         again.Outcome.Should().Be(PostbackOutcome.Changed);
         again.ConversionStatus.Should().Be(ConversionStatus.Approved);
-        (await MessagesAsync(host)).Should().ContainSingle("a later approval of a conversion that was approved sends nothing again");
+        (await MessagesAsync(host)).Should().ContainSingle("a later approval of a conversion that was approved sends nothing again")
+            .Which.HistoryEntryId.Should().BeNull("it was written with the new conversion");
     }
 
     [Fact]
