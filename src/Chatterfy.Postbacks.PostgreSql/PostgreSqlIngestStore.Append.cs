@@ -350,6 +350,10 @@ internal sealed partial class PostgreSqlIngestStore
         var reportingCurrency = new string?[n];
         var reportingRate = new decimal?[n];
         var reportingRateDate = new DateOnly?[n];
+        var status = new string?[n];
+        var statusWord = new string?[n];
+        var statusWordUnknown = new bool?[n];
+        var logsDuplicate = new bool[n];
         var warnings = new List<string>();
         var messages = new List<OutboxMessage>();
 
@@ -404,6 +408,10 @@ internal sealed partial class PostgreSqlIngestStore
             duplicateAfter[k] = record.DuplicateRange.After?.UtcDateTime;
             duplicateBefore[k] = record.DuplicateRange.Before?.UtcDateTime;
             duplicateOutcome[k] = StoredWords.Of(record.DuplicateOutcome);
+            logsDuplicate[k] = record.LogsDuplicate;
+            status[k] = StoredWords.Of(stored.Status);
+            statusWord[k] = Clean(stored.StatusWord);
+            statusWordUnknown[k] = stored.StatusWordUnknown;
             if (stored.ReportingAmount is { } reporting)
             {
                 reportingAmount[k] = reporting.Amount;
@@ -461,6 +469,11 @@ internal sealed partial class PostgreSqlIngestStore
         p.Add(ArrayOf(NpgsqlDbType.Integer, messages.Select(m => m.DepositNumberCondition?.Min).ToArray()));
         p.Add(ArrayOf(NpgsqlDbType.Integer, messages.Select(m => m.DepositNumberCondition?.Max).ToArray()));
         p.Add(ArrayOf(NpgsqlDbType.Boolean, messages.Select(m => m.DepositNumberCondition is not null).ToArray()));
+        p.Add(ArrayOf(NpgsqlDbType.Text, status));
+        p.Add(ArrayOf(NpgsqlDbType.Text, statusWord));
+        p.Add(ArrayOf(NpgsqlDbType.Boolean, statusWordUnknown));
+        p.Add(ArrayOf(NpgsqlDbType.Boolean, logsDuplicate));
+        p.Add(ArrayOf(NpgsqlDbType.Text, messages.Select(m => Clean(m.HistoryEntryId)).ToArray()));
         return command;
     }
 
@@ -520,7 +533,8 @@ internal sealed partial class PostgreSqlIngestStore
     /// The append statement (parameters in the order <see cref="AppendCommand"/> adds them: $1-$34 one element per record,
     /// $35 the records' warnings one after the other, $36-$49 the outbox messages, $50-$54 one element per record: whether
     /// the conversion came after its attribution window, and the reporting amounts; $55-$57 one element per outbox message:
-    /// its deposit-number condition's min, max, and whether it has one).
+    /// its deposit-number condition's min, max, and whether it has one; $58-$61 one element per record: the status, its
+    /// word, whether the word was unknown, and whether a duplicate is logged; $62 the outbox messages' history entry ids).
     /// </summary>
     // The append statement's roll-up upsert: the conversions it inserted, one row per key.
     private static string RollupSql(string quotedSchema) => PostgreSqlConversionRollups.UpsertSql(
@@ -539,12 +553,14 @@ internal sealed partial class PostgreSqlIngestStore
                 $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::inet[],
                 $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::numeric[], $23::text[], $24::text[],
                 $25::jsonb[], $26::timestamptz[], $27::inet[], $28::text[], $29::interval[], $30::text[], $31::text[],
-                $32::timestamptz[], $33::timestamptz[], $34::text[], $50::boolean[], $51::numeric[], $52::text[], $53::numeric[], $54::date[])
+                $32::timestamptz[], $33::timestamptz[], $34::text[], $50::boolean[], $51::numeric[], $52::text[], $53::numeric[], $54::date[],
+                $58::text[], $59::text[], $60::boolean[], $61::boolean[])
             AS r(i, log_id, log_received_at, log_set_id, outcome, code, warnings_from, warnings_to,
                  log_conversion_id, request_method, request_path, request_event_segment, request_query_string, request_body, request_content_type, request_remote_address,
                  id, set_id, event_kind, event_name, click_id, amount, currency, transaction_id,
                  attributes, received_at, remote_address, idempotency_key, idempotency_window, attribution, campaign_id,
-                 duplicate_after, duplicate_before, duplicate_outcome, attribution_window_passed, reporting_amount, reporting_currency, reporting_rate, reporting_rate_date)
+                 duplicate_after, duplicate_before, duplicate_outcome, attribution_window_passed, reporting_amount, reporting_currency, reporting_rate, reporting_rate_date,
+                 status, status_word, status_word_unknown, logs_duplicate)
         ), original AS (
             -- The earliest stored conversion with the record's key value received in its duplicate range; a key without a
             -- window is also matched by a stored one without a window whenever it was received (those are unique).
@@ -580,7 +596,7 @@ internal sealed partial class PostgreSqlIngestStore
             SELECT r.id, r.set_id, r.event_kind, r.event_name, r.click_id, r.amount, r.currency, r.transaction_id,
                    r.attributes, r.received_at, r.remote_address, r.idempotency_key, r.idempotency_window, r.attribution, r.campaign_id,
                    r.attribution_window_passed, r.reporting_amount, r.reporting_currency, r.reporting_rate, r.reporting_rate_date,
-                   (SELECT n.deposit_number FROM numbered n WHERE n.i = r.i)
+                   (SELECT n.deposit_number FROM numbered n WHERE n.i = r.i), r.status, r.status_word, r.status_word_unknown
             FROM r
             WHERE r.idempotency_key IS NOT NULL AND NOT EXISTS (SELECT 1 FROM original o WHERE o.i = r.i)
             RETURNING id, received_at, set_id, campaign_id, event_kind, attribution, currency, amount, reporting_currency, reporting_amount, deposit_number
@@ -593,7 +609,7 @@ internal sealed partial class PostgreSqlIngestStore
             -- took is in the range (DepositNumberRange.Contains, in Chatterfy.Postbacks).
             SELECT {MessageColumns} FROM unnest(
                 $36::text[], $37::text[], $38::text[], $39::text[], $40::timestamptz[], $41::text[], $42::timestamptz[],
-                $43::timestamptz[], $44::integer[], $45::text[], $46::text[], $47::timestamptz[], $48::text[], $49::timestamptz[],
+                $43::timestamptz[], $44::integer[], $45::text[], $46::text[], $47::timestamptz[], $48::text[], $49::timestamptz[], $62::text[],
                 $55::integer[], $56::integer[], $57::boolean[])
             AS m({PostgreSqlOutboxStore.Columns}, number_min, number_max, number_condition)
             JOIN inserted c ON c.id = m.conversion_id
@@ -609,6 +625,7 @@ internal sealed partial class PostgreSqlIngestStore
             FROM r
             LEFT JOIN original o ON o.i = r.i
             LEFT JOIN numbered n ON n.i = r.i
+            WHERE o.id IS NULL OR r.logs_duplicate
         )
         SELECT o.i, o.id, NULL::integer FROM original o
         UNION ALL

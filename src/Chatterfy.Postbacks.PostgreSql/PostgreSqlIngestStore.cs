@@ -21,7 +21,9 @@ internal sealed partial class PostgreSqlIngestStore : IngestStore
     /// <summary>The columns of a conversion, in the order <see cref="Read"/> reads them and the append writes them.</summary>
     private const string Columns =
         "id, set_id, event_kind, event_name, click_id, amount, currency, transaction_id, attributes, received_at, remote_address, idempotency_key, idempotency_window, attribution, campaign_id, attribution_window_passed, " +
-        "reporting_amount, reporting_currency, reporting_rate, reporting_rate_date, deposit_number";
+        "reporting_amount, reporting_currency, reporting_rate, reporting_rate_date, deposit_number, status, status_word, status_word_unknown";
+
+    private const string HistoryColumns = "id, conversion_id, at, from_status, to_status, word, log_entry_id";
 
     /// <summary><see cref="Columns"/> of the table aliased <c>c</c>.</summary>
     private static readonly string PrefixedColumns = string.Join(", ", Columns.Split(", ").Select(c => "c." + c));
@@ -56,14 +58,119 @@ internal sealed partial class PostgreSqlIngestStore : IngestStore
     public override ValueTask CheckHealthAsync(CancellationToken cancellationToken) => _db.CheckHealthAsync(cancellationToken);
 
     protected override async ValueTask<ConversionRecord?> GetConversionCoreAsync(string conversionId, CancellationToken cancellationToken) =>
-        await _db.QuerySingleAsync($"SELECT {Columns} FROM {_s}.conversions WHERE id = $1", Read, [Text(conversionId)], cancellationToken).ConfigureAwait(false);
+        await _db.QuerySingleAsync($"SELECT {Columns} FROM {_s}.conversions WHERE id = $1", Read, [Text(conversionId)], cancellationToken).ConfigureAwait(false) is { } found
+            ? (await WithHistoryAsync([found], cancellationToken).ConfigureAwait(false))[0]
+            : null;
 
     protected override async ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsByClickCoreAsync(string clickId, CancellationToken cancellationToken) =>
-        await _db.QueryListAsync(
-            $"SELECT {Columns} FROM {_s}.conversions WHERE click_id = $1 ORDER BY received_at, id",
-            Read,
-            [Text(clickId)],
+        await WithHistoryAsync(
+            await _db.QueryListAsync(
+                $"SELECT {Columns} FROM {_s}.conversions WHERE click_id = $1 ORDER BY received_at, id",
+                Read,
+                [Text(clickId)],
+                cancellationToken).ConfigureAwait(false),
             cancellationToken).ConfigureAwait(false);
+
+    protected override async ValueTask<bool> ChangeStatusCoreAsync(StatusChangeRecord change, CancellationToken cancellationToken)
+    {
+        // One statement, so one transaction: the compare-and-set UPDATE (a concurrent change of the row makes it wait, then
+        // re-check the status, so of two changes from one status only one updates), then the history entry, the outbox
+        // messages and the log entry, only when it updated.
+        var entry = change.Change;
+        var log = change.LogEntry;
+        var request = log.Request;
+        var sql = $"""
+            WITH updated AS (
+                UPDATE {_s}.conversions SET status = $1, status_word = $2, status_word_unknown = $3
+                WHERE id = $4 AND status = $5
+                RETURNING id
+            ), history AS (
+                INSERT INTO {_s}.conversion_status_history ({HistoryColumns})
+                SELECT $6, id, $7, $5, $1, $2, $8 FROM updated
+            ), logged AS (
+                INSERT INTO {_s}.postback_log (id, received_at, set_id, outcome, code, warnings, conversion_id, request_method, request_path,
+                                               request_event_segment, request_query_string, request_body, request_content_type, request_remote_address)
+                SELECT $8, $9, $10, '{StoredWords.Of(PostbackOutcome.Changed)}', NULL, $11, id, $12, $13, $14, $15, $16, $17, $18 FROM updated
+            ), messages AS (
+                INSERT INTO {_s}.outbox_messages ({PostgreSqlOutboxStore.Columns})
+                SELECT m.* FROM unnest(
+                    $19::text[], $20::text[], $21::text[], $22::text[], $23::timestamptz[], $24::text[], $25::timestamptz[],
+                    $26::timestamptz[], $27::integer[], $28::text[], $29::text[], $30::timestamptz[], $31::text[], $32::timestamptz[], $33::text[])
+                AS m({PostgreSqlOutboxStore.Columns})
+                WHERE EXISTS (SELECT 1 FROM updated)
+            )
+            SELECT count(*) FROM updated
+            """;
+        var parameters = new List<Npgsql.NpgsqlParameter>
+        {
+            Text(StoredWords.Of(entry.To)),
+            Text(entry.Word),
+            Param(NpgsqlTypes.NpgsqlDbType.Boolean, change.WordUnknown),
+            Text(entry.ConversionId),
+            Text(StoredWords.Of(entry.From)),
+            Text(entry.Id),
+            Param(NpgsqlTypes.NpgsqlDbType.TimestampTz, entry.At.UtcDateTime),
+            Text(entry.LogEntryId),
+            Param(NpgsqlTypes.NpgsqlDbType.TimestampTz, log.ReceivedAt.UtcDateTime),
+            Text(log.SetId),
+            ArrayOf(NpgsqlTypes.NpgsqlDbType.Text, log.Warnings.Select(Clean).ToArray()),
+            Text(request.Method),
+            Text(request.Path),
+            Text(request.EventSegment),
+            Text(request.QueryString),
+            Text(request.Body),
+            Text(request.ContentType),
+            Param(NpgsqlTypes.NpgsqlDbType.Inet, InetValue(request.RemoteAddress)),
+        };
+        // The outbox messages' arrays, as the append builds them ($19-$32), and their history entry ids ($33).
+        var holder = new Npgsql.NpgsqlBatchCommand();
+        AddMessageParameters(holder.Parameters, [.. change.OutboxMessages]);
+        var messageParameters = holder.Parameters.ToArray();
+        holder.Parameters.Clear();
+        parameters.AddRange(messageParameters);
+        parameters.Add(ArrayOf(NpgsqlTypes.NpgsqlDbType.Text, change.OutboxMessages.Select(m => Clean(m.HistoryEntryId)).ToArray()));
+
+        try
+        {
+            var counts = await _db.QueryListAsync(sql, reader => reader.GetInt64(0), [.. parameters], cancellationToken).ConfigureAwait(false);
+            return counts[0] == 1;
+        }
+        catch (Npgsql.PostgresException ex) when (IsRecordFailure(ex))
+        {
+            throw RecordFailure(ex);
+        }
+    }
+
+    // Fills each conversion's status history (one query for the list).
+    private async ValueTask<IReadOnlyList<ConversionRecord>> WithHistoryAsync(IReadOnlyList<ConversionRecord> conversions, CancellationToken cancellationToken)
+    {
+        if (conversions.Count == 0)
+        {
+            return conversions;
+        }
+
+        var changes = await _db.QueryListAsync(
+            $"SELECT {HistoryColumns} FROM {_s}.conversion_status_history WHERE conversion_id = ANY($1) ORDER BY conversion_id, at, id",
+            reader => new ConversionStatusChange
+            {
+                Id = reader.GetString(0),
+                ConversionId = reader.GetString(1),
+                At = reader.GetFieldValue<DateTimeOffset>(2),
+                From = StoredWords.ParseConversionStatus(reader.GetString(3)),
+                To = StoredWords.ParseConversionStatus(reader.GetString(4)),
+                Word = reader.GetString(5),
+                LogEntryId = reader.GetString(6),
+            },
+            [ArrayOf(NpgsqlTypes.NpgsqlDbType.Text, conversions.Select(c => Clean(c.Id)).ToArray())],
+            cancellationToken).ConfigureAwait(false);
+        if (changes.Count == 0)
+        {
+            return conversions;
+        }
+
+        var byConversion = changes.GroupBy(c => c.ConversionId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (IReadOnlyList<ConversionStatusChange>)[.. g], StringComparer.Ordinal);
+        return [.. conversions.Select(c => byConversion.TryGetValue(c.Id, out var history) ? c with { History = history } : c)];
+    }
 
     private static ConversionRecord Read(NpgsqlDataReader reader) => new()
     {
@@ -88,6 +195,9 @@ internal sealed partial class PostgreSqlIngestStore : IngestStore
             ? null
             : new ReportingAmount(reader.GetDecimal(16), reader.GetString(17), reader.GetDecimal(18), reader.GetFieldValue<DateOnly>(19)),
         DepositNumber = reader.IsDBNull(20) ? null : reader.GetInt32(20),
+        Status = StoredWords.ParseConversionStatus(reader.GetString(21)),
+        StatusWord = NullableString(reader, 22),
+        StatusWordUnknown = reader.GetBoolean(23),
     };
 
     protected override async ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsCoreAsync(ConversionListQuery query, CancellationToken cancellationToken)
@@ -117,12 +227,19 @@ internal sealed partial class PostgreSqlIngestStore : IngestStore
             conditions.Add($"c.click_id IN (SELECT sb.click_id FROM {_s}.subject_bindings sb WHERE sb.subject_id = {subject} UNION SELECT k.id FROM {_s}.clicks k WHERE k.subject_id = {subject})");
         }
 
+        if (query.Status is { } status)
+        {
+            conditions.Add("c.status = " + filter.Next(Text(StoredWords.Of(status))));
+        }
+
         var where = conditions.Count == 0 ? string.Empty : " WHERE " + string.Join(" AND ", conditions);
         var limit = filter.Next(Param(NpgsqlTypes.NpgsqlDbType.Integer, query.Limit));
-        return await _db.QueryListAsync(
-            $"SELECT {PrefixedColumns} FROM {_s}.conversions c{where} ORDER BY c.received_at DESC, c.id DESC LIMIT {limit}",
-            Read,
-            [.. filter.Parameters],
+        return await WithHistoryAsync(
+            await _db.QueryListAsync(
+                $"SELECT {PrefixedColumns} FROM {_s}.conversions c{where} ORDER BY c.received_at DESC, c.id DESC LIMIT {limit}",
+                Read,
+                [.. filter.Parameters],
+                cancellationToken).ConfigureAwait(false),
             cancellationToken).ConfigureAwait(false);
     }
 

@@ -16,7 +16,7 @@ internal sealed class PostgreSqlOutboxStore(PostgreSqlPostbackStore db, ILogger 
 {
     /// <summary>The columns of a message, in the order <see cref="Read"/> reads them and the append writes them.</summary>
     internal const string Columns =
-        "id, conversion_id, rule_id, destination_id, created_at, status, next_attempt_at, retry_from, attempt_count, last_error_code, last_error, completed_at, lease_id, lease_expires_at";
+        "id, conversion_id, rule_id, destination_id, created_at, status, next_attempt_at, retry_from, attempt_count, last_error_code, last_error, completed_at, lease_id, lease_expires_at, history_entry_id";
 
     private const string AttemptColumns =
         "message_id, number, started_at, duration, status, http_status_code, error_code, reason, response_excerpt, destination_error_code, destination_error_subcode, destination_error_type, destination_error_message, destination_error_trace_id, destination_error_transient";
@@ -196,6 +196,7 @@ internal sealed class PostgreSqlOutboxStore(PostgreSqlPostbackStore db, ILogger 
         CompletedAt = NullableTime(reader, 11),
         LeaseId = NullableString(reader, 12),
         LeaseExpiresAt = NullableTime(reader, 13),
+        HistoryEntryId = NullableString(reader, 14),
     };
 
     private static OutboxAttempt ReadAttempt(NpgsqlDataReader reader) => new()

@@ -376,8 +376,40 @@ internal static class PostgreSqlSchema
         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
         """;
 
+    /// <summary>
+    /// Conversion statuses: a set's status map (<see cref="Ingestion.ConversionStatusMap.ToJson"/>); NULL, every existing
+    /// set's, is the default map. Every existing conversion is approved (what it counted as) with no word and no history;
+    /// status changes are kept in their own table; the log's outcome gains <c>changed</c>.
+    /// </summary>
+    public const string Statuses = """
+        ALTER TABLE {schema}.postback_sets ADD COLUMN status_map jsonb;
+        ALTER TABLE {schema}.conversions
+            ADD COLUMN status text NOT NULL DEFAULT 'approved'
+                CONSTRAINT conversions_status_check CHECK (status IN ('approved', 'pending', 'rejected', 'chargeback')),
+            ADD COLUMN status_word text,
+            ADD COLUMN status_word_unknown boolean NOT NULL DEFAULT false;
+        CREATE INDEX conversions_status_received_at ON {schema}.conversions (status, received_at) WHERE status <> 'approved';
+        CREATE TABLE {schema}.conversion_status_history (
+            id            text COLLATE "C" NOT NULL,
+            conversion_id text COLLATE "C" NOT NULL REFERENCES {schema}.conversions (id),
+            at            timestamptz      NOT NULL,
+            from_status   text             NOT NULL,
+            to_status     text             NOT NULL,
+            word          text             NOT NULL,
+            log_entry_id  text COLLATE "C" NOT NULL,
+            CONSTRAINT conversion_status_history_pkey PRIMARY KEY (id),
+            CONSTRAINT conversion_status_history_from_check CHECK (from_status IN ('approved', 'pending', 'rejected', 'chargeback')),
+            CONSTRAINT conversion_status_history_to_check CHECK (to_status IN ('approved', 'pending', 'rejected', 'chargeback'))
+        );
+        CREATE INDEX conversion_status_history_conversion_at ON {schema}.conversion_status_history (conversion_id, at, id);
+        ALTER TABLE {schema}.outbox_messages ADD COLUMN history_entry_id text COLLATE "C";
+        ALTER TABLE {schema}.postback_log
+            DROP CONSTRAINT postback_log_outcome_check,
+            ADD CONSTRAINT postback_log_outcome_check CHECK (outcome IN ('accepted', 'duplicate', 'unattributed', 'rejected', 'changed'));
+        """;
+
     /// <summary>The migrations in order; index 0 is migration 1.</summary>
-    public static IReadOnlyList<string> Migrations { get; } = [Migration1, Migration2, Migration3, Migration4, Migration5, MigrationReportingCurrency, SubjectBindings, DepositNumbers, RuleFilters, Reconciliations, RepeatDeposits];
+    public static IReadOnlyList<string> Migrations { get; } = [Migration1, Migration2, Migration3, Migration4, Migration5, MigrationReportingCurrency, SubjectBindings, DepositNumbers, RuleFilters, Reconciliations, RepeatDeposits, Statuses];
 
     /// <summary>The schema version this build of the store reads and writes.</summary>
     public static int CurrentVersion => Migrations.Count;

@@ -1,3 +1,4 @@
+using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.PostbackSets;
 using Chatterfy.Postbacks.Storage;
 using Npgsql;
@@ -10,7 +11,7 @@ namespace Chatterfy.Postbacks.PostgreSql;
 /// <summary>Postback sets and their tokens in PostgreSQL. A deleted set keeps its row (<c>deleted = true</c>); every token any set had stays in <c>postback_set_tokens</c>.</summary>
 internal sealed class PostgreSqlSetStore(PostgreSqlPostbackStore db) : PostbackSetStore
 {
-    private const string Columns = "s.id, s.name, s.network_id, s.campaign_id, s.token, s.settings, s.created_at, s.enabled, s.attribution_window_seconds";
+    private const string Columns = "s.id, s.name, s.network_id, s.campaign_id, s.token, s.settings, s.created_at, s.enabled, s.attribution_window_seconds, s.status_map";
 
     private readonly string _s = db.QuotedSchema;
 
@@ -24,7 +25,7 @@ internal sealed class PostgreSqlSetStore(PostgreSqlPostbackStore db) : PostbackS
                 await using (batch.ConfigureAwait(false))
                 {
                     batch.BatchCommands.Add(Command(
-                        $"INSERT INTO {_s}.postback_sets (id, name, network_id, campaign_id, token, settings, created_at, enabled, attribution_window_seconds) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                        $"INSERT INTO {_s}.postback_sets (id, name, network_id, campaign_id, token, settings, created_at, enabled, attribution_window_seconds, status_map) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                         Text(postbackSet.Id),
                         Text(postbackSet.Name),
                         Text(postbackSet.NetworkId),
@@ -33,7 +34,8 @@ internal sealed class PostgreSqlSetStore(PostgreSqlPostbackStore db) : PostbackS
                         Jsonb(postbackSet.Settings is { } settings ? PostgreSqlJsonText.FromElement(settings) : null),
                         Time(postbackSet.CreatedAt),
                         Param(NpgsqlDbType.Boolean, postbackSet.Enabled),
-                        Param(NpgsqlDbType.Bigint, postbackSet.AttributionWindowSeconds)));
+                        Param(NpgsqlDbType.Bigint, postbackSet.AttributionWindowSeconds),
+                        Jsonb(postbackSet.StatusMap?.ToJson())));
                     batch.BatchCommands.Add(Command(
                         $"INSERT INTO {_s}.postback_set_tokens (token, set_id) VALUES ($1, $2)",
                         Text(postbackSet.Token),
@@ -93,7 +95,7 @@ internal sealed class PostgreSqlSetStore(PostgreSqlPostbackStore db) : PostbackS
         await db.QuerySingleAsync(
             $"""
             UPDATE {_s}.postback_sets s
-            SET name = $2, campaign_id = $3, settings = $4, enabled = $5, attribution_window_seconds = $6
+            SET name = $2, campaign_id = $3, settings = $4, enabled = $5, attribution_window_seconds = $6, status_map = $7
             WHERE s.id = $1 AND NOT s.deleted
             RETURNING {Columns}
             """,
@@ -105,6 +107,7 @@ internal sealed class PostgreSqlSetStore(PostgreSqlPostbackStore db) : PostbackS
                 Jsonb(postbackSet.Settings is { } settings ? PostgreSqlJsonText.FromElement(settings) : null),
                 Param(NpgsqlDbType.Boolean, postbackSet.Enabled),
                 Param(NpgsqlDbType.Bigint, postbackSet.AttributionWindowSeconds),
+                Jsonb(postbackSet.StatusMap?.ToJson()),
             ],
             cancellationToken).ConfigureAwait(false);
 
@@ -159,5 +162,6 @@ internal sealed class PostgreSqlSetStore(PostgreSqlPostbackStore db) : PostbackS
         CreatedAt = reader.GetFieldValue<DateTimeOffset>(6),
         Enabled = reader.GetBoolean(7),
         AttributionWindowSeconds = reader.IsDBNull(8) ? null : reader.GetInt64(8),
+        StatusMap = reader.IsDBNull(9) ? null : ConversionStatusMap.Parse(reader.GetString(9)),
     };
 }

@@ -17,7 +17,7 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
     /// <summary>The columns of <c>conversions</c>, in the order <see cref="ReadConversion"/> reads them.</summary>
     internal const string ConversionColumns =
         "id, set_id, event, click_id, amount, currency, transaction_id, attributes, received_at, remote_address, idempotency_key, idempotency_window, attribution, campaign_id, attribution_window_passed, " +
-        "reporting_amount, reporting_currency, reporting_rate, reporting_rate_date, deposit_number";
+        "reporting_amount, reporting_currency, reporting_rate, reporting_rate_date, deposit_number, status, status_word, status_word_unknown";
 
     // The earliest stored conversion with the key in the range: the key is looked up under its click id (index
     // ix_conversions_click_key), which holds because the key contains the click id (see IngestStore.AppendAsync).
@@ -28,7 +28,14 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
         """;
 
     private const string InsertConversionSql =
-        $"INSERT INTO conversions ({ConversionColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)";
+        $"INSERT INTO conversions ({ConversionColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)";
+
+    private const string HistoryColumns = "id, conversion_id, at, from_status, to_status, word, log_entry_id";
+
+    // The compare-and-set of a status change: only a conversion still in the expected status changes.
+    private const string ChangeStatusSql = "UPDATE conversions SET status = ?1, status_word = ?2, status_word_unknown = ?3 WHERE id = ?4 AND status = ?5";
+
+    private const string InsertHistorySql = $"INSERT INTO conversion_status_history ({HistoryColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
     // What DepositNumbering needs of a click's numbers; the single writer makes the read and the insert atomic.
     private const string HighestDepositNumberSql = "SELECT max(deposit_number) FROM conversions WHERE click_id = ?1";
@@ -57,7 +64,7 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
                 using var command = SqlitePostbackStore.Command(connection, $"SELECT {ConversionColumns} FROM conversions WHERE id = $id");
                 command.Parameters.AddValue("$id", conversionId);
                 using var reader = command.ExecuteReader();
-                return reader.Read() ? ReadConversion(reader) : null;
+                return reader.Read() ? WithHistory(connection, Array.AsReadOnly([ReadConversion(reader)]))[0] : null;
             },
             cancellationToken);
 
@@ -68,15 +75,7 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
             {
                 using var command = SqlitePostbackStore.Command(connection, $"SELECT {ConversionColumns} FROM conversions WHERE click_id = $click_id ORDER BY received_at, id");
                 command.Parameters.AddValue("$click_id", clickId);
-                using var reader = command.ExecuteReader();
-                var conversions = new List<ConversionRecord>();
-                while (reader.Read())
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    conversions.Add(ReadConversion(reader));
-                }
-
-                return conversions.AsReadOnly();
+                return WithHistory(connection, ReadAll(command, cancellationToken));
             },
             cancellationToken);
 
@@ -113,10 +112,16 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
                     command.Parameters.AddValue("$subject_id", subjectId);
                 }
 
+                if (query.Status is { } status)
+                {
+                    sql.Append(" AND status = $status");
+                    command.Parameters.AddValue("$status", StoredWords.Of(status));
+                }
+
                 sql.Append(" ORDER BY received_at DESC, id DESC LIMIT $limit");
                 command.Parameters.AddValue("$limit", query.Limit);
                 command.CommandText = sql.ToString();
-                return ReadAll(command, cancellationToken);
+                return WithHistory(connection, ReadAll(command, cancellationToken), transaction);
             },
             cancellationToken);
 
@@ -185,6 +190,112 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
             cancellationToken);
     }
 
+    /// <inheritdoc />
+    protected override ValueTask<bool> ChangeStatusCoreAsync(StatusChangeRecord change, CancellationToken cancellationToken)
+    {
+        var entry = change.Change;
+        var log = new SqliteLogStore.LogRow(change.LogEntry);
+        var messages = change.OutboxMessages.Select(m => new SqliteOutboxStore.OutboxRow(m)).ToArray();
+        var to = StoredWords.Of(entry.To);
+        var from = StoredWords.Of(entry.From);
+        var at = SqliteValues.ToDb(entry.At);
+
+        // One write of the single writer: the compare-and-set and the rows that go with it commit together. Across
+        // instances sharing the file, SQLite's write lock serializes the writers, so the UPDATE sees the committed status.
+        return database.WriteAsync(
+            session =>
+            {
+                var update = session.Statement(ChangeStatusSql);
+                update.Bind(1, to);
+                update.Bind(2, entry.Word);
+                update.Bind(3, change.WordUnknown ? 1L : 0L);
+                update.Bind(4, entry.ConversionId);
+                update.Bind(5, from);
+                if (update.Execute() == 0)
+                {
+                    return false;
+                }
+
+                // A used id breaks a unique constraint: the writer undoes the whole write (the UPDATE too).
+                var history = session.Statement(InsertHistorySql);
+                history.Bind(1, entry.Id);
+                history.Bind(2, entry.ConversionId);
+                history.Bind(3, at);
+                history.Bind(4, from);
+                history.Bind(5, to);
+                history.Bind(6, entry.Word);
+                history.Bind(7, entry.LogEntryId);
+                AppendUnit.Insert(history, "Status history entry", entry.Id);
+                foreach (var message in messages)
+                {
+                    try
+                    {
+                        SqliteOutboxStore.InsertOutboxMessage(session, message);
+                    }
+                    catch (SqliteException ex) when (ex.SqliteErrorCode == SqlitePostbackStore.SqliteConstraint)
+                    {
+                        throw AppendUnit.Conflict("Outbox message", message.Id, ex);
+                    }
+                }
+
+                try
+                {
+                    SqliteLogStore.InsertLogEntry(session, log, StoredWords.Of(PostbackOutcome.Changed), entry.ConversionId);
+                }
+                catch (SqliteException ex) when (ex.SqliteErrorCode == SqlitePostbackStore.SqliteConstraint)
+                {
+                    throw AppendUnit.Conflict("Log entry", log.Id, ex);
+                }
+
+                return true;
+            },
+            cancellationToken);
+    }
+
+    // Fills each conversion's status history (one query for the page), in the caller's read.
+    private static System.Collections.ObjectModel.ReadOnlyCollection<ConversionRecord> WithHistory(SqliteConnection connection, System.Collections.ObjectModel.ReadOnlyCollection<ConversionRecord> conversions, SqliteTransaction? transaction = null)
+    {
+        if (conversions.Count == 0)
+        {
+            return conversions;
+        }
+
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT {HistoryColumns} FROM conversion_status_history WHERE conversion_id IN (SELECT value FROM json_each($ids)) ORDER BY conversion_id, at, id";
+        command.Parameters.AddValue("$ids", SqliteValues.ToJson(conversions.Select(c => c.Id).ToArray()));
+        var byConversion = new Dictionary<string, List<ConversionStatusChange>>(StringComparer.Ordinal);
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var change = new ConversionStatusChange
+                {
+                    Id = reader.GetString(0),
+                    ConversionId = reader.GetString(1),
+                    At = SqliteValues.ToDateTimeOffset(reader.GetInt64(2)),
+                    From = StoredWords.ParseConversionStatus(reader.GetString(3)),
+                    To = StoredWords.ParseConversionStatus(reader.GetString(4)),
+                    Word = reader.GetString(5),
+                    LogEntryId = reader.GetString(6),
+                };
+                if (!byConversion.TryGetValue(change.ConversionId, out var list))
+                {
+                    byConversion.Add(change.ConversionId, list = []);
+                }
+
+                list.Add(change);
+            }
+        }
+
+        if (byConversion.Count == 0)
+        {
+            return conversions;
+        }
+
+        return conversions.Select(c => byConversion.TryGetValue(c.Id, out var history) ? c with { History = history.AsReadOnly() } : c).ToList().AsReadOnly();
+    }
+
     private static System.Collections.ObjectModel.ReadOnlyCollection<ConversionRecord> ReadAll(SqliteCommand command, CancellationToken cancellationToken)
     {
         using var reader = command.ExecuteReader();
@@ -224,6 +335,9 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
                 ? new ReportingAmount(SqliteValues.ToDecimal(reportingAmount), reader.GetString(16), SqliteValues.ToDecimal(reader.GetString(17)), SqliteValues.ToDay(reader.GetInt64(18)))
                 : null,
             DepositNumber = reader.IsDBNull(19) ? null : reader.GetInt32(19),
+            Status = StoredWords.ParseConversionStatus(reader.GetString(20)),
+            StatusWord = reader.GetNullableString(21),
+            StatusWordUnknown = reader.GetInt64(22) != 0,
         };
     }
 
@@ -288,6 +402,12 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
             find.Bind(4, row.DuplicateBefore);
             if (find.ExecuteScalarString() is { } storedId)
             {
+                if (!row.LogsDuplicate)
+                {
+                    _results[index] = IngestResult.Duplicate(storedId);
+                    return;
+                }
+
                 InsertLogEntry(session, row, row.DuplicateOutcome, storedId);
                 _results[index] = IngestResult.Duplicate(storedId);
                 return;
@@ -316,6 +436,9 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
             insert.Bind(18, conversion.ReportingRate);
             insert.Bind(19, conversion.ReportingRateDate);
             insert.Bind(20, (long?)number);
+            insert.Bind(21, conversion.Status);
+            insert.Bind(22, conversion.StatusWord);
+            insert.Bind(23, conversion.StatusWordUnknown);
             Insert(insert, "Conversion", conversion.Id);
             foreach (var message in row.OutboxMessages)
             {
@@ -356,7 +479,7 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
             }
         }
 
-        private static void Insert(SqliteStatement insert, string what, string id)
+        internal static void Insert(SqliteStatement insert, string what, string id)
         {
             try
             {
@@ -369,7 +492,7 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
         }
 
         // A record that fails alone says which of its ids is taken (the writer undoes it and answers the others).
-        private static InvalidOperationException Conflict(string what, string id, SqliteException exception) =>
+        internal static InvalidOperationException Conflict(string what, string id, SqliteException exception) =>
             new($"{what} '{id}' cannot be stored: {exception.Message}", exception);
 
         public override void Complete() => TrySetResult(_results);
@@ -389,6 +512,8 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
         public long? DuplicateBefore { get; } = SqliteValues.ToDb(record.DuplicateRange.Before);
 
         public string DuplicateOutcome { get; } = StoredWords.Of(record.DuplicateOutcome);
+
+        public bool LogsDuplicate { get; } = record.LogsDuplicate;
 
         public SqliteOutboxStore.OutboxRow[] OutboxMessages { get; } = ToRows(record.OutboxMessages);
 
@@ -457,6 +582,12 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
         public long? ReportingRateDate { get; } = record.ReportingAmount is { } reporting ? SqliteValues.ToDb(reporting.RateDate) : null;
 
         public decimal ReportingAmountValue { get; } = record.ReportingAmount?.Amount ?? 0m;
+
+        public string Status { get; } = StoredWords.Of(record.Status);
+
+        public string? StatusWord { get; } = record.StatusWord;
+
+        public long StatusWordUnknown { get; } = record.StatusWordUnknown ? 1 : 0;
 
         public SqliteConversionRollups.Key RollupKey => new(SqliteValues.DayOf(ReceivedAt), SetId, CampaignId, Event, Attribution, Currency, ReportingCurrency);
     }

@@ -16,7 +16,7 @@ namespace Chatterfy.Postbacks.Sqlite;
 internal sealed class SqliteOutboxStore(SqlitePostbackStore database) : OutboxStore
 {
     private const string OutboxColumns =
-        "id, conversion_id, rule_id, destination_id, created_at, status, next_attempt_at, retry_from, attempt_count, last_error_code, last_error, completed_at, lease_id, lease_expires_at";
+        "id, conversion_id, rule_id, destination_id, created_at, status, next_attempt_at, retry_from, attempt_count, last_error_code, last_error, completed_at, lease_id, lease_expires_at, history_entry_id";
 
     private static readonly string Pending = StoredWords.Of(OutboxMessageStatus.Pending);
 
@@ -308,7 +308,7 @@ internal sealed class SqliteOutboxStore(SqlitePostbackStore database) : OutboxSt
     /// <exception cref="SqliteException">Its id is taken (a constraint violation).</exception>
     internal static void InsertOutboxMessage(SqliteWriteSession session, OutboxRow row)
     {
-        var insert = session.Statement($"INSERT INTO outbox_messages ({OutboxColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+        var insert = session.Statement($"INSERT INTO outbox_messages ({OutboxColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
         insert.Bind(1, row.Id);
         insert.Bind(2, row.ConversionId);
         insert.Bind(3, row.RuleId);
@@ -323,6 +323,7 @@ internal sealed class SqliteOutboxStore(SqlitePostbackStore database) : OutboxSt
         insert.Bind(12, row.CompletedAt);
         insert.Bind(13, row.LeaseId);
         insert.Bind(14, row.LeaseExpiresAt);
+        insert.Bind(15, row.HistoryEntryId);
         insert.Execute();
     }
 
@@ -379,6 +380,7 @@ internal sealed class SqliteOutboxStore(SqlitePostbackStore database) : OutboxSt
         CompletedAt = SqliteValues.ToNullableDateTimeOffset(reader.GetNullableInt64(11)),
         LeaseId = reader.GetNullableString(12),
         LeaseExpiresAt = SqliteValues.ToNullableDateTimeOffset(reader.GetNullableInt64(13)),
+        HistoryEntryId = reader.GetNullableString(14),
     };
 
     private static OutboxAttempt ReadAttempt(SqliteDataReader reader)
@@ -431,6 +433,8 @@ internal sealed class SqliteOutboxStore(SqlitePostbackStore database) : OutboxSt
         public long? LeaseExpiresAt { get; } = SqliteValues.ToDb(message.LeaseExpiresAt);
 
         public DepositNumberRange? DepositNumberCondition { get; } = message.DepositNumberCondition;
+
+        public string? HistoryEntryId { get; } = message.HistoryEntryId;
     }
 
     /// <summary>An attempt's column values.</summary>

@@ -27,6 +27,7 @@ internal static class SqliteSchema
         new(9, "rule filters on forwarding rules: events and a deposit-number range (existing rules get none)", RuleFilters),
         new(10, "reconciliations: each set's report layout and the kept reports", Reconciliations),
         new(11, "deposit-number buckets in the daily roll-ups (repeat deposits 2, 3, 4+), refilled from the stored conversions", RepeatDeposits, SqliteConversionRollups.Refill),
+        new(12, "conversion statuses: the status maps of postback sets, a status on every conversion (existing ones approved), its history, and the log outcome changed", Statuses, SqliteStatuses.AllowChangedOutcome),
     ];
 
     /// <summary>The schema version this code writes.</summary>
@@ -290,6 +291,31 @@ internal static class SqliteSchema
         DROP INDEX ix_conversion_rollups_key;
         CREATE INDEX ix_conversion_rollups_key ON conversion_rollups (day, set_id, campaign_id, event, attribution, currency, reporting_currency, deposit_bucket);
         DELETE FROM conversion_rollups;
+        """;
+
+    // Conversion statuses. A set's status map is JSON (ConversionStatusMap.ToJson); NULL, every existing set's, is the
+    // default map. Every existing conversion is approved (what it counted as) with no word and no history. After the
+    // statements, the migration lets the log's outcome CHECK accept 'changed' (SqliteStatuses).
+    private const string Statuses = """
+        ALTER TABLE postback_sets ADD COLUMN status_map TEXT;
+        ALTER TABLE conversions ADD COLUMN status TEXT NOT NULL DEFAULT 'approved' CHECK (status IN ('approved', 'pending', 'rejected', 'chargeback'));
+        ALTER TABLE conversions ADD COLUMN status_word TEXT;
+        ALTER TABLE conversions ADD COLUMN status_word_unknown INTEGER NOT NULL DEFAULT 0 CHECK (status_word_unknown IN (0, 1));
+        CREATE INDEX ix_conversions_status_received_at ON conversions (status, received_at) WHERE status <> 'approved';
+
+        CREATE TABLE conversion_status_history (
+            id            TEXT    NOT NULL PRIMARY KEY,
+            conversion_id TEXT    NOT NULL REFERENCES conversions (id),
+            at            INTEGER NOT NULL,
+            from_status   TEXT    NOT NULL CHECK (from_status IN ('approved', 'pending', 'rejected', 'chargeback')),
+            to_status     TEXT    NOT NULL CHECK (to_status IN ('approved', 'pending', 'rejected', 'chargeback')),
+            word          TEXT    NOT NULL,
+            log_entry_id  TEXT    NOT NULL
+        ) STRICT;
+
+        CREATE INDEX ix_conversion_status_history_conversion_id ON conversion_status_history (conversion_id, at, id);
+
+        ALTER TABLE outbox_messages ADD COLUMN history_entry_id TEXT;
         """;
 
     /// <summary>One schema step.</summary>

@@ -1,3 +1,4 @@
+using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.PostbackSets;
 using Chatterfy.Postbacks.Storage;
 using Microsoft.Data.Sqlite;
@@ -11,8 +12,8 @@ namespace Chatterfy.Postbacks.Sqlite;
 /// <param name="database">The store whose connection and writer it uses.</param>
 internal sealed class SqliteSetStore(SqlitePostbackStore database) : PostbackSetStore
 {
-    private const string SetColumns = "id, name, network_id, campaign_id, token, settings, created_at, enabled, attribution_window_seconds";
-    private const string QualifiedSetColumns = "s.id, s.name, s.network_id, s.campaign_id, s.token, s.settings, s.created_at, s.enabled, s.attribution_window_seconds";
+    private const string SetColumns = "id, name, network_id, campaign_id, token, settings, created_at, enabled, attribution_window_seconds, status_map";
+    private const string QualifiedSetColumns = "s.id, s.name, s.network_id, s.campaign_id, s.token, s.settings, s.created_at, s.enabled, s.attribution_window_seconds, s.status_map";
 
     /// <inheritdoc />
     protected override async ValueTask AddCoreAsync(PostbackSet postbackSet, CancellationToken cancellationToken)
@@ -28,6 +29,7 @@ internal sealed class SqliteSetStore(SqlitePostbackStore database) : PostbackSet
         var createdAt = SqliteValues.ToDb(postbackSet.CreatedAt);
         var enabled = postbackSet.Enabled;
         var attributionWindow = postbackSet.AttributionWindowSeconds;
+        var statusMap = postbackSet.StatusMap?.ToJson();
 
         await database.WriteAsync(
             session =>
@@ -39,8 +41,8 @@ internal sealed class SqliteSetStore(SqlitePostbackStore database) : PostbackSet
 
                 ThrowIfTokenUsed(session, token);
                 var insert = session.Command("""
-                    INSERT INTO postback_sets (id, name, network_id, campaign_id, token, settings, created_at, enabled, attribution_window_seconds)
-                    VALUES ($id, $name, $network_id, $campaign_id, $token, $settings, $created_at, $enabled, $attribution_window_seconds)
+                    INSERT INTO postback_sets (id, name, network_id, campaign_id, token, settings, created_at, enabled, attribution_window_seconds, status_map)
+                    VALUES ($id, $name, $network_id, $campaign_id, $token, $settings, $created_at, $enabled, $attribution_window_seconds, $status_map)
                     """);
                 insert.Parameters.AddValue("$id", id);
                 insert.Parameters.AddValue("$name", name);
@@ -51,6 +53,7 @@ internal sealed class SqliteSetStore(SqlitePostbackStore database) : PostbackSet
                 insert.Parameters.AddValue("$created_at", createdAt);
                 insert.Parameters.AddValue("$enabled", enabled ? 1 : 0);
                 insert.Parameters.AddValue("$attribution_window_seconds", attributionWindow);
+                insert.Parameters.AddValue("$status_map", statusMap);
                 insert.ExecuteNonQuery();
 
                 InsertToken(session, token, id);
@@ -122,8 +125,8 @@ internal sealed class SqliteSetStore(SqlitePostbackStore database) : PostbackSet
                 }
 
                 // The grace end is exclusive: the previous token works while now is before it.
-                var inGrace = string.Equals(reader.GetNullableString(9), token, StringComparison.Ordinal)
-                    && reader.GetNullableInt64(10) is { } until
+                var inGrace = string.Equals(reader.GetNullableString(10), token, StringComparison.Ordinal)
+                    && reader.GetNullableInt64(11) is { } until
                     && nowValue < until;
                 return inGrace ? set : null;
             },
@@ -158,13 +161,14 @@ internal sealed class SqliteSetStore(SqlitePostbackStore database) : PostbackSet
         var settings = SqliteValues.ToDb(postbackSet.Settings);
         var enabled = postbackSet.Enabled;
         var attributionWindow = postbackSet.AttributionWindowSeconds;
+        var statusMap = postbackSet.StatusMap?.ToJson();
 
         return database.WriteAsync(
             session =>
             {
                 var command = session.Command($"""
                     UPDATE postback_sets SET name = $name, campaign_id = $campaign_id, settings = $settings, enabled = $enabled,
-                        attribution_window_seconds = $attribution_window_seconds
+                        attribution_window_seconds = $attribution_window_seconds, status_map = $status_map
                     WHERE id = $id AND deleted = 0
                     RETURNING {SetColumns}
                     """);
@@ -174,6 +178,7 @@ internal sealed class SqliteSetStore(SqlitePostbackStore database) : PostbackSet
                 command.Parameters.AddValue("$settings", settings);
                 command.Parameters.AddValue("$enabled", enabled ? 1 : 0);
                 command.Parameters.AddValue("$attribution_window_seconds", attributionWindow);
+                command.Parameters.AddValue("$status_map", statusMap);
                 return ReadSingleSet(command);
             },
             cancellationToken);
@@ -250,6 +255,7 @@ internal sealed class SqliteSetStore(SqlitePostbackStore database) : PostbackSet
         CreatedAt = SqliteValues.ToDateTimeOffset(reader.GetInt64(6)),
         Enabled = reader.GetInt64(7) != 0,
         AttributionWindowSeconds = reader.GetNullableInt64(8),
+        StatusMap = reader.GetNullableString(9) is { } statusMap ? ConversionStatusMap.Parse(statusMap) : null,
     };
 
     private static void ThrowIfTokenUsed(SqliteWriteSession session, string token)

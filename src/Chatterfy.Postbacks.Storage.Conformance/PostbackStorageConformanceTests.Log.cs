@@ -403,8 +403,11 @@ public abstract partial class PostbackStorageConformanceTests
             StoreTestData.Record(StoreTestData.Retry(credited, t.AddSeconds(3))),
         ];
         await store.Ingest.AppendAsync(records, None);
+        var change = StatusChange(credited, Ingestion.ConversionStatus.Approved, Ingestion.ConversionStatus.Chargeback, "refund", t.AddSeconds(4));
+        (await store.Ingest.ChangeStatusAsync(change, None)).Should().BeTrue();
         var expected = new Dictionary<PostbackOutcome, PostbackLogEntry>
         {
+            [PostbackOutcome.Changed] = change.LogEntry,
             [PostbackOutcome.Rejected] = records[0].LogEntry,
             [PostbackOutcome.Accepted] = records[1].LogEntry with { DepositNumber = records[1].Conversion!.DepositNumber },
             [PostbackOutcome.Unattributed] = records[2].LogEntry,

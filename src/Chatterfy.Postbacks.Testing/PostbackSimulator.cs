@@ -179,7 +179,7 @@ public sealed class PostbackSimulator
         ArgumentOutOfRangeException.ThrowIfNegative(options.Retries, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ConcurrentCopies, 1, nameof(options));
 
-        var url = postback.BuildUrl(urls, new PostbackRenderer(options));
+        var url = postback.BuildUrlWithStatus(urls, new PostbackRenderer(options));
         var request = Prepare(url, options);
 
         var results = new List<SimulatedPostbackResult>((options.Retries + 1) * options.ConcurrentCopies);

@@ -21,8 +21,31 @@ public abstract class SimulatedPostback
     /// <summary>Gets which of the set's URLs the network calls. Default <see cref="PostbackTarget.EventUrl"/>.</summary>
     public PostbackTarget Target { get; init; }
 
+    /// <summary>
+    /// Gets the conversion's status in the network's own word, e.g. Binom's <c>Hold</c>, a Keitaro-style <c>confirmed</c>
+    /// or a word of the set's status map, sent as <see cref="StatusParameter"/>; <see langword="null"/> sends none (a
+    /// new conversion is then approved). Send the same conversion again with another word to change its status.
+    /// </summary>
+    public string? Status { get; init; }
+
+    /// <summary>Gets the parameter that carries <see cref="Status"/>: <c>status</c> (default), <c>cnv_status</c>, <c>conv_status</c> or <c>goal_status</c>.</summary>
+    public string StatusParameter { get; init; } = "status";
+
     /// <summary>Builds the URL the network calls, query included, before the options' parameter overrides.</summary>
     internal abstract string BuildUrl(PostbackUrls urls, PostbackRenderer renderer);
+
+    /// <summary>The URL of <see cref="BuildUrl"/> with <see cref="Status"/> appended to its query, as networks append their status macro.</summary>
+    internal string BuildUrlWithStatus(PostbackUrls urls, PostbackRenderer renderer)
+    {
+        var url = BuildUrl(urls, renderer);
+        if (Status is null)
+        {
+            return url;
+        }
+
+        var separator = url.Contains('?', StringComparison.Ordinal) ? (url.EndsWith('?') || url.EndsWith('&') ? "" : "&") : "?";
+        return url + separator + QueryText.Escape(StatusParameter) + "=" + QueryText.Escape(Status);
+    }
 
     /// <summary>The URL of <see cref="Target"/> and <see cref="Event"/>, as the set gave it.</summary>
     private protected string SelectUrl(PostbackUrls urls)

@@ -28,7 +28,7 @@ public sealed class ConversionApiTests
         var text = await app.Client.GetStringAsync($"/api/tracker/conversions/{id}");
 
         text.Should().Be(
-            $$$"""{"id":"{{{id}}}","event":"first-deposit","amount":100.00,"currency":"BRL","tid":"T1","receivedAt":"2026-11-27T12:00:00Z","setId":"{{{set.GetProperty("id").GetString()}}}","attribution":"credited","clickId":"{{{click}}}","campaignId":"spring","reportingAmount":{"amount":20.00,"currency":"USD","rate":0.2,"rateDate":"2026-11-27"},"depositNumber":1}""");
+            $$$"""{"id":"{{{id}}}","event":"first-deposit","amount":100.00,"currency":"BRL","tid":"T1","receivedAt":"2026-11-27T12:00:00Z","setId":"{{{set.GetProperty("id").GetString()}}}","attribution":"credited","clickId":"{{{click}}}","campaignId":"spring","reportingAmount":{"amount":20.00,"currency":"USD","rate":0.2,"rateDate":"2026-11-27"},"depositNumber":1,"status":"approved","history":[]}""");
     }
 
     [Fact]

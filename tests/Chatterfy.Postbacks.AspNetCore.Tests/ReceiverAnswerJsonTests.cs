@@ -22,6 +22,7 @@ public sealed class ReceiverAnswerJsonTests
     [InlineData("clickid={CLICK}&amount=5&tid=A2")]
     [InlineData("clickid={CLICK}&amount=5&tid=A3&fields.note=%7B%22%3C%C3%A9%3E%26%5C%09%E2%80%A8%7D&currency=%7Bcur%7D")]
     [InlineData("clickid={CLICK}&click_id=other1&amount=5&tid=A4&fields.bad%20key=1")]
+    [InlineData("clickid={CLICK}&amount=5&tid=A5&status=Wartend")]
     public async Task AnswerIsExactlyTheSerializersJson(string query)
     {
         await using var app = await TestApp.StartAsync();
@@ -42,7 +43,8 @@ public sealed class ReceiverAnswerJsonTests
         string Status,
         string? ConversionId,
         IReadOnlyList<Warning> Warnings,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? DepositNumber = null);
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? DepositNumber = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ConversionStatus = null);
 
     private sealed record Warning(string Code, string Message, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Field = null);
 }

@@ -339,7 +339,7 @@ public sealed class SqliteOutboxTests : IDisposable
     }
 
     /// <summary>
-    /// Turns the database file back into what version 1 of the schema left: the deposit-number columns are dropped, the reporting-currency migration's columns and
+    /// Turns the database file back into what version 1 of the schema left: the statuses migration is undone (its CHECK narrowed back), the deposit-number columns are dropped, the reporting-currency migration's columns and
     /// index are dropped, migration 3's index is replaced by the two it replaced, the tables migrations 2 and 4 added are
     /// dropped (they change nothing else) and the version is set to 1.
     /// </summary>
@@ -347,7 +347,23 @@ public sealed class SqliteOutboxTests : IDisposable
     {
         using var connection = _database.OpenRaw();
         using var command = connection.CreateCommand();
+        // The statuses migration widened the log's outcome CHECK in place: narrow it back the same way.
+        command.CommandText = "PRAGMA schema_version";
+        var version = (long)command.ExecuteScalar()!;
+        command.CommandText = $"""
+            PRAGMA writable_schema = ON;
+            UPDATE sqlite_schema SET sql = replace(sql, ', ''changed''))', '))') WHERE type = 'table' AND name = 'postback_log';
+            PRAGMA schema_version = {version + 1};
+            PRAGMA writable_schema = OFF;
+            """;
+        command.ExecuteNonQuery();
         command.CommandText = """
+            DROP TABLE conversion_status_history;
+            DROP INDEX ix_conversions_status_received_at;
+            ALTER TABLE conversions DROP COLUMN status_word_unknown;
+            ALTER TABLE conversions DROP COLUMN status_word;
+            ALTER TABLE conversions DROP COLUMN status;
+            ALTER TABLE postback_sets DROP COLUMN status_map;
             DROP TABLE reconciliations;
             DROP TABLE reconciliation_layouts;
             ALTER TABLE postback_log DROP COLUMN deposit_number;

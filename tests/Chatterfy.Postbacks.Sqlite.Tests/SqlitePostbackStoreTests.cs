@@ -361,7 +361,7 @@ public sealed class SqlitePostbackStoreTests : IDisposable
         _database.Scalar("PRAGMA user_version").Should().Be((long)SqliteSchema.LatestVersion);
         var applied = firstLogger.Collector.GetSnapshot().Where(r => r.Id.Id == 4001).ToList();
         applied.Should().HaveCount(SqliteSchema.LatestVersion).And.OnlyContain(r => r.Level == LogLevel.Information);
-        _database.Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table'").Should().Be(13L);
+        _database.Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table'").Should().Be(14L);
 
         var secondLogger = new FakeLogger<SqlitePostbackStore>();
         var second = _database.CreateStore(logger: secondLogger);

@@ -31,7 +31,21 @@ internal sealed record ConversionResponse(
     string ClickId,
     string? CampaignId,
     ReportingAmountResponse? ReportingAmount,
-    int? DepositNumber);
+    int? DepositNumber)
+{
+    /// <summary>Gets the conversion's status: <c>approved</c>, <c>pending</c>, <c>rejected</c> or <c>chargeback</c>.</summary>
+    public string Status { get; init; } = Ingestion.ConversionStatusNames.Approved;
+
+    /// <summary>Gets the status word as received when the set's map did not know it (the conversion is then pending).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? StatusWord { get; init; }
+
+    /// <summary>Gets the status changes, oldest first.</summary>
+    public IReadOnlyList<StatusChangeResponse> History { get; init; } = [];
+}
+
+/// <summary>One change of a conversion's status.</summary>
+internal sealed record StatusChangeResponse(DateTime At, string From, string To, string Word, string LogEntryId);
 
 internal sealed record ReportingAmountResponse(decimal Amount, string Currency, decimal Rate, DateOnly RateDate);
 

@@ -10,7 +10,12 @@ internal sealed record PostbackResultResponse(
     string Status,
     string? ConversionId,
     IReadOnlyList<WarningResponse> Warnings,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? DepositNumber = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? DepositNumber = null)
+{
+    /// <summary>Gets the status of the conversion stored or changed (or left as it was by a status postback), when it applies.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ConversionStatus { get; init; }
+}
 
 /// <summary>A warning: postback warnings carry the field concerned, link warnings do not.</summary>
 internal sealed record WarningResponse(

@@ -19,6 +19,7 @@ internal static class PostbackResultJson
     private static readonly JsonEncodedText Message = JsonEncodedText.Encode("message");
     private static readonly JsonEncodedText Field = JsonEncodedText.Encode("field");
     private static readonly JsonEncodedText DepositNumber = JsonEncodedText.Encode("depositNumber");
+    private static readonly JsonEncodedText ConversionStatus = JsonEncodedText.Encode("conversionStatus");
 
     // Used only between Reset and Flush below, with no await in between, so one per thread is safe.
     [ThreadStatic]
@@ -66,6 +67,11 @@ internal static class PostbackResultJson
             if (value.DepositNumber is { } number)
             {
                 writer.WriteNumber(DepositNumber, number);
+            }
+
+            if (value.ConversionStatus is { } status)
+            {
+                writer.WriteString(ConversionStatus, status);
             }
 
             writer.WriteEndObject();

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Chatterfy.Postbacks.Ingestion;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Chatterfy.Postbacks.AspNetCore.Http;
 
@@ -14,7 +16,8 @@ internal sealed record PostbackSetResponse(
     DateTime CreatedAt,
     JsonElement? Settings,
     PostbackUrlsResponse Urls,
-    long? AttributionWindowSeconds);
+    long? AttributionWindowSeconds,
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? StatusMap);
 
 internal sealed record PostbackUrlsResponse(string Registration, string FirstDeposit, string Deposit, string Base);
 
@@ -33,6 +36,8 @@ internal sealed class CreatePostbackSetRequest
     public JsonElement? Settings { get; set; }
 
     public long? AttributionWindowSeconds { get; set; }
+
+    public Dictionary<string, IReadOnlyList<string>?>? StatusMap { get; set; }
 }
 
 /// <summary>
@@ -62,6 +67,35 @@ internal sealed class UpdatePostbackSetRequest
     /// <summary>Gets a value indicating whether the body named <c>attributionWindowSeconds</c> (the serializer sets it, also to null).</summary>
     [JsonIgnore]
     public bool HasAttributionWindowSeconds { get; private set; }
+
+    /// <summary>Gets or sets the new status map; <see langword="null"/> when given goes back to the default map (see <see cref="HasStatusMap"/>).</summary>
+    public Dictionary<string, IReadOnlyList<string>?>? StatusMap
+    {
+        get;
+        set
+        {
+            field = value;
+            HasStatusMap = true;
+        }
+    }
+
+    /// <summary>Gets a value indicating whether the body named <c>statusMap</c> (the serializer sets it, also to null).</summary>
+    [JsonIgnore]
+    public bool HasStatusMap { get; private set; }
+
+    /// <summary>The map of <see cref="StatusMap"/>, or the problem that makes it invalid.</summary>
+    public static ProblemHttpResult? ReadStatusMap(Dictionary<string, IReadOnlyList<string>?>? words, out ConversionStatusMap? map)
+    {
+        map = null;
+        if (words is null)
+        {
+            return null;
+        }
+
+        return ConversionStatusMap.TryCreate(words, out map, out var error)
+            ? null
+            : Problems.Validation(new Dictionary<string, string[]> { [ConversionStatusMap.Field] = [error] });
+    }
 }
 
 /// <summary><c>POST /postback-sets/{id}/rotate-token</c> (optional body).</summary>

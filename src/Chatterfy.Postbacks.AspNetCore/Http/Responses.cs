@@ -43,7 +43,10 @@ internal static class Responses
     }
 
     public static PostbackResultResponse Result(PostbackIngestionResult result) =>
-        new(Outcome(result.Outcome), result.ConversionId, Warnings(result.Warnings), result.DepositNumber);
+        new(Outcome(result.Outcome), result.ConversionId, Warnings(result.Warnings), result.DepositNumber)
+        {
+            ConversionStatus = result.ConversionStatus is { } status ? ConversionStatusNames.Name(status) : null,
+        };
 
     public static PostbackSetResponse Set(PostbackSet set, PostbackUrls urls) => new(
         set.Id,
@@ -54,7 +57,8 @@ internal static class Responses
         set.CreatedAt.UtcDateTime,
         set.Settings,
         new PostbackUrlsResponse(urls.Registration, urls.FirstDeposit, urls.Deposit, urls.Base),
-        set.AttributionWindowSeconds);
+        set.AttributionWindowSeconds,
+        set.StatusMap?.Words.ToDictionary(w => ConversionStatusNames.Name(w.Key), w => w.Value));
 
     public static ClickResponse Click(Click click, IReadOnlyList<ConversionRecord>? conversions = null) => new(
         click.Id,
@@ -82,7 +86,12 @@ internal static class Responses
         record.Conversion.ClickId,
         record.CampaignId,
         record.ReportingAmount is { } reporting ? new ReportingAmountResponse(reporting.Amount, reporting.Currency, reporting.Rate, reporting.RateDate) : null,
-        record.DepositNumber);
+        record.DepositNumber)
+    {
+        Status = ConversionStatusNames.Name(record.Status),
+        StatusWord = record.StatusWordUnknown ? record.StatusWord : null,
+        History = [.. record.History.Select(h => new StatusChangeResponse(h.At.UtcDateTime, ConversionStatusNames.Name(h.From), ConversionStatusNames.Name(h.To), h.Word, h.LogEntryId))],
+    };
 
     public static StatsResponse Stats(PostbackStats stats) => new(
         stats.Clicks,

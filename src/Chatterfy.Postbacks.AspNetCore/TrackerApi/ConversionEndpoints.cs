@@ -1,6 +1,7 @@
 using System.Globalization;
 using Chatterfy.Postbacks.AspNetCore.Http;
 using Chatterfy.Postbacks.Clicks;
+using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -35,11 +36,12 @@ internal static class ConversionEndpoints
     private static Task<Results<JsonOk<ConversionPageResponse>, ProblemHttpResult>> ListAsync(
         string? setId,
         string? clickId,
+        string? status,
         string? limit,
         string? before,
         ConversionService conversions,
         CancellationToken cancellationToken) =>
-        ListPageAsync(new ConversionListQuery { SetId = TrackerApiEndpoints.Blank(setId), ClickId = TrackerApiEndpoints.Blank(clickId) }, limit, before, conversions, cancellationToken);
+        ListPageAsync(new ConversionListQuery { SetId = TrackerApiEndpoints.Blank(setId), ClickId = TrackerApiEndpoints.Blank(clickId) }, status, limit, before, conversions, cancellationToken);
 
     private static async Task<Results<JsonOk<ConversionPageResponse>, ProblemHttpResult>> ListOfSubjectAsync(
         string subjectId,
@@ -53,11 +55,12 @@ internal static class ConversionEndpoints
             return Problems.Validation(new Dictionary<string, string[]>(StringComparer.Ordinal) { ["subjectId"] = [SubjectIds.Rule] });
         }
 
-        return await ListPageAsync(new ConversionListQuery { SubjectId = subjectId }, limit, before, conversions, cancellationToken).ConfigureAwait(false);
+        return await ListPageAsync(new ConversionListQuery { SubjectId = subjectId }, status: null, limit, before, conversions, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<Results<JsonOk<ConversionPageResponse>, ProblemHttpResult>> ListPageAsync(
         ConversionListQuery filter,
+        string? status,
         string? limit,
         string? before,
         ConversionService conversions,
@@ -73,8 +76,22 @@ internal static class ConversionEndpoints
             });
         }
 
+        ConversionStatus? statusFilter = null;
+        if (TrackerApiEndpoints.Blank(status) is { } statusText)
+        {
+            if (!ConversionStatusNames.TryParse(statusText, out var parsed))
+            {
+                return Problems.Validation(new Dictionary<string, string[]>(StringComparer.Ordinal)
+                {
+                    ["status"] = [$"The status is {string.Join(", ", ConversionStatusNames.All.Select(ConversionStatusNames.Name))}."],
+                });
+            }
+
+            statusFilter = parsed;
+        }
+
         var items = await conversions.ListAsync(
-            filter with { Limit = pageSize, BeforeId = TrackerApiEndpoints.Blank(before) },
+            filter with { Status = statusFilter, Limit = pageSize, BeforeId = TrackerApiEndpoints.Blank(before) },
             cancellationToken).ConfigureAwait(false);
         var next = items.Count == pageSize ? items[^1].Id : null;
         return new JsonOk<ConversionPageResponse>(

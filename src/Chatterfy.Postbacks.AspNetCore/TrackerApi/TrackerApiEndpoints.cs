@@ -110,11 +110,16 @@ internal static class TrackerApiEndpoints
             return problem;
         }
 
+        if (UpdatePostbackSetRequest.ReadStatusMap(body!.StatusMap, out var statusMap) is { } mapProblem)
+        {
+            return mapProblem;
+        }
+
         PostbackSet set;
         try
         {
             set = await sets.CreateAsync(
-                new NewPostbackSet { Name = body!.Name ?? "", NetworkId = body.Network ?? "", CampaignId = body.CampaignId, Settings = body.Settings, AttributionWindowSeconds = body.AttributionWindowSeconds },
+                new NewPostbackSet { Name = body.Name ?? "", NetworkId = body.Network ?? "", CampaignId = body.CampaignId, Settings = body.Settings, AttributionWindowSeconds = body.AttributionWindowSeconds, StatusMap = statusMap },
                 cancellationToken).ConfigureAwait(false);
         }
         catch (PostbackSetValidationException ex)
@@ -162,6 +167,11 @@ internal static class TrackerApiEndpoints
             return problem;
         }
 
+        if (UpdatePostbackSetRequest.ReadStatusMap(body!.StatusMap, out var statusMap) is { } mapProblem)
+        {
+            return mapProblem;
+        }
+
         PostbackSet? set;
         try
         {
@@ -169,11 +179,13 @@ internal static class TrackerApiEndpoints
                 id,
                 new PostbackSetChanges
                 {
-                    Name = body!.Name,
+                    Name = body.Name,
                     Settings = body.Settings,
                     Enabled = body.Enabled,
                     AttributionWindowSeconds = body.AttributionWindowSeconds,
                     RemoveAttributionWindow = body.HasAttributionWindowSeconds && body.AttributionWindowSeconds is null,
+                    StatusMap = statusMap,
+                    ResetStatusMap = body.HasStatusMap && body.StatusMap is null,
                 },
                 cancellationToken).ConfigureAwait(false);
         }

@@ -61,4 +61,11 @@ public sealed record OutboxMessage
     /// back have none).
     /// </summary>
     public DepositNumberRange? DepositNumberCondition { get; init; }
+
+    /// <summary>
+    /// Gets the id of the status history entry the message forwards (<see cref="Storage.ConversionStatusChange.Id"/>): set
+    /// on the messages a status change writes (a conversion's first approval), <see langword="null"/> on those written
+    /// with a new conversion.
+    /// </summary>
+    public string? HistoryEntryId { get; init; }
 }

@@ -11,6 +11,7 @@ internal enum CanonicalField
     Currency,
     TransactionId,
     Event,
+    Status,
     Attribute,
 }
 
@@ -24,6 +25,7 @@ internal static class CanonicalFields
     private static readonly string[] CurrencyAliases = ["currency", "tracker.currency"];
     private static readonly string[] TransactionIdAliases = ["tid", "tracker.tid", "transaction_id", "txid"];
     private static readonly string[] EventAliases = ["tracker.event", "event"];
+    private static readonly string[] StatusAliases = ["status", "cnv_status", "conv_status", "goal_status"];
 
     private static readonly SearchValues<char> AttributeKeyChars =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.");
@@ -64,6 +66,11 @@ internal static class CanonicalFields
             return CanonicalField.Event;
         }
 
+        if ((rank = IndexOf(StatusAliases, name)) >= 0)
+        {
+            return CanonicalField.Status;
+        }
+
         rank = 0;
         return CanonicalField.None;
     }
@@ -75,6 +82,7 @@ internal static class CanonicalFields
         CanonicalField.Currency => CurrencyAliases[rank],
         CanonicalField.TransactionId => TransactionIdAliases[rank],
         CanonicalField.Event => EventAliases[rank],
+        CanonicalField.Status => StatusAliases[rank],
         _ => "",
     };
 

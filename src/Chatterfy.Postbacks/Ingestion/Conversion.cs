@@ -36,4 +36,24 @@ public sealed record Conversion
 
     /// <summary>Gets the key under which the store de-duplicates this conversion.</summary>
     public required IdempotencyKey IdempotencyKey { get; init; }
+
+    /// <summary>
+    /// Gets the status the postback carried (<c>status</c>, <c>cnv_status</c>, <c>conv_status</c> or <c>goal_status</c>,
+    /// read through the set's <see cref="ConversionStatusMap"/>), or <see langword="null"/> when it carried none: a new
+    /// conversion without one is <see cref="ConversionStatus.Approved"/>. An unmapped word is <see cref="ConversionStatus.Pending"/>.
+    /// </summary>
+    public ConversionStatus? Status { get; init; }
+
+    /// <summary>Gets the status word as received (trimmed), e.g. <c>Hold</c>, or <see langword="null"/> without a status.</summary>
+    public string? StatusWord { get; init; }
+
+    /// <summary>Gets a value indicating whether <see cref="StatusWord"/> is a word the set's map does not list (warning <c>status_unknown</c>).</summary>
+    public bool StatusWordUnknown { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether the postback named no event but a status (the set's <c>/status</c> URL, or its bare
+    /// URL with a status and no event): it changes a stored conversion and never creates one. <see cref="Event"/> is then
+    /// the custom event <c>status</c>, which is never stored.
+    /// </summary>
+    public bool IsStatusOnly { get; init; }
 }

@@ -22,6 +22,9 @@ internal sealed class GroupCommit(IngestStore store)
     private readonly Queue<Waiter> _waiting = new();
     private bool _committing;
 
+    /// <summary>Gets the store the batches are appended to (for the writes that are not batched, such as status changes).</summary>
+    public IngestStore Store => store;
+
     /// <summary>Appends one record, in a batch with whatever arrives while the previous batch commits.</summary>
     /// <returns>What the store did with it.</returns>
     /// <exception cref="PostbackStoreUnavailableException">The store cannot write now; nothing of the record is written.</exception>

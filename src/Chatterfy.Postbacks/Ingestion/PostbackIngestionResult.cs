@@ -40,4 +40,10 @@ public sealed record PostbackIngestionResult
     /// or <see langword="null"/> when it has none (not a deposit, unattributed) and for duplicates and rejections.
     /// </summary>
     public int? DepositNumber { get; init; }
+
+    /// <summary>
+    /// Gets the status of the conversion the postback stored or changed (after the change), or of the conversion a status
+    /// postback left as it was; <see langword="null"/> for rejections and for duplicates of postbacks without a status.
+    /// </summary>
+    public ConversionStatus? ConversionStatus { get; init; }
 }

@@ -36,6 +36,9 @@ public sealed partial class PostbackIngestor
     private readonly ILogger<PostbackIngestor> _logger;
     private readonly IngestionHook[] _hooks;
 
+    // How many times a status postback is decided again after the store refused its change (another change won).
+    private const int MaxStatusRounds = 5;
+
     // Created by AddChatterfyPostbacks: it shares the token cache that PostbackSetService invalidates, the click cache that
     // ClickService fills, and the group commit of every ingestion of the process.
     internal PostbackIngestor(
@@ -155,8 +158,180 @@ public sealed partial class PostbackIngestor
         }
 
         var conversion = parsed.Conversion;
+        if (conversion.Status is not null)
+        {
+            return await IngestStatusAsync(set, logged, logEntryId, conversion, parsed.Warnings, forward, cancellationToken).ConfigureAwait(false);
+        }
+
+        return (await StoreNewAsync(set, logged, logEntryId, conversion, parsed.Warnings, logsDuplicate: true, forward, cancellationToken).ConfigureAwait(false))!;
+    }
+
+    // A postback with a status (PostbackParser): it changes the stored conversion it matches when the change is allowed
+    // (ConversionStatusTransitions), is a duplicate when it is not, and is stored as a new conversion in its status when it
+    // matches none (event URLs only). The store's compare-and-set settles races: a change that lost, or a new conversion
+    // whose key turned out stored, is decided again from a fresh read, a bounded number of times.
+    private async ValueTask<PostbackIngestionResult> IngestStatusAsync(
+        PostbackSet set, PostbackRequest logged, string logEntryId, Conversion conversion, IReadOnlyList<PostbackWarning> warnings, bool forward, CancellationToken cancellationToken)
+    {
+        var status = conversion.Status!.Value;
+        for (var round = 0; round < MaxStatusRounds; round++)
+        {
+            var conversions = await _appends.Store.ListConversionsByClickAsync(conversion.ClickId, cancellationToken).ConfigureAwait(false);
+            var target = StatusTarget.Find(conversion, conversions);
+            if (target is null)
+            {
+                if (conversion.IsStatusOnly)
+                {
+                    var rejection = new PostbackRejection(
+                        PostbackRejectionCodes.StatusTargetUnknown,
+                        conversion.TransactionId is null
+                            ? $"The click '{conversion.ClickId}' has not exactly one {ConversionStatusNames.Pending} conversion in this set: send the transaction id (tid) of the conversion to change."
+                            : $"The click '{conversion.ClickId}' has not exactly one conversion with this transaction id in this set.",
+                        conversion.TransactionId is null ? "clickid" : "tid");
+                    return await RejectAsync(set, logged, logEntryId, conversion.ReceivedAt, rejection, warnings).ConfigureAwait(false);
+                }
+
+                // A first pending or approved postback is the conversion's original; a reversal without one is worth a warning.
+                var without = status is ConversionStatus.Rejected or ConversionStatus.Chargeback
+                    ? warnings.Append(new PostbackWarning(PostbackWarningCodes.StatusWithoutOriginal, $"No stored conversion matches this {ConversionStatusNames.Name(status)} postback; a new conversion is stored in that status, and it lowers nothing.", "status")).ToArray()
+                    : warnings;
+                if (await StoreNewAsync(set, logged, logEntryId, conversion, without, logsDuplicate: false, forward, cancellationToken).ConfigureAwait(false) is { } stored)
+                {
+                    return stored;
+                }
+
+                // Its key was stored meanwhile (another instance): decide again against that conversion.
+                continue;
+            }
+
+            if (!ConversionStatusTransitions.IsAllowed(target.Status, status))
+            {
+                var ignored = warnings.Append(new PostbackWarning(PostbackWarningCodes.StatusTransitionIgnored, $"The conversion is {ConversionStatusNames.Name(target.Status)}; a change to {ConversionStatusNames.Name(status)} is not allowed, so nothing changed.", "status")).ToArray();
+                var entry = new PostbackLogEntry
+                {
+                    Id = logEntryId,
+                    ReceivedAt = conversion.ReceivedAt,
+                    SetId = set.Id,
+                    Request = logged,
+                    Outcome = PostbackOutcome.Duplicate,
+                    ConversionId = target.Id,
+                    Warnings = Codes(ignored),
+                };
+                ThrowIfFailed(await _appends.AppendAsync(new IngestRecord { LogEntry = entry }).ConfigureAwait(false));
+                LogStored(_logger, set.Id, target.Conversion.Event.Name, PostbackOutcome.Duplicate, target.Id);
+                return new PostbackIngestionResult
+                {
+                    Outcome = PostbackOutcome.Duplicate,
+                    SetId = set.Id,
+                    NetworkId = set.NetworkId,
+                    ConversionId = target.Id,
+                    Conversion = conversion,
+                    Warnings = ignored,
+                    LogEntryId = logEntryId,
+                    ConversionStatus = target.Status,
+                };
+            }
+
+            var change = new ConversionStatusChange
+            {
+                Id = StoreIds.New(_timeProvider),
+                ConversionId = target.Id,
+                At = conversion.ReceivedAt,
+                From = target.Status,
+                To = status,
+                Word = conversion.StatusWord!,
+                LogEntryId = logEntryId,
+            };
+            var changed = target with { Status = status, StatusWord = conversion.StatusWord, StatusWordUnknown = conversion.StatusWordUnknown, History = [.. target.History, change] };
+
+            // Forwarded once: when the conversion becomes approved for the first time (created approved, it was sent then).
+            var contributed = forward && status == ConversionStatus.Approved && !WasEverApproved(target)
+                ? await ContributeAsync(set, changed, cancellationToken).ConfigureAwait(false)
+                : new Contribution([], null);
+            var applied = await _appends.Store.ChangeStatusAsync(
+                new StatusChangeRecord
+                {
+                    Change = change,
+                    WordUnknown = conversion.StatusWordUnknown,
+                    LogEntry = new PostbackLogEntry
+                    {
+                        Id = logEntryId,
+                        ReceivedAt = conversion.ReceivedAt,
+                        SetId = set.Id,
+                        Request = logged,
+                        Outcome = PostbackOutcome.Changed,
+                        ConversionId = target.Id,
+                        Warnings = Codes(warnings),
+                    },
+                    // The conversion has its number already: the core checks each message's deposit-number range itself.
+                    OutboxMessages = [.. contributed.Messages
+                        .Where(m => m.DepositNumberCondition is not { } range || range.Contains(changed.DepositNumber))
+                        .Select(m => m with { HistoryEntryId = change.Id, DepositNumberCondition = null })],
+                },
+                CancellationToken.None).ConfigureAwait(false);
+            if (!applied)
+            {
+                // Another postback changed it first: decide again from its new status.
+                continue;
+            }
+
+            OnStored(changed, contributed);
+            LogStored(_logger, set.Id, target.Conversion.Event.Name, PostbackOutcome.Changed, target.Id);
+            return new PostbackIngestionResult
+            {
+                Outcome = PostbackOutcome.Changed,
+                SetId = set.Id,
+                NetworkId = set.NetworkId,
+                ConversionId = target.Id,
+                Conversion = conversion,
+                Warnings = warnings,
+                LogEntryId = logEntryId,
+                ConversionStatus = status,
+            };
+        }
+
+        LogStatusContended(_logger, set.Id, conversion.ClickId, MaxStatusRounds);
+        throw new PostbackStoreUnavailableException($"The status postback's conversion kept changing under it ({MaxStatusRounds} attempts); retry later.");
+    }
+
+    // Approved at creation (the first history entry's From, or its status without history) or by an earlier change.
+    private static bool WasEverApproved(ConversionRecord conversion) =>
+        conversion.Status == ConversionStatus.Approved || conversion.History.Any(h => h.From == ConversionStatus.Approved || h.To == ConversionStatus.Approved);
+
+    private async ValueTask<PostbackIngestionResult> RejectAsync(PostbackSet set, PostbackRequest logged, string logEntryId, DateTimeOffset receivedAt, PostbackRejection rejection, IReadOnlyList<PostbackWarning> warnings)
+    {
+        var logEntry = new PostbackLogEntry
+        {
+            Id = logEntryId,
+            ReceivedAt = receivedAt,
+            SetId = set.Id,
+            Request = logged,
+            Outcome = PostbackOutcome.Rejected,
+            Code = rejection.Code,
+            Warnings = Codes(warnings),
+        };
+        ThrowIfFailed(await _appends.AppendAsync(new IngestRecord { LogEntry = logEntry }).ConfigureAwait(false));
+        LogRejected(_logger, set.Id, rejection.Code, rejection.Message);
+        return new PostbackIngestionResult
+        {
+            Outcome = PostbackOutcome.Rejected,
+            SetId = set.Id,
+            NetworkId = set.NetworkId,
+            Rejection = rejection,
+            Warnings = warnings,
+            LogEntryId = logEntryId,
+        };
+    }
+
+    // Stores a new conversion (attribution, reporting amount, forwarding), or answers the duplicate of a stored one. With
+    // logsDuplicate false a duplicate writes nothing and returns null (the caller decides again).
+    private async ValueTask<PostbackIngestionResult?> StoreNewAsync(
+        PostbackSet set, PostbackRequest logged, string logEntryId, Conversion conversion, IReadOnlyList<PostbackWarning> parsedWarnings, bool logsDuplicate, bool forward, CancellationToken cancellationToken)
+    {
+        var receivedAt = conversion.ReceivedAt;
+
         // The parser's warnings are kept as they are unless attribution adds one (a credited postback adds none).
-        var warnings = parsed.Warnings;
+        var warnings = parsedWarnings;
         var click = await _clicks.FindAsync(conversion.ClickId, cancellationToken).ConfigureAwait(false);
         var attribution = ConversionAttribution.Credited;
         var windowPassed = false;
@@ -195,6 +370,9 @@ public sealed partial class PostbackIngestor
             CampaignId = attribution == ConversionAttribution.Credited ? click!.CampaignId : set.CampaignId,
             AttributionWindowPassed = windowPassed,
             ReportingAmount = reporting,
+            Status = conversion.Status ?? ConversionStatus.Approved,
+            StatusWord = conversion.StatusWord,
+            StatusWordUnknown = conversion.StatusWordUnknown,
         };
 
         // A new conversion is logged as accepted when it is credited to its click, as unattributed when it is not; a
@@ -211,7 +389,11 @@ public sealed partial class PostbackIngestor
             Warnings = Codes(warnings),
         };
 
-        var contributed = forward ? await ContributeAsync(set, record, cancellationToken).ConfigureAwait(false) : new Contribution([], null);
+        // Only an approved conversion is forwarded when it is stored (and a reconciled one only when asked); another is
+        // forwarded when it first becomes approved.
+        var contributed = forward && record.Status == ConversionStatus.Approved
+            ? await ContributeAsync(set, record, cancellationToken).ConfigureAwait(false)
+            : new Contribution([], null);
 
         // Once the store is asked to commit, the outcome must not depend on the caller hanging up: a network that
         // gave up retries and gets "duplicate", which is right only if this append completes.
@@ -222,8 +404,14 @@ public sealed partial class PostbackIngestor
             DuplicateRange = DuplicateWindow.Of(conversion.IdempotencyKey, conversion.ReceivedAt),
             DuplicateOutcome = PostbackOutcome.Duplicate,
             OutboxMessages = contributed.Messages,
+            LogsDuplicate = logsDuplicate,
         }).ConfigureAwait(false);
         ThrowIfFailed(appended);
+        if (appended.IsDuplicate && !logsDuplicate)
+        {
+            return null;
+        }
+
         if (!appended.IsDuplicate)
         {
             OnStored(record with { DepositNumber = appended.DepositNumber }, contributed);
@@ -241,6 +429,7 @@ public sealed partial class PostbackIngestor
             Warnings = warnings,
             LogEntryId = logEntryId,
             DepositNumber = appended.IsDuplicate ? null : appended.DepositNumber,
+            ConversionStatus = appended.IsDuplicate ? null : record.Status,
         };
     }
 
@@ -326,6 +515,9 @@ public sealed partial class PostbackIngestor
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Postback for set {SetId} rejected with {Code}: {Reason}")]
     private static partial void LogRejected(ILogger logger, string setId, string code, string reason);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Status postback for set {SetId}, click {ClickId}: the conversion kept changing under it for {Rounds} attempts; answered 503 so the network retries")]
+    private static partial void LogStatusContended(ILogger logger, string setId, string clickId, int rounds);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Debug, Message = "Postback for set {SetId} ({Event}) stored as {Outcome}, conversion {ConversionId}")]
     private static partial void LogStored(ILogger logger, string setId, string @event, PostbackOutcome outcome, string conversionId);

@@ -19,7 +19,8 @@ namespace Chatterfy.Postbacks.Ingestion;
 /// Parameters are read from the query string first, then the body. For a field with several aliases the first alias
 /// present wins (click id <c>clickid</c> | <c>click_id</c>; amount <c>amount</c> | <c>tracker.cost</c> | <c>payout</c> |
 /// <c>sum</c>; currency <c>currency</c> | <c>tracker.currency</c>; transaction id <c>tid</c> | <c>tracker.tid</c> |
-/// <c>transaction_id</c> | <c>txid</c>; event <c>tracker.event</c> | <c>event</c>), and a conflicting value of a later
+/// <c>transaction_id</c> | <c>txid</c>; event <c>tracker.event</c> | <c>event</c>; status <c>status</c> | <c>cnv_status</c> |
+/// <c>conv_status</c> | <c>goal_status</c>), and a conflicting value of a later
 /// alias adds a warning. The event comes from the path, then the event parameter, then network flags.
 /// </remarks>
 public sealed class PostbackParser
@@ -35,6 +36,12 @@ public sealed class PostbackParser
     /// event comes from <c>tracker.event</c>.
     /// </summary>
     public const string TrackerPostbackSegment = "tracker-postback";
+
+    /// <summary>
+    /// The path segment of a set's status URL (<c>/{token}/status</c>): the postback carries a status for a stored
+    /// conversion (<see cref="Conversion.IsStatusOnly"/>), found by transaction id or as the click's only pending one.
+    /// </summary>
+    public const string StatusSegment = "status";
 
     /// <summary>The longest <c>fields.*</c> attribute key (and tracker field key), in characters.</summary>
     public const int MaxAttributeKeyLength = 64;
@@ -96,9 +103,18 @@ public sealed class PostbackParser
             return Reject(PostbackRejectionCodes.ClickIdInvalid, $"The click id '{Truncate(clickId)}' is not a tracker click id: it must be 1 to {Click.MaxIdLength} of A-Z a-z 0-9 . _ - and not a parameter name.", "clickid", warnings);
         }
 
-        if (!TryResolveEvent(request, new PostbackParameters(source), profile, ref fields, ref warnings, out var conversionEvent, out var eventRejection))
+        if (!TryResolveEvent(request, new PostbackParameters(source), profile, ref fields, ref warnings, out var conversionEvent, out var statusOnly, out var eventRejection))
         {
             return PostbackParseResult.Rejected(eventRejection, Warnings(warnings));
+        }
+
+        // A postback without an event is a status update, so it needs a status, read now (before the amount).
+        var statusOnlyRead = statusOnly ? ReadStatus(postbackSet, ref fields, ref warnings) : default;
+        if (statusOnly && statusOnlyRead.Status is null)
+        {
+            return string.Equals(request.EventSegment, StatusSegment, StringComparison.OrdinalIgnoreCase)
+                ? Reject(PostbackRejectionCodes.EventUnknown, "The status URL needs a status: send status (or cnv_status, conv_status, goal_status), e.g. status=approved.", "status", warnings)
+                : Reject(PostbackRejectionCodes.EventUnknown, $"The postback names no event: use the set's {PostbackEvent.RegistrationName}, {PostbackEvent.FirstDepositName} or {PostbackEvent.DepositName} URL, or send tracker.event (or event).", "event", warnings);
         }
 
         if (!TryReadAmount(conversionEvent, ref fields, ref warnings, out var amount, out var amountRejection))
@@ -121,6 +137,7 @@ public sealed class PostbackParser
             return Reject(PostbackRejectionCodes.TransactionIdInvalid, $"The transaction id must be at most {MaxTransactionIdLength} characters without control or bidirectional-control characters.", "tid", warnings);
         }
 
+        var (status, statusWord, statusUnknown) = statusOnly ? statusOnlyRead : ReadStatus(postbackSet, ref fields, ref warnings);
         var at = receivedAt ?? _timeProvider.GetUtcNow();
         var conversion = new Conversion
         {
@@ -133,12 +150,44 @@ public sealed class PostbackParser
             Attributes = attributes,
             ReceivedAt = at.ToUniversalTime(),
             RemoteAddress = request.RemoteAddress,
+            // The status is not part of the key: a status postback finds the conversion it changes by the same key.
             IdempotencyKey = ComputeIdempotencyKey(postbackSet.Id, conversionEvent, clickId, amount, currency, transactionId, attributes),
+            Status = status,
+            StatusWord = statusWord,
+            StatusWordUnknown = statusUnknown,
+            IsStatusOnly = statusOnly,
         };
         return PostbackParseResult.Success(conversion, Warnings(warnings));
 
         static PostbackParseResult Reject(string code, string message, string field, List<PostbackWarning>? warnings) =>
             PostbackParseResult.Rejected(new PostbackRejection(code, message, field), Warnings(warnings));
+    }
+
+    /// <summary>
+    /// Reads the status word through the set's map (or the default one): an unmapped word is pending with
+    /// <c>status_unknown</c>; a word no map could hold (too long, control characters) is ignored with <c>parameter_ignored</c>.
+    /// </summary>
+    private static (ConversionStatus? Status, string? Word, bool Unknown) ReadStatus(PostbackSet postbackSet, ref FieldValues fields, ref List<PostbackWarning>? warnings)
+    {
+        var word = fields.Select(CanonicalField.Status, ref warnings, out _)?.Trim();
+        if (word is null)
+        {
+            return (null, null, false);
+        }
+
+        if (word.Length > ConversionStatusMap.MaxWordLength || word.Any(char.IsControl))
+        {
+            (warnings ??= []).Add(new PostbackWarning(PostbackWarningCodes.ParameterIgnored, $"The status '{Truncate(word)}' was ignored: a status word is 1 to {ConversionStatusMap.MaxWordLength} characters without control characters.", "status"));
+            return (null, null, false);
+        }
+
+        if ((postbackSet.StatusMap ?? ConversionStatusMap.Default).TryResolve(word, out var status))
+        {
+            return (status, word, false);
+        }
+
+        (warnings ??= []).Add(new PostbackWarning(PostbackWarningCodes.StatusUnknown, $"The status '{word}' is not in the set's status map; the conversion is {ConversionStatusNames.Pending} until the map names the word.", "status"));
+        return (ConversionStatus.Pending, word, true);
     }
 
     // The shared empty array when there were none.
@@ -299,6 +348,11 @@ public sealed class PostbackParser
         static string FieldName(ReadOnlySpan<char> key) => string.Concat(CanonicalFields.AttributePrefix, key);
     }
 
+    // The event of a status-only postback (never stored): the custom event named like the status URL's segment.
+    private static readonly PostbackEvent StatusEvent = PostbackEvent.TryParse(StatusSegment, out var statusEvent)
+        ? statusEvent
+        : throw new InvalidOperationException("'status' is a custom event name.");
+
     private static bool TryResolveEvent(
         PostbackRequest request,
         PostbackParameters parameters,
@@ -306,12 +360,22 @@ public sealed class PostbackParser
         ref FieldValues fields,
         ref List<PostbackWarning>? warnings,
         out PostbackEvent conversionEvent,
+        out bool statusOnly,
         [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out PostbackRejection? rejection)
     {
         conversionEvent = default;
+        statusOnly = false;
         rejection = null;
         PostbackEvent? fromPath = null;
         var segment = request.EventSegment;
+        if (string.Equals(segment, StatusSegment, StringComparison.OrdinalIgnoreCase))
+        {
+            // The status URL: whatever event the parameters name, the status decides (Parse rejects it without one).
+            conversionEvent = StatusEvent;
+            statusOnly = true;
+            return true;
+        }
+
         if (!string.IsNullOrEmpty(segment) && !segment.Equals(TrackerPostbackSegment, StringComparison.OrdinalIgnoreCase))
         {
             if (!PostbackEvent.TryParse(segment, out var pathEvent))
@@ -345,8 +409,10 @@ public sealed class PostbackParser
         var fromFlags = profile.DetectEventFromFlags(parameters);
         if (fromPath is null && fromParameter is null && fromFlags is null)
         {
-            rejection = new PostbackRejection(PostbackRejectionCodes.EventUnknown, $"The postback names no event: use the set's {PostbackEvent.RegistrationName}, {PostbackEvent.FirstDepositName} or {PostbackEvent.DepositName} URL, or send tracker.event (or event).", "event");
-            return false;
+            // No event: a status update for a stored conversion if the postback carries a status (Parse rejects it otherwise).
+            conversionEvent = StatusEvent;
+            statusOnly = true;
+            return true;
         }
 
         // Order: the path, then the event parameter, then network flags; a network may let its flag beat the path.

@@ -38,4 +38,10 @@ public static class PostbackRejectionCodes
 
     /// <summary>The body could not be read: malformed JSON, not a JSON object, nested too deep, or over 16 KiB.</summary>
     public const string BodyInvalid = "body_invalid";
+
+    /// <summary>
+    /// A postback on the status URL (or the bare URL with a status and no event) names no single stored conversion of its
+    /// set and click: none or several with its transaction id, or, without one, not exactly one pending conversion.
+    /// </summary>
+    public const string StatusTargetUnknown = "status_target_unknown";
 }

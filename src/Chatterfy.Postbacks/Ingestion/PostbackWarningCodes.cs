@@ -41,4 +41,23 @@ public static class PostbackWarningCodes
     /// <see cref="PostbackRequest.ReconcileMethod"/>), not received as a postback; it is forwarded only when asked.
     /// </summary>
     public const string Reconciled = "reconciled";
+
+    /// <summary>
+    /// The postback's status word is not in the set's status map (nor the default map); the word is kept verbatim and the
+    /// conversion is <c>pending</c> until the map names it.
+    /// </summary>
+    public const string StatusUnknown = "status_unknown";
+
+    /// <summary>
+    /// A status postback matched a stored conversion whose status may not change to the postback's (the status it already
+    /// has, or a change not in <see cref="ConversionStatusTransitions"/>): answered 200 duplicate, nothing changed.
+    /// </summary>
+    public const string StatusTransitionIgnored = "status_transition_ignored";
+
+    /// <summary>
+    /// A <c>rejected</c> or <c>chargeback</c> postback on an event URL matched no stored conversion: a new conversion is
+    /// stored in that status, and it lowers nothing. (A first <c>pending</c> or <c>approved</c> postback is the
+    /// conversion's original and has no warning.)
+    /// </summary>
+    public const string StatusWithoutOriginal = "status_without_original";
 }

@@ -20,4 +20,7 @@ public sealed record NewPostbackSet
     /// <summary>Gets the attribution window in seconds (see <see cref="PostbackSet.AttributionWindowSeconds"/>), or <see langword="null"/> for none.</summary>
     /// <value><see langword="null"/> by default; otherwise 60 seconds to 365 days.</value>
     public long? AttributionWindowSeconds { get; init; }
+
+    /// <summary>Gets the network's status words (see <see cref="PostbackSet.StatusMap"/>), or <see langword="null"/> for the default map.</summary>
+    public Ingestion.ConversionStatusMap? StatusMap { get; init; }
 }

@@ -43,4 +43,10 @@ public sealed record PostbackSet
     /// </summary>
     /// <value><see langword="null"/> (no window) by default; otherwise 60 seconds to 365 days.</value>
     public long? AttributionWindowSeconds { get; init; }
+
+    /// <summary>
+    /// Gets the network's words for each conversion status, or <see langword="null"/> for
+    /// <see cref="Ingestion.ConversionStatusMap.Default"/>. A set's own map replaces the default entirely.
+    /// </summary>
+    public Ingestion.ConversionStatusMap? StatusMap { get; init; }
 }

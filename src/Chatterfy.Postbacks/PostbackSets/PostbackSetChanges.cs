@@ -20,4 +20,10 @@ public sealed record PostbackSetChanges
 
     /// <summary>Gets a value indicating whether the set's attribution window is removed (no limit); not together with <see cref="AttributionWindowSeconds"/>.</summary>
     public bool RemoveAttributionWindow { get; init; }
+
+    /// <summary>Gets the new status map (see <see cref="PostbackSet.StatusMap"/>); to go back to the default map, use <see cref="ResetStatusMap"/>.</summary>
+    public Ingestion.ConversionStatusMap? StatusMap { get; init; }
+
+    /// <summary>Gets a value indicating whether the set goes back to the default status map; not together with <see cref="StatusMap"/>.</summary>
+    public bool ResetStatusMap { get; init; }
 }

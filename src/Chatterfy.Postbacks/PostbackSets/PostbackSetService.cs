@@ -58,6 +58,7 @@ public sealed class PostbackSetService
             CreatedAt = _timeProvider.GetUtcNow(),
             Enabled = true,
             AttributionWindowSeconds = request.AttributionWindowSeconds,
+            StatusMap = request.StatusMap,
         };
         ValidateNetwork(set, errors);
         if (errors.Count > 0)
@@ -114,12 +115,18 @@ public sealed class PostbackSetService
             errors[AttributionWindow.Field] = ["Give a new attribution window or remove it, not both."];
         }
 
+        if (changes.ResetStatusMap && changes.StatusMap is not null)
+        {
+            errors[ConversionStatusMap.Field] = ["Give a new status map or reset it, not both."];
+        }
+
         var changed = current with
         {
             Name = changes.Name?.Trim() ?? current.Name,
             Settings = changes.Settings is { } settings ? settings.Clone() : current.Settings,
             Enabled = changes.Enabled ?? current.Enabled,
             AttributionWindowSeconds = changes.RemoveAttributionWindow ? null : changes.AttributionWindowSeconds ?? current.AttributionWindowSeconds,
+            StatusMap = changes.ResetStatusMap ? null : changes.StatusMap ?? current.StatusMap,
         };
         ValidateNetwork(changed, errors);
         if (errors.Count > 0)

@@ -30,4 +30,7 @@ public sealed record ConversionListQuery
     /// bound to it (<see cref="ClickStore.BindSubjectAsync"/>) or carrying it; <see langword="null"/> for all.
     /// </summary>
     public string? SubjectId { get; init; }
+
+    /// <summary>Gets the status of the conversions to list, or <see langword="null"/> for all.</summary>
+    public Ingestion.ConversionStatus? Status { get; init; }
 }

@@ -42,4 +42,28 @@ public sealed record ConversionRecord
     /// unattributed conversions have none. Stores ignore the value given to <see cref="IngestStore.AppendAsync"/>.
     /// </summary>
     public int? DepositNumber { get; init; }
+
+    /// <summary>
+    /// Gets where the conversion stands with the network. A conversion stored from a postback without a status is
+    /// <see cref="ConversionStatus.Approved"/>; a later status postback may change it (<see cref="IngestStore.ChangeStatusAsync"/>,
+    /// <see cref="ConversionStatusTransitions"/>).
+    /// </summary>
+    /// <value>Defaults to <see cref="ConversionStatus.Approved"/>.</value>
+    public ConversionStatus Status { get; init; } = ConversionStatus.Approved;
+
+    /// <summary>
+    /// Gets the status word as the network sent it for the current <see cref="Status"/> (e.g. <c>Hold</c>), or
+    /// <see langword="null"/> when the status came without a word (a postback without a status).
+    /// </summary>
+    public string? StatusWord { get; init; }
+
+    /// <summary>Gets a value indicating whether <see cref="StatusWord"/> was not in the set's status map when it came (warning <c>status_unknown</c>).</summary>
+    public bool StatusWordUnknown { get; init; }
+
+    /// <summary>
+    /// Gets the conversion's status changes, oldest first (by time, then id). Stores fill it when they read a conversion;
+    /// <see cref="IngestStore.AppendAsync"/> ignores it (a new conversion has none).
+    /// </summary>
+    /// <value>Empty by default.</value>
+    public IReadOnlyList<ConversionStatusChange> History { get; init; } = [];
 }

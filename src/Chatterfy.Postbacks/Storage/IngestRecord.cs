@@ -40,4 +40,12 @@ public sealed record IngestRecord
     /// </summary>
     /// <value>Defaults to none.</value>
     public IReadOnlyList<OutboxMessage> OutboxMessages { get; init; } = [];
+
+    /// <summary>
+    /// Gets a value indicating whether the log entry is written when the conversion is a duplicate. When
+    /// <see langword="false"/>, a duplicate writes nothing at all (the result still names the stored conversion): the core
+    /// then decides again, e.g. for a status postback that raced the conversion it changes.
+    /// </summary>
+    /// <value>Defaults to <see langword="true"/>.</value>
+    public bool LogsDuplicate { get; init; } = true;
 }

@@ -52,7 +52,10 @@ public abstract class IngestStore : StoreRole
     /// nothing of its conversion or outbox messages is stored, and its log entry is written with
     /// <see cref="IngestRecord.DuplicateOutcome"/> and that conversion's id;
     /// </description></item>
-    /// <item><description>otherwise the conversion, its log entry and its outbox messages are written as given.</description></item>
+    /// <item><description>
+    /// when <see cref="IngestRecord.LogsDuplicate"/> is <see langword="false"/>, a duplicate writes nothing, not even its log entry;
+    /// </description></item>
+    /// <item><description>otherwise the conversion (with its <see cref="ConversionRecord.Status"/>), its log entry and its outbox messages are written as given.</description></item>
     /// </list>
     /// A credited first deposit or deposit that is stored takes its deposit number in the same transaction
     /// (<see cref="DepositNumbering"/>, from the numbers its click id's conversions hold, those of earlier records of the
@@ -88,6 +91,51 @@ public abstract class IngestStore : StoreRole
         }
 
         return AppendCoreAsync(records, cancellationToken);
+    }
+
+    /// <summary>
+    /// Changes a stored conversion's status if, and only if, it is still <see cref="ConversionStatusChange.From"/>
+    /// (compare-and-set, race-free across instances sharing the database), and in the same transaction writes the change as
+    /// a history entry, the log entry and the outbox messages. When the conversion is unknown or its status is another,
+    /// nothing is written and the result is <see langword="false"/>: the core reads it again and decides again.
+    /// </summary>
+    /// <param name="change">The change.</param>
+    /// <param name="cancellationToken">Cancels the operation before the store begins committing.</param>
+    /// <returns><see langword="true"/> when the change was written.</returns>
+    /// <exception cref="ArgumentException">
+    /// The record is invalid: the change's from and to are the same; the log entry's id is not the change's, or it is not
+    /// <see cref="PostbackOutcome.Changed"/> of that conversion; an outbox message of another conversion or not pending.
+    /// </exception>
+    /// <exception cref="InvalidOperationException">A history entry, log entry or outbox message id is already used; nothing is written.</exception>
+    /// <exception cref="PostbackStoreUnavailableException">The store cannot write now.</exception>
+    public ValueTask<bool> ChangeStatusAsync(StatusChangeRecord change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        ArgumentNullException.ThrowIfNull(change.Change, nameof(change));
+        ArgumentNullException.ThrowIfNull(change.LogEntry, nameof(change));
+        ArgumentNullException.ThrowIfNull(change.OutboxMessages, nameof(change));
+        var entry = change.Change;
+        if (string.IsNullOrEmpty(entry.Id) || string.IsNullOrEmpty(entry.ConversionId) || string.IsNullOrEmpty(entry.Word) || entry.From == entry.To)
+        {
+            throw new ArgumentException("A status change has an id, a conversion id, a word, and two different statuses.", nameof(change));
+        }
+
+        if (!string.Equals(change.LogEntry.Id, entry.LogEntryId, StringComparison.Ordinal)
+            || change.LogEntry.Outcome != PostbackOutcome.Changed
+            || !string.Equals(change.LogEntry.ConversionId, entry.ConversionId, StringComparison.Ordinal))
+        {
+            throw new ArgumentException("The log entry of a status change is the change's, with outcome changed and the changed conversion's id.", nameof(change));
+        }
+
+        foreach (var message in change.OutboxMessages)
+        {
+            if (message is null || !string.Equals(message.ConversionId, entry.ConversionId, StringComparison.Ordinal) || message.Status != OutboxMessageStatus.Pending)
+            {
+                throw new ArgumentException("The outbox messages of a status change are new, pending, and of the changed conversion.", nameof(change));
+            }
+        }
+
+        return ChangeStatusCoreAsync(change, cancellationToken);
     }
 
     /// <summary>Gets a conversion by id.</summary>
@@ -223,6 +271,14 @@ public abstract class IngestStore : StoreRole
     /// <exception cref="NotSupportedException">The store does not override it.</exception>
     protected virtual ValueTask<int> SetReportingAmountsCoreAsync(IReadOnlyList<ReportingAmountUpdate> updates, CancellationToken cancellationToken) =>
         throw NotSupported(nameof(SetReportingAmountsAsync));
+
+    /// <summary>Changes a conversion's status (see <see cref="ChangeStatusAsync"/>). The default throws.</summary>
+    /// <param name="change">The change, checked.</param>
+    /// <param name="cancellationToken">Cancels the operation before the commit begins.</param>
+    /// <returns>Whether the change was written.</returns>
+    /// <exception cref="NotSupportedException">The store does not override it.</exception>
+    protected virtual ValueTask<bool> ChangeStatusCoreAsync(StatusChangeRecord change, CancellationToken cancellationToken) =>
+        throw NotSupported(nameof(ChangeStatusAsync));
 
     private NotSupportedException NotSupported(string member) =>
         new($"The store {GetType().Name} does not implement {member}: it was written before the reporting currency; update it (the conformance suite covers it).");

@@ -14,4 +14,7 @@ public enum PostbackOutcome
 
     /// <summary>Invalid: answered 400, nothing counted; logged so it can be fixed and replayed.</summary>
     Rejected,
+
+    /// <summary>A status postback changed a stored conversion's status (the log entry names that conversion); nothing new was counted.</summary>
+    Changed,
 }

@@ -21,8 +21,9 @@ public static class StoredWords
     private const string DeadLettered = "dead-lettered";
     private const string Retry = "retry";
     private const string DeadLetter = "dead-letter";
+    private const string Changed = "changed";
 
-    /// <summary>Gets the stored word of an outcome: <c>accepted</c>, <c>duplicate</c>, <c>unattributed</c>, <c>rejected</c>.</summary>
+    /// <summary>Gets the stored word of an outcome: <c>accepted</c>, <c>duplicate</c>, <c>unattributed</c>, <c>rejected</c>, <c>changed</c>.</summary>
     /// <param name="outcome">The outcome.</param>
     /// <returns>The word.</returns>
     public static string Of(PostbackOutcome outcome) => outcome switch
@@ -31,6 +32,7 @@ public static class StoredWords
         PostbackOutcome.Duplicate => Duplicate,
         PostbackOutcome.Unattributed => Unattributed,
         PostbackOutcome.Rejected => Rejected,
+        PostbackOutcome.Changed => Changed,
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
     };
 
@@ -88,6 +90,7 @@ public static class StoredWords
         Duplicate => PostbackOutcome.Duplicate,
         Unattributed => PostbackOutcome.Unattributed,
         Rejected => PostbackOutcome.Rejected,
+        Changed => PostbackOutcome.Changed,
         _ => throw Unknown(word, "outcome"),
     };
 
@@ -140,4 +143,16 @@ public static class StoredWords
     };
 
     private static FormatException Unknown(string word, string what) => new($"'{word}' is not a stored {what} word.");
+
+    /// <summary>Gets the stored word of a conversion status: its wire name (<see cref="ConversionStatusNames.Name"/>).</summary>
+    /// <param name="status">The status.</param>
+    /// <returns>The word.</returns>
+    public static string Of(ConversionStatus status) => ConversionStatusNames.Name(status);
+
+    /// <summary>Reads a stored conversion status word.</summary>
+    /// <param name="word">The word.</param>
+    /// <returns>The status.</returns>
+    /// <exception cref="FormatException">The word is not one of <see cref="Of(ConversionStatus)"/>'s.</exception>
+    public static ConversionStatus ParseConversionStatus(string word) =>
+        ConversionStatusNames.TryParse(word, out var status) ? status : throw Unknown(word, "conversion status");
 }

@@ -11,6 +11,7 @@ internal sealed class RecordingIngestStore(IngestStore inner, int preferredBatch
     private readonly Lock _lock = new();
     private readonly Queue<TaskCompletionSource> _holds = new();
     private readonly List<int> _batches = [];
+    private int _changeCalls;
 
     public override int PreferredBatchSize => preferredBatchSize;
 
@@ -28,6 +29,12 @@ internal sealed class RecordingIngestStore(IngestStore inner, int preferredBatch
             }
         }
     }
+
+    /// <summary>Makes a status change lose its compare-and-set (as if another instance changed the conversion first) while it returns true.</summary>
+    public Func<StatusChangeRecord, bool>? RefuseChange { get; set; }
+
+    /// <summary>How many status changes the store was asked for.</summary>
+    public int ChangeCalls => Volatile.Read(ref _changeCalls);
 
     /// <summary>The storage of <paramref name="storage"/> with this ingestion in place of its own.</summary>
     public PostbackStorage Around(PostbackStorage storage) =>
@@ -72,4 +79,10 @@ internal sealed class RecordingIngestStore(IngestStore inner, int preferredBatch
 
     protected override ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsByClickCoreAsync(string clickId, CancellationToken cancellationToken) =>
         inner.ListConversionsByClickAsync(clickId, cancellationToken);
+
+    protected override ValueTask<bool> ChangeStatusCoreAsync(StatusChangeRecord change, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _changeCalls);
+        return RefuseChange?.Invoke(change) == true ? ValueTask.FromResult(false) : inner.ChangeStatusAsync(change, cancellationToken);
+    }
 }

@@ -26,6 +26,12 @@ internal sealed class ConversionTable
 
     // By slot: only conversions with a reporting amount have one (most slots have none without a reporting currency).
     private readonly Dictionary<int, ReportingAmount> _reporting = [];
+
+    // By slot: the status word and whether the map knew it (only conversions whose postback carried a status), and the
+    // status changes (only changed conversions). The history ids, to refuse one used twice.
+    private readonly Dictionary<int, (string Word, bool Unknown)> _statusWords = [];
+    private readonly Dictionary<int, List<ConversionStatusChange>> _history = [];
+    private readonly HashSet<string> _historyIds = new(StringComparer.Ordinal);
     private Slot[][] _chunks = new Slot[4][];
     private int _count;
 
@@ -119,6 +125,7 @@ internal sealed class ConversionTable
         slot.Attribution = record.Attribution;
         slot.AttributionWindowPassed = record.AttributionWindowPassed;
         slot.DepositNumber = number ?? 0;
+        slot.Status = record.Status;
         slot.NextByKey = Link(_newestByKeyHash, Hash(conversion.IdempotencyKey.Value), index);
         slot.NextByClick = Link(_newestByClickHash, Hash(conversion.ClickId), index);
         _byId.Add(id, index);
@@ -127,8 +134,40 @@ internal sealed class ConversionTable
             _reporting.Add(index, reporting);
         }
 
+        if (record.StatusWord is { } word)
+        {
+            _statusWords.Add(index, (word, record.StatusWordUnknown));
+        }
+
         _count++;
         return number;
+    }
+
+    /// <summary>Whether a history entry id is used.</summary>
+    public bool ContainsHistoryEntry(string id) => _historyIds.Contains(id);
+
+    /// <summary>
+    /// Changes a conversion's status if it is still the change's <see cref="ConversionStatusChange.From"/>, keeping the word
+    /// and the history entry (compare-and-set).
+    /// </summary>
+    /// <returns>Whether it changed.</returns>
+    public bool ChangeStatus(CompactId id, ConversionStatusChange change, bool wordUnknown)
+    {
+        if (!_byId.TryGetValue(id, out var index) || At(index).Status != change.From)
+        {
+            return false;
+        }
+
+        At(index).Status = change.To;
+        _statusWords[index] = (change.Word, wordUnknown);
+        if (!_history.TryGetValue(index, out var history))
+        {
+            _history.Add(index, history = []);
+        }
+
+        history.Add(change);
+        _historyIds.Add(change.Id);
+        return true;
     }
 
     /// <summary>The conversions matching the query, newest first by receive time then id (descending).</summary>
@@ -158,6 +197,7 @@ internal sealed class ConversionTable
         {
             ref var slot = ref At(index);
             return (query.SetId is not null && !string.Equals(slot.SetId, query.SetId, StringComparison.Ordinal))
+                || (query.Status is { } status && slot.Status != status)
                 || (beforeTicks is { } ticks && (slot.ReceivedAtTicks > ticks || (slot.ReceivedAtTicks == ticks && slot.Id.CompareTo(beforeId) >= 0)));
         });
         indexes.Sort((a, b) => a == b ? 0 : IsEarlier(ref At(a), ref At(b)) ? 1 : -1);
@@ -387,6 +427,10 @@ internal sealed class ConversionTable
                 IdempotencyKey = new IdempotencyKey(keyValue, window == 0 ? null : TimeSpan.FromTicks((long)(window - 1))),
             },
             ReportingAmount = _reporting.GetValueOrDefault(index),
+            Status = slot.Status,
+            StatusWord = _statusWords.TryGetValue(index, out var statusWord) ? statusWord.Word : null,
+            StatusWordUnknown = statusWord.Unknown,
+            History = _history.TryGetValue(index, out var history) ? history.ToArray() : [],
         };
     }
 
@@ -448,6 +492,7 @@ internal sealed class ConversionTable
         public int DepositNumber;
         public PostbackEventKind Kind;
         public ConversionAttribution Attribution;
+        public ConversionStatus Status;
         public bool HasAmount;
         public bool AttributionWindowPassed;
     }

@@ -102,6 +102,56 @@ internal sealed class InMemoryIngestStore(InMemoryDatabase db) : IngestStore
         return clickIds;
     }
 
+    protected override ValueTask<bool> ChangeStatusCoreAsync(StatusChangeRecord change, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var conversionId = CompactId.From(change.Change.ConversionId);
+        var logEntryId = CompactId.From(change.LogEntry.Id);
+        var logEntryBytes = LogTable.Encode(change.LogEntry);
+        try
+        {
+            lock (db.Lock)
+            {
+                // Every id is checked before anything is written, so a change that fails changes nothing.
+                if (db.Log.Contains(logEntryId))
+                {
+                    throw new InvalidOperationException($"A postback log entry with id '{change.LogEntry.Id}' exists.");
+                }
+
+                if (db.Conversions.ContainsHistoryEntry(change.Change.Id))
+                {
+                    throw new InvalidOperationException($"A status history entry with id '{change.Change.Id}' exists.");
+                }
+
+                var messageIds = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var message in change.OutboxMessages)
+                {
+                    if (db.Outbox.ContainsKey(message.Id) || !messageIds.Add(message.Id))
+                    {
+                        throw new InvalidOperationException($"An outbox message with id '{message.Id}' exists.");
+                    }
+                }
+
+                if (!db.Conversions.ChangeStatus(conversionId, change.Change, change.WordUnknown))
+                {
+                    return new(false);
+                }
+
+                foreach (var message in change.OutboxMessages)
+                {
+                    db.Outbox.Add(message.Id, message);
+                }
+
+                db.Log.Add(change.LogEntry, logEntryId, logEntryBytes.Bytes, PostbackOutcome.Changed, change.Change.ConversionId);
+                return new(true);
+            }
+        }
+        finally
+        {
+            logEntryBytes.Return();
+        }
+    }
+
     // Must be called under the lock.
     private IngestResult Apply(Prepared prepared)
     {
@@ -120,6 +170,11 @@ internal sealed class InMemoryIngestStore(InMemoryDatabase db) : IngestStore
 
         if (db.Conversions.FindOriginal(conversion.Conversion.IdempotencyKey.Value, record.DuplicateRange) is { } originalId)
         {
+            if (!record.LogsDuplicate)
+            {
+                return IngestResult.Duplicate(originalId);
+            }
+
             db.Log.Add(entry, prepared.LogEntryId, prepared.LogEntryBytes.Bytes, record.DuplicateOutcome, originalId);
             return IngestResult.Duplicate(originalId);
         }

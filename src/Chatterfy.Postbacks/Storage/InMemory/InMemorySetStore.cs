@@ -111,6 +111,7 @@ internal sealed class InMemorySetStore(InMemoryDatabase db) : PostbackSetStore
                 Settings = copy.Settings,
                 Enabled = copy.Enabled,
                 AttributionWindowSeconds = copy.AttributionWindowSeconds,
+                StatusMap = copy.StatusMap,
             };
             return new(state.Set);
         }
