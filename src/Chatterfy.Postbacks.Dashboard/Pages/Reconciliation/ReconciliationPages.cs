@@ -313,7 +313,7 @@ internal static class ReconciliationPages
         var setUrl = "postbacks/" + Uri.EscapeDataString(set.Id);
         var columnList = columns is null
             ? Markup.Of($"the columns of the layout below")
-            : Markup.Of($"the columns {Markup.Join(LayoutFields.Select((f, i) => Markup.Of($"{(i == 0 ? "" : ", ")}<code>{columns[f.Name]}</code>")))}");
+            : Markup.Of($"the columns {Columns(columns)}");
         return Markup.Of($"""
             <h1>Reconcile {set.Name}</h1>
             <p>Compare the network's own conversion report with the conversions this set stored: which rows match, which the network has and no postback brought (missing here), which are stored here and not in the report (missing there), and where the amount or currency differs. Each report is kept; the conversions missing here can be ingested from its page.</p>
@@ -334,7 +334,7 @@ internal static class ReconciliationPages
             <h2 id="reports-heading">Kept reports</h2>
             {reports}
             <h2 id="layout-heading">Report layout</h2>
-            <p class="hint" id="layout-hint">The header names of the network's report, compared ignoring case; the generic layout is <code>{ReconciliationLayout.Generic.ClickId},{ReconciliationLayout.Generic.Event},{ReconciliationLayout.Generic.Amount},{ReconciliationLayout.Generic.Currency},{ReconciliationLayout.Generic.TransactionId},{ReconciliationLayout.Generic.Time}</code>. Amount, currency and transaction id may be absent from a file.</p>
+            <p class="hint" id="layout-hint">The header names of the network's report, compared ignoring case; the generic layout's are {Columns(ReconciliationLayout.Generic)}. Amount, currency and transaction id may be absent from a file.</p>
             <form method="post" action="{page.Url(setUrl + "/reconciliation/layout")}" class="stack" id="layout-form">
             {page.AntiforgeryField()}
             {Markup.Join(LayoutFields.Select(f => Markup.Of($"""
@@ -346,6 +346,12 @@ internal static class ReconciliationPages
             <p><a href="{page.Url(setUrl)}">Back to {set.Name}</a></p>
             """);
     }
+
+    // Column names one <code> each (a long list wraps between them on a narrow screen).
+    private static Markup Columns(ReconciliationLayout layout) => Columns(LayoutFields.ToDictionary(f => f.Name, f => f.Value(layout), StringComparer.Ordinal));
+
+    private static Markup Columns(IReadOnlyDictionary<string, string> columns) =>
+        Markup.Join(LayoutFields.Select((f, i) => Markup.Of($"{(i == 0 ? "" : ", ")}<code>{columns[f.Name]}</code>")));
 
     // An input's aria-describedby (its hint, and its error when it has one) and aria-invalid.
     private static Markup Described(IReadOnlyDictionary<string, string>? errors, string prefix, string name, string? hintId)

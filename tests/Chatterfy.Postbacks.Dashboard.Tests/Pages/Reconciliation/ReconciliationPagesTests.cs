@@ -149,6 +149,23 @@ public sealed class ReconciliationPagesTests
     }
 
     [Fact]
+    public async Task An_ingest_into_a_disabled_set_is_answered_409_and_adds_nothing()
+    {
+        await using var host = await DashboardHost.StartAsync(configure: s => ConversionData.Configure(s, reporting: false));
+        var set = await SeedAsync(host);
+        using var client = host.CreateClient(withApiKey: true);
+        var reportUrl = await ReconcileAsync(client, set.Id);
+        var page = await client.GetAsync(reportUrl);
+        await host.Services.GetRequiredService<PostbackSetService>().DisableAsync(set.Id);
+
+        var response = await IngestAsync(client, page, reportUrl, forward: true);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Conflict);
+        (await response.Content.ReadAsStringAsync()).Should().Contain("is disabled: enable it to ingest its missing conversions.");
+        (await host.Services.GetRequiredService<ConversionService>().ListAsync(new ConversionListQuery { ClickId = "click-c" })).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task A_hostile_notice_in_the_query_is_not_shown()
     {
         await using var host = await DashboardHost.StartAsync(configure: s => ConversionData.Configure(s, reporting: false));
