@@ -10,14 +10,15 @@ namespace Chatterfy.Postbacks.Dashboard.BrowserTests;
 
 /// <summary>
 /// A marketer follows a conversion in a real browser: from its log row to its page (deposit number, reporting amount), to
-/// its chat user's page, and reconciles the set against the network's report; screenshots of each page.
+/// its chat user's page, and reconciles the set against the network's report: the kept report, the ingest of the row
+/// missing here, and the ingested conversion in the Conversions list and the log (method RECONCILE); screenshots of each page.
 /// </summary>
 public sealed class ConversionFlowTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     private const string Subject = "tg:123456789";
 
     [Fact]
-    public async Task A_marketer_opens_a_deposit_from_the_log_then_its_chat_user_then_reconciles_the_set_against_the_networks_report()
+    public async Task A_marketer_opens_a_deposit_from_the_log_then_its_chat_user_then_reconciles_the_set_and_ingests_the_conversion_missing_here()
     {
         await using var session = await DashboardSession.StartAsync(browser.Browser, configure: s => ConversionData.Configure(s));
         var services = session.Host.Services;
@@ -88,6 +89,9 @@ public sealed class ConversionFlowTests(BrowserFixture browser) : IClassFixture<
         await page.GetByLabel("From (UTC, optional)").FillAsync("2026-12-03T00:00");
         await page.GetByLabel("To (UTC, optional)").FillAsync("2026-12-04T00:00");
         await page.GetByRole(AriaRole.Button, new() { Name = "Reconcile" }).ClickAsync();
+
+        // The upload redirects to the kept report's page.
+        await page.WaitForURLAsync($"**/postbacks/{set.Id}/reconciliations/*");
         await Assertions.Expect(page.Locator("#report-rows")).ToHaveTextAsync("4");
         await Assertions.Expect(page.Locator("#report-matched")).ToHaveTextAsync("3");
         await Assertions.Expect(page.Locator("#report-missing-here")).ToHaveTextAsync("1");
@@ -95,6 +99,32 @@ public sealed class ConversionFlowTests(BrowserFixture browser) : IClassFixture<
         await Assertions.Expect(page.Locator("#report-mismatches")).ToHaveTextAsync("0");
         await Assertions.Expect(page.Locator("#report-missing-here-table tbody td").Nth(5)).ToHaveTextAsync("T9");
         (await page.Locator("#report-totals tbody tr th").AllInnerTextsAsync()).Should().Equal("BRL", "USD");
+        var reportUrl = page.Url;
+
+        // Ingest the row missing here, without forwarding (the box is unticked unless the marketer ticks it).
+        await Assertions.Expect(page.GetByLabel("Also forward them")).Not.ToBeCheckedAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Ingest 1 missing conversions" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#ingest-notice")).ToHaveTextAsync("Ingested: 1 added, 0 already there; none forwarded.");
         await session.ScreenshotAsync("reconciliation");
+
+        // The set's Reconcile page lists the kept report and links to it.
+        await page.Locator("#report-back").ClickAsync();
+        await Assertions.Expect(page.Locator("#reports-table tbody tr")).ToHaveCountAsync(1);
+        await page.Locator("#reports-table tbody a").ClickAsync();
+        await page.WaitForURLAsync(reportUrl);
+
+        // The Conversions list shows the ingested deposit; its log entry was made by RECONCILE and warns it was reconciled.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Conversions", Exact = true }).ClickAsync();
+        var ingested = page.Locator("#conversions-table tbody tr").Filter(new() { HasText = "30.00 USD" });
+        await Assertions.Expect(ingested).ToHaveCountAsync(1);
+        await ingested.Locator("a[href*='/conversions/']").ClickAsync();
+        await page.WaitForURLAsync("**/conversions/*");
+        var ingestedEntry = page.Locator("#conversion-log a.log-entry").First;
+        var ingestedEntryId = (await ingestedEntry.InnerTextAsync()).Trim();
+        await ingestedEntry.ClickAsync();
+        await page.Locator($"#log-{ingestedEntryId}-detail summary").ClickAsync();
+        var detail = page.Locator($"#log-{ingestedEntryId}-detail");
+        await Assertions.Expect(detail.Locator("dd").First).ToHaveTextAsync("RECONCILE");
+        await Assertions.Expect(detail).ToContainTextAsync("reconciled");
     }
 }

@@ -6,6 +6,7 @@ using Chatterfy.Postbacks.Dashboard.Tests.Infrastructure;
 using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.Networks;
 using Chatterfy.Postbacks.PostbackSets;
+using Chatterfy.Postbacks.Reconciliation;
 using Chatterfy.Postbacks.Storage;
 using Chatterfy.Postbacks.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -81,6 +82,11 @@ internal static class DashboardData
         (await simulator.SendAsync(binomoUrls, new BinomoPostback(SimulatedEvent.Registration, subjectClick.Id))).Single().Status.Should().Be("accepted");
         var firstDeposit = (await services.GetRequiredService<ConversionService>().ListAsync(new ConversionListQuery { ClickId = click })).Single(c => c.DepositNumber == 1);
 
+        // A kept reconciliation report: the chat user's registration matched, a deposit no postback brought missing here.
+        using var networkReport = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(
+            $"click_id,event,amount,currency,transaction_id,time\n{subjectClick.Id},registration,,,,2026-12-03T14:59:00Z\n{subjectClick.Id},deposit,30.00,USD,T9,2026-12-03T14:59:30Z\n"));
+        var kept = (await services.GetRequiredService<ReconciliationService>().ReconcileAsync(binomo.Id, networkReport))!;
+
         var message = (await services.GetRequiredService<OutboxStore>().ListAsync(new OutboxQuery(), CancellationToken.None)).Should().NotBeEmpty().And.Subject.First();
 
         return
@@ -102,6 +108,7 @@ internal static class DashboardData
             new("a conversion", $"conversions/{firstDeposit.Id}", Screenshot: "conversion"),
             new("a chat user", $"subjects/{Subject}"),
             new("Reconciliation", $"postbacks/{binomo.Id}/reconciliation"),
+            new("a kept reconciliation report", $"postbacks/{binomo.Id}/reconciliations/{kept.Id}"),
             new("Stats with data", "stats", async page => await Assertions.Expect(page.Locator("#amounts-table")).ToContainTextAsync("50.25"), "stats"),
             new("Forwarding rules", "forwarding", Screenshot: "forwarding"),
             new("Create rule (facebook-capi)", "forwarding/rules/new?destination=facebook-capi"),

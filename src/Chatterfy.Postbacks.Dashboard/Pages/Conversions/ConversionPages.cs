@@ -59,10 +59,14 @@ internal static class ConversionPages
         var older = Markup.If(records.Count == PageSize, Markup.Of($"""
             <p class="actions"><a id="conversions-older" href="{page.Url("conversions" + filter.ToQueryString(("before", records.Count == 0 ? null : records[^1].Id)))}">Older</a></p>
             """));
+        var subjectLink = subjectError is null && filter.SubjectId is { } chatUser
+            ? Markup.Of($"""<p id="conversions-subject-link">These are the conversions of one chat user: <a href="{page.Url("subjects/" + Uri.EscapeDataString(chatUser))}">see <code>{chatUser}</code>'s page</a> with their clicks.</p>""")
+            : Markup.Empty;
         var body = Markup.Of($"""
             <h1>Conversions</h1>
             <p>The stored conversions (duplicates are not stored), newest first, {PageSize} per page. Amounts are exact, as the network sent them; the reporting amount is the one stored when the conversion arrived.</p>
             {FilterForm(page, filter, allSets.Values, subjectError)}
+            {subjectLink}
             {ConversionView.Table(page, "conversions-table", "Conversions", records, allSets, "No conversion matches these filters.")}
             {older}
             """);

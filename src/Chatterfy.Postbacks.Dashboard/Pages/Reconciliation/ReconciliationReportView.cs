@@ -23,10 +23,10 @@ internal static class ReconciliationReportView
         <dl class="facts" id="report-counts">
         <dt>Rows read</dt><dd id="report-rows">{report.Rows}</dd>
         <dt>Matched</dt><dd id="report-matched">{report.Matched}</dd>
-        <dt>Missing here</dt><dd id="report-missing-here">{report.MissingHere.Count}</dd>
-        <dt>Missing there</dt><dd id="report-missing-there">{report.MissingThere.Count}</dd>
-        <dt>Amount or currency mismatches</dt><dd id="report-mismatches">{report.Mismatches.Count}</dd>
-        <dt>Unreadable rows</dt><dd id="report-invalid">{report.Invalid.Count}</dd>
+        <dt>Missing here</dt><dd id="report-missing-here">{report.MissingHereCount}</dd>
+        <dt>Missing there</dt><dd id="report-missing-there">{report.MissingThereCount}</dd>
+        <dt>Amount or currency mismatches</dt><dd id="report-mismatches">{report.MismatchCount}</dd>
+        <dt>Unreadable rows</dt><dd id="report-invalid">{report.InvalidCount}</dd>
         </dl>
         <h3>Totals per currency</h3>
         {Totals(report.Totals)}

@@ -33,7 +33,10 @@ internal sealed class BarChart
     /// <summary>Gets the series' names, in order (series N has class <c>series-N</c>).</summary>
     public required IReadOnlyList<string> Series { get; init; }
 
-    /// <summary>Gets the categories, in order, each with one exact value per series.</summary>
+    /// <summary>Gets the names of columns shown in the table only, not as bars (e.g. a breakdown of a series), after the series.</summary>
+    public IReadOnlyList<string> TableOnly { get; init; } = [];
+
+    /// <summary>Gets the categories, in order, each with one exact value per series, then one per <see cref="TableOnly"/> column.</summary>
     public required IReadOnlyList<(string Category, IReadOnlyList<decimal> Values)> Groups { get; init; }
 
     /// <summary>Gets how each value is written as text (exactly, invariant culture).</summary>
@@ -44,7 +47,7 @@ internal sealed class BarChart
     /// <returns>The fragment.</returns>
     public Markup Write(string summary)
     {
-        var max = Groups.SelectMany(g => g.Values).DefaultIfEmpty(0m).Max();
+        var max = Groups.SelectMany(g => g.Values.Take(Series.Count)).DefaultIfEmpty(0m).Max();
         var groupWidth = (Series.Count * BarWidth) + GroupGap;
         var width = Left + Math.Max(Groups.Count * groupWidth, 240) + 8;
         var height = Top + PlotHeight + Bottom;
@@ -56,7 +59,7 @@ internal sealed class BarChart
         {
             var (category, values) = Groups[g];
             var x0 = Left + (g * groupWidth) + (GroupGap / 2);
-            for (var s = 0; s < values.Count; s++)
+            for (var s = 0; s < Series.Count; s++)
             {
                 var length = max <= 0m ? 0m : Math.Round(values[s] / max * PlotHeight, 2);
                 bars.Add(Markup.Of($"""<rect class="series-{s}" x="{x0 + (s * BarWidth)}" y="{baseline - length:0.##}" width="{BarWidth - 1}" height="{length:0.##}"><title>{category}: {Series[s]} {Format(values[s])}</title></rect>"""));
@@ -69,7 +72,7 @@ internal sealed class BarChart
         }
 
         var legend = Series.Select((name, s) => Markup.Of($"""<li><span class="swatch series-{s}" aria-hidden="true"></span>{name}</li>"""));
-        var header = Series.Select(name => Markup.Of($"""<th scope="col" class="number">{name}</th>"""));
+        var header = Series.Concat(TableOnly).Select(name => Markup.Of($"""<th scope="col" class="number">{name}</th>"""));
         var rows = Groups.Select(g => Markup.Of($"""
             <tr><th scope="row">{g.Category}</th>{g.Values.Select(v => Markup.Of($"""<td class="number">{Format(v)}</td>"""))}</tr>
             """));

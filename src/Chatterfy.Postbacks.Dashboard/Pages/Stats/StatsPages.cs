@@ -27,6 +27,9 @@ internal static class StatsPages
 
     private static readonly string[] FunnelSteps = ["Clicks", "Registrations", "First deposits", "Deposits"];
 
+    // The repeat deposits by deposit number (PostbackStats.RepeatDeposits), as the funnel and the daily table label them.
+    private static readonly string[] RepeatColumns = ["Deposit #2", "Deposit #3", "Deposit #4+"];
+
     /// <summary>Maps <c>stats</c>.</summary>
     /// <param name="group">The dashboard's route group.</param>
     public static void Map(RouteGroupBuilder group) => group.MapGet("/stats", ShowAsync);
@@ -43,7 +46,8 @@ internal static class StatsPages
         for (var day = from; day <= to; day = day.AddDays(1))
         {
             var figures = byDay.GetValueOrDefault(day) ?? new PostbackDayStats { Day = day };
-            groups.Add((day.ToString(DateFormat, CultureInfo.InvariantCulture), [figures.Clicks, figures.Registrations, figures.FirstDeposits, figures.Deposits]));
+            var repeats = figures.RepeatDeposits;
+            groups.Add((day.ToString(DateFormat, CultureInfo.InvariantCulture), [figures.Clicks, figures.Registrations, figures.FirstDeposits, figures.Deposits, repeats.Second, repeats.Third, repeats.FourthOrLater]));
         }
 
         var chart = new BarChart
@@ -53,6 +57,7 @@ internal static class StatsPages
             CategoryAxis = "UTC day",
             ValueAxis = "Count",
             Series = FunnelSteps,
+            TableOnly = RepeatColumns,
             Groups = groups,
         };
         return chart.Write(
@@ -133,6 +138,16 @@ internal static class StatsPages
             """));
     }
 
+    // The repeat deposits next to the deposits: every credited deposit by its number counts, whatever its event.
+    private static Markup RepeatDeposits(RepeatDepositCounts repeats)
+    {
+        long[] counts = [repeats.Second, repeats.Third, repeats.FourthOrLater];
+        string[] ids = ["2", "3", "4plus"];
+        return Markup.Of($"""
+             <dl class="repeats" id="funnel-repeat-deposits" aria-label="Repeat deposits by deposit number">{Markup.Join(counts.Select((count, i) => Markup.Of($"""<dt>{RepeatColumns[i]}</dt><dd id="funnel-repeat-{ids[i]}">{count}</dd>""")))}</dl>
+            """);
+    }
+
     private static Markup Funnel(PostbackStats stats)
     {
         long[] figures = [stats.Clicks, stats.Registrations, stats.FirstDeposits, stats.Deposits];
@@ -144,7 +159,8 @@ internal static class StatsPages
                 : figures[i - 1] == 0
                     ? Markup.Of($"""<span class="rate">no {FunnelSteps[i - 1].ToLowerInvariant()} to compare</span>""")
                     : Markup.Of($"""<span class="rate">{Math.Round(figure * 100m / figures[i - 1], 1).ToString("0.0", CultureInfo.InvariantCulture)} % of {FunnelSteps[i - 1].ToLowerInvariant()}</span>""");
-            return Markup.Of($"""<li id="funnel-{ids[i]}"><span class="label">{FunnelSteps[i]}</span> <span class="figure">{figure}</span> {rate}</li>""");
+            var repeats = Markup.If(ids[i] == "deposits", RepeatDeposits(stats.RepeatDeposits));
+            return Markup.Of($"""<li id="funnel-{ids[i]}"><span class="label">{FunnelSteps[i]}</span> <span class="figure">{figure}</span> {rate}{repeats}</li>""");
         });
         return Markup.Of($"""<ol class="funnel" id="stats-funnel" aria-labelledby="funnel-heading">{steps}</ol>""");
     }

@@ -59,10 +59,12 @@ public sealed partial class ConversionPagesTests
         bySet.Should().Contain($"""<option value="{second.Id}" selected>Second</option>""");
         byClick.Should().Contain($"<code>{bound.Id}</code>").And.NotContain("<code>other-click</code>");
         bySubject.Should().Contain($"<code>{bound.Id}</code>").And.NotContain("<code>other-click</code>");
+        bySubject.Should().Contain("""<p id="conversions-subject-link">These are the conversions of one chat user: <a href="/postbacks-admin/subjects/tg%3A42">see <code>tg:42</code>'s page</a>""");
+        byClick.Should().NotContain("conversions-subject-link");
         badSubject.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         var bad = await badSubject.Content.ReadAsStringAsync();
         bad.Should().Contain($"""<span class="error" role="alert" id="conversions-subject-error">{SubjectIds.Rule}</span>""")
-            .And.Contain("value=\"&lt;img src=x onerror=alert(1)&gt;\"").And.NotContain("<img src=x");
+            .And.Contain("value=\"&lt;img src=x onerror=alert(1)&gt;\"").And.NotContain("<img src=x").And.NotContain("conversions-subject-link", "an id that breaks the rule has no page to link to");
     }
 
     [Fact]

@@ -42,10 +42,31 @@ public sealed class StatsPageTests
         html.Should().Contain("""aria-label="Amounts per currency: USD first deposits 10.10, deposits 0.""");
         html.Should().Contain("""<input type="date" id="stats-from" name="from" value="2026-11-04">""")
             .And.Contain("""<input type="date" id="stats-to" name="to" value="2026-12-03">""", "the default range is the last 30 UTC days ending today, by the host's clock");
-        html.Should().Contain("""<tr><th scope="row">2026-12-03</th><td class="number">1</td><td class="number">1</td><td class="number">1</td><td class="number">0</td></tr>""")
-            .And.Contain("""<tr><th scope="row">2026-11-04</th><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td></tr>""", "every UTC day of the range has its row")
+        html.Should().Contain("""<tr><th scope="row">2026-12-03</th><td class="number">1</td><td class="number">1</td><td class="number">1</td><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td></tr>""")
+            .And.Contain("""<tr><th scope="row">2026-11-04</th><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td></tr>""", "every UTC day of the range has its row")
             .And.Contain("""role="img" aria-label="Daily counts per UTC day from 2026-11-04 to 2026-12-03: clicks 1, registrations 1, first deposits 1, deposits 0.""")
             .And.Contain(">UTC day</text>");
+    }
+
+    [Fact]
+    public async Task The_repeat_deposits_are_shown_by_deposit_number_next_to_the_deposits_and_in_the_daily_table()
+    {
+        await using var host = await StartAsync();
+        var simulator = Simulator(host);
+        var set = await simulator.CreateSetAsync(NetworkIds.Binomo, apiKeyHeader: ApiKeyHeader);
+        var clickId = await simulator.CreateClickAsync(apiKeyHeader: ApiKeyHeader);
+        await simulator.SendAsync(set.Urls, new BinomoPostback(SimulatedEvent.FirstDeposit, clickId) { Amount = 10m, TransactionId = "T-1" });
+        for (var i = 2; i <= 5; i++)
+        {
+            await simulator.SendAsync(set.Urls, new BinomoPostback(SimulatedEvent.Deposit, clickId) { Amount = 5m, TransactionId = $"T-{i}" });
+        }
+
+        using var client = host.CreateClient(withApiKey: true);
+        var html = await client.GetStringAsync($"{DashboardHost.Prefix}/stats");
+
+        html.Should().Contain(Figure("deposits", 4))
+            .And.Contain("""<dt>Deposit #2</dt><dd id="funnel-repeat-2">1</dd><dt>Deposit #3</dt><dd id="funnel-repeat-3">1</dd><dt>Deposit #4&#x2B;</dt><dd id="funnel-repeat-4plus">2</dd>""");
+        html.Should().Contain("""<tr><th scope="row">2026-12-03</th><td class="number">1</td><td class="number">0</td><td class="number">1</td><td class="number">4</td><td class="number">1</td><td class="number">1</td><td class="number">2</td></tr>""");
     }
 
     [Fact]
