@@ -27,6 +27,7 @@ internal static class SqliteSchema
         new(9, "rule filters on forwarding rules: events and a deposit-number range (existing rules get none)", RuleFilters),
         new(10, "reconciliations: each set's report layout and the kept reports", Reconciliations),
         new(11, "deposit-number buckets in the daily roll-ups (repeat deposits 2, 3, 4+), refilled from the stored conversions", RepeatDeposits, SqliteConversionRollups.Refill),
+        new(12, "an index of conversions by set and transaction id, for reconciliation's look-ups", TransactionIds),
     ];
 
     /// <summary>The schema version this code writes.</summary>
@@ -290,6 +291,12 @@ internal static class SqliteSchema
         DROP INDEX ix_conversion_rollups_key;
         CREATE INDEX ix_conversion_rollups_key ON conversion_rollups (day, set_id, campaign_id, event, attribution, currency, reporting_currency, deposit_bucket);
         DELETE FROM conversion_rollups;
+        """;
+
+    // Reconciliation looks a batch of report rows' transaction ids up in their set (IngestStore.ListConversionsToMatchAsync);
+    // only conversions with a transaction id have an entry. Building it reads the table once; no row changes.
+    private const string TransactionIds = """
+        CREATE INDEX ix_conversions_set_id_transaction_id ON conversions (set_id, transaction_id) WHERE transaction_id IS NOT NULL;
         """;
 
     /// <summary>One schema step.</summary>
