@@ -348,6 +348,7 @@ public sealed class SqliteOutboxTests : IDisposable
         using var connection = _database.OpenRaw();
         using var command = connection.CreateCommand();
         command.CommandText = """
+            DROP INDEX ix_conversions_set_id_transaction_id;
             DROP TABLE reconciliations;
             DROP TABLE reconciliation_layouts;
             ALTER TABLE postback_log DROP COLUMN deposit_number;
