@@ -243,6 +243,19 @@ internal sealed partial class PostgreSqlIngestStore : IngestStore
             cancellationToken).ConfigureAwait(false);
     }
 
+    // The arm on transaction ids names its IS NOT NULL so that the partial index conversions_set_transaction_id serves it;
+    // the arm on click ids uses conversions_click_received_at.
+    protected override async ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsToMatchCoreAsync(ConversionMatchQuery query, CancellationToken cancellationToken) =>
+        await _db.QueryListAsync(
+            $"""
+            SELECT {Columns} FROM {_s}.conversions
+            WHERE set_id = $1 AND ((transaction_id IS NOT NULL AND transaction_id = ANY($2)) OR click_id = ANY($3))
+            ORDER BY received_at, id
+            """,
+            Read,
+            [Text(query.SetId), TextArray(query.TransactionIds), TextArray(query.ClickIds)],
+            cancellationToken).ConfigureAwait(false);
+
     protected override async ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsWithoutReportingAmountCoreAsync(string? afterId, int limit, CancellationToken cancellationToken) =>
         await _db.QueryListAsync(
             $"SELECT {Columns} FROM {_s}.conversions WHERE amount IS NOT NULL AND reporting_amount IS NULL AND ($1::text IS NULL OR id > $1) ORDER BY id LIMIT $2",

@@ -408,8 +408,17 @@ internal static class PostgreSqlSchema
             ADD CONSTRAINT postback_log_outcome_check CHECK (outcome IN ('accepted', 'duplicate', 'unattributed', 'rejected', 'changed'));
         """;
 
+    /// <summary>
+    /// Reconciliation looks a batch of report rows' transaction ids up in their set
+    /// (<see cref="Storage.IngestStore.ListConversionsToMatchAsync"/>): an index by set and transaction id, with an entry only
+    /// for conversions that have one. No row changes.
+    /// </summary>
+    public const string TransactionIds = """
+        CREATE INDEX conversions_set_transaction_id ON {schema}.conversions (set_id, transaction_id) WHERE transaction_id IS NOT NULL;
+        """;
+
     /// <summary>The migrations in order; index 0 is migration 1.</summary>
-    public static IReadOnlyList<string> Migrations { get; } = [Migration1, Migration2, Migration3, Migration4, Migration5, MigrationReportingCurrency, SubjectBindings, DepositNumbers, RuleFilters, Reconciliations, RepeatDeposits, Statuses];
+    public static IReadOnlyList<string> Migrations { get; } = [Migration1, Migration2, Migration3, Migration4, Migration5, MigrationReportingCurrency, SubjectBindings, DepositNumbers, RuleFilters, Reconciliations, RepeatDeposits, Statuses, TransactionIds];
 
     /// <summary>The schema version this build of the store reads and writes.</summary>
     public static int CurrentVersion => Migrations.Count;

@@ -126,6 +126,32 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
             cancellationToken);
 
     /// <inheritdoc />
+    protected override ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsToMatchCoreAsync(ConversionMatchQuery query, CancellationToken cancellationToken)
+    {
+        var transactionIds = SqliteValues.ToJson([.. query.TransactionIds]);
+        var clickIds = SqliteValues.ToJson([.. query.ClickIds]);
+        return database.ReadAsync<IReadOnlyList<ConversionRecord>>(
+            (connection, cancellationToken) =>
+            {
+                // Each half looks its ids up in its own index: without statistics the planner would rather walk the set's
+                // conversions by ix_conversions_set_id_received_at, so the indexes are named.
+                using var command = SqlitePostbackStore.Command(connection, $"""
+                    SELECT {ConversionColumns} FROM conversions INDEXED BY ix_conversions_set_id_transaction_id
+                    WHERE set_id = $set_id AND transaction_id IN (SELECT value FROM json_each($transaction_ids))
+                    UNION
+                    SELECT {ConversionColumns} FROM conversions INDEXED BY ix_conversions_click_key
+                    WHERE click_id IN (SELECT value FROM json_each($click_ids)) AND set_id = $set_id
+                    ORDER BY received_at, id
+                    """);
+                command.Parameters.AddValue("$set_id", query.SetId);
+                command.Parameters.AddValue("$transaction_ids", transactionIds);
+                command.Parameters.AddValue("$click_ids", clickIds);
+                return ReadAll(command, cancellationToken);
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
     protected override ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsWithoutReportingAmountCoreAsync(string? afterId, int limit, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<ConversionRecord>>(
             (connection, cancellationToken) =>

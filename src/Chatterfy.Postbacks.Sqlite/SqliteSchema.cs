@@ -28,6 +28,7 @@ internal static class SqliteSchema
         new(10, "reconciliations: each set's report layout and the kept reports", Reconciliations),
         new(11, "deposit-number buckets in the daily roll-ups (repeat deposits 2, 3, 4+), refilled from the stored conversions", RepeatDeposits, SqliteConversionRollups.Refill),
         new(12, "conversion statuses: the status maps of postback sets, a status on every conversion (existing ones approved), its history, and the log outcome changed", Statuses, SqliteStatuses.AllowChangedOutcome),
+        new(13, "an index of conversions by set and transaction id, for reconciliation's look-ups", TransactionIds),
     ];
 
     /// <summary>The schema version this code writes.</summary>
@@ -316,6 +317,12 @@ internal static class SqliteSchema
         CREATE INDEX ix_conversion_status_history_conversion_id ON conversion_status_history (conversion_id, at, id);
 
         ALTER TABLE outbox_messages ADD COLUMN history_entry_id TEXT;
+        """;
+
+    // Reconciliation looks a batch of report rows' transaction ids up in their set (IngestStore.ListConversionsToMatchAsync);
+    // only conversions with a transaction id have an entry. Building it reads the table once; no row changes.
+    private const string TransactionIds = """
+        CREATE INDEX ix_conversions_set_id_transaction_id ON conversions (set_id, transaction_id) WHERE transaction_id IS NOT NULL;
         """;
 
     /// <summary>One schema step.</summary>

@@ -66,6 +66,59 @@ public abstract partial class PostbackStorageConformanceTests
     }
 
     /// <summary>
+    /// Reconciliation's look-up lists the set's conversions whose transaction id or click id is one of those named (ordinal:
+    /// case counts), each once even when both name it, oldest first by receive time then id; another set's conversions with
+    /// the same ids, and conversions without a transaction id, are not listed; no ids list none; more than
+    /// <see cref="ConversionMatchQuery.MaxKeys"/> ids, or an empty one, are refused.
+    /// </summary>
+    [Fact]
+    public async Task ListConversionsToMatch_ByTransactionOrClickIdsOfTheSet_ListsEachOnceOldestFirst()
+    {
+        var store = await NewStorageAsync();
+        var setId = "set_" + StoreTestData.NewId();
+        var otherSetId = "set_" + StoreTestData.NewId();
+        static ConversionRecord Make(string set, string click, string? tid, int minutes)
+        {
+            var conversion = StoreTestData.Conversion(setId: set, clickId: click, receivedAt: StoreTestData.Epoch.AddMinutes(minutes));
+            return conversion with { Conversion = conversion.Conversion with { TransactionId = tid } };
+        }
+
+        var byTid = Make(setId, "clickother", "T-1", 5);
+        var byClickLater = Make(setId, "clickone", null, 4);
+        var byBothTied1 = Make(setId, "clickone", "T-2", 1);
+        var byBothTied2 = Make(setId, "clickone", "T-1", 1);
+        var byClickEarliest = Make(setId, "clickone", "T-9", 0);
+        var notNamed = Make(setId, "clicktwo", "T-3", 2);
+        var otherCase = Make(setId, "ClickOne", "t-1", 3);
+        var otherSet = Make(otherSetId, "clickone", "T-1", 0);
+        foreach (var conversion in new[] { byTid, byClickLater, byBothTied1, byBothTied2, byClickEarliest, notNamed, otherCase, otherSet })
+        {
+            await StoreAsync(store, conversion);
+        }
+
+        var tied = new[] { byBothTied1, byBothTied2 }.OrderBy(c => c.Id, StringComparer.Ordinal).Select(c => c.Id);
+
+        (await store.Ingest.ListConversionsToMatchAsync(new ConversionMatchQuery { SetId = setId, TransactionIds = ["T-1", "T-2"], ClickIds = ["clickone"] }, None))
+            .Select(c => c.Id).Should().Equal([byClickEarliest.Id, .. tied, byClickLater.Id, byTid.Id]);
+        var byT1 = await store.Ingest.ListConversionsToMatchAsync(new ConversionMatchQuery { SetId = setId, TransactionIds = ["T-1"] }, None);
+        byT1.Select(c => c.Id).Should().Equal(byBothTied2.Id, byTid.Id);
+        byT1.Should().BeEquivalentTo(new[] { byBothTied2, byTid }, o => o.Excluding(c => c.DepositNumber), "a listed conversion is read back whole");
+        (await store.Ingest.ListConversionsToMatchAsync(new ConversionMatchQuery { SetId = setId, ClickIds = ["clickother", "clickthree"] }, None))
+            .Select(c => c.Id).Should().Equal(byTid.Id);
+        (await store.Ingest.ListConversionsToMatchAsync(new ConversionMatchQuery { SetId = otherSetId, TransactionIds = ["T-2"], ClickIds = ["clicktwo"] }, None))
+            .Should().BeEmpty();
+        (await store.Ingest.ListConversionsToMatchAsync(new ConversionMatchQuery { SetId = setId }, None)).Should().BeEmpty();
+
+        var tooMany = Enumerable.Range(0, ConversionMatchQuery.MaxKeys + 1).Select(i => "T-" + i).ToList();
+        await Calling(() => store.Ingest.ListConversionsToMatchAsync(new ConversionMatchQuery { SetId = setId, TransactionIds = tooMany }, None))
+            .Should().ThrowExactlyAsync<ArgumentException>().WithParameterName("query.TransactionIds");
+        await Calling(() => store.Ingest.ListConversionsToMatchAsync(new ConversionMatchQuery { SetId = setId, ClickIds = ["clickone", ""] }, None))
+            .Should().ThrowExactlyAsync<ArgumentException>().WithParameterName("query.ClickIds");
+        await Calling(() => store.Ingest.ListConversionsToMatchAsync(new ConversionMatchQuery { SetId = "", ClickIds = ["clickone"] }, None))
+            .Should().ThrowExactlyAsync<ArgumentException>().WithParameterName("query.SetId");
+    }
+
+    /// <summary>
     /// The conversions to recompute are those with an amount and no reporting amount, by id, after the cursor; the limit
     /// bounds a page.
     /// </summary>

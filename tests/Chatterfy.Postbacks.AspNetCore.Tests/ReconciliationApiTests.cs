@@ -253,6 +253,67 @@ public sealed class ReconciliationApiTests
         }
     }
 
+    // The stores the theory below runs on: PostgreSQL only where POSTBACKS_TEST_POSTGRES names a server (as CI sets it).
+    public static TheoryData<string> Stores =>
+        Environment.GetEnvironmentVariable("POSTBACKS_TEST_POSTGRES") is { Length: > 0 } ? ["memory", "sqlite", "postgres"] : ["memory", "sqlite"];
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task MatchesRowsOfLaterBatchesAgainstWhatEarlierRowsLeftTheSameWayOnEveryStore(string store)
+    {
+        var directory = Directory.CreateTempSubdirectory("chatterfy-reconcile-");
+        var postgres = Environment.GetEnvironmentVariable("POSTBACKS_TEST_POSTGRES");
+        var schema = "t_" + Guid.NewGuid().ToString("N")[..16];
+        try
+        {
+            await using var app = await TestApp.StartAsync(postbacks: store switch
+            {
+                "sqlite" => b => b.UseSqlite(Path.Combine(directory.FullName, "postbacks.db")),
+                "postgres" => b => b.UsePostgreSql(o => (o.ConnectionString, o.Schema) = (postgres, schema)),
+                _ => null,
+            });
+            var set = await app.CreateSetAsync("1win");
+            var a = await app.CreateClickAsync();
+            var b = await app.CreateClickAsync();
+            var c = await app.CreateClickAsync();
+            await Ok(app, $"{Bare(set)}/registration?clickid={a}");
+            await Ok(app, $"{Bare(set)}/first-deposit?clickid={b}&amount=50&currency=USD&tid=T1");
+            await Ok(app, $"{Bare(set)}/deposit?clickid={b}&amount=20&currency=USD");
+            var notThere = (await Ok(app, $"{Bare(set)}/registration?clickid={c}")).GetProperty("conversionId").GetString();
+            var csv = new StringBuilder($"click_id,event,amount,currency,transaction_id,time\n{a},registration,,,,2026-11-27T11:59:00Z\n");
+            for (var i = 0; i < 1000; i++)
+            {
+                csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"zz{i:d4},registration,,,,2026-11-27T11:00:00Z\n");
+            }
+
+            // After a whole batch of rows: the registration again (taken by the first row), the first deposit under another
+            // click (found by its transaction id) and the repeat deposit (by click, amount and time).
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"{a},registration,,,,2026-11-27T11:59:30Z\nrenamed000,ftd,50,USD,T1,2026-11-27T12:00:00Z\n{b},deposit,20,USD,,2026-11-27T12:00:00Z\n");
+
+            var response = await app.Client.PostAsync(
+                $"/api/tracker/postback-sets/{set.GetProperty("id").GetString()}/reconciliations?from=2026-11-27T00:00:00Z&to=2026-11-28T00:00:00Z", Csv(csv.ToString()));
+
+            response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+            var report = await response.Content.ReadFromJsonAsync<JsonElement>();
+            report.GetProperty("matched").GetInt64().Should().Be(3);
+            report.GetProperty("mismatchCount").GetInt64().Should().Be(0);
+            report.GetProperty("missingHereCount").GetInt64().Should().Be(1001);
+            report.GetProperty("missingHere").EnumerateArray().Last().GetProperty("line").GetInt64().Should().Be(1003);
+            report.GetProperty("missingThere").EnumerateArray().Select(r => r.GetProperty("conversionId").GetString()).Should().Equal(notThere);
+            report.GetProperty("totals").ToString().Should().Be("""[{"currency":"USD","network":70,"here":70}]""");
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+            if (store == "postgres")
+            {
+                await using var dataSource = Npgsql.NpgsqlDataSource.Create(postgres!);
+                await using var drop = dataSource.CreateCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE");
+                await drop.ExecuteNonQueryAsync();
+            }
+        }
+    }
+
     private static StringContent Json(string text) => new(text, Encoding.UTF8, "application/json");
 
     private static StringContent Csv(string text) => new(text, Encoding.UTF8, "text/csv");

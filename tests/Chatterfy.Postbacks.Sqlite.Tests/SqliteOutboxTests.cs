@@ -358,6 +358,7 @@ public sealed class SqliteOutboxTests : IDisposable
             """;
         command.ExecuteNonQuery();
         command.CommandText = """
+            DROP INDEX ix_conversions_set_id_transaction_id;
             DROP TABLE conversion_status_history;
             DROP INDEX ix_conversions_status_received_at;
             ALTER TABLE conversions DROP COLUMN status_word_unknown;

@@ -1,74 +1,120 @@
+using System.Runtime.InteropServices;
 using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.Storage;
-using Chatterfy.Postbacks.Storage.InMemory;
 
 namespace Chatterfy.Postbacks.Reconciliation;
 
 /// <summary>
 /// The one home of the matching rules: a row matches an unmatched stored conversion of the same event on the transaction
 /// id; else, for a registration or a first deposit, on the click; else on the click, amount and currency with the receive
-/// time less than the de-duplication window from the row's time. The rows are streamed; the stored side is held compactly.
+/// time less than the de-duplication window from the row's time. Of several candidates a row takes the oldest (by receive
+/// time, then id). The rows come in batches (<see cref="BatchSize"/>) with the candidates the store found for them
+/// (<see cref="IngestStore.ListConversionsToMatchAsync"/>); nothing of the stored side is held beyond a batch but the ids of
+/// the matched conversions.
 /// </summary>
 /// <remarks>
-/// What is kept per stored conversion of the range (about 100 bytes beyond its click id and transaction id): one slot of a
-/// growing array (the id as two numbers when the SDK minted it, the click id, event and currency shared with the other
-/// conversions that name them, the amount, the time as ticks and two chain links) and one entry in each of two
-/// dictionaries, by click id and by transaction id, whose value is the head of the chain of slots with that key. A
-/// <see cref="ConversionRecord"/> is dropped as soon as its slot is filled. The stored side is read newest first, so a chain
-/// (newest added at its head) runs oldest first: a row takes the oldest unmatched candidate.
+/// <para>
+/// Rows are matched in the file's order, each against the candidates no earlier row took, exactly as if the whole stored
+/// side were held: a batch's candidates are every conversion of the set with one of the batch's transaction ids or click
+/// ids, so every conversion a row could match is among them.
+/// </para>
+/// <para>
+/// What it holds: the current batch's candidates (at most a few per row), and the matched conversions' ids in
+/// <see cref="MatchedIds"/>, 24 bytes each: at most one per row, so bounded by the report, never by the stored
+/// conversions of the range.
+/// </para>
 /// </remarks>
 internal sealed class ReconciliationMatcher
 {
+    /// <summary>How many rows are matched together: the most ids one look-up names.</summary>
+    public const int BatchSize = ConversionMatchQuery.MaxKeys;
+
     private readonly Dictionary<string, int> _byClick = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _byTransaction = new(StringComparer.Ordinal);
-    private readonly StringPool _words = new();
+    private readonly MatchedIds _matched = new();
     private readonly long _windowTicks;
-    private Slot[] _slots = new Slot[1024];
+    private readonly long _fromTicks;
+    private readonly long _toTicks;
+    private Candidate[] _candidates = new Candidate[BatchSize];
     private int _count;
 
-    public ReconciliationMatcher(TimeSpan window) => _windowTicks = window.Ticks;
-
-    public void AddStored(ConversionRecord record)
+    /// <summary>Initializes a new instance of the <see cref="ReconciliationMatcher"/> class.</summary>
+    /// <param name="window">The de-duplication window: the time tolerance of the amount rule.</param>
+    /// <param name="receivedFrom">The earliest receive time of a candidate (inclusive), or <see langword="null"/>.</param>
+    /// <param name="receivedTo">The latest receive time of a candidate (inclusive), or <see langword="null"/>.</param>
+    public ReconciliationMatcher(TimeSpan window, DateTimeOffset? receivedFrom, DateTimeOffset? receivedTo)
     {
-        var c = record.Conversion;
-        if (_count == _slots.Length)
+        _windowTicks = window.Ticks;
+        _fromTicks = receivedFrom?.UtcTicks ?? long.MinValue;
+        _toTicks = receivedTo?.UtcTicks ?? long.MaxValue;
+    }
+
+    /// <summary>The look-up that finds the candidates of a batch of rows: their transaction ids and click ids, each once.</summary>
+    public static ConversionMatchQuery QueryFor(string setId, IReadOnlyList<ReconciliationRow> rows)
+    {
+        var transactionIds = new HashSet<string>(StringComparer.Ordinal);
+        var clickIds = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var row in rows)
         {
-            Array.Resize(ref _slots, _count * 2);
+            clickIds.Add(row.ClickId);
+            if (row.TransactionId is { } transactionId)
+            {
+                transactionIds.Add(transactionId);
+            }
         }
 
-        var index = _count++;
-        ref var slot = ref _slots[index];
-        slot.Id = CompactId.From(record.Id);
-        slot.Event = _words.Intern(c.Event.Name);
-        slot.Amount = c.Amount;
-        slot.Currency = _words.Intern(c.Currency);
-        slot.TransactionId = c.TransactionId;
-        slot.ReceivedAt = c.ReceivedAt.UtcTicks;
+        return new ConversionMatchQuery { SetId = setId, TransactionIds = transactionIds, ClickIds = clickIds };
+    }
 
-        // The click id string is shared by the chain's head key and every slot of the click.
-        ref var clickHead = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_byClick, c.ClickId, out var clickSeen);
-        slot.NextOnClick = clickSeen ? clickHead : -1;
-        clickHead = index;
-        slot.ClickId = clickSeen && slot.NextOnClick >= 0 ? _slots[slot.NextOnClick].ClickId : c.ClickId;
-        if (c.TransactionId is { } tid)
+    /// <summary>
+    /// Starts a batch with the candidates the store found for its rows, oldest first; those received outside the range
+    /// are left out.
+    /// </summary>
+    public void BeginBatch(IReadOnlyList<ConversionRecord> candidates)
+    {
+        _byClick.Clear();
+        _byTransaction.Clear();
+        _count = 0;
+        if (_candidates.Length < candidates.Count)
         {
-            ref var tidHead = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_byTransaction, tid, out var tidSeen);
-            slot.NextOnTransaction = tidSeen ? tidHead : -1;
-            tidHead = index;
+            _candidates = new Candidate[candidates.Count];
         }
-        else
+
+        // Linked newest first, so that each chain (newest added at its head) runs oldest first.
+        for (var i = candidates.Count - 1; i >= 0; i--)
         {
-            slot.NextOnTransaction = -1;
+            var record = candidates[i];
+            var c = record.Conversion;
+            var receivedAt = c.ReceivedAt.UtcTicks;
+            if (receivedAt < _fromTicks || receivedAt > _toTicks)
+            {
+                continue;
+            }
+
+            var index = _count++;
+            ref var candidate = ref _candidates[index];
+            candidate.Record = record;
+            candidate.Matched = _matched.Contains(record.Id);
+            ref var clickHead = ref CollectionsMarshal.GetValueRefOrAddDefault(_byClick, c.ClickId, out var clickSeen);
+            candidate.NextOnClick = clickSeen ? clickHead : -1;
+            clickHead = index;
+            candidate.NextOnTransaction = -1;
+            if (c.TransactionId is { } tid)
+            {
+                ref var tidHead = ref CollectionsMarshal.GetValueRefOrAddDefault(_byTransaction, tid, out var tidSeen);
+                candidate.NextOnTransaction = tidSeen ? tidHead : -1;
+                tidHead = index;
+            }
         }
     }
 
-    /// <summary>Matches a row; returns the matched conversion, or <see langword="null"/> when none (missing here).</summary>
+    /// <summary>Matches a row of the batch; returns the matched conversion, or <see langword="null"/> when none (missing here).</summary>
     public ReconciledConversion? Match(ReconciliationRow row)
     {
         var index = -1;
         if (row.TransactionId is { } tid && _byTransaction.TryGetValue(tid, out var head))
         {
-            for (var i = head; i >= 0 && index < 0; i = _slots[i].NextOnTransaction)
+            for (var i = head; i >= 0 && index < 0; i = _candidates[i].NextOnTransaction)
             {
                 if (IsCandidate(i, row.Event))
                 {
@@ -81,12 +127,12 @@ internal sealed class ReconciliationMatcher
         {
             var oncePerClick = IsOncePerClick(row.Event);
             var time = row.Time.UtcTicks;
-            for (var i = clickHead; i >= 0 && index < 0; i = _slots[i].NextOnClick)
+            for (var i = clickHead; i >= 0 && index < 0; i = _candidates[i].NextOnClick)
             {
-                ref readonly var slot = ref _slots[i];
+                var c = _candidates[i].Record.Conversion;
                 if (IsCandidate(i, row.Event)
                     && (oncePerClick
-                        || (slot.Amount == row.Amount && string.Equals(slot.Currency, row.Currency, StringComparison.Ordinal) && Math.Abs(slot.ReceivedAt - time) < _windowTicks)))
+                        || (c.Amount == row.Amount && string.Equals(c.Currency, row.Currency, StringComparison.Ordinal) && Math.Abs(c.ReceivedAt.UtcTicks - time) < _windowTicks)))
                 {
                     index = i;
                 }
@@ -98,70 +144,45 @@ internal sealed class ReconciliationMatcher
             return null;
         }
 
-        _slots[index].Matched = true;
-        return Conversion(index);
+        ref var matched = ref _candidates[index];
+        matched.Matched = true;
+        _matched.Add(matched.Record.Id);
+        return Of(matched.Record);
     }
+
+    /// <summary>Ends a batch: its matches join the others and its candidates are let go.</summary>
+    public void EndBatch()
+    {
+        _matched.Commit();
+        Array.Clear(_candidates, 0, _count);
+        _count = 0;
+    }
+
+    /// <summary>Whether a row matched the stored conversion with this id.</summary>
+    public bool IsMatched(string conversionId) => _matched.Contains(conversionId);
 
     /// <summary>Whether a matched row's amount or currency differs from its conversion's.</summary>
     public static bool Differs(ReconciliationRow row, ReconciledConversion conversion) =>
         row.Amount != conversion.Amount
         || (row.Currency is not null && conversion.Currency is not null && !string.Equals(row.Currency, conversion.Currency, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>Counts the stored conversions no row matched, received within the range, and lists the oldest <paramref name="limit"/> of them.</summary>
-    public (long Count, List<ReconciledConversion> Listed) Unmatched(DateTimeOffset from, DateTimeOffset to, int limit)
+    /// <summary>A stored conversion as a report lists it.</summary>
+    public static ReconciledConversion Of(ConversionRecord record)
     {
-        long count = 0;
-        var listed = new List<int>();
-        for (var i = 0; i < _count; i++)
-        {
-            if (!_slots[i].Matched && InRange(i, from, to))
-            {
-                count++;
-                listed.Add(i);
-            }
-        }
-
-        listed.Sort((a, b) => _slots[a].ReceivedAt != _slots[b].ReceivedAt ? _slots[a].ReceivedAt.CompareTo(_slots[b].ReceivedAt) : _slots[a].Id.CompareTo(_slots[b].Id));
-        return (count, [.. listed.Take(limit).Select(Conversion)]);
-    }
-
-    /// <summary>The stored amounts per currency, received within the range.</summary>
-    public void AddStoredTotals(Dictionary<string, decimal> totals, DateTimeOffset from, DateTimeOffset to)
-    {
-        for (var i = 0; i < _count; i++)
-        {
-            if (_slots[i] is { Amount: { } amount, Currency: { } currency } && InRange(i, from, to))
-            {
-                totals[currency] = totals.GetValueOrDefault(currency) + amount;
-            }
-        }
+        var c = record.Conversion;
+        return new(record.Id, c.ClickId, c.Event.Name, c.Amount, c.Currency, c.TransactionId, new DateTimeOffset(c.ReceivedAt.UtcTicks, TimeSpan.Zero));
     }
 
     private static bool IsOncePerClick(string eventName) =>
         eventName is PostbackEvent.RegistrationName or PostbackEvent.FirstDepositName;
 
     private bool IsCandidate(int index, string eventName) =>
-        !_slots[index].Matched && string.Equals(_slots[index].Event, eventName, StringComparison.Ordinal);
+        !_candidates[index].Matched && string.Equals(_candidates[index].Record.Conversion.Event.Name, eventName, StringComparison.Ordinal);
 
-    private bool InRange(int index, DateTimeOffset from, DateTimeOffset to) =>
-        _slots[index].ReceivedAt >= from.UtcTicks && _slots[index].ReceivedAt <= to.UtcTicks;
-
-    private ReconciledConversion Conversion(int index)
+    /// <summary>A stored conversion of the batch.</summary>
+    private struct Candidate
     {
-        ref readonly var slot = ref _slots[index];
-        return new(slot.Id.ToString(), slot.ClickId, slot.Event, slot.Amount, slot.Currency, slot.TransactionId, new DateTimeOffset(slot.ReceivedAt, TimeSpan.Zero));
-    }
-
-    /// <summary>One stored conversion of the range.</summary>
-    private struct Slot
-    {
-        public CompactId Id;
-        public string ClickId;
-        public string Event;
-        public string? Currency;
-        public string? TransactionId;
-        public decimal? Amount;
-        public long ReceivedAt;
+        public ConversionRecord Record;
         public int NextOnClick;
         public int NextOnTransaction;
         public bool Matched;

@@ -254,16 +254,11 @@ public sealed class ReconciliationService
 
         var createdAt = _timeProvider.GetUtcNow();
         var window = _options.CurrentValue.DeduplicationWindow;
-        var matcher = new ReconciliationMatcher(window);
-        await LoadStoredAsync(matcher, setId, from - window, to + window, cancellationToken).ConfigureAwait(false);
-
+        var matcher = new ReconciliationMatcher(window, from - window, to + window);
+        var tally = new Tally();
+        var batch = new List<ReconciliationRow>(ReconciliationMatcher.BatchSize);
         long rows = 0;
-        long matched = 0;
-        long missingHereCount = 0;
-        long mismatchCount = 0;
         long invalidCount = 0;
-        var missingHere = new List<ReconciliationRow>();
-        var mismatches = new List<ReconciliationMismatch>();
         var invalid = new List<ReconciliationRowError>();
         var networkTotals = new Dictionary<string, decimal>(StringComparer.Ordinal);
         DateTimeOffset? first = null;
@@ -289,33 +284,18 @@ public sealed class ReconciliationService
                 networkTotals[currency] = networkTotals.GetValueOrDefault(currency) + amount;
             }
 
-            switch (matcher.Match(row))
+            batch.Add(row);
+            if (batch.Count == ReconciliationMatcher.BatchSize)
             {
-                case null:
-                    if (++missingHereCount <= MaxListedRows)
-                    {
-                        missingHere.Add(row);
-                    }
-
-                    break;
-                case var conversion when ReconciliationMatcher.Differs(row, conversion):
-                    if (++mismatchCount <= MaxListedRows)
-                    {
-                        mismatches.Add(new ReconciliationMismatch(row, conversion));
-                    }
-
-                    break;
-                default:
-                    matched++;
-                    break;
+                await MatchBatchAsync(matcher, setId, batch, tally, cancellationToken).ConfigureAwait(false);
             }
         }
 
+        await MatchBatchAsync(matcher, setId, batch, tally, cancellationToken).ConfigureAwait(false);
         var start = from ?? first ?? DateTimeOffset.UnixEpoch;
         var end = to ?? last ?? start;
         var storedTotals = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        matcher.AddStoredTotals(storedTotals, start, end);
-        var (missingThereCount, missingThere) = matcher.Unmatched(start, end, MaxListedRows);
+        var (missingThereCount, missingThere) = await ReadUnmatchedAsync(matcher, setId, start, end, storedTotals, cancellationToken).ConfigureAwait(false);
         var report = new ReconciliationReport
         {
             Id = StoreIds.New(_timeProvider),
@@ -324,25 +304,72 @@ public sealed class ReconciliationService
             From = start,
             To = end,
             Rows = rows,
-            Matched = matched,
-            MissingHere = missingHere,
+            Matched = tally.Matched,
+            MissingHere = tally.MissingHere,
             MissingThere = missingThere,
-            Mismatches = mismatches,
+            Mismatches = tally.Mismatches,
             Invalid = invalid,
             Totals = [.. networkTotals.Keys.Union(storedTotals.Keys).Order(StringComparer.Ordinal)
                 .Select(c => new ReconciliationTotal(c, networkTotals.GetValueOrDefault(c), storedTotals.GetValueOrDefault(c)))],
-            MissingHereCount = missingHereCount,
+            MissingHereCount = tally.MissingHereCount,
             MissingThereCount = missingThereCount,
-            MismatchCount = mismatchCount,
+            MismatchCount = tally.MismatchCount,
             InvalidCount = invalidCount,
         };
         await _reconciliations.AddAsync(report, cancellationToken).ConfigureAwait(false);
         return report;
     }
 
-    // Pages through the set's conversions newest first, keeping those received within the widened range.
-    private async ValueTask LoadStoredAsync(ReconciliationMatcher matcher, string setId, DateTimeOffset? after, DateTimeOffset? before, CancellationToken cancellationToken)
+    // Looks the batch's candidates up in the store, matches its rows in order, and empties it.
+    private async ValueTask MatchBatchAsync(ReconciliationMatcher matcher, string setId, List<ReconciliationRow> batch, Tally tally, CancellationToken cancellationToken)
     {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        var candidates = await _conversions.ListConversionsToMatchAsync(ReconciliationMatcher.QueryFor(setId, batch), cancellationToken).ConfigureAwait(false);
+        matcher.BeginBatch(candidates);
+        foreach (var row in batch)
+        {
+            switch (matcher.Match(row))
+            {
+                case null:
+                    if (++tally.MissingHereCount <= MaxListedRows)
+                    {
+                        tally.MissingHere.Add(row);
+                    }
+
+                    break;
+                case var conversion when ReconciliationMatcher.Differs(row, conversion):
+                    if (++tally.MismatchCount <= MaxListedRows)
+                    {
+                        tally.Mismatches.Add(new ReconciliationMismatch(row, conversion));
+                    }
+
+                    break;
+                default:
+                    tally.Matched++;
+                    break;
+            }
+        }
+
+        matcher.EndBatch();
+        batch.Clear();
+    }
+
+    // One pass over the set's conversions received within the range, newest first a page at a time: adds their amounts to
+    // the totals, counts those no row matched (missing there) and keeps the oldest MaxListedRows of them.
+    private async ValueTask<(long Count, List<ReconciledConversion> Oldest)> ReadUnmatchedAsync(
+        ReconciliationMatcher matcher,
+        string setId,
+        DateTimeOffset start,
+        DateTimeOffset end,
+        Dictionary<string, decimal> totals,
+        CancellationToken cancellationToken)
+    {
+        long count = 0;
+        var oldest = new Queue<ReconciledConversion>();
         string? cursor = null;
         while (true)
         {
@@ -350,23 +377,57 @@ public sealed class ReconciliationService
             foreach (var record in page)
             {
                 var receivedAt = record.Conversion.ReceivedAt;
-                if (after is { } a && receivedAt < a)
+                if (receivedAt < start)
                 {
-                    return;
+                    return (count, Oldest(oldest));
                 }
 
-                if (before is not { } b || receivedAt <= b)
+                if (receivedAt > end)
                 {
-                    matcher.AddStored(record);
+                    continue;
+                }
+
+                if (record.Conversion is { Amount: { } amount, Currency: { } currency })
+                {
+                    totals[currency] = totals.GetValueOrDefault(currency) + amount;
+                }
+
+                if (!matcher.IsMatched(record.Id))
+                {
+                    count++;
+
+                    // Newest first: when the list is full, the newest listed gives way to this older one.
+                    oldest.Enqueue(ReconciliationMatcher.Of(record));
+                    if (oldest.Count > MaxListedRows)
+                    {
+                        oldest.Dequeue();
+                    }
                 }
             }
 
             if (page.Count < PageSize)
             {
-                return;
+                return (count, Oldest(oldest));
             }
 
             cursor = page[^1].Id;
         }
+
+        static List<ReconciledConversion> Oldest(Queue<ReconciledConversion> newestFirst)
+        {
+            var list = newestFirst.ToList();
+            list.Reverse();
+            return list;
+        }
+    }
+
+    // What the matched rows came to: the counts, and the lists bounded by MaxListedRows.
+    private sealed class Tally
+    {
+        public long Matched;
+        public long MissingHereCount;
+        public long MismatchCount;
+        public readonly List<ReconciliationRow> MissingHere = [];
+        public readonly List<ReconciliationMismatch> Mismatches = [];
     }
 }

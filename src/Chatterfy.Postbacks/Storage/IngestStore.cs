@@ -179,6 +179,31 @@ public abstract class IngestStore : StoreRole
     }
 
     /// <summary>
+    /// Lists the stored conversions of the query's set whose transaction id is one of the query's or whose click id is one
+    /// of the query's (ordinal), credited or not, each once, oldest first by <see cref="Ingestion.Conversion.ReceivedAt"/>
+    /// then id (ordinal): the candidates a batch of a network's report rows is matched against
+    /// (<see cref="Reconciliation.ReconciliationService"/>; the core decides the matches). A store answers it from indexes,
+    /// without reading the set's other conversions.
+    /// </summary>
+    /// <param name="query">The set and the ids to look up.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The conversions; none when the query names no id.</returns>
+    /// <exception cref="ArgumentException">
+    /// The set id, a transaction id or a click id is null or empty, or the query names more than
+    /// <see cref="ConversionMatchQuery.MaxKeys"/> of either.
+    /// </exception>
+    public ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsToMatchAsync(ConversionMatchQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ThrowIfInvalidId(query.SetId, "query.SetId");
+        ThrowIfInvalidKeys(query.TransactionIds, "query.TransactionIds");
+        ThrowIfInvalidKeys(query.ClickIds, "query.ClickIds");
+        return query.TransactionIds.Count == 0 && query.ClickIds.Count == 0
+            ? ValueTask.FromResult<IReadOnlyList<ConversionRecord>>([])
+            : ListConversionsToMatchCoreAsync(query, cancellationToken);
+    }
+
+    /// <summary>
     /// Lists stored conversions that have an amount but no <see cref="ConversionRecord.ReportingAmount"/>, by id ascending
     /// (ordinal), only those whose id is greater than <paramref name="afterId"/> when it is given.
     /// </summary>
@@ -279,6 +304,33 @@ public abstract class IngestStore : StoreRole
     /// <exception cref="NotSupportedException">The store does not override it.</exception>
     protected virtual ValueTask<bool> ChangeStatusCoreAsync(StatusChangeRecord change, CancellationToken cancellationToken) =>
         throw NotSupported(nameof(ChangeStatusAsync));
+
+    /// <summary>
+    /// Lists the candidates of a batch of report rows (see <see cref="ListConversionsToMatchAsync"/>). Virtual, so a store
+    /// written before reconciliation still builds; every store of the SDK overrides it, and the conformance suite requires
+    /// it. The default throws.
+    /// </summary>
+    /// <param name="query">The set and the ids, checked; at least one id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The conversions.</returns>
+    /// <exception cref="NotSupportedException">The store does not override it.</exception>
+    protected virtual ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsToMatchCoreAsync(ConversionMatchQuery query, CancellationToken cancellationToken) =>
+        throw new NotSupportedException(
+            $"The store {GetType().Name} does not implement {nameof(ListConversionsToMatchAsync)}: it was written before reconciliation looked conversions up by transaction id and click id; update it (the conformance suite covers it).");
+
+    private static void ThrowIfInvalidKeys(IReadOnlyCollection<string> keys, string name)
+    {
+        ArgumentNullException.ThrowIfNull(keys, name);
+        if (keys.Count > ConversionMatchQuery.MaxKeys)
+        {
+            throw new ArgumentException($"At most {ConversionMatchQuery.MaxKeys} ids are looked up at once.", name);
+        }
+
+        foreach (var key in keys)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(key, name);
+        }
+    }
 
     private NotSupportedException NotSupported(string member) =>
         new($"The store {GetType().Name} does not implement {member}: it was written before the reporting currency; update it (the conformance suite covers it).");

@@ -4,6 +4,7 @@ using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.PostbackSets;
 using Chatterfy.Postbacks.Reconciliation;
 using Chatterfy.Postbacks.Storage;
+using Chatterfy.Postbacks.Storage.Conformance;
 
 namespace Chatterfy.Postbacks.Tests.Reconciliation;
 
@@ -74,6 +75,53 @@ public sealed class ReconciliationServiceTests
         report.MissingHere.Should().HaveCount(ReconciliationService.MaxListedRows);
         report.MissingHere[^1].ClickId.Should().Be($"c{ReconciliationService.MaxListedRows - 1}");
         kept.Should().BeEquivalentTo(report, o => o.WithStrictOrdering());
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_RowsInDifferentBatchesClaimOneConversion_TheFirstInTheFileTakesIt()
+    {
+        using var services = new TestServices();
+        var (set, token) = await NewSetAsync(services);
+        await Ingest(services, token, "registration", "?clickid=abc123XYZ0");
+        var csv = new StringBuilder("click_id,event,time\nabc123XYZ0,registration,2026-11-27T11:00:00Z\n");
+        for (var i = 0; i < ReconciliationMatcher.BatchSize; i++)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"c{i},registration,2026-11-27T11:00:00Z\n");
+        }
+
+        csv.Append("abc123XYZ0,registration,2026-11-27T11:30:00Z\n");
+
+        var report = await Reconcile(services, set, csv.ToString());
+
+        report.Matched.Should().Be(1);
+        report.MissingHereCount.Should().Be(ReconciliationMatcher.BatchSize + 1);
+        report.MissingHere[^1].Line.Should().Be(ReconciliationMatcher.BatchSize + 3, "the row in the next batch finds the registration taken by the first row");
+        report.MissingThereCount.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_MoreMissingThereThanTheBound_ListsTheOldestAndCountsThemAll()
+    {
+        using var services = new TestServices();
+        var (set, _) = await NewSetAsync(services);
+        var stored = new List<ConversionRecord>();
+        for (var i = 0; i < ReconciliationService.MaxListedRows + 5; i++)
+        {
+            stored.Add(StoreTestData.Conversion(setId: set, receivedAt: TestServices.Start.AddSeconds(-i)));
+        }
+
+        foreach (var chunk in stored.Chunk(1000))
+        {
+            await services.Store.Ingest.AppendAsync([.. chunk.Select(c => StoreTestData.Record(c))], CancellationToken.None);
+        }
+
+        var report = (await services.Get<ReconciliationService>().ReconcileAsync(
+            set, new MemoryStream("click_id,event,time\n"u8.ToArray()), from: TestServices.Start.AddDays(-1), to: TestServices.Start))!;
+
+        report.MissingThereCount.Should().Be(ReconciliationService.MaxListedRows + 5);
+        report.MissingThere.Select(c => c.ConversionId).Should().Equal(
+            stored.OrderBy(c => c.Conversion.ReceivedAt).Take(ReconciliationService.MaxListedRows).Select(c => c.Id), "the oldest are listed, oldest first");
+        report.Totals.Should().Equal(new ReconciliationTotal("USD", 0m, 12.50m * (ReconciliationService.MaxListedRows + 5)));
     }
 
     private static async Task<(string SetId, string Token)> NewSetAsync(TestServices services)

@@ -37,6 +37,17 @@ internal ref struct CompactReader(ReadOnlySpan<byte> bytes)
         });
     }
 
+    /// <summary>Moves past the next string without making it.</summary>
+    public void SkipString()
+    {
+        var header = ReadVarint();
+        if (header != 0)
+        {
+            var length = (int)((header - 1) >> 1);
+            _position += ((header - 1) & 1) == 0 ? length : length * sizeof(char);
+        }
+    }
+
     /// <summary>Tells whether the next string equals <paramref name="value"/> (ordinal) without making it, and moves past it.</summary>
     public bool StringEquals(string value)
     {

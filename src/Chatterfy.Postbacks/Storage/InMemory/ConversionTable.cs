@@ -238,6 +238,44 @@ internal sealed class ConversionTable
     }
 
     /// <summary>
+    /// The conversions of a set whose transaction id is one of <paramref name="transactionIds"/> or whose click id is one of
+    /// <paramref name="clickIds"/>, each once, oldest first by receive time then id.
+    /// </summary>
+    public List<ConversionRecord> ListToMatch(string setId, IReadOnlyCollection<string> transactionIds, IReadOnlyCollection<string> clickIds)
+    {
+        var indexes = new HashSet<int>();
+        foreach (var clickId in clickIds)
+        {
+            foreach (var index in OfClick(clickId))
+            {
+                if (string.Equals(At(index).SetId, setId, StringComparison.Ordinal))
+                {
+                    indexes.Add(index);
+                }
+            }
+        }
+
+        if (transactionIds.Count > 0)
+        {
+            // No index by transaction id (a link in every slot for a read only reconciliation makes): one pass over the
+            // set's slots, reading each one's transaction id in place.
+            var wanted = new HashSet<string>(transactionIds, StringComparer.Ordinal);
+            for (var index = 0; index < _count; index++)
+            {
+                ref var slot = ref At(index);
+                if (string.Equals(slot.SetId, setId, StringComparison.Ordinal) && TransactionIdOf(ref slot) is { } transactionId && wanted.Contains(transactionId))
+                {
+                    indexes.Add(index);
+                }
+            }
+        }
+
+        var sorted = indexes.ToList();
+        sorted.Sort((a, b) => a == b ? 0 : IsEarlier(ref At(a), ref At(b)) ? -1 : 1);
+        return sorted.ConvertAll(Read);
+    }
+
+    /// <summary>
     /// Applies a new click's credit to the conversions that waited for it (late attribution), numbering the credited
     /// deposits in receive-time-then-id order after the click's numbered ones.
     /// </summary>
@@ -371,6 +409,17 @@ internal sealed class ConversionTable
         }
 
         return indexes;
+    }
+
+    // The fields before it in the encoding: the key, the click id, the window and the custom event name (see Encode).
+    private string? TransactionIdOf(ref Slot slot)
+    {
+        var reader = new CompactReader(_arena.Read(slot.Bytes));
+        reader.SkipString();
+        reader.SkipString();
+        reader.ReadVarint();
+        reader.SkipString();
+        return reader.ReadString();
     }
 
     private ConversionRecord Read(int index)

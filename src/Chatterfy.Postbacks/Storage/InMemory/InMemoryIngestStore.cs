@@ -69,6 +69,15 @@ internal sealed class InMemoryIngestStore(InMemoryDatabase db) : IngestStore
         }
     }
 
+    protected override ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsToMatchCoreAsync(ConversionMatchQuery query, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (db.Lock)
+        {
+            return new(db.Conversions.ListToMatch(query.SetId, query.TransactionIds, query.ClickIds).AsReadOnly());
+        }
+    }
+
     protected override ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsWithoutReportingAmountCoreAsync(string? afterId, int limit, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
