@@ -1,6 +1,7 @@
 using Chatterfy.Postbacks.Clicks;
 using Chatterfy.Postbacks.Dashboard.BrowserTests.Infrastructure;
 using Chatterfy.Postbacks.Dashboard.Tests.Infrastructure;
+using Deque.AxeCore.Playwright;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -40,6 +41,7 @@ public sealed class StatusFlowTests(BrowserFixture browser) : IClassFixture<Brow
         (await history.Nth(0).Locator("td").AllInnerTextsAsync()).Take(4).Should().Equal("2026-12-03 15:00:01 UTC", "pending", "approved", "Confirmed");
         (await history.Nth(1).Locator("td").AllInnerTextsAsync()).Take(4).Should().Equal("2026-12-03 15:00:02 UTC", "approved", "chargeback", "Refund");
         await session.ScreenshotAsync("conversion-history");
+        (await page.RunAxe()).Violations.Where(v => v.Impact is "serious" or "critical").Select(v => v.Id).Should().BeEmpty("the history table is accessible");
 
         // The chargeback's log entry link leads to its row, a changed one that links back to the conversion.
         var conversionUrl = page.Url;
