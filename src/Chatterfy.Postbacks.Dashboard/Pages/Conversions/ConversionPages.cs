@@ -2,6 +2,7 @@ using System.Globalization;
 using Chatterfy.Postbacks.Clicks;
 using Chatterfy.Postbacks.Dashboard.Html;
 using Chatterfy.Postbacks.Dashboard.Layout;
+using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.PostbackSets;
 using Chatterfy.Postbacks.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -11,8 +12,9 @@ using Microsoft.AspNetCore.Routing;
 namespace Chatterfy.Postbacks.Dashboard.Pages.Conversions;
 
 /// <summary>
-/// The Conversions section: the stored conversions newest first with their filters (set, click id, chat user), and a
-/// conversion's page (every stored field, its log entries, its reporting amount with the rate and the rate's day).
+/// The Conversions section: the stored conversions newest first with their filters (set, status, click id, chat user),
+/// and a conversion's page (every stored field, its status history, its log entries, its reporting amount with the rate
+/// and the rate's day).
 /// </summary>
 internal static class ConversionPages
 {
@@ -37,6 +39,7 @@ internal static class ConversionPages
     private static async Task<IResult> ListAsync(
         HttpContext context,
         string? setId,
+        string? status,
         string? clickId,
         string? subjectId,
         string? before,
@@ -45,14 +48,14 @@ internal static class ConversionPages
         CancellationToken cancellationToken)
     {
         var page = DashboardPage.For(context);
-        var filter = new Filter(FormText.Blank(setId), FormText.Blank(clickId), FormText.Blank(subjectId));
+        var filter = new Filter(FormText.Blank(setId), ConversionStatusNames.TryParse(FormText.Blank(status), out var wanted) ? wanted : null, FormText.Blank(clickId), FormText.Blank(subjectId));
         var allSets = await SetsAsync(sets, cancellationToken).ConfigureAwait(false);
         var subjectError = filter.SubjectId is { } subject && !SubjectIds.IsValid(subject) ? SubjectIds.Rule : null;
         IReadOnlyList<ConversionRecord> records = [];
         if (subjectError is null)
         {
             records = await conversions.ListAsync(
-                new ConversionListQuery { SetId = filter.SetId, ClickId = filter.ClickId, SubjectId = filter.SubjectId, Limit = PageSize, BeforeId = FormText.Blank(before) },
+                new ConversionListQuery { SetId = filter.SetId, Status = filter.Status, ClickId = filter.ClickId, SubjectId = filter.SubjectId, Limit = PageSize, BeforeId = FormText.Blank(before) },
                 cancellationToken).ConfigureAwait(false);
         }
 
@@ -95,9 +98,12 @@ internal static class ConversionPages
         var allSets = await SetsAsync(sets, cancellationToken).ConfigureAwait(false);
         var click = await clicks.FindAsync(record.Conversion.ClickId, cancellationToken).ConfigureAwait(false);
         var entries = await LogEntriesAsync(log, record, cancellationToken).ConfigureAwait(false);
+        var history = await HistoryAsync(page, log, record, cancellationToken).ConfigureAwait(false);
         var body = Markup.Of($"""
             <h1>Conversion <code>{record.Id}</code></h1>
             {ConversionView.Facts(page, record, allSets, click)}
+            <h2 id="conversion-history-heading">Status history</h2>
+            {history}
             <h2 id="conversion-log-heading">Log entries</h2>
             {LogEntries(page, record, entries)}
             """);
@@ -121,24 +127,59 @@ internal static class ConversionPages
             return Markup.Of($"""<p id="conversion-log-none">Its log entry is no longer kept (the log's retention purged it).</p>""");
         }
 
-        // The log page filtered to the entry's set and minute shows its row; the fragment scrolls to it.
-        var minute = record.Conversion.ReceivedAt.ToUniversalTime();
+        var items = entries.Select(e => Markup.Of($"""
+            <li><a class="log-entry" href="{LogEntryUrl(page, record.Conversion.SetId, e.ReceivedAt, e.Id)}"><code>{e.Id}</code></a> {Display.Badge(StoredWords.Of(e.Outcome))} {Display.Time(e.ReceivedAt)}</li>
+            """));
+        return Markup.Of($"""<ul id="conversion-log">{items}</ul>""");
+    }
+
+    // The conversion's status changes, oldest first: each links to the log entry of the postback that made it while the
+    // log still keeps that entry.
+    private static async Task<Markup> HistoryAsync(DashboardPage page, PostbackLogService log, ConversionRecord record, CancellationToken cancellationToken)
+    {
+        if (record.History.Count == 0)
+        {
+            return Markup.Of($"""<p id="conversion-history-none">No status change: it is {ConversionStatusNames.Name(record.Status)} since it arrived.</p>""");
+        }
+
+        var rows = new List<Markup>(record.History.Count);
+        foreach (var change in record.History)
+        {
+            var entry = await log.GetAsync(change.LogEntryId, cancellationToken).ConfigureAwait(false);
+            var link = entry is null
+                ? Markup.Of($"""<code>{change.LogEntryId}</code> (no longer kept)""")
+                : Markup.Of($"""<a class="log-entry" href="{LogEntryUrl(page, entry.SetId, entry.ReceivedAt, entry.Id)}"><code>{entry.Id}</code></a>""");
+            rows.Add(Markup.Of($"""
+                <tr id="history-{change.Id}"><td>{Display.Time(change.At)}</td><td>{Display.Badge(ConversionStatusNames.Name(change.From))}</td><td>{Display.Badge(ConversionStatusNames.Name(change.To))}</td><td><code>{change.Word}</code></td><td>{link}</td></tr>
+                """));
+        }
+
+        return Display.ScrollingTable("Status history", Markup.Of($"""
+            <table id="conversion-history">
+            <thead><tr><th scope="col">Time</th><th scope="col">From</th><th scope="col">To</th><th scope="col">Word as received</th><th scope="col">Log entry</th></tr></thead>
+            <tbody>{Markup.Join(rows)}</tbody>
+            </table>
+            """));
+    }
+
+    // The log page filtered to the entry's set and minute shows its row; the fragment scrolls to it.
+    private static string LogEntryUrl(DashboardPage page, string setId, DateTimeOffset receivedAt, string entryId)
+    {
+        var minute = receivedAt.ToUniversalTime();
         minute = new DateTimeOffset(minute.Year, minute.Month, minute.Day, minute.Hour, minute.Minute, 0, TimeSpan.Zero);
         var query = QueryString.Create(new KeyValuePair<string, string?>[]
         {
-            new("setId", record.Conversion.SetId),
+            new("setId", setId),
             new("from", minute.ToString(FormText.UtcMinuteFormat, CultureInfo.InvariantCulture)),
             new("to", minute.AddMinutes(1).ToString(FormText.UtcMinuteFormat, CultureInfo.InvariantCulture)),
         }).ToUriComponent();
-        var items = entries.Select(e => Markup.Of($"""
-            <li><a class="log-entry" href="{page.Url("log" + query + "#log-" + Uri.EscapeDataString(e.Id))}"><code>{e.Id}</code></a> {Display.Badge(StoredWords.Of(e.Outcome))} {Display.Time(e.ReceivedAt)}</li>
-            """));
-        return Markup.Of($"""<ul id="conversion-log">{items}</ul>""");
+        return page.Url("log" + query + "#log-" + Uri.EscapeDataString(entryId));
     }
 
     private static Markup FilterForm(DashboardPage page, Filter filter, IEnumerable<PostbackSet> sets, string? subjectError)
     {
         var setOptions = sets.OrderBy(s => s.Name, StringComparer.CurrentCultureIgnoreCase).Select(s => Display.Option(s.Id, s.Name, s.Id == filter.SetId));
+        var statusOptions = ConversionStatusNames.All.Select(s => Display.Option(ConversionStatusNames.Name(s), ConversionStatusNames.Name(s), s == filter.Status));
         var subjectInput = subjectError is null
             ? Markup.Of($"""<input type="text" id="conversions-subject" name="subjectId" value="{filter.SubjectId}" placeholder="tg:123456789">""")
             : Markup.Of($"""<input type="text" id="conversions-subject" name="subjectId" value="{filter.SubjectId}" aria-invalid="true" aria-describedby="conversions-subject-error"><span class="error" role="alert" id="conversions-subject-error">{subjectError}</span>""");
@@ -146,6 +187,7 @@ internal static class ConversionPages
             <h2>Filters</h2>
             <form method="get" action="{page.Url("conversions")}" class="filters" id="conversions-filters">
             <div><label for="conversions-set">Set</label><select id="conversions-set" name="setId"><option value="">All sets</option>{setOptions}</select></div>
+            <div><label for="conversions-status">Status</label><select id="conversions-status" name="status"><option value="">All statuses</option>{statusOptions}</select></div>
             <div><label for="conversions-click">Click id</label><input type="text" id="conversions-click" name="clickId" value="{filter.ClickId}"></div>
             <div><label for="conversions-subject">Chat user (subject id)</label>{subjectInput}</div>
             <button type="submit">Filter</button>
@@ -154,11 +196,11 @@ internal static class ConversionPages
     }
 
     /// <summary>The list's filters as the query string carries them.</summary>
-    private sealed record Filter(string? SetId, string? ClickId, string? SubjectId)
+    private sealed record Filter(string? SetId, ConversionStatus? Status, string? ClickId, string? SubjectId)
     {
         public string ToQueryString(params (string Name, string? Value)[] extra)
         {
-            var pairs = new List<KeyValuePair<string, string?>> { new("setId", SetId), new("clickId", ClickId), new("subjectId", SubjectId) };
+            var pairs = new List<KeyValuePair<string, string?>> { new("setId", SetId), new("status", Status is { } status ? ConversionStatusNames.Name(status) : null), new("clickId", ClickId), new("subjectId", SubjectId) };
             pairs.AddRange(extra.Select(e => new KeyValuePair<string, string?>(e.Name, e.Value)));
             return QueryString.Create(pairs.Where(p => p.Value is not null)).ToUriComponent();
         }

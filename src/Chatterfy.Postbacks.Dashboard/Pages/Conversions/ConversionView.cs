@@ -2,6 +2,7 @@ using System.Globalization;
 using Chatterfy.Postbacks.Clicks;
 using Chatterfy.Postbacks.Dashboard.Html;
 using Chatterfy.Postbacks.Dashboard.Layout;
+using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.PostbackSets;
 using Chatterfy.Postbacks.Storage;
 
@@ -19,6 +20,7 @@ internal static class ConversionView
         new("Time", "", (_, _, r) => Display.Time(r.Conversion.ReceivedAt)),
         new("Set", "", (_, sets, r) => SetName(sets, r.Conversion.SetId)),
         new("Event", "", (_, _, r) => Markup.Of($"{r.Conversion.Event.Name}")),
+        new("Status", "", (_, _, r) => Status(r)),
         new("Click id", "", (page, _, r) => ClickLink(page, r.Conversion.ClickId)),
         new("Amount", "number", (_, _, r) => Amount(r)),
         new("Deposit", "number", (_, _, r) => DepositNumber(r.DepositNumber)),
@@ -79,6 +81,7 @@ internal static class ConversionView
             <dt>Received</dt><dd>{Display.Time(conversion.ReceivedAt)}</dd>
             <dt>Set</dt><dd>{SetName(sets, conversion.SetId)}</dd>
             <dt>Event</dt><dd id="conversion-event">{conversion.Event.Name}</dd>
+            <dt>Status</dt><dd id="conversion-status">{Status(record)}{Markup.If(record.StatusWord is not null && !record.StatusWordUnknown, Markup.Of($" (the network's word <code>{record.StatusWord}</code>)"))}</dd>
             <dt>Click id</dt><dd>{ClickLink(page, conversion.ClickId)}{Markup.If(click is null, Markup.Of($" (no click has this id)"))}</dd>
             <dt>Chat user</dt><dd>{subject}</dd>
             <dt>Attribution</dt><dd>{Display.Badge(StoredWords.Of(record.Attribution))}{Markup.If(record.AttributionWindowPassed, Markup.Of($" (after the attribution window)"))}</dd>
@@ -93,6 +96,16 @@ internal static class ConversionView
             </dl>
             """);
     }
+
+    /// <summary>
+    /// Writes a conversion's status as a badge; a word the set's map did not know when it came follows it, as received
+    /// (e.g. <c>pending (Won)</c>).
+    /// </summary>
+    /// <param name="record">The conversion.</param>
+    /// <returns>The fragment.</returns>
+    public static Markup Status(ConversionRecord record) => record.StatusWordUnknown && record.StatusWord is { } word
+        ? Markup.Of($"""{Display.Badge(ConversionStatusNames.Name(record.Status))} (<span class="status-word">{word}</span>)""")
+        : Display.Badge(ConversionStatusNames.Name(record.Status));
 
     /// <summary>Writes a deposit number as <c>#2</c>, or nothing.</summary>
     /// <param name="number">The number.</param>

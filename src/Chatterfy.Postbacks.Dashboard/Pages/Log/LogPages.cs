@@ -27,6 +27,15 @@ internal static class LogPages
         .Where(field => field.IsLiteral)
         .Select(field => (string)field.GetRawConstantValue()!)];
 
+    // What the codes the core decides at ingest mean (a re-read of the request cannot say): the status lifecycle's.
+    private static readonly Dictionary<string, string> IngestCodes = new(StringComparer.Ordinal)
+    {
+        [PostbackWarningCodes.StatusUnknown] = "The status word was not in the set's status map when it came: the word is kept and the conversion is pending until the map names it (then the set's remap applies it).",
+        [PostbackWarningCodes.StatusTransitionIgnored] = "The conversion this status postback matched could not change to its status (it already had it, or the change is not allowed): answered duplicate, nothing changed.",
+        [PostbackWarningCodes.StatusWithoutOriginal] = "No stored conversion matched this rejected or chargeback postback: a new conversion was stored in that status, and it lowers nothing.",
+        [PostbackRejectionCodes.StatusTargetUnknown] = "The status postback names no single stored conversion of its set and click: none or several with its transaction id, or, without one, not exactly one pending conversion. Replay it once its conversion is stored.",
+    };
+
     // The warning codes that say why a conversion was stored unattributed.
     private static readonly string[] UnattributedCodes = [PostbackWarningCodes.ClickUnknown, PostbackWarningCodes.CampaignMismatch];
 
@@ -306,7 +315,7 @@ internal static class LogPages
                 ? Markup.Empty
                 : Markup.Of($"""
                     <h3>Warnings</h3>
-                    <ul>{entry.Warnings.Select(code => Markup.Of($"""<li><code>{code}</code> {parsed?.Warnings.FirstOrDefault(w => w.Code == code)?.Message}</li>"""))}</ul>
+                    <ul>{entry.Warnings.Select(code => Markup.Of($"""<li id="log-{entry.Id}-warning-{code}"><code>{code}</code> {parsed?.Warnings.FirstOrDefault(w => w.Code == code)?.Message ?? IngestCodes.GetValueOrDefault(code)}</li>"""))}</ul>
                     """);
             var unattributed = await UnattributedAsync(set, clickId, unattributedCode, cancellationToken).ConfigureAwait(false);
             return Markup.Of($"""
@@ -341,6 +350,7 @@ internal static class LogPages
                 null => Markup.Of($"The set was deleted: the request cannot be read again or replayed."),
                 { Rejection: { } rejection } when rejection.Code == entry.Code => Markup.Of($"{rejection.Message}"),
                 { Rejection: { } rejection } => Markup.Of($"""With the set's current settings it is refused with <code>{rejection.Code}</code> instead: {rejection.Message}"""),
+                _ when entry.Code is { } code && IngestCodes.TryGetValue(code, out var meaning) => Markup.Of($"{meaning}"),
                 _ => Markup.Of($"With the set's current settings the request is valid: Replay it to count it."),
             };
             return Markup.Of($"""

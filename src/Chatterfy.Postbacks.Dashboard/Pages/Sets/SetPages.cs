@@ -281,7 +281,8 @@ internal static class SetPages
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var read = SettingsFormOf(networks, set.NetworkId, set.Settings).Read(posted, editing: true);
         Merge(errors, read.Errors);
-        if (read.Settings is { } settings)
+        var statusMapRead = StatusMapForm.TryRead(posted, out var statusMap, errors);
+        if (read.Settings is { } settings && statusMapRead)
         {
             // A write-only setting left empty keeps the stored secret.
             foreach (var secret in read.KeptSecrets)
@@ -295,7 +296,7 @@ internal static class SetPages
             try
             {
                 // Emptied fields mean the network's defaults ({}); PATCH's null would keep the stored settings.
-                var changes = new PostbackSetChanges { Name = name, Settings = ToElement(settings) };
+                var changes = new PostbackSetChanges { Name = name, Settings = ToElement(settings), StatusMap = statusMap, ResetStatusMap = statusMap is null };
                 var updated = await sets.UpdateAsync(id, changes, cancellationToken).ConfigureAwait(false);
                 return updated is null ? NotFound(page, id) : page.RedirectTo(SetPath(id) + "?updated=1");
             }
@@ -333,6 +334,7 @@ internal static class SetPages
             <legend>{networkName} settings</legend>
             {SettingsFields(settingsForm, networkName, errors, posted)}
             </fieldset>
+            {StatusMapForm.Fields(set.StatusMap, errors, posted)}
             <div class="actions">
             <button type="submit" id="save-postback">Save changes</button>
             <a class="button secondary" href="{page.Url(SetPath(set.Id))}">Cancel</a>
@@ -393,6 +395,7 @@ internal static class SetPages
         <dt>Affiliate Network</dt><dd id="set-network">{networkName}</dd>
         <dt>Campaign</dt><dd id="set-campaign">{CampaignText(set.CampaignId)}</dd>
         <dt>Status</dt><dd id="set-status">{StatusBadge(set.Enabled)}</dd>
+        <dt>Status map</dt><dd id="set-status-map">{StatusMapForm.View(set.StatusMap)}</dd>
         <dt>Created</dt><dd>{Display.Time(set.CreatedAt)}</dd>
         <dt>Id</dt><dd><code>{set.Id}</code></dd>
         </dl>
@@ -471,7 +474,7 @@ internal static class SetPages
     // Errors of no field on the form (none expected; shown above it rather than lost).
     private static Markup OtherErrors(Dictionary<string, string[]> errors, SettingsForm settingsForm)
     {
-        var other = errors.Where(e => e.Key is not (NameField or NetworkField or CampaignField) && !(IsSettingsPath(e.Key) && settingsForm.FieldFor(e.Key) is not null)).ToList();
+        var other = errors.Where(e => e.Key is not (NameField or NetworkField or CampaignField) && !(IsSettingsPath(e.Key) && settingsForm.FieldFor(e.Key) is not null) && !StatusMapForm.Owns(e.Key)).ToList();
         var summary = errors.Count == 0
             ? Markup.Empty
             : Markup.Of($"""<p class="error" role="alert" id="form-errors">The postback was not saved: correct the fields marked below.</p>""");
