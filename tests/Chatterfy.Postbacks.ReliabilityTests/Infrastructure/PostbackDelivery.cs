@@ -33,6 +33,7 @@ internal sealed class PostbackDelivery(PostbackPlan plan, string token)
     private long _accepted;
     private long _duplicates;
     private long _unattributed;
+    private long _changed;
     private long _otherStatus;
     private long _transportFailures;
     private volatile string _phase = "start";
@@ -48,6 +49,9 @@ internal sealed class PostbackDelivery(PostbackPlan plan, string token)
     public long DuplicateAnswers => Interlocked.Read(ref _duplicates);
 
     public long UnattributedAnswers => Interlocked.Read(ref _unattributed);
+
+    /// <summary>200 answers <c>changed</c>: a status postback changed a stored conversion.</summary>
+    public long ChangedAnswers => Interlocked.Read(ref _changed);
 
     /// <summary>Answers other than 200 (e.g. 503).</summary>
     public long OtherStatusAnswers => Interlocked.Read(ref _otherStatus);
@@ -177,6 +181,9 @@ internal sealed class PostbackDelivery(PostbackPlan plan, string token)
                         break;
                     case "duplicate":
                         Interlocked.Increment(ref _duplicates);
+                        break;
+                    case "changed":
+                        Interlocked.Increment(ref _changed);
                         break;
                     default:
                         Interlocked.Increment(ref _unattributed);

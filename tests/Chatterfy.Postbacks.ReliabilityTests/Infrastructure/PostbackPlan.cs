@@ -47,6 +47,9 @@ internal sealed record PlannedPostback(
         _ => "deposit",
     };
 
+    /// <summary>The network's status word sent as <c>status=…</c>, or <see langword="null"/> for none.</summary>
+    public string? Status { get; init; }
+
     public HttpRequestMessage ToRequest(string token)
     {
         var parameters = new StringBuilder();
@@ -72,6 +75,11 @@ internal sealed record PlannedPostback(
             parameters.Append("&transaction_id=").Append(Uri.EscapeDataString(TransactionId));
         }
 
+        if (Status is not null)
+        {
+            parameters.Append("&status=").Append(Uri.EscapeDataString(Status));
+        }
+
         parameters.Append("&user_id=u").Append(Index.ToString(CultureInfo.InvariantCulture));
         var path = $"api/postbacks/{token}";
         return Transport switch
@@ -93,7 +101,7 @@ internal sealed record PlannedPostback(
     };
 
     public override string ToString() =>
-        $"#{Index} {Key} amount={Amount?.ToString(CultureInfo.InvariantCulture) ?? "-"} tid={TransactionId ?? "-"} via {Transport}{(IsDeliberateDuplicate ? " (deliberate duplicate)" : "")}";
+        $"#{Index} {Key} amount={Amount?.ToString(CultureInfo.InvariantCulture) ?? "-"} tid={TransactionId ?? "-"}{(Status is null ? "" : $" status={Status}")} via {Transport}{(IsDeliberateDuplicate ? " (deliberate duplicate)" : "")}";
 }
 
 /// <summary>
@@ -172,6 +180,22 @@ internal sealed class PostbackPlan
 
         PlannedPostback New(PostbackKind kind, string click, string? transactionId, decimal? amount) =>
             new(index++, PlannedPostback.KeyOf(kind, click, transactionId), kind, click, transactionId, amount, RandomTransport(random), random.Next(8) == 0, false);
+    }
+
+    /// <summary>
+    /// A plan of the given items in sending order; the first item of each key that is not a deliberate duplicate is its
+    /// original.
+    /// </summary>
+    public static PostbackPlan Of(IReadOnlyList<PlannedPostback> items, IReadOnlyList<string> clickIds)
+    {
+        var ordered = items.Select((p, i) => p with { Index = i }).ToArray();
+        var originals = new Dictionary<string, PlannedPostback>(StringComparer.Ordinal);
+        foreach (var item in ordered.Where(p => !p.IsDeliberateDuplicate))
+        {
+            originals.TryAdd(item.Key, item);
+        }
+
+        return new PostbackPlan(ordered, clickIds, originals);
     }
 
     /// <summary>The stats the receiver must report once every postback was acknowledged.</summary>

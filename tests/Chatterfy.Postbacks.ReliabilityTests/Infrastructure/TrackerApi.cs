@@ -121,6 +121,38 @@ internal sealed class TrackerApi : IDisposable
         return clickIds.Select((id, i) => (id, results[i])).ToDictionary(p => p.id, p => p.Item2, StringComparer.Ordinal);
     }
 
+    /// <summary>Every conversion of a set with its status and history (<c>GET /conversions?setId=</c>), page by page.</summary>
+    public async Task<IReadOnlyList<ConversionWithHistory>> GetSetConversionsAsync(string setId, CancellationToken cancellationToken)
+    {
+        const int MaxPages = 1_000;
+        var conversions = new List<ConversionWithHistory>();
+        string? before = null;
+        for (var page = 0; page < MaxPages; page++)
+        {
+            var query = $"api/tracker/conversions?setId={Uri.EscapeDataString(setId)}&limit=1000" + (before is null ? "" : $"&before={Uri.EscapeDataString(before)}");
+            using var response = await _client.GetAsync(query, cancellationToken);
+            var body = await ReadJsonAsync(response, HttpStatusCode.OK, cancellationToken);
+            conversions.AddRange(body.GetProperty("items").EnumerateArray().Select(c => new ConversionWithHistory(
+                new StoredConversion(
+                    c.GetProperty("clickId").GetString()!,
+                    c.GetProperty("id").GetString()!,
+                    c.GetProperty("event").GetString()!,
+                    c.GetProperty("amount").ValueKind == JsonValueKind.Null ? null : c.GetProperty("amount").GetDecimal(),
+                    c.GetProperty("currency").GetString(),
+                    c.GetProperty("tid").GetString(),
+                    c.GetProperty("attribution").GetString()!),
+                c.GetProperty("status").GetString()!,
+                [.. c.GetProperty("history").EnumerateArray().Select(h => $"{h.GetProperty("from").GetString()}>{h.GetProperty("to").GetString()}")])));
+            before = body.GetProperty("next").GetString();
+            if (before is null)
+            {
+                return conversions;
+            }
+        }
+
+        throw new InvalidOperationException($"The set has more than {MaxPages} pages of conversions.");
+    }
+
     /// <summary>The conversion ids of every postback-log entry with <paramref name="outcome"/>, page by page.</summary>
     public async Task<IReadOnlyList<string?>> GetLoggedConversionIdsAsync(string outcome, CancellationToken cancellationToken)
     {
@@ -166,6 +198,12 @@ internal sealed record StoredConversion(string ClickId, string Id, string Event,
 {
     public override string ToString() =>
         $"{Id} {Event} click={ClickId} tid={Tid ?? "-"} amount={Amount?.ToString(CultureInfo.InvariantCulture) ?? "-"} {Currency} {Attribution}";
+}
+
+/// <summary>One conversion as <c>GET /api/tracker/conversions</c> lists it: its status and its history as <c>from&gt;to</c>, oldest first.</summary>
+internal sealed record ConversionWithHistory(StoredConversion Conversion, string Status, IReadOnlyList<string> History)
+{
+    public override string ToString() => $"{Conversion} status={Status} history=[{string.Join(",", History)}]";
 }
 
 /// <summary><c>GET /api/tracker/stats</c>, compared exactly (counts and decimal sums per currency).</summary>
