@@ -160,20 +160,20 @@ internal sealed class PostgreSqlClickStore(PostgreSqlPostbackStore db) : ClickSt
                               {PostgreSqlConversionRollups.BucketOf("o.deposit_number")} AS old_deposit_bucket,
                               c.campaign_id, c.attribution, c.event_kind, c.currency, COALESCE(c.amount, 0) AS amount,
                               c.reporting_currency, COALESCE(c.reporting_amount, 0) AS reporting_amount,
-                              {PostgreSqlConversionRollups.BucketOf("c.deposit_number")} AS deposit_bucket
+                              {PostgreSqlConversionRollups.BucketOf("c.deposit_number")} AS deposit_bucket, c.status
                 ), changes AS (
-                    SELECT day, set_id, campaign_id, event_kind, attribution, currency, reporting_currency, deposit_bucket,
+                    SELECT day, set_id, campaign_id, event_kind, attribution, currency, reporting_currency, deposit_bucket, status,
                            sum(count)::bigint AS count, sum(amount) AS amount, sum(reporting_amount) AS reporting_amount
                     FROM (
                         SELECT {PostgreSqlConversionRollups.DayOf("received_at")} AS day, set_id, old_campaign_id AS campaign_id, event_kind,
-                               old_attribution AS attribution, currency, reporting_currency, old_deposit_bucket AS deposit_bucket,
+                               old_attribution AS attribution, currency, reporting_currency, old_deposit_bucket AS deposit_bucket, status,
                                -1 AS count, -amount AS amount, -reporting_amount AS reporting_amount
                         FROM moved
                         UNION ALL
                         SELECT {PostgreSqlConversionRollups.DayOf("received_at")}, set_id, campaign_id, event_kind, attribution, currency, reporting_currency,
-                               deposit_bucket, 1, amount, reporting_amount
+                               deposit_bucket, status, 1, amount, reporting_amount
                         FROM moved) m
-                    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+                    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
                 ), rolled AS (
                     {PostgreSqlConversionRollups.UpsertSql(_s, "changes")}
                 )

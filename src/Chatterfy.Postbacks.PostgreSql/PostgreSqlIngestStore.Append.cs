@@ -286,6 +286,7 @@ internal sealed partial class PostgreSqlIngestStore
                 ArrayOf(NpgsqlDbType.Text, conversions.Select(c => Clean(c.Record.Conversion.Currency)).ToArray()),
                 ArrayOf(NpgsqlDbType.Text, conversions.Select(c => Clean(c.Record.ReportingAmount?.Currency)).ToArray()),
                 ArrayOf(NpgsqlDbType.Integer, conversions.Select(c => c.Bucket).ToArray()),
+                ArrayOf(NpgsqlDbType.Text, conversions.Select(c => StoredWords.Of(c.Record.Status)).ToArray()),
             },
         };
     }
@@ -541,9 +542,9 @@ internal sealed partial class PostgreSqlIngestStore
         quotedSchema,
         $"""
         (SELECT {PostgreSqlConversionRollups.DayOf("received_at")} AS day, set_id, campaign_id, event_kind, attribution, currency, reporting_currency,
-                {PostgreSqlConversionRollups.BucketOf("deposit_number")} AS deposit_bucket,
+                {PostgreSqlConversionRollups.BucketOf("deposit_number")} AS deposit_bucket, status,
                 count(*) AS count, COALESCE(sum(amount), 0) AS amount, COALESCE(sum(reporting_amount), 0) AS reporting_amount
-         FROM inserted GROUP BY 1, 2, 3, 4, 5, 6, 7, 8) k
+         FROM inserted GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9) k
         """);
 
     private string AppendSql() => $"""
@@ -599,7 +600,7 @@ internal sealed partial class PostgreSqlIngestStore
                    (SELECT n.deposit_number FROM numbered n WHERE n.i = r.i), r.status, r.status_word, r.status_word_unknown
             FROM r
             WHERE r.idempotency_key IS NOT NULL AND NOT EXISTS (SELECT 1 FROM original o WHERE o.i = r.i)
-            RETURNING id, received_at, set_id, campaign_id, event_kind, attribution, currency, amount, reporting_currency, reporting_amount, deposit_number
+            RETURNING id, received_at, set_id, campaign_id, event_kind, attribution, currency, amount, reporting_currency, reporting_amount, deposit_number, status
         ), rolled AS (
             -- The conversions inserted by this statement, added to their daily roll-ups.
             {RollupSql(_s)}

@@ -83,7 +83,20 @@ internal sealed partial class PostgreSqlIngestStore : IngestStore
             WITH updated AS (
                 UPDATE {_s}.conversions SET status = $1, status_word = $2, status_word_unknown = $3
                 WHERE id = $4 AND status = $5
-                RETURNING id
+                RETURNING id, received_at, set_id, campaign_id, event_kind, attribution, currency, COALESCE(amount, 0) AS amount,
+                          reporting_currency, COALESCE(reporting_amount, 0) AS reporting_amount,
+                          {PostgreSqlConversionRollups.BucketOf("deposit_number")} AS deposit_bucket
+            ), changes AS (
+                -- The conversion leaves its old status's roll-up row for the new one's (one upsert, in key order).
+                SELECT {PostgreSqlConversionRollups.DayOf("received_at")} AS day, set_id, campaign_id, event_kind, attribution, currency,
+                       reporting_currency, deposit_bucket, $5::text AS status, -1::bigint AS count, -amount AS amount, -reporting_amount AS reporting_amount
+                FROM updated
+                UNION ALL
+                SELECT {PostgreSqlConversionRollups.DayOf("received_at")}, set_id, campaign_id, event_kind, attribution, currency,
+                       reporting_currency, deposit_bucket, $1::text, 1::bigint, amount, reporting_amount
+                FROM updated
+            ), rolled AS (
+                {PostgreSqlConversionRollups.UpsertSql(_s, "changes")}
             ), history AS (
                 INSERT INTO {_s}.conversion_status_history ({HistoryColumns})
                 SELECT $6, id, $7, $5, $1, $2, $8 FROM updated
@@ -285,19 +298,19 @@ internal sealed partial class PostgreSqlIngestStore : IngestStore
                 WHERE c.id = u.id AND c.id IN (SELECT id FROM locked) AND c.reporting_amount IS NULL
                 RETURNING c.received_at, c.set_id, c.campaign_id, c.event_kind, c.attribution, c.currency,
                           COALESCE(c.amount, 0) AS amount, c.reporting_currency, c.reporting_amount,
-                          {PostgreSqlConversionRollups.BucketOf("c.deposit_number")} AS deposit_bucket
+                          {PostgreSqlConversionRollups.BucketOf("c.deposit_number")} AS deposit_bucket, c.status
             ), changes AS (
-                SELECT day, set_id, campaign_id, event_kind, attribution, currency, reporting_currency, deposit_bucket,
+                SELECT day, set_id, campaign_id, event_kind, attribution, currency, reporting_currency, deposit_bucket, status,
                        sum(count)::bigint AS count, sum(amount) AS amount, sum(reporting_amount) AS reporting_amount
                 FROM (
                     SELECT {PostgreSqlConversionRollups.DayOf("received_at")} AS day, set_id, campaign_id, event_kind, attribution, currency,
-                           NULL::text AS reporting_currency, deposit_bucket, -1 AS count, -amount AS amount, 0::numeric AS reporting_amount
+                           NULL::text AS reporting_currency, deposit_bucket, status, -1 AS count, -amount AS amount, 0::numeric AS reporting_amount
                     FROM changed
                     UNION ALL
                     SELECT {PostgreSqlConversionRollups.DayOf("received_at")}, set_id, campaign_id, event_kind, attribution, currency,
-                           reporting_currency, deposit_bucket, 1, amount, reporting_amount
+                           reporting_currency, deposit_bucket, status, 1, amount, reporting_amount
                     FROM changed) m
-                GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+                GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
             ), rolled AS (
                 {PostgreSqlConversionRollups.UpsertSql(_s, "changes")}
             )

@@ -78,10 +78,10 @@ internal sealed class PostgreSqlLogStore(PostgreSqlPostbackStore db) : PostbackL
         var totals = await db.QueryListAsync(
             figures.Sql(
                 _s,
-                "SELECT event_kind, attribution, currency, sum(count)::bigint, sum(amount), reporting_currency, sum(reporting_amount), deposit_bucket",
-                "r.event_kind, r.attribution, r.currency, r.count, r.amount, r.reporting_currency, r.reporting_amount, r.deposit_bucket",
-                $"c.event_kind, c.attribution, c.currency, count(*) AS count, COALESCE(sum(c.amount), 0) AS amount, c.reporting_currency, COALESCE(sum(c.reporting_amount), 0) AS reporting_amount, {PostgreSqlConversionRollups.BucketOf("c.deposit_number")} AS deposit_bucket",
-                "GROUP BY 1, 2, 3, 6, 8"),
+                "SELECT event_kind, attribution, currency, sum(count)::bigint, sum(amount), reporting_currency, sum(reporting_amount), deposit_bucket, status",
+                "r.event_kind, r.attribution, r.currency, r.count, r.amount, r.reporting_currency, r.reporting_amount, r.deposit_bucket, r.status",
+                $"c.event_kind, c.attribution, c.currency, count(*) AS count, COALESCE(sum(c.amount), 0) AS amount, c.reporting_currency, COALESCE(sum(c.reporting_amount), 0) AS reporting_amount, {PostgreSqlConversionRollups.BucketOf("c.deposit_number")} AS deposit_bucket, c.status",
+                "GROUP BY 1, 2, 3, 6, 8, 9"),
             reader => new ConversionTotal(
                 StoredWords.ParseEventKind(reader.GetString(0)),
                 StoredWords.ParseAttribution(reader.GetString(1)),
@@ -92,6 +92,7 @@ internal sealed class PostgreSqlLogStore(PostgreSqlPostbackStore db) : PostbackL
                 ReportingCurrency = NullableString(reader, 5),
                 ReportingAmount = reader.GetDecimal(6),
                 DepositBucket = reader.IsDBNull(7) ? null : reader.GetInt32(7),
+                Status = StoredWords.ParseConversionStatus(reader.GetString(8)),
             },
             [.. figures.Parameters],
             cancellationToken).ConfigureAwait(false);
@@ -100,7 +101,7 @@ internal sealed class PostgreSqlLogStore(PostgreSqlPostbackStore db) : PostbackL
         return
         [
             .. totals.OrderBy(t => t.Kind).ThenBy(t => t.Attribution).ThenBy(t => t.Currency, StringComparer.Ordinal).ThenBy(t => t.ReportingCurrency, StringComparer.Ordinal)
-                .ThenBy(t => t.DepositBucket),
+                .ThenBy(t => t.DepositBucket).ThenBy(t => t.Status),
         ];
     }
 
@@ -110,10 +111,10 @@ internal sealed class PostgreSqlLogStore(PostgreSqlPostbackStore db) : PostbackL
         var counts = await db.QueryListAsync(
             figures.Sql(
                 _s,
-                "SELECT day, event_kind, attribution, sum(count)::bigint, deposit_bucket",
-                "r.day, r.event_kind, r.attribution, r.count, r.deposit_bucket",
-                $"{PostgreSqlConversionRollups.DayOf("c.received_at")} AS day, c.event_kind, c.attribution, count(*) AS count, {PostgreSqlConversionRollups.BucketOf("c.deposit_number")} AS deposit_bucket",
-                "GROUP BY 1, 2, 3, 5"),
+                "SELECT day, event_kind, attribution, sum(count)::bigint, deposit_bucket, status",
+                "r.day, r.event_kind, r.attribution, r.count, r.deposit_bucket, r.status",
+                $"{PostgreSqlConversionRollups.DayOf("c.received_at")} AS day, c.event_kind, c.attribution, count(*) AS count, {PostgreSqlConversionRollups.BucketOf("c.deposit_number")} AS deposit_bucket, c.status",
+                "GROUP BY 1, 2, 3, 5, 6"),
             reader => new DailyConversionCount(
                 reader.GetFieldValue<DateOnly>(0),
                 StoredWords.ParseEventKind(reader.GetString(1)),
@@ -121,12 +122,13 @@ internal sealed class PostgreSqlLogStore(PostgreSqlPostbackStore db) : PostbackL
                 reader.GetInt64(3))
             {
                 DepositBucket = reader.IsDBNull(4) ? null : reader.GetInt32(4),
+                Status = StoredWords.ParseConversionStatus(reader.GetString(5)),
             },
             [.. figures.Parameters],
             cancellationToken).ConfigureAwait(false);
 
         // The contract's order is the enumerations' (kind, then attribution) within a day, which SQL cannot sort by word.
-        return [.. counts.OrderBy(c => c.Day).ThenBy(c => c.Kind).ThenBy(c => c.Attribution).ThenBy(c => c.DepositBucket)];
+        return [.. counts.OrderBy(c => c.Day).ThenBy(c => c.Kind).ThenBy(c => c.Attribution).ThenBy(c => c.DepositBucket).ThenBy(c => c.Status)];
     }
 
     protected override async ValueTask<IReadOnlyList<DailyClickCount>> CountClicksByDayCoreAsync(ClickCountQuery query, CancellationToken cancellationToken)

@@ -417,8 +417,29 @@ internal static class PostgreSqlSchema
         CREATE INDEX conversions_set_transaction_id ON {schema}.conversions (set_id, transaction_id) WHERE transaction_id IS NOT NULL;
         """;
 
+    /// <summary>
+    /// Stats by status (<see cref="Storage.PostbackStats.Statuses"/>, <see cref="Storage.CurrencyAmounts.Chargebacks"/>): the
+    /// roll-up key gains the conversion's current status; a status change moves its conversion from one row to another.
+    /// Rows of conversions stored since the statuses' migration mix statuses, so the table is filled again from the stored
+    /// conversions (a <c>GROUP BY</c>: exact on <c>numeric</c>), in the migration's transaction; before it every conversion is approved.
+    /// </summary>
+    public const string RollupStatuses = """
+        ALTER TABLE {schema}.conversion_rollups ADD COLUMN status text NOT NULL DEFAULT 'approved'
+            CONSTRAINT conversion_rollups_status_check CHECK (status IN ('approved', 'pending', 'rejected', 'chargeback'));
+        ALTER TABLE {schema}.conversion_rollups DROP CONSTRAINT conversion_rollups_key;
+        DELETE FROM {schema}.conversion_rollups;
+        ALTER TABLE {schema}.conversion_rollups ADD CONSTRAINT conversion_rollups_key
+            UNIQUE NULLS NOT DISTINCT (day, set_id, campaign_id, event_kind, attribution, currency, reporting_currency, deposit_bucket, status);
+        INSERT INTO {schema}.conversion_rollups
+            (day, set_id, campaign_id, event_kind, attribution, currency, reporting_currency, deposit_bucket, status, count, amount, reporting_amount)
+        SELECT (received_at AT TIME ZONE 'UTC')::date, set_id, campaign_id, event_kind, attribution, currency, reporting_currency,
+               CASE WHEN deposit_number > 4 THEN 4 ELSE deposit_number END, status, count(*), COALESCE(sum(amount), 0), COALESCE(sum(reporting_amount), 0)
+        FROM {schema}.conversions
+        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;
+        """;
+
     /// <summary>The migrations in order; index 0 is migration 1.</summary>
-    public static IReadOnlyList<string> Migrations { get; } = [Migration1, Migration2, Migration3, Migration4, Migration5, MigrationReportingCurrency, SubjectBindings, DepositNumbers, RuleFilters, Reconciliations, RepeatDeposits, Statuses, TransactionIds];
+    public static IReadOnlyList<string> Migrations { get; } = [Migration1, Migration2, Migration3, Migration4, Migration5, MigrationReportingCurrency, SubjectBindings, DepositNumbers, RuleFilters, Reconciliations, RepeatDeposits, Statuses, TransactionIds, RollupStatuses];
 
     /// <summary>The schema version this build of the store reads and writes.</summary>
     public static int CurrentVersion => Migrations.Count;

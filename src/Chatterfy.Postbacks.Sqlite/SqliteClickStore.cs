@@ -29,7 +29,7 @@ internal sealed class SqliteClickStore(SqlitePostbackStore database) : ClickStor
 
     // The roll-up rows of the conversions the credit moves (read before it, in its transaction).
     private static readonly string CreditedRowsSql =
-        $"SELECT received_at, set_id, campaign_id, event, attribution, currency, amount, reporting_currency, reporting_amount, id FROM conversions WHERE {CreditedCondition} ORDER BY received_at, id";
+        $"SELECT received_at, set_id, campaign_id, event, attribution, currency, amount, reporting_currency, reporting_amount, id, status FROM conversions WHERE {CreditedCondition} ORDER BY received_at, id";
 
     private const string NumberSql = "UPDATE conversions SET deposit_number = $number WHERE id = $id";
 
@@ -179,7 +179,10 @@ internal sealed class SqliteClickStore(SqlitePostbackStore database) : ClickStor
             while (reader.Read())
             {
                 var before = new SqliteConversionRollups.Key(
-                    SqliteValues.DayOf(reader.GetInt64(0)), reader.GetString(1), reader.GetNullableString(2), reader.GetString(3), reader.GetString(4), reader.GetNullableString(5), reader.GetNullableString(7));
+                    SqliteValues.DayOf(reader.GetInt64(0)), reader.GetString(1), reader.GetNullableString(2), reader.GetString(3), reader.GetString(4), reader.GetNullableString(5), reader.GetNullableString(7))
+                {
+                    Status = reader.GetString(10),
+                };
                 var amount = reader.GetNullableString(6) is { } text ? SqliteValues.ToDecimal(text) : 0m;
                 var reportingAmount = reader.GetNullableString(8) is { } reportingText ? SqliteValues.ToDecimal(reportingText) : 0m;
                 moved.Add((before, before with { CampaignId = newCampaignId, Attribution = Credited }, amount, reportingAmount));

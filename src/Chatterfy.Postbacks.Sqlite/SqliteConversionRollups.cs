@@ -1,3 +1,4 @@
+using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -5,7 +6,7 @@ namespace Chatterfy.Postbacks.Sqlite;
 
 /// <summary>
 /// The changes a write transaction makes to <c>conversion_rollups</c>: one row per UTC day, set, campaign, event,
-/// attribution, currency, reporting currency and deposit-number bucket with the count, the exact sum of the amounts and the exact sum of the
+/// attribution, currency, reporting currency, deposit-number bucket and conversion status with the count, the exact sum of the amounts and the exact sum of the
 /// reporting amounts of the stored conversions it covers. Writes
 /// add to it once the record they belong to is written (a record that fails alone adds nothing); the writer applies it
 /// once per transaction, just before the commit, each key once (read, added to with <see cref="decimal"/>, written back:
@@ -17,11 +18,21 @@ internal sealed class SqliteConversionRollups
     private const string KeyConditionV4 =
         "day = $day AND set_id = $set_id AND campaign_id IS $campaign_id AND event = $event AND attribution = $attribution AND currency IS $currency";
 
-    private const string KeyCondition = KeyConditionV4 + " AND reporting_currency IS $reporting_currency AND deposit_bucket IS $deposit_bucket";
+    private const string KeyConditionV11 = KeyConditionV4 + " AND reporting_currency IS $reporting_currency AND deposit_bucket IS $deposit_bucket";
+
+    private const string KeyCondition = KeyConditionV11 + " AND status = $status";
 
     private const string FindSql = $"SELECT rowid, count, amount, reporting_amount FROM conversion_rollups WHERE {KeyCondition}";
 
     private const string InsertSql = """
+        INSERT INTO conversion_rollups (day, set_id, campaign_id, event, attribution, currency, reporting_currency, deposit_bucket, status, count, amount, reporting_amount)
+        VALUES ($day, $set_id, $campaign_id, $event, $attribution, $currency, $reporting_currency, $deposit_bucket, $status, $count, $amount, $reporting_amount)
+        """;
+
+    // The table as the deposit-number buckets' migration made it, for that migration's own refill (the status came later).
+    private const string FindSqlV11 = $"SELECT rowid, count, amount, reporting_amount FROM conversion_rollups WHERE {KeyConditionV11}";
+
+    private const string InsertSqlV11 = """
         INSERT INTO conversion_rollups (day, set_id, campaign_id, event, attribution, currency, reporting_currency, deposit_bucket, count, amount, reporting_amount)
         VALUES ($day, $set_id, $campaign_id, $event, $attribution, $currency, $reporting_currency, $deposit_bucket, $count, $amount, $reporting_amount)
         """;
@@ -41,16 +52,28 @@ internal sealed class SqliteConversionRollups
     private const string DeleteSql = "DELETE FROM conversion_rollups WHERE rowid = $rowid";
 
     private readonly Dictionary<Key, (long Count, decimal Amount, decimal ReportingAmount)> _changes = [];
-    private readonly bool _currentColumns;
+    private readonly Columns _columns;
 
     /// <summary>Initializes a new instance of the <see cref="SqliteConversionRollups"/> class for the current schema.</summary>
     public SqliteConversionRollups()
-        : this(currentColumns: true)
+        : this(Columns.Current)
     {
     }
 
-    // currentColumns: the current schema's columns (reporting amounts, deposit buckets), or only those migration 4 created.
-    private SqliteConversionRollups(bool currentColumns) => _currentColumns = currentColumns;
+    private SqliteConversionRollups(Columns columns) => _columns = columns;
+
+    // The columns a fill writes: those the migration that fills the table knows.
+    private enum Columns
+    {
+        // Only those migration 4 created.
+        V4,
+
+        // With the reporting amounts and the deposit buckets, without the status.
+        V11,
+
+        // The current schema's.
+        Current,
+    }
 
     /// <summary>
     /// Adds <paramref name="count"/> conversions (negative: removes them) with <paramref name="amount"/> and
@@ -85,7 +108,7 @@ internal sealed class SqliteConversionRollups
                 continue;
             }
 
-            var find = session.Command(_currentColumns ? FindSql : FindSqlV4);
+            var find = session.Command(_columns switch { Columns.V4 => FindSqlV4, Columns.V11 => FindSqlV11, _ => FindSql });
             Bind(find, key);
             long? rowId = null;
             var total = (Count: 0L, Amount: 0m, ReportingAmount: 0m);
@@ -112,7 +135,9 @@ internal sealed class SqliteConversionRollups
             }
             else
             {
-                write = session.Command(rowId is null ? (_currentColumns ? InsertSql : InsertSqlV4) : (_currentColumns ? UpdateSql : UpdateSqlV4));
+                write = session.Command(rowId is null
+                    ? _columns switch { Columns.V4 => InsertSqlV4, Columns.V11 => InsertSqlV11, _ => InsertSql }
+                    : (_columns == Columns.V4 ? UpdateSqlV4 : UpdateSql));
                 if (rowId is { } existing)
                 {
                     write.Parameters.AddValue("$rowid", existing);
@@ -124,7 +149,7 @@ internal sealed class SqliteConversionRollups
 
                 write.Parameters.AddValue("$count", total.Count);
                 write.Parameters.AddValue("$amount", SqliteValues.ToDb(total.Amount));
-                if (_currentColumns)
+                if (_columns != Columns.V4)
                 {
                     write.Parameters.AddValue("$reporting_amount", SqliteValues.ToDb(total.ReportingAmount));
                 }
@@ -144,7 +169,7 @@ internal sealed class SqliteConversionRollups
     /// <param name="transaction">The migration's transaction.</param>
     public static void Fill(SqliteConnection connection, SqliteTransaction transaction)
     {
-        var rollups = new SqliteConversionRollups(currentColumns: false);
+        var rollups = new SqliteConversionRollups(Columns.V4);
         using (var command = connection.CreateCommand())
         {
             command.Transaction = transaction;
@@ -169,22 +194,33 @@ internal sealed class SqliteConversionRollups
     /// <summary>
     /// Fills <c>conversion_rollups</c> again from the stored conversions, with the deposit-number buckets (the migration
     /// that adds them, after its statements emptied the table): the amounts of each key are grouped in SQL and summed here.
-    /// It writes the columns of the current schema: a later migration that changes the key gives this one its own statements,
-    /// as <see cref="Fill"/> has.
+    /// It writes the columns that migration knows; the statuses' migration has its own, <see cref="RefillWithStatuses"/>.
     /// </summary>
     /// <param name="connection">The connection.</param>
     /// <param name="transaction">The migration's transaction.</param>
-    public static void Refill(SqliteConnection connection, SqliteTransaction transaction)
+    public static void Refill(SqliteConnection connection, SqliteTransaction transaction) => Refill(connection, transaction, Columns.V11);
+
+    /// <summary>
+    /// Fills <c>conversion_rollups</c> again from the stored conversions, with their statuses (the migration that adds
+    /// the status to the key, after its statements emptied the table). It writes the columns of the current schema: a
+    /// later migration that changes the key gives this one its own statements, as <see cref="Refill(SqliteConnection, SqliteTransaction)"/> has.
+    /// </summary>
+    /// <param name="connection">The connection.</param>
+    /// <param name="transaction">The migration's transaction.</param>
+    public static void RefillWithStatuses(SqliteConnection connection, SqliteTransaction transaction) => Refill(connection, transaction, Columns.Current);
+
+    private static void Refill(SqliteConnection connection, SqliteTransaction transaction, Columns columns)
     {
-        var rollups = new SqliteConversionRollups();
+        var rollups = new SqliteConversionRollups(columns);
+        var status = columns == Columns.Current ? "status" : $"'{ConversionStatusNames.Approved}'";
         using (var command = connection.CreateCommand())
         {
             command.Transaction = transaction;
             command.CommandText = $"""
                 SELECT {SqliteValues.DayOf("received_at")} AS day, set_id, campaign_id, event, attribution, currency, reporting_currency,
-                       min(deposit_number, {DepositNumbering.GroupedFrom}) AS deposit_bucket, amount, reporting_amount, count(*)
+                       min(deposit_number, {DepositNumbering.GroupedFrom}) AS deposit_bucket, amount, reporting_amount, count(*), {status} AS status
                 FROM conversions
-                GROUP BY day, set_id, campaign_id, event, attribution, currency, reporting_currency, deposit_bucket, amount, reporting_amount
+                GROUP BY day, set_id, campaign_id, event, attribution, currency, reporting_currency, deposit_bucket, amount, reporting_amount, status
                 """;
             using var reader = command.ExecuteReader();
             while (reader.Read())
@@ -192,6 +228,7 @@ internal sealed class SqliteConversionRollups
                 var key = new Key(reader.GetInt64(0), reader.GetString(1), reader.GetNullableString(2), reader.GetString(3), reader.GetString(4), reader.GetNullableString(5), reader.GetNullableString(6))
                 {
                     DepositBucket = reader.IsDBNull(7) ? null : reader.GetInt32(7),
+                    Status = reader.GetString(11),
                 };
                 var count = reader.GetInt64(10);
                 rollups.Add(
@@ -216,6 +253,7 @@ internal sealed class SqliteConversionRollups
         command.Parameters.AddValue("$currency", key.Currency);
         command.Parameters.AddValue("$reporting_currency", key.ReportingCurrency);
         command.Parameters.AddValue("$deposit_bucket", (long?)key.DepositBucket);
+        command.Parameters.AddValue("$status", key.Status);
     }
 
     /// <summary>A roll-up row's key: the stored values of its conversions' columns.</summary>
@@ -229,6 +267,9 @@ internal sealed class SqliteConversionRollups
     /// <param name="DepositBucket">Their deposit numbers' stats bucket (<see cref="DepositNumbering.StatsBucket"/>).</param>
     internal readonly record struct Key(long Day, string SetId, string? CampaignId, string Event, string Attribution, string? Currency, string? ReportingCurrency = null, int? DepositBucket = null) : IComparable<Key>
     {
+        /// <summary>Gets their status's stored word (<see cref="StoredWords.Of(Ingestion.ConversionStatus)"/>); approved unless set.</summary>
+        public string Status { get; init; } = ConversionStatusNames.Approved;
+
         /// <inheritdoc />
         public int CompareTo(Key other)
         {
@@ -239,7 +280,8 @@ internal sealed class SqliteConversionRollups
             order = order != 0 ? order : string.CompareOrdinal(Attribution, other.Attribution);
             order = order != 0 ? order : string.CompareOrdinal(Currency, other.Currency);
             order = order != 0 ? order : string.CompareOrdinal(ReportingCurrency, other.ReportingCurrency);
-            return order != 0 ? order : Nullable.Compare(DepositBucket, other.DepositBucket);
+            order = order != 0 ? order : Nullable.Compare(DepositBucket, other.DepositBucket);
+            return order != 0 ? order : string.CompareOrdinal(Status, other.Status);
         }
     }
 }

@@ -33,7 +33,11 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
     private const string HistoryColumns = "id, conversion_id, at, from_status, to_status, word, log_entry_id";
 
     // The compare-and-set of a status change: only a conversion still in the expected status changes.
-    private const string ChangeStatusSql = "UPDATE conversions SET status = ?1, status_word = ?2, status_word_unknown = ?3 WHERE id = ?4 AND status = ?5";
+    // Returns what the conversion's roll-up key is made of, to move its count from the old status's row to the new one's.
+    private const string ChangeStatusSql = """
+        UPDATE conversions SET status = $to, status_word = $word, status_word_unknown = $word_unknown WHERE id = $id AND status = $from
+        RETURNING received_at, set_id, campaign_id, event, attribution, currency, amount, reporting_currency, reporting_amount, deposit_number
+        """;
 
     private const string InsertHistorySql = $"INSERT INTO conversion_status_history ({HistoryColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
@@ -187,7 +191,7 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
                         UPDATE conversions
                         SET reporting_amount = $amount, reporting_currency = $currency, reporting_rate = $rate, reporting_rate_date = $rate_date
                         WHERE id = $id AND reporting_amount IS NULL
-                        RETURNING received_at, set_id, campaign_id, event, attribution, currency, amount, deposit_number
+                        RETURNING received_at, set_id, campaign_id, event, attribution, currency, amount, deposit_number, status
                         """);
                     update.Parameters.AddValue("$id", row.ConversionId);
                     update.Parameters.AddValue("$amount", row.Amount);
@@ -204,6 +208,7 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
                         SqliteValues.DayOf(reader.GetInt64(0)), reader.GetString(1), reader.GetNullableString(2), reader.GetString(3), reader.GetString(4), reader.GetNullableString(5))
                     {
                         DepositBucket = DepositNumbering.StatsBucket(reader.IsDBNull(7) ? null : reader.GetInt32(7)),
+                        Status = reader.GetString(8),
                     };
                     var amount = reader.GetNullableString(6) is { } text ? SqliteValues.ToDecimal(text) : 0m;
                     session.Rollups.Add(before, -1, -amount);
@@ -231,15 +236,29 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
         return database.WriteAsync(
             session =>
             {
-                var update = session.Statement(ChangeStatusSql);
-                update.Bind(1, to);
-                update.Bind(2, entry.Word);
-                update.Bind(3, change.WordUnknown ? 1L : 0L);
-                update.Bind(4, entry.ConversionId);
-                update.Bind(5, from);
-                if (update.Execute() == 0)
+                SqliteConversionRollups.Key before;
+                decimal amount, reportingAmount;
+                var update = session.Command(ChangeStatusSql);
+                update.Parameters.AddValue("$to", to);
+                update.Parameters.AddValue("$word", entry.Word);
+                update.Parameters.AddValue("$word_unknown", change.WordUnknown ? 1L : 0L);
+                update.Parameters.AddValue("$id", entry.ConversionId);
+                update.Parameters.AddValue("$from", from);
+                using (var reader = update.ExecuteReader())
                 {
-                    return false;
+                    if (!reader.Read())
+                    {
+                        return false;
+                    }
+
+                    before = new SqliteConversionRollups.Key(
+                        SqliteValues.DayOf(reader.GetInt64(0)), reader.GetString(1), reader.GetNullableString(2), reader.GetString(3), reader.GetString(4), reader.GetNullableString(5), reader.GetNullableString(7))
+                    {
+                        DepositBucket = DepositNumbering.StatsBucket(reader.IsDBNull(9) ? null : reader.GetInt32(9)),
+                        Status = from,
+                    };
+                    amount = reader.GetNullableString(6) is { } text ? SqliteValues.ToDecimal(text) : 0m;
+                    reportingAmount = reader.GetNullableString(8) is { } reportingText ? SqliteValues.ToDecimal(reportingText) : 0m;
                 }
 
                 // A used id breaks a unique constraint: the writer undoes the whole write (the UPDATE too).
@@ -273,6 +292,10 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
                     throw AppendUnit.Conflict("Log entry", log.Id, ex);
                 }
 
+                // The conversion moves from its old status's roll-up row to the new one's, once the whole change is written
+                // (a change that failed alone moves nothing); the writer applies it with the commit.
+                session.Rollups.Add(before, -1, -amount, -reportingAmount);
+                session.Rollups.Add(before with { Status = to }, 1, amount, reportingAmount);
                 return true;
             },
             cancellationToken);
@@ -615,6 +638,6 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
 
         public long StatusWordUnknown { get; } = record.StatusWordUnknown ? 1 : 0;
 
-        public SqliteConversionRollups.Key RollupKey => new(SqliteValues.DayOf(ReceivedAt), SetId, CampaignId, Event, Attribution, Currency, ReportingCurrency);
+        public SqliteConversionRollups.Key RollupKey => new(SqliteValues.DayOf(ReceivedAt), SetId, CampaignId, Event, Attribution, Currency, ReportingCurrency) { Status = Status };
     }
 }

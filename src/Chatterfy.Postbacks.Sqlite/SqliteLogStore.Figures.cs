@@ -21,10 +21,10 @@ internal sealed partial class SqliteLogStore
         return database.ReadAsync<IReadOnlyList<ConversionTotal>>(
             (connection, cancellationToken) =>
             {
-                var groups = new Dictionary<(PostbackEventKind Kind, ConversionAttribution Attribution, string? Currency, string? ReportingCurrency, int? DepositBucket), (long Count, decimal Amount, decimal ReportingAmount)>();
-                void Add(string eventName, string attribution, string? currency, string? reportingCurrency, int? depositBucket, long count, decimal amount, decimal reportingAmount)
+                var groups = new Dictionary<(PostbackEventKind Kind, ConversionAttribution Attribution, string? Currency, string? ReportingCurrency, int? DepositBucket, ConversionStatus Status), (long Count, decimal Amount, decimal ReportingAmount)>();
+                void Add(string eventName, string attribution, string? currency, string? reportingCurrency, int? depositBucket, string status, long count, decimal amount, decimal reportingAmount)
                 {
-                    var key = (SqliteValues.ToEvent(eventName).Kind, StoredWords.ParseAttribution(attribution), currency, reportingCurrency, depositBucket);
+                    var key = (SqliteValues.ToEvent(eventName).Kind, StoredWords.ParseAttribution(attribution), currency, reportingCurrency, depositBucket, StoredWords.ParseConversionStatus(status));
                     var sum = groups.GetValueOrDefault(key);
                     groups[key] = (sum.Count + count, sum.Amount + amount, sum.ReportingAmount + reportingAmount);
                 }
@@ -33,12 +33,12 @@ internal sealed partial class SqliteLogStore
                 {
                     using var command = connection.CreateCommand();
                     var filter = Filter(command, query, "day", range.FirstDay, range.EndDay);
-                    command.CommandText = $"SELECT event, attribution, currency, count, amount, reporting_currency, reporting_amount, deposit_bucket FROM conversion_rollups WHERE {filter}";
+                    command.CommandText = $"SELECT event, attribution, currency, count, amount, reporting_currency, reporting_amount, deposit_bucket, status FROM conversion_rollups WHERE {filter}";
                     using var reader = command.ExecuteReader();
                     while (reader.Read())
                     {
                         cancellationToken.ThrowIfCancellationRequested();
-                        Add(reader.GetString(0), reader.GetString(1), reader.GetNullableString(2), reader.GetNullableString(5), Bucket(reader, 7), reader.GetInt64(3), SqliteValues.ToDecimal(reader.GetString(4)), SqliteValues.ToDecimal(reader.GetString(6)));
+                        Add(reader.GetString(0), reader.GetString(1), reader.GetNullableString(2), reader.GetNullableString(5), Bucket(reader, 7), reader.GetString(8), reader.GetInt64(3), SqliteValues.ToDecimal(reader.GetString(4)), SqliteValues.ToDecimal(reader.GetString(6)));
                     }
                 }
 
@@ -48,9 +48,9 @@ internal sealed partial class SqliteLogStore
                     using var command = connection.CreateCommand();
                     var filter = Filter(command, query, "received_at", from, to);
                     command.CommandText = $"""
-                        SELECT event, attribution, currency, amount, count(*), reporting_currency, reporting_amount, {BucketSql} AS deposit_bucket FROM conversions
+                        SELECT event, attribution, currency, amount, count(*), reporting_currency, reporting_amount, {BucketSql} AS deposit_bucket, status FROM conversions
                         WHERE {filter}
-                        GROUP BY event, attribution, currency, amount, reporting_currency, reporting_amount, deposit_bucket
+                        GROUP BY event, attribution, currency, amount, reporting_currency, reporting_amount, deposit_bucket, status
                         """;
                     using var reader = command.ExecuteReader();
                     while (reader.Read())
@@ -63,6 +63,7 @@ internal sealed partial class SqliteLogStore
                             reader.GetNullableString(2),
                             reader.GetNullableString(5),
                             Bucket(reader, 7),
+                            reader.GetString(8),
                             count,
                             reader.GetNullableString(3) is { } text ? SqliteValues.ToDecimal(text) * count : 0m,
                             reader.GetNullableString(6) is { } reportingText ? SqliteValues.ToDecimal(reportingText) * count : 0m);
@@ -70,9 +71,9 @@ internal sealed partial class SqliteLogStore
                 }
 
                 var totals = new List<ConversionTotal>(groups.Count);
-                foreach (var ((kind, attribution, currency, reportingCurrency, bucket), (count, amount, reportingAmount)) in groups)
+                foreach (var ((kind, attribution, currency, reportingCurrency, bucket, status), (count, amount, reportingAmount)) in groups)
                 {
-                    totals.Add(new ConversionTotal(kind, attribution, currency, count, amount) { ReportingCurrency = reportingCurrency, ReportingAmount = reportingAmount, DepositBucket = bucket });
+                    totals.Add(new ConversionTotal(kind, attribution, currency, count, amount) { ReportingCurrency = reportingCurrency, ReportingAmount = reportingAmount, DepositBucket = bucket, Status = status });
                 }
 
                 totals.Sort(static (a, b) =>
@@ -81,7 +82,8 @@ internal sealed partial class SqliteLogStore
                     order = order != 0 ? order : a.Attribution.CompareTo(b.Attribution);
                     order = order != 0 ? order : string.CompareOrdinal(a.Currency, b.Currency);
                     order = order != 0 ? order : string.CompareOrdinal(a.ReportingCurrency, b.ReportingCurrency);
-                    return order != 0 ? order : Nullable.Compare(a.DepositBucket, b.DepositBucket);
+                    order = order != 0 ? order : Nullable.Compare(a.DepositBucket, b.DepositBucket);
+                    return order != 0 ? order : a.Status.CompareTo(b.Status);
                 });
                 return totals.AsReadOnly();
             },
@@ -96,14 +98,14 @@ internal sealed partial class SqliteLogStore
             (connection, cancellationToken) =>
             {
                 // Custom events are stored by name: their rows are merged into one kind here.
-                var groups = new Dictionary<(long Day, PostbackEventKind Kind, ConversionAttribution Attribution, int? DepositBucket), long>();
+                var groups = new Dictionary<(long Day, PostbackEventKind Kind, ConversionAttribution Attribution, int? DepositBucket, ConversionStatus Status), long>();
                 void Read(SqliteCommand command)
                 {
                     using var reader = command.ExecuteReader();
                     while (reader.Read())
                     {
                         cancellationToken.ThrowIfCancellationRequested();
-                        var key = (reader.GetInt64(0), SqliteValues.ToEvent(reader.GetString(1)).Kind, StoredWords.ParseAttribution(reader.GetString(2)), Bucket(reader, 4));
+                        var key = (reader.GetInt64(0), SqliteValues.ToEvent(reader.GetString(1)).Kind, StoredWords.ParseAttribution(reader.GetString(2)), Bucket(reader, 4), StoredWords.ParseConversionStatus(reader.GetString(5)));
                         groups[key] = groups.GetValueOrDefault(key) + reader.GetInt64(3);
                     }
                 }
@@ -112,7 +114,7 @@ internal sealed partial class SqliteLogStore
                 {
                     using var command = connection.CreateCommand();
                     var filter = Filter(command, query, "day", range.FirstDay, range.EndDay);
-                    command.CommandText = $"SELECT day, event, attribution, sum(count), deposit_bucket FROM conversion_rollups WHERE {filter} GROUP BY day, event, attribution, deposit_bucket";
+                    command.CommandText = $"SELECT day, event, attribution, sum(count), deposit_bucket, status FROM conversion_rollups WHERE {filter} GROUP BY day, event, attribution, deposit_bucket, status";
                     Read(command);
                 }
 
@@ -121,9 +123,9 @@ internal sealed partial class SqliteLogStore
                     using var command = connection.CreateCommand();
                     var filter = Filter(command, query, "received_at", from, to);
                     command.CommandText = $"""
-                        SELECT {SqliteValues.DayOf("received_at")} AS day, event, attribution, count(*), {BucketSql} AS deposit_bucket FROM conversions
+                        SELECT {SqliteValues.DayOf("received_at")} AS day, event, attribution, count(*), {BucketSql} AS deposit_bucket, status FROM conversions
                         WHERE {filter}
-                        GROUP BY day, event, attribution, deposit_bucket
+                        GROUP BY day, event, attribution, deposit_bucket, status
                         """;
                     Read(command);
                 }
@@ -131,8 +133,8 @@ internal sealed partial class SqliteLogStore
                 return
                 [
                     .. groups
-                        .OrderBy(g => g.Key.Day).ThenBy(g => g.Key.Kind).ThenBy(g => g.Key.Attribution).ThenBy(g => g.Key.DepositBucket)
-                        .Select(g => new DailyConversionCount(SqliteValues.ToDay(g.Key.Day), g.Key.Kind, g.Key.Attribution, g.Value) { DepositBucket = g.Key.DepositBucket }),
+                        .OrderBy(g => g.Key.Day).ThenBy(g => g.Key.Kind).ThenBy(g => g.Key.Attribution).ThenBy(g => g.Key.DepositBucket).ThenBy(g => g.Key.Status)
+                        .Select(g => new DailyConversionCount(SqliteValues.ToDay(g.Key.Day), g.Key.Kind, g.Key.Attribution, g.Value) { DepositBucket = g.Key.DepositBucket, Status = g.Key.Status }),
                 ];
             },
             cancellationToken);

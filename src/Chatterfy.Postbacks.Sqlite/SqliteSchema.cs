@@ -29,6 +29,7 @@ internal static class SqliteSchema
         new(11, "deposit-number buckets in the daily roll-ups (repeat deposits 2, 3, 4+), refilled from the stored conversions", RepeatDeposits, SqliteConversionRollups.Refill),
         new(12, "conversion statuses: the status maps of postback sets, a status on every conversion (existing ones approved), its history, and the log outcome changed", Statuses, SqliteStatuses.AllowChangedOutcome),
         new(13, "an index of conversions by set and transaction id, for reconciliation's look-ups", TransactionIds),
+        new(14, "conversion statuses in the daily roll-ups (existing rows approved), refilled from the stored conversions", RollupStatuses, SqliteConversionRollups.RefillWithStatuses),
     ];
 
     /// <summary>The schema version this code writes.</summary>
@@ -323,6 +324,17 @@ internal static class SqliteSchema
     // only conversions with a transaction id have an entry. Building it reads the table once; no row changes.
     private const string TransactionIds = """
         CREATE INDEX ix_conversions_set_id_transaction_id ON conversions (set_id, transaction_id) WHERE transaction_id IS NOT NULL;
+        """;
+
+    // The stats by status (PostbackStats.Statuses, CurrencyAmounts.Chargebacks): the roll-up key gains the conversion's
+    // current status; a status change moves its conversion from one row to another. Existing rows are approved (every
+    // conversion was, up to the statuses' migration), but rows of conversions stored since then mix statuses, so the
+    // table is emptied here and the migration fills it again from the stored conversions.
+    private const string RollupStatuses = """
+        ALTER TABLE conversion_rollups ADD COLUMN status TEXT NOT NULL DEFAULT 'approved' CHECK (status IN ('approved', 'pending', 'rejected', 'chargeback'));
+        DROP INDEX ix_conversion_rollups_key;
+        CREATE INDEX ix_conversion_rollups_key ON conversion_rollups (day, set_id, campaign_id, event, attribution, currency, reporting_currency, deposit_bucket, status);
+        DELETE FROM conversion_rollups;
         """;
 
     /// <summary>One schema step.</summary>

@@ -14,10 +14,13 @@ public abstract partial class PostbackStorageConformanceTests
     /// rejections, and after late attribution that credits (and numbers) conversions of two different days, the totals
     /// and the daily counts of whole-day, partial-day and mixed ranges, with and without filters, and the stats' repeat
     /// deposits by number, equal a brute-force count over the stored conversions. Deposits share a few clicks, so their
-    /// numbers reach every bucket (2, 3, 4+).
+    /// numbers reach every bucket (2, 3, 4+). Some conversions are stored pending (some of them credited late); then
+    /// status changes (pending → approved, pending → rejected, approved → chargeback, rejected → approved) move them
+    /// between statuses, and the figures, the stats' statuses and their per-currency sums with chargebacks still equal a
+    /// brute-force count.
     /// </summary>
     [Fact]
-    public async Task Figures_AfterBatchesWithDuplicatesFailuresAndLateAttribution_EqualABruteForceCount_ForWholePartialAndMixedRanges()
+    public async Task Figures_AfterBatchesWithDuplicatesFailuresLateAttributionAndStatusChanges_EqualABruteForceCount_ForWholePartialAndMixedRanges()
     {
         var store = await NewStorageAsync();
         var a = StoreTestData.Set();
@@ -95,7 +98,31 @@ public abstract partial class PostbackStorageConformanceTests
         }
 
         held.Highest.Should().BeGreaterThanOrEqualTo(3, "the late credit numbers repeat deposits");
+        stored.Values.Should().Contain(c => c.Conversion.ClickId == late.Id && c.Status == ConversionStatus.Pending, "a late credit moves a pending conversion");
         await NumbersShouldBeStoredAsync(store, stored.Values);
+        await FiguresShouldMatchAsync(store, stored.Values);
+
+        // Status changes: every other pending conversion is approved, the rest rejected; every third approved deposit is
+        // charged back; then one rejected conversion is approved again. A stale change (from a status left) changes nothing.
+        var changeAt = FiguresDay.AddDays(6);
+        var changes = new List<(string Id, ConversionStatus From, ConversionStatus To)>();
+        var pendingIds = stored.Values.Where(c => c.Status == ConversionStatus.Pending).Select(c => c.Id).Order(StringComparer.Ordinal).ToList();
+        changes.AddRange(pendingIds.Select((id, i) => (id, ConversionStatus.Pending, i % 2 == 0 ? ConversionStatus.Approved : ConversionStatus.Rejected)));
+        changes.AddRange(stored.Values
+            .Where(c => c.Status == ConversionStatus.Approved && c.Conversion.Event.Kind is PostbackEventKind.FirstDeposit or PostbackEventKind.Deposit)
+            .Select(c => c.Id).Order(StringComparer.Ordinal).Where((_, i) => i % 3 == 0)
+            .Select(id => (id, ConversionStatus.Approved, ConversionStatus.Chargeback)));
+        foreach (var (id, from, to) in changes)
+        {
+            (await store.Ingest.ChangeStatusAsync(StatusChange(stored[id], from, to, StoredWords.Of(to), changeAt), None)).Should().BeTrue();
+            stored[id] = stored[id] with { Status = to };
+        }
+
+        var reapproved = changes.First(c => c.To == ConversionStatus.Rejected).Id;
+        (await store.Ingest.ChangeStatusAsync(StatusChange(stored[reapproved], ConversionStatus.Rejected, ConversionStatus.Approved, "approved", changeAt.AddHours(1)), None)).Should().BeTrue();
+        stored[reapproved] = stored[reapproved] with { Status = ConversionStatus.Approved };
+        (await store.Ingest.ChangeStatusAsync(StatusChange(stored[reapproved], ConversionStatus.Pending, ConversionStatus.Rejected, "rejected", changeAt.AddHours(2)), None)).Should().BeFalse();
+        stored.Values.Select(c => c.Status).Distinct().Should().Contain([ConversionStatus.Approved, ConversionStatus.Rejected, ConversionStatus.Chargeback]);
         await FiguresShouldMatchAsync(store, stored.Values);
 
         // The reporting amounts missing so far are set (those that have one keep it): the figures follow them.
@@ -170,14 +197,17 @@ public abstract partial class PostbackStorageConformanceTests
         var currency = amount is null ? null : currencies[n % currencies.Length];
         if (waitingForClickId is not null)
         {
-            return Make(setId, kind, amount, currency, ConversionAttribution.Unattributed, at, campaignId: null, clickId: waitingForClickId);
+            return Make(setId, kind, amount, currency, ConversionAttribution.Unattributed, at, campaignId: null, clickId: waitingForClickId) with { Status = FiguresStatus(n) };
         }
 
         var attribution = n % 7 == 3 ? ConversionAttribution.Unattributed : ConversionAttribution.Credited;
         var campaign = attribution == ConversionAttribution.Unattributed ? null : n % 2 == 0 ? "camp-1" : "camp-2";
         var clickId = "cfigures" + (n % 4).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return Make(setId, kind, amount, currency, attribution, at, campaign, clickId) with { ReportingAmount = FiguresReportingAmount(n, amount, at) };
+        return Make(setId, kind, amount, currency, attribution, at, campaign, clickId) with { ReportingAmount = FiguresReportingAmount(n, amount, at), Status = FiguresStatus(n) };
     }
+
+    // Some conversions arrive pending (a network's hold); the others approved.
+    private static ConversionStatus FiguresStatus(int n) => n % 5 == 2 ? ConversionStatus.Pending : ConversionStatus.Approved;
 
     // Some amounts are converted (into USD, a few into EUR, as after a change of the reporting currency), some are not.
     private static Currencies.ReportingAmount? FiguresReportingAmount(int n, decimal? amount, DateTimeOffset at) =>
@@ -223,20 +253,21 @@ public abstract partial class PostbackStorageConformanceTests
                     && (setId is null || c.Conversion.SetId == setId) && (campaignId is null || c.CampaignId == campaignId)).ToList();
 
                 var expectedTotals = matching
-                    .GroupBy(c => (c.Conversion.Event.Kind, c.Attribution, c.Conversion.Currency, ReportingCurrency: c.ReportingAmount?.Currency, Bucket: BruteForceBucket(c)))
+                    .GroupBy(c => (c.Conversion.Event.Kind, c.Attribution, c.Conversion.Currency, ReportingCurrency: c.ReportingAmount?.Currency, Bucket: BruteForceBucket(c), c.Status))
                     .OrderBy(g => g.Key.Kind).ThenBy(g => g.Key.Attribution).ThenBy(g => g.Key.Currency, StringComparer.Ordinal)
-                    .ThenBy(g => g.Key.ReportingCurrency, StringComparer.Ordinal).ThenBy(g => g.Key.Bucket)
+                    .ThenBy(g => g.Key.ReportingCurrency, StringComparer.Ordinal).ThenBy(g => g.Key.Bucket).ThenBy(g => g.Key.Status)
                     .Select(g => new ConversionTotal(g.Key.Kind, g.Key.Attribution, g.Key.Currency, g.Count(), g.Sum(c => c.Conversion.Amount ?? 0m))
                     {
                         ReportingCurrency = g.Key.ReportingCurrency,
                         ReportingAmount = g.Sum(c => c.ReportingAmount?.Amount ?? 0m),
                         DepositBucket = g.Key.Bucket,
+                        Status = g.Key.Status,
                     })
                     .ToList();
                 var expectedDays = matching
-                    .GroupBy(c => (Day: DateOnly.FromDateTime(c.Conversion.ReceivedAt.UtcDateTime), c.Conversion.Event.Kind, c.Attribution, Bucket: BruteForceBucket(c)))
-                    .OrderBy(g => g.Key.Day).ThenBy(g => g.Key.Kind).ThenBy(g => g.Key.Attribution).ThenBy(g => g.Key.Bucket)
-                    .Select(g => new DailyConversionCount(g.Key.Day, g.Key.Kind, g.Key.Attribution, g.Count()) { DepositBucket = g.Key.Bucket })
+                    .GroupBy(c => (Day: DateOnly.FromDateTime(c.Conversion.ReceivedAt.UtcDateTime), c.Conversion.Event.Kind, c.Attribution, Bucket: BruteForceBucket(c), c.Status))
+                    .OrderBy(g => g.Key.Day).ThenBy(g => g.Key.Kind).ThenBy(g => g.Key.Attribution).ThenBy(g => g.Key.Bucket).ThenBy(g => g.Key.Status)
+                    .Select(g => new DailyConversionCount(g.Key.Day, g.Key.Kind, g.Key.Attribution, g.Count()) { DepositBucket = g.Key.Bucket, Status = g.Key.Status })
                     .ToList();
 
                 (await store.Log.GetConversionTotalsAsync(query, None)).Should().Equal(expectedTotals, "the totals of {0}", query);
@@ -244,8 +275,16 @@ public abstract partial class PostbackStorageConformanceTests
 
                 // The stats' repeat deposits: credited conversions numbered 2, 3 and 4 or more, in all and per day.
                 var statsQuery = new PostbackStatsQuery { From = from, To = to, SetId = setId, CampaignId = campaignId };
-                (await stats.GetAsync(statsQuery, None))!.RepeatDeposits.Should().Be(BruteForceRepeats(matching), "the repeat deposits of {0}", query);
+                var figures = (await stats.GetAsync(statsQuery, None))!;
+                figures.RepeatDeposits.Should().Be(BruteForceRepeats(matching), "the repeat deposits of {0}", query);
+                figures.Statuses.Should().Be(BruteForceStatuses(matching), "the statuses of {0}", query);
+                figures.Amounts.Should().Equal(BruteForceAmounts(matching), "the amounts of {0}", query);
                 var days = (await stats.GetDailyAsync(statsQuery, None))!;
+                days.Where(d => d.Statuses != StatusCounts.None).Select(d => (d.Day, d.Statuses)).Should().Equal(
+                    matching.GroupBy(c => DateOnly.FromDateTime(c.Conversion.ReceivedAt.UtcDateTime)).OrderBy(g => g.Key)
+                        .Select(g => (Day: g.Key, Statuses: BruteForceStatuses(g))).Where(d => d.Statuses != StatusCounts.None),
+                    "the daily statuses of {0}",
+                    query);
                 days.Where(d => d.RepeatDeposits != RepeatDepositCounts.None).Select(d => (d.Day, d.RepeatDeposits)).Should().Equal(
                     matching.GroupBy(c => DateOnly.FromDateTime(c.Conversion.ReceivedAt.UtcDateTime)).OrderBy(g => g.Key)
                         .Select(g => (Day: g.Key, Repeats: BruteForceRepeats(g))).Where(d => d.Repeats != RepeatDepositCounts.None),
@@ -259,10 +298,38 @@ public abstract partial class PostbackStorageConformanceTests
     private static int? BruteForceBucket(ConversionRecord conversion) =>
         conversion.DepositNumber is { } number ? Math.Min(number, 4) : null;
 
-    // The repeat deposits of some stored conversions, counted one by one: credited ones numbered 2, 3, and 4 or more.
-    private static RepeatDepositCounts BruteForceRepeats(IEnumerable<ConversionRecord> conversions)
+    // The credited conversions of some stored ones that are not approved, counted one by one by status.
+    private static StatusCounts BruteForceStatuses(IEnumerable<ConversionRecord> conversions)
     {
         var credited = conversions.Where(c => c.Attribution == ConversionAttribution.Credited).ToList();
+        return new StatusCounts(
+            credited.Count(c => c.Status == ConversionStatus.Pending),
+            credited.Count(c => c.Status == ConversionStatus.Rejected),
+            credited.Count(c => c.Status == ConversionStatus.Chargeback));
+    }
+
+    // The per-currency sums of some stored conversions, added one by one: credited, approved first deposits and deposits,
+    // and credited deposits of either kind charged back; a currency is listed when it has a credited deposit of any status.
+    private static List<CurrencyAmounts> BruteForceAmounts(IEnumerable<ConversionRecord> conversions) =>
+    [
+        .. conversions
+            .Where(c => c.Attribution == ConversionAttribution.Credited && c.Conversion.Currency is not null
+                && c.Conversion.Event.Kind is PostbackEventKind.FirstDeposit or PostbackEventKind.Deposit)
+            .GroupBy(c => c.Conversion.Currency!)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new CurrencyAmounts(
+                g.Key,
+                g.Where(c => c.Status == ConversionStatus.Approved && c.Conversion.Event.Kind == PostbackEventKind.FirstDeposit).Sum(c => c.Conversion.Amount ?? 0m),
+                g.Where(c => c.Status == ConversionStatus.Approved && c.Conversion.Event.Kind == PostbackEventKind.Deposit).Sum(c => c.Conversion.Amount ?? 0m))
+            {
+                Chargebacks = g.Where(c => c.Status == ConversionStatus.Chargeback).Sum(c => c.Conversion.Amount ?? 0m),
+            }),
+    ];
+
+    // The repeat deposits of some stored conversions, counted one by one: credited, approved ones numbered 2, 3, and 4 or more.
+    private static RepeatDepositCounts BruteForceRepeats(IEnumerable<ConversionRecord> conversions)
+    {
+        var credited = conversions.Where(c => c.Attribution == ConversionAttribution.Credited && c.Status == ConversionStatus.Approved).ToList();
         return new RepeatDepositCounts(
             credited.Count(c => c.DepositNumber == 2),
             credited.Count(c => c.DepositNumber == 3),

@@ -150,7 +150,7 @@ public sealed class ConversionApiTests
         var text = await app.Client.GetStringAsync("/api/tracker/stats");
 
         // Each BRL deposit is 8.3325 USD, stored rounded once (8.33, half to even); the sum adds the stored amounts.
-        text.Should().EndWith(""","reporting":{"currency":"USD","firstDeposits":10.00,"deposits":16.66,"chargebacks":0},"repeatDeposits":{"2":1,"3":1,"4+":0}}""");
+        text.Should().EndWith(""","reporting":{"currency":"USD","firstDeposits":10.00,"deposits":16.66,"chargebacks":0},"repeatDeposits":{"2":1,"3":1,"4+":0},"statuses":{"pending":0,"rejected":0,"chargeback":0}}""");
     }
 
     private static Task<TestApp> StartAsync(Rates rates) =>

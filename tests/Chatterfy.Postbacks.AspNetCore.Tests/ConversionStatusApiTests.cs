@@ -79,6 +79,36 @@ public sealed class ConversionStatusApiTests
         ignored.GetProperty("warnings")[0].GetProperty("code").GetString().Should().Be("status_transition_ignored");
     }
 
+    [Fact]
+    public async Task StatsCountApprovedConversions_TheOthersByStatus_AndChargebacksPerCurrency_RestatingTheDayTheyWereReceived()
+    {
+        await using var app = await TestApp.StartAsync();
+        var set = await app.CreateSetAsync("1win");
+        var click = await app.CreateClickAsync();
+        var first = $"{Bare(set)}/first-deposit?clickid={click}&amount=25.50&tid=T-1";
+        var second = $"{Bare(set)}/deposit?clickid={click}&amount=10.25&tid=T-2";
+        var third = $"{Bare(set)}/deposit?clickid={click}&amount=4&tid=T-3";
+        await Ok(app, first + "&status=Hold");
+        await Ok(app, second);
+        await Ok(app, third + "&status=pending");
+        await Ok(app, $"{Bare(set)}/deposit?clickid=unknownClick1&amount=3&tid=T-4&status=pending");
+        var before = await app.Client.GetStringAsync("/api/tracker/stats");
+
+        // Two days later: the first deposit is approved, the second charged back, the third rejected.
+        app.Time.Advance(TimeSpan.FromDays(2));
+        await Ok(app, first + "&status=approved");
+        await Ok(app, second + "&status=chargeback");
+        await Ok(app, third + "&status=rejected");
+        var after = await app.Client.GetStringAsync("/api/tracker/stats");
+        var daily = await app.Client.GetFromJsonAsync<JsonElement>("/api/tracker/stats/daily");
+
+        before.Should().Be("""{"clicks":1,"registrations":0,"firstDeposits":0,"deposits":1,"unattributed":1,"rejected":0,"amounts":[{"currency":"USD","firstDeposits":0,"deposits":10.25,"chargebacks":0}],"reporting":null,"repeatDeposits":{"2":1,"3":0,"4+":0},"statuses":{"pending":2,"rejected":0,"chargeback":0}}""");
+        after.Should().Be("""{"clicks":1,"registrations":0,"firstDeposits":1,"deposits":0,"unattributed":1,"rejected":0,"amounts":[{"currency":"USD","firstDeposits":25.50,"deposits":0,"chargebacks":10.25}],"reporting":null,"repeatDeposits":{"2":0,"3":0,"4+":0},"statuses":{"pending":0,"rejected":1,"chargeback":1}}""");
+        daily.GetProperty("days").GetRawText().Should().Be(
+            """[{"day":"2026-11-27","clicks":1,"registrations":0,"firstDeposits":1,"deposits":0,"repeatDeposits":{"2":0,"3":0,"4+":0},"statuses":{"pending":0,"rejected":1,"chargeback":1}}]""",
+            "the changes restate the day the conversions were received, not the day they changed");
+    }
+
     private static string Bare(JsonElement set) => TestApp.PathOf(set, "base").Split('?')[0];
 
     private static async Task<JsonElement> Ok(TestApp app, string path)

@@ -29,7 +29,7 @@ public sealed class StatsAndLogApiTests
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         var text = await response.Content.ReadAsStringAsync();
-        text.Should().Be("""{"clicks":2,"registrations":1,"firstDeposits":2,"deposits":2,"unattributed":1,"rejected":1,"amounts":[{"currency":"EUR","firstDeposits":0,"deposits":5},{"currency":"USD","firstDeposits":10.30,"deposits":0.1}],"reporting":null,"repeatDeposits":{"2":1,"3":1,"4+":0}}""");
+        text.Should().Be("""{"clicks":2,"registrations":1,"firstDeposits":2,"deposits":2,"unattributed":1,"rejected":1,"amounts":[{"currency":"EUR","firstDeposits":0,"deposits":5,"chargebacks":0},{"currency":"USD","firstDeposits":10.30,"deposits":0.1,"chargebacks":0}],"reporting":null,"repeatDeposits":{"2":1,"3":1,"4+":0},"statuses":{"pending":0,"rejected":0,"chargeback":0}}""");
     }
 
     [Fact]
@@ -117,9 +117,9 @@ public sealed class StatsAndLogApiTests
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         (await response.Content.ReadAsStringAsync()).Should().Be(
-            """{"days":[{"day":"2026-11-27","clicks":1,"registrations":1,"firstDeposits":1,"deposits":0,"repeatDeposits":{"2":0,"3":0,"4+":0}},"""
-            + """{"day":"2026-11-28","clicks":1,"registrations":1,"firstDeposits":0,"deposits":0,"repeatDeposits":{"2":0,"3":0,"4+":0}},"""
-            + """{"day":"2026-11-29","clicks":0,"registrations":0,"firstDeposits":0,"deposits":2,"repeatDeposits":{"2":1,"3":1,"4+":0}}]}""");
+            """{"days":[{"day":"2026-11-27","clicks":1,"registrations":1,"firstDeposits":1,"deposits":0,"repeatDeposits":{"2":0,"3":0,"4+":0},"statuses":{"pending":0,"rejected":0,"chargeback":0}},"""
+            + """{"day":"2026-11-28","clicks":1,"registrations":1,"firstDeposits":0,"deposits":0,"repeatDeposits":{"2":0,"3":0,"4+":0},"statuses":{"pending":0,"rejected":0,"chargeback":0}},"""
+            + """{"day":"2026-11-29","clicks":0,"registrations":0,"firstDeposits":0,"deposits":2,"repeatDeposits":{"2":1,"3":1,"4+":0},"statuses":{"pending":0,"rejected":0,"chargeback":0}}]}""");
         stats.GetProperty("registrations").GetInt64().Should().Be(2);
         stats.GetProperty("deposits").GetInt64().Should().Be(2);
         autumn.GetProperty("days").EnumerateArray().Select(d => d.GetProperty("day").GetString()).Should().Equal("2026-11-28");

@@ -100,14 +100,17 @@ internal static class Responses
         stats.Deposits,
         stats.Unattributed,
         stats.Rejected,
-        [.. stats.Amounts.Select(a => new AmountResponse(a.Currency, a.FirstDeposits, a.Deposits))],
+        [.. stats.Amounts.Select(a => new AmountResponse(a.Currency, a.FirstDeposits, a.Deposits, a.Chargebacks))],
         stats.Reporting is { } reporting ? new ReportingStatsResponse(reporting.Currency, reporting.FirstDeposits, reporting.Deposits, reporting.Chargebacks) : null,
-        RepeatDeposits(stats.RepeatDeposits));
+        RepeatDeposits(stats.RepeatDeposits),
+        Statuses(stats.Statuses));
 
     public static DailyStatsResponse DailyStats(IReadOnlyList<PostbackDayStats> days) =>
-        new([.. days.Select(d => new DayStatsResponse(d.Day, d.Clicks, d.Registrations, d.FirstDeposits, d.Deposits, RepeatDeposits(d.RepeatDeposits)))]);
+        new([.. days.Select(d => new DayStatsResponse(d.Day, d.Clicks, d.Registrations, d.FirstDeposits, d.Deposits, RepeatDeposits(d.RepeatDeposits), Statuses(d.Statuses)))]);
 
     private static RepeatDepositsResponse RepeatDeposits(RepeatDepositCounts counts) => new(counts.Second, counts.Third, counts.FourthOrLater);
+
+    private static StatusesResponse Statuses(StatusCounts counts) => new(counts.Pending, counts.Rejected, counts.Chargeback);
 
     public static PostbackLogItemResponse LogItem(PostbackLogEntry entry) => new(
         entry.Id,

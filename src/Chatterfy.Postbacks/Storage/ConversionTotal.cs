@@ -4,7 +4,7 @@ namespace Chatterfy.Postbacks.Storage;
 
 /// <summary>
 /// One group of <see cref="PostbackLogStore.GetConversionTotalsAsync"/>: how many stored conversions of one kind,
-/// attribution, currency, reporting currency and deposit-number bucket there are, the exact sum of their amounts and of their reporting amounts.
+/// attribution, currency, reporting currency, deposit-number bucket and status there are, the exact sum of their amounts and of their reporting amounts.
 /// The core turns the groups into <see cref="PostbackStats"/>.
 /// </summary>
 /// <param name="Kind">The conversions' event kind.</param>
@@ -28,6 +28,9 @@ public sealed record ConversionTotal(PostbackEventKind Kind, ConversionAttributi
     /// <see langword="null"/> for those without a number.
     /// </summary>
     public int? DepositBucket { get; init; }
+
+    /// <summary>Gets the conversions' current status (<see cref="ConversionRecord.Status"/>).</summary>
+    public ConversionStatus Status { get; init; }
 }
 
 /// <summary>The filters of <see cref="PostbackLogStore.GetConversionTotalsAsync"/>; each applies when set.</summary>

@@ -4,7 +4,7 @@ namespace Chatterfy.Postbacks.Storage;
 
 /// <summary>
 /// One group of <see cref="PostbackLogStore.GetDailyConversionCountsAsync"/>: how many stored conversions of one kind,
-/// attribution and deposit-number bucket were received on one UTC day. The core turns the groups into <see cref="PostbackDayStats"/>.
+/// attribution, deposit-number bucket and status were received on one UTC day. The core turns the groups into <see cref="PostbackDayStats"/>.
 /// </summary>
 /// <param name="Day">The UTC day of the conversions' receive time.</param>
 /// <param name="Kind">The conversions' event kind.</param>
@@ -17,6 +17,9 @@ public sealed record DailyConversionCount(DateOnly Day, PostbackEventKind Kind, 
     /// <see langword="null"/> for those without a number.
     /// </summary>
     public int? DepositBucket { get; init; }
+
+    /// <summary>Gets the conversions' current status (<see cref="ConversionRecord.Status"/>).</summary>
+    public ConversionStatus Status { get; init; }
 }
 
 /// <summary>One day of <see cref="PostbackLogStore.CountClicksByDayAsync"/>: how many clicks were created on one UTC day.</summary>

@@ -24,4 +24,7 @@ public sealed record PostbackDayStats
 
     /// <summary>Gets the numbers of credited repeat deposits received that day by deposit number (see <see cref="PostbackStats.RepeatDeposits"/>).</summary>
     public RepeatDepositCounts RepeatDeposits { get; init; } = RepeatDepositCounts.None;
+
+    /// <summary>Gets the numbers of credited conversions received that day that are not approved (see <see cref="PostbackStats.Statuses"/>).</summary>
+    public StatusCounts Statuses { get; init; } = StatusCounts.None;
 }

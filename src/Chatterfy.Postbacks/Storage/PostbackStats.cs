@@ -1,3 +1,5 @@
+using Chatterfy.Postbacks.Ingestion;
+
 namespace Chatterfy.Postbacks.Storage;
 
 /// <summary>The figures of <see cref="PostbackStatsService.GetAsync"/>; see <see cref="PostbackStatsQuery"/> for definitions.</summary>
@@ -35,13 +37,48 @@ public sealed record PostbackStats
     /// and 4 or more.
     /// </summary>
     public RepeatDepositCounts RepeatDeposits { get; init; } = RepeatDepositCounts.None;
+
+    /// <summary>
+    /// Gets the numbers of credited conversions that are not approved, by their current status (every other figure counts
+    /// approved conversions only; an uncredited conversion counts in <see cref="Unattributed"/> whatever its status).
+    /// </summary>
+    public StatusCounts Statuses { get; init; } = StatusCounts.None;
+}
+
+/// <summary>
+/// Credited conversions counted by their current status (<see cref="ConversionRecord.Status"/>), other than approved: a
+/// conversion counts by its receive time and its status now, so a later status change restates the range it was received in.
+/// </summary>
+/// <param name="Pending">How many are pending.</param>
+/// <param name="Rejected">How many are rejected.</param>
+/// <param name="Chargeback">How many are charged back.</param>
+public sealed record StatusCounts(long Pending, long Rejected, long Chargeback)
+{
+    /// <summary>Gets counts of zero.</summary>
+    public static StatusCounts None { get; } = new(0, 0, 0);
+
+    /// <summary>Adds <paramref name="count"/> conversions of a status; approved adds nothing.</summary>
+    /// <param name="status">The status.</param>
+    /// <param name="count">How many conversions.</param>
+    /// <returns>The counts with them.</returns>
+    internal StatusCounts Add(ConversionStatus status, long count) => status switch
+    {
+        ConversionStatus.Pending => this with { Pending = Pending + count },
+        ConversionStatus.Rejected => this with { Rejected = Rejected + count },
+        ConversionStatus.Chargeback => this with { Chargeback = Chargeback + count },
+        _ => this,
+    };
 }
 
 /// <summary>Exact sums of credited deposits in one currency.</summary>
 /// <param name="Currency">The ISO 4217 currency.</param>
-/// <param name="FirstDeposits">The sum of credited first deposits.</param>
-/// <param name="Deposits">The sum of credited repeat deposits.</param>
-public sealed record CurrencyAmounts(string Currency, decimal FirstDeposits, decimal Deposits);
+/// <param name="FirstDeposits">The sum of credited, approved first deposits.</param>
+/// <param name="Deposits">The sum of credited, approved repeat deposits.</param>
+public sealed record CurrencyAmounts(string Currency, decimal FirstDeposits, decimal Deposits)
+{
+    /// <summary>Gets the sum of credited first deposits and deposits that are charged back (<see cref="ConversionStatus.Chargeback"/>).</summary>
+    public decimal Chargebacks { get; init; }
+}
 
 /// <summary>
 /// Exact sums of credited deposits in the reporting currency: the stored, rounded reporting amounts of the conversions
@@ -49,9 +86,9 @@ public sealed record CurrencyAmounts(string Currency, decimal FirstDeposits, dec
 /// another currency (the option changed since) are not in them.
 /// </summary>
 /// <param name="Currency">The reporting currency.</param>
-/// <param name="FirstDeposits">The sum of credited first deposits.</param>
-/// <param name="Deposits">The sum of credited repeat deposits.</param>
-/// <param name="Chargebacks">The sum of charged-back deposits: 0 until conversions have statuses.</param>
+/// <param name="FirstDeposits">The sum of credited, approved first deposits.</param>
+/// <param name="Deposits">The sum of credited, approved repeat deposits.</param>
+/// <param name="Chargebacks">The sum of credited first deposits and deposits that are charged back.</param>
 public sealed record ReportingAmounts(string Currency, decimal FirstDeposits, decimal Deposits, decimal Chargebacks);
 
 /// <summary>

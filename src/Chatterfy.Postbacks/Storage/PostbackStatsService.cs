@@ -65,7 +65,8 @@ public sealed class PostbackStatsService
     /// <param name="query">The filters.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>
-    /// One item per UTC day with at least one click, registration, first deposit or deposit, oldest first; or
+    /// One item per UTC day with at least one click, registration, first deposit, deposit or credited conversion of
+    /// another status, oldest first; or
     /// <see langword="null"/> when <see cref="PostbackStatsQuery.SetId"/> names a set that never existed.
     /// </returns>
     public async ValueTask<IReadOnlyList<PostbackDayStats>?> GetDailyAsync(PostbackStatsQuery query, CancellationToken cancellationToken = default)
@@ -82,7 +83,7 @@ public sealed class PostbackStatsService
         foreach (var count in conversions)
         {
             var funnel = days.GetValueOrDefault(count.Day);
-            funnel.Add(count.Kind, count.Attribution, count.DepositBucket, count.Count);
+            funnel.Add(count.Kind, count.Attribution, count.DepositBucket, count.Status, count.Count);
             days[count.Day] = funnel;
         }
 
@@ -96,7 +97,8 @@ public sealed class PostbackStatsService
         var items = new List<PostbackDayStats>(days.Count);
         foreach (var (day, funnel) in days)
         {
-            if (funnel.Clicks + funnel.Registrations + funnel.FirstDeposits + funnel.Deposits > 0)
+            var others = funnel.Statuses;
+            if (funnel.Clicks + funnel.Registrations + funnel.FirstDeposits + funnel.Deposits + others.Pending + others.Rejected + others.Chargeback > 0)
             {
                 items.Add(new PostbackDayStats
                 {
@@ -106,6 +108,7 @@ public sealed class PostbackStatsService
                     FirstDeposits = funnel.FirstDeposits,
                     Deposits = funnel.Deposits,
                     RepeatDeposits = funnel.RepeatDeposits,
+                    Statuses = others,
                 });
             }
         }
@@ -139,29 +142,33 @@ public sealed class PostbackStatsService
     }
 
     /// <summary>
-    /// The formulas: registrations, first deposits and (repeat) deposits count credited conversions of their kind;
-    /// repeat deposits by number count credited conversions by their deposit-number bucket (<see cref="Funnel.Add"/>);
-    /// unattributed counts every uncredited conversion, whatever its kind (<see cref="Funnel.Add"/>); amounts sum credited
-    /// first deposits and deposits per currency, never across currencies, ordered by currency; the reporting sums add the
-    /// stored reporting amounts of the same conversions converted into the current reporting currency (those converted
-    /// into another, before the option changed, are left out).
+    /// The formulas: registrations, first deposits and (repeat) deposits count credited, approved conversions of their
+    /// kind; repeat deposits by number count credited, approved conversions by their deposit-number bucket; statuses count
+    /// credited conversions of the other statuses, whatever their kind; unattributed counts every uncredited conversion,
+    /// whatever its kind and status (all in <see cref="Funnel.Add"/>); amounts sum credited, approved first deposits and
+    /// deposits per currency, never across currencies, ordered by currency, and their chargebacks the credited first
+    /// deposits and deposits charged back; the reporting sums add the stored reporting amounts of the same conversions
+    /// converted into the current reporting currency (those converted into another, before the option changed, are left out).
+    /// Pending and rejected conversions' amounts are in no sum.
     /// </summary>
     private static PostbackStats Compose(IReadOnlyList<ConversionTotal> totals, long clicks, long rejected, string? reportingCurrency)
     {
         var funnel = new Funnel { Clicks = clicks };
-        var amounts = new SortedDictionary<string, (decimal FirstDeposits, decimal Deposits)>(StringComparer.Ordinal);
-        var reporting = (FirstDeposits: 0m, Deposits: 0m);
+        var amounts = new SortedDictionary<string, Sums>(StringComparer.Ordinal);
+        var reporting = default(Sums);
         foreach (var total in totals)
         {
-            funnel.Add(total.Kind, total.Attribution, total.DepositBucket, total.Count);
+            funnel.Add(total.Kind, total.Attribution, total.DepositBucket, total.Status, total.Count);
             if (total.Attribution == ConversionAttribution.Credited && total.Kind is PostbackEventKind.FirstDeposit or PostbackEventKind.Deposit)
             {
-                AddAmount(amounts, total, firstDeposit: total.Kind == PostbackEventKind.FirstDeposit);
+                if (total.Currency is { } currency)
+                {
+                    amounts[currency] = amounts.GetValueOrDefault(currency).Add(total, total.Amount);
+                }
+
                 if (reportingCurrency is not null && string.Equals(total.ReportingCurrency, reportingCurrency, StringComparison.Ordinal))
                 {
-                    reporting = total.Kind == PostbackEventKind.FirstDeposit
-                        ? (reporting.FirstDeposits + total.ReportingAmount, reporting.Deposits)
-                        : (reporting.FirstDeposits, reporting.Deposits + total.ReportingAmount);
+                    reporting = reporting.Add(total, total.ReportingAmount);
                 }
             }
         }
@@ -169,7 +176,7 @@ public sealed class PostbackStatsService
         var sums = new List<CurrencyAmounts>(amounts.Count);
         foreach (var (currency, sum) in amounts)
         {
-            sums.Add(new CurrencyAmounts(currency, sum.FirstDeposits, sum.Deposits));
+            sums.Add(new CurrencyAmounts(currency, sum.FirstDeposits, sum.Deposits) { Chargebacks = sum.Chargebacks });
         }
 
         return new PostbackStats
@@ -182,21 +189,22 @@ public sealed class PostbackStatsService
             Rejected = rejected,
             Amounts = sums.AsReadOnly(),
             RepeatDeposits = funnel.RepeatDeposits,
-
-            // Chargebacks stay 0 until conversions have statuses (issue 13, statuses): nothing is charged back yet.
-            Reporting = reportingCurrency is null ? null : new ReportingAmounts(reportingCurrency, reporting.FirstDeposits, reporting.Deposits, 0m),
+            Reporting = reportingCurrency is null ? null : new ReportingAmounts(reportingCurrency, reporting.FirstDeposits, reporting.Deposits, reporting.Chargebacks),
+            Statuses = funnel.Statuses,
         };
     }
 
-    private static void AddAmount(SortedDictionary<string, (decimal FirstDeposits, decimal Deposits)> amounts, ConversionTotal total, bool firstDeposit)
+    /// <summary>The sums of one currency: approved first deposits, approved deposits, and charged-back deposits of either kind.</summary>
+    private readonly record struct Sums(decimal FirstDeposits, decimal Deposits, decimal Chargebacks)
     {
-        if (total.Currency is not { } currency)
+        /// <summary>Adds <paramref name="amount"/> of a group of credited deposits where its status and kind say.</summary>
+        public Sums Add(ConversionTotal total, decimal amount) => total.Status switch
         {
-            return;
-        }
-
-        var sum = amounts.GetValueOrDefault(currency);
-        amounts[currency] = firstDeposit ? (sum.FirstDeposits + total.Amount, sum.Deposits) : (sum.FirstDeposits, sum.Deposits + total.Amount);
+            ConversionStatus.Approved when total.Kind == PostbackEventKind.FirstDeposit => this with { FirstDeposits = FirstDeposits + amount },
+            ConversionStatus.Approved => this with { Deposits = Deposits + amount },
+            ConversionStatus.Chargeback => this with { Chargebacks = Chargebacks + amount },
+            _ => this,
+        };
     }
 
     /// <summary>The counts of the funnel; the one place that says which conversions each counts.</summary>
@@ -208,19 +216,29 @@ public sealed class PostbackStatsService
         public long Deposits;
         public long Unattributed;
         private RepeatDepositCounts? _repeatDeposits;
+        private StatusCounts? _statuses;
 
-        /// <summary>Gets the credited deposits counted by deposit-number bucket.</summary>
+        /// <summary>Gets the credited, approved deposits counted by deposit-number bucket.</summary>
         public readonly RepeatDepositCounts RepeatDeposits => _repeatDeposits ?? RepeatDepositCounts.None;
 
+        /// <summary>Gets the credited conversions that are not approved, by status.</summary>
+        public readonly StatusCounts Statuses => _statuses ?? StatusCounts.None;
+
         /// <summary>
-        /// Counts <paramref name="count"/> stored conversions of a kind, attribution and deposit-number bucket
-        /// (<see cref="DepositNumbering.StatsBucket"/>) where they belong.
+        /// Counts <paramref name="count"/> stored conversions of a kind, attribution, deposit-number bucket
+        /// (<see cref="DepositNumbering.StatsBucket"/>) and status where they belong.
         /// </summary>
-        public void Add(PostbackEventKind kind, ConversionAttribution attribution, int? depositBucket, long count)
+        public void Add(PostbackEventKind kind, ConversionAttribution attribution, int? depositBucket, ConversionStatus status, long count)
         {
             if (attribution == ConversionAttribution.Unattributed)
             {
                 Unattributed += count;
+                return;
+            }
+
+            if (status != ConversionStatus.Approved)
+            {
+                _statuses = Statuses.Add(status, count);
                 return;
             }
 

@@ -300,11 +300,11 @@ internal sealed class ConversionTable
         return credited;
     }
 
-    /// <summary>Counts and sums the conversions matching the query by kind, attribution, currency, reporting currency and deposit-number bucket.</summary>
+    /// <summary>Counts and sums the conversions matching the query by kind, attribution, currency, reporting currency, deposit-number bucket and status.</summary>
     public List<ConversionTotal> Totals(ConversionTotalsQuery query)
     {
         long? from = query.From?.UtcTicks, to = query.To?.UtcTicks;
-        var groups = new Dictionary<(PostbackEventKind Kind, ConversionAttribution Attribution, string? Currency, string? ReportingCurrency, int? DepositBucket), (long Count, decimal Amount, decimal ReportingAmount)>();
+        var groups = new Dictionary<(PostbackEventKind Kind, ConversionAttribution Attribution, string? Currency, string? ReportingCurrency, int? DepositBucket, ConversionStatus Status), (long Count, decimal Amount, decimal ReportingAmount)>();
         for (var index = 0; index < _count; index++)
         {
             ref var slot = ref At(index);
@@ -314,14 +314,14 @@ internal sealed class ConversionTable
             }
 
             var reporting = _reporting.GetValueOrDefault(index);
-            ref var group = ref CollectionsMarshal.GetValueRefOrAddDefault(groups, (slot.Kind, slot.Attribution, slot.Currency, reporting?.Currency, BucketOf(ref slot)), out _);
+            ref var group = ref CollectionsMarshal.GetValueRefOrAddDefault(groups, (slot.Kind, slot.Attribution, slot.Currency, reporting?.Currency, BucketOf(ref slot), slot.Status), out _);
             group = (group.Count + 1, group.Amount + slot.Amount, group.ReportingAmount + (reporting?.Amount ?? 0m));
         }
 
         var totals = new List<ConversionTotal>(groups.Count);
-        foreach (var ((kind, attribution, currency, reportingCurrency, bucket), (count, amount, reportingAmount)) in groups)
+        foreach (var ((kind, attribution, currency, reportingCurrency, bucket, status), (count, amount, reportingAmount)) in groups)
         {
-            totals.Add(new ConversionTotal(kind, attribution, currency, count, amount) { ReportingCurrency = reportingCurrency, ReportingAmount = reportingAmount, DepositBucket = bucket });
+            totals.Add(new ConversionTotal(kind, attribution, currency, count, amount) { ReportingCurrency = reportingCurrency, ReportingAmount = reportingAmount, DepositBucket = bucket, Status = status });
         }
 
         totals.Sort(static (a, b) =>
@@ -330,16 +330,17 @@ internal sealed class ConversionTable
             order = order != 0 ? order : a.Attribution.CompareTo(b.Attribution);
             order = order != 0 ? order : string.CompareOrdinal(a.Currency, b.Currency);
             order = order != 0 ? order : string.CompareOrdinal(a.ReportingCurrency, b.ReportingCurrency);
-            return order != 0 ? order : Nullable.Compare(a.DepositBucket, b.DepositBucket);
+            order = order != 0 ? order : Nullable.Compare(a.DepositBucket, b.DepositBucket);
+            return order != 0 ? order : a.Status.CompareTo(b.Status);
         });
         return totals;
     }
 
-    /// <summary>Counts the conversions matching the query by UTC day of receipt, kind, attribution and deposit-number bucket, in that order.</summary>
+    /// <summary>Counts the conversions matching the query by UTC day of receipt, kind, attribution, deposit-number bucket and status, in that order.</summary>
     public List<DailyConversionCount> DailyCounts(ConversionTotalsQuery query)
     {
         long? from = query.From?.UtcTicks, to = query.To?.UtcTicks;
-        var groups = new Dictionary<(int Day, PostbackEventKind Kind, ConversionAttribution Attribution, int? DepositBucket), long>();
+        var groups = new Dictionary<(int Day, PostbackEventKind Kind, ConversionAttribution Attribution, int? DepositBucket, ConversionStatus Status), long>();
         for (var index = 0; index < _count; index++)
         {
             ref var slot = ref At(index);
@@ -348,13 +349,13 @@ internal sealed class ConversionTable
                 continue;
             }
 
-            CollectionsMarshal.GetValueRefOrAddDefault(groups, ((int)(slot.ReceivedAtTicks / TimeSpan.TicksPerDay), slot.Kind, slot.Attribution, BucketOf(ref slot)), out _)++;
+            CollectionsMarshal.GetValueRefOrAddDefault(groups, ((int)(slot.ReceivedAtTicks / TimeSpan.TicksPerDay), slot.Kind, slot.Attribution, BucketOf(ref slot), slot.Status), out _)++;
         }
 
         var counts = new List<DailyConversionCount>(groups.Count);
-        foreach (var ((day, kind, attribution, bucket), count) in groups)
+        foreach (var ((day, kind, attribution, bucket, status), count) in groups)
         {
-            counts.Add(new DailyConversionCount(DateOnly.FromDayNumber(day), kind, attribution, count) { DepositBucket = bucket });
+            counts.Add(new DailyConversionCount(DateOnly.FromDayNumber(day), kind, attribution, count) { DepositBucket = bucket, Status = status });
         }
 
         counts.Sort(static (a, b) =>
@@ -362,7 +363,8 @@ internal sealed class ConversionTable
             var order = a.Day.CompareTo(b.Day);
             order = order != 0 ? order : a.Kind.CompareTo(b.Kind);
             order = order != 0 ? order : a.Attribution.CompareTo(b.Attribution);
-            return order != 0 ? order : Nullable.Compare(a.DepositBucket, b.DepositBucket);
+            order = order != 0 ? order : Nullable.Compare(a.DepositBucket, b.DepositBucket);
+            return order != 0 ? order : a.Status.CompareTo(b.Status);
         });
         return counts;
     }

@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Text;
+using Chatterfy.Postbacks.Storage;
+
+namespace Chatterfy.Postbacks.PostgreSql.Tests.Upgrade;
+
+/// <summary>
+/// A schema at the version before statuses in the roll-ups (conversions stored with statuses, their daily roll-ups as
+/// that version's store keeps them: one row mixing a key's statuses) gets the roll-ups' status when the current store
+/// migrates it: the stats then count approved conversions only, give the others' counts by status and the chargebacks'
+/// sums, as a brute-force count over the stored conversions does, for whole and partial days and with a campaign filter.
+/// </summary>
+public sealed class RollupStatusesUpgradeTests
+{
+    // The version before the roll-ups' status: conversion statuses (stored, changed, not in the roll-ups).
+    private const int PreviousVersion = 12;
+    private static readonly CancellationToken None = CancellationToken.None;
+    private static readonly DateTimeOffset T0 = new(2026, 10, 5, 0, 0, 0, TimeSpan.Zero);
+
+    // Conversions as the previous version stores them, of every status: approved ones, a pending first deposit, a deposit
+    // charged back (and one with a reporting amount), a rejected registration, and an unattributed pending deposit, some
+    // sharing a roll-up key with approved ones.
+    private static readonly StoredConversion[] Conversions =
+    [
+        new("x-1", "set-a", "first-deposit", "click-x", 1, 10.10m, "USD", "credited", "spring", 1, 9.25m, "approved"),
+        new("x-2", "set-a", "deposit", "click-x", 5, 20.20m, "USD", "credited", "spring", 2, null, "chargeback"),
+        new("x-3", "set-b", "first-deposit", "click-x", 23, 30.30m, "EUR", "credited", "spring", 3, 32.5m, "approved"),
+        new("x-4", "set-a", "deposit", "click-x", 26, 40.40m, "USD", "credited", "spring", 4, 37m, "chargeback"),
+        new("x-5", "set-a", "deposit", "click-x", 30, 50.50m, "BRL", "credited", "autumn", 5, null, "approved"),
+        new("x-6", "set-a", "deposit", "click-x", 26, 60.60m, "USD", "credited", "spring", 4, 55.55m, "approved"),
+        new("y-1", "set-b", "deposit", "click-y", 2, 7.77m, "USD", "credited", "autumn", 2, null, "approved"),
+        new("y-2", "set-b", "first-deposit", "click-y", 28, 8.88m, "USD", "credited", "autumn", 1, null, "pending"),
+        new("z-1", "set-a", "deposit", "click-z", 27, 9.99m, "USD", "unattributed", null, null, null, "pending"),
+        new("z-0", "set-a", "registration", "click-z", 3, null, null, "credited", "spring", null, null, "rejected"),
+        new("z-2", "set-a", "registration", "click-w", 3, null, null, "credited", "spring", null, null, "approved"),
+    ];
+
+    [PostgresFact]
+    public async Task Migrate_SchemaOfThePreviousVersion_CountsApprovedConversionsAndTheOthersByStatus_AsABruteForceCountDoes()
+    {
+        await using var database = new PostgresTestDatabase();
+        var schema = database.NewSchema();
+        var quoted = PostgreSqlSchema.Quote(schema);
+        var sql = new StringBuilder();
+        sql.AppendLine(CultureInfo.InvariantCulture, $"CREATE SCHEMA {quoted};");
+        sql.AppendLine(PostgreSqlSchema.Render(PostgreSqlSchema.VersionTable, quoted));
+        for (var version = 1; version <= PreviousVersion; version++)
+        {
+            sql.AppendLine(PostgreSqlSchema.Render(PostgreSqlSchema.Migrations[version - 1], quoted));
+            sql.AppendLine(CultureInfo.InvariantCulture, $"INSERT INTO {quoted}.schema_version (version) VALUES ({version});");
+        }
+
+        foreach (var c in Conversions)
+        {
+            sql.AppendLine(CultureInfo.InvariantCulture, $"""
+                INSERT INTO {quoted}.conversions (id, set_id, event_kind, event_name, click_id, amount, currency, attributes, received_at,
+                                                  idempotency_key, attribution, campaign_id, reporting_amount, reporting_currency,
+                                                  reporting_rate, reporting_rate_date, deposit_number, status)
+                VALUES ('{c.Id}', '{c.SetId}', '{c.Event}', '{c.Event}', '{c.ClickId}', {Literal(c.Amount)}, {Literal(c.Currency)}, '{"{}"}',
+                        timestamptz '2026-10-05T00:00:00Z' + interval '{c.Hours} hours', '{c.SetId}:{c.Event}:{c.ClickId}:t:{c.Id}',
+                        '{c.Attribution}', {Literal(c.CampaignId)}, {Literal(c.ReportingAmount)}, {(c.ReportingAmount is null ? "NULL" : "'USD'")},
+                        {(c.ReportingAmount is null ? "NULL" : "1.0921")}, {(c.ReportingAmount is null ? "NULL" : "date '2026-10-05'")},
+                        {(c.Number is { } n ? n.ToString(CultureInfo.InvariantCulture) : "NULL")}, '{c.Status}');
+                """);
+        }
+
+        // The roll-up rows the previous version keeps for them: one per day, set, campaign, event kind, attribution,
+        // currency, reporting currency and deposit-number bucket, whatever the status, with the count and the exact sums.
+        sql.AppendLine(CultureInfo.InvariantCulture, $"""
+            INSERT INTO {quoted}.conversion_rollups (day, set_id, campaign_id, event_kind, attribution, currency, reporting_currency, deposit_bucket, count, amount, reporting_amount)
+            SELECT (received_at AT TIME ZONE 'UTC')::date, set_id, campaign_id, event_kind, attribution, currency, reporting_currency,
+                   LEAST(deposit_number, 4), count(*), COALESCE(sum(amount), 0), COALESCE(sum(reporting_amount), 0)
+            FROM {quoted}.conversions
+            GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
+            """);
+        await using (var command = database.NewDataSource().CreateCommand(sql.ToString()))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var store = database.NewStore(schema);
+        (await store.MigrateAsync()).Should().Be(PostgreSqlSchema.CurrentVersion - PreviousVersion);
+
+        var stats = new PostbackStatsService(store.Storage.Sets, store.Storage.Log);
+        foreach (var query in Queries())
+        {
+            var figures = await stats.GetAsync(query, None);
+            figures.Should().BeEquivalentTo(BruteForce(query), "the figures of {0}, statuses included, equal a brute-force count", query);
+            (await stats.GetDailyAsync(query, None))!.Aggregate(StatusCounts.None, (sum, day) => new StatusCounts(
+                sum.Pending + day.Statuses.Pending, sum.Rejected + day.Statuses.Rejected, sum.Chargeback + day.Statuses.Chargeback))
+                .Should().Be(figures!.Statuses, "the days of {0} add up to its statuses", query);
+        }
+
+        var all = (await stats.GetAsync(new PostbackStatsQuery(), None))!;
+        all.Statuses.Should().Be(new StatusCounts(Pending: 1, Rejected: 1, Chargeback: 2), "the unattributed pending deposit counts as unattributed");
+        all.Unattributed.Should().Be(1);
+        all.Amounts.Single(a => a.Currency == "USD").Should().Be(new CurrencyAmounts("USD", 10.10m, 68.37m) { Chargebacks = 60.60m });
+    }
+
+    // Whole days, partial days and both, with and without a campaign filter.
+    private static IEnumerable<PostbackStatsQuery> Queries()
+    {
+        (DateTimeOffset? From, DateTimeOffset? To)[] ranges =
+        [
+            (null, null),
+            (T0, T0.AddDays(1)),
+            (T0.AddDays(1), T0.AddDays(3)),
+            (T0.AddHours(3), T0.AddHours(27)),
+            (T0.AddHours(4), null),
+            (null, T0.AddHours(29)),
+        ];
+        foreach (var (from, to) in ranges)
+        {
+            yield return new PostbackStatsQuery { From = from, To = to };
+            yield return new PostbackStatsQuery { From = from, To = to, CampaignId = "spring" };
+            yield return new PostbackStatsQuery { From = from, To = to, CampaignId = "autumn" };
+        }
+    }
+
+    // The figures of a query, counted one by one over the stored conversions.
+    private static PostbackStats BruteForce(PostbackStatsQuery query)
+    {
+        var all = Conversions.Where(c => c.Matches(query) && c.Credited).ToList();
+        var credited = all.Where(c => c.Status == "approved").ToList();
+        return new PostbackStats
+        {
+            Statuses = new StatusCounts(all.Count(c => c.Status == "pending"), all.Count(c => c.Status == "rejected"), all.Count(c => c.Status == "chargeback")),
+            Registrations = credited.Count(c => c.Event == "registration"),
+            FirstDeposits = credited.Count(c => c.Event == "first-deposit"),
+            Deposits = credited.Count(c => c.Event == "deposit"),
+            Unattributed = Conversions.Count(c => c.Matches(query) && !c.Credited),
+            Amounts =
+            [
+                .. all.Where(c => c.Currency is not null).GroupBy(c => c.Currency!).OrderBy(g => g.Key, StringComparer.Ordinal)
+                    .Select(g => new CurrencyAmounts(
+                        g.Key,
+                        g.Where(c => c.Status == "approved" && c.Event == "first-deposit").Sum(c => c.Amount ?? 0m),
+                        g.Where(c => c.Status == "approved" && c.Event == "deposit").Sum(c => c.Amount ?? 0m))
+                    {
+                        Chargebacks = g.Where(c => c.Status == "chargeback").Sum(c => c.Amount ?? 0m),
+                    }),
+            ],
+            RepeatDeposits = new RepeatDepositCounts(
+                credited.Count(c => c.Number == 2),
+                credited.Count(c => c.Number == 3),
+                credited.Count(c => c.Number >= 4)),
+        };
+    }
+
+    private static string Literal(string? value) => value is null ? "NULL" : $"'{value}'";
+
+    private static string Literal(decimal? value) => value is { } amount ? amount.ToString(CultureInfo.InvariantCulture) : "NULL";
+
+    private sealed record StoredConversion(
+        string Id, string SetId, string Event, string ClickId, int Hours, decimal? Amount, string? Currency, string Attribution, string? CampaignId, int? Number, decimal? ReportingAmount, string Status)
+    {
+        public DateTimeOffset ReceivedAt => T0.AddHours(Hours);
+
+        public bool Credited => Attribution == "credited";
+
+        public bool Matches(PostbackStatsQuery query) =>
+            (query.From is null || ReceivedAt >= query.From) && (query.To is null || ReceivedAt < query.To)
+            && (query.SetId is null || SetId == query.SetId) && (query.CampaignId is null || CampaignId == query.CampaignId);
+    }
+}
