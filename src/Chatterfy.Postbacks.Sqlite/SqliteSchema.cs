@@ -28,6 +28,7 @@ internal static class SqliteSchema
         new(10, "reconciliations: each set's report layout and the kept reports", Reconciliations),
         new(11, "deposit-number buckets in the daily roll-ups (repeat deposits 2, 3, 4+), refilled from the stored conversions", RepeatDeposits, SqliteConversionRollups.Refill),
         new(12, "conversion statuses: the status maps of postback sets, a status on every conversion (existing ones approved), its history, and the log outcome changed", Statuses, SqliteStatuses.AllowChangedOutcome),
+        new(13, "status filters on forwarding rules: the statuses a rule forwards each entry into (existing rules get none: the first approval only)", RuleStatuses),
     ];
 
     /// <summary>The schema version this code writes.</summary>
@@ -316,6 +317,12 @@ internal static class SqliteSchema
         CREATE INDEX ix_conversion_status_history_conversion_id ON conversion_status_history (conversion_id, at, id);
 
         ALTER TABLE outbox_messages ADD COLUMN history_entry_id TEXT;
+        """;
+
+    // Rule status filters (ForwardingRuleFilter.Statuses): a JSON array of status names, NULL (every existing rule's) for
+    // the first approval only.
+    private const string RuleStatuses = """
+        ALTER TABLE forwarding_rules ADD COLUMN filter_statuses TEXT;
         """;
 
     /// <summary>One schema step.</summary>
