@@ -38,7 +38,7 @@ internal sealed class ForwardingIngestionHook(ForwardingRuleCache rules, OutboxS
 
     private OutboxMessage[] Create(ForwardingRuleCache.Snapshot snapshot, string setId, ConversionRecord conversion)
     {
-        var matched = ForwardingRuleCache.Match(snapshot, setId, conversion.CampaignId, conversion.Conversion.Event);
+        var matched = ForwardingRuleCache.Match(snapshot, setId, conversion);
         if (matched.Count == 0)
         {
             // Most sets and campaigns have no rules: nothing is allocated then.

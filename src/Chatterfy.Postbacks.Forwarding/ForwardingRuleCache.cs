@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -50,10 +49,14 @@ internal sealed partial class ForwardingRuleCache(
     /// <summary>
     /// The rules a credited conversion matches: its set's rules that forward its event (destination and rule filter), then its
     /// campaign's rules that forward it and whose destination has no rule on the set (the set's rules win per destination).
-    /// A rule's deposit-number range is left to the store (<see cref="OutboxMessage.DepositNumberCondition"/>).
+    /// A rule's statuses are checked against the conversion's entry into its current status
+    /// (<see cref="ForwardingRuleFilter.MatchesStatus"/>); its deposit-number range is left to the store
+    /// (<see cref="OutboxMessage.DepositNumberCondition"/>).
     /// </summary>
-    public static IReadOnlyList<ActiveRule> Match(Snapshot snapshot, string setId, string? campaignId, PostbackEvent conversionEvent)
+    public static IReadOnlyList<ActiveRule> Match(Snapshot snapshot, string setId, ConversionRecord conversion)
     {
+        var campaignId = conversion.CampaignId;
+        var conversionEvent = conversion.Conversion.Event;
         var setRules = snapshot.BySet.GetValueOrDefault(setId);
         var campaignRules = campaignId is null ? null : snapshot.ByCampaign.GetValueOrDefault(campaignId);
         if (setRules is null && campaignRules is null)
@@ -65,7 +68,7 @@ internal sealed partial class ForwardingRuleCache(
         var matched = new List<ActiveRule>();
         foreach (var rule in setRules ?? [])
         {
-            if (rule.Profile is { } profile && profile.Forwards(conversionEvent) && rule.Rule.Filter.Matches(conversionEvent))
+            if (rule.Profile is { } profile && profile.Forwards(conversionEvent) && rule.Rule.Filter.Matches(conversionEvent) && rule.Rule.Filter.MatchesStatus(conversion))
             {
                 matched.Add(rule);
             }
@@ -76,6 +79,7 @@ internal sealed partial class ForwardingRuleCache(
             if (rule.Profile is { } profile
                 && profile.Forwards(conversionEvent)
                 && rule.Rule.Filter.Matches(conversionEvent)
+                && rule.Rule.Filter.MatchesStatus(conversion)
                 && setRules?.Exists(r => string.Equals(r.Rule.DestinationId, rule.Rule.DestinationId, StringComparison.Ordinal)) != true)
             {
                 matched.Add(rule);

@@ -162,7 +162,29 @@ public sealed class ForwardingRuleService
             }
         }
 
-        return filter with { Events = events?.AsReadOnly() };
+        List<string>? statuses = null;
+        if (filter.Statuses is { } statusNames)
+        {
+            statuses = [];
+            if (statusNames.Count == 0)
+            {
+                errors["statuses"] = ["Give at least one status, or leave statuses out to forward a conversion once, when it is first approved."];
+            }
+
+            for (var i = 0; i < statusNames.Count; i++)
+            {
+                if (!ConversionStatusNames.TryParse(statusNames[i], out var status))
+                {
+                    errors[$"statuses[{i}]"] = [$"'{statusNames[i]}' is not a status; use one of {string.Join(", ", ConversionStatusNames.All.Select(ConversionStatusNames.Name))}."];
+                }
+                else if (!statuses.Contains(ConversionStatusNames.Name(status), StringComparer.Ordinal))
+                {
+                    statuses.Add(ConversionStatusNames.Name(status));
+                }
+            }
+        }
+
+        return filter with { Events = events?.AsReadOnly(), Statuses = statuses?.AsReadOnly() };
     }
 
     /// <summary>

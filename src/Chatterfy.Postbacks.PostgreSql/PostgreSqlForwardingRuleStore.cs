@@ -13,7 +13,7 @@ namespace Chatterfy.Postbacks.PostgreSql;
 /// </summary>
 internal sealed class PostgreSqlForwardingRuleStore(PostgreSqlPostbackStore db) : ForwardingRuleStore
 {
-    private const string Columns = "id, name, set_id, campaign_id, destination_id, settings, created_at, filter_events, filter_deposit_number_min, filter_deposit_number_max";
+    private const string Columns = "id, name, set_id, campaign_id, destination_id, settings, created_at, filter_events, filter_deposit_number_min, filter_deposit_number_max, filter_statuses";
 
     private readonly string _s = db.QuotedSchema;
 
@@ -22,10 +22,11 @@ internal sealed class PostgreSqlForwardingRuleStore(PostgreSqlPostbackStore db) 
         // The exact text given (GetRawText throws for an undefined element).
         var settings = rule.Settings.GetRawText();
         await db.NonQueryAsync(
-            $"INSERT INTO {_s}.forwarding_rules ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            $"INSERT INTO {_s}.forwarding_rules ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             [Text(rule.Id), Text(rule.Name), Text(rule.SetId), Text(rule.CampaignId), Text(rule.DestinationId), Text(settings), Time(rule.CreatedAt),
              rule.Filter.Events is { } events ? TextArray(events) : Param(NpgsqlDbType.Array | NpgsqlDbType.Text, null),
-             Param(NpgsqlDbType.Integer, rule.Filter.DepositNumber?.Min), Param(NpgsqlDbType.Integer, rule.Filter.DepositNumber?.Max)],
+             Param(NpgsqlDbType.Integer, rule.Filter.DepositNumber?.Min), Param(NpgsqlDbType.Integer, rule.Filter.DepositNumber?.Max),
+             rule.Filter.Statuses is { } statuses ? TextArray(statuses) : Param(NpgsqlDbType.Array | NpgsqlDbType.Text, null)],
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -61,6 +62,7 @@ internal sealed class PostgreSqlForwardingRuleStore(PostgreSqlPostbackStore db) 
                 Min = reader.IsDBNull(8) ? null : reader.GetInt32(8),
                 Max = reader.IsDBNull(9) ? null : reader.GetInt32(9),
             },
+            Statuses = reader.IsDBNull(10) ? null : reader.GetFieldValue<string[]>(10).AsReadOnly(),
         },
     };
 }

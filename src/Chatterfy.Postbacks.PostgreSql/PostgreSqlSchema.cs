@@ -438,8 +438,16 @@ internal static class PostgreSqlSchema
         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;
         """;
 
+    /// <summary>
+    /// Rule status filters (<see cref="Forwarding.ForwardingRuleFilter.Statuses"/>): the status names a rule forwards each
+    /// entry into; <c>NULL</c>, every existing rule's, forwards the first approval only.
+    /// </summary>
+    public const string RuleStatuses = """
+        ALTER TABLE {schema}.forwarding_rules ADD COLUMN filter_statuses text[];
+        """;
+
     /// <summary>The migrations in order; index 0 is migration 1.</summary>
-    public static IReadOnlyList<string> Migrations { get; } = [Migration1, Migration2, Migration3, Migration4, Migration5, MigrationReportingCurrency, SubjectBindings, DepositNumbers, RuleFilters, Reconciliations, RepeatDeposits, Statuses, TransactionIds, RollupStatuses];
+    public static IReadOnlyList<string> Migrations { get; } = [Migration1, Migration2, Migration3, Migration4, Migration5, MigrationReportingCurrency, SubjectBindings, DepositNumbers, RuleFilters, Reconciliations, RepeatDeposits, Statuses, TransactionIds, RollupStatuses, RuleStatuses];
 
     /// <summary>The schema version this build of the store reads and writes.</summary>
     public static int CurrentVersion => Migrations.Count;

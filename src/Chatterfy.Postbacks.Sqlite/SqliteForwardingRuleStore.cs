@@ -12,7 +12,7 @@ namespace Chatterfy.Postbacks.Sqlite;
 /// <param name="database">The store whose connection and writer it uses.</param>
 internal sealed class SqliteForwardingRuleStore(SqlitePostbackStore database) : ForwardingRuleStore
 {
-    private const string RuleColumns = "id, name, set_id, campaign_id, destination_id, settings, created_at, filter_events, filter_deposit_number_min, filter_deposit_number_max";
+    private const string RuleColumns = "id, name, set_id, campaign_id, destination_id, settings, created_at, filter_events, filter_deposit_number_min, filter_deposit_number_max, filter_statuses";
 
     /// <inheritdoc />
     protected override async ValueTask AddCoreAsync(ForwardingRule rule, CancellationToken cancellationToken)
@@ -27,6 +27,7 @@ internal sealed class SqliteForwardingRuleStore(SqlitePostbackStore database) : 
         var events = rule.Filter.Events is { } names ? SqliteValues.ToJson(names) : null;
         var depositNumberMin = rule.Filter.DepositNumber?.Min;
         var depositNumberMax = rule.Filter.DepositNumber?.Max;
+        var statuses = rule.Filter.Statuses is { } statusNames ? SqliteValues.ToJson(statusNames) : null;
 
         await database.WriteAsync(
             session =>
@@ -38,7 +39,7 @@ internal sealed class SqliteForwardingRuleStore(SqlitePostbackStore database) : 
 
                 var insert = session.Command($"""
                     INSERT INTO forwarding_rules ({RuleColumns})
-                    VALUES ($id, $name, $set_id, $campaign_id, $destination_id, $settings, $created_at, $filter_events, $filter_deposit_number_min, $filter_deposit_number_max)
+                    VALUES ($id, $name, $set_id, $campaign_id, $destination_id, $settings, $created_at, $filter_events, $filter_deposit_number_min, $filter_deposit_number_max, $filter_statuses)
                     """);
                 insert.Parameters.AddValue("$id", id);
                 insert.Parameters.AddValue("$name", name);
@@ -50,6 +51,7 @@ internal sealed class SqliteForwardingRuleStore(SqlitePostbackStore database) : 
                 insert.Parameters.AddValue("$filter_events", events);
                 insert.Parameters.AddValue("$filter_deposit_number_min", depositNumberMin);
                 insert.Parameters.AddValue("$filter_deposit_number_max", depositNumberMax);
+                insert.Parameters.AddValue("$filter_statuses", statuses);
                 insert.ExecuteNonQuery();
                 return true;
             },
@@ -130,6 +132,7 @@ internal sealed class SqliteForwardingRuleStore(SqlitePostbackStore database) : 
                 Min = (int?)reader.GetNullableInt64(8),
                 Max = (int?)reader.GetNullableInt64(9),
             },
+            Statuses = reader.GetNullableString(10) is { } statuses ? SqliteValues.ToList(statuses) : null,
         },
     };
 }

@@ -30,6 +30,7 @@ internal static class SqliteSchema
         new(12, "conversion statuses: the status maps of postback sets, a status on every conversion (existing ones approved), its history, and the log outcome changed", Statuses, SqliteStatuses.AllowChangedOutcome),
         new(13, "an index of conversions by set and transaction id, for reconciliation's look-ups", TransactionIds),
         new(14, "conversion statuses in the daily roll-ups (existing rows approved), refilled from the stored conversions", RollupStatuses, SqliteConversionRollups.RefillWithStatuses),
+        new(15, "status filters on forwarding rules: the statuses a rule forwards each entry into (existing rules get none: the first approval only)", RuleStatuses),
     ];
 
     /// <summary>The schema version this code writes.</summary>
@@ -335,6 +336,12 @@ internal static class SqliteSchema
         DROP INDEX ix_conversion_rollups_key;
         CREATE INDEX ix_conversion_rollups_key ON conversion_rollups (day, set_id, campaign_id, event, attribution, currency, reporting_currency, deposit_bucket, status);
         DELETE FROM conversion_rollups;
+        """;
+
+    // Rule status filters (ForwardingRuleFilter.Statuses): a JSON array of status names, NULL (every existing rule's) for
+    // the first approval only.
+    private const string RuleStatuses = """
+        ALTER TABLE forwarding_rules ADD COLUMN filter_statuses TEXT;
         """;
 
     /// <summary>One schema step.</summary>

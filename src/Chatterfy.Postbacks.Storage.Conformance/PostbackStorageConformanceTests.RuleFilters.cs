@@ -35,6 +35,33 @@ public abstract partial class PostbackStorageConformanceTests
         listed.Select(r => r.Filter).Should().BeEquivalentTo(new[] { ranged.Filter, openEnded.Filter, upToTwo.Filter }, o => o.WithStrictOrdering());
     }
 
+    /// <summary>A rule's status filter is stored and read back with the rule, next to a rule without one.</summary>
+    [Fact]
+    public async Task AddForwardingRule_WithStatuses_GetAndListReturnTheStatuses()
+    {
+        var store = await NewStorageAsync();
+        var chargebacks = ForwardingTestData.SetRule() with
+        {
+            Filter = new ForwardingRuleFilter { Statuses = [ConversionStatusNames.Chargeback] },
+        };
+        var everything = ForwardingTestData.CampaignRule(StoreTestData.Epoch.AddSeconds(1)) with
+        {
+            Filter = new ForwardingRuleFilter { Events = ["deposit"], Statuses = [ConversionStatusNames.Approved, ConversionStatusNames.Rejected], DepositNumber = new DepositNumberRange { Min = 2 } },
+        };
+        var plain = ForwardingTestData.CampaignRule(StoreTestData.Epoch.AddSeconds(2));
+
+        foreach (var rule in new[] { chargebacks, everything, plain })
+        {
+            await store.ForwardingRules.AddAsync(rule, None);
+            ShouldMatch(await store.ForwardingRules.GetAsync(rule.Id, None), rule);
+        }
+
+        var listed = await store.ForwardingRules.ListAsync(None);
+        listed.Select(r => r.Filter.Statuses).Should().BeEquivalentTo(
+            new IReadOnlyList<string>?[] { [ConversionStatusNames.Chargeback], [ConversionStatusNames.Approved, ConversionStatusNames.Rejected], null },
+            o => o.WithStrictOrdering());
+    }
+
     /// <summary>A rule without a filter reads back with <see cref="ForwardingRuleFilter.None"/>'s values (every member null).</summary>
     [Fact]
     public async Task AddForwardingRule_WithoutFilter_ReadsBackAnEmptyFilter()

@@ -7,7 +7,7 @@ using static Chatterfy.Postbacks.AspNetCore.Tests.PostbackSetApiTests;
 
 namespace Chatterfy.Postbacks.AspNetCore.Tests;
 
-/// <summary>A forwarding rule's filters (<c>events</c>, <c>depositNumber</c>): stored and shown with the rule, validated, and applied once by the core.</summary>
+/// <summary>A forwarding rule's filters (<c>events</c>, <c>depositNumber</c>, <c>statuses</c>): stored and shown with the rule, validated, and applied once by the core.</summary>
 public sealed class RuleFilterApiTests
 {
     private const string Rules = "/api/tracker/forwarding-rules";
@@ -20,7 +20,7 @@ public sealed class RuleFilterApiTests
 
         var filtered = await app.PostJsonAsync(Rules, $$$"""
             {"campaignId":"spring","destination":"http-postback","settings":{"urlTemplate":"{{{UrlTemplate}}}"},
-             "events":["deposit","ftd","first-deposit"],"depositNumber":{"min":2,"max":3}}
+             "events":["deposit","ftd","first-deposit"],"depositNumber":{"min":2,"max":3},"statuses":["chargeback","approved","chargeback"]}
             """);
         var plain = await app.PostJsonAsync(Rules, $$$"""{"campaignId":"spring","destination":"http-postback","settings":{"urlTemplate":"{{{UrlTemplate}}}"}}""");
 
@@ -29,9 +29,11 @@ public sealed class RuleFilterApiTests
         var rule = await app.Client.GetFromJsonAsync<JsonElement>($"{Rules}/{id}");
         rule.GetProperty("events").EnumerateArray().Select(e => e.GetString()).Should().Equal("deposit", "first-deposit");
         rule.GetProperty("depositNumber").GetRawText().Should().Be("""{"min":2,"max":3}""");
+        rule.GetProperty("statuses").EnumerateArray().Select(e => e.GetString()).Should().Equal("chargeback", "approved");
         var other = await plain.Content.ReadFromJsonAsync<JsonElement>();
         other.GetProperty("events").ValueKind.Should().Be(JsonValueKind.Null);
         other.GetProperty("depositNumber").ValueKind.Should().Be(JsonValueKind.Null);
+        other.GetProperty("statuses").ValueKind.Should().Be(JsonValueKind.Null);
     }
 
     [Theory]
@@ -41,6 +43,8 @@ public sealed class RuleFilterApiTests
     [InlineData(""" "depositNumber":{"min":0} """, "depositNumber.min")]
     [InlineData(""" "depositNumber":{"max":0} """, "depositNumber.max")]
     [InlineData(""" "depositNumber":{"min":3,"max":2} """, "depositNumber.max")]
+    [InlineData(""" "statuses":[] """, "statuses")]
+    [InlineData(""" "statuses":["approved","Refund"] """, "statuses[1]")]
     public async Task RefusesAnInvalidFilterNamingTheField(string member, string field)
     {
         await using var app = await StartAsync();
@@ -94,6 +98,37 @@ public sealed class RuleFilterApiTests
             .Select(m => (m.GetProperty("ruleId").GetString(), m.GetProperty("conversionId").GetString()))
             .Should().BeEquivalentTo(new[] { (secondRuleId, ids[2]), (registrationsRuleId, ids[0]) },
                 "deposit number 2 is the first repeat deposit; the campaign's Meta rule forwards registrations only, though its destination maps deposits too");
+    }
+
+    [Fact]
+    public async Task ARuleWithStatusesForwardsTheChargeback_AndARuleWithoutForwardsOnlyTheApproval()
+    {
+        await using var app = await StartAsync();
+        var set = await app.CreateSetAsync(network: "1win");
+        var setId = set.GetProperty("id").GetString();
+        var chargebacks = await app.PostJsonAsync(Rules, $$$"""
+            {"setId":"{{{setId}}}","destination":"http-postback","settings":{"urlTemplate":"{{{UrlTemplate}}}"},"statuses":["chargeback"]}
+            """);
+        var approvals = await app.PostJsonAsync(Rules, $$$"""{"setId":"{{{setId}}}","destination":"http-postback","settings":{"urlTemplate":"https://other.example/pb?cid={{click.id}}"}}""");
+        chargebacks.StatusCode.Should().Be(HttpStatusCode.Created, await chargebacks.Content.ReadAsStringAsync());
+        approvals.StatusCode.Should().Be(HttpStatusCode.Created, await approvals.Content.ReadAsStringAsync());
+        var chargebacksRuleId = (await chargebacks.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        var approvalsRuleId = (await approvals.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        var click = await app.CreateClickAsync("spring");
+
+        string? conversionId = null;
+        foreach (var status in new[] { "pending", "approved", "chargeback" })
+        {
+            using var answer = await app.Client.GetAsync($"{TestApp.PathOf(set, "firstDeposit").Split('?')[0]}?clickid={click}&amount=10&tid=F-1&status={status}");
+            answer.StatusCode.Should().Be(HttpStatusCode.OK, await answer.Content.ReadAsStringAsync());
+            conversionId ??= (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("conversionId").GetString();
+        }
+
+        var outbox = await app.Client.GetFromJsonAsync<JsonElement>("/api/tracker/outbox");
+        outbox.GetProperty("items").EnumerateArray()
+            .Select(m => (m.GetProperty("ruleId").GetString(), m.GetProperty("conversionId").GetString()))
+            .Should().BeEquivalentTo(new[] { (approvalsRuleId, conversionId), (chargebacksRuleId, conversionId) },
+                "the rule without statuses forwards the approval once; the chargeback rule forwards the chargeback only");
     }
 
     // No DNS in tests: private networks allowed skips the lookup. The dispatcher stays off: the outbox is what is asserted.

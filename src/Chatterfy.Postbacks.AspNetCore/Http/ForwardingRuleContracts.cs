@@ -15,7 +15,11 @@ internal sealed record ForwardingRuleResponse(
     JsonElement Settings,
     DateTime CreatedAt,
     IReadOnlyList<string>? Events,
-    DepositNumberRangeBody? DepositNumber);
+    DepositNumberRangeBody? DepositNumber)
+{
+    /// <summary>Gets the status names the rule forwards each entry into, or <see langword="null"/> (the first approval only).</summary>
+    public IReadOnlyList<string>? Statuses { get; init; }
+}
 
 internal sealed record ForwardingRuleListResponse(IReadOnlyList<ForwardingRuleResponse> Items);
 
@@ -36,6 +40,8 @@ internal sealed class CreateForwardingRuleRequest
     public IReadOnlyList<string>? Events { get; set; }
 
     public DepositNumberRangeBody? DepositNumber { get; set; }
+
+    public IReadOnlyList<string>? Statuses { get; set; }
 }
 
 /// <summary>A rule's <c>depositNumber</c> filter: <c>{"min": 2, "max": 2}</c>, either bound optional.</summary>

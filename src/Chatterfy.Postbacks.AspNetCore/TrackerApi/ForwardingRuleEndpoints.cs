@@ -53,6 +53,7 @@ internal static class ForwardingRuleEndpoints
                     {
                         Events = body.Events,
                         DepositNumber = body.DepositNumber is { } range ? new DepositNumberRange { Min = range.Min, Max = range.Max } : null,
+                        Statuses = body.Statuses,
                     },
                 },
                 cancellationToken).ConfigureAwait(false);
@@ -100,7 +101,10 @@ internal static class ForwardingRuleEndpoints
         rules.MaskSecrets(rule),
         rule.CreatedAt.UtcDateTime,
         rule.Filter.Events,
-        rule.Filter.DepositNumber is { } range ? new DepositNumberRangeBody(range.Min, range.Max) : null);
+        rule.Filter.DepositNumber is { } range ? new DepositNumberRangeBody(range.Min, range.Max) : null)
+    {
+        Statuses = rule.Filter.Statuses,
+    };
 
     private static ProblemHttpResult NotFound(string id) => Problems.NotFound($"No forwarding rule has the id '{id}'.");
 }

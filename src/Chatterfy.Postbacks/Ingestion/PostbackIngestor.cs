@@ -244,8 +244,9 @@ public sealed partial class PostbackIngestor
             };
             var changed = target with { Status = status, StatusWord = conversion.StatusWord, StatusWordUnknown = conversion.StatusWordUnknown, History = [.. target.History, change] };
 
-            // Forwarded once: when the conversion becomes approved for the first time (created approved, it was sent then).
-            var contributed = forward && status == ConversionStatus.Approved && !WasEverApproved(target)
+            // Every change is offered to the hooks; a forwarding rule's filter decides whether this entry into the status is
+            // sent (ForwardingRuleFilter.MatchesStatus: without statuses, only the first approval).
+            var contributed = forward
                 ? await ContributeAsync(set, changed, cancellationToken).ConfigureAwait(false)
                 : new Contribution([], null);
             var applied = await _appends.Store.ChangeStatusAsync(
@@ -294,9 +295,6 @@ public sealed partial class PostbackIngestor
         throw new PostbackStoreUnavailableException($"The status postback's conversion kept changing under it ({MaxStatusRounds} attempts); retry later.");
     }
 
-    // Approved at creation (the first history entry's From, or its status without history) or by an earlier change.
-    private static bool WasEverApproved(ConversionRecord conversion) =>
-        conversion.Status == ConversionStatus.Approved || conversion.History.Any(h => h.From == ConversionStatus.Approved || h.To == ConversionStatus.Approved);
 
     private async ValueTask<PostbackIngestionResult> RejectAsync(PostbackSet set, PostbackRequest logged, string logEntryId, DateTimeOffset receivedAt, PostbackRejection rejection, IReadOnlyList<PostbackWarning> warnings)
     {
@@ -389,9 +387,9 @@ public sealed partial class PostbackIngestor
             Warnings = Codes(warnings),
         };
 
-        // Only an approved conversion is forwarded when it is stored (and a reconciled one only when asked); another is
-        // forwarded when it first becomes approved.
-        var contributed = forward && record.Status == ConversionStatus.Approved
+        // Offered to the hooks in whatever status it is created (a reconciled one only when asked); a forwarding rule's
+        // filter decides (ForwardingRuleFilter.MatchesStatus: without statuses, only an approved conversion).
+        var contributed = forward
             ? await ContributeAsync(set, record, cancellationToken).ConfigureAwait(false)
             : new Contribution([], null);
 

@@ -69,6 +69,43 @@ public abstract class StatusIngestionScenarios : IAsyncDisposable
     }
 
     [Fact]
+    public async Task PendingThenApprovedThenChargeback_RulesWithStatusesForwardEachEntryIntoTheirStatuses()
+    {
+        var host = await StartAsync(new OneMessageHook(
+            Time,
+            ("first-approval", ForwardingRuleFilter.None),
+            ("chargebacks", new ForwardingRuleFilter { Statuses = [ConversionStatusNames.Chargeback] }),
+            ("every-step", new ForwardingRuleFilter { Statuses = [ConversionStatusNames.Pending, ConversionStatusNames.Approved, ConversionStatusNames.Chargeback] })));
+        var (set, click) = await ArrangeAsync(host);
+
+        var pending = await host.IngestAsync(set, "first-deposit", $"clickid={click}&amount=25.50&tid=T-1&status=hold");
+        await host.IngestAsync(set, "first-deposit", $"clickid={click}&amount=25.50&tid=T-1&status=approved");
+        await host.IngestAsync(set, "first-deposit", $"clickid={click}&amount=25.50&tid=T-1&status=chargeback");
+
+        var history = (await host.Storage.Ingest.GetConversionAsync(pending.ConversionId!, default))!.History;
+        (await MessagesAsync(host)).Select(m => Entry(m, history)).Should().BeEquivalentTo(
+            "first-approval: approved", "chargebacks: chargeback", "every-step: created", "every-step: approved", "every-step: chargeback");
+    }
+
+    [Fact]
+    public async Task ApprovedThenRejectedThenApprovedAgain_ARuleWithApprovedForwardsEachApproval()
+    {
+        var host = await StartAsync(new OneMessageHook(
+            Time,
+            ("first-approval", ForwardingRuleFilter.None),
+            ("approvals", new ForwardingRuleFilter { Statuses = [ConversionStatusNames.Approved] })));
+        var (set, click) = await ArrangeAsync(host);
+
+        var first = await host.IngestAsync(set, "first-deposit", $"clickid={click}&amount=25.50");
+        await host.IngestAsync(set, "first-deposit", $"clickid={click}&amount=25.50&status=rejected");
+        await host.IngestAsync(set, "first-deposit", $"clickid={click}&amount=25.50&status=approved");
+
+        var history = (await host.Storage.Ingest.GetConversionAsync(first.ConversionId!, default))!.History;
+        (await MessagesAsync(host)).Select(m => Entry(m, history)).Should().BeEquivalentTo(
+            "first-approval: created", "approvals: created", "approvals: approved");
+    }
+
+    [Fact]
     public async Task AFirstApprovalOfAPendingDeposit_WritesOnlyTheMessagesWhoseDepositNumberRangeHoldsItsNumber()
     {
         var host = await StartAsync(new RangedMessagesHook(Time));
@@ -278,6 +315,10 @@ public abstract class StatusIngestionScenarios : IAsyncDisposable
     /// <returns>A task.</returns>
     protected virtual ValueTask DisposeStoreAsync() => ValueTask.CompletedTask;
 
+    // "rule: created" for a message written with the new conversion, else "rule: <the status its history entry moved to>".
+    private static string Entry(OutboxMessage message, IReadOnlyList<ConversionStatusChange> history) =>
+        $"{message.RuleId}: {(message.HistoryEntryId is null ? "created" : ConversionStatusNames.Name(history.Single(h => h.Id == message.HistoryEntryId).To))}";
+
     private static async Task<IReadOnlyList<OutboxMessage>> MessagesAsync(Host host) =>
         await host.Storage.Outbox.ListAsync(new OutboxQuery(), default);
 
@@ -310,22 +351,28 @@ public abstract class StatusIngestionScenarios : IAsyncDisposable
             await services.GetRequiredService<PostbackIngestor>().IngestAsync(set.Token, new PostbackRequest { EventSegment = eventSegment, QueryString = "?" + query });
     }
 
-    // One message each time the core asks: the outbox records every forwarding decision.
-    private sealed class OneMessageHook(TimeProvider time) : IngestionHook
+    // One message per rule whose filter forwards this entry into the status, as forwarding's hook decides with the core's
+    // ForwardingRuleFilter: the outbox records every forwarding decision. The default is one rule without a filter.
+    private sealed class OneMessageHook(TimeProvider time, params (string RuleId, ForwardingRuleFilter Filter)[] rules) : IngestionHook
     {
+        public OneMessageHook(TimeProvider time)
+            : this(time, ("rule-1", ForwardingRuleFilter.None))
+        {
+        }
+
         public override ValueTask<IReadOnlyList<OutboxMessage>> CreateOutboxMessagesAsync(PostbackSet postbackSet, ConversionRecord conversion, CancellationToken cancellationToken)
         {
             var now = time.GetUtcNow();
-            return new([new OutboxMessage
+            return new([.. rules.Where(rule => rule.Filter.MatchesStatus(conversion)).Select(rule => new OutboxMessage
             {
                 Id = Guid.NewGuid().ToString("N"),
                 ConversionId = conversion.Id,
-                RuleId = "rule-1",
+                RuleId = rule.RuleId,
                 DestinationId = "postback",
                 CreatedAt = now,
                 NextAttemptAt = now,
                 RetryFrom = now,
-            }]);
+            })]);
         }
     }
 
@@ -334,6 +381,11 @@ public abstract class StatusIngestionScenarios : IAsyncDisposable
     {
         public override ValueTask<IReadOnlyList<OutboxMessage>> CreateOutboxMessagesAsync(PostbackSet postbackSet, ConversionRecord conversion, CancellationToken cancellationToken)
         {
+            if (!ForwardingRuleFilter.None.MatchesStatus(conversion))
+            {
+                return new(Array.Empty<OutboxMessage>());
+            }
+
             var now = time.GetUtcNow();
             return new([.. new[] { ("first", 1), ("second", 2), ("third", 3) }.Select(rule => new OutboxMessage
             {

@@ -9,7 +9,7 @@ internal sealed class InMemoryForwardingRuleStore(InMemoryDatabase db) : Forward
     protected override ValueTask AddCoreAsync(ForwardingRule rule, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var copy = rule with { Settings = rule.Settings.Clone(), Filter = rule.Filter with { Events = rule.Filter.Events?.ToArray() } };
+        var copy = rule with { Settings = rule.Settings.Clone(), Filter = rule.Filter with { Events = rule.Filter.Events?.ToArray(), Statuses = rule.Filter.Statuses?.ToArray() } };
         lock (db.Lock)
         {
             if (!db.Rules.TryAdd(copy.Id, copy))
