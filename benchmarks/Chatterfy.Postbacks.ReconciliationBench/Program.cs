@@ -46,13 +46,13 @@ await using (var provider = await StartAsync())
 var baseline = Child("baseline", Path.Combine(dir, "report-100000.csv"));
 var results = sizes.Select(size => (Size: size, Result: Child("reconcile", sets[size], Path.Combine(dir, $"report-{size}.csv")))).ToList();
 Console.WriteLine();
-Console.WriteLine("| Rows and stored conversions | Reconciliation time | Peak working set | Peak / baseline | Matched / missing here / missing there / mismatches |");
-Console.WriteLine("| --- | --- | --- | --- | --- |");
-Console.WriteLine($"| baseline: read the 100,000-row CSV only | {baseline["seconds"]} s | {baseline["peakMiB"]} MiB | 1.00 | – |");
+Console.WriteLine("| Rows and stored conversions | Reconciliation time | Peak working set | Peak / baseline | Allocated | Collections (gen 0/1/2) | Matched / missing here / missing there / mismatches |");
+Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- |");
+Console.WriteLine($"| baseline: read the 100,000-row CSV only | {baseline["seconds"]} s | {baseline["peakMiB"]} MiB | 1.00 | {baseline["allocatedMB"]} MB | {baseline["collections"]} | – |");
 foreach (var (size, result) in results)
 {
     var ratio = double.Parse(result["peakMiB"], CultureInfo.InvariantCulture) / double.Parse(baseline["peakMiB"], CultureInfo.InvariantCulture);
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {int.Parse(size, CultureInfo.InvariantCulture):N0} | {result["seconds"]} s | {result["peakMiB"]} MiB | {ratio:N2} | {result["counts"]} |"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {int.Parse(size, CultureInfo.InvariantCulture):N0} | {result["seconds"]} s | {result["peakMiB"]} MiB | {ratio:N2} | {result["allocatedMB"]} MB | {result["collections"]} | {result["counts"]} |"));
 }
 
 // Runs this program in a child process and reads the "key=value" lines it prints.
@@ -83,6 +83,16 @@ static Dictionary<string, string> Child(params string[] arguments)
         .ToDictionary(parts => parts[0], parts => parts[1].Trim());
 }
 
+// What the measured part allocated (all threads) and how many collections of each generation it caused.
+static Func<string> Allocations()
+{
+    var allocated = GC.GetTotalAllocatedBytes(precise: true);
+    int[] collections = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+    return () => string.Create(
+        CultureInfo.InvariantCulture,
+        $"allocatedMB={(GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1e6:N1}\ncollections={GC.CollectionCount(0) - collections[0]}/{GC.CollectionCount(1) - collections[1]}/{GC.CollectionCount(2) - collections[2]}");
+}
+
 static string PeakMiB()
 {
     using var process = Process.GetCurrentProcess();
@@ -108,6 +118,7 @@ async Task<ServiceProvider> StartAsync()
 async Task BaselineAsync(string csv)
 {
     await using var provider = await StartAsync();
+    var allocations = Allocations();
     var clock = Stopwatch.StartNew();
     long rows = 0;
     await using (var file = File.OpenRead(csv))
@@ -128,6 +139,7 @@ async Task BaselineAsync(string csv)
 
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seconds={clock.Elapsed.TotalSeconds:N2}"));
     Console.WriteLine($"rows={rows}");
+    Console.WriteLine(allocations());
     Console.WriteLine($"peakMiB={PeakMiB()}");
 }
 
@@ -135,6 +147,7 @@ async Task ReconcileAsync(string setId, string csv)
 {
     await using var provider = await StartAsync();
     var reconciliation = provider.GetRequiredService<ReconciliationService>();
+    var allocations = Allocations();
     var clock = Stopwatch.StartNew();
     ReconciliationReport report;
     await using (var file = File.OpenRead(csv))
@@ -143,6 +156,7 @@ async Task ReconcileAsync(string setId, string csv)
     }
 
     clock.Stop();
+    Console.WriteLine(allocations());
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seconds={clock.Elapsed.TotalSeconds:N2}"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"counts={report.Matched:N0} / {report.MissingHereCount:N0} / {report.MissingThereCount:N0} / {report.MismatchCount:N0} (rows {report.Rows:N0}, invalid {report.InvalidCount:N0})"));
     Console.WriteLine($"peakMiB={PeakMiB()}");

@@ -1,5 +1,6 @@
 using Chatterfy.Postbacks.Currencies;
 using Chatterfy.Postbacks.Ingestion;
+using Chatterfy.Postbacks.Reconciliation;
 using Chatterfy.Postbacks.Storage;
 using Npgsql;
 using static Chatterfy.Postbacks.PostgreSql.PostgreSqlValues;
@@ -22,6 +23,9 @@ internal sealed partial class PostgreSqlIngestStore : IngestStore
     private const string Columns =
         "id, set_id, event_kind, event_name, click_id, amount, currency, transaction_id, attributes, received_at, remote_address, idempotency_key, idempotency_window, attribution, campaign_id, attribution_window_passed, " +
         "reporting_amount, reporting_currency, reporting_rate, reporting_rate_date, deposit_number, status, status_word, status_word_unknown";
+
+    /// <summary>The columns of a conversion as reconciliation reads it, in the order <see cref="ReadToReconcile"/> reads them.</summary>
+    private const string ReconciledColumns = "id, click_id, event_kind, event_name, amount, currency, transaction_id, received_at";
 
     private const string HistoryColumns = "id, conversion_id, at, from_status, to_status, word, log_entry_id";
 
@@ -185,6 +189,16 @@ internal sealed partial class PostgreSqlIngestStore : IngestStore
         return [.. conversions.Select(c => byConversion.TryGetValue(c.Id, out var history) ? c with { History = history } : c)];
     }
 
+    // Only what reconciliation matches on (ReconciledColumns).
+    private static ReconciledConversion ReadToReconcile(NpgsqlDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        ReadEvent(reader.GetString(2), reader.GetString(3)).Name,
+        reader.IsDBNull(4) ? null : reader.GetDecimal(4),
+        NullableString(reader, 5),
+        NullableString(reader, 6),
+        reader.GetFieldValue<DateTimeOffset>(7));
+
     private static ConversionRecord Read(NpgsqlDataReader reader) => new()
     {
         Id = reader.GetString(0),
@@ -258,15 +272,33 @@ internal sealed partial class PostgreSqlIngestStore : IngestStore
 
     // The arm on transaction ids names its IS NOT NULL so that the partial index conversions_set_transaction_id serves it;
     // the arm on click ids uses conversions_click_received_at.
-    protected override async ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsToMatchCoreAsync(ConversionMatchQuery query, CancellationToken cancellationToken) =>
+    protected override async ValueTask<IReadOnlyList<ReconciledConversion>> ListConversionsToMatchCoreAsync(ConversionMatchQuery query, CancellationToken cancellationToken) =>
         await _db.QueryListAsync(
             $"""
-            SELECT {Columns} FROM {_s}.conversions
+            SELECT {ReconciledColumns} FROM {_s}.conversions
             WHERE set_id = $1 AND ((transaction_id IS NOT NULL AND transaction_id = ANY($2)) OR click_id = ANY($3))
             ORDER BY received_at, id
             """,
-            Read,
+            ReadToReconcile,
             [Text(query.SetId), TextArray(query.TransactionIds), TextArray(query.ClickIds)],
+            cancellationToken).ConfigureAwait(false);
+
+    // The range of conversions_received_at, from the cursor's time on when there is one.
+    protected override async ValueTask<IReadOnlyList<ReconciledConversion>> ListConversionsToReconcileCoreAsync(
+        string setId,
+        DateTimeOffset receivedFrom,
+        DateTimeOffset receivedTo,
+        ReconciledConversion? after,
+        int limit,
+        CancellationToken cancellationToken) =>
+        await _db.QueryListAsync(
+            $"""
+            SELECT {ReconciledColumns} FROM {_s}.conversions
+            WHERE set_id = $1 AND received_at >= $2 AND received_at <= $3 AND ($4::timestamptz IS NULL OR (received_at, id) > ($4, $5))
+            ORDER BY received_at, id LIMIT $6
+            """,
+            ReadToReconcile,
+            [Text(setId), Time(after is null || after.ReceivedAt < receivedFrom ? receivedFrom : after.ReceivedAt), Time(receivedTo), Time(after?.ReceivedAt), Text(after?.ConversionId), Param(NpgsqlTypes.NpgsqlDbType.Integer, limit)],
             cancellationToken).ConfigureAwait(false);
 
     protected override async ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsWithoutReportingAmountCoreAsync(string? afterId, int limit, CancellationToken cancellationToken) =>

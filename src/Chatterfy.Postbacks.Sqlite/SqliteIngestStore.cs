@@ -1,5 +1,6 @@
 using Chatterfy.Postbacks.Currencies;
 using Chatterfy.Postbacks.Ingestion;
+using Chatterfy.Postbacks.Reconciliation;
 using Chatterfy.Postbacks.Storage;
 using System.Text;
 using Microsoft.Data.Sqlite;
@@ -18,6 +19,9 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
     internal const string ConversionColumns =
         "id, set_id, event, click_id, amount, currency, transaction_id, attributes, received_at, remote_address, idempotency_key, idempotency_window, attribution, campaign_id, attribution_window_passed, " +
         "reporting_amount, reporting_currency, reporting_rate, reporting_rate_date, deposit_number, status, status_word, status_word_unknown";
+
+    // The columns of a conversion as reconciliation reads it, in the order ReadAllToReconcile reads them.
+    private const string ReconciledColumns = "id, click_id, event, amount, currency, transaction_id, received_at";
 
     // The earliest stored conversion with the key in the range: the key is looked up under its click id (index
     // ix_conversions_click_key), which holds because the key contains the click id (see IngestStore.AppendAsync).
@@ -130,30 +134,59 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
             cancellationToken);
 
     /// <inheritdoc />
-    protected override ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsToMatchCoreAsync(ConversionMatchQuery query, CancellationToken cancellationToken)
+    protected override ValueTask<IReadOnlyList<ReconciledConversion>> ListConversionsToMatchCoreAsync(ConversionMatchQuery query, CancellationToken cancellationToken)
     {
         var transactionIds = SqliteValues.ToJson([.. query.TransactionIds]);
         var clickIds = SqliteValues.ToJson([.. query.ClickIds]);
-        return database.ReadAsync<IReadOnlyList<ConversionRecord>>(
+        return database.ReadAsync<IReadOnlyList<ReconciledConversion>>(
             (connection, cancellationToken) =>
             {
                 // Each half looks its ids up in its own index: without statistics the planner would rather walk the set's
                 // conversions by ix_conversions_set_id_received_at, so the indexes are named.
                 using var command = SqlitePostbackStore.Command(connection, $"""
-                    SELECT {ConversionColumns} FROM conversions INDEXED BY ix_conversions_set_id_transaction_id
+                    SELECT {ReconciledColumns} FROM conversions INDEXED BY ix_conversions_set_id_transaction_id
                     WHERE set_id = $set_id AND transaction_id IN (SELECT value FROM json_each($transaction_ids))
                     UNION
-                    SELECT {ConversionColumns} FROM conversions INDEXED BY ix_conversions_click_key
+                    SELECT {ReconciledColumns} FROM conversions INDEXED BY ix_conversions_click_key
                     WHERE click_id IN (SELECT value FROM json_each($click_ids)) AND set_id = $set_id
                     ORDER BY received_at, id
                     """);
                 command.Parameters.AddValue("$set_id", query.SetId);
                 command.Parameters.AddValue("$transaction_ids", transactionIds);
                 command.Parameters.AddValue("$click_ids", clickIds);
-                return ReadAll(command, cancellationToken);
+                return ReadAllToReconcile(command, cancellationToken);
             },
             cancellationToken);
     }
+
+    /// <inheritdoc />
+    protected override ValueTask<IReadOnlyList<ReconciledConversion>> ListConversionsToReconcileCoreAsync(
+        string setId,
+        DateTimeOffset receivedFrom,
+        DateTimeOffset receivedTo,
+        ReconciledConversion? after,
+        int limit,
+        CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<ReconciledConversion>>(
+            (connection, cancellationToken) =>
+            {
+                // The range of ix_conversions_set_id_received_at, from the cursor's time on when there is one.
+                using var command = SqlitePostbackStore.Command(connection, $"""
+                    SELECT {ReconciledColumns} FROM conversions INDEXED BY ix_conversions_set_id_received_at
+                    WHERE set_id = $set_id AND received_at >= $from AND received_at <= $to
+                      AND ($after_at IS NULL OR received_at > $after_at OR (received_at = $after_at AND id > $after_id))
+                    ORDER BY received_at, id LIMIT $limit
+                    """);
+                var fromTicks = SqliteValues.ToDb(receivedFrom);
+                command.Parameters.AddValue("$set_id", setId);
+                command.Parameters.AddValue("$from", after is null ? fromTicks : Math.Max(fromTicks, SqliteValues.ToDb(after.ReceivedAt)));
+                command.Parameters.AddValue("$to", SqliteValues.ToDb(receivedTo));
+                command.Parameters.AddValue("$after_at", after is null ? null : SqliteValues.ToDb(after.ReceivedAt));
+                command.Parameters.AddValue("$after_id", after?.ConversionId);
+                command.Parameters.AddValue("$limit", limit);
+                return ReadAllToReconcile(command, cancellationToken);
+            },
+            cancellationToken);
 
     /// <inheritdoc />
     protected override ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsWithoutReportingAmountCoreAsync(string? afterId, int limit, CancellationToken cancellationToken) =>
@@ -353,6 +386,27 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
         {
             cancellationToken.ThrowIfCancellationRequested();
             conversions.Add(ReadConversion(reader));
+        }
+
+        return conversions.AsReadOnly();
+    }
+
+    // Only what reconciliation matches on (ReconciledColumns); the event and currency are the same few words, shared.
+    private static System.Collections.ObjectModel.ReadOnlyCollection<ReconciledConversion> ReadAllToReconcile(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        using var reader = command.ExecuteReader();
+        var conversions = new List<ReconciledConversion>();
+        while (reader.Read())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            conversions.Add(new ReconciledConversion(
+                reader.GetString(0),
+                reader.GetString(1),
+                SqliteValues.ToEvent(reader.GetString(2)).Name,
+                reader.GetNullableString(3) is { } amount ? SqliteValues.ToDecimal(amount) : null,
+                reader.GetNullableString(4),
+                reader.GetNullableString(5),
+                SqliteValues.ToDateTimeOffset(reader.GetInt64(6))));
         }
 
         return conversions.AsReadOnly();

@@ -1,4 +1,5 @@
 using Chatterfy.Postbacks.Currencies;
+using Chatterfy.Postbacks.Reconciliation;
 
 namespace Chatterfy.Postbacks.Storage.Conformance;
 
@@ -99,12 +100,11 @@ public abstract partial class PostbackStorageConformanceTests
         var tied = new[] { byBothTied1, byBothTied2 }.OrderBy(c => c.Id, StringComparer.Ordinal).Select(c => c.Id);
 
         (await store.Ingest.ListConversionsToMatchAsync(new ConversionMatchQuery { SetId = setId, TransactionIds = ["T-1", "T-2"], ClickIds = ["clickone"] }, None))
-            .Select(c => c.Id).Should().Equal([byClickEarliest.Id, .. tied, byClickLater.Id, byTid.Id]);
+            .Select(c => c.ConversionId).Should().Equal([byClickEarliest.Id, .. tied, byClickLater.Id, byTid.Id]);
         var byT1 = await store.Ingest.ListConversionsToMatchAsync(new ConversionMatchQuery { SetId = setId, TransactionIds = ["T-1"] }, None);
-        byT1.Select(c => c.Id).Should().Equal(byBothTied2.Id, byTid.Id);
-        byT1.Should().BeEquivalentTo(new[] { byBothTied2, byTid }, o => o.Excluding(c => c.DepositNumber), "a listed conversion is read back whole");
+        byT1.Should().Equal([Reconciled(byBothTied2), Reconciled(byTid)], "a listed conversion is read back with what matching needs");
         (await store.Ingest.ListConversionsToMatchAsync(new ConversionMatchQuery { SetId = setId, ClickIds = ["clickother", "clickthree"] }, None))
-            .Select(c => c.Id).Should().Equal(byTid.Id);
+            .Select(c => c.ConversionId).Should().Equal(byTid.Id);
         (await store.Ingest.ListConversionsToMatchAsync(new ConversionMatchQuery { SetId = otherSetId, TransactionIds = ["T-2"], ClickIds = ["clicktwo"] }, None))
             .Should().BeEmpty();
         (await store.Ingest.ListConversionsToMatchAsync(new ConversionMatchQuery { SetId = setId }, None)).Should().BeEmpty();
@@ -116,6 +116,79 @@ public abstract partial class PostbackStorageConformanceTests
             .Should().ThrowExactlyAsync<ArgumentException>().WithParameterName("query.ClickIds");
         await Calling(() => store.Ingest.ListConversionsToMatchAsync(new ConversionMatchQuery { SetId = "", ClickIds = ["clickone"] }, None))
             .Should().ThrowExactlyAsync<ArgumentException>().WithParameterName("query.SetId");
+    }
+
+    /// <summary>
+    /// Reconciliation's pass over a range lists the set's conversions received from its start to its end (both inclusive),
+    /// oldest first by receive time then id, a page at a time after the previous page's last; each is read with what
+    /// matching needs (id, click id, event name, amount, currency, transaction id, receive time) and nothing else; another
+    /// set's conversions are not listed, an empty range lists none, and a limit outside 1 to
+    /// <see cref="ConversionListQuery.MaxLimit"/> is refused.
+    /// </summary>
+    [Fact]
+    public async Task ListConversionsToReconcile_OfTheSetWithinTheRange_ListsThemSlimOldestFirstInPages()
+    {
+        var store = await NewStorageAsync();
+        var setId = "set_" + StoreTestData.NewId();
+        var otherSetId = "set_" + StoreTestData.NewId();
+        static ConversionRecord Make(string set, int minutes, string? tid = null, Ingestion.PostbackEvent? kind = null)
+        {
+            var conversion = StoreTestData.Conversion(setId: set, receivedAt: StoreTestData.Epoch.AddMinutes(minutes));
+            return conversion with
+            {
+                Conversion = kind is { } k
+                    ? conversion.Conversion with { TransactionId = tid, Event = k, Amount = null, Currency = null }
+                    : conversion.Conversion with { TransactionId = tid },
+            };
+        }
+
+        var before = Make(setId, 0);
+        var atStart = Make(setId, 1, "T-1");
+        var tied1 = Make(setId, 2);
+        var tied2 = Make(setId, 2, kind: Ingestion.PostbackEvent.Registration);
+        var inside = Make(setId, 3, "T-2");
+        var atEnd = Make(setId, 4);
+        var after = Make(setId, 5);
+        var otherSet = Make(otherSetId, 2);
+        foreach (var conversion in new[] { before, atStart, tied1, tied2, inside, atEnd, after, otherSet })
+        {
+            await StoreAsync(store, conversion);
+        }
+
+        var start = StoreTestData.Epoch.AddMinutes(1);
+        var end = StoreTestData.Epoch.AddMinutes(4);
+        var tied = new[] { tied1, tied2 }.OrderBy(c => c.Id, StringComparer.Ordinal);
+        ReconciledConversion[] expected = [.. new[] { atStart }.Concat(tied).Concat([inside, atEnd]).Select(Reconciled)];
+
+        (await store.Ingest.ListConversionsToReconcileAsync(setId, start, end, null, 10, None)).Should().Equal(expected, "each is read with what matching needs");
+        var pages = new List<ReconciledConversion>();
+        ReconciledConversion? cursor = null;
+        for (var page = 0; page < 10; page++)
+        {
+            var items = await store.Ingest.ListConversionsToReconcileAsync(setId, start, end, cursor, 2, None);
+            items.Count.Should().BeLessThanOrEqualTo(2);
+            pages.AddRange(items);
+            if (items.Count < 2)
+            {
+                break;
+            }
+
+            cursor = items[^1];
+        }
+
+        pages.Should().Equal(expected, "the pages visit every conversion of the range once, in order, the tied ones by id");
+        (await store.Ingest.ListConversionsToReconcileAsync(otherSetId, start, end, null, 10, None)).Select(c => c.ConversionId).Should().Equal(otherSet.Id);
+        (await store.Ingest.ListConversionsToReconcileAsync(setId, end, start, null, 10, None)).Should().BeEmpty();
+        await Calling(() => store.Ingest.ListConversionsToReconcileAsync(setId, start, end, null, ConversionListQuery.MaxLimit + 1, None))
+            .Should().ThrowExactlyAsync<ArgumentOutOfRangeException>();
+        await Calling(() => store.Ingest.ListConversionsToReconcileAsync("", start, end, null, 10, None))
+            .Should().ThrowExactlyAsync<ArgumentException>();
+    }
+
+    private static ReconciledConversion Reconciled(ConversionRecord record)
+    {
+        var c = record.Conversion;
+        return new(record.Id, c.ClickId, c.Event.Name, c.Amount, c.Currency, c.TransactionId, c.ReceivedAt);
     }
 
     /// <summary>

@@ -70,7 +70,7 @@ internal sealed class ReconciliationMatcher
     /// Starts a batch with the candidates the store found for its rows, oldest first; those received outside the range
     /// are left out.
     /// </summary>
-    public void BeginBatch(IReadOnlyList<ConversionRecord> candidates)
+    public void BeginBatch(IReadOnlyList<ReconciledConversion> candidates)
     {
         _byClick.Clear();
         _byTransaction.Clear();
@@ -83,8 +83,7 @@ internal sealed class ReconciliationMatcher
         // Linked newest first, so that each chain (newest added at its head) runs oldest first.
         for (var i = candidates.Count - 1; i >= 0; i--)
         {
-            var record = candidates[i];
-            var c = record.Conversion;
+            var c = candidates[i];
             var receivedAt = c.ReceivedAt.UtcTicks;
             if (receivedAt < _fromTicks || receivedAt > _toTicks)
             {
@@ -93,8 +92,8 @@ internal sealed class ReconciliationMatcher
 
             var index = _count++;
             ref var candidate = ref _candidates[index];
-            candidate.Record = record;
-            candidate.Matched = _matched.Contains(record.Id);
+            candidate.Conversion = c;
+            candidate.Matched = _matched.Contains(c.ConversionId);
             ref var clickHead = ref CollectionsMarshal.GetValueRefOrAddDefault(_byClick, c.ClickId, out var clickSeen);
             candidate.NextOnClick = clickSeen ? clickHead : -1;
             clickHead = index;
@@ -129,7 +128,7 @@ internal sealed class ReconciliationMatcher
             var time = row.Time.UtcTicks;
             for (var i = clickHead; i >= 0 && index < 0; i = _candidates[i].NextOnClick)
             {
-                var c = _candidates[i].Record.Conversion;
+                var c = _candidates[i].Conversion;
                 if (IsCandidate(i, row.Event)
                     && (oncePerClick
                         || (c.Amount == row.Amount && string.Equals(c.Currency, row.Currency, StringComparison.Ordinal) && Math.Abs(c.ReceivedAt.UtcTicks - time) < _windowTicks)))
@@ -146,8 +145,8 @@ internal sealed class ReconciliationMatcher
 
         ref var matched = ref _candidates[index];
         matched.Matched = true;
-        _matched.Add(matched.Record.Id);
-        return Of(matched.Record);
+        _matched.Add(matched.Conversion.ConversionId);
+        return matched.Conversion;
     }
 
     /// <summary>Ends a batch: its matches join the others and its candidates are let go.</summary>
@@ -166,23 +165,16 @@ internal sealed class ReconciliationMatcher
         row.Amount != conversion.Amount
         || (row.Currency is not null && conversion.Currency is not null && !string.Equals(row.Currency, conversion.Currency, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>A stored conversion as a report lists it.</summary>
-    public static ReconciledConversion Of(ConversionRecord record)
-    {
-        var c = record.Conversion;
-        return new(record.Id, c.ClickId, c.Event.Name, c.Amount, c.Currency, c.TransactionId, new DateTimeOffset(c.ReceivedAt.UtcTicks, TimeSpan.Zero));
-    }
-
     private static bool IsOncePerClick(string eventName) =>
         eventName is PostbackEvent.RegistrationName or PostbackEvent.FirstDepositName;
 
     private bool IsCandidate(int index, string eventName) =>
-        !_candidates[index].Matched && string.Equals(_candidates[index].Record.Conversion.Event.Name, eventName, StringComparison.Ordinal);
+        !_candidates[index].Matched && string.Equals(_candidates[index].Conversion.Event, eventName, StringComparison.Ordinal);
 
     /// <summary>A stored conversion of the batch.</summary>
     private struct Candidate
     {
-        public ConversionRecord Record;
+        public ReconciledConversion Conversion;
         public int NextOnClick;
         public int NextOnTransaction;
         public bool Matched;

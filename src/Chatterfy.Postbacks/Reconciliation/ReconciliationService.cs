@@ -358,8 +358,8 @@ public sealed class ReconciliationService
         batch.Clear();
     }
 
-    // One pass over the set's conversions received within the range, newest first a page at a time: adds their amounts to
-    // the totals, counts those no row matched (missing there) and keeps the oldest MaxListedRows of them.
+    // One pass over the set's conversions received within the range, oldest first a page at a time, each read slim: adds
+    // their amounts to the totals, counts those no row matched (missing there) and keeps the oldest MaxListedRows of them.
     private async ValueTask<(long Count, List<ReconciledConversion> Oldest)> ReadUnmatchedAsync(
         ReconciliationMatcher matcher,
         string setId,
@@ -369,55 +369,30 @@ public sealed class ReconciliationService
         CancellationToken cancellationToken)
     {
         long count = 0;
-        var oldest = new Queue<ReconciledConversion>();
-        string? cursor = null;
+        var oldest = new List<ReconciledConversion>();
+        ReconciledConversion? after = null;
         while (true)
         {
-            var page = await _conversions.ListConversionsAsync(new ConversionListQuery { SetId = setId, Limit = PageSize, BeforeId = cursor }, cancellationToken).ConfigureAwait(false);
-            foreach (var record in page)
+            var page = await _conversions.ListConversionsToReconcileAsync(setId, start, end, after, PageSize, cancellationToken).ConfigureAwait(false);
+            foreach (var conversion in page)
             {
-                var receivedAt = record.Conversion.ReceivedAt;
-                if (receivedAt < start)
-                {
-                    return (count, Oldest(oldest));
-                }
-
-                if (receivedAt > end)
-                {
-                    continue;
-                }
-
-                if (record.Conversion is { Amount: { } amount, Currency: { } currency })
+                if (conversion is { Amount: { } amount, Currency: { } currency })
                 {
                     totals[currency] = totals.GetValueOrDefault(currency) + amount;
                 }
 
-                if (!matcher.IsMatched(record.Id))
+                if (!matcher.IsMatched(conversion.ConversionId) && ++count <= MaxListedRows)
                 {
-                    count++;
-
-                    // Newest first: when the list is full, the newest listed gives way to this older one.
-                    oldest.Enqueue(ReconciliationMatcher.Of(record));
-                    if (oldest.Count > MaxListedRows)
-                    {
-                        oldest.Dequeue();
-                    }
+                    oldest.Add(conversion);
                 }
             }
 
             if (page.Count < PageSize)
             {
-                return (count, Oldest(oldest));
+                return (count, oldest);
             }
 
-            cursor = page[^1].Id;
-        }
-
-        static List<ReconciledConversion> Oldest(Queue<ReconciledConversion> newestFirst)
-        {
-            var list = newestFirst.ToList();
-            list.Reverse();
-            return list;
+            after = page[^1];
         }
     }
 

@@ -1,4 +1,5 @@
 using Chatterfy.Postbacks.Forwarding;
+using Chatterfy.Postbacks.Reconciliation;
 
 namespace Chatterfy.Postbacks.Storage;
 
@@ -182,8 +183,9 @@ public abstract class IngestStore : StoreRole
     /// Lists the stored conversions of the query's set whose transaction id is one of the query's or whose click id is one
     /// of the query's (ordinal), credited or not, each once, oldest first by <see cref="Ingestion.Conversion.ReceivedAt"/>
     /// then id (ordinal): the candidates a batch of a network's report rows is matched against
-    /// (<see cref="Reconciliation.ReconciliationService"/>; the core decides the matches). A store answers it from indexes,
-    /// without reading the set's other conversions.
+    /// (<see cref="Reconciliation.ReconciliationService"/>; the core decides the matches). Each is read slim, with only
+    /// what matching needs (no attributes, status history or reporting amount). A store answers it from indexes, without
+    /// reading the set's other conversions.
     /// </summary>
     /// <param name="query">The set and the ids to look up.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
@@ -192,15 +194,46 @@ public abstract class IngestStore : StoreRole
     /// The set id, a transaction id or a click id is null or empty, or the query names more than
     /// <see cref="ConversionMatchQuery.MaxKeys"/> of either.
     /// </exception>
-    public ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsToMatchAsync(ConversionMatchQuery query, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<ReconciledConversion>> ListConversionsToMatchAsync(ConversionMatchQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         ThrowIfInvalidId(query.SetId, "query.SetId");
         ThrowIfInvalidKeys(query.TransactionIds, "query.TransactionIds");
         ThrowIfInvalidKeys(query.ClickIds, "query.ClickIds");
         return query.TransactionIds.Count == 0 && query.ClickIds.Count == 0
-            ? ValueTask.FromResult<IReadOnlyList<ConversionRecord>>([])
+            ? ValueTask.FromResult<IReadOnlyList<ReconciledConversion>>([])
             : ListConversionsToMatchCoreAsync(query, cancellationToken);
+    }
+
+    /// <summary>
+    /// Lists a page of the stored conversions of a set received from <paramref name="receivedFrom"/> to <paramref name="receivedTo"/>
+    /// (both inclusive), credited or not, oldest first by <see cref="Ingestion.Conversion.ReceivedAt"/> then id (ordinal),
+    /// only those after <paramref name="after"/> in this order when it is given: the pass of a reconciliation over the
+    /// range ("missing there", the stored totals). Each is read slim, as by <see cref="ListConversionsToMatchAsync"/>.
+    /// </summary>
+    /// <param name="setId">The set whose conversions to list.</param>
+    /// <param name="receivedFrom">The earliest receive time (inclusive).</param>
+    /// <param name="receivedTo">The latest receive time (inclusive).</param>
+    /// <param name="after">The last conversion of the previous page (its receive time and id are the cursor), or <see langword="null"/> for the first.</param>
+    /// <param name="limit">The most to list, from 1 to <see cref="ConversionListQuery.MaxLimit"/>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The conversions, at most <paramref name="limit"/>.</returns>
+    /// <exception cref="ArgumentException">The set id is null or empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is not from 1 to <see cref="ConversionListQuery.MaxLimit"/>.</exception>
+    public ValueTask<IReadOnlyList<ReconciledConversion>> ListConversionsToReconcileAsync(
+        string setId,
+        DateTimeOffset receivedFrom,
+        DateTimeOffset receivedTo,
+        ReconciledConversion? after,
+        int limit,
+        CancellationToken cancellationToken)
+    {
+        ThrowIfInvalidId(setId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, ConversionListQuery.MaxLimit);
+        return receivedFrom > receivedTo
+            ? ValueTask.FromResult<IReadOnlyList<ReconciledConversion>>([])
+            : ListConversionsToReconcileCoreAsync(setId, receivedFrom, receivedTo, after, limit, cancellationToken);
     }
 
     /// <summary>
@@ -314,9 +347,26 @@ public abstract class IngestStore : StoreRole
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The conversions.</returns>
     /// <exception cref="NotSupportedException">The store does not override it.</exception>
-    protected virtual ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsToMatchCoreAsync(ConversionMatchQuery query, CancellationToken cancellationToken) =>
-        throw new NotSupportedException(
-            $"The store {GetType().Name} does not implement {nameof(ListConversionsToMatchAsync)}: it was written before reconciliation looked conversions up by transaction id and click id; update it (the conformance suite covers it).");
+    protected virtual ValueTask<IReadOnlyList<ReconciledConversion>> ListConversionsToMatchCoreAsync(ConversionMatchQuery query, CancellationToken cancellationToken) =>
+        throw NotSupportedForReconciliation(nameof(ListConversionsToMatchAsync));
+
+    /// <summary>Lists a page of a set's conversions in a range (see <see cref="ListConversionsToReconcileAsync"/>). The default throws.</summary>
+    /// <param name="setId">The set, checked.</param>
+    /// <param name="receivedFrom">The earliest receive time (inclusive), not after <paramref name="receivedTo"/>.</param>
+    /// <param name="receivedTo">The latest receive time (inclusive).</param>
+    /// <param name="after">The cursor, or <see langword="null"/>.</param>
+    /// <param name="limit">The most to list, checked.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The conversions.</returns>
+    /// <exception cref="NotSupportedException">The store does not override it.</exception>
+    protected virtual ValueTask<IReadOnlyList<ReconciledConversion>> ListConversionsToReconcileCoreAsync(
+        string setId,
+        DateTimeOffset receivedFrom,
+        DateTimeOffset receivedTo,
+        ReconciledConversion? after,
+        int limit,
+        CancellationToken cancellationToken) =>
+        throw NotSupportedForReconciliation(nameof(ListConversionsToReconcileAsync));
 
     private static void ThrowIfInvalidKeys(IReadOnlyCollection<string> keys, string name)
     {
@@ -331,6 +381,9 @@ public abstract class IngestStore : StoreRole
             ArgumentException.ThrowIfNullOrEmpty(key, name);
         }
     }
+
+    private NotSupportedException NotSupportedForReconciliation(string member) =>
+        new($"The store {GetType().Name} does not implement {member}: it was written before reconciliation read conversions slim, by transaction id and click id and by receive time; update it (the conformance suite covers it).");
 
     private NotSupportedException NotSupported(string member) =>
         new($"The store {GetType().Name} does not implement {member}: it was written before the reporting currency; update it (the conformance suite covers it).");

@@ -48,8 +48,8 @@ public sealed class TransactionIdsUpgradeTests
 
         (await PostgresTestDatabase.SchemaVersionsAsync(schema)).Should().Equal(Enumerable.Range(1, PostgreSqlSchema.CurrentVersion));
         var found = await store.Storage.Ingest.ListConversionsToMatchAsync(new ConversionMatchQuery { SetId = "set-1", TransactionIds = ["T1"], ClickIds = ["click-2"] }, None);
-        found.Select(c => (c.Id, c.Conversion.Event.Name, c.Conversion.Amount, c.Conversion.TransactionId, c.DepositNumber))
-            .Should().Equal(("conv-2", "registration", null, null, null), ("conv-1", "first-deposit", 50.00m, "T1", 1));
+        found.Select(c => (c.ConversionId, c.Event, c.Amount, c.TransactionId))
+            .Should().Equal(("conv-2", "registration", null, null), ("conv-1", "first-deposit", 50.00m, "T1"));
         (await store.Storage.Ingest.ListConversionsAsync(new ConversionListQuery { SetId = "set-1" }, None)).Select(c => c.Id).Should().Equal("conv-3", "conv-1", "conv-2");
         await using var index = dataSource.CreateCommand($"SELECT count(*) FROM pg_indexes WHERE schemaname = '{schema}' AND indexname = 'conversions_set_transaction_id'");
         (await index.ExecuteScalarAsync()).Should().Be(1L);

@@ -49,8 +49,8 @@ public sealed class TransactionIdsUpgradeTests : IDisposable
         _database.Scalar("PRAGMA user_version").Should().Be((long)SqliteSchema.LatestVersion);
         _database.Scalar("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_conversions_set_id_transaction_id'").Should().Be(1L);
         var found = await store.Storage.Ingest.ListConversionsToMatchAsync(new ConversionMatchQuery { SetId = "set-1", TransactionIds = ["T1"], ClickIds = ["click-2"] }, None);
-        found.Select(c => (c.Id, c.Conversion.Event.Name, c.Conversion.Amount, c.Conversion.TransactionId, c.DepositNumber))
-            .Should().Equal(("conv-2", "registration", null, null, null), ("conv-1", "first-deposit", 50.00m, "T1", 1));
+        found.Select(c => (c.ConversionId, c.Event, c.Amount, c.TransactionId))
+            .Should().Equal(("conv-2", "registration", null, null), ("conv-1", "first-deposit", 50.00m, "T1"));
         (await store.Storage.Ingest.ListConversionsAsync(new ConversionListQuery { SetId = "set-1" }, None)).Select(c => c.Id).Should().Equal("conv-3", "conv-1", "conv-2");
     }
 

@@ -2,6 +2,7 @@ using System.Collections.ObjectModel;
 using System.Runtime.InteropServices;
 using Chatterfy.Postbacks.Currencies;
 using Chatterfy.Postbacks.Ingestion;
+using Chatterfy.Postbacks.Reconciliation;
 
 namespace Chatterfy.Postbacks.Storage.InMemory;
 
@@ -241,7 +242,7 @@ internal sealed class ConversionTable
     /// The conversions of a set whose transaction id is one of <paramref name="transactionIds"/> or whose click id is one of
     /// <paramref name="clickIds"/>, each once, oldest first by receive time then id.
     /// </summary>
-    public List<ConversionRecord> ListToMatch(string setId, IReadOnlyCollection<string> transactionIds, IReadOnlyCollection<string> clickIds)
+    public List<ReconciledConversion> ListToMatch(string setId, IReadOnlyCollection<string> transactionIds, IReadOnlyCollection<string> clickIds)
     {
         var indexes = new HashSet<int>();
         foreach (var clickId in clickIds)
@@ -272,7 +273,31 @@ internal sealed class ConversionTable
 
         var sorted = indexes.ToList();
         sorted.Sort((a, b) => a == b ? 0 : IsEarlier(ref At(a), ref At(b)) ? -1 : 1);
-        return sorted.ConvertAll(Read);
+        return sorted.ConvertAll(ReadToReconcile);
+    }
+
+    /// <summary>
+    /// A page of the set's conversions received from <paramref name="fromTicks"/> to <paramref name="toTicks"/> (inclusive),
+    /// oldest first by receive time then id, after the cursor when there is one.
+    /// </summary>
+    public List<ReconciledConversion> ListToReconcile(string setId, long fromTicks, long toTicks, ReconciledConversion? after, int limit)
+    {
+        var afterTicks = after?.ReceivedAt.UtcTicks ?? long.MinValue;
+        var afterId = after is null ? default : CompactId.From(after.ConversionId);
+        var indexes = new List<int>();
+        for (var index = 0; index < _count; index++)
+        {
+            ref var slot = ref At(index);
+            if (slot.ReceivedAtTicks >= fromTicks && slot.ReceivedAtTicks <= toTicks
+                && string.Equals(slot.SetId, setId, StringComparison.Ordinal)
+                && (after is null || slot.ReceivedAtTicks > afterTicks || (slot.ReceivedAtTicks == afterTicks && slot.Id.CompareTo(afterId) > 0)))
+            {
+                indexes.Add(index);
+            }
+        }
+
+        indexes.Sort((a, b) => a == b ? 0 : IsEarlier(ref At(a), ref At(b)) ? -1 : 1);
+        return indexes.Take(limit).Select(ReadToReconcile).ToList();
     }
 
     /// <summary>
@@ -483,6 +508,20 @@ internal sealed class ConversionTable
             StatusWordUnknown = statusWord.Unknown,
             History = _history.TryGetValue(index, out var history) ? history.ToArray() : [],
         };
+    }
+
+    // Only what reconciliation matches on: the click id and transaction id are decoded, nothing else of the bytes.
+    private ReconciledConversion ReadToReconcile(int index)
+    {
+        ref var slot = ref At(index);
+        var reader = new CompactReader(_arena.Read(slot.Bytes));
+        reader.SkipString();
+        var clickId = reader.ReadString()!;
+        reader.ReadVarint();
+        var customName = reader.ReadString();
+        var transactionId = reader.ReadString();
+        var eventName = slot.Kind != PostbackEventKind.Custom ? PostbackEvent.FromKind(slot.Kind).Name : customName!;
+        return new ReconciledConversion(slot.Id.ToString(), clickId, eventName, slot.HasAmount ? slot.Amount : null, slot.Currency, transactionId, Time(slot.ReceivedAtTicks));
     }
 
     // The filter of Totals and DailyCounts: the receive range [from, to), the set and the campaign.

@@ -1,4 +1,5 @@
 using Chatterfy.Postbacks.Forwarding;
+using Chatterfy.Postbacks.Reconciliation;
 
 namespace Chatterfy.Postbacks.Storage.InMemory;
 
@@ -69,12 +70,27 @@ internal sealed class InMemoryIngestStore(InMemoryDatabase db) : IngestStore
         }
     }
 
-    protected override ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsToMatchCoreAsync(ConversionMatchQuery query, CancellationToken cancellationToken)
+    protected override ValueTask<IReadOnlyList<ReconciledConversion>> ListConversionsToMatchCoreAsync(ConversionMatchQuery query, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         lock (db.Lock)
         {
             return new(db.Conversions.ListToMatch(query.SetId, query.TransactionIds, query.ClickIds).AsReadOnly());
+        }
+    }
+
+    protected override ValueTask<IReadOnlyList<ReconciledConversion>> ListConversionsToReconcileCoreAsync(
+        string setId,
+        DateTimeOffset receivedFrom,
+        DateTimeOffset receivedTo,
+        ReconciledConversion? after,
+        int limit,
+        CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (db.Lock)
+        {
+            return new(db.Conversions.ListToReconcile(setId, receivedFrom.UtcTicks, receivedTo.UtcTicks, after, limit).AsReadOnly());
         }
     }
 
