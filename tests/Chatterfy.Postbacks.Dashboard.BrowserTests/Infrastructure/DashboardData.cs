@@ -23,7 +23,8 @@ internal sealed record DashboardVisit(string Name, string Path, Func<IPage, Task
 
 /// <summary>
 /// Data for every page to have something to show: a campaign, a Binomo and a 1Win set, a click with a registration, a
-/// first deposit and its retry (log rows, stats), a rejected postback, a facebook-capi rule and its outbox message. The
+/// first deposit and its retry (log rows, stats), a held deposit, a declined one and a charged-back one (the stats'
+/// statuses), a rejected postback, a facebook-capi rule and its outbox message. The
 /// host's dispatcher is off (<see cref="ConfigureServices"/>), so no message leaves the machine.
 /// </summary>
 internal static class DashboardData
@@ -87,6 +88,18 @@ internal static class DashboardData
             $"click_id,event,amount,currency,transaction_id,time\n{subjectClick.Id},registration,,,,2026-12-03T14:59:00Z\n{subjectClick.Id},deposit,30.00,USD,T9,2026-12-03T14:59:30Z\n"));
         var kept = (await services.GetRequiredService<ReconciliationService>().ReconcileAsync(binomo.Id, networkReport))!;
 
+        // Deposits in the other statuses, through the receiver (after the reconciliation, so its report stays as it is):
+        // one held, one held then declined, one approved then charged back; the Stats page counts them apart.
+        (string Id, string[] Statuses)[] deposits = [("tx-2", ["hold"]), ("tx-3", ["hold", "declined"]), ("tx-4", ["approved", "chargeback"])];
+        foreach (var (id, statuses) in deposits)
+        {
+            foreach (var status in statuses)
+            {
+                (await simulator.SendAsync(binomoUrls, new BinomoPostback(SimulatedEvent.Deposit, click) { Amount = 15.00m, TransactionId = id, Status = status }))
+                    .Single().Status.Should().BeOneOf("accepted", "changed");
+            }
+        }
+
         var message = (await services.GetRequiredService<OutboxStore>().ListAsync(new OutboxQuery(), CancellationToken.None)).Should().NotBeEmpty().And.Subject.First();
 
         return
@@ -109,7 +122,12 @@ internal static class DashboardData
             new("a chat user", $"subjects/{Subject}"),
             new("Reconciliation", $"postbacks/{binomo.Id}/reconciliation"),
             new("a kept reconciliation report", $"postbacks/{binomo.Id}/reconciliations/{kept.Id}"),
-            new("Stats with data", "stats", async page => await Assertions.Expect(page.Locator("#amounts-table")).ToContainTextAsync("50.25"), "stats"),
+            new("Stats with data", "stats", async page =>
+            {
+                await Assertions.Expect(page.Locator("#amounts-table tbody tr td")).ToHaveTextAsync(["50.25", "0", "50.25", "15.00"]);
+                await Assertions.Expect(page.Locator("#stats-statuses")).ToHaveTextAsync(
+                    "These figures count approved conversions only. Other statuses: pending 1, rejected 1, chargeback 1.");
+            }, "stats"),
             new("Forwarding rules", "forwarding", Screenshot: "forwarding"),
             new("Create rule (facebook-capi)", "forwarding/rules/new?destination=facebook-capi"),
             new("Outbox", "forwarding/outbox"),

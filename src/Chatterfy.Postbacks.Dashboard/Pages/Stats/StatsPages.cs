@@ -12,7 +12,8 @@ namespace Chatterfy.Postbacks.Dashboard.Pages.Stats;
 
 /// <summary>
 /// The Stats page: per set and campaign over a range of UTC days, the funnel (clicks → registrations → first deposits →
-/// deposits), unattributed and rejected counts, daily counts as a chart, and amounts per currency as a chart and a table.
+/// deposits) of approved conversions with the other statuses' counts, unattributed and rejected counts, daily counts as a
+/// chart, and amounts per currency (with chargebacks) as a chart and a table.
 /// The figures are <see cref="PostbackStatsService"/>'s; this page only chooses the range and shows them.
 /// </summary>
 internal static class StatsPages
@@ -30,6 +31,9 @@ internal static class StatsPages
     // The repeat deposits by deposit number (PostbackStats.RepeatDeposits), as the funnel and the daily table label them.
     private static readonly string[] RepeatColumns = ["Deposit #2", "Deposit #3", "Deposit #4+"];
 
+    // The credited conversions that are not approved (PostbackStats.Statuses), as the status line and the daily table label them.
+    private static readonly string[] StatusColumns = ["Pending", "Rejected", "Chargeback"];
+
     /// <summary>Maps <c>stats</c>.</summary>
     /// <param name="group">The dashboard's route group.</param>
     public static void Map(RouteGroupBuilder group) => group.MapGet("/stats", ShowAsync);
@@ -46,8 +50,8 @@ internal static class StatsPages
         for (var day = from; day <= to; day = day.AddDays(1))
         {
             var figures = byDay.GetValueOrDefault(day) ?? new PostbackDayStats { Day = day };
-            var repeats = figures.RepeatDeposits;
-            groups.Add((day.ToString(DateFormat, CultureInfo.InvariantCulture), [figures.Clicks, figures.Registrations, figures.FirstDeposits, figures.Deposits, repeats.Second, repeats.Third, repeats.FourthOrLater]));
+            var (repeats, statuses) = (figures.RepeatDeposits, figures.Statuses);
+            groups.Add((day.ToString(DateFormat, CultureInfo.InvariantCulture), [figures.Clicks, figures.Registrations, figures.FirstDeposits, figures.Deposits, repeats.Second, repeats.Third, repeats.FourthOrLater, statuses.Pending, statuses.Rejected, statuses.Chargeback]));
         }
 
         var chart = new BarChart
@@ -57,7 +61,7 @@ internal static class StatsPages
             CategoryAxis = "UTC day",
             ValueAxis = "Count",
             Series = FunnelSteps,
-            TableOnly = RepeatColumns,
+            TableOnly = [.. RepeatColumns, .. StatusColumns],
             Groups = groups,
         };
         return chart.Write(
@@ -126,6 +130,7 @@ internal static class StatsPages
             <p class="hint" id="stats-range">From {fromDay.ToString(DateFormat, CultureInfo.InvariantCulture)} 00:00 UTC to {toDay.ToString(DateFormat, CultureInfo.InvariantCulture)} 24:00 UTC.</p>
             <h2 id="funnel-heading">Funnel</h2>
             {Funnel(stats)}
+            {Statuses(stats.Statuses)}
             <dl class="facts" id="stats-other">
             <dt>Unattributed</dt><dd id="stats-unattributed">{stats.Unattributed}</dd>
             <dt>Rejected</dt><dd id="stats-rejected">{stats.Rejected}</dd>
@@ -147,6 +152,11 @@ internal static class StatsPages
              <dl class="repeats" id="funnel-repeat-deposits" aria-label="Repeat deposits by deposit number">{Markup.Join(counts.Select((count, i) => Markup.Of($"""<dt>{RepeatColumns[i]}</dt><dd id="funnel-repeat-{ids[i]}">{count}</dd>""")))}</dl>
             """);
     }
+
+    // Every figure of the page counts approved conversions; the other statuses' counts are next to that sentence.
+    private static Markup Statuses(StatusCounts statuses) => Markup.Of($"""
+        <p class="hint" id="stats-statuses">These figures count approved conversions only. Other statuses: <span id="stats-status-pending">pending {statuses.Pending}</span>, <span id="stats-status-rejected">rejected {statuses.Rejected}</span>, <span id="stats-status-chargeback">chargeback {statuses.Chargeback}</span>.</p>
+        """);
 
     private static Markup Funnel(PostbackStats stats)
     {
@@ -173,11 +183,11 @@ internal static class StatsPages
         }
 
         var rows = amounts.Select(a => Markup.Of($"""
-            <tr><th scope="row">{a.Currency}</th><td class="number">{a.FirstDeposits}</td><td class="number">{a.Deposits}</td><td class="number">{a.FirstDeposits + a.Deposits}</td></tr>
+            <tr><th scope="row">{a.Currency}</th><td class="number">{a.FirstDeposits}</td><td class="number">{a.Deposits}</td><td class="number">{a.FirstDeposits + a.Deposits}</td><td class="number">{a.Chargebacks}</td></tr>
             """));
         var table = Display.ScrollingTable("Amounts per currency", Markup.Of($"""
             <table id="amounts-table">
-            <thead><tr><th scope="col">Currency</th><th scope="col" class="number">First deposits</th><th scope="col" class="number">Deposits</th><th scope="col" class="number">Total</th></tr></thead>
+            <thead><tr><th scope="col">Currency</th><th scope="col" class="number">First deposits</th><th scope="col" class="number">Deposits</th><th scope="col" class="number">Total</th><th scope="col" class="number">Chargebacks</th></tr></thead>
             <tbody>{rows}</tbody>
             </table>
             """));
@@ -209,6 +219,7 @@ internal static class StatsPages
             <dt>First deposits</dt><dd id="reporting-first-deposits">{reporting.FirstDeposits} {reporting.Currency}</dd>
             <dt>Deposits</dt><dd id="reporting-deposits">{reporting.Deposits} {reporting.Currency}</dd>
             <dt>Total</dt><dd id="reporting-total">{reporting.FirstDeposits + reporting.Deposits} {reporting.Currency}</dd>
+            <dt>Chargebacks</dt><dd id="reporting-chargebacks">{reporting.Chargebacks} {reporting.Currency}</dd>
             </dl>
             """);
 

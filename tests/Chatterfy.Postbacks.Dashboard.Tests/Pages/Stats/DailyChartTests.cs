@@ -12,11 +12,11 @@ public sealed class DailyChartTests
         var html = StatsPages.DailyChart(
             new DateOnly(2026, 12, 1),
             new DateOnly(2026, 12, 3),
-            [new PostbackDayStats { Day = new DateOnly(2026, 12, 1), Clicks = 4, Registrations = 2, FirstDeposits = 1, Deposits = 0 }, new PostbackDayStats { Day = new DateOnly(2026, 12, 3), Clicks = 2, Registrations = 1, FirstDeposits = 0, Deposits = 3, RepeatDeposits = new RepeatDepositCounts(2, 0, 1) }]).Html;
+            [new PostbackDayStats { Day = new DateOnly(2026, 12, 1), Clicks = 4, Registrations = 2, FirstDeposits = 1, Deposits = 0 }, new PostbackDayStats { Day = new DateOnly(2026, 12, 3), Clicks = 2, Registrations = 1, FirstDeposits = 0, Deposits = 3, RepeatDeposits = new RepeatDepositCounts(2, 0, 1), Statuses = new StatusCounts(4, 5, 6) }]).Html;
 
-        html.Should().Contain("""<tr><th scope="row">2026-12-01</th><td class="number">4</td><td class="number">2</td><td class="number">1</td><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td></tr>""")
-            .And.Contain("""<tr><th scope="row">2026-12-02</th><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td></tr>""")
-            .And.Contain("""<tr><th scope="row">2026-12-03</th><td class="number">2</td><td class="number">1</td><td class="number">0</td><td class="number">3</td><td class="number">2</td><td class="number">0</td><td class="number">1</td></tr>""");
+        html.Should().Contain("""<tr><th scope="row">2026-12-01</th><td class="number">4</td><td class="number">2</td><td class="number">1</td><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td></tr>""")
+            .And.Contain("""<tr><th scope="row">2026-12-02</th><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td></tr>""")
+            .And.Contain("""<tr><th scope="row">2026-12-03</th><td class="number">2</td><td class="number">1</td><td class="number">0</td><td class="number">3</td><td class="number">2</td><td class="number">0</td><td class="number">1</td><td class="number">4</td><td class="number">5</td><td class="number">6</td></tr>""");
     }
 
     [Fact]
@@ -24,9 +24,19 @@ public sealed class DailyChartTests
     {
         var html = StatsPages.DailyChart(new DateOnly(2026, 12, 1), new DateOnly(2026, 12, 1), [new PostbackDayStats { Day = new DateOnly(2026, 12, 1), Clicks = 1, Deposits = 9, RepeatDeposits = new RepeatDepositCounts(5, 3, 1) }]).Html;
 
-        html.Should().Contain("""<th scope="col" class="number">Deposits</th><th scope="col" class="number">Deposit #2</th><th scope="col" class="number">Deposit #3</th><th scope="col" class="number">Deposit #4&#x2B;</th></tr>""")
-            .And.Contain("""<td class="number">9</td><td class="number">5</td><td class="number">3</td><td class="number">1</td></tr>""");
+        html.Should().Contain("""<th scope="col" class="number">Deposits</th><th scope="col" class="number">Deposit #2</th><th scope="col" class="number">Deposit #3</th><th scope="col" class="number">Deposit #4&#x2B;</th><th scope="col" class="number">Pending</th>""")
+            .And.Contain("""<td class="number">9</td><td class="number">5</td><td class="number">3</td><td class="number">1</td><td class="number">0</td>""");
         html.Should().NotContain("series-4").And.Contain("""<rect class="series-3" x="90" y="12" width="9" height="180">""", "the tallest bar is the deposits, not a table-only column");
+    }
+
+    [Fact]
+    public void DailyChart_StatusCounts_AreTableColumnsAfterTheRepeatDepositsAndNotBars()
+    {
+        var html = StatsPages.DailyChart(new DateOnly(2026, 12, 1), new DateOnly(2026, 12, 1), [new PostbackDayStats { Day = new DateOnly(2026, 12, 1), Clicks = 2, Statuses = new StatusCounts(7, 8, 9) }]).Html;
+
+        html.Should().Contain("""<th scope="col" class="number">Deposit #4&#x2B;</th><th scope="col" class="number">Pending</th><th scope="col" class="number">Rejected</th><th scope="col" class="number">Chargeback</th></tr>""")
+            .And.Contain("""<td class="number">0</td><td class="number">7</td><td class="number">8</td><td class="number">9</td></tr>""");
+        html.Should().NotContain("series-4").And.Contain("""<rect class="series-0" x="60" y="12" width="9" height="180">""", "the tallest bar is the clicks, not a status column");
     }
 
     [Fact]

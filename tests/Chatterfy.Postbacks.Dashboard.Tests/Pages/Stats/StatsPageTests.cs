@@ -38,12 +38,12 @@ public sealed class StatsPageTests
             .And.Contain("""<li id="funnel-registrations"><span class="label">Registrations</span> <span class="figure">1</span> <span class="rate">100.0 % of clicks</span>""")
             .And.Contain("""<li id="funnel-first-deposits"><span class="label">First deposits</span> <span class="figure">1</span> <span class="rate">100.0 % of registrations</span>""")
             .And.Contain("""<li id="funnel-deposits"><span class="label">Deposits</span> <span class="figure">0</span>""");
-        html.Should().Contain("""<tr><th scope="row">USD</th><td class="number">10.10</td><td class="number">0</td><td class="number">10.10</td></tr>""");
+        html.Should().Contain("""<tr><th scope="row">USD</th><td class="number">10.10</td><td class="number">0</td><td class="number">10.10</td><td class="number">0</td></tr>""");
         html.Should().Contain("""aria-label="Amounts per currency: USD first deposits 10.10, deposits 0.""");
         html.Should().Contain("""<input type="date" id="stats-from" name="from" value="2026-11-04">""")
             .And.Contain("""<input type="date" id="stats-to" name="to" value="2026-12-03">""", "the default range is the last 30 UTC days ending today, by the host's clock");
-        html.Should().Contain("""<tr><th scope="row">2026-12-03</th><td class="number">1</td><td class="number">1</td><td class="number">1</td><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td></tr>""")
-            .And.Contain("""<tr><th scope="row">2026-11-04</th><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td></tr>""", "every UTC day of the range has its row")
+        html.Should().Contain("""<tr><th scope="row">2026-12-03</th><td class="number">1</td><td class="number">1</td><td class="number">1</td><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td></tr>""")
+            .And.Contain("""<tr><th scope="row">2026-11-04</th><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td></tr>""", "every UTC day of the range has its row")
             .And.Contain("""role="img" aria-label="Daily counts per UTC day from 2026-11-04 to 2026-12-03: clicks 1, registrations 1, first deposits 1, deposits 0.""")
             .And.Contain(">UTC day</text>");
     }
@@ -66,7 +66,7 @@ public sealed class StatsPageTests
 
         html.Should().Contain(Figure("deposits", 4))
             .And.Contain("""<dt>Deposit #2</dt><dd id="funnel-repeat-2">1</dd><dt>Deposit #3</dt><dd id="funnel-repeat-3">1</dd><dt>Deposit #4&#x2B;</dt><dd id="funnel-repeat-4plus">2</dd>""");
-        html.Should().Contain("""<tr><th scope="row">2026-12-03</th><td class="number">1</td><td class="number">0</td><td class="number">1</td><td class="number">4</td><td class="number">1</td><td class="number">1</td><td class="number">2</td></tr>""");
+        html.Should().Contain("""<tr><th scope="row">2026-12-03</th><td class="number">1</td><td class="number">0</td><td class="number">1</td><td class="number">4</td><td class="number">1</td><td class="number">1</td><td class="number">2</td><td class="number">0</td><td class="number">0</td><td class="number">0</td></tr>""");
     }
 
     [Fact]
@@ -116,6 +116,32 @@ public sealed class StatsPageTests
             .And.Contain("""<dd id="reporting-deposits">10.00 USD</dd>""")
             .And.Contain("""<dd id="reporting-total">21.00 USD</dd>""");
         without.Should().NotContain("reporting-heading");
+    }
+
+    [Fact]
+    public async Task The_stats_page_counts_approved_conversions_and_shows_the_pending_rejected_and_charged_back_ones_and_the_chargeback_sums()
+    {
+        await using var host = await DashboardHost.StartAsync(configure: s => ConversionData.Configure(s));
+        var set = await ConversionData.CreateSetAsync(host, "Set");
+        var click = await host.Services.GetRequiredService<ClickService>().CreateAsync(new NewClick());
+        await ConversionData.SendAsync(host, set, "first-deposit", $"clickid={click.Id}&amount=55.00&currency=BRL&tid=T1&status=Hold");
+        await ConversionData.SendAsync(host, set, "deposit", $"clickid={click.Id}&amount=10.00&currency=USD&tid=T2&status=pending");
+        await ConversionData.SendAsync(host, set, "deposit", $"clickid={click.Id}&amount=10.00&currency=USD&tid=T2&status=declined");
+        await ConversionData.SendAsync(host, set, "deposit", $"clickid={click.Id}&amount=20.00&currency=USD&tid=T3");
+        (await ConversionData.SendAsync(host, set, "status", $"clickid={click.Id}&tid=T3&status=Refund")).GetProperty("status").GetString().Should().Be("changed");
+        await ConversionData.SendAsync(host, set, "deposit", $"clickid={click.Id}&amount=7.50&currency=USD&tid=T4");
+        using var client = host.CreateClient(withApiKey: true);
+
+        var html = await client.GetStringAsync($"{DashboardHost.Prefix}/stats");
+
+        html.Should().Contain(Figure("first-deposits", 0)).And.Contain(Figure("deposits", 1));
+        html.Should().Contain("""<p class="hint" id="stats-statuses">These figures count approved conversions only. Other statuses: <span id="stats-status-pending">pending 1</span>, <span id="stats-status-rejected">rejected 1</span>, <span id="stats-status-chargeback">chargeback 1</span>.</p>""");
+        html.Should().Contain("""<th scope="col" class="number">Total</th><th scope="col" class="number">Chargebacks</th></tr>""")
+            .And.Contain("""<tr><th scope="row">BRL</th><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td></tr>""", "a held first deposit is in no sum")
+            .And.Contain("""<tr><th scope="row">USD</th><td class="number">0</td><td class="number">7.50</td><td class="number">7.50</td><td class="number">20.00</td></tr>""");
+        html.Should().Contain("""<dd id="reporting-deposits">7.50 USD</dd>""").And.Contain("""<dd id="reporting-chargebacks">20.00 USD</dd>""");
+        html.Should().Contain("""<th scope="col" class="number">Deposit #4&#x2B;</th><th scope="col" class="number">Pending</th><th scope="col" class="number">Rejected</th><th scope="col" class="number">Chargeback</th></tr>""")
+            .And.Contain("""<tr><th scope="row">2026-12-03</th><td class="number">1</td><td class="number">0</td><td class="number">0</td><td class="number">1</td><td class="number">0</td><td class="number">0</td><td class="number">1</td><td class="number">1</td><td class="number">1</td><td class="number">1</td></tr>""");
     }
 
     [Fact]
