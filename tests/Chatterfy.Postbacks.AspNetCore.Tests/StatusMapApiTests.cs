@@ -68,6 +68,36 @@ public sealed class StatusMapApiTests
         body.GetProperty("warnings").EnumerateArray().Select(w => w.GetProperty("code").GetString()).Should().Contain("status_unknown");
     }
 
+    [Fact]
+    public async Task ARemapAppliesTheChangedMapToAStoredUnknownWordOnceAndStatsFollow()
+    {
+        await using var app = await TestApp.StartAsync();
+        var set = await app.CreateSetAsync();
+        var id = set.GetProperty("id").GetString();
+        var deposit = new Uri(set.GetProperty("urls").GetProperty("deposit").GetString()!).PathAndQuery.Split('?')[0];
+        var click = await app.CreateClickAsync();
+        (await app.Client.GetAsync($"{deposit}?clickid={click}&amount=10&tid=T-1&cnv_status=Lead%20Won")).EnsureSuccessStatusCode();
+        (await app.Client.GetAsync($"{deposit}?clickid={click}&amount=10&tid=T-2&cnv_status=Bounced")).EnsureSuccessStatusCode();
+        (await app.Client.GetFromJsonAsync<JsonElement>("/api/tracker/stats")).GetProperty("statuses").GetProperty("pending").GetInt32().Should().Be(2);
+        (await MapAfterAsync(app.PatchJsonAsync($"{Sets}/{id}", """{"statusMap":{"approved":["lead won"],"chargeback":["bounced"]}}"""))).Should().Contain("lead won");
+
+        var first = await app.PostJsonAsync($"{Sets}/{id}/statuses/remap", "{}");
+        var second = await app.PostJsonAsync($"{Sets}/{id}/statuses/remap", "{}");
+        var unknown = await app.PostJsonAsync($"{Sets}/set_unknown/statuses/remap", "{}");
+
+        (await first.Content.ReadAsStringAsync()).Should().Be("""{"remapped":1}""", "pending cannot become chargeback, so Bounced stays unknown");
+        (await second.Content.ReadAsStringAsync()).Should().Be("""{"remapped":0}""");
+        unknown.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        var items = (await app.Client.GetFromJsonAsync<JsonElement>($"/api/tracker/conversions?setId={id}")).GetProperty("items").EnumerateArray().ToArray();
+        var remapped = items.Single(c => c.GetProperty("tid").GetString() == "T-1");
+        remapped.GetProperty("status").GetString().Should().Be("approved");
+        remapped.GetProperty("history")[0].GetProperty("word").GetString().Should().Be("Lead Won");
+        items.Single(c => c.GetProperty("tid").GetString() == "T-2").GetProperty("status").GetString().Should().Be("pending");
+        var stats = await app.Client.GetFromJsonAsync<JsonElement>("/api/tracker/stats");
+        stats.GetProperty("statuses").GetProperty("pending").GetInt32().Should().Be(1, "stats follow the remap");
+        stats.GetProperty("deposits").GetInt32().Should().Be(1);
+    }
+
     private static async Task<string> MapAfterAsync(Task<HttpResponseMessage> patch)
     {
         var response = await patch;

@@ -21,6 +21,7 @@ namespace Chatterfy.Postbacks.AspNetCore.Http;
 [JsonSerializable(typeof(ConversionResponse))]
 [JsonSerializable(typeof(ConversionPageResponse))]
 [JsonSerializable(typeof(RecomputeResponse))]
+[JsonSerializable(typeof(RemapResponse))]
 [JsonSerializable(typeof(Chatterfy.Postbacks.Reconciliation.ReconciliationReport))]
 [JsonSerializable(typeof(Chatterfy.Postbacks.Reconciliation.ReconciliationLayout))]
 [JsonSerializable(typeof(ReconciliationLayoutRequest))]

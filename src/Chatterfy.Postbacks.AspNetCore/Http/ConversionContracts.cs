@@ -6,3 +6,5 @@ namespace Chatterfy.Postbacks.AspNetCore.Http;
 internal sealed record ConversionPageResponse(IReadOnlyList<ConversionResponse> Items, string? Next);
 
 internal sealed record RecomputeResponse(int Recomputed);
+
+internal sealed record RemapResponse(int Remapped);

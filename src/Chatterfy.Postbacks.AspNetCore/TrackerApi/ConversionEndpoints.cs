@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Chatterfy.Postbacks.AspNetCore.TrackerApi;
 
-/// <summary>The stored conversions: one by id, a newest-first list, and the recompute of missing reporting amounts (docs/http-api.md).</summary>
+/// <summary>The stored conversions: one by id, a newest-first list, the recompute of missing reporting amounts and a set's status remap (docs/http-api.md).</summary>
 internal static class ConversionEndpoints
 {
     public static void Map(RouteGroupBuilder group)
@@ -21,6 +21,8 @@ internal static class ConversionEndpoints
             .WithSummary("Gets a stored conversion, with its reporting amount.");
         group.MapPost("/conversions/reporting-amounts/recompute", RecomputeAsync)
             .WithSummary("Converts the stored amounts that have no reporting amount yet, now that rates exist.");
+        group.MapPost("/postback-sets/{id}/statuses/remap", RemapAsync)
+            .WithSummary("Applies the set's current status map to its stored conversions whose status word was unmapped.");
         group.MapGet("/subjects/{subjectId}/conversions", ListOfSubjectAsync)
             .WithSummary("Lists a chat user's conversions (of the clicks bound to it or carrying it), newest first.");
     }
@@ -103,5 +105,13 @@ internal static class ConversionEndpoints
     {
         var recomputed = await conversions.RecomputeReportingAmountsAsync(cancellationToken).ConfigureAwait(false);
         return new JsonOk<RecomputeResponse>(new RecomputeResponse(recomputed), ChatterfyJson.Context.RecomputeResponse);
+    }
+
+    private static async Task<Results<JsonOk<RemapResponse>, ProblemHttpResult>> RemapAsync(string id, PostbackIngestor ingestor, CancellationToken cancellationToken)
+    {
+        var remapped = await ingestor.RemapStatusesAsync(id, cancellationToken).ConfigureAwait(false);
+        return remapped is { } count
+            ? new JsonOk<RemapResponse>(new RemapResponse(count), ChatterfyJson.Context.RemapResponse)
+            : Problems.NotFound($"No postback set has the id '{id}'.");
     }
 }

@@ -264,10 +264,7 @@ public sealed partial class PostbackIngestor
                         ConversionId = target.Id,
                         Warnings = Codes(warnings),
                     },
-                    // The conversion has its number already: the core checks each message's deposit-number range itself.
-                    OutboxMessages = [.. contributed.Messages
-                        .Where(m => m.DepositNumberCondition is not { } range || range.Contains(changed.DepositNumber))
-                        .Select(m => m with { HistoryEntryId = change.Id, DepositNumberCondition = null })],
+                    OutboxMessages = ChangeMessages(contributed, changed, change),
                 },
                 CancellationToken.None).ConfigureAwait(false);
             if (!applied)

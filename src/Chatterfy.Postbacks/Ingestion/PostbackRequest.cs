@@ -14,6 +14,9 @@ public sealed record PostbackRequest
     /// <summary>The method of a request made from a row of a network's report by a reconciliation's ingest: <c>RECONCILE</c>.</summary>
     public const string ReconcileMethod = "RECONCILE";
 
+    /// <summary>The method of the log entry of a status change made by a status remap of a set: <c>REMAP</c>.</summary>
+    public const string RemapMethod = "REMAP";
+
     /// <summary>Gets the HTTP method, <c>GET</c> or <c>POST</c>; <see cref="ReconcileMethod"/> for a reconciled row.</summary>
     public string Method { get; init; } = "GET";
 

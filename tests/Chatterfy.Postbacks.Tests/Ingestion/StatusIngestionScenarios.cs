@@ -302,6 +302,60 @@ public abstract class StatusIngestionScenarios : IAsyncDisposable
         (await first.Storage.Log.ListAsync(new PostbackLogQuery { Limit = 100 }, default)).Should().HaveCount(ConcurrentStatusPostbacks);
     }
 
+    [Fact]
+    public async Task ARemapAfterTheMapNamesAnUnknownWord_ChangesTheConversionOnce_WithAHistoryEntryAndARemapLogEntry_AndForwardsIt()
+    {
+        var host = await StartAsync();
+        var (set, click) = await ArrangeAsync(host);
+        var unknown = await host.IngestAsync(set, "first-deposit", $"clickid={click}&amount=10&tid=T-1&status=Won");
+        await host.Storage.Sets.UpdateAsync(set with { StatusMap = Map("Won") }, default);
+        Time.Advance(TimeSpan.FromHours(1));
+
+        var remapped = await host.RemapAsync(set);
+        var again = await host.RemapAsync(set);
+
+        remapped.Should().Be(1);
+        again.Should().Be(0);
+        (await host.Services.GetRequiredService<PostbackIngestor>().RemapStatusesAsync("set_unknown")).Should().BeNull();
+        var stored = (await host.Storage.Ingest.GetConversionAsync(unknown.ConversionId!, default))!;
+        stored.Should().Match<ConversionRecord>(c => c.Status == ConversionStatus.Approved && !c.StatusWordUnknown && c.StatusWord == "Won");
+        var change = stored.History.Should().ContainSingle().Subject;
+        change.Should().Match<ConversionStatusChange>(h => h.From == ConversionStatus.Pending && h.To == ConversionStatus.Approved && h.Word == "Won" && h.At == Time.GetUtcNow());
+        var log = (await host.Storage.Log.ListAsync(new PostbackLogQuery { Limit = 10 }, default))[0];
+        log.Should().Match<PostbackLogEntry>(e => e.Id == change.LogEntryId && e.Outcome == PostbackOutcome.Changed && e.Request.Method == PostbackRequest.RemapMethod);
+        (await MessagesAsync(host)).Should().ContainSingle("the remap is the first approval").Which.HistoryEntryId.Should().Be(change.Id);
+    }
+
+    [Fact]
+    public async Task ConcurrentRemapsOnTwoInstancesAndAStatusPostback_ChangeTheConversionOnce()
+    {
+        var first = await StartAsync();
+        var second = await StartAsync();
+        var (set, click) = await ArrangeAsync(first);
+        var unknown = await first.IngestAsync(set, "first-deposit", $"clickid={click}&amount=10&tid=T-1&status=Won");
+        await first.Storage.Sets.UpdateAsync(set with { StatusMap = Map("Won") }, default);
+        using var go = new ManualResetEventSlim();
+
+        var remaps = Enumerable.Range(0, 4).Select(i => Task.Run(async () => { go.Wait(); return await (i % 2 == 0 ? first : second).RemapAsync(set); })).ToArray();
+        var postback = Task.Run(async () => { go.Wait(); return await second.IngestAsync(set, "first-deposit", $"clickid={click}&amount=10&tid=T-1&status=approved"); });
+        go.Set();
+        var counts = await Task.WhenAll(remaps).WaitAsync(TimeSpan.FromMinutes(2));
+        var changed = await postback.WaitAsync(TimeSpan.FromMinutes(2));
+
+        var stored = (await first.Storage.Ingest.GetConversionAsync(unknown.ConversionId!, default))!;
+        stored.Status.Should().Be(ConversionStatus.Approved);
+        stored.History.Should().ContainSingle("one change wins");
+        (counts.Sum() + (changed.Outcome == PostbackOutcome.Changed ? 1 : 0)).Should().Be(1);
+        (await MessagesAsync(first)).Should().ContainSingle();
+    }
+
+    private static ConversionStatusMap Map(string approvedWord)
+    {
+        ConversionStatusMap.TryCreate(new Dictionary<ConversionStatus, IReadOnlyList<string>> { [ConversionStatus.Approved] = [approvedWord, "approved"], [ConversionStatus.Pending] = ["pending"] }, out var map, out var error)
+            .Should().BeTrue(error);
+        return map!;
+    }
+
     /// <summary>Configures the store of one instance; every call for one test uses the same database.</summary>
     /// <param name="builder">The SDK's builder.</param>
     protected abstract void UseStore(IChatterfyPostbacksBuilder builder);
@@ -346,6 +400,9 @@ public abstract class StatusIngestionScenarios : IAsyncDisposable
         public IServiceProvider Services => services;
 
         public PostbackStorage Storage => services.GetRequiredService<PostbackStorage>();
+
+        public async Task<int?> RemapAsync(PostbackSet set) =>
+            await services.GetRequiredService<PostbackIngestor>().RemapStatusesAsync(set.Id);
 
         public async Task<PostbackIngestionResult> IngestAsync(PostbackSet set, string? eventSegment, string query) =>
             await services.GetRequiredService<PostbackIngestor>().IngestAsync(set.Token, new PostbackRequest { EventSegment = eventSegment, QueryString = "?" + query });

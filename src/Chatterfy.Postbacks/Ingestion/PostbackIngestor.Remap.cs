@@ -1,0 +1,111 @@
+using Chatterfy.Postbacks.Forwarding;
+using Chatterfy.Postbacks.PostbackSets;
+using Chatterfy.Postbacks.Storage;
+
+namespace Chatterfy.Postbacks.Ingestion;
+
+// Status remap: the set's current map applied to stored conversions whose status word was unmapped.
+public sealed partial class PostbackIngestor
+{
+    /// <summary>
+    /// Applies the set's current status map to its stored conversions whose status word was unmapped (kept with warning
+    /// <c>status_unknown</c>, hence pending): each word the map now knows changes its conversion through the same
+    /// compare-and-set as a status postback (a history entry with the word, a log entry with method
+    /// <see cref="PostbackRequest.RemapMethod"/> and outcome <c>changed</c>, the roll-ups moved, forwarded on its first
+    /// approval). A word now mapped to <c>pending</c>, or to a status pending cannot change to (<c>chargeback</c>), is left
+    /// as it is and not counted, as a status postback would ignore it; a conversion another change reached first is not
+    /// counted either. A second call remaps 0.
+    /// </summary>
+    /// <param name="setId">The set's id.</param>
+    /// <param name="cancellationToken">Cancels the operation between conversions.</param>
+    /// <returns>The number of conversions changed, or <see langword="null"/> when the set is unknown.</returns>
+    /// <exception cref="PostbackStoreUnavailableException">The store cannot read or write now.</exception>
+    public async ValueTask<int?> RemapStatusesAsync(string setId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(setId);
+        var set = await _setStore.GetAsync(setId, cancellationToken).ConfigureAwait(false);
+        if (set is null)
+        {
+            return null;
+        }
+
+        var map = set.StatusMap ?? ConversionStatusMap.Default;
+        var remapped = 0;
+        string? before = null;
+        while (true)
+        {
+            // Paged by id without a status filter, so a conversion changed meanwhile keeps the cursor valid.
+            var page = await _appends.Store.ListConversionsAsync(
+                new ConversionListQuery { SetId = set.Id, Limit = ConversionListQuery.MaxLimit, BeforeId = before }, cancellationToken).ConfigureAwait(false);
+            foreach (var conversion in page)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (conversion is { StatusWordUnknown: true, Status: ConversionStatus.Pending, StatusWord: { } word }
+                    && map.TryResolve(word, out var status)
+                    && ConversionStatusTransitions.IsAllowed(ConversionStatus.Pending, status)
+                    && await RemapAsync(set, conversion, word, status, cancellationToken).ConfigureAwait(false))
+                {
+                    remapped++;
+                }
+            }
+
+            if (page.Count < ConversionListQuery.MaxLimit)
+            {
+                return remapped;
+            }
+
+            before = page[^1].Id;
+        }
+    }
+
+    // One compare-and-set from pending; false when another change won (the conversion is no longer pending: nothing to redo).
+    private async ValueTask<bool> RemapAsync(PostbackSet set, ConversionRecord target, string word, ConversionStatus status, CancellationToken cancellationToken)
+    {
+        var now = _timeProvider.GetUtcNow();
+        var logEntryId = StoreIds.New(_timeProvider);
+        var change = new ConversionStatusChange
+        {
+            Id = StoreIds.New(_timeProvider),
+            ConversionId = target.Id,
+            At = now,
+            From = target.Status,
+            To = status,
+            Word = word,
+            LogEntryId = logEntryId,
+        };
+        var changed = target with { Status = status, StatusWord = word, StatusWordUnknown = false, History = [.. target.History, change] };
+        var contributed = status == ConversionStatus.Approved && !WasEverApproved(target)
+            ? await ContributeAsync(set, changed, cancellationToken).ConfigureAwait(false)
+            : new Contribution([], null);
+        var applied = await _appends.Store.ChangeStatusAsync(
+            new StatusChangeRecord
+            {
+                Change = change,
+                LogEntry = new PostbackLogEntry
+                {
+                    Id = logEntryId,
+                    ReceivedAt = now,
+                    SetId = set.Id,
+                    Request = new PostbackRequest { Method = PostbackRequest.RemapMethod, Path = $"/postback-sets/{set.Id}/statuses/remap" },
+                    Outcome = PostbackOutcome.Changed,
+                    ConversionId = target.Id,
+                },
+                OutboxMessages = ChangeMessages(contributed, changed, change),
+            },
+            CancellationToken.None).ConfigureAwait(false);
+        if (!applied)
+        {
+            return false;
+        }
+
+        OnStored(changed, contributed);
+        LogStored(_logger, set.Id, target.Conversion.Event.Name, PostbackOutcome.Changed, target.Id);
+        return true;
+    }
+
+    // The conversion has its number already: the core checks each message's deposit-number range itself.
+    private static OutboxMessage[] ChangeMessages(Contribution contributed, ConversionRecord changed, ConversionStatusChange change) =>
+        [.. contributed.Messages
+            .Where(m => m.DepositNumberCondition is not { } range || range.Contains(changed.DepositNumber))
+            .Select(m => m with { HistoryEntryId = change.Id, DepositNumberCondition = null })];
+}
