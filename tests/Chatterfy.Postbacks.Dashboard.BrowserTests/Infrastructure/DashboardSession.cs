@@ -50,9 +50,10 @@ internal sealed class DashboardSession : IAsyncDisposable
         options.BaseURL = origin.ToString();
         options.ViewportSize ??= new ViewportSize { Width = 1280, Height = 800 };
         var context = await browser.NewContextAsync(options);
-        // Bounds every action's and navigation's wait (Expect's: BrowserFixture); generous because a loaded 2-core machine
-        // (load average above 10 while other builds run) once took over 10 s to finish a page's load.
-        context.SetDefaultTimeout(30_000);
+        // Bounds every action's and navigation's wait (Expect's: BrowserFixture). Generous because on a loaded 2-core machine
+        // (CI runs the test assemblies in parallel) the first sign-in of a fresh host has taken over 30 s; a test that
+        // really hangs still fails, a minute later.
+        context.SetDefaultTimeout(60_000);
         var session = new DashboardSession(host, context, await context.NewPageAsync(), origin);
         await context.RouteAsync("**/*", async route =>
         {
