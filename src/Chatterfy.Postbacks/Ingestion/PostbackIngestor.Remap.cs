@@ -74,9 +74,9 @@ public sealed partial class PostbackIngestor
             LogEntryId = logEntryId,
         };
         var changed = target with { Status = status, StatusWord = word, StatusWordUnknown = false, History = [.. target.History, change] };
-        var contributed = status == ConversionStatus.Approved && !WasEverApproved(target)
-            ? await ContributeAsync(set, changed, cancellationToken).ConfigureAwait(false)
-            : new Contribution([], null);
+        // As for a status postback: the hooks decide (the forwarding rules' status filters: a rule without one forwards the
+        // first approval only).
+        var contributed = await ContributeAsync(set, changed, cancellationToken).ConfigureAwait(false);
         var applied = await _appends.Store.ChangeStatusAsync(
             new StatusChangeRecord
             {
