@@ -82,4 +82,25 @@ internal sealed class PostgresTestDatabase : IAsyncDisposable
             await command.ExecuteNonQueryAsync();
         }
     }
+
+    /// <summary>
+    /// Creates a schema as the migrations up to <paramref name="version"/> leave it (its version table says so), in the
+    /// caller's transaction: the database a release at that version made, for upgrade tests to fill and migrate.
+    /// </summary>
+    public static async Task CreateSchemaAtVersionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string quotedSchema, int version)
+    {
+        await ExecuteAsync($"CREATE SCHEMA {quotedSchema}");
+        await ExecuteAsync(PostgreSqlSchema.Render(PostgreSqlSchema.VersionTable, quotedSchema));
+        for (var applied = 1; applied <= version; applied++)
+        {
+            await ExecuteAsync(PostgreSqlSchema.Render(PostgreSqlSchema.Migrations[applied - 1], quotedSchema));
+            await ExecuteAsync($"INSERT INTO {quotedSchema}.schema_version (version) VALUES ({applied})");
+        }
+
+        async Task ExecuteAsync(string sql)
+        {
+            await using var command = new NpgsqlCommand(sql, connection, transaction);
+            await command.ExecuteNonQueryAsync();
+        }
+    }
 }

@@ -26,13 +26,7 @@ public sealed class ReconciliationsUpgradeTests
         await using (var connection = await dataSource.OpenConnectionAsync())
         await using (var transaction = await connection.BeginTransactionAsync())
         {
-            await ExecuteAsync(connection, transaction, $"CREATE SCHEMA {quoted}");
-            await ExecuteAsync(connection, transaction, PostgreSqlSchema.Render(PostgreSqlSchema.VersionTable, quoted));
-            for (var version = 1; version <= PreviousVersion; version++)
-            {
-                await ExecuteAsync(connection, transaction, PostgreSqlSchema.Render(PostgreSqlSchema.Migrations[version - 1], quoted));
-                await ExecuteAsync(connection, transaction, $"INSERT INTO {quoted}.schema_version (version) VALUES ({version})");
-            }
+            await PostgresTestDatabase.CreateSchemaAtVersionAsync(connection, transaction, quoted, PreviousVersion);
 
             await ExecuteAsync(connection, transaction, $"""
                 INSERT INTO {quoted}.postback_sets (id, name, network_id, token, created_at, enabled) VALUES ('set-1', '1Win', '1win', 'tok-1', '2026-11-27T12:00:00Z', true);

@@ -27,13 +27,7 @@ public sealed class RuleFiltersUpgradeTests
         await using (var connection = await dataSource.OpenConnectionAsync())
         await using (var transaction = await connection.BeginTransactionAsync())
         {
-            await ExecuteAsync(connection, transaction, $"CREATE SCHEMA {quoted}");
-            await ExecuteAsync(connection, transaction, PostgreSqlSchema.Render(PostgreSqlSchema.VersionTable, quoted));
-            for (var version = 1; version <= PreviousVersion; version++)
-            {
-                await ExecuteAsync(connection, transaction, PostgreSqlSchema.Render(PostgreSqlSchema.Migrations[version - 1], quoted));
-                await ExecuteAsync(connection, transaction, $"INSERT INTO {quoted}.schema_version (version) VALUES ({version})");
-            }
+            await PostgresTestDatabase.CreateSchemaAtVersionAsync(connection, transaction, quoted, PreviousVersion);
 
             // The INSERT of PostgreSqlForwardingRuleStore at the previous version (rules are unchanged since version 2).
             await using var insert = new NpgsqlCommand(
@@ -68,11 +62,5 @@ public sealed class RuleFiltersUpgradeTests
         };
         await store.Storage.ForwardingRules.AddAsync(filtered, None);
         (await store.Storage.ForwardingRules.GetAsync("rule-new", None))!.Filter.Should().BeEquivalentTo(filtered.Filter);
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
-        await command.ExecuteNonQueryAsync();
     }
 }

@@ -27,13 +27,7 @@ public sealed class StatusesUpgradeTests
         await using (var connection = await dataSource.OpenConnectionAsync())
         await using (var transaction = await connection.BeginTransactionAsync())
         {
-            await ExecuteAsync(connection, transaction, $"CREATE SCHEMA {quoted}");
-            await ExecuteAsync(connection, transaction, PostgreSqlSchema.Render(PostgreSqlSchema.VersionTable, quoted));
-            for (var version = 1; version <= PreviousVersion; version++)
-            {
-                await ExecuteAsync(connection, transaction, PostgreSqlSchema.Render(PostgreSqlSchema.Migrations[version - 1], quoted));
-                await ExecuteAsync(connection, transaction, $"INSERT INTO {quoted}.schema_version (version) VALUES ({version})");
-            }
+            await PostgresTestDatabase.CreateSchemaAtVersionAsync(connection, transaction, quoted, PreviousVersion);
 
             // The INSERT of PostgreSqlSetStore at the previous version.
             await ExecuteAsync(connection, transaction, $$"""

@@ -30,13 +30,7 @@ public sealed class SubjectBindingsUpgradeTests
         await using (var connection = await dataSource.OpenConnectionAsync())
         await using (var transaction = await connection.BeginTransactionAsync())
         {
-            await ExecuteAsync(connection, transaction, $"CREATE SCHEMA {quoted}");
-            await ExecuteAsync(connection, transaction, PostgreSqlSchema.Render(PostgreSqlSchema.VersionTable, quoted));
-            for (var version = 1; version <= PreviousVersion; version++)
-            {
-                await ExecuteAsync(connection, transaction, PostgreSqlSchema.Render(PostgreSqlSchema.Migrations[version - 1], quoted));
-                await ExecuteAsync(connection, transaction, $"INSERT INTO {quoted}.schema_version (version) VALUES ({version})");
-            }
+            await PostgresTestDatabase.CreateSchemaAtVersionAsync(connection, transaction, quoted, PreviousVersion);
 
             // The INSERT of PostgreSqlClickStore at the previous version (clicks are unchanged since version 1).
             foreach (var click in new[] { newer, older, other })
@@ -78,11 +72,5 @@ public sealed class SubjectBindingsUpgradeTests
 
         binding!.Click.Should().BeEquivalentTo(older);
         binding.IsNew.Should().BeTrue();
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
-        await command.ExecuteNonQueryAsync();
     }
 }
