@@ -99,4 +99,20 @@ internal sealed class TestDatabase : IDisposable
             _connection.Dispose();
         }
     }
+
+    /// <summary>
+    /// Applies the migrations up to <paramref name="version"/> with their fills, in the caller's transaction: the file a
+    /// release at that version made (the caller sets <c>user_version</c> once its own rows are in).
+    /// </summary>
+    public static void ApplyMigrations(SqliteConnection connection, SqliteTransaction transaction, int version)
+    {
+        foreach (var migration in SqliteSchema.Migrations.Take(version))
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = migration.Sql;
+            command.ExecuteNonQuery();
+            migration.Fill?.Invoke(connection, transaction);
+        }
+    }
 }

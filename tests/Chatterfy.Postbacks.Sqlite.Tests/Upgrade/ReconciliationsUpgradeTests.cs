@@ -27,11 +27,7 @@ public sealed class ReconciliationsUpgradeTests : IDisposable
         using (var connection = _database.OpenRaw())
         {
             using var transaction = connection.BeginTransaction();
-            foreach (var migration in SqliteSchema.Migrations.Take(PreviousVersion))
-            {
-                Execute(connection, transaction, migration.Sql);
-                migration.Fill?.Invoke(connection, transaction);
-            }
+            TestDatabase.ApplyMigrations(connection, transaction, PreviousVersion);
 
             Execute(connection, transaction, $"""
                 INSERT INTO postback_sets (id, name, network_id, token, created_at, enabled) VALUES ('set-1', '1Win', '1win', 'tok-1', {epoch}, 1);

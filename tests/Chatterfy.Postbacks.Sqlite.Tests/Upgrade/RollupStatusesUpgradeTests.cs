@@ -44,11 +44,7 @@ public sealed class RollupStatusesUpgradeTests : IDisposable
         using (var connection = _database.OpenRaw())
         {
             using var transaction = connection.BeginTransaction();
-            foreach (var migration in SqliteSchema.Migrations.Take(PreviousVersion))
-            {
-                Execute(connection, transaction, migration.Sql);
-                migration.Fill?.Invoke(connection, transaction);
-            }
+            TestDatabase.ApplyMigrations(connection, transaction, PreviousVersion);
 
             foreach (var conversion in Conversions)
             {

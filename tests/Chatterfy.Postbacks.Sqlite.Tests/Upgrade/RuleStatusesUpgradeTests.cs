@@ -27,11 +27,7 @@ public sealed class RuleStatusesUpgradeTests : IDisposable
         using (var connection = _database.OpenRaw())
         {
             using var transaction = connection.BeginTransaction();
-            foreach (var migration in SqliteSchema.Migrations.Take(PreviousVersion))
-            {
-                Execute(connection, transaction, migration.Sql);
-                migration.Fill?.Invoke(connection, transaction);
-            }
+            TestDatabase.ApplyMigrations(connection, transaction, PreviousVersion);
 
             Execute(connection, transaction, $"PRAGMA user_version = {PreviousVersion}");
 

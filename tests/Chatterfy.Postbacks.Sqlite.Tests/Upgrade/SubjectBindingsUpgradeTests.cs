@@ -29,11 +29,7 @@ public sealed class SubjectBindingsUpgradeTests : IDisposable
         using (var connection = _database.OpenRaw())
         {
             using var transaction = connection.BeginTransaction();
-            foreach (var migration in SqliteSchema.Migrations.Take(PreviousVersion))
-            {
-                Execute(connection, transaction, migration.Sql);
-                migration.Fill?.Invoke(connection, transaction);
-            }
+            TestDatabase.ApplyMigrations(connection, transaction, PreviousVersion);
 
             Execute(connection, transaction, $"PRAGMA user_version = {PreviousVersion}");
             foreach (var click in new[] { newer, older, other })
