@@ -242,6 +242,18 @@ public sealed partial class OutboxDispatcher
                 continue;
             }
 
+            // A message written by a status change forwards that change, whatever the conversion became since.
+            ConversionStatusChange? change = null;
+            if (message.HistoryEntryId is { } entryId)
+            {
+                change = FindChange(conversion, entryId);
+                if (change is null)
+                {
+                    missing.Add(new(message, DeliveryErrorCodes.ConversionMissing, $"The status change '{entryId}' of the conversion '{message.ConversionId}' is not in the store; the message was not sent."));
+                    continue;
+                }
+            }
+
             var clickId = conversion.Conversion.ClickId;
             if (!clicks.TryGetValue(clickId, out var click))
             {
@@ -256,6 +268,7 @@ public sealed partial class OutboxDispatcher
                 Conversion = conversion,
                 Click = click,
                 Attempt = message.AttemptCount + 1,
+                Change = change,
             });
         }
 
@@ -266,6 +279,19 @@ public sealed partial class OutboxDispatcher
         }
 
         return completed;
+    }
+
+    private static ConversionStatusChange? FindChange(ConversionRecord conversion, string entryId)
+    {
+        foreach (var change in conversion.History)
+        {
+            if (string.Equals(change.Id, entryId, StringComparison.Ordinal))
+            {
+                return change;
+            }
+        }
+
+        return null;
     }
 
     private async Task<int> SendGroupAsync(string destinationId, DestinationProfile profile, List<OutboxMessage> messages, HeldLease lease, SemaphoreSlim slots, CancellationToken cancellationToken)

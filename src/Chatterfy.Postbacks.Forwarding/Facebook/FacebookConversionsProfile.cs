@@ -72,11 +72,22 @@ internal sealed class FacebookConversionsProfile : DestinationProfile
                 continue;
             }
 
-            if (now - conversion.ReceivedAt > MaxEventAge)
+            if (item.Status is ConversionStatus.Rejected or ConversionStatus.Chargeback)
             {
+                // A rule whose statuses name these would otherwise report a reversal as a new purchase.
+                outcomes[i] = DeliveryOutcome.DeadLetter(
+                    DeliveryErrorCodes.EventNotForwarded,
+                    $"The Conversions API has no event for a {ConversionStatusNames.Name(item.Status)} conversion, so it was not sent as '{eventName}'.");
+                continue;
+            }
+
+            // The event's time is when the forwarded status took effect (a later approval: the approval's time).
+            if (now - item.StatusAt > MaxEventAge)
+            {
+                var what = item.Change is null ? "The conversion was received" : $"Its {ConversionStatusNames.Name(item.Status)} status was received";
                 outcomes[i] = DeliveryOutcome.DeadLetter(
                     DeliveryErrorCodes.EventTooOld,
-                    string.Create(CultureInfo.InvariantCulture, $"The conversion was received at {conversion.ReceivedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z, ") +
+                    string.Create(CultureInfo.InvariantCulture, $"{what} at {item.StatusAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z, ") +
                     "more than 7 days ago; the Conversions API refuses such events (and the whole call with them), so it was not sent.");
                 continue;
             }

@@ -38,7 +38,8 @@ internal static class FacebookEventWriter
         }
 
         var actionSource = configuredActionSource ?? (eventSourceUrl is not null && userAgent is not null ? "website" : "system_generated");
-        var eventTime = conversion.ReceivedAt > now ? now : conversion.ReceivedAt;
+        // When the forwarded status took effect: a purchase held, then approved, is sent at its approval.
+        var eventTime = item.StatusAt > now ? now : item.StatusAt;
 
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))

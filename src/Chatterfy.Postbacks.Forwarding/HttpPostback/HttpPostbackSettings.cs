@@ -12,7 +12,9 @@ public sealed class HttpPostbackSettings
     /// Gets or sets the URL template, rendered per conversion with the core's macro engine (values percent-encoded). Known
     /// macros: <c>{{click.id}}</c> (also <c>{{tracker.clickid}}</c>), <c>{{conversion.event}}</c>, <c>{{conversion.amount}}</c>,
     /// <c>{{conversion.currency}}</c>, <c>{{conversion.tid}}</c>, <c>{{conversion.id}}</c>, <c>{{conversion.deposit_number}}</c>
-    /// (1 for the click's first deposit, 2, 3, … for repeats; empty otherwise), <c>{{fields.&lt;key&gt;}}</c> (the
+    /// (1 for the click's first deposit, 2, 3, … for repeats; empty otherwise), <c>{{conversion.status}}</c> (the status the
+    /// message forwards: <c>approved</c>, <c>pending</c>, <c>rejected</c> or <c>chargeback</c>), <c>{{conversion.status_at}}</c>
+    /// (when that status took effect, Unix seconds), <c>{{fields.&lt;key&gt;}}</c> (the
     /// conversion's extra values) and <c>{{tracker.&lt;key&gt;}}</c> (the click's fields). A macro without a value renders
     /// empty. The scheme, host and port must be literal. Required.
     /// </summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using Chatterfy.Postbacks.Ingestion;
 using Chatterfy.Postbacks.Templates;
 
 namespace Chatterfy.Postbacks.Forwarding.HttpPostback;
@@ -26,6 +27,10 @@ internal sealed class PostbackMacroValues(ForwardedConversion item) : IMacroValu
 
             // 1 for the click's first deposit, 2, 3, … for its repeat deposits; empty for other events.
             "conversion.deposit_number" => record.DepositNumber?.ToString(CultureInfo.InvariantCulture),
+
+            // What the message forwards (a status change, or the conversion as stored), not the conversion's status now.
+            "conversion.status" => ConversionStatusNames.Name(item.Status),
+            "conversion.status_at" => item.StatusAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
             _ when name.StartsWith(PostbackUrlTemplate.FieldsPrefix, StringComparison.Ordinal) =>
                 Find(conversion.Attributes, name.AsSpan(PostbackUrlTemplate.FieldsPrefix.Length)),
             _ when name.StartsWith(PostbackUrlTemplate.TrackerPrefix, StringComparison.Ordinal) && item.Click is { } click =>

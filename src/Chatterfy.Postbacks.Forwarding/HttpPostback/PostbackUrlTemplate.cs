@@ -12,10 +12,10 @@ internal static class PostbackUrlTemplate
     private const string LiteralAuthority = "The scheme, host and port of the URL template must be literal; macros may appear in the path and query only.";
 
     internal static readonly string[] FixedMacros =
-        ["click.id", "tracker.clickid", "conversion.event", "conversion.amount", "conversion.currency", "conversion.tid", "conversion.id", "conversion.deposit_number"];
+        ["click.id", "tracker.clickid", "conversion.event", "conversion.amount", "conversion.currency", "conversion.tid", "conversion.id", "conversion.deposit_number", "conversion.status", "conversion.status_at"];
 
     private const string KnownList =
-        "{{click.id}}, {{conversion.event}}, {{conversion.amount}}, {{conversion.currency}}, {{conversion.tid}}, {{conversion.id}}, {{conversion.deposit_number}}, {{fields.<key>}}, {{tracker.<key>}}";
+        "{{click.id}}, {{conversion.event}}, {{conversion.amount}}, {{conversion.currency}}, {{conversion.tid}}, {{conversion.id}}, {{conversion.deposit_number}}, {{conversion.status}}, {{conversion.status_at}}, {{fields.<key>}}, {{tracker.<key>}}";
 
     internal static bool IsKnown(string name) =>
         Array.IndexOf(FixedMacros, name) >= 0

@@ -26,7 +26,16 @@ internal sealed partial class ConversionHandlerProfile(IServiceScopeFactory scop
 
     private async Task<DeliveryOutcome> HandleAsync(ForwardedConversion item, CancellationToken cancellationToken)
     {
-        var context = new ConversionContext { DeliveryId = item.MessageId, Conversion = item.Conversion, Click = item.Click, Attempt = item.Attempt };
+        var context = new ConversionContext
+        {
+            DeliveryId = item.MessageId,
+            Conversion = item.Conversion,
+            Click = item.Click,
+            Attempt = item.Attempt,
+            Change = item.Change,
+            Status = item.Status,
+            StatusAt = item.StatusAt,
+        };
         var scope = scopes.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
         {

@@ -80,6 +80,25 @@ internal sealed class SignedWebhookProfile : DestinationProfile
 
             writer.WriteString("currency", conversion.Currency);
             writer.WriteString("transactionId", conversion.TransactionId);
+
+            // What this delivery is for: the conversion as stored, or one change of its status.
+            writer.WriteString("status", ConversionStatusNames.Name(item.Status));
+            writer.WriteString("statusAt", item.StatusAt.UtcDateTime);
+            if (item.Change is { } change)
+            {
+                writer.WriteStartObject("change");
+                writer.WriteString("id", change.Id);
+                writer.WriteString("from", ConversionStatusNames.Name(change.From));
+                writer.WriteString("to", ConversionStatusNames.Name(change.To));
+                writer.WriteString("word", change.Word);
+                writer.WriteString("at", change.At.UtcDateTime);
+                writer.WriteEndObject();
+            }
+            else
+            {
+                writer.WriteNull("change");
+            }
+
             writer.WriteEndObject();
         }
 

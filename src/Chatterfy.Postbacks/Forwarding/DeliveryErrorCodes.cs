@@ -67,7 +67,7 @@ public static class DeliveryErrorCodes
     /// </summary>
     public const string SecretUnreadable = "secret_unreadable";
 
-    /// <summary>The message's conversion is not in the store; nothing can be sent. Dead-lettered by the dispatcher.</summary>
+    /// <summary>The message's conversion, or the status change it forwards, is not in the store; nothing can be sent. Dead-lettered by the dispatcher.</summary>
     public const string ConversionMissing = "conversion_missing";
 
     /// <summary>The destination's code threw instead of returning outcomes. Retried by the dispatcher.</summary>

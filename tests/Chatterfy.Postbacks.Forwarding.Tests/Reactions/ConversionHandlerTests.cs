@@ -3,6 +3,7 @@ using System.Text.Json;
 using Chatterfy.Postbacks.Forwarding.Reactions;
 using Chatterfy.Postbacks.Forwarding.Tests.Infrastructure;
 using Chatterfy.Postbacks.Ingestion;
+using Chatterfy.Postbacks.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Chatterfy.Postbacks.Forwarding.Tests.Reactions;
@@ -39,6 +40,41 @@ public sealed class ConversionHandlerTests
             context.OccurredAt.Should().Be(ForwardingHost.Now);
             context.Attempt.Should().Be(1);
         }
+    }
+
+    [Fact]
+    public async Task ARuleWithStatuses_HandsEachChangeToTheHandler_WithTheChangeAndTheStatusItWasFor()
+    {
+        await using var scenario = OutboxScenario.Create(services: Register);
+        var set = await scenario.CreateSetAsync();
+        await scenario.Rules.CreateAsync(new NewForwardingRule
+        {
+            CampaignId = OutboxScenario.Campaign,
+            DestinationId = ConversionHandlerDestination.DestinationId,
+            Settings = JsonSerializer.SerializeToElement(new { }),
+            Filter = new ForwardingRuleFilter { Statuses = ["approved", "chargeback"] },
+        });
+        var click = await scenario.CreateClickAsync();
+        var registration = await scenario.RegistrationAsync(set, click);
+        var deposit = await scenario.IngestAsync(set, $"?click_id={click.Id}&ftd=true&amount=30&transaction_id=77&status=Hold");
+        scenario.Host.Time.Advance(TimeSpan.FromHours(1));
+        await scenario.IngestAsync(set, $"?click_id={click.Id}&ftd=true&amount=30&transaction_id=77&status=paid");
+        scenario.Host.Time.Advance(TimeSpan.FromHours(1));
+        await scenario.IngestAsync(set, $"?click_id={click.Id}&ftd=true&amount=30&transaction_id=77&status=refund");
+
+        (await scenario.Dispatcher.DispatchOnceAsync()).Should().Be(3);
+
+        var seen = scenario.Host.Provider.GetRequiredService<Recorder>().Contexts;
+        var stored = seen.Single(c => c.Conversion.Id == registration.ConversionId);
+        (stored.Status, stored.Change, stored.StatusAt).Should().Be((ConversionStatus.Approved, (ConversionStatusChange?)null, ForwardingHost.Now));
+        seen.Where(c => c.Conversion.Id == deposit.ConversionId)
+            .Select(c => (c.Status, c.Change!.From, c.Change.Word, c.StatusAt, c.Conversion.Status))
+            .Should().BeEquivalentTo(
+                [
+                    (ConversionStatus.Approved, ConversionStatus.Pending, "paid", ForwardingHost.Now.AddHours(1), ConversionStatus.Chargeback),
+                    (ConversionStatus.Chargeback, ConversionStatus.Approved, "refund", ForwardingHost.Now.AddHours(2), ConversionStatus.Chargeback),
+                ],
+                "each delivery is for its change; the conversion is as it is when delivered");
     }
 
     [Fact]

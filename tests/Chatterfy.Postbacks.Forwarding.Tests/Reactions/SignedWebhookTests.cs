@@ -36,13 +36,38 @@ public sealed class SignedWebhookTests
         request.ContentType.Should().Be("application/json; charset=utf-8");
         request.Headers[WebhookSignature.DeliveryHeaderName].Should().Be(message.Id);
         request.Body.Should().Be(
-            $$"""{"deliveryId":"{{message.Id}}","attempt":1,"conversionId":"{{result.ConversionId}}","event":"first-deposit","depositNumber":1,"occurredAt":"2026-03-14T12:00:00Z","setId":"{{set.Id}}","campaignId":"spring","clickId":"{{click.Id}}","subjectId":"777000111","amount":50.00,"currency":"USD","transactionId":"88123"}""");
+            $$"""{"deliveryId":"{{message.Id}}","attempt":1,"conversionId":"{{result.ConversionId}}","event":"first-deposit","depositNumber":1,"occurredAt":"2026-03-14T12:00:00Z","setId":"{{set.Id}}","campaignId":"spring","clickId":"{{click.Id}}","subjectId":"777000111","amount":50.00,"currency":"USD","transactionId":"88123","status":"approved","statusAt":"2026-03-14T12:00:00Z","change":null}""");
         var header = request.Headers[WebhookSignature.HeaderName];
         header.Should().MatchRegex("^t=1773489600,v1=[0-9a-f]{64}$");
         WebhookVerifier.IsValid(header, Encoding.UTF8.GetBytes(request.Body), Secret, ForwardingHost.Now).Should().BeTrue();
         WebhookVerifier.IsValid(header, Encoding.UTF8.GetBytes(request.Body.Replace("50.00", "5000.0", StringComparison.Ordinal)), Secret, ForwardingHost.Now)
             .Should().BeFalse("a changed body does not verify");
         WebhookVerifier.IsValid(header, Encoding.UTF8.GetBytes(request.Body), "whsec_another_secret_0123", ForwardingHost.Now).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task AHeldDepositsApproval_IsPostedWithTheStatusItIsForAndItsChange()
+    {
+        await using var receiver = await FakeDestination.StartAsync();
+        await using var scenario = AllowListed();
+        var set = await scenario.CreateSetAsync();
+        await WebhookRuleAsync(scenario, new { url = receiver.BaseUrl + "/hook", secret = Secret });
+        var click = await scenario.CreateClickAsync();
+        var held = await scenario.IngestAsync(set, $"?click_id={click.Id}&ftd=true&amount=50.00&transaction_id=88123&status=hold");
+        scenario.Host.Time.Advance(TimeSpan.FromMinutes(90));
+        await scenario.IngestAsync(set, $"?click_id={click.Id}&ftd=true&amount=50.00&transaction_id=88123&status=Confirmed");
+
+        (await scenario.Dispatcher.DispatchOnceAsync()).Should().Be(1);
+
+        var body = JsonDocument.Parse(receiver.Requests.Should().ContainSingle().Subject.Body).RootElement;
+        body.GetProperty("conversionId").GetString().Should().Be(held.ConversionId);
+        body.GetProperty("occurredAt").GetString().Should().Be("2026-03-14T12:00:00Z");
+        body.GetProperty("status").GetString().Should().Be("approved");
+        body.GetProperty("statusAt").GetString().Should().Be("2026-03-14T13:30:00Z");
+        var change = body.GetProperty("change");
+        (change.GetProperty("from").GetString(), change.GetProperty("to").GetString(), change.GetProperty("word").GetString(), change.GetProperty("at").GetString())
+            .Should().Be(("pending", "approved", "Confirmed", "2026-03-14T13:30:00Z"));
+        change.GetProperty("id").GetString().Should().NotBeNullOrEmpty();
     }
 
     [Fact]
