@@ -133,7 +133,7 @@ internal static class StatsPages
             {Statuses(stats.Statuses)}
             <dl class="facts" id="stats-other">
             <dt>Unattributed</dt><dd id="stats-unattributed">{stats.Unattributed}</dd>
-            <dt>Rejected</dt><dd id="stats-rejected">{stats.Rejected}</dd>
+            <dt>Rejected postbacks</dt><dd id="stats-rejected">{stats.Rejected}</dd>
             </dl>
             <h2 id="daily-heading">Daily counts</h2>
             {DailyChart(fromDay, toDay, days)}

@@ -135,6 +135,7 @@ public sealed class StatsPageTests
         var html = await client.GetStringAsync($"{DashboardHost.Prefix}/stats");
 
         html.Should().Contain(Figure("first-deposits", 0)).And.Contain(Figure("deposits", 1));
+        html.Should().Contain("""<dt>Rejected postbacks</dt><dd id="stats-rejected">0</dd>""", "the top-level figure counts refused postbacks, not rejected conversions");
         html.Should().Contain("""<p class="hint" id="stats-statuses">These figures count approved conversions only. Other statuses: <span id="stats-status-pending">pending 1</span>, <span id="stats-status-rejected">rejected 1</span>, <span id="stats-status-chargeback">chargeback 1</span>.</p>""");
         html.Should().Contain("""<th scope="col" class="number">Total</th><th scope="col" class="number">Chargebacks</th></tr>""")
             .And.Contain("""<tr><th scope="row">BRL</th><td class="number">0</td><td class="number">0</td><td class="number">0</td><td class="number">0</td></tr>""", "a held first deposit is in no sum")
