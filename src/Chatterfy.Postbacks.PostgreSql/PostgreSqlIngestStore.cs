@@ -259,6 +259,12 @@ internal sealed partial class PostgreSqlIngestStore : IngestStore
             conditions.Add("c.status = " + filter.Next(Text(StoredWords.Of(status))));
         }
 
+        if (query.StatusWordUnknown is { } unknown)
+        {
+            // A literal, not a parameter, so that the planner can prove the predicate of conversions_set_unknown_word.
+            conditions.Add(unknown ? "c.status_word_unknown" : "NOT c.status_word_unknown");
+        }
+
         var where = conditions.Count == 0 ? string.Empty : " WHERE " + string.Join(" AND ", conditions);
         var limit = filter.Next(Param(NpgsqlTypes.NpgsqlDbType.Integer, query.Limit));
         return await WithHistoryAsync(

@@ -446,8 +446,17 @@ internal static class PostgreSqlSchema
         ALTER TABLE {schema}.forwarding_rules ADD COLUMN filter_statuses text[];
         """;
 
+    /// <summary>
+    /// The status remap (<see cref="Ingestion.PostbackIngestor.RemapStatusesAsync"/>) lists a set's conversions whose status
+    /// word was unknown, newest first (<see cref="Storage.ConversionListQuery.StatusWordUnknown"/>): an index with an entry
+    /// only for those, so the read is proportional to them, not to the set. No row changes.
+    /// </summary>
+    public const string UnknownStatusWords = """
+        CREATE INDEX conversions_set_unknown_word ON {schema}.conversions (set_id, received_at, id) WHERE status_word_unknown;
+        """;
+
     /// <summary>The migrations in order; index 0 is migration 1.</summary>
-    public static IReadOnlyList<string> Migrations { get; } = [Migration1, Migration2, Migration3, Migration4, Migration5, MigrationReportingCurrency, SubjectBindings, DepositNumbers, RuleFilters, Reconciliations, RepeatDeposits, Statuses, TransactionIds, RollupStatuses, RuleStatuses];
+    public static IReadOnlyList<string> Migrations { get; } = [Migration1, Migration2, Migration3, Migration4, Migration5, MigrationReportingCurrency, SubjectBindings, DepositNumbers, RuleFilters, Reconciliations, RepeatDeposits, Statuses, TransactionIds, RollupStatuses, RuleStatuses, UnknownStatusWords];
 
     /// <summary>The schema version this build of the store reads and writes.</summary>
     public static int CurrentVersion => Migrations.Count;

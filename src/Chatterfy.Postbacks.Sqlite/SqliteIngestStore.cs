@@ -126,6 +126,13 @@ internal sealed class SqliteIngestStore(SqlitePostbackStore database) : IngestSt
                     command.Parameters.AddValue("$status", StoredWords.Of(status));
                 }
 
+                if (query.StatusWordUnknown is { } unknown)
+                {
+                    // A literal, not a parameter: SQLite uses the partial index ix_conversions_set_id_unknown_word only
+                    // when the query names its WHERE term as written.
+                    sql.Append(unknown ? " AND status_word_unknown = 1" : " AND status_word_unknown = 0");
+                }
+
                 sql.Append(" ORDER BY received_at DESC, id DESC LIMIT $limit");
                 command.Parameters.AddValue("$limit", query.Limit);
                 command.CommandText = sql.ToString();

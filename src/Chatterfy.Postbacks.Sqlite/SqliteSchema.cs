@@ -31,6 +31,7 @@ internal static class SqliteSchema
         new(13, "an index of conversions by set and transaction id, for reconciliation's look-ups", TransactionIds),
         new(14, "conversion statuses in the daily roll-ups (existing rows approved), refilled from the stored conversions", RollupStatuses, SqliteConversionRollups.RefillWithStatuses),
         new(15, "status filters on forwarding rules: the statuses a rule forwards each entry into (existing rules get none: the first approval only)", RuleStatuses),
+        new(16, "an index of each set's conversions whose status word was unknown, for the status remap", UnknownStatusWords),
     ];
 
     /// <summary>The schema version this code writes.</summary>
@@ -342,6 +343,13 @@ internal static class SqliteSchema
     // the first approval only.
     private const string RuleStatuses = """
         ALTER TABLE forwarding_rules ADD COLUMN filter_statuses TEXT;
+        """;
+
+    // The status remap (PostbackIngestor.RemapStatusesAsync) lists a set's conversions whose status word was unknown, newest
+    // first (IngestStore.ListConversionsAsync with ConversionListQuery.StatusWordUnknown): only those have an entry, so the
+    // read is proportional to them, not to the set. Building it reads the table once; no row changes.
+    private const string UnknownStatusWords = """
+        CREATE INDEX ix_conversions_set_id_unknown_word ON conversions (set_id, received_at, id) WHERE status_word_unknown = 1;
         """;
 
     /// <summary>One schema step.</summary>

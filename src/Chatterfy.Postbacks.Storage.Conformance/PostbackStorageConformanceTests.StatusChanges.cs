@@ -165,6 +165,72 @@ public abstract partial class PostbackStorageConformanceTests
         (await store.Ingest.ListConversionsAsync(new ConversionListQuery(), None)).Should().HaveCount(3);
     }
 
+    /// <summary>
+    /// The conversion list filters by whether the status word was unknown, within a set or across sets; paged with
+    /// <see cref="ConversionListQuery.BeforeId"/> (the status remap's read), it visits each conversion still unknown once, in
+    /// order, when the page's last conversion (the cursor) and one on a later page are remapped between pages: the first
+    /// keeps its place as the cursor, the second is no longer listed.
+    /// </summary>
+    [Fact]
+    public async Task ListConversions_ByUnknownStatusWord_ListsOnlyThose_AndPagesWhileTheyAreRemapped()
+    {
+        var store = await NewStorageAsync();
+        var setId = "set_" + StoreTestData.NewId();
+        var otherSetId = "set_" + StoreTestData.NewId();
+        ConversionRecord Unknown(string set, int second) =>
+            StoreTestData.Conversion(setId: set, receivedAt: StoreTestData.Epoch.AddSeconds(second)) with { Status = ConversionStatus.Pending, StatusWord = "Warte" + second, StatusWordUnknown = true };
+
+        // Seven unknown words in the set (two pairs received at the same time), one known pending word, one without a
+        // status, and two unknown words in another set.
+        ConversionRecord[] unknown = [Unknown(setId, 1), Unknown(setId, 2), Unknown(setId, 2), Unknown(setId, 4), Unknown(setId, 5), Unknown(setId, 5), Unknown(setId, 7)];
+        var known = StoreTestData.Conversion(setId: setId, receivedAt: StoreTestData.Epoch.AddSeconds(3)) with { Status = ConversionStatus.Pending, StatusWord = "Hold" };
+        var plain = StoreTestData.Conversion(setId: setId, receivedAt: StoreTestData.Epoch.AddSeconds(6));
+        ConversionRecord[] otherSet = [Unknown(otherSetId, 2), Unknown(otherSetId, 8)];
+        await store.Ingest.AppendAsync([.. unknown.Concat([known, plain]).Concat(otherSet).Select(c => StoreTestData.Record(c))], None);
+        static List<string> NewestFirst(IEnumerable<ConversionRecord> conversions) =>
+            [.. conversions.OrderByDescending(c => c.Conversion.ReceivedAt).ThenByDescending(c => c.Id, StringComparer.Ordinal).Select(c => c.Id)];
+
+        (await store.Ingest.ListConversionsAsync(new ConversionListQuery { SetId = setId, StatusWordUnknown = true }, None)).Select(c => c.Id)
+            .Should().Equal(NewestFirst(unknown));
+        (await store.Ingest.ListConversionsAsync(new ConversionListQuery { SetId = setId, StatusWordUnknown = false }, None)).Select(c => c.Id)
+            .Should().Equal(plain.Id, known.Id);
+        (await store.Ingest.ListConversionsAsync(new ConversionListQuery { StatusWordUnknown = true }, None)).Select(c => c.Id)
+            .Should().Equal(NewestFirst(unknown.Concat(otherSet)));
+        (await store.Ingest.ListConversionsAsync(new ConversionListQuery { SetId = setId, StatusWordUnknown = true, Status = ConversionStatus.Approved }, None)).Should().BeEmpty();
+
+        // Pages of three; after the first page its last conversion (the cursor) and one of the next page are remapped.
+        var order = NewestFirst(unknown);
+        var remappedAhead = order[4];
+        var pages = new List<string>();
+        string? before = null;
+        for (var page = 0; page < 5; page++)
+        {
+            var items = await store.Ingest.ListConversionsAsync(new ConversionListQuery { SetId = setId, StatusWordUnknown = true, Limit = 3, BeforeId = before }, None);
+            items.Where(c => !c.StatusWordUnknown || c.Conversion.SetId != setId).Should().BeEmpty();
+            pages.AddRange(items.Select(c => c.Id));
+            if (items.Count < 3)
+            {
+                break;
+            }
+
+            before = items[^1].Id;
+            if (page == 0)
+            {
+                foreach (var id in new[] { before, remappedAhead })
+                {
+                    var change = StatusChange(unknown.Single(c => c.Id == id), ConversionStatus.Pending, ConversionStatus.Approved, "Warte", StoreTestData.Epoch.AddHours(1));
+                    (await store.Ingest.ChangeStatusAsync(change with { LogEntry = change.LogEntry with { Warnings = [] } }, None)).Should().BeTrue();
+                }
+            }
+        }
+
+        pages.Should().Equal(order.Where(id => id != remappedAhead), "a conversion remapped behind the cursor was read already, one remapped ahead of it leaves the list");
+        (await store.Ingest.ListConversionsAsync(new ConversionListQuery { SetId = setId, StatusWordUnknown = true }, None)).Select(c => c.Id)
+            .Should().Equal(order.Where(id => id != remappedAhead && id != order[2]));
+        (await store.Ingest.ListConversionsAsync(new ConversionListQuery { SetId = setId, StatusWordUnknown = false }, None)).Select(c => c.Id)
+            .Should().Equal(NewestFirst([plain, known, .. unknown.Where(c => c.Id == remappedAhead || c.Id == order[2])]));
+    }
+
     private static StatusChangeRecord StatusChange(ConversionRecord conversion, ConversionStatus from, ConversionStatus to, string word, DateTimeOffset at)
     {
         var logEntry = StoreTestData.LogEntry(conversion.Conversion.SetId, at, PostbackOutcome.Changed) with { ConversionId = conversion.Id, Warnings = ["status_unknown"] };

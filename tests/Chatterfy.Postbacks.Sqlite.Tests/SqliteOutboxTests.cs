@@ -339,7 +339,7 @@ public sealed class SqliteOutboxTests : IDisposable
     }
 
     /// <summary>
-    /// Turns the database file back into what version 1 of the schema left: the statuses migration is undone (its CHECK narrowed back), the deposit-number columns are dropped, the reporting-currency migration's columns and
+    /// Turns the database file back into what version 1 of the schema left: the index of unknown status words is dropped, the statuses migration is undone (its CHECK narrowed back), the deposit-number columns are dropped, the reporting-currency migration's columns and
     /// index are dropped, migration 3's index is replaced by the two it replaced, the tables migrations 2 and 4 added are
     /// dropped (they change nothing else) and the version is set to 1.
     /// </summary>
@@ -358,6 +358,7 @@ public sealed class SqliteOutboxTests : IDisposable
             """;
         command.ExecuteNonQuery();
         command.CommandText = """
+            DROP INDEX ix_conversions_set_id_unknown_word;
             DROP INDEX ix_conversions_set_id_transaction_id;
             DROP TABLE conversion_status_history;
             DROP INDEX ix_conversions_status_received_at;

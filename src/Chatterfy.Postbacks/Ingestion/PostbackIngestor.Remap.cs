@@ -34,12 +34,21 @@ public sealed partial class PostbackIngestor
         string? before = null;
         while (true)
         {
-            // Paged by id without a status filter, so a conversion changed meanwhile keeps the cursor valid.
+            // Only the set's conversions whose word was unknown, from the store's index of them: the read follows the unknown
+            // words, not the set. Newest first, each page strictly older than the previous page's last conversion (receive
+            // time, then id). The remap takes conversions out of the filter as it goes, the cursor among them: the cursor
+            // still holds its place (the store reads its time whether or not it still matches), and the conversions behind
+            // it are not read again, so the pages visit each conversion still unknown once. A conversion a status postback
+            // changes before its page is read is no longer listed (the check below would skip it anyway). A word never
+            // becomes unknown again (no transition leads to pending), so none joins the filter behind the cursor; one
+            // stored meanwhile is newer than the first page and left to the next remap.
             var page = await _appends.Store.ListConversionsAsync(
-                new ConversionListQuery { SetId = set.Id, Limit = ConversionListQuery.MaxLimit, BeforeId = before }, cancellationToken).ConfigureAwait(false);
+                new ConversionListQuery { SetId = set.Id, StatusWordUnknown = true, Limit = ConversionListQuery.MaxLimit, BeforeId = before }, cancellationToken).ConfigureAwait(false);
             foreach (var conversion in page)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+
+                // A guard: the store listed unknown words only.
                 if (conversion is { StatusWordUnknown: true, Status: ConversionStatus.Pending, StatusWord: { } word }
                     && map.TryResolve(word, out var status)
                     && ConversionStatusTransitions.IsAllowed(ConversionStatus.Pending, status)

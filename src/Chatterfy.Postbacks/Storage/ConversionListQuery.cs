@@ -33,4 +33,17 @@ public sealed record ConversionListQuery
 
     /// <summary>Gets the status of the conversions to list, or <see langword="null"/> for all.</summary>
     public Ingestion.ConversionStatus? Status { get; init; }
+
+    /// <summary>
+    /// Gets whether to list only the conversions whose status word the set's map did not know
+    /// (<see cref="ConversionRecord.StatusWordUnknown"/> <see langword="true"/>, kept with warning <c>status_unknown</c>) or
+    /// only the others (<see langword="false"/>), or <see langword="null"/> for all. With <see langword="true"/> and a
+    /// <see cref="SetId"/>, a store reads only that set's conversions with an unknown word (the status remap's read), not the
+    /// whole set.
+    /// </summary>
+    /// <remarks>
+    /// A conversion that leaves the filter between two pages (its word remapped) keeps the cursor valid: the cursor is the
+    /// conversion's place in the order, whether or not it still matches the filter.
+    /// </remarks>
+    public bool? StatusWordUnknown { get; init; }
 }

@@ -11,6 +11,7 @@ internal sealed class RecordingIngestStore(IngestStore inner, int preferredBatch
     private readonly Lock _lock = new();
     private readonly Queue<TaskCompletionSource> _holds = new();
     private readonly List<int> _batches = [];
+    private readonly List<(ConversionListQuery Query, int Count)> _conversionLists = [];
     private int _changeCalls;
 
     public override int PreferredBatchSize => preferredBatchSize;
@@ -35,6 +36,18 @@ internal sealed class RecordingIngestStore(IngestStore inner, int preferredBatch
 
     /// <summary>How many status changes the store was asked for.</summary>
     public int ChangeCalls => Volatile.Read(ref _changeCalls);
+
+    /// <summary>The conversion lists the store was asked for, in call order, each with how many conversions it returned.</summary>
+    public IReadOnlyList<(ConversionListQuery Query, int Count)> ConversionLists
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _conversionLists];
+            }
+        }
+    }
 
     /// <summary>The storage of <paramref name="storage"/> with this ingestion in place of its own.</summary>
     public PostbackStorage Around(PostbackStorage storage) =>
@@ -79,6 +92,17 @@ internal sealed class RecordingIngestStore(IngestStore inner, int preferredBatch
 
     protected override ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsByClickCoreAsync(string clickId, CancellationToken cancellationToken) =>
         inner.ListConversionsByClickAsync(clickId, cancellationToken);
+
+    protected override async ValueTask<IReadOnlyList<ConversionRecord>> ListConversionsCoreAsync(ConversionListQuery query, CancellationToken cancellationToken)
+    {
+        var conversions = await inner.ListConversionsAsync(query, cancellationToken);
+        lock (_lock)
+        {
+            _conversionLists.Add((query, conversions.Count));
+        }
+
+        return conversions;
+    }
 
     protected override ValueTask<bool> ChangeStatusCoreAsync(StatusChangeRecord change, CancellationToken cancellationToken)
     {

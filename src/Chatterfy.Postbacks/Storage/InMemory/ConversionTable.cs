@@ -187,7 +187,10 @@ internal sealed class ConversionTable
             beforeTicks = At(beforeIndex).ReceivedAtTicks;
         }
 
-        var indexes = query.ClickId is { } clickId ? OfClick(clickId) : [.. Enumerable.Range(0, _count)];
+        // The unknown words are few: the remap's read starts from them, not from every conversion.
+        var indexes = query.ClickId is { } clickId ? OfClick(clickId)
+            : query.StatusWordUnknown is true ? [.. _statusWords.Where(w => w.Value.Unknown).Select(w => w.Key)]
+            : [.. Enumerable.Range(0, _count)];
         if (subjectClickIds is not null)
         {
             var ofSubject = subjectClickIds.SelectMany(OfClick).ToHashSet();
@@ -199,6 +202,7 @@ internal sealed class ConversionTable
             ref var slot = ref At(index);
             return (query.SetId is not null && !string.Equals(slot.SetId, query.SetId, StringComparison.Ordinal))
                 || (query.Status is { } status && slot.Status != status)
+                || (query.StatusWordUnknown is { } unknown && unknown != (_statusWords.TryGetValue(index, out var word) && word.Unknown))
                 || (beforeTicks is { } ticks && (slot.ReceivedAtTicks > ticks || (slot.ReceivedAtTicks == ticks && slot.Id.CompareTo(beforeId) >= 0)));
         });
         indexes.Sort((a, b) => a == b ? 0 : IsEarlier(ref At(a), ref At(b)) ? 1 : -1);
