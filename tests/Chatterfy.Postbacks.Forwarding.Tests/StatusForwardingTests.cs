@@ -21,13 +21,7 @@ public sealed class StatusForwardingTests
         await using var tracker = await FakeDestination.StartAsync();
         await using var scenario = OutboxScenario.Create();
         var set = await scenario.CreateSetAsync();
-        await scenario.Rules.CreateAsync(new NewForwardingRule
-        {
-            SetId = set.Id,
-            DestinationId = "http-postback",
-            Settings = JsonSerializer.SerializeToElement(new { urlTemplate = tracker.BaseUrl + "/pb?cid={{click.id}}&s={{conversion.status}}&at={{conversion.status_at}}" }),
-            Filter = new ForwardingRuleFilter { Statuses = ["approved", "chargeback"] },
-        });
+        await PostbackRuleAsync(scenario, set, tracker.BaseUrl + "/pb?cid={{click.id}}&s={{conversion.status}}&at={{conversion.status_at}}", "approved", "chargeback");
         var click = await scenario.CreateClickAsync();
 
         await HeldFirstDepositAsync(scenario, set, click, "pending");
@@ -51,13 +45,7 @@ public sealed class StatusForwardingTests
         await using var tracker = await FakeDestination.StartAsync();
         await using var scenario = OutboxScenario.Create();
         var set = await scenario.CreateSetAsync();
-        await scenario.Rules.CreateAsync(new NewForwardingRule
-        {
-            SetId = set.Id,
-            DestinationId = "http-postback",
-            Settings = JsonSerializer.SerializeToElement(new { urlTemplate = tracker.BaseUrl + "/pb?s={{conversion.status}}&at={{conversion.status_at}}" }),
-            Filter = new ForwardingRuleFilter { Statuses = ["pending", "rejected"] },
-        });
+        await PostbackRuleAsync(scenario, set, tracker.BaseUrl + "/pb?s={{conversion.status}}&at={{conversion.status_at}}", "pending", "rejected");
         var click = await scenario.CreateClickAsync();
 
         await HeldFirstDepositAsync(scenario, set, click, "pending");
@@ -137,6 +125,15 @@ public sealed class StatusForwardingTests
         message.LastError.Should().Contain("no event for a chargeback conversion");
         graph.Requests.Should().BeEmpty();
     }
+
+    private static Task<ForwardingRule> PostbackRuleAsync(OutboxScenario scenario, PostbackSet set, string urlTemplate, params string[] statuses) =>
+        scenario.Rules.CreateAsync(new NewForwardingRule
+        {
+            SetId = set.Id,
+            DestinationId = "http-postback",
+            Settings = JsonSerializer.SerializeToElement(new { urlTemplate }),
+            Filter = new ForwardingRuleFilter { Statuses = statuses },
+        }).AsTask();
 
     // Binomo's first deposit with a status word; the same transaction id, so each status postback matches the first one.
     private static Task<PostbackIngestionResult> HeldFirstDepositAsync(OutboxScenario scenario, PostbackSet set, Click click, string status) =>
