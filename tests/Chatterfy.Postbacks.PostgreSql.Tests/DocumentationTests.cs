@@ -17,6 +17,12 @@ public sealed class DocumentationTests
             docs.Should().Contain(PostgreSqlSchema.Render(migration, schema).ReplaceLineEndings("\n").TrimEnd());
         }
 
+        // Each migration as executed: in its transaction, ending with its version row.
+        for (var version = 1; version <= PostgreSqlSchema.Migrations.Count; version++)
+        {
+            docs.Should().Contain($"INSERT INTO {schema}.schema_version (version) VALUES ({version});\nCOMMIT;", "migration {0} is shown as executed", version);
+        }
+
         var lockKey = PostgreSqlPostbackStore.LockKey(PostgreSqlPostbackStoreOptions.DefaultSchema, "migrations", "");
         docs.Should().Contain($"SELECT pg_advisory_xact_lock({lockKey});");
         docs.Should().Contain("## PostgreSQL").And.Contain("## SQLite").And.Contain("docs/storage-sqlite.md");
