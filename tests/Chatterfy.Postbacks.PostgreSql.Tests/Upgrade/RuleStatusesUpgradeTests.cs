@@ -13,7 +13,7 @@ namespace Chatterfy.Postbacks.PostgreSql.Tests.Upgrade;
 public sealed class RuleStatusesUpgradeTests
 {
     // The version before the rule status filters: the conversion statuses.
-    private const int PreviousVersion = 12;
+    private const int PreviousVersion = 14;
     private static readonly CancellationToken None = CancellationToken.None;
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 

@@ -12,7 +12,7 @@ namespace Chatterfy.Postbacks.Sqlite.Tests.Upgrade;
 public sealed class RollupStatusesUpgradeTests : IDisposable
 {
     // The version before the roll-ups' status: conversion statuses (stored, changed, not in the roll-ups).
-    private const int PreviousVersion = 12;
+    private const int PreviousVersion = 13;
     private static readonly CancellationToken None = CancellationToken.None;
     private static readonly DateTimeOffset T0 = new(2026, 10, 5, 0, 0, 0, TimeSpan.Zero);
 
