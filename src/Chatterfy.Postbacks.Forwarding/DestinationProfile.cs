@@ -50,6 +50,16 @@ public abstract class DestinationProfile
     public abstract bool Forwards(PostbackEvent conversionEvent);
 
     /// <summary>
+    /// Returns whether the destination can take a message for a conversion in <paramref name="status"/> (see
+    /// <see cref="ForwardedConversion.Status"/>). A rule whose <c>statuses</c> filter names a status its profile does not
+    /// forward is refused when it is created (field <c>statuses[i]</c>); check it again in <see cref="SendAsync"/> for rules
+    /// stored before, and dead-letter such a message with <see cref="DeliveryErrorCodes.EventNotForwarded"/>.
+    /// </summary>
+    /// <param name="status">The status a message would be for.</param>
+    /// <returns><see langword="true"/> by default: every status.</returns>
+    public virtual bool ForwardsStatus(ConversionStatus status) => true;
+
+    /// <summary>
     /// Delivers a batch of conversions. Never throws for a failed delivery: network errors, timeouts, open circuits and
     /// refused answers become outcomes. Only cancellation through <paramref name="cancellationToken"/> ends it with an
     /// <see cref="OperationCanceledException"/>, and then no outcome is recorded (the message is retried).

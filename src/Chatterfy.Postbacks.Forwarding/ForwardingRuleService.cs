@@ -78,7 +78,8 @@ public sealed class ForwardingRuleService
         {
             try
             {
-                await _destinations.CreateProfileAsync(destinationId, settings, cancellationToken).ConfigureAwait(false);
+                var profile = await _destinations.CreateProfileAsync(destinationId, settings, cancellationToken).ConfigureAwait(false);
+                RefuseStatusesNotForwarded(profile, destination.DisplayName, request.Filter?.Statuses, errors);
             }
             catch (InvalidDestinationSettingsException invalid)
             {
@@ -113,6 +114,18 @@ public sealed class ForwardingRuleService
         await _store.AddAsync(rule, cancellationToken).ConfigureAwait(false);
         _cache.Invalidate();
         return rule;
+    }
+
+    // A status the destination cannot take (Meta has no event for a chargeback) would only fill the dead letters.
+    private static void RefuseStatusesNotForwarded(DestinationProfile profile, string destination, IReadOnlyList<string>? statusNames, Dictionary<string, string[]> errors)
+    {
+        for (var i = 0; i < (statusNames?.Count ?? 0); i++)
+        {
+            if (ConversionStatusNames.TryParse(statusNames![i], out var status) && !profile.ForwardsStatus(status))
+            {
+                errors[$"statuses[{i}]"] = [$"{destination} does not forward {statusNames[i]} conversions (it has no event for them); leave '{statusNames[i]}' out."];
+            }
+        }
     }
 
     // The filter as stored: event names canonical and without repeats. Errors are keyed by the HTTP member names.

@@ -101,18 +101,43 @@ public sealed class StatusForwardingTests
     }
 
     [Fact]
-    public async Task Meta_IsNeverSentAChargebackAsAPurchase()
+    public async Task Meta_ARuleForChargebacksOrRejections_IsRefusedNamingTheStatus()
     {
         await using var graph = await FakeDestination.StartAsync(Graph.Received);
         await using var scenario = OutboxScenario.Create();
         var set = await scenario.CreateSetAsync();
-        await scenario.Rules.CreateAsync(new NewForwardingRule
+
+        var act = () => scenario.Rules.CreateAsync(new NewForwardingRule
         {
             SetId = set.Id,
             DestinationId = FacebookConversionsDestination.DestinationId,
-            Settings = JsonSerializer.SerializeToElement(new { pixelId = Graph.PixelId, accessToken = Graph.AccessToken, graphBaseUrl = graph.BaseUrl }),
-            Filter = new ForwardingRuleFilter { Statuses = ["chargeback"] },
-        });
+            Settings = MetaSettings(graph),
+            Filter = new ForwardingRuleFilter { Statuses = ["approved", "chargeback", "rejected"] },
+        }).AsTask();
+
+        var errors = (await act.Should().ThrowAsync<ForwardingRuleValidationException>()).Which.Errors;
+        errors.Keys.Should().BeEquivalentTo("statuses[1]", "statuses[2]");
+        errors["statuses[1]"].Should().Equal("Facebook Conversions API does not forward chargeback conversions (it has no event for them); leave 'chargeback' out.");
+        (await scenario.Rules.ListAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Meta_IsNeverSentAChargebackAsAPurchase_EvenByARuleStoredWithoutTheCheck()
+    {
+        await using var graph = await FakeDestination.StartAsync(Graph.Received);
+        await using var scenario = OutboxScenario.Create();
+        var set = await scenario.CreateSetAsync();
+        await scenario.Store.ForwardingRules.AddAsync(
+            new ForwardingRule
+            {
+                Id = "rule-before-the-check",
+                SetId = set.Id,
+                DestinationId = FacebookConversionsDestination.DestinationId,
+                Settings = MetaSettings(graph),
+                CreatedAt = scenario.Host.Time.GetUtcNow(),
+                Filter = new ForwardingRuleFilter { Statuses = ["chargeback"] },
+            },
+            default);
         var click = await scenario.CreateClickAsync();
         var deposit = await scenario.FirstDepositAsync(set, click);
         await HeldFirstDepositAsync(scenario, set, click, "chargeback");
@@ -125,6 +150,9 @@ public sealed class StatusForwardingTests
         message.LastError.Should().Contain("no event for a chargeback conversion");
         graph.Requests.Should().BeEmpty();
     }
+
+    private static JsonElement MetaSettings(FakeDestination graph) =>
+        JsonSerializer.SerializeToElement(new { pixelId = Graph.PixelId, accessToken = Graph.AccessToken, graphBaseUrl = graph.BaseUrl });
 
     private static Task<ForwardingRule> PostbackRuleAsync(OutboxScenario scenario, PostbackSet set, string urlTemplate, params string[] statuses) =>
         scenario.Rules.CreateAsync(new NewForwardingRule

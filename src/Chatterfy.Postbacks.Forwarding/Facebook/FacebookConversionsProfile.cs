@@ -53,6 +53,9 @@ internal sealed class FacebookConversionsProfile : DestinationProfile
 
     public override bool Forwards(PostbackEvent conversionEvent) => _configuration.Events.ContainsKey(conversionEvent.Name);
 
+    // The Conversions API has no event for a reversal: a rejection or chargeback would arrive as a new purchase.
+    public override bool ForwardsStatus(ConversionStatus status) => status is ConversionStatus.Approved or ConversionStatus.Pending;
+
     public override async ValueTask<IReadOnlyList<DeliveryOutcome>> SendAsync(
         IReadOnlyList<ForwardedConversion> batch, HttpClient client, CancellationToken cancellationToken)
     {
@@ -72,9 +75,9 @@ internal sealed class FacebookConversionsProfile : DestinationProfile
                 continue;
             }
 
-            if (item.Status is ConversionStatus.Rejected or ConversionStatus.Chargeback)
+            if (!ForwardsStatus(item.Status))
             {
-                // A rule whose statuses name these would otherwise report a reversal as a new purchase.
+                // A rule stored before its statuses were checked at creation.
                 outcomes[i] = DeliveryOutcome.DeadLetter(
                     DeliveryErrorCodes.EventNotForwarded,
                     $"The Conversions API has no event for a {ConversionStatusNames.Name(item.Status)} conversion, so it was not sent as '{eventName}'.");
