@@ -1,4 +1,3 @@
-using Chatterfy.Postbacks.Forwarding;
 using Chatterfy.Postbacks.PostbackSets;
 using Chatterfy.Postbacks.Storage;
 
@@ -68,53 +67,21 @@ public sealed partial class PostbackIngestor
     }
 
     // One compare-and-set from pending; false when another change won (the conversion is no longer pending: nothing to redo).
-    private async ValueTask<bool> RemapAsync(PostbackSet set, ConversionRecord target, string word, ConversionStatus status, CancellationToken cancellationToken)
+    private ValueTask<bool> RemapAsync(PostbackSet set, ConversionRecord target, string word, ConversionStatus status, CancellationToken cancellationToken)
     {
         var now = _timeProvider.GetUtcNow();
-        var logEntryId = StoreIds.New(_timeProvider);
-        var change = new ConversionStatusChange
+        var entry = new PostbackLogEntry
         {
             Id = StoreIds.New(_timeProvider),
+            ReceivedAt = now,
+            SetId = set.Id,
+            Request = new PostbackRequest { Method = PostbackRequest.RemapMethod, Path = $"/postback-sets/{set.Id}/statuses/remap" },
+            Outcome = PostbackOutcome.Changed,
             ConversionId = target.Id,
-            At = now,
-            From = target.Status,
-            To = status,
-            Word = word,
-            LogEntryId = logEntryId,
         };
-        var changed = target with { Status = status, StatusWord = word, StatusWordUnknown = false, History = [.. target.History, change] };
+
         // As for a status postback: the hooks decide (the forwarding rules' status filters: a rule without one forwards the
         // first approval only).
-        var contributed = await ContributeAsync(set, changed, cancellationToken).ConfigureAwait(false);
-        var applied = await _appends.Store.ChangeStatusAsync(
-            new StatusChangeRecord
-            {
-                Change = change,
-                LogEntry = new PostbackLogEntry
-                {
-                    Id = logEntryId,
-                    ReceivedAt = now,
-                    SetId = set.Id,
-                    Request = new PostbackRequest { Method = PostbackRequest.RemapMethod, Path = $"/postback-sets/{set.Id}/statuses/remap" },
-                    Outcome = PostbackOutcome.Changed,
-                    ConversionId = target.Id,
-                },
-                OutboxMessages = ChangeMessages(contributed, changed, change),
-            },
-            CancellationToken.None).ConfigureAwait(false);
-        if (!applied)
-        {
-            return false;
-        }
-
-        OnStored(changed, contributed);
-        LogStored(_logger, set.Id, target.Conversion.Event.Name, PostbackOutcome.Changed, target.Id);
-        return true;
+        return TryChangeStatusAsync(set, target, status, word, wordUnknown: false, entry, forward: true, cancellationToken);
     }
-
-    // The conversion has its number already: the core checks each message's deposit-number range itself.
-    private static OutboxMessage[] ChangeMessages(Contribution contributed, ConversionRecord changed, ConversionStatusChange change) =>
-        [.. contributed.Messages
-            .Where(m => m.DepositNumberCondition is not { } range || range.Contains(changed.DepositNumber))
-            .Select(m => m with { HistoryEntryId = change.Id, DepositNumberCondition = null })];
 }

@@ -232,49 +232,22 @@ public sealed partial class PostbackIngestor
                 };
             }
 
-            var change = new ConversionStatusChange
+            var changedEntry = new PostbackLogEntry
             {
-                Id = StoreIds.New(_timeProvider),
+                Id = logEntryId,
+                ReceivedAt = conversion.ReceivedAt,
+                SetId = set.Id,
+                Request = logged,
+                Outcome = PostbackOutcome.Changed,
                 ConversionId = target.Id,
-                At = conversion.ReceivedAt,
-                From = target.Status,
-                To = status,
-                Word = conversion.StatusWord!,
-                LogEntryId = logEntryId,
+                Warnings = Codes(warnings),
             };
-            var changed = target with { Status = status, StatusWord = conversion.StatusWord, StatusWordUnknown = conversion.StatusWordUnknown, History = [.. target.History, change] };
-
-            // Every change is offered to the hooks; a forwarding rule's filter decides whether this entry into the status is
-            // sent (ForwardingRuleFilter.MatchesStatus: without statuses, only the first approval).
-            var contributed = forward
-                ? await ContributeAsync(set, changed, cancellationToken).ConfigureAwait(false)
-                : new Contribution([], null);
-            var applied = await _appends.Store.ChangeStatusAsync(
-                new StatusChangeRecord
-                {
-                    Change = change,
-                    WordUnknown = conversion.StatusWordUnknown,
-                    LogEntry = new PostbackLogEntry
-                    {
-                        Id = logEntryId,
-                        ReceivedAt = conversion.ReceivedAt,
-                        SetId = set.Id,
-                        Request = logged,
-                        Outcome = PostbackOutcome.Changed,
-                        ConversionId = target.Id,
-                        Warnings = Codes(warnings),
-                    },
-                    OutboxMessages = ChangeMessages(contributed, changed, change),
-                },
-                CancellationToken.None).ConfigureAwait(false);
-            if (!applied)
+            if (!await TryChangeStatusAsync(set, target, status, conversion.StatusWord!, conversion.StatusWordUnknown, changedEntry, forward, cancellationToken).ConfigureAwait(false))
             {
                 // Another postback changed it first: decide again from its new status.
                 continue;
             }
 
-            OnStored(changed, contributed);
-            LogStored(_logger, set.Id, target.Conversion.Event.Name, PostbackOutcome.Changed, target.Id);
             return new PostbackIngestionResult
             {
                 Outcome = PostbackOutcome.Changed,
