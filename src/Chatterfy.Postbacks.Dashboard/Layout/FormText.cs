@@ -16,6 +16,27 @@ internal static class FormText
     /// <returns>The trimmed value or <see langword="null"/>.</returns>
     public static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
+    /// <summary>Reads an optional time field of a form: <see langword="null"/> when blank, else the time, or records <see cref="UtcTimeError"/> under <paramref name="field"/>.</summary>
+    /// <param name="text">The blank-trimmed value (<see cref="Blank"/>).</param>
+    /// <param name="field">The field's name, the key of its error.</param>
+    /// <param name="errors">The form's errors by field.</param>
+    /// <returns>The time, or <see langword="null"/> when blank or unreadable.</returns>
+    public static DateTimeOffset? ParseUtcTime(string? text, string field, Dictionary<string, string> errors)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (TryParseUtcTime(text, out var time))
+        {
+            return time;
+        }
+
+        errors[field] = UtcTimeError;
+        return null;
+    }
+
     /// <summary>Reads a <c>datetime-local</c> value (to the minute or the second) as a UTC time.</summary>
     /// <param name="text">The value.</param>
     /// <param name="time">The time.</param>

@@ -212,8 +212,8 @@ internal static class LogPages
             var errors = new Dictionary<string, string>(StringComparer.Ordinal);
             var fromText = map.GetValueOrDefault("from");
             var toText = map.GetValueOrDefault("to");
-            var from = ParseTime(fromText, "from", errors);
-            var to = ParseTime(toText, "to", errors);
+            var from = FormText.ParseUtcTime(fromText, "from", errors);
+            var to = FormText.ParseUtcTime(toText, "to", errors);
             if (from is not null && to is not null && from > to)
             {
                 errors["to"] = "'To' must not be before 'From'.";
@@ -250,22 +250,6 @@ internal static class LogPages
 
         private static Markup Hidden(string name, string? value) =>
             Markup.If(value is not null, Markup.Of($"""<input type="hidden" name="{name}" value="{value}">"""));
-
-        private static DateTimeOffset? ParseTime(string? text, string field, Dictionary<string, string> errors)
-        {
-            if (text is null)
-            {
-                return null;
-            }
-
-            if (FormText.TryParseUtcTime(text, out var time))
-            {
-                return time;
-            }
-
-            errors[field] = FormText.UtcTimeError;
-            return null;
-        }
     }
 
     /// <summary>How the page shows one log entry: the set's name, what the request reads as, why it is unattributed.</summary>

@@ -203,8 +203,8 @@ internal static class ReconciliationPages
         var posted = await context.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
         var form = new Form(FormText.Blank(posted["from"]), FormText.Blank(posted["to"]));
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        var from = Time(form.From, "from", errors);
-        var to = Time(form.To, "to", errors);
+        var from = FormText.ParseUtcTime(form.From, "from", errors);
+        var to = FormText.ParseUtcTime(form.To, "to", errors);
         if (from is not null && to is not null && from > to)
         {
             errors["to"] = "'To' must not be before 'From'.";
@@ -365,22 +365,6 @@ internal static class ReconciliationPages
     private static Markup Error(IReadOnlyDictionary<string, string>? errors, string prefix, string name) => errors?.GetValueOrDefault(name) is { } error
         ? Markup.Of($"""<span class="error" role="alert" id="{prefix}-{name}-error">{error}</span>""")
         : Markup.Empty;
-
-    private static DateTimeOffset? Time(string? text, string field, Dictionary<string, string> errors)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (FormText.TryParseUtcTime(text, out var time))
-        {
-            return time;
-        }
-
-        errors[field] = FormText.UtcTimeError;
-        return null;
-    }
 
     private static IResult NotFound(DashboardPage page, string id) =>
         page.Render("Postback not found", NavSection.Postbacks, Markup.Of($"""
