@@ -1,5 +1,6 @@
 using Chatterfy.Postbacks.Storage;
 using Microsoft.Data.Sqlite;
+using Chatterfy.Postbacks.Tests.Upgrade;
 
 namespace Chatterfy.Postbacks.Sqlite.Tests.Upgrade;
 
@@ -14,7 +15,7 @@ public sealed class RepeatDepositsUpgradeTests : IDisposable
     // The version before the repeat-deposit buckets: rule filters, with deposit numbers since the one before.
     private const int PreviousVersion = 9;
     private static readonly CancellationToken None = CancellationToken.None;
-    private static readonly DateTimeOffset T0 = new(2026, 10, 5, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset T0 = UpgradeFigures.T0;
 
     // Conversions as the previous version stores them: click X's deposits numbered 1 to 6 over three days (one a second
     // first deposit from set B that took 3), click Y's deposit before its first deposit (2, then 1), an unattributed
@@ -60,61 +61,16 @@ public sealed class RepeatDepositsUpgradeTests : IDisposable
 
         _database.Scalar("PRAGMA user_version").Should().Be((long)SqliteSchema.LatestVersion);
         var stats = new PostbackStatsService(store.Storage.Sets, store.Storage.Log);
-        foreach (var query in Queries())
+        foreach (var query in UpgradeFigures.Queries())
         {
             var figures = await stats.GetAsync(query, None);
-            figures.Should().BeEquivalentTo(BruteForce(query), "the figures of {0}, repeat deposits included, equal a brute-force count", query);
+            figures.Should().BeEquivalentTo(UpgradeFigures.BruteForce(Conversions, query), "the figures of {0}, repeat deposits included, equal a brute-force count", query);
             (await stats.GetDailyAsync(query, None))!.Aggregate(RepeatDepositCounts.None, (sum, day) => new RepeatDepositCounts(
                 sum.Second + day.RepeatDeposits.Second, sum.Third + day.RepeatDeposits.Third, sum.FourthOrLater + day.RepeatDeposits.FourthOrLater))
                 .Should().Be(figures!.RepeatDeposits, "the days of {0} add up to its repeat deposits", query);
         }
 
         (await stats.GetAsync(new PostbackStatsQuery(), None))!.RepeatDeposits.Should().Be(new RepeatDepositCounts(2, 1, 3));
-    }
-
-    // Whole days, partial days and both, with and without a campaign filter.
-    private static IEnumerable<PostbackStatsQuery> Queries()
-    {
-        (DateTimeOffset? From, DateTimeOffset? To)[] ranges =
-        [
-            (null, null),
-            (T0, T0.AddDays(1)),
-            (T0.AddDays(1), T0.AddDays(3)),
-            (T0.AddHours(3), T0.AddHours(27)),
-            (T0.AddHours(4), null),
-            (null, T0.AddHours(29)),
-        ];
-        foreach (var (from, to) in ranges)
-        {
-            yield return new PostbackStatsQuery { From = from, To = to };
-            yield return new PostbackStatsQuery { From = from, To = to, CampaignId = "spring" };
-            yield return new PostbackStatsQuery { From = from, To = to, CampaignId = "autumn" };
-        }
-    }
-
-    // The figures the previous version's roll-ups held for a query, counted one by one over the stored conversions.
-    private static PostbackStats BruteForce(PostbackStatsQuery query)
-    {
-        var credited = Conversions.Where(c => c.Matches(query) && c.Credited).ToList();
-        return new PostbackStats
-        {
-            Registrations = credited.Count(c => c.Event == "registration"),
-            FirstDeposits = credited.Count(c => c.Event == "first-deposit"),
-            Deposits = credited.Count(c => c.Event == "deposit"),
-            Unattributed = Conversions.Count(c => c.Matches(query) && !c.Credited),
-            Amounts =
-            [
-                .. credited.Where(c => c.Currency is not null).GroupBy(c => c.Currency!).OrderBy(g => g.Key, StringComparer.Ordinal)
-                    .Select(g => new CurrencyAmounts(
-                        g.Key,
-                        g.Where(c => c.Event == "first-deposit").Sum(c => c.Amount ?? 0m),
-                        g.Where(c => c.Event == "deposit").Sum(c => c.Amount ?? 0m))),
-            ],
-            RepeatDeposits = new RepeatDepositCounts(
-                credited.Count(c => c.Number == 2),
-                credited.Count(c => c.Number == 3),
-                credited.Count(c => c.Number >= 4)),
-        };
     }
 
     private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
@@ -183,15 +139,4 @@ public sealed class RepeatDepositsUpgradeTests : IDisposable
         }
     }
 
-    private sealed record StoredConversion(
-        string Id, string SetId, string Event, string ClickId, int Hours, decimal? Amount, string? Currency, string Attribution, string? CampaignId, int? Number, decimal? ReportingAmount)
-    {
-        public DateTimeOffset ReceivedAt => T0.AddHours(Hours);
-
-        public bool Credited => Attribution == "credited";
-
-        public bool Matches(PostbackStatsQuery query) =>
-            (query.From is null || ReceivedAt >= query.From) && (query.To is null || ReceivedAt < query.To)
-            && (query.SetId is null || SetId == query.SetId) && (query.CampaignId is null || CampaignId == query.CampaignId);
-    }
 }

@@ -1,5 +1,6 @@
 using Chatterfy.Postbacks.Storage;
 using Microsoft.Data.Sqlite;
+using Chatterfy.Postbacks.Tests.Upgrade;
 
 namespace Chatterfy.Postbacks.Sqlite.Tests.Upgrade;
 
@@ -14,7 +15,7 @@ public sealed class RollupStatusesUpgradeTests : IDisposable
     // The version before the roll-ups' status: conversion statuses (stored, changed, not in the roll-ups).
     private const int PreviousVersion = 13;
     private static readonly CancellationToken None = CancellationToken.None;
-    private static readonly DateTimeOffset T0 = new(2026, 10, 5, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset T0 = UpgradeFigures.T0;
 
     // Conversions as the previous version stores them, of every status: approved ones, a pending first deposit, a deposit
     // charged back (and one with a reporting amount), a rejected registration, and an unattributed pending deposit, some
@@ -61,10 +62,10 @@ public sealed class RollupStatusesUpgradeTests : IDisposable
 
         _database.Scalar("PRAGMA user_version").Should().Be((long)SqliteSchema.LatestVersion);
         var stats = new PostbackStatsService(store.Storage.Sets, store.Storage.Log);
-        foreach (var query in Queries())
+        foreach (var query in UpgradeFigures.Queries())
         {
             var figures = await stats.GetAsync(query, None);
-            figures.Should().BeEquivalentTo(BruteForce(query), "the figures of {0}, statuses included, equal a brute-force count", query);
+            figures.Should().BeEquivalentTo(UpgradeFigures.BruteForce(Conversions, query), "the figures of {0}, statuses included, equal a brute-force count", query);
             (await stats.GetDailyAsync(query, None))!.Aggregate(StatusCounts.None, (sum, day) => new StatusCounts(
                 sum.Pending + day.Statuses.Pending, sum.Rejected + day.Statuses.Rejected, sum.Chargeback + day.Statuses.Chargeback))
                 .Should().Be(figures!.Statuses, "the days of {0} add up to its statuses", query);
@@ -74,56 +75,6 @@ public sealed class RollupStatusesUpgradeTests : IDisposable
         all.Statuses.Should().Be(new StatusCounts(Pending: 1, Rejected: 1, Chargeback: 2), "the unattributed pending deposit counts as unattributed");
         all.Unattributed.Should().Be(1);
         all.Amounts.Single(a => a.Currency == "USD").Should().Be(new CurrencyAmounts("USD", 10.10m, 68.37m) { Chargebacks = 60.60m });
-    }
-
-    // Whole days, partial days and both, with and without a campaign filter.
-    private static IEnumerable<PostbackStatsQuery> Queries()
-    {
-        (DateTimeOffset? From, DateTimeOffset? To)[] ranges =
-        [
-            (null, null),
-            (T0, T0.AddDays(1)),
-            (T0.AddDays(1), T0.AddDays(3)),
-            (T0.AddHours(3), T0.AddHours(27)),
-            (T0.AddHours(4), null),
-            (null, T0.AddHours(29)),
-        ];
-        foreach (var (from, to) in ranges)
-        {
-            yield return new PostbackStatsQuery { From = from, To = to };
-            yield return new PostbackStatsQuery { From = from, To = to, CampaignId = "spring" };
-            yield return new PostbackStatsQuery { From = from, To = to, CampaignId = "autumn" };
-        }
-    }
-
-    // The figures the previous version's roll-ups held for a query, counted one by one over the stored conversions.
-    private static PostbackStats BruteForce(PostbackStatsQuery query)
-    {
-        var all = Conversions.Where(c => c.Matches(query) && c.Credited).ToList();
-        var credited = all.Where(c => c.Status == "approved").ToList();
-        return new PostbackStats
-        {
-            Statuses = new StatusCounts(all.Count(c => c.Status == "pending"), all.Count(c => c.Status == "rejected"), all.Count(c => c.Status == "chargeback")),
-            Registrations = credited.Count(c => c.Event == "registration"),
-            FirstDeposits = credited.Count(c => c.Event == "first-deposit"),
-            Deposits = credited.Count(c => c.Event == "deposit"),
-            Unattributed = Conversions.Count(c => c.Matches(query) && !c.Credited),
-            Amounts =
-            [
-                .. all.Where(c => c.Currency is not null).GroupBy(c => c.Currency!).OrderBy(g => g.Key, StringComparer.Ordinal)
-                    .Select(g => new CurrencyAmounts(
-                        g.Key,
-                        g.Where(c => c.Status == "approved" && c.Event == "first-deposit").Sum(c => c.Amount ?? 0m),
-                        g.Where(c => c.Status == "approved" && c.Event == "deposit").Sum(c => c.Amount ?? 0m))
-                    {
-                        Chargebacks = g.Where(c => c.Status == "chargeback").Sum(c => c.Amount ?? 0m),
-                    }),
-            ],
-            RepeatDeposits = new RepeatDepositCounts(
-                credited.Count(c => c.Number == 2),
-                credited.Count(c => c.Number == 3),
-                credited.Count(c => c.Number >= 4)),
-        };
     }
 
     private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
@@ -194,15 +145,4 @@ public sealed class RollupStatusesUpgradeTests : IDisposable
         }
     }
 
-    private sealed record StoredConversion(
-        string Id, string SetId, string Event, string ClickId, int Hours, decimal? Amount, string? Currency, string Attribution, string? CampaignId, int? Number, decimal? ReportingAmount, string Status)
-    {
-        public DateTimeOffset ReceivedAt => T0.AddHours(Hours);
-
-        public bool Credited => Attribution == "credited";
-
-        public bool Matches(PostbackStatsQuery query) =>
-            (query.From is null || ReceivedAt >= query.From) && (query.To is null || ReceivedAt < query.To)
-            && (query.SetId is null || SetId == query.SetId) && (query.CampaignId is null || CampaignId == query.CampaignId);
-    }
 }
