@@ -56,7 +56,6 @@ internal sealed partial class ForwardingRuleCache(
     public static IReadOnlyList<ActiveRule> Match(Snapshot snapshot, string setId, ConversionRecord conversion)
     {
         var campaignId = conversion.CampaignId;
-        var conversionEvent = conversion.Conversion.Event;
         var setRules = snapshot.BySet.GetValueOrDefault(setId);
         var campaignRules = campaignId is null ? null : snapshot.ByCampaign.GetValueOrDefault(campaignId);
         if (setRules is null && campaignRules is null)
@@ -68,7 +67,7 @@ internal sealed partial class ForwardingRuleCache(
         var matched = new List<ActiveRule>();
         foreach (var rule in setRules ?? [])
         {
-            if (rule.Profile is { } profile && profile.Forwards(conversionEvent) && rule.Rule.Filter.Matches(conversionEvent) && rule.Rule.Filter.MatchesStatus(conversion))
+            if (Forwards(rule, conversion))
             {
                 matched.Add(rule);
             }
@@ -76,10 +75,7 @@ internal sealed partial class ForwardingRuleCache(
 
         foreach (var rule in campaignRules ?? [])
         {
-            if (rule.Profile is { } profile
-                && profile.Forwards(conversionEvent)
-                && rule.Rule.Filter.Matches(conversionEvent)
-                && rule.Rule.Filter.MatchesStatus(conversion)
+            if (Forwards(rule, conversion)
                 && setRules?.Exists(r => string.Equals(r.Rule.DestinationId, rule.Rule.DestinationId, StringComparison.Ordinal)) != true)
             {
                 matched.Add(rule);
@@ -88,6 +84,13 @@ internal sealed partial class ForwardingRuleCache(
 
         return matched;
     }
+
+    // The rule's destination forwards the event, and the rule's filter lets the conversion's event and status entry through.
+    private static bool Forwards(ActiveRule rule, ConversionRecord conversion) =>
+        rule.Profile is { } profile
+        && profile.Forwards(conversion.Conversion.Event)
+        && rule.Rule.Filter.Matches(conversion.Conversion.Event)
+        && rule.Rule.Filter.MatchesStatus(conversion);
 
     /// <summary>
     /// Names, in one warning, the stored rules whose fixed URLs the outbound policy refuses without DNS (scheme, port, a
